@@ -1,0 +1,81 @@
+/*
+ * Allocation wrappers with a fault-injection counter.  Not thread-safe
+ * counting: fault injection is a test-only feature used single-threaded.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+
+static long fail_after = -1;
+static unsigned long count;
+
+static int should_fail(void)
+{
+    if (fail_after < 0)
+        return 0;
+    return count++ >= (unsigned long)fail_after;
+}
+
+void la_alloc_fail_after(long n)
+{
+    fail_after = n;
+    count = 0;
+}
+
+unsigned long la_alloc_count(void)
+{
+    return count;
+}
+
+void *la_malloc(size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return malloc(size ? size : 1);
+}
+
+void *la_calloc(size_t nmemb, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return calloc(nmemb ? nmemb : 1, size ? size : 1);
+}
+
+void *la_realloc(void *ptr, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return realloc(ptr, size ? size : 1);
+}
+
+void *la_memdup(const void *p, size_t n)
+{
+    char *r = la_malloc(n + 1);
+
+    if (!r)
+        return NULL;
+    if (n)
+        memcpy(r, p, n);
+    r[n] = '\0';
+    return r;
+}
+
+char *la_strndup(const char *s, size_t n)
+{
+    size_t len = strnlen(s, n);
+
+    return la_memdup(s, len);
+}
+
+char *la_strdup(const char *s)
+{
+    return la_memdup(s, strlen(s));
+}
+
+void la_free(void *ptr)
+{
+    free(ptr);
+}

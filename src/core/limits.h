@@ -1,0 +1,54 @@
+#ifndef LA_CORE_LIMITS_H
+#define LA_CORE_LIMITS_H
+
+/*
+ * Every quantity a user controls has a cap here.  The defaults are
+ * documented in README.md ("Limits") and each is overridable from the
+ * command line (--limit NAME=VALUE).
+ */
+
+#include <stdint.h>
+
+#define LA_DEFAULT_MAX_DEPTH 4                      /* archive nesting */
+#define LA_DEFAULT_MAX_MEMBERS 100000u              /* members per input */
+#define LA_DEFAULT_MAX_BYTES (8ull << 30)           /* decompressed bytes per input */
+#define LA_DEFAULT_MAX_RATIO 1000u                  /* decompressed / compressed */
+#define LA_RATIO_GRACE (16ull << 20)                /* ratio checked past this many bytes */
+#define LA_DEFAULT_MAX_LINE (64u << 10)             /* bytes per line */
+#define LA_DEFAULT_MAX_IPS (64u << 20)              /* one .ips JSON document */
+#define LA_DEFAULT_MAX_RULES 10000u
+#define LA_DEFAULT_MAX_RULE_FILE (4u << 20)         /* bytes per rule/data file */
+#define LA_DEFAULT_MAX_REGEX 4096u                  /* bytes per pattern */
+#define LA_DEFAULT_MATCH_LIMIT 100000u              /* PCRE2 match limit */
+#define LA_DEFAULT_DEPTH_LIMIT 10000u               /* PCRE2 depth limit */
+#define LA_DEFAULT_MAX_EVIDENCE 8u                  /* evidence lines kept per rule per attempt */
+#define LA_DEFAULT_MAX_UNEXPLAINED 50u              /* unexplained templates kept per input */
+#define LA_DEFAULT_MAX_UPLOAD (512ull << 20)        /* serve: bytes per upload */
+
+struct la_limits {
+    unsigned max_depth;
+    unsigned long max_members;
+    uint64_t max_bytes;
+    unsigned max_ratio;
+    unsigned max_line;
+    unsigned max_ips;
+    unsigned max_rules;
+    unsigned max_rule_file;
+    unsigned max_regex;
+    unsigned match_limit;
+    unsigned depth_limit;
+    unsigned max_evidence;
+    unsigned max_unexplained;
+    uint64_t max_upload;
+};
+
+#define LA_LIMITS_DEFAULT                                                              \
+    {                                                                                  \
+        LA_DEFAULT_MAX_DEPTH, LA_DEFAULT_MAX_MEMBERS, LA_DEFAULT_MAX_BYTES,            \
+            LA_DEFAULT_MAX_RATIO, LA_DEFAULT_MAX_LINE, LA_DEFAULT_MAX_IPS,             \
+            LA_DEFAULT_MAX_RULES, LA_DEFAULT_MAX_RULE_FILE, LA_DEFAULT_MAX_REGEX,      \
+            LA_DEFAULT_MATCH_LIMIT, LA_DEFAULT_DEPTH_LIMIT, LA_DEFAULT_MAX_EVIDENCE,   \
+            LA_DEFAULT_MAX_UNEXPLAINED, LA_DEFAULT_MAX_UPLOAD                          \
+    }
+
+#endif
