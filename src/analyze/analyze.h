@@ -1,0 +1,69 @@
+#ifndef LA_ANALYZE_ANALYZE_H
+#define LA_ANALYZE_ANALYZE_H
+
+/*
+ * analyze: the pipeline.  source → members → lines → records → matcher →
+ * restore attempts → scored causes → a report document (jansson, schema
+ * loganalyze.report/1) that report/ renders.
+ *
+ * An engine holds what is shared by every input: the compiled ruleset, the
+ * knowledge data, limits and options.  la_engine_analyze() reads one input
+ * and returns its report object; la_engine_document() wraps report objects
+ * into the full document with the batch summary.
+ */
+
+#include <jansson.h>
+
+#include "core/error.h"
+#include "core/limits.h"
+
+struct la_engine;
+struct la_ruleset;
+struct la_kb;
+
+struct la_engine_opts {
+    struct la_limits limits;
+    const char *data_dir;          /* causes/codes/stages and default rules; NULL = find it */
+    const char *const *rule_paths; /* extra rule files or folders, NULL-terminated */
+    int no_default_rules;
+    const char *input_format;      /* force a format id, or NULL */
+    int redact;                    /* replace identifiers by keyed tokens */
+    const char *redact_key;        /* NULL = random per run */
+    const char *const *tried;      /* ladder step ids already tried, NULL-terminated */
+    int deterministic;             /* no wall-clock time in the document */
+    int profile;                   /* per-rule cost in the engine (la_engine_profile) */
+};
+
+/* Build an engine.  LA_FAILED when rules or data are invalid (diagnostics given). */
+LA_NODISCARD enum la_rc la_engine_new(struct la_engine **ret, const struct la_engine_opts *o,
+                                      struct la_diag_sink *sink);
+void la_engine_free(struct la_engine *e);
+const struct la_ruleset *la_engine_ruleset(const struct la_engine *e);
+const struct la_kb *la_engine_kb(const struct la_engine *e);
+const char *la_engine_data_dir(const struct la_engine *e);
+
+/*
+ * Analyse one input (path or "-").  *ret_report gets a new reference to a
+ * report object even when the input could not be read (its warnings say
+ * why); the return code is LA_FAILED in that case, LA_FATAL on OOM.
+ */
+LA_NODISCARD enum la_rc la_engine_analyze(struct la_engine *e, const char *path,
+                                          json_t **ret_report, struct la_diag_sink *sink);
+
+/* Wrap reports (stolen) into the document with tool, ruleset and summary.  NULL on OOM. */
+json_t *la_engine_document(struct la_engine *e, json_t *reports);
+
+/* One member list for `inspect`: {"members":[…]} for the given paths. */
+LA_NODISCARD enum la_rc la_engine_inspect(struct la_engine *e, const char *path,
+                                          json_t *members, struct la_diag_sink *sink);
+
+/* Per-rule profile rows {"rule","checks","matches","ms"}, or NULL. */
+json_t *la_engine_profile(struct la_engine *e);
+
+/* Highest level among the causes of a report doc: -1 none, else enum la_level. */
+int la_report_max_level(const json_t *doc);
+
+/* Redact identifiers in s into a new string (caller frees with la_free). */
+char *la_engine_redact(struct la_engine *e, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,1033 @@
+/*
+ * Format table, probes and the line parser; see formats.h.
+ *
+ * Each text format is a set of line shapes (prefix scanners below) plus
+ * content keywords.  A probe samples up to 40 lines of the head, counts
+ * the lines each shape accepts and the keywords it sees, and bids.  The
+ * parser uses the same scanners, so what probing recognised is what gets
+ * parsed.  Lines no shape accepts are continuation lines: they keep the
+ * previous timestamp and their message is the whole line.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/encoding.h"
+#include "formats/formats.h"
+
+enum shape {
+    SH_ITUNES1 = 1 << 0,   /* 2010-11-01 13:58:02.187 [152:9c]: msg */
+    SH_ITUNES2 = 1 << 1,   /* 2010-09-26 18:58:02.322 iTunes.exe[3644:128]: msg */
+    SH_BRACKET = 1 << 2,   /* [06:44:01.0282] msg */
+    SH_DEVICE = 1 << 3,    /* [09:48:50.0450-GMT]{5>6} msg */
+    SH_UNIFIED = 1 << 4,   /* 2025-04-06 18:31:25.237463+0000 asr[28:788] msg */
+    SH_CONSOLE = 1 << 5,   /* default<TAB>21:58:49.029597+0100<TAB>proc<TAB>msg */
+    SH_IDRNEW = 1 << 6,    /* 10:42:31.336 <Verbose> msg */
+    SH_PYMD = 1 << 7,      /* 2024-12-29 16:01:58 host logger[pid] LEVEL msg */
+    SH_FLASH = 1 << 8,     /* 05:08:16.638:  msg */
+    SH_SYSLOG = 1 << 9,    /* Nov 25 13:45:49 host proc[pid]: msg */
+};
+
+struct la_format {
+    const char *id;
+    const char *title;
+    unsigned shapes;
+    const char *const *keywords;
+    int binary;
+    int long_lines;
+};
+
+static const char *const kw_itunes[] = { "AMRestore", "<Restore Device", "<Recovery Mode Device",
+    "<DFU Device", "amai:", "iTunes", "WinAMRestore", "AppleDevice::", "AMDeviceIoControl",
+    "restore library built", "radio-error", "USBControlTransfer", "iBoot", NULL };
+static const char *const kw_finder[] = { "AMPDevicesAgent", "Configurator", "MobileRestore",
+    "Restore Phase", "Restore completed", "Failure Description", "Device disconnected",
+    "transitioning device", "Elapsed time", NULL };
+static const char *const kw_device[] = { "CHECKPOINT", "restore-step-", "ramrod", "ASR STATUS",
+    "bbupdater", "entering ", "executing /", "restored", "Waiting for NAND", "asr_", NULL };
+static const char *const kw_idr[] = { "idevicerestore", "Found device in", "Sending iBEC",
+    "Extracting", "ERROR: ", "Got status message", "Checkpoint", "Waiting for device",
+    "Connecting to", "Sending ", "Identified device", "Personalizing", "About to restore", NULL };
+static const char *const kw_fr[] = { "futurerestore", "[Error]", "Done: restoring",
+    "[exception]", "[INFO]", "[WARNING]", "img4tool", "tsschecker", NULL };
+static const char *const kw_pymd[] = { "pymobiledevice3", "root[", NULL };
+static const char *const kw_flash[] = { "LibVersion", "Checking PC", "<Restore Device", "amai:",
+    NULL };
+static const char *const kw_unified[] = { "AMPDevicesAgent", "MobileRestore", "asr[",
+    "kernel[", NULL };
+static const char *const kw_crash[] = { "Incident Identifier:", "Exception Type:",
+    "Hardware Model:", "Crashed Thread:", "Triggered by Thread:", "Report Version:", NULL };
+static const char *const kw_panic[] = { "panic(cpu", "*** Panic Report ***", "Debugger message:",
+    "Paniclog version", "Kernel version:", "iBoot version:", NULL };
+static const char *const kw_none[] = { NULL };
+
+static const struct la_format table[] = {
+    { "itunes-updater", "iTunes updater log (MobileDevice AMRestore)",
+      SH_ITUNES1 | SH_ITUNES2 | SH_BRACKET, kw_itunes, 0, 0 },
+    { "finder-restore", "Finder / Apple Configurator restore log", SH_BRACKET, kw_finder, 0, 0 },
+    { "restored-device", "device restore log (restored)", SH_DEVICE | SH_BRACKET, kw_device,
+      0, 0 },
+    { "idevicerestore", "idevicerestore log", SH_IDRNEW, kw_idr, 0, 0 },
+    { "futurerestore", "futurerestore log", SH_IDRNEW, kw_fr, 0, 0 },
+    { "pymobiledevice3", "pymobiledevice3 log", SH_PYMD, kw_pymd, 0, 0 },
+    { "flash-tool", "flash tool log (3uTools / iMazing style)", SH_FLASH, kw_flash, 0, 0 },
+    { "unified-log", "unified log text (log show / Console)", SH_UNIFIED | SH_CONSOLE,
+      kw_unified, 0, 0 },
+    { "ips-panic", "panic report (.ips)", 0, kw_panic, 0, 1 },
+    { "ips-crash", "crash or diagnostic report (.ips)", 0, kw_crash, 0, 1 },
+    { "crash-text", "crash report (text)", 0, kw_crash, 0, 0 },
+    { "panic-text", "panic report (text)", 0, kw_panic, 0, 0 },
+    { "syslog", "BSD syslog (system.log)", SH_SYSLOG, kw_none, 0, 0 },
+    { "sysdiagnose-text", "sysdiagnose text member", 0, kw_none, 0, 0 },
+    { "text", "plain text", 0, kw_none, 0, 0 },
+    { "binary", "binary (skipped)", 0, kw_none, 1, 0 },
+};
+
+enum {
+    F_ITUNES, F_FINDER, F_DEVICE, F_IDR, F_FR, F_PYMD, F_FLASH, F_UNIFIED, F_IPS_PANIC,
+    F_IPS_CRASH, F_CRASH, F_PANIC, F_SYSLOG, F_SYSDIAG, F_TEXT, F_BINARY, F_COUNT
+};
+
+unsigned la_format_count(void)
+{
+    return F_COUNT;
+}
+
+const struct la_format *la_format_at(unsigned i)
+{
+    return i < F_COUNT ? &table[i] : NULL;
+}
+
+const char *la_format_id(const struct la_format *f)
+{
+    return f->id;
+}
+
+const char *la_format_title(const struct la_format *f)
+{
+    return f->title;
+}
+
+int la_format_is_binary(const struct la_format *f)
+{
+    return f->binary;
+}
+
+int la_format_wants_long_lines(const struct la_format *f)
+{
+    return f->long_lines;
+}
+
+const struct la_format *la_format_find(const char *id)
+{
+    for (unsigned i = 0; i < F_COUNT; i++)
+        if (!strcmp(table[i].id, id))
+            return &table[i];
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- time */
+
+static int64_t days_from_civil(int y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int64_t)era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+enum la_rc la_format_time(struct la_buf *out, int64_t t, int has_date)
+{
+    int64_t ms = t % 1000, s = t / 1000;
+    int64_t days = s / 86400, sod = s % 86400;
+
+    if (t < 0)
+        return la_buf_adds(out, "");
+    if (!has_date)
+        return la_buf_addf(out, "%02d:%02d:%02d.%03d", (int)(sod / 3600), (int)(sod / 60 % 60),
+                           (int)(sod % 60), (int)ms);
+    int y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    return la_buf_addf(out, "%04d-%02u-%02uT%02d:%02d:%02d.%03d", y, m, d, (int)(sod / 3600),
+                       (int)(sod / 60 % 60), (int)(sod % 60), (int)ms);
+}
+
+static int num(const char *s, size_t n, size_t at, size_t w, int *ret)
+{
+    int v = 0;
+
+    if (at + w > n)
+        return 0;
+    for (size_t i = 0; i < w; i++) {
+        if (!isdigit((unsigned char)s[at + i]))
+            return 0;
+        v = v * 10 + (s[at + i] - '0');
+    }
+    *ret = v;
+    return 1;
+}
+
+/* "HH:MM:SS" + optional ".f…" at s[at]; returns end offset or 0; *ms since midnight. */
+static size_t scan_hms(const char *s, size_t n, size_t at, int64_t *ms)
+{
+    int h, mi, se;
+
+    if (!num(s, n, at, 2, &h) || at + 2 >= n || s[at + 2] != ':' || !num(s, n, at + 3, 2, &mi) ||
+        at + 5 >= n || s[at + 5] != ':' || !num(s, n, at + 6, 2, &se) || h > 23 || mi > 59 ||
+        se > 60)
+        return 0;
+    size_t i = at + 8;
+    int64_t frac = 0;
+    if (i < n && s[i] == '.' && i + 1 < n && isdigit((unsigned char)s[i + 1])) {
+        int digits = 0;
+        i++;
+        while (i < n && isdigit((unsigned char)s[i])) {
+            if (digits < 3)
+                frac = frac * 10 + (s[i] - '0');
+            digits++;
+            i++;
+        }
+        while (digits < 3) {
+            frac *= 10;
+            digits++;
+        }
+    }
+    *ms = ((int64_t)h * 3600 + mi * 60 + se) * 1000 + frac;
+    return i;
+}
+
+/* "YYYY-MM-DD HH:MM:SS[.f]" at s[0]; returns end or 0; *ms since 1970. */
+static size_t scan_ymd(const char *s, size_t n, int64_t *ms)
+{
+    int y, mo, d;
+    int64_t tod;
+
+    if (!num(s, n, 0, 4, &y) || n < 11 || s[4] != '-' || !num(s, n, 5, 2, &mo) || s[7] != '-' ||
+        !num(s, n, 8, 2, &d) || (s[10] != ' ' && s[10] != 'T') || mo < 1 || mo > 12 || d < 1 ||
+        d > 31)
+        return 0;
+    size_t e = scan_hms(s, n, 11, &tod);
+    if (!e)
+        return 0;
+    *ms = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400000 + tod;
+    return e;
+}
+
+static size_t skip_sp(const char *s, size_t n, size_t i)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i;
+}
+
+struct parsed {
+    size_t msg;                    /* offset of the message */
+    int64_t time;
+    int has_date;
+    long pid;
+    size_t comp, comp_len, lvl, lvl_len;
+};
+
+/* "[pid:tid]: " at i; returns end or 0. */
+static size_t scan_pidtid(const char *s, size_t n, size_t i, long *pid)
+{
+    size_t j;
+    long p = 0;
+
+    if (i >= n || s[i] != '[')
+        return 0;
+    j = i + 1;
+    if (j >= n || !isdigit((unsigned char)s[j]))
+        return 0;
+    while (j < n && isdigit((unsigned char)s[j]))
+        p = p * 10 + (s[j++] - '0');
+    if (j >= n || s[j] != ':')
+        return 0;
+    j++;
+    while (j < n && isxdigit((unsigned char)s[j]))
+        j++;
+    if (j >= n || s[j] != ']')
+        return 0;
+    *pid = p;
+    return j + 1;
+}
+
+static int shape_itunes(const char *s, size_t n, struct parsed *r, int named)
+{
+    size_t i = scan_ymd(s, n, &r->time);
+
+    if (!i || i >= n || s[i] != ' ')
+        return 0;
+    i++;
+    if (named) {
+        size_t c = i;
+        while (i < n && s[i] != '[' && s[i] != ' ')
+            i++;
+        if (i == c)
+            return 0;
+        r->comp = c;
+        r->comp_len = i - c;
+    }
+    i = scan_pidtid(s, n, i, &r->pid);
+    if (!i || i >= n || s[i] != ':')
+        return 0;
+    r->has_date = 1;
+    r->msg = skip_sp(s, n, i + 1);
+    return 1;
+}
+
+static int shape_bracket(const char *s, size_t n, struct parsed *r, int device)
+{
+    size_t i;
+
+    if (n < 10 || s[0] != '[')
+        return 0;
+    i = scan_hms(s, n, 1, &r->time);
+    if (!i)
+        return 0;
+    if (device) {
+        if (i + 5 > n || memcmp(s + i, "-GMT]", 5) != 0)
+            return 0;
+        i += 5;
+        if (i < n && s[i] == '{') {
+            const char *e = memchr(s + i, '}', n - i);
+            if (!e || e - (s + i) > 16)
+                return 0;
+            i = (size_t)(e - s) + 1;
+        }
+    } else {
+        if (i >= n || s[i] != ']')
+            return 0;
+        i++;
+    }
+    r->msg = skip_sp(s, n, i);
+    return 1;
+}
+
+static int shape_unified(const char *s, size_t n, struct parsed *r)
+{
+    size_t i = scan_ymd(s, n, &r->time);
+
+    if (!i || i >= n || (s[i] != '+' && s[i] != '-'))
+        return 0;
+    i++;
+    while (i < n && isdigit((unsigned char)s[i]))
+        i++;
+    i = skip_sp(s, n, i);
+    /* Optional thread id and type columns of `log show`: "0x1a2b  Default  0x0  pid  ttl" */
+    size_t c = i;
+    while (i < n && s[i] != '[' && s[i] != ' ')
+        i++;
+    if (i < n && s[i] == '[') {
+        r->comp = c;
+        r->comp_len = i - c;
+        size_t e = scan_pidtid(s, n, i, &r->pid);
+        if (e)
+            i = e;
+    } else {
+        i = c;
+    }
+    r->has_date = 1;
+    r->msg = skip_sp(s, n, i);
+    return 1;
+}
+
+static int shape_console(const char *s, size_t n, struct parsed *r)
+{
+    static const char *const types[] = { "default\t", "info\t", "debug\t", "error\t", "fault\t",
+                                         "notice\t", NULL };
+    size_t i = 0;
+
+    for (int k = 0; types[k]; k++) {
+        size_t l = strlen(types[k]);
+        if (n > l && !memcmp(s, types[k], l)) {
+            r->lvl = 0;
+            r->lvl_len = l - 1;
+            i = l;
+            break;
+        }
+    }
+    if (!i)
+        return 0;
+    i = scan_hms(s, n, i, &r->time);
+    if (!i)
+        return 0;
+    while (i < n && s[i] != '\t')
+        i++;
+    if (i >= n)
+        return 0;
+    i++;
+    r->comp = i;
+    while (i < n && s[i] != '\t')
+        i++;
+    r->comp_len = i - r->comp;
+    r->msg = i < n ? i + 1 : n;
+    return 1;
+}
+
+static int shape_idrnew(const char *s, size_t n, struct parsed *r)
+{
+    size_t i = scan_hms(s, n, 0, &r->time);
+
+    if (!i || i >= n || s[i] != ' ')
+        return 0;
+    i = skip_sp(s, n, i);
+    if (i >= n || s[i] != '<')
+        return 0;
+    const char *e = memchr(s + i, '>', n - i);
+    if (!e || e - (s + i) > 10)
+        return 0;
+    r->lvl = i + 1;
+    r->lvl_len = (size_t)(e - s) - i - 1;
+    for (size_t k = r->lvl; k < r->lvl + r->lvl_len; k++)
+        if (!isalpha((unsigned char)s[k]))
+            return 0;
+    r->msg = skip_sp(s, n, (size_t)(e - s) + 1);
+    return 1;
+}
+
+static int shape_pymd(const char *s, size_t n, struct parsed *r)
+{
+    size_t i = scan_ymd(s, n, &r->time);
+
+    if (!i || i >= n || s[i] != ' ')
+        return 0;
+    i++;
+    while (i < n && s[i] != ' ')      /* host */
+        i++;
+    i = skip_sp(s, n, i);
+    r->comp = i;
+    while (i < n && s[i] != '[' && s[i] != ' ')
+        i++;
+    if (i >= n || s[i] != '[' || i == r->comp)
+        return 0;
+    r->comp_len = i - r->comp;
+    i++;
+    long p = 0;
+    if (i >= n || !isdigit((unsigned char)s[i]))
+        return 0;
+    while (i < n && isdigit((unsigned char)s[i]))
+        p = p * 10 + (s[i++] - '0');
+    if (i >= n || s[i] != ']')
+        return 0;
+    r->pid = p;
+    i = skip_sp(s, n, i + 1);
+    r->lvl = i;
+    while (i < n && isupper((unsigned char)s[i]))
+        i++;
+    r->lvl_len = i - r->lvl;
+    if (!r->lvl_len)
+        return 0;
+    r->has_date = 1;
+    r->msg = skip_sp(s, n, i);
+    return 1;
+}
+
+static int shape_flash(const char *s, size_t n, struct parsed *r)
+{
+    size_t i = scan_hms(s, n, 0, &r->time);
+
+    if (!i || i + 1 >= n || s[i] != ':' || s[i + 1] != ' ')
+        return 0;
+    r->msg = skip_sp(s, n, i + 1);
+    return 1;
+}
+
+static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+static int shape_syslog(const char *s, size_t n, struct parsed *r)
+{
+    int mon = -1, d;
+    size_t i;
+
+    if (n < 16)
+        return 0;
+    for (int k = 0; k < 12; k++)
+        if (!memcmp(s, months[k], 3))
+            mon = k;
+    if (mon < 0 || s[3] != ' ')
+        return 0;
+    i = 4;
+    if (s[i] == ' ')
+        i++;
+    d = 0;
+    while (i < n && isdigit((unsigned char)s[i]))
+        d = d * 10 + (s[i++] - '0');
+    if (d < 1 || d > 31 || i >= n || s[i] != ' ')
+        return 0;
+    i = scan_hms(s, n, i + 1, &r->time);
+    if (!i || i >= n || s[i] != ' ')
+        return 0;
+    i++;
+    while (i < n && s[i] != ' ')      /* host */
+        i++;
+    i = skip_sp(s, n, i);
+    r->comp = i;
+    while (i < n && s[i] != '[' && s[i] != ':' && s[i] != ' ')
+        i++;
+    r->comp_len = i - r->comp;
+    if (i < n && s[i] == '[') {
+        const char *e = memchr(s + i, ']', n - i);
+        if (e) {
+            r->pid = strtol(s + i + 1, NULL, 10);
+            i = (size_t)(e - s) + 1;
+        }
+    }
+    if (i < n && s[i] == ':')
+        i++;
+    r->msg = skip_sp(s, n, i);
+    return 1;
+}
+
+/* Try the shapes in mask; the first that accepts wins.  Returns its bit or 0. */
+static unsigned parse_shapes(unsigned mask, const char *s, size_t n, struct parsed *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->pid = -1;
+    r->time = -1;
+    if ((mask & SH_ITUNES1) && shape_itunes(s, n, r, 0))
+        return SH_ITUNES1;
+    if ((mask & SH_ITUNES2) && shape_itunes(s, n, r, 1))
+        return SH_ITUNES2;
+    if ((mask & SH_DEVICE) && shape_bracket(s, n, r, 1))
+        return SH_DEVICE;
+    if ((mask & SH_BRACKET) && shape_bracket(s, n, r, 0))
+        return SH_BRACKET;
+    if ((mask & SH_PYMD) && shape_pymd(s, n, r))
+        return SH_PYMD;
+    if ((mask & SH_UNIFIED) && shape_unified(s, n, r))
+        return SH_UNIFIED;
+    if ((mask & SH_CONSOLE) && shape_console(s, n, r))
+        return SH_CONSOLE;
+    if ((mask & SH_IDRNEW) && shape_idrnew(s, n, r))
+        return SH_IDRNEW;
+    if ((mask & SH_FLASH) && shape_flash(s, n, r))
+        return SH_FLASH;
+    if ((mask & SH_SYSLOG) && shape_syslog(s, n, r))
+        return SH_SYSLOG;
+    memset(r, 0, sizeof(*r));
+    r->pid = -1;
+    r->time = -1;
+    return 0;
+}
+
+/* ------------------------------------------------------- normalisation */
+
+static int is_progress_at(const char *s, size_t n, size_t i, size_t *end)
+{
+    size_t j = i + 1;
+
+    if (s[i] != '[')
+        return 0;
+    while (j < n && (s[j] == '=' || s[j] == ' ' || s[j] == '#' || s[j] == '-' || s[j] == '>'))
+        j++;
+    if (j >= n || s[j] != ']' || j - i < 6)
+        return 0;
+    j++;
+    j = skip_sp(s, n, j);
+    size_t k = j;
+    while (k < n && (isdigit((unsigned char)s[k]) || s[k] == '.'))
+        k++;
+    if (k == j || k >= n || s[k] != '%')
+        return 0;
+    *end = k + 1;
+    return 1;
+}
+
+static void decode_entity(const char *s, size_t n, size_t *i, struct la_buf *out, int *ok)
+{
+    static const struct {
+        const char *name;
+        char c;
+    } ents[] = { { "&gt;", '>' }, { "&lt;", '<' }, { "&amp;", '&' }, { "&quot;", '"' },
+                 { "&#39;", '\'' }, { "&apos;", '\'' }, { "&nbsp;", ' ' } };
+
+    for (size_t k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
+        size_t l = strlen(ents[k].name);
+        if (*i + l <= n && !memcmp(s + *i, ents[k].name, l)) {
+            *ok = la_buf_addc(out, ents[k].c) == LA_OK;
+            *i += l;
+            return;
+        }
+    }
+    *ok = la_buf_addc(out, '&') == LA_OK;
+    (*i)++;
+}
+
+int la_normalize_line(struct la_sv in, struct la_buf *out)
+{
+    const char *s = in.p;
+    size_t n = in.len, i = 0;
+    int ok = 1;
+
+    la_buf_reset(out);
+    /* Markdown / e-mail quoting. */
+    for (;;) {
+        size_t j = skip_sp(s, n, i);
+        if (j < n && s[j] == '>' && (j + 1 == n || s[j + 1] == ' ') && j - i < 4) {
+            i = j + 1;
+            if (i < n && s[i] == ' ')
+                i++;
+            continue;
+        }
+        break;
+    }
+    /* Markdown fences: drop the line. */
+    {
+        size_t j = skip_sp(s, n, i);
+        if (n - j >= 3 && (!memcmp(s + j, "```", 3) || !memcmp(s + j, "~~~", 3))) {
+            size_t k = j + 3;
+            while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '`' || s[k] == '~' ||
+                             s[k] == '-' || s[k] == '_'))
+                k++;
+            if (skip_sp(s, n, k) == n)
+                return 0;
+        }
+    }
+    while (i < n && ok) {
+        unsigned char c = (unsigned char)s[i];
+        size_t end;
+
+        if (c == 0x1b) {                                   /* ANSI escape */
+            i++;
+            if (i < n && s[i] == '[') {
+                i++;
+                while (i < n && !(s[i] >= 0x40 && s[i] <= 0x7e))
+                    i++;
+                if (i < n)
+                    i++;
+            } else if (i < n && s[i] == ']') {            /* OSC ... BEL */
+                while (i < n && s[i] != 0x07)
+                    i++;
+                if (i < n)
+                    i++;
+            } else if (i < n) {
+                i++;
+            }
+            continue;
+        }
+        if (c == '\r') {                                   /* console overwrite */
+            ok = la_buf_addc(out, ' ') == LA_OK;
+            i++;
+            continue;
+        }
+        if (c == '&') {
+            decode_entity(s, n, &i, out, &ok);
+            continue;
+        }
+        if (c == '[' && is_progress_at(s, n, i, &end)) {
+            i = skip_sp(s, n, end);
+            continue;
+        }
+        if (c == 0) {                                      /* NUL bytes: drop */
+            i++;
+            continue;
+        }
+        ok = la_buf_addc(out, (char)c) == LA_OK;
+        i++;
+    }
+    /* Trim trailing blanks. */
+    while (out->len && (out->buf[out->len - 1] == ' ' || out->buf[out->len - 1] == '\t'))
+        out->len--;
+    if (out->alloc)
+        out->buf[out->len] = '\0';
+    return ok ? 1 : -1;
+}
+
+/* --------------------------------------------------------------- probes */
+
+static int has_kw(const char *s, size_t n, const char *kw)
+{
+    size_t l = strlen(kw);
+
+    if (l > n)
+        return 0;
+    for (const char *p = s; (p = memchr(p, kw[0], n - (size_t)(p - s))) != NULL; p++) {
+        if ((size_t)(s + n - p) < l)
+            return 0;
+        if (!memcmp(p, kw, l))
+            return 1;
+    }
+    return 0;
+}
+
+static const char *binary_reason(const unsigned char *h, size_t n, const char *name)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *why;
+    } mg[] = {
+        { "SQLite format 3", 16, "binary (SQLite database)" },
+        { "bplist0", 7, "binary (binary property list)" },
+        { "\x89PNG", 4, "binary (PNG image)" },
+        { "\xff\xd8\xff", 3, "binary (JPEG image)" },
+        { "GIF8", 4, "binary (GIF image)" },
+        { "%PDF", 4, "binary (PDF document)" },
+        { "\xcf\xfa\xed\xfe", 4, "binary (Mach-O executable)" },
+        { "\xca\xfe\xba\xbe", 4, "binary (Mach-O universal binary)" },
+        { "\x7f" "ELF", 4, "binary (ELF executable)" },
+    };
+    size_t nl = strlen(name);
+
+    for (size_t i = 0; i < sizeof(mg) / sizeof(mg[0]); i++)
+        if (n >= mg[i].len && !memcmp(h, mg[i].magic, mg[i].len))
+            return mg[i].why;
+    if ((nl > 8 && !strcmp(name + nl - 8, ".tracev3")) ||
+        (nl > 7 && !strcmp(name + nl - 7, ".timesync")))
+        return "binary (unified log tracev3 data; read it with `log show` on a Mac)";
+    size_t nul = 0, ctl = 0;
+    for (size_t i = 0; i < n; i++) {
+        nul += h[i] == 0;
+        ctl += h[i] < 0x09 || (h[i] > 0x0d && h[i] < 0x20 && h[i] != 0x1b);
+    }
+    if (n && (nul * 100 > n * 2 || ctl * 100 > n * 10))
+        return "binary (not text)";
+    return NULL;
+}
+
+static int ends_with(const char *s, const char *sfx)
+{
+    size_t a = strlen(s), b = strlen(sfx);
+    return a >= b && !strcmp(s + a - b, sfx);
+}
+
+/* Bid of one text format over the sampled lines. */
+static int bid(const struct la_format *f, const char *text, size_t tlen, unsigned nlines,
+               const unsigned *shape_hits)
+{
+    int score = 0;
+    unsigned hits = 0, kws = 0;
+
+    for (unsigned b = 0; b < 10; b++)
+        if (f->shapes & (1u << b))
+            hits += shape_hits[b];
+    for (const char *const *k = f->keywords; *k; k++)
+        kws += has_kw(text, tlen, *k);
+    if (f->shapes) {
+        if (!hits)
+            return 0;
+        score = (int)(60 * hits / (nlines ? nlines : 1));
+    }
+    score += (int)(kws > 5 ? 30 : kws * 6);
+    return score > 99 ? 99 : score;
+}
+
+const struct la_format *la_format_probe(const char *path, const char *name, const void *head,
+                                        size_t len, int *ret_conf, const char **ret_reason)
+{
+    const unsigned char *h = head;
+    const char *why;
+    struct la_buf text = LA_BUF_INIT;
+    unsigned shape_hits[10] = { 0 }, nlines = 0;
+    size_t bom;
+    enum la_encoding enc = la_detect_encoding(h, len, &bom);
+    const struct la_format *best = &table[F_TEXT];
+    int best_score = 5;
+
+    if (ret_reason)
+        *ret_reason = NULL;
+    if (ret_conf)
+        *ret_conf = 0;
+    if (!name)
+        name = "";
+    if (!path)
+        path = name;
+    /* A UTF-16 head: keep the low bytes for probing. */
+    if (enc != LA_ENC_UTF8) {
+        for (size_t i = bom + (enc == LA_ENC_UTF16BE); i < len; i += 2)
+            if (la_buf_addc(&text, h[i] ? (char)h[i] : ' ') != LA_OK)
+                break;
+    } else {
+        why = binary_reason(h, len, name);
+        if (why) {
+            if (ret_reason)
+                *ret_reason = why;
+            if (ret_conf)
+                *ret_conf = 100;
+            return &table[F_BINARY];
+        }
+        if (la_buf_add(&text, h + bom, len - bom) != LA_OK)
+            la_buf_reset(&text);
+    }
+    /* .ips: a one-line JSON header with bug_type. */
+    if (text.len && text.buf[0] == '{' && has_kw(text.buf, text.len > 2048 ? 2048 : text.len,
+                                                 "\"bug_type\"")) {
+        const char *bt = strstr(text.buf, "\"bug_type\"");
+        int panic = 0;
+        if (bt) {
+            bt += 10;
+            while (*bt == ' ' || *bt == ':' || *bt == '"')
+                bt++;
+            panic = !strncmp(bt, "210", 3) || !strncmp(bt, "151", 3) || !strncmp(bt, "288", 3);
+        }
+        la_buf_release(&text);
+        if (ret_conf)
+            *ret_conf = 95;
+        return &table[panic ? F_IPS_PANIC : F_IPS_CRASH];
+    }
+    /* Sample lines (after normalisation, so pasted and quoted logs probe as what they are). */
+    {
+        struct la_buf norm = LA_BUF_INIT;
+        size_t i = 0;
+        while (i < text.len && nlines < 40) {
+            const char *nl = memchr(text.buf + i, '\n', text.len - i);
+            size_t e = nl ? (size_t)(nl - text.buf) : text.len;
+            struct parsed r;
+            if (!nl && i > 0)
+                break;                              /* a cut last line: ignore */
+            if (la_normalize_line(la_sv_make(text.buf + i, e - i), &norm) > 0 && norm.len) {
+                nlines++;
+                for (unsigned b = 0; b < 10; b++)
+                    if (parse_shapes(1u << b, norm.buf, norm.len, &r))
+                        shape_hits[b]++;
+            }
+            i = e + 1;
+        }
+        la_buf_release(&norm);
+    }
+    for (unsigned f = 0; f < F_COUNT; f++) {
+        if (f == F_IPS_PANIC || f == F_IPS_CRASH || f == F_TEXT || f == F_BINARY ||
+            f == F_SYSDIAG)
+            continue;
+        int s = bid(&table[f], text.buf, text.len, nlines, shape_hits);
+        /* Keyword-only formats need real evidence. */
+        if (!table[f].shapes && s < 12)
+            s = 0;
+        if (f == F_PANIC && has_kw(text.buf, text.len, "panic(cpu"))
+            s += 40;
+        if (f == F_CRASH && has_kw(text.buf, text.len, "Incident Identifier:"))
+            s += 40;
+        if (s > best_score) {
+            best = &table[f];
+            best_score = s;
+        }
+    }
+    /* Name hints break near-ties between formats sharing the bracket shape. */
+    if (best == &table[F_ITUNES] || best == &table[F_FINDER]) {
+        int it = bid(&table[F_ITUNES], text.buf, text.len, nlines, shape_hits);
+        int fi = bid(&table[F_FINDER], text.buf, text.len, nlines, shape_hits);
+        if (strstr(name, "Updater") || strstr(name, "updater"))
+            it += 20;
+        best = it >= fi ? &table[F_ITUNES] : &table[F_FINDER];
+    }
+    if (best == &table[F_TEXT] && (strstr(path, "sysdiagnose_") || strstr(path, "sysdiagnose/")))
+        best = &table[F_SYSDIAG];
+    if (best == &table[F_TEXT] && ends_with(name, ".ips"))
+        best = &table[F_IPS_CRASH];
+    la_buf_release(&text);
+    if (ret_conf)
+        *ret_conf = best_score;
+    return best;
+}
+
+/* --------------------------------------------------------------- parser */
+
+struct la_parser {
+    const struct la_format *f;
+    struct la_buf norm;
+    struct la_buf expand;
+    int64_t date;                  /* ms of midnight of the known date, or -1 */
+    int64_t last_time;
+    int last_has_date;
+    int64_t prev_tod;
+    unsigned sticky;               /* the shape that matched last */
+};
+
+/* Date hints in names: sysdiagnose_2023.05.24_…, restore_<ecid>_<unix>.log, …-2022-12-24-114300… */
+static int64_t date_from_path(const char *p)
+{
+    const char *s;
+    int y, m, d;
+
+    if ((s = strstr(p, "sysdiagnose_")) && num(s, strlen(s), 12, 4, &y) && s[16] == '.' &&
+        num(s, strlen(s), 17, 2, &m) && s[19] == '.' && num(s, strlen(s), 20, 2, &d) && m >= 1 &&
+        m <= 12 && d >= 1 && d <= 31)
+        return days_from_civil(y, (unsigned)m, (unsigned)d) * 86400000;
+    if ((s = strstr(p, "restore_"))) {
+        const char *u = strrchr(s, '_');
+        if (u) {
+            char *end;
+            long long t = strtoll(u + 1, &end, 10);
+            if (end - u > 9 && t > 1000000000LL && t < 4000000000LL)
+                return (t / 86400) * 86400000;
+        }
+    }
+    for (s = p; *s; s++) {
+        size_t l = strlen(s);
+        if (num(s, l, 0, 4, &y) && s[4] == '-' && num(s, l, 5, 2, &m) && s[7] == '-' &&
+            num(s, l, 8, 2, &d) && y >= 2000 && y < 2100 && m >= 1 && m <= 12 && d >= 1 &&
+            d <= 31)
+            return days_from_civil(y, (unsigned)m, (unsigned)d) * 86400000;
+    }
+    return -1;
+}
+
+struct la_parser *la_parser_new(const struct la_format *f, const char *path)
+{
+    struct la_parser *p = la_calloc(1, sizeof(*p));
+
+    if (!p)
+        return NULL;
+    p->f = f;
+    la_buf_init(&p->norm, 0);
+    la_buf_init(&p->expand, 0);
+    p->date = path ? date_from_path(path) : -1;
+    p->last_time = -1;
+    p->prev_tod = -1;
+    return p;
+}
+
+void la_parser_free(struct la_parser *p)
+{
+    if (!p)
+        return;
+    la_buf_release(&p->norm);
+    la_buf_release(&p->expand);
+    la_free(p);
+}
+
+static enum la_rc emit_record(struct la_parser *p, const char *s, size_t n, uint64_t lineno,
+                              la_record_fn *fn, void *user)
+{
+    struct la_record r;
+    struct parsed ps;
+    unsigned sh = p->f->shapes ? parse_shapes(p->f->shapes, s, n, &ps) : 0;
+
+    if (!sh)
+        parse_shapes(0, s, n, &ps);
+    memset(&r, 0, sizeof(r));
+    r.format = p->f->id;
+    r.line = lineno;
+    r.text = la_sv_make(s, n);
+    r.pid = ps.pid;
+    if (sh) {
+        r.message = la_sv_make(s + ps.msg, n - ps.msg);
+        r.component = la_sv_make(s + ps.comp, ps.comp_len);
+        r.level = la_sv_make(s + ps.lvl, ps.lvl_len);
+        if (ps.has_date) {
+            r.time = ps.time;
+            r.has_date = 1;
+            if (p->date < 0 || ps.time - p->date >= 86400000 || ps.time < p->date)
+                p->date = ps.time - ps.time % 86400000;
+        } else if (ps.time >= 0) {
+            /* Time of day only: roll the date over at midnight. */
+            if (p->prev_tod >= 0 && ps.time + 12 * 3600000LL < p->prev_tod && p->date >= 0)
+                p->date += 86400000;
+            p->prev_tod = ps.time;
+            if (p->date >= 0) {
+                r.time = p->date + ps.time;
+                r.has_date = 1;
+            } else {
+                r.time = ps.time;
+            }
+        }
+        p->last_time = r.time;
+        p->last_has_date = r.has_date;
+    } else {
+        r.message = r.text;
+        r.time = p->last_time;
+        r.has_date = p->last_has_date;
+    }
+    return fn(user, &r);
+}
+
+/* An .ips line "  \"panicString\" : \"…\"," or the "string" key of 151: expand the value. */
+static enum la_rc expand_ips(struct la_parser *p, const char *s, size_t n, uint64_t lineno,
+                             la_record_fn *fn, void *user, int *ret_done)
+{
+    static const char *const keys[] = { "\"panicString\"", "\"string\"", "\"otherString\"",
+                                         NULL };
+    size_t i = skip_sp(s, n, 0);
+
+    *ret_done = 0;
+    for (int k = 0; keys[k]; k++) {
+        size_t l = strlen(keys[k]);
+        if (n - i <= l || memcmp(s + i, keys[k], l))
+            continue;
+        size_t j = skip_sp(s, n, i + l);
+        if (j >= n || s[j] != ':')
+            return LA_OK;
+        j = skip_sp(s, n, j + 1);
+        if (j >= n || s[j] != '"')
+            return LA_OK;
+        size_t e = n;
+        while (e > j && (s[e - 1] == ',' || s[e - 1] == ' '))
+            e--;
+        json_error_t err;
+        json_t *v = json_loadb(s + j, e - j, JSON_DECODE_ANY, &err);
+        if (!v || !json_is_string(v)) {
+            json_decref(v);
+            return LA_OK;
+        }
+        const char *str = json_string_value(v);
+        size_t slen = json_string_length(v);
+        size_t a = 0;
+        enum la_rc rc = LA_OK;
+        /* The key line itself, then one record per line of the value. */
+        la_buf_reset(&p->expand);
+        if (la_buf_add(&p->expand, s, n) != LA_OK) {
+            json_decref(v);
+            return LA_FATAL;
+        }
+        rc = emit_record(p, p->expand.buf, p->expand.len, lineno, fn, user);
+        while (rc == LA_OK && a < slen) {
+            const char *nl = memchr(str + a, '\n', slen - a);
+            size_t b = nl ? (size_t)(nl - str) : slen;
+            if (b > a) {
+                la_buf_reset(&p->expand);
+                if (la_buf_add(&p->expand, str + a, b - a) != LA_OK) {
+                    rc = LA_FATAL;
+                    break;
+                }
+                rc = emit_record(p, p->expand.buf, p->expand.len, lineno, fn, user);
+            }
+            a = b + 1;
+        }
+        json_decref(v);
+        *ret_done = 1;
+        return rc;
+    }
+    return LA_OK;
+}
+
+enum la_rc la_parser_line(struct la_parser *p, struct la_sv line, uint64_t lineno,
+                          la_record_fn *fn, void *user)
+{
+    int k = la_normalize_line(line, &p->norm);
+
+    if (k < 0)
+        return LA_FATAL;
+    if (k == 0 || p->norm.len == 0)
+        return LA_OK;
+    if (p->f == &table[F_IPS_PANIC] || p->f == &table[F_IPS_CRASH]) {
+        int done;
+        enum la_rc rc = expand_ips(p, p->norm.buf, p->norm.len, lineno, fn, user, &done);
+        if (done || rc != LA_OK)
+            return rc;
+    }
+    return emit_record(p, p->norm.buf, p->norm.len, lineno, fn, user);
+}

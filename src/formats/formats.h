@@ -1,0 +1,83 @@
+#ifndef LA_FORMATS_FORMATS_H
+#define LA_FORMATS_FORMATS_H
+
+/*
+ * formats: recognise what a member is and turn its lines into records.
+ *
+ * Probing: every format bids a confidence 0–100 from the member name and
+ * its head bytes; the highest wins, ties go to table order (libarchive's
+ * bidding, dav1d's demuxer probes).  "binary" wins outright on binary
+ * magic or NUL bytes, and names the reason.
+ *
+ * Parsing: a struct la_parser takes the raw lines of one member, normalises
+ * them (ANSI escapes, Markdown fences and "> " quoting, HTML entities,
+ * progress bars, carriage returns from console captures) and splits each
+ * into a struct la_record: timestamp, pid, level, component, message.  An
+ * .ips panic's JSON-escaped panic string is expanded into one record per
+ * line of it.  Time-only formats get their date from the file name or an
+ * earlier line when one is known.
+ */
+
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/sv.h"
+
+struct la_format;
+
+/* A record: views valid only during the record callback. */
+struct la_record {
+    const char *format;            /* format id */
+    uint64_t line;                 /* 1-based line in the member */
+    int64_t time;                  /* ms: since 1970 when has_date, else since midnight; -1 none */
+    int has_date;
+    long pid;                      /* -1 when absent */
+    struct la_sv text;             /* the whole normalised line */
+    struct la_sv message;          /* after the format's prefix */
+    struct la_sv component;        /* process or logger, may be empty */
+    struct la_sv level;            /* level word, may be empty */
+};
+
+typedef enum la_rc la_record_fn(void *user, const struct la_record *r);
+
+/* Number of formats and their ids, in table order (for lint and inspect). */
+unsigned la_format_count(void);
+const struct la_format *la_format_at(unsigned i);
+const char *la_format_id(const struct la_format *f);
+const char *la_format_title(const struct la_format *f);
+int la_format_is_binary(const struct la_format *f);
+/* Larger line cap for formats that keep a JSON document on one line (.ips). */
+int la_format_wants_long_lines(const struct la_format *f);
+/* NULL when no format has this id. */
+const struct la_format *la_format_find(const char *id);
+
+/*
+ * Pick the format of a member from its path (for sysdiagnose paths), name
+ * and head bytes.  Never NULL.  For binary members *ret_reason names why
+ * (static string); ret_conf gets the winning confidence.  Both may be NULL.
+ */
+const struct la_format *la_format_probe(const char *path, const char *name,
+                                        const void *head, size_t len, int *ret_conf,
+                                        const char **ret_reason);
+
+struct la_parser;
+
+/* A parser for one member; name/path give date hints.  NULL on OOM. */
+struct la_parser *la_parser_new(const struct la_format *f, const char *path);
+void la_parser_free(struct la_parser *p);
+
+/*
+ * Parse one raw line (without its terminator) and call fn for 0..N records.
+ * Returns LA_OK, or what fn returned when not LA_OK, or LA_FATAL on OOM.
+ */
+LA_NODISCARD enum la_rc la_parser_line(struct la_parser *p, struct la_sv line, uint64_t lineno,
+                                       la_record_fn *fn, void *user);
+
+/* Normalise one line into out (exported for tests); returns 0 when the line is to be dropped. */
+struct la_buf;
+int la_normalize_line(struct la_sv in, struct la_buf *out);
+
+/* Format ms as ISO-8601 ("2026-03-14T10:22:41.123" or "10:22:41.123") into out. */
+LA_NODISCARD enum la_rc la_format_time(struct la_buf *out, int64_t t, int has_date);
+
+#endif

@@ -1,0 +1,805 @@
+/*
+ * ingest: paths → leaf members, streamed.
+ *
+ * Data flow.  A byte source (a file descriptor, stdin, a memory buffer, or
+ * the current entry of a libarchive handle) feeds a struct la_member.  The
+ * member's first LA_MEMBER_HEAD bytes are peeked and kept, so that deciding
+ * what the member is costs no second read: when the head carries the magic
+ * of a compressor or an archive format, the member becomes a container and a
+ * new libarchive handle reads it through a callback that pulls from the
+ * member (head first); otherwise the member is a leaf and is handed to the
+ * caller.  Recursion depth is bounded by the limits.
+ *
+ * Why magic bytes and not names: users rename files ("log.txt" that is a
+ * gzip), and tools drop suffixes.  libarchive does the real bidding once we
+ * know a member is not plain text; with format_raw enabled a compressed
+ * single file (x.log.gz) yields one entry, which we name after the outer
+ * member without its compression suffix.
+ *
+ * Bounds.  Leaf bytes per input and the ratio of leaf bytes to bytes read
+ * from the input itself (zip bombs) are checked on every read; members per
+ * input are counted; unread data of a member is drained through the same
+ * counting reads, never through archive_read_data_skip(), so a bomb hidden
+ * in a skipped member is caught too.
+ *
+ * Errors.  A damaged member or archive is a warning: everything handed out
+ * before stays valid and the caller keeps its results.  Only an input that
+ * cannot be opened or read at all is LA_FAILED.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#if HAVE_LIBARCHIVE
+#include <archive.h>
+#include <archive_entry.h>
+#endif
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "ingest/ingest.h"
+
+#define BLOCK (64u << 10)
+
+struct input {
+    const struct la_limits *lim;
+    const struct la_ingest_cb *cb;
+    struct la_diag_sink *sink;
+    struct la_ingest_stats st;
+    const char *root;              /* the path given, for messages */
+    enum la_rc rc;                 /* worst so far */
+    int stop;                      /* a limit ended this input */
+    int damaged;                   /* some data could not be read */
+};
+
+enum src_kind { SRC_FD, SRC_MEM, SRC_ARCHIVE };
+
+struct src {
+    enum src_kind kind;
+    int fd;
+    const char *mem;
+    size_t memlen, mempos;
+#if HAVE_LIBARCHIVE
+    struct archive *ar;
+#endif
+    char *block;
+};
+
+struct la_member {
+    struct input *in;
+    struct src *src;
+    char *path;
+    const char *name;
+    unsigned depth;
+    int64_t size;
+    int container;                 /* bytes feed an inner archive: not leaf bytes */
+    char head[LA_MEMBER_HEAD];
+    size_t headlen, headpos;
+    int head_done;
+    int eof, failed;
+    uint64_t consumed;
+};
+
+/* Raw read from the source, no head logic, no counting of leaf bytes. */
+static enum la_rc src_read(struct la_member *m, const void **buf, size_t *len)
+{
+    struct src *s = m->src;
+    struct input *in = m->in;
+
+    switch (s->kind) {
+    case SRC_FD: {
+        ssize_t n;
+        do {
+            n = read(s->fd, s->block, BLOCK);
+        } while (n < 0 && errno == EINTR);
+        if (n < 0) {
+            la_diagf(in->sink, LA_SEV_ERROR, LA_D_READ_FAILED, m->path, 0, 0,
+                     "read failed: %s", strerror(errno));
+            return LA_FAILED;
+        }
+        if (n == 0)
+            return LA_EOF;
+        in->st.compressed += (uint64_t)n;
+        *buf = s->block;
+        *len = (size_t)n;
+        return LA_OK;
+    }
+    case SRC_MEM: {
+        size_t n = s->memlen - s->mempos;
+        if (n == 0)
+            return LA_EOF;
+        if (n > BLOCK)
+            n = BLOCK;
+        *buf = s->mem + s->mempos;
+        *len = n;
+        s->mempos += n;
+        in->st.compressed += n;
+        return LA_OK;
+    }
+    case SRC_ARCHIVE:
+#if HAVE_LIBARCHIVE
+    {
+        la_ssize_t n = archive_read_data(s->ar, s->block, BLOCK);
+        if (n == 0)
+            return LA_EOF;
+        if (n < 0) {
+            const char *e = archive_error_string(s->ar);
+            la_diagf(in->sink, LA_SEV_WARNING, LA_D_MEMBER_FAILED, m->path, 0, 0,
+                     "damaged member: %s", e ? e : "read error");
+            in->damaged = 1;
+            return LA_FAILED;
+        }
+        *buf = s->block;
+        *len = (size_t)n;
+        return LA_OK;
+    }
+#endif
+        break;
+    }
+    return LA_FAILED;
+}
+
+static enum la_rc fill_head(struct la_member *m)
+{
+    if (m->head_done)
+        return LA_OK;
+    m->head_done = 1;
+    while (m->headlen < sizeof(m->head)) {
+        const void *b;
+        size_t n;
+        enum la_rc rc = src_read(m, &b, &n);
+
+        if (rc == LA_EOF) {
+            m->eof = 1;
+            break;
+        }
+        if (rc != LA_OK) {
+            m->failed = 1;
+            return rc;
+        }
+        /* A block larger than the head room: keep the rest by pushing back. */
+        size_t room = sizeof(m->head) - m->headlen;
+        if (n <= room) {
+            memcpy(m->head + m->headlen, b, n);
+            m->headlen += n;
+            continue;
+        }
+        memcpy(m->head + m->headlen, b, room);
+        m->headlen += room;
+        /* Remember the remainder: for fd and memory sources rewind; for
+         * archive data keep it in the source block (handled by pending). */
+        if (m->src->kind == SRC_MEM) {
+            m->src->mempos -= n - room;
+            m->in->st.compressed -= n - room;
+        } else if (m->src->kind == SRC_FD) {
+            /* Cannot un-read a pipe: keep the remainder in the block. */
+            memmove(m->src->block, (const char *)b + room, n - room);
+            m->src->memlen = n - room;     /* pending bytes in block */
+            m->src->mempos = 0;
+        } else {
+            memmove(m->src->block, (const char *)b + room, n - room);
+            m->src->memlen = n - room;
+            m->src->mempos = 0;
+        }
+        break;
+    }
+    return LA_OK;
+}
+
+enum la_rc la_member_head(struct la_member *m, const void **ret_buf, size_t *ret_len)
+{
+    enum la_rc rc = fill_head(m);
+
+    if (rc != LA_OK && !m->headlen)
+        return rc;
+    *ret_buf = m->head;
+    *ret_len = m->headlen;
+    return LA_OK;
+}
+
+static enum la_rc check_caps(struct la_member *m, size_t n)
+{
+    struct input *in = m->in;
+    const struct la_limits *lim = in->lim;
+
+    in->st.bytes += n;
+    if (lim->max_bytes && in->st.bytes > lim->max_bytes) {
+        la_diagf(in->sink, LA_SEV_WARNING, LA_D_BYTES_LIMIT, m->path, 0, 0,
+                 "input decompresses to more than %llu bytes; stopped reading it "
+                 "(raise with --limit bytes=N)", (unsigned long long)lim->max_bytes);
+        in->stop = 1;
+        return LA_FAILED;
+    }
+    if (lim->max_ratio && in->st.bytes > LA_RATIO_GRACE && in->st.compressed &&
+        in->st.bytes / in->st.compressed > lim->max_ratio) {
+        la_diagf(in->sink, LA_SEV_WARNING, LA_D_RATIO_LIMIT, m->path, 0, 0,
+                 "decompression ratio above %u:1 (zip bomb?); stopped reading this input "
+                 "(raise with --limit ratio=N)", lim->max_ratio);
+        in->stop = 1;
+        return LA_FAILED;
+    }
+    return LA_OK;
+}
+
+enum la_rc la_member_read(struct la_member *m, const void **ret_buf, size_t *ret_len)
+{
+    enum la_rc rc;
+    const void *b;
+    size_t n;
+
+    if (m->failed)
+        return LA_FAILED;
+    if (m->in->stop) {
+        m->failed = 1;
+        return LA_FAILED;
+    }
+    rc = fill_head(m);
+    if (m->headpos < m->headlen) {
+        b = m->head + m->headpos;
+        n = m->headlen - m->headpos;
+        m->headpos = m->headlen;
+    } else if (rc != LA_OK) {
+        return rc;
+    } else if (m->src->kind != SRC_MEM && m->src->mempos < m->src->memlen) {
+        /* Remainder of the block that filled the head. */
+        b = m->src->block + m->src->mempos;
+        n = m->src->memlen - m->src->mempos;
+        m->src->mempos = m->src->memlen = 0;
+    } else if (m->eof) {
+        return LA_EOF;
+    } else {
+        rc = src_read(m, &b, &n);
+        if (rc == LA_EOF) {
+            m->eof = 1;
+            return LA_EOF;
+        }
+        if (rc != LA_OK) {
+            m->failed = 1;
+            return rc;
+        }
+    }
+    if (!m->container && check_caps(m, n) != LA_OK) {
+        m->failed = 1;
+        return LA_FAILED;
+    }
+    m->consumed += n;
+    *ret_buf = b;
+    *ret_len = n;
+    return LA_OK;
+}
+
+const char *la_member_path(const struct la_member *m)
+{
+    return m->path;
+}
+
+const char *la_member_name(const struct la_member *m)
+{
+    return m->name;
+}
+
+unsigned la_member_depth(const struct la_member *m)
+{
+    return m->depth;
+}
+
+int64_t la_member_size(const struct la_member *m)
+{
+    return m->size;
+}
+
+uint64_t la_member_consumed(const struct la_member *m)
+{
+    return m->consumed;
+}
+
+/* Magic bytes of compressors and archive formats libarchive reads. */
+static int is_container(const unsigned char *h, size_t n)
+{
+    static const struct {
+        size_t off, len;
+        const char *magic;
+    } magics[] = {
+        { 0, 2, "\x1f\x8b" },                     /* gzip */
+        { 0, 3, "BZh" },                          /* bzip2 */
+        { 0, 6, "\xfd" "7zXZ\x00" },              /* xz */
+        { 0, 4, "\x28\xb5\x2f\xfd" },             /* zstd */
+        { 0, 4, "\x04\x22\x4d\x18" },             /* lz4 */
+        { 0, 2, "\x1f\x9d" },                     /* compress */
+        { 0, 4, "PK\x03\x04" },                   /* zip */
+        { 0, 4, "PK\x05\x06" },                   /* empty zip */
+        { 0, 4, "PK\x07\x08" },                   /* spanned zip */
+        { 0, 6, "7z\xbc\xaf\x27\x1c" },           /* 7z */
+        { 0, 4, "Rar!" },                         /* rar */
+        { 257, 5, "ustar" },                      /* tar */
+        { 0, 6, "070701" },                       /* cpio newc */
+        { 0, 6, "070707" },                       /* cpio odc */
+        { 0, 8, "!<arch>\n" },                    /* ar */
+        { 0, 4, "xar!" },                         /* xar */
+    };
+
+    for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+        if (n >= magics[i].off + magics[i].len &&
+            memcmp(h + magics[i].off, magics[i].magic, magics[i].len) == 0)
+            return 1;
+    /* lzma alone: properties byte 0x5d followed by a dictionary size. */
+    if (n >= 13 && h[0] == 0x5d && h[1] == 0 && h[2] == 0)
+        return 1;
+    return 0;
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s && s[1] ? s + 1 : p;
+}
+
+/* Drain what the callback left unread, through the counting reads. */
+static void drain(struct la_member *m)
+{
+    const void *b;
+    size_t n;
+
+    while (!m->failed && la_member_read(m, &b, &n) == LA_OK)
+        ;
+}
+
+static enum la_rc walk_member(struct la_member *m);
+
+#if HAVE_LIBARCHIVE
+struct cbctx {
+    struct la_member *parent;
+};
+
+static la_ssize_t ar_read_cb(struct archive *a, void *user, const void **buf)
+{
+    struct cbctx *c = user;
+    size_t n;
+    enum la_rc rc = la_member_read(c->parent, buf, &n);
+
+    if (rc == LA_EOF)
+        return 0;
+    if (rc != LA_OK) {
+        archive_set_error(a, EIO, "the enclosing data could not be read");
+        return -1;
+    }
+    return (la_ssize_t)n;
+}
+
+static int is_appledouble(const char *p)
+{
+    const char *base = strrchr(p, '/');
+
+    base = base ? base + 1 : p;
+    return strncmp(base, "._", 2) == 0 || strncmp(p, "__MACOSX/", 9) == 0 ||
+           strstr(p, "/__MACOSX/") != NULL;
+}
+
+/* Strip a compression suffix to name the single file inside. */
+static char *strip_suffix(const char *name)
+{
+    static const char *const sfx[] = { ".gz", ".gzip", ".bz2", ".xz", ".zst", ".lz4",
+                                       ".lzma", ".Z", ".tgz", ".tbz2", ".txz" };
+    size_t len = strlen(name);
+
+    for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+        size_t sl = strlen(sfx[i]);
+        if (len > sl && strcmp(name + len - sl, sfx[i]) == 0) {
+            if (!strcmp(sfx[i], ".tgz") || !strcmp(sfx[i], ".tbz2") || !strcmp(sfx[i], ".txz")) {
+                char *r = la_malloc(len - sl + 5);
+                if (r) {
+                    memcpy(r, name, len - sl);
+                    memcpy(r + len - sl, ".tar", 5);
+                }
+                return r;
+            }
+            return la_strndup(name, len - sl);
+        }
+    }
+    return la_strdup(name);
+}
+
+static enum la_rc walk_archive(struct la_member *parent)
+{
+    struct input *in = parent->in;
+    struct archive *a = archive_read_new();
+    struct cbctx c = { parent };
+    struct archive_entry *e;
+    struct src s;
+    unsigned entries = 0, retries = 0;
+    enum la_rc rc = LA_OK;
+
+    if (!a)
+        return LA_FATAL;
+    parent->container = 1;
+    archive_read_support_filter_all(a);
+    archive_read_support_format_all(a);
+    archive_read_support_format_raw(a);
+    if (archive_read_open(a, &c, NULL, ar_read_cb, NULL) != ARCHIVE_OK) {
+        const char *err = archive_error_string(a);
+        la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, parent->path, 0, 0,
+                 "cannot read as an archive: %s", err ? err : "unknown format");
+        in->damaged = 1;
+        archive_read_free(a);
+        return LA_WARN;
+    }
+    memset(&s, 0, sizeof(s));
+    s.kind = SRC_ARCHIVE;
+    s.ar = a;
+    s.block = la_malloc(BLOCK);
+    if (!s.block) {
+        archive_read_free(a);
+        return LA_FATAL;
+    }
+    for (;;) {
+        int r = archive_read_next_header(a, &e);
+
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r == ARCHIVE_RETRY && ++retries < 100)
+            continue;
+        if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY || r == ARCHIVE_FAILED) {
+            const char *err = archive_error_string(a);
+            if (entries)
+                la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, parent->path, 0, 0,
+                         "archive damaged after %u member%s: %s; the members before the "
+                         "damage were read", entries, entries == 1 ? "" : "s",
+                         err ? err : "read error");
+            else
+                la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, parent->path, 0, 0,
+                         "damaged archive: %s", err ? err : "read error");
+            in->damaged = 1;
+            rc = LA_WARN;
+            break;
+        }
+        if (r == ARCHIVE_WARN) {
+            const char *err = archive_error_string(a);
+            la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, parent->path, 0, 0,
+                     "%s", err ? err : "archive warning");
+            rc = LA_WARN;
+        }
+        if (archive_entry_filetype(e) != AE_IFREG && archive_format(a) != ARCHIVE_FORMAT_RAW)
+            continue;
+        entries++;
+
+        int raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
+        const char *ename = archive_entry_pathname(e);
+        struct la_member m;
+        struct la_buf path = LA_BUF_INIT;
+        char *rawname = NULL;
+        int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+
+        if (!ename || !*ename)
+            ename = "(unnamed)";
+        while (ename[0] == '.' && ename[1] == '/')
+            ename += 2;
+        if (raw) {
+            rawname = strip_suffix(parent->name);
+            if (!rawname || la_buf_adds(&path, parent->path) != LA_OK) {
+                la_free(rawname);
+                rc = LA_FATAL;
+                break;
+            }
+        } else if (la_buf_addf(&path, "%s!/%s", parent->path, ename) != LA_OK) {
+            rc = LA_FATAL;
+            break;
+        }
+        if (in->st.members >= in->lim->max_members) {
+            la_diagf(in->sink, LA_SEV_WARNING, LA_D_MEMBER_LIMIT, parent->path, 0, 0,
+                     "more than %lu members; the rest were not read (raise with --limit "
+                     "members=N)", in->lim->max_members);
+            la_buf_release(&path);
+            la_free(rawname);
+            in->stop = 1;
+            rc = LA_WARN;
+            break;
+        }
+        if (!raw && is_appledouble(ename)) {
+            if (in->cb->skipped)
+                in->cb->skipped(in->cb->user, path.buf, size < 0 ? 0 : (uint64_t)size,
+                                "skipped: AppleDouble metadata");
+            la_buf_release(&path);
+            continue;
+        }
+        if (archive_entry_is_encrypted(e)) {
+            la_diagf(in->sink, LA_SEV_WARNING, LA_D_ENCRYPTED, path.buf, 0, 0,
+                     "member is encrypted (password-protected); skipped");
+            if (in->cb->skipped)
+                in->cb->skipped(in->cb->user, path.buf, size < 0 ? 0 : (uint64_t)size,
+                                "error: encrypted");
+            la_buf_release(&path);
+            rc = LA_WARN;
+            continue;
+        }
+        memset(&m, 0, sizeof(m));
+        m.in = in;
+        m.src = &s;
+        m.path = path.buf;
+        m.name = raw ? rawname : base_name(ename);
+        m.depth = parent->depth + 1;
+        m.size = size;
+        s.memlen = s.mempos = 0;
+        enum la_rc mr = walk_member(&m);
+        la_buf_release(&path);
+        la_free(rawname);
+        if (mr == LA_FATAL) {
+            rc = LA_FATAL;
+            break;
+        }
+        if (mr != LA_OK)
+            rc = la_rc_worst(rc, LA_WARN);
+        if (in->stop)
+            break;
+        if (m.failed) {
+            /* The data of this entry is damaged; libarchive usually cannot go on. */
+            if (archive_format(a) == ARCHIVE_FORMAT_RAW)
+                break;
+        }
+    }
+    la_free(s.block);
+    archive_read_free(a);
+    return rc;
+}
+#endif
+
+/* Leaf or container: decide from the head and dispatch. */
+static enum la_rc walk_member(struct la_member *m)
+{
+    struct input *in = m->in;
+    const void *h;
+    size_t hl;
+    enum la_rc rc = la_member_head(m, &h, &hl);
+
+    if (rc != LA_OK) {
+        if (in->cb->skipped)
+            in->cb->skipped(in->cb->user, m->path, 0, "error: unreadable");
+        return LA_WARN;
+    }
+    if (is_container(h, hl)) {
+#if HAVE_LIBARCHIVE
+        if (m->depth >= in->lim->max_depth) {
+            la_diagf(in->sink, LA_SEV_WARNING, LA_D_DEPTH_LIMIT, m->path, 0, 0,
+                     "archive nested deeper than %u levels; not opened (raise with --limit "
+                     "depth=N)", in->lim->max_depth);
+            if (in->cb->skipped)
+                in->cb->skipped(in->cb->user, m->path, m->size < 0 ? 0 : (uint64_t)m->size,
+                                "skipped: nesting deeper than the limit");
+            m->container = 1;
+            drain(m);
+            return LA_WARN;
+        }
+        rc = walk_archive(m);
+        if (rc != LA_FATAL)
+            drain(m);
+        return rc;
+#else
+        la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_UNSUPPORTED, m->path, 0, 0,
+                 "looks like an archive or compressed file, but archive support is not built");
+        if (in->cb->skipped)
+            in->cb->skipped(in->cb->user, m->path, 0, "skipped: archive support not built");
+        return LA_WARN;
+#endif
+    }
+    in->st.members++;
+    rc = in->cb->member(in->cb->user, m);
+    if (rc == LA_FATAL)
+        return LA_FATAL;
+    drain(m);
+    if (m->failed)
+        return LA_WARN;
+    return rc == LA_OK ? LA_OK : LA_WARN;
+}
+
+static enum la_rc walk_fd(struct input *in, int fd, const char *path, const char *name,
+                          int64_t size)
+{
+    struct src s;
+    struct la_member m;
+    enum la_rc rc;
+
+    memset(&s, 0, sizeof(s));
+    s.kind = SRC_FD;
+    s.fd = fd;
+    s.block = la_malloc(BLOCK);
+    if (!s.block)
+        return LA_FATAL;
+    memset(&m, 0, sizeof(m));
+    m.in = in;
+    m.src = &s;
+    m.path = (char *)path;
+    m.name = name;
+    m.size = size;
+    if (size == 0) {
+        la_diagf(in->sink, LA_SEV_WARNING, LA_D_EMPTY_INPUT, path, 0, 0, "file is empty");
+    }
+    rc = walk_member(&m);
+    la_free(s.block);
+    return rc;
+}
+
+struct dirstack {
+    dev_t dev;
+    ino_t ino;
+    const struct dirstack *up;
+};
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static enum la_rc walk_path(struct input *in, const char *path, const char *display,
+                            const struct dirstack *up, int top);
+
+static enum la_rc walk_dir(struct input *in, const char *path, const char *display,
+                           const struct stat *st, const struct dirstack *up)
+{
+    struct dirstack me = { st->st_dev, st->st_ino, up };
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    enum la_rc rc = LA_OK;
+    DIR *d;
+    struct dirent *de;
+
+    for (const struct dirstack *p = up; p; p = p->up)
+        if (p->dev == st->st_dev && p->ino == st->st_ino) {
+            la_diagf(in->sink, LA_SEV_WARNING, LA_D_DIR_LOOP, display, 0, 0,
+                     "directory loop (a symlink points back to an enclosing folder); skipped");
+            return LA_WARN;
+        }
+    d = opendir(path);
+    if (!d) {
+        la_diagf(in->sink, LA_SEV_WARNING, LA_D_OPEN_FAILED, display, 0, 0,
+                 "cannot open directory: %s", strerror(errno));
+        return LA_WARN;
+    }
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 32;
+            char **nn = la_realloc(names, nc * sizeof(*names));
+            if (!nn) {
+                rc = LA_FATAL;
+                break;
+            }
+            names = nn;
+            cap = nc;
+        }
+        names[n] = la_strdup(de->d_name);
+        if (!names[n]) {
+            rc = LA_FATAL;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (rc != LA_FATAL && n)
+        qsort(names, n, sizeof(*names), cmp_names);
+    for (size_t i = 0; i < n && rc != LA_FATAL && !in->stop; i++) {
+        struct la_buf p = LA_BUF_INIT, dp = LA_BUF_INIT;
+
+        if (la_buf_addf(&p, "%s/%s", path, names[i]) != LA_OK ||
+            la_buf_addf(&dp, "%s%s%s", display,
+                        display[0] && display[strlen(display) - 1] == '/' ? "" : "/",
+                        names[i]) != LA_OK) {
+            rc = LA_FATAL;
+        } else if (strncmp(names[i], "._", 2) == 0 || !strcmp(names[i], "__MACOSX") ||
+                   !strcmp(names[i], ".DS_Store")) {
+            if (in->cb->skipped)
+                in->cb->skipped(in->cb->user, dp.buf, 0, "skipped: macOS metadata");
+        } else {
+            rc = la_rc_worst(rc, walk_path(in, p.buf, dp.buf, &me, 0));
+        }
+        la_buf_release(&p);
+        la_buf_release(&dp);
+    }
+    for (size_t i = 0; i < n; i++)
+        la_free(names[i]);
+    la_free(names);
+    return rc;
+}
+
+static enum la_rc walk_path(struct input *in, const char *path, const char *display,
+                            const struct dirstack *up, int top)
+{
+    struct stat st;
+    int fd;
+    enum la_rc rc;
+
+    if (stat(path, &st) != 0) {
+        la_diagf(in->sink, top ? LA_SEV_ERROR : LA_SEV_WARNING, LA_D_OPEN_FAILED, display, 0, 0,
+                 "cannot open: %s", strerror(errno));
+        if (!top && in->cb->skipped)
+            in->cb->skipped(in->cb->user, display, 0, "error: cannot open");
+        return top ? LA_FAILED : LA_WARN;
+    }
+    if (S_ISDIR(st.st_mode))
+        return walk_dir(in, path, display, &st, up);
+    if (!S_ISREG(st.st_mode)) {
+        la_diagf(in->sink, top ? LA_SEV_ERROR : LA_SEV_WARNING, LA_D_NOT_REGULAR, display, 0, 0,
+                 "not a regular file (device, socket or fifo); skipped");
+        return top ? LA_FAILED : LA_WARN;
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        la_diagf(in->sink, top ? LA_SEV_ERROR : LA_SEV_WARNING, LA_D_OPEN_FAILED, display, 0, 0,
+                 "cannot open: %s", strerror(errno));
+        if (!top && in->cb->skipped)
+            in->cb->skipped(in->cb->user, display, 0, "error: cannot open");
+        return top ? LA_FAILED : LA_WARN;
+    }
+    rc = walk_fd(in, fd, display, base_name(display), (int64_t)st.st_size);
+    close(fd);
+    return rc;
+}
+
+static void input_init(struct input *in, const char *root, const struct la_limits *lim,
+                       const struct la_ingest_cb *cb, struct la_diag_sink *sink)
+{
+    memset(in, 0, sizeof(*in));
+    in->root = root;
+    in->lim = lim;
+    in->cb = cb;
+    in->sink = sink;
+}
+
+static enum la_rc input_finish(struct input *in, enum la_rc rc,
+                               struct la_ingest_stats *ret_stats)
+{
+    if (ret_stats)
+        *ret_stats = in->st;
+    /* Damage before any member could be handed out: nothing was readable. */
+    if (rc == LA_WARN && in->st.members == 0 && in->damaged)
+        return LA_FAILED;
+    return rc;
+}
+
+enum la_rc la_ingest_path(const char *path, const struct la_limits *lim,
+                          const struct la_ingest_cb *cb, struct la_ingest_stats *ret_stats,
+                          struct la_diag_sink *sink)
+{
+    struct input in;
+    enum la_rc rc;
+
+    if (!path || !lim || !cb || !cb->member)
+        return LA_FATAL;
+    input_init(&in, path, lim, cb, sink);
+    if (!strcmp(path, "-"))
+        rc = walk_fd(&in, STDIN_FILENO, "<stdin>", "stdin", -1);
+    else
+        rc = walk_path(&in, path, path, NULL, 1);
+    return input_finish(&in, rc, ret_stats);
+}
+
+enum la_rc la_ingest_memory(const char *name, const void *data, size_t len,
+                            const struct la_limits *lim, const struct la_ingest_cb *cb,
+                            struct la_ingest_stats *ret_stats, struct la_diag_sink *sink)
+{
+    struct input in;
+    struct src s;
+    struct la_member m;
+    enum la_rc rc;
+
+    if (!name || (!data && len) || !lim || !cb || !cb->member)
+        return LA_FATAL;
+    input_init(&in, name, lim, cb, sink);
+    memset(&s, 0, sizeof(s));
+    s.kind = SRC_MEM;
+    s.mem = data;
+    s.memlen = len;
+    memset(&m, 0, sizeof(m));
+    m.in = &in;
+    m.src = &s;
+    m.path = (char *)name;
+    m.name = base_name(name);
+    m.size = (int64_t)len;
+    rc = walk_member(&m);
+    return input_finish(&in, rc, ret_stats);
+}

@@ -1,0 +1,92 @@
+#ifndef LA_INGEST_INGEST_H
+#define LA_INGEST_INGEST_H
+
+/*
+ * ingest: turn a path ("-" for stdin, a file, a directory) into a stream of
+ * leaf members.  Archives and compressed files are recognised by their
+ * magic bytes and descended recursively with libarchive while streaming:
+ * nothing is extracted to disk and no member is held whole in memory.
+ *
+ * The common case: la_ingest_path() calls cb->member once per readable leaf
+ * member; the callback pulls the member's bytes with la_member_read() (or
+ * leaves them unread, and ingest drains them).  Members ingest does not hand
+ * out (AppleDouble files, encrypted or damaged entries, members past a
+ * limit) are reported through cb->skipped and the diagnostic sink.
+ *
+ * Paths of members inside archives are written "outer.zip!/inner.tar.gz!/x.log".
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/limits.h"
+
+struct la_member;
+
+struct la_ingest_cb {
+    /* A readable leaf member.  Return LA_FATAL to stop the whole run. */
+    enum la_rc (*member)(void *user, struct la_member *m);
+    /* A member that was not handed out; status is "skipped: …" or "error: …". */
+    void (*skipped)(void *user, const char *path, uint64_t bytes, const char *status);
+    void *user;
+};
+
+/* Totals for one la_ingest_path() call. */
+struct la_ingest_stats {
+    unsigned long members;       /* leaf members handed out */
+    uint64_t bytes;              /* bytes read from leaf members */
+    uint64_t compressed;         /* bytes read from the input itself */
+};
+
+/*
+ * Read path as one input.  Returns LA_OK, LA_WARN when something inside
+ * was damaged or skipped (reported via sink), LA_FAILED when the input
+ * could not be read at all, LA_FATAL when the callback asked to stop or
+ * memory ran out.  ret_stats may be NULL.
+ */
+LA_NODISCARD enum la_rc la_ingest_path(const char *path, const struct la_limits *lim,
+                                       const struct la_ingest_cb *cb,
+                                       struct la_ingest_stats *ret_stats,
+                                       struct la_diag_sink *sink);
+
+/*
+ * Read an in-memory buffer as one input named name (used by fuzzers and the
+ * web upload path).  Same return codes as la_ingest_path().
+ */
+LA_NODISCARD enum la_rc la_ingest_memory(const char *name, const void *data, size_t len,
+                                         const struct la_limits *lim,
+                                         const struct la_ingest_cb *cb,
+                                         struct la_ingest_stats *ret_stats,
+                                         struct la_diag_sink *sink);
+
+/* Display path of the member, e.g. "a.zip!/logs/x.log".  Valid during the callback. */
+const char *la_member_path(const struct la_member *m);
+/* Innermost name (the last path component, compression suffix removed for single files). */
+const char *la_member_name(const struct la_member *m);
+/* Nesting depth: 0 for a plain file, 1 inside one archive … */
+unsigned la_member_depth(const struct la_member *m);
+/* Size announced by the container, or -1 when unknown. */
+int64_t la_member_size(const struct la_member *m);
+
+/*
+ * The first bytes of the member (up to LA_MEMBER_HEAD bytes, fewer only at
+ * end of data), without consuming them: la_member_read() returns them again.
+ */
+#define LA_MEMBER_HEAD 4096
+LA_NODISCARD enum la_rc la_member_head(struct la_member *m, const void **ret_buf,
+                                       size_t *ret_len);
+
+/*
+ * Next block of the member's bytes.  LA_OK with *ret_len > 0, LA_EOF at the
+ * end, LA_FAILED when the data is damaged or a limit was hit (reported via
+ * the sink; bytes handed out before stay valid results).  The block stays
+ * valid until the next call.
+ */
+LA_NODISCARD enum la_rc la_member_read(struct la_member *m, const void **ret_buf,
+                                       size_t *ret_len);
+
+/* Bytes handed out by la_member_read() so far. */
+uint64_t la_member_consumed(const struct la_member *m);
+
+#endif

@@ -1,0 +1,94 @@
+#ifndef LA_REPORT_REPORT_INTERNAL_H
+#define LA_REPORT_REPORT_INTERNAL_H
+
+/*
+ * Declarations shared by the reporter's files only.
+ *
+ * Each format is one struct la_reporter in registry.c (dav1d's muxer table):
+ * a name, a file extension and a render function.  A render function reads
+ * the whole document and appends to out; registry.c restores out on
+ * failure, so render functions may simply return the first bad code.
+ *
+ * The json helpers below read the document leniently: a missing key or a
+ * value of the wrong type reads as "", 0, NULL or an empty array, so a
+ * renderer never crashes on a document an older or newer analysis wrote.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "report/report.h"
+
+#define LA_REPORT_SCHEMA "loganalyze.report/1"
+#define LA_REPORT_DEFAULT_WIDTH 100u
+#define LA_REPORT_MIN_WIDTH 40u
+#define LA_REPORT_MD_MAX 1048576u       /* markdown: GitHub step summary limit */
+#define LA_REPORT_SARIF_MAX_RESULTS 5000u
+#define LA_REPORT_GITHUB_MAX_PER_TYPE 10u
+
+typedef enum la_rc la_report_render_fn(const json_t *doc, const struct la_report_opts *opts,
+                                       struct la_buf *out);
+
+struct la_reporter {
+    const char *name;
+    const char *extension;
+    la_report_render_fn *render;
+};
+
+la_report_render_fn la_report_text, la_report_json, la_report_ndjson, la_report_markdown,
+    la_report_html, la_report_junit, la_report_sarif, la_report_github;
+
+/* Evaluate a la_rc expression; return it from the enclosing function unless LA_OK. */
+#define LA_TRY(expr)                                                                   \
+    do {                                                                               \
+        enum la_rc la_try_rc_ = (expr);                                                \
+        if (la_try_rc_ != LA_OK)                                                       \
+            return la_try_rc_;                                                         \
+    } while (0)
+
+/* Lenient document accessors (see above). */
+const char *la_report_str(const json_t *obj, const char *key);   /* never NULL */
+int la_report_has_str(const json_t *obj, const char *key);       /* non-empty string */
+long long la_report_int(const json_t *obj, const char *key);      /* 0 when absent */
+int la_report_is_int(const json_t *obj, const char *key);
+double la_report_real(const json_t *obj, const char *key);        /* ints accepted */
+int la_report_bool(const json_t *obj, const char *key);
+const json_t *la_report_arr(const json_t *obj, const char *key);  /* NULL when absent */
+const json_t *la_report_obj(const json_t *obj, const char *key);  /* NULL when absent */
+size_t la_report_len(const json_t *arr);                          /* 0 for NULL */
+/* Element i of an array as a string ("" when not a string). */
+const char *la_report_item_str(const json_t *arr, size_t i);
+
+/* The verdict, or a fallback built from the outcome ("FAILED", ...). */
+const char *la_report_verdict(const json_t *report);
+/* "FAILED", "SUCCEEDED", "NO RESTORE FOUND", "INCONCLUSIVE" or "UNKNOWN". */
+const char *la_report_outcome_label(const char *outcome);
+/* Confidence in [0,1] as a whole percentage, rounded. */
+int la_report_percent(double confidence);
+
+/*
+ * UTF-8 decoding shared by the escapers.  Decodes one code point at s[0..len)
+ * (len > 0) into *ret_cp and returns the bytes used (1-4).  Invalid,
+ * overlong, surrogate or truncated sequences give *ret_cp = 0xFFFD and
+ * consume exactly one byte.
+ */
+size_t la_report_utf8_next(const char *s, size_t len, uint32_t *ret_cp);
+/* Append code point cp as UTF-8. */
+LA_NODISCARD enum la_rc la_report_put_cp(struct la_buf *out, uint32_t cp);
+/* Number of code points in s[0..len) (each invalid byte counts as one). */
+size_t la_report_cols(const char *s, size_t len);
+/* Byte length of the longest prefix of s[0..len) with at most cols code points. */
+size_t la_report_prefix(const char *s, size_t len, size_t cols);
+
+/* 64-bit FNV-1a, continued from h (start with LA_FNV_OFFSET). */
+#define LA_FNV_OFFSET 0xcbf29ce484222325ull
+uint64_t la_report_fnv1a(uint64_t h, const void *p, size_t len);
+
+/* json_dump_callback() into out (no trailing newline).  LA_FATAL on OOM. */
+LA_NODISCARD enum la_rc la_report_dump(struct la_buf *out, const json_t *j, size_t flags);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * Helpers shared by the reporter's formats: lenient document accessors,
+ * UTF-8 decoding and column counting, hashing.  See report-internal.h.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "report/report-internal.h"
+
+const char *la_report_str(const json_t *obj, const char *key)
+{
+    const json_t *v = obj ? json_object_get(obj, key) : NULL;
+
+    return json_is_string(v) ? json_string_value(v) : "";
+}
+
+int la_report_has_str(const json_t *obj, const char *key)
+{
+    return la_report_str(obj, key)[0] != '\0';
+}
+
+long long la_report_int(const json_t *obj, const char *key)
+{
+    const json_t *v = obj ? json_object_get(obj, key) : NULL;
+
+    if (json_is_integer(v))
+        return (long long)json_integer_value(v);
+    if (json_is_real(v))
+        return (long long)json_real_value(v);
+    return 0;
+}
+
+int la_report_is_int(const json_t *obj, const char *key)
+{
+    const json_t *v = obj ? json_object_get(obj, key) : NULL;
+
+    return json_is_integer(v);
+}
+
+double la_report_real(const json_t *obj, const char *key)
+{
+    const json_t *v = obj ? json_object_get(obj, key) : NULL;
+
+    return json_is_number(v) ? json_number_value(v) : 0.0;
+}
+
+int la_report_bool(const json_t *obj, const char *key)
+{
+    const json_t *v = obj ? json_object_get(obj, key) : NULL;
+
+    return json_is_true(v);
+}
+
+const json_t *la_report_arr(const json_t *obj, const char *key)
+{
+    const json_t *v = obj ? json_object_get(obj, key) : NULL;
+
+    return json_is_array(v) ? v : NULL;
+}
+
+const json_t *la_report_obj(const json_t *obj, const char *key)
+{
+    const json_t *v = obj ? json_object_get(obj, key) : NULL;
+
+    return json_is_object(v) ? v : NULL;
+}
+
+size_t la_report_len(const json_t *arr)
+{
+    return json_is_array(arr) ? json_array_size(arr) : 0;
+}
+
+const char *la_report_item_str(const json_t *arr, size_t i)
+{
+    const json_t *v = json_is_array(arr) ? json_array_get(arr, i) : NULL;
+
+    return json_is_string(v) ? json_string_value(v) : "";
+}
+
+const char *la_report_outcome_label(const char *outcome)
+{
+    if (strcmp(outcome, "failed") == 0)
+        return "FAILED";
+    if (strcmp(outcome, "succeeded") == 0)
+        return "SUCCEEDED";
+    if (strcmp(outcome, "no-restore-found") == 0)
+        return "NO RESTORE FOUND";
+    if (strcmp(outcome, "inconclusive") == 0)
+        return "INCONCLUSIVE";
+    return "UNKNOWN";
+}
+
+const char *la_report_verdict(const json_t *report)
+{
+    if (la_report_has_str(report, "verdict"))
+        return la_report_str(report, "verdict");
+    return la_report_outcome_label(la_report_str(report, "outcome"));
+}
+
+int la_report_percent(double confidence)
+{
+    if (!(confidence > 0.0))
+        return 0;
+    if (confidence >= 1.0)
+        return 100;
+    return (int)lround(confidence * 100.0);
+}
+
+size_t la_report_utf8_next(const char *str, size_t len, uint32_t *ret_cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    uint32_t cp, min;
+    size_t n;
+
+    if (s[0] < 0x80) {
+        *ret_cp = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+        n = 2, cp = s[0] & 0x1f, min = 0x80;
+    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        n = 3, cp = s[0] & 0x0f, min = 0x800;
+    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        n = 4, cp = s[0] & 0x07, min = 0x10000;
+    } else {
+        goto bad;
+    }
+    if (len < n)
+        goto bad;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            goto bad;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        goto bad;
+    *ret_cp = cp;
+    return n;
+bad:
+    *ret_cp = 0xfffd;
+    return 1;
+}
+
+enum la_rc la_report_put_cp(struct la_buf *out, uint32_t cp)
+{
+    char b[4];
+    size_t n;
+
+    if (cp < 0x80) {
+        b[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        b[0] = (char)(0xc0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3f));
+        n = 2;
+    } else if (cp < 0x10000) {
+        b[0] = (char)(0xe0 | (cp >> 12));
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        b[2] = (char)(0x80 | (cp & 0x3f));
+        n = 3;
+    } else {
+        b[0] = (char)(0xf0 | (cp >> 18));
+        b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+        b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        b[3] = (char)(0x80 | (cp & 0x3f));
+        n = 4;
+    }
+    return la_buf_add(out, b, n);
+}
+
+size_t la_report_cols(const char *s, size_t len)
+{
+    size_t cols = 0, i = 0;
+    uint32_t cp;
+
+    while (i < len) {
+        i += la_report_utf8_next(s + i, len - i, &cp);
+        cols++;
+    }
+    return cols;
+}
+
+size_t la_report_prefix(const char *s, size_t len, size_t cols)
+{
+    size_t i = 0;
+    uint32_t cp;
+
+    while (i < len && cols > 0) {
+        i += la_report_utf8_next(s + i, len - i, &cp);
+        cols--;
+    }
+    return i;
+}
+
+uint64_t la_report_fnv1a(uint64_t h, const void *p, size_t len)
+{
+    const unsigned char *s = p;
+
+    for (size_t i = 0; i < len; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+struct dump_ctx {
+    struct la_buf *out;
+    enum la_rc rc;
+};
+
+static int dump_cb(const char *buffer, size_t size, void *data)
+{
+    struct dump_ctx *ctx = data;
+
+    ctx->rc = la_buf_add(ctx->out, buffer, size);
+    return ctx->rc == LA_OK ? 0 : -1;
+}
+
+/* json_dump_callback() writes straight into out: no jansson-allocated copy. */
+enum la_rc la_report_dump(struct la_buf *out, const json_t *j, size_t flags)
+{
+    struct dump_ctx ctx = { out, LA_OK };
+
+    if (json_dump_callback(j, dump_cb, &ctx, flags) != 0)
+        return ctx.rc != LA_OK ? ctx.rc : LA_FATAL;
+    return LA_OK;
+}

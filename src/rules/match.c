@@ -1,0 +1,500 @@
+/*
+ * The matcher: literal prefilter, then PCRE2.
+ *
+ * Build (once per ruleset): the distinct atoms of all patterns go into an
+ * Aho-Corasick automaton, stored as a dense DFA over byte classes (only the
+ * bytes that occur in atoms get their own class), so scanning a record is
+ * one table lookup per byte.  Each DFA state lists the atoms that end
+ * there, and each atom the patterns that require it.
+ *
+ * Scan (per record): lowercase the line once, run the DFA, collect the
+ * candidate patterns (plus those without an atom), check each candidate on
+ * its field (memmem or pcre2_jit_match), set its modifier bit, and evaluate
+ * the condition of every rule that had a hit.  A rule's named captures are
+ * extracted only when the rule matches.  Per-matcher state (match data,
+ * stamps, bit sets) keeps the ruleset immutable and shareable by threads.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "rules/match-internal.h"
+
+struct la_ac {
+    unsigned char cls[256];        /* byte → class */
+    unsigned nclass;
+    unsigned nstates;
+    uint32_t *next;                /* nstates × nclass */
+    uint32_t *out_first;           /* per state: index into out list, or UINT32_MAX */
+    uint32_t *out_next;            /* per output entry: next entry */
+    uint32_t *out_atom;            /* per output entry: atom index */
+    size_t nout;
+    uint32_t *atom_first;          /* per atom: first pattern in pat_next chain */
+    uint32_t *pat_next;            /* per pattern: next pattern with the same atom */
+    size_t natoms;
+};
+
+void la_ac_free(struct la_ac *ac)
+{
+    if (!ac)
+        return;
+    la_free(ac->next);
+    la_free(ac->out_first);
+    la_free(ac->out_next);
+    la_free(ac->out_atom);
+    la_free(ac->atom_first);
+    la_free(ac->pat_next);
+    la_free(ac);
+}
+
+static int add_out(struct la_ac *ac, uint32_t state, uint32_t atom, size_t *cap)
+{
+    if (ac->nout == *cap) {
+        size_t nc = *cap ? *cap * 2 : 256;
+        uint32_t *a = la_realloc(ac->out_next, nc * sizeof(*a));
+        if (!a)
+            return -1;
+        ac->out_next = a;
+        a = la_realloc(ac->out_atom, nc * sizeof(*a));
+        if (!a)
+            return -1;
+        ac->out_atom = a;
+        *cap = nc;
+    }
+    ac->out_atom[ac->nout] = atom;
+    ac->out_next[ac->nout] = ac->out_first[state];
+    ac->out_first[state] = (uint32_t)ac->nout++;
+    return 0;
+}
+
+enum la_rc la_match_build(struct la_ruleset *rs)
+{
+    struct la_ac *ac = la_calloc(1, sizeof(*ac));
+    size_t *atom_of = NULL, maxstates = 1, outcap = 0;
+    uint32_t *fail = NULL, *queue = NULL;
+    const char **atoms = NULL;
+    size_t *atomlen = NULL;
+    enum la_rc rc = LA_FATAL;
+
+    if (!ac)
+        return LA_FATAL;
+    rs->ac = ac;
+    /* Rules' pattern ranges (patterns are stored in rule order). */
+    for (size_t i = 0; i < rs->npats; i++) {
+        struct rule *r = &rs->rules[rs->pats[i].rule];
+        if (!r->npat)
+            r->first_pat = i;
+        r->npat++;
+    }
+    atom_of = la_calloc(rs->npats + 1, sizeof(*atom_of));
+    atoms = la_calloc(rs->npats + 1, sizeof(*atoms));
+    atomlen = la_calloc(rs->npats + 1, sizeof(*atomlen));
+    ac->pat_next = la_malloc((rs->npats + 1) * sizeof(uint32_t));
+    rs->always = la_calloc(rs->npats + 1, sizeof(*rs->always));
+    if (!atom_of || !atoms || !atomlen || !ac->pat_next || !rs->always)
+        goto out;
+    /* Distinct atoms and byte classes. */
+    for (size_t i = 0; i < rs->npats; i++) {
+        struct pat *p = &rs->pats[i];
+        size_t a;
+        if (!p->atom) {
+            rs->always[rs->nalways++] = (unsigned)i;
+            continue;
+        }
+        for (a = 0; a < ac->natoms; a++)
+            if (atomlen[a] == p->atomlen && !memcmp(atoms[a], p->atom, p->atomlen))
+                break;
+        if (a == ac->natoms) {
+            atoms[a] = p->atom;
+            atomlen[a] = p->atomlen;
+            ac->natoms++;
+            maxstates += p->atomlen;
+        }
+        atom_of[i] = a;
+        for (size_t k = 0; k < p->atomlen; k++)
+            if (!ac->cls[(unsigned char)p->atom[k]])
+                ac->cls[(unsigned char)p->atom[k]] = (unsigned char)++ac->nclass;
+    }
+    ac->nclass++;                          /* class 0: bytes in no atom */
+    ac->atom_first = la_malloc((ac->natoms + 1) * sizeof(uint32_t));
+    ac->next = la_calloc(maxstates * ac->nclass, sizeof(uint32_t));
+    ac->out_first = la_malloc(maxstates * sizeof(uint32_t));
+    fail = la_calloc(maxstates, sizeof(uint32_t));
+    queue = la_malloc(maxstates * sizeof(uint32_t));
+    if (!ac->atom_first || !ac->next || !ac->out_first || !fail || !queue)
+        goto out;
+    for (size_t a = 0; a < ac->natoms; a++)
+        ac->atom_first[a] = UINT32_MAX;
+    for (size_t i = rs->npats; i-- > 0;) {
+        if (!rs->pats[i].atom)
+            continue;
+        ac->pat_next[i] = ac->atom_first[atom_of[i]];
+        ac->atom_first[atom_of[i]] = (uint32_t)i;
+    }
+    for (size_t s = 0; s < maxstates; s++)
+        ac->out_first[s] = UINT32_MAX;
+    /* Trie (next[] == 0 means "no edge" while building; state 0 is the root). */
+    ac->nstates = 1;
+    for (size_t a = 0; a < ac->natoms; a++) {
+        uint32_t s = 0;
+        for (size_t k = 0; k < atomlen[a]; k++) {
+            unsigned c = ac->cls[(unsigned char)atoms[a][k]];
+            uint32_t *e = &ac->next[s * ac->nclass + c];
+            if (!*e)
+                *e = ac->nstates++;
+            s = *e;
+        }
+        if (add_out(ac, s, (uint32_t)a, &outcap) < 0)
+            goto out;
+    }
+    /* BFS: fail links, complete the DFA, merge outputs along fail links. */
+    size_t qh = 0, qt = 0;
+    for (unsigned c = 0; c < ac->nclass; c++) {
+        uint32_t t = ac->next[c];
+        if (t) {
+            fail[t] = 0;
+            queue[qt++] = t;
+        }
+    }
+    while (qh < qt) {
+        uint32_t s = queue[qh++];
+        for (uint32_t o = ac->out_first[fail[s]]; o != UINT32_MAX; o = ac->out_next[o])
+            if (add_out(ac, s, ac->out_atom[o], &outcap) < 0)
+                goto out;
+        for (unsigned c = 0; c < ac->nclass; c++) {
+            uint32_t *e = &ac->next[s * ac->nclass + c];
+            if (*e) {
+                fail[*e] = ac->next[fail[s] * ac->nclass + c];
+                queue[qt++] = *e;
+            } else {
+                *e = ac->next[fail[s] * ac->nclass + c];
+            }
+        }
+    }
+    rc = LA_OK;
+out:
+    la_free(atom_of);
+    la_free(atoms);
+    la_free(atomlen);
+    la_free(fail);
+    la_free(queue);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- matcher */
+
+struct la_matcher {
+    const struct la_ruleset *rs;
+    pcre2_match_data *md;
+    uint32_t gen;
+    uint32_t *pat_stamp;           /* per pattern: generation it was queued in */
+    uint32_t *rule_stamp;          /* per rule: generation it was touched in */
+    uint32_t *cand;                /* candidate patterns */
+    size_t ncand;
+    uint32_t *touched;             /* rules with a pattern hit */
+    size_t ntouched;
+    uint32_t *modbits;             /* per rule × 64 selections: satisfied modifiers */
+    unsigned char *pat_hit;        /* per pattern: matched in this generation */
+    unsigned char *disabled;       /* per rule */
+    struct la_buf lower;
+    struct la_capture *caps;
+    size_t ncaps, capcaps;
+    int profile;
+    uint64_t *checks, *hits, *ns;
+};
+
+struct la_matcher *la_matcher_new(const struct la_ruleset *rs)
+{
+    struct la_matcher *m;
+
+    if (!rs || !rs->compiled)
+        return NULL;
+    m = la_calloc(1, sizeof(*m));
+    if (!m)
+        return NULL;
+    m->rs = rs;
+    m->md = pcre2_match_data_create(32, NULL);
+    m->pat_stamp = la_calloc(rs->npats + 1, sizeof(uint32_t));
+    m->pat_hit = la_calloc(rs->npats + 1, 1);
+    m->cand = la_calloc(rs->npats + 1, sizeof(uint32_t));
+    m->rule_stamp = la_calloc(rs->nrules + 1, sizeof(uint32_t));
+    m->touched = la_calloc(rs->nrules + 1, sizeof(uint32_t));
+    m->disabled = la_calloc(rs->nrules + 1, 1);
+    m->modbits = la_calloc((rs->nrules + 1) * 64, sizeof(uint32_t));
+    m->checks = la_calloc(rs->nrules + 1, sizeof(uint64_t));
+    m->hits = la_calloc(rs->nrules + 1, sizeof(uint64_t));
+    m->ns = la_calloc(rs->nrules + 1, sizeof(uint64_t));
+    la_buf_init(&m->lower, 0);
+    if (!m->md || !m->pat_stamp || !m->pat_hit || !m->cand || !m->rule_stamp || !m->touched ||
+        !m->disabled || !m->modbits || !m->checks || !m->hits || !m->ns) {
+        la_matcher_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void la_matcher_free(struct la_matcher *m)
+{
+    if (!m)
+        return;
+    if (m->md)
+        pcre2_match_data_free(m->md);
+    la_free(m->pat_stamp);
+    la_free(m->pat_hit);
+    la_free(m->cand);
+    la_free(m->rule_stamp);
+    la_free(m->touched);
+    la_free(m->disabled);
+    la_free(m->modbits);
+    la_free(m->checks);
+    la_free(m->hits);
+    la_free(m->ns);
+    la_free(m->caps);
+    la_buf_release(&m->lower);
+    la_free(m);
+}
+
+void la_matcher_reset(struct la_matcher *m)
+{
+    memset(m->disabled, 0, m->rs->nrules + 1);
+}
+
+void la_matcher_enable_profile(struct la_matcher *m, int on)
+{
+    m->profile = on;
+}
+
+void la_matcher_profile(const struct la_matcher *m, size_t rule, uint64_t *ret_checks,
+                        uint64_t *ret_hits, uint64_t *ret_ns)
+{
+    *ret_checks = m->checks[rule];
+    *ret_hits = m->hits[rule];
+    *ret_ns = m->ns[rule];
+}
+
+static void queue_pat(struct la_matcher *m, uint32_t p)
+{
+    if (m->pat_stamp[p] != m->gen) {
+        m->pat_stamp[p] = m->gen;
+        m->pat_hit[p] = 0;
+        m->cand[m->ncand++] = p;
+    }
+}
+
+static struct la_sv field_of(const struct la_fields *f, int field)
+{
+    switch (field) {
+    case FIELD_TEXT:
+        return f->text;
+    case FIELD_COMPONENT:
+        return f->component;
+    case FIELD_LEVEL:
+        return f->level;
+    default:
+        return f->message;
+    }
+}
+
+static const char *find_lit(const char *h, size_t hl, const char *n, size_t nl)
+{
+    if (nl > hl)
+        return NULL;
+    return memmem(h, hl, n, nl);
+}
+
+/* 1 match, 0 no match, -1 limit hit. */
+static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_fields *f)
+{
+    struct la_sv v = field_of(f, p->field);
+    const char *s = v.p;
+
+    if (!s)
+        s = "";
+    if (p->op == OP_RE) {
+        int r = pcre2_match(p->re, (PCRE2_SPTR)s, v.len, 0, 0, m->md, m->rs->mctx);
+        if (r >= 0)
+            return 1;
+        if (r == PCRE2_ERROR_MATCHLIMIT || r == PCRE2_ERROR_DEPTHLIMIT ||
+            r == PCRE2_ERROR_HEAPLIMIT)
+            return -1;
+        return 0;
+    }
+    if (!p->cased) {
+        /* Fields are views into text; use the lowercased copy of text. */
+        if (v.len && s >= f->text.p && s + v.len <= f->text.p + f->text.len)
+            s = m->lower.buf + (s - f->text.p);
+        else
+            return 0;
+    }
+    switch (p->op) {
+    case OP_CONTAINS:
+        return find_lit(s, v.len, p->lit, p->litlen) != NULL;
+    case OP_STARTS:
+        return v.len >= p->litlen && !memcmp(s, p->lit, p->litlen);
+    case OP_ENDS:
+        return v.len >= p->litlen && !memcmp(s + v.len - p->litlen, p->lit, p->litlen);
+    case OP_EQUALS:
+        return v.len == p->litlen && !memcmp(s, p->lit, p->litlen);
+    }
+    return 0;
+}
+
+static int add_cap(struct la_matcher *m, const char *name, const char *s, size_t len)
+{
+    if (m->ncaps == m->capcaps) {
+        size_t nc = m->capcaps ? m->capcaps * 2 : 8;
+        struct la_capture *c = la_realloc(m->caps, nc * sizeof(*c));
+        if (!c)
+            return -1;
+        m->caps = c;
+        m->capcaps = nc;
+    }
+    m->caps[m->ncaps].name = name;
+    m->caps[m->ncaps].value = la_sv_make(s, len);
+    m->ncaps++;
+    return 0;
+}
+
+/* Named captures of the rule's regexes that matched. */
+static int collect_caps(struct la_matcher *m, const struct rule *r, const struct la_fields *f)
+{
+    m->ncaps = 0;
+    for (size_t i = r->first_pat; i < r->first_pat + r->npat; i++) {
+        const struct pat *p = &m->rs->pats[i];
+        if (!p->has_names || p->op != OP_RE || m->pat_stamp[i] != m->gen || !m->pat_hit[i])
+            continue;
+        struct la_sv v = field_of(f, p->field);
+        if (pcre2_match(p->re, (PCRE2_SPTR)(v.p ? v.p : ""), v.len, 0, 0, m->md,
+                        m->rs->mctx) < 0)
+            continue;
+        uint32_t count, size;
+        PCRE2_SPTR table;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+        uint32_t ovn = pcre2_get_ovector_count(m->md);
+        pcre2_pattern_info(p->re, PCRE2_INFO_NAMECOUNT, &count);
+        pcre2_pattern_info(p->re, PCRE2_INFO_NAMEENTRYSIZE, &size);
+        pcre2_pattern_info(p->re, PCRE2_INFO_NAMETABLE, &table);
+        for (uint32_t k = 0; k < count; k++) {
+            const unsigned char *e = table + (size_t)k * size;
+            unsigned grp = (unsigned)(e[0] << 8 | e[1]);
+            if (grp >= ovn || ov[2 * grp] == PCRE2_UNSET)
+                continue;
+            if (add_cap(m, (const char *)e + 2, v.p + ov[2 * grp],
+                        ov[2 * grp + 1] - ov[2 * grp]) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_rule_hit_fn *fn,
+                           void *user, struct la_diag_sink *sink)
+{
+    const struct la_ruleset *rs = m->rs;
+    const struct la_ac *ac = rs->ac;
+    enum la_rc rc = LA_OK;
+
+    if (++m->gen == 0) {
+        memset(m->pat_stamp, 0, (rs->npats + 1) * sizeof(uint32_t));
+        memset(m->rule_stamp, 0, (rs->nrules + 1) * sizeof(uint32_t));
+        m->gen = 1;
+    }
+    m->ncand = 0;
+    m->ntouched = 0;
+    /* Lowercase once; run the automaton over it. */
+    la_buf_reset(&m->lower);
+    if (la_buf_grow(&m->lower, f->text.len) != LA_OK)
+        return LA_FATAL;
+    {
+        const unsigned char *t = (const unsigned char *)f->text.p;
+        char *lo = m->lower.buf;
+        uint32_t s = 0;
+        for (size_t i = 0; i < f->text.len; i++) {
+            unsigned char c = (unsigned char)tolower(t[i]);
+            lo[i] = (char)c;
+            s = ac->next[s * ac->nclass + ac->cls[c]];
+            for (uint32_t o = ac->out_first[s]; o != UINT32_MAX; o = ac->out_next[o])
+                for (uint32_t p = ac->atom_first[ac->out_atom[o]]; p != UINT32_MAX;
+                     p = ac->pat_next[p])
+                    queue_pat(m, p);
+        }
+        m->lower.len = f->text.len;
+        lo[f->text.len] = '\0';
+    }
+    for (size_t i = 0; i < rs->nalways; i++)
+        queue_pat(m, rs->always[i]);
+    /* Check candidates. */
+    for (size_t i = 0; i < m->ncand; i++) {
+        uint32_t pi = m->cand[i];
+        const struct pat *p = &rs->pats[pi];
+        const struct rule *r = &rs->rules[p->rule];
+        uint64_t t0 = 0;
+        int hit;
+
+        if (m->disabled[p->rule] || !la_rule_applies_format(r, f->format))
+            continue;
+        if (m->rule_stamp[p->rule] != m->gen) {
+            m->rule_stamp[p->rule] = m->gen;
+            memset(&m->modbits[(size_t)p->rule * 64], 0, r->nsel * sizeof(uint32_t));
+            m->touched[m->ntouched++] = p->rule;
+        }
+        if (m->profile) {
+            t0 = now_ns();
+            m->checks[p->rule]++;
+        }
+        hit = test_pat(m, p, f);
+        if (m->profile)
+            m->ns[p->rule] += now_ns() - t0;
+        if (hit < 0) {
+            m->disabled[p->rule] = 1;
+            la_diagf(sink, LA_SEV_WARNING, LA_D_RULE_MATCH_LIMIT, r->meta.file, p->line, p->col,
+                     "rule '%s': pattern hit the PCRE2 match limit; rule disabled for this input",
+                     r->meta.id);
+            continue;
+        }
+        if (hit) {
+            m->pat_hit[pi] = 1;
+            m->modbits[(size_t)p->rule * 64 + p->sel] |= 1u << p->mod;
+        }
+    }
+    if (m->ntouched > 1)
+        qsort(m->touched, m->ntouched, sizeof(uint32_t), cmp_u32);
+    for (size_t i = 0; i < m->ntouched && rc == LA_OK; i++) {
+        uint32_t ri = m->touched[i];
+        const struct rule *r = &rs->rules[ri];
+        uint64_t sels = 0;
+
+        if (m->disabled[ri] || r->root < 0)
+            continue;
+        for (unsigned s = 0; s < r->nsel; s++) {
+            uint32_t full = r->sels[s].nmods >= 32 ? UINT32_MAX : (1u << r->sels[s].nmods) - 1;
+            if (r->sels[s].nmods && m->modbits[(size_t)ri * 64 + s] == full)
+                sels |= 1ull << s;
+        }
+        if (!sels || !la_cond_eval(r, r->root, sels))
+            continue;
+        if (m->profile)
+            m->hits[ri]++;
+        if (collect_caps(m, r, f) < 0)
+            return LA_FATAL;
+        rc = fn(user, ri, m->caps, m->ncaps);
+    }
+    return rc;
+}

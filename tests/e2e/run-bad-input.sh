@@ -1,0 +1,68 @@
+#!/bin/sh
+# Bad input matrix: each case checks the exit code and that the message names the path.
+# Fixtures are generated into a temporary folder (needs gzip, tar; zip for the zip cases).
+exe=$1
+t=$(mktemp -d) || exit 1
+trap 'chmod -R u+rwx "$t"; rm -rf "$t"' EXIT
+pass=0 fail=0
+
+check() { # name want_rc want_stderr_regex cmd...
+  name=$1 want=$2 re=$3; shift 3
+  "$@" >"$t/out" 2>"$t/err"; rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    echo "FAIL $name: exit $rc, want $want"; sed 's/^/  | /' "$t/err" | head -5; fail=$((fail + 1)); return
+  fi
+  if [ -n "$re" ] && ! grep -Eq -- "$re" "$t/err"; then
+    echo "FAIL $name: stderr lacks /$re/"; sed 's/^/  | /' "$t/err" | head -5; fail=$((fail + 1)); return
+  fi
+  pass=$((pass + 1))
+}
+
+log='[18:09:01.7655] Restore completed, status: 4013'
+printf '%s\n' "$log" > "$t/a.log"
+check missing-file 2 "$t/nope.log: error\[LA101\]: cannot open" "$exe" "$t/nope.log"
+: > "$t/empty.log"
+check empty-file 0 "empty.log: warning\[LA112\]" "$exe" --fail-on never "$t/empty.log"
+head -c 4096 /dev/urandom > "$t/junk.bin"
+check binary-junk 0 "" "$exe" --fail-on never "$t/junk.bin"
+"$exe" --format json --fail-on never "$t/junk.bin" 2>/dev/null | grep -q '"status": "skipped: binary' \
+  && pass=$((pass + 1)) || { echo "FAIL binary-junk: not listed as skipped"; fail=$((fail + 1)); }
+# Truncated gzip: what was read before the damage is still analysed.
+seq 1 20000 | sed 's/^/line /' > "$t/big.log"; printf '%s\n' "$log" >> "$t/big.log"
+printf '%s\n' "$log" | cat - "$t/big.log" | gzip -c > "$t/full.gz"
+head -c 20000 "$t/full.gz" > "$t/trunc.log.gz"
+check truncated-gz 1 "trunc.log.gz: warning\[LA104\]" "$exe" "$t/trunc.log.gz"
+# Tar corrupted mid-way: the first member still counts.
+mkdir "$t/tree"; printf '%s\n' "$log" > "$t/tree/first.log"; head -c 200000 /dev/urandom | base64 > "$t/tree/second.log"
+tar -C "$t/tree" -cf "$t/x.tar" first.log second.log
+head -c 30000 "$t/x.tar" > "$t/cut.tar"
+check tar-cut 1 "cut.tar.*(damaged|LA10[34])" "$exe" "$t/cut.tar"
+# Nesting deeper than the cap.
+cp "$t/a.log" "$t/n0.log"; gzip -c "$t/n0.log" > "$t/n1.gz"; gzip -c "$t/n1.gz" > "$t/n2.gz"
+check depth-limit 0 "warning\[LA105\]" "$exe" --fail-on never --limit depth=1 "$t/n2.gz"
+# Directory loop.
+mkdir -p "$t/loop/sub"; ln -s .. "$t/loop/sub/up"; printf '%s\n' "$log" > "$t/loop/sub/x.log"
+check dir-loop 1 "warning\[LA110\]" "$exe" "$t/loop"
+# Unreadable file inside a folder: warning, the rest analysed (skipped when run as root).
+if [ "$(id -u)" != 0 ]; then
+  mkdir "$t/perm"; printf '%s\n' "$log" > "$t/perm/ok.log"; printf 'x\n' > "$t/perm/no.log"; chmod 000 "$t/perm/no.log"
+  check unreadable 1 "no.log: warning\[LA101\]" "$exe" "$t/perm"
+fi
+# Invalid rules: exit 2 with a positioned diagnostic.
+printf 'rules:\n  - id: Bad Id\n' > "$t/bad.yaml"
+check invalid-rules 2 "bad.yaml:2:[0-9]+: error\[LA210\]" "$exe" --rules "$t/bad.yaml" "$t/a.log"
+# Zip cases.
+if command -v zip >/dev/null; then
+  (cd "$t" && zip -q -P secret enc.zip a.log)
+  check encrypted-zip 2 "enc.zip!/a.log: warning\[LA111\]" "$exe" "$t/enc.zip"
+  (cd "$t" && zip -q plain.zip a.log big.log)
+  check zip-ok 1 "" "$exe" "$t/plain.zip"
+fi
+# Overlong line: truncated, counted, reported.
+{ head -c 200000 /dev/zero | tr '\0' 'a'; echo; printf '%s\n' "$log"; } > "$t/long.log"
+check long-line 1 "long.log: warning\[LA109\]: 1 line longer" "$exe" "$t/long.log"
+# Usage errors.
+check usage-format 2 "unknown report format" "$exe" --format nope "$t/a.log"
+check usage-noinput 2 "no input given" "$exe"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,27 @@
+#!/bin/sh
+# End-to-end: every samples/<name>.expect.json names the outcome, error codes and top cause
+# that `loganalyze --format json` must report for samples/<name>.*.  Needs jq.
+exe=$1 dir=$2
+command -v jq >/dev/null || { echo "jq is missing (apt-get install jq)"; exit 77; }
+pass=0 fail=0
+for exp in "$dir"/*.expect.json; do
+  name=$(basename "$exp" .expect.json)
+  input=$(ls "$dir/$name".* 2>/dev/null | grep -v '\.expect\.json$' | head -n 1)
+  if [ -z "$input" ]; then
+    echo "FAIL $name: no sample file beside $exp"; fail=$((fail + 1)); continue
+  fi
+  out=$("$exe" --format json --deterministic --redact-key test --exit-zero "$input" 2>/dev/null)
+  got=$(printf '%s' "$out" | jq -c '.reports[0] | {outcome, codes: .error_codes, top: (.causes[0].id // null)}')
+  want=$(jq -c '{outcome, codes: .error_codes, top: .top_cause}' "$exp")
+  # The expected codes must lead the reported ones, in order.
+  ok=$(jq -n --argjson g "$got" --argjson w "$want" '
+    ($g.outcome == $w.outcome) and ($g.top == $w.top) and
+    ($g.codes[0:($w.codes | length)] == $w.codes)')
+  if [ "$ok" = true ]; then
+    pass=$((pass + 1))
+  else
+    echo "FAIL $name: want $want, got $got"; fail=$((fail + 1))
+  fi
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

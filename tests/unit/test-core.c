@@ -1,0 +1,135 @@
+/* Unit tests: core (la_buf, diagnostics registry, version comparison, encoding). */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/encoding.h"
+#include "core/error.h"
+#include "core/version.h"
+
+static void buf_cap_leaves_unchanged(void **state)
+{
+    struct la_buf b;
+
+    la_buf_init(&b, 8);
+    assert_int_equal(la_buf_adds(&b, "12345"), LA_OK);
+    assert_int_equal(la_buf_adds(&b, "6789"), LA_FAILED);
+    assert_string_equal(b.buf, "12345");
+    assert_int_equal(b.len, 5);
+    assert_int_equal(la_buf_addf(&b, "%d", 678), LA_OK);
+    assert_string_equal(b.buf, "12345678");
+    la_buf_release(&b);
+    assert_string_equal(b.buf, "");
+}
+
+static void buf_detach(void **state)
+{
+    struct la_buf b = LA_BUF_INIT;
+    size_t n;
+    char *s;
+
+    assert_int_equal(la_buf_add(&b, "a\0b", 3), LA_OK);
+    s = la_buf_detach(&b, &n);
+    assert_int_equal(n, 3);
+    assert_memory_equal(s, "a\0b", 3);
+    assert_int_equal(b.len, 0);
+    la_free(s);
+}
+
+static void alloc_failure_is_reported(void **state)
+{
+    struct la_buf b = LA_BUF_INIT;
+
+    la_alloc_fail_after(0);
+    assert_int_equal(la_buf_adds(&b, "x"), LA_FATAL);
+    la_alloc_fail_after(-1);
+    assert_int_equal(la_buf_adds(&b, "x"), LA_OK);
+    la_buf_release(&b);
+}
+
+static void diag_codes_unique(void **state)
+{
+    static const unsigned codes[] = {
+#define LA_DIAG(num, id, summary) num,
+#include "core/diagcodes.def"
+#undef LA_DIAG
+    };
+    size_t n = sizeof(codes) / sizeof(codes[0]);
+
+    for (size_t i = 0; i < n; i++) {
+        assert_non_null(la_diag_summary(codes[i]));
+        for (size_t j = i + 1; j < n; j++)
+            assert_int_not_equal(codes[i], codes[j]);
+    }
+}
+
+static void diag_format(void **state)
+{
+    struct la_diag d = { LA_SEV_ERROR, 207, "rules/x.yaml", 12, 14, "invalid regex 'a('" };
+    struct la_buf b = LA_BUF_INIT;
+
+    assert_int_equal(la_diag_format(&d, &b), LA_OK);
+    assert_string_equal(b.buf, "rules/x.yaml:12:14: error[LA207]: invalid regex 'a('");
+    la_buf_release(&b);
+}
+
+static int vc(const char *a, const char *b)
+{
+    return la_version_cmp(a, strlen(a), b, strlen(b));
+}
+
+static void versions(void **state)
+{
+    assert_true(vc("15.7.1", "15.7") > 0);
+    assert_true(vc("15.0", "15") == 0);
+    assert_true(vc("12.12.8.2", "12.9") > 0);
+    assert_true(vc("10.0.1.22", "12.12.8.2") < 0);
+    assert_true(vc("21G93", "21G9") > 0);
+    assert_true(vc("19H12", "20A362") < 0);
+    assert_true(vc("20A362", "20A5312g") < 0);
+    assert_int_equal(la_version_in_range("15.7", 4, ">=15 <16"), 1);
+    assert_int_equal(la_version_in_range("16.0", 4, ">=15 <16"), 0);
+    assert_int_equal(la_version_in_range("12.10.1", 7, "<12.10"), 0);
+    assert_int_equal(la_version_in_range("12.9.6", 6, "<12.10"), 1);
+    assert_int_equal(la_version_in_range("1", 1, ">>"), -1);
+    size_t off;
+    assert_int_equal(la_version_range_check(">=15 <16", &off), 0);
+    assert_int_equal(la_version_range_check(">= <16", &off), -1);
+}
+
+static void encodings(void **state)
+{
+    size_t bom;
+    const unsigned char le[] = { 0xFF, 0xFE, 'a', 0 };
+    const unsigned char u8[] = { 0xEF, 0xBB, 0xBF, 'a' };
+    unsigned char nobom[64];
+
+    assert_int_equal(la_detect_encoding(le, sizeof(le), &bom), LA_ENC_UTF16LE);
+    assert_int_equal(bom, 2);
+    assert_int_equal(la_detect_encoding(u8, sizeof(u8), &bom), LA_ENC_UTF8);
+    assert_int_equal(bom, 3);
+    for (int i = 0; i < 64; i += 2) {
+        nobom[i] = 0;
+        nobom[i + 1] = 'x';
+    }
+    assert_int_equal(la_detect_encoding(nobom, sizeof(nobom), &bom), LA_ENC_UTF16BE);
+    assert_int_equal(bom, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(buf_cap_leaves_unchanged), cmocka_unit_test(buf_detach),
+        cmocka_unit_test(alloc_failure_is_reported), cmocka_unit_test(diag_codes_unique),
+        cmocka_unit_test(diag_format), cmocka_unit_test(versions), cmocka_unit_test(encodings),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,154 @@
+/* Unit tests: rule loading diagnostics, conditions, modifiers, captures, match limit. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "rules/rules.h"
+
+static void capture(void *user, const struct la_diag *d)
+{
+    struct la_buf *b = user;
+    assert_int_equal(la_diag_format(d, b), LA_OK);
+    assert_int_equal(la_buf_addc(b, '\n'), LA_OK);
+}
+
+static struct la_ruleset *load(const char *yaml, struct la_buf *diags, enum la_rc want)
+{
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_ruleset *rs = la_ruleset_new(&lim);
+    struct la_diag_sink sink = { capture, diags };
+    static const char *const causes[] = { "usb-link", "baseband", NULL };
+    static const char *const formats[] = { "text", "itunes-updater", NULL };
+
+    la_ruleset_set_vocabulary(rs, causes, formats);
+    enum la_rc rc = la_ruleset_add_buffer(rs, "t.yaml", yaml, strlen(yaml), &sink);
+    if (rc == LA_OK)
+        rc = la_ruleset_compile(rs, &sink);
+    assert_int_equal(rc, want);
+    return rs;
+}
+
+#define RULE(extra)                                                                       \
+    "rules:\n  - id: t.one\n    title: T\n    cause: usb-link\n    samples: [x]\n"          \
+    "    not: [y]\n" extra
+
+static void diagnostics(void **state)
+{
+    struct la_buf d = LA_BUF_INIT;
+    struct la_ruleset *rs;
+
+    rs = load(RULE("    match:\n      a: {re: 'panic('}\n"), &d, LA_FAILED);
+    assert_string_equal(d.buf, "t.yaml:8:15: error[LA207]: invalid regex 'panic(': missing "
+                               "closing parenthesis at offset 6\n");
+    la_ruleset_free(rs);
+    la_buf_reset(&d);
+    rs = load(RULE("    match:\n      a: {contains: abc}\n    colour: red\n"), &d, LA_FAILED);
+    assert_string_equal(d.buf, "t.yaml:9:5: error[LA201]: unknown key 'colour'\n");
+    la_ruleset_free(rs);
+    la_buf_reset(&d);
+    rs = load(RULE("    cause: nand\n    match:\n      a: {contains: abc}\n"), &d, LA_FAILED);
+    assert_non_null(strstr(d.buf, "error[LA216]: key 'cause' given twice"));
+    assert_non_null(strstr(d.buf, "error[LA205]: unknown cause 'nand'"));
+    la_ruleset_free(rs);
+    la_buf_reset(&d);
+    rs = load(RULE("    match:\n      a: {contains: abc}\n      condition: not a\n"), &d,
+              LA_FAILED);
+    assert_non_null(strstr(d.buf, "condition is true when no selection holds"));
+    la_ruleset_free(rs);
+    la_buf_reset(&d);
+    rs = load(RULE("    match:\n      a: {contains: abc}\n      condition: a and b\n"), &d,
+              LA_FAILED);
+    assert_non_null(strstr(d.buf, "error[LA209]: unknown selection 'b' at offset 8"));
+    la_ruleset_free(rs);
+    la_buf_reset(&d);
+    rs = load("rules: [\n", &d, LA_FAILED);
+    assert_non_null(strstr(d.buf, "error[LA200]: invalid YAML"));
+    la_ruleset_free(rs);
+    la_buf_release(&d);
+}
+
+struct hits {
+    int n;
+    char cap[64];
+};
+
+static enum la_rc on_hit(void *user, size_t rule, const struct la_capture *c, size_t n)
+{
+    struct hits *h = user;
+    h->n++;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(c[i].name, "code"))
+            snprintf(h->cap, sizeof(h->cap), "%.*s", (int)c[i].value.len, c[i].value.p);
+    return LA_OK;
+}
+
+static int scan(struct la_matcher *m, const char *line, struct hits *h)
+{
+    struct la_fields f = { "text", la_sv_cstr(line), la_sv_cstr(line), LA_SV_NULL, LA_SV_NULL };
+    memset(h, 0, sizeof(*h));
+    assert_int_equal(la_matcher_scan(m, &f, on_hit, h, NULL), LA_OK);
+    return h->n;
+}
+
+static void matching(void **state)
+{
+    struct la_buf d = LA_BUF_INIT;
+    struct la_ruleset *rs = load(
+        RULE("    match:\n"
+             "      sel_a: {contains: [Device Disconnected, gone away]}\n"
+             "      sel_b: {re: 'status: ?(?<code>[0-9]+)'}\n"
+             "      noise: {startswith: '[debug]', cased: true}\n"
+             "      condition: 1 of sel_* and not noise\n"),
+        &d, LA_OK);
+    struct la_matcher *m = la_matcher_new(rs);
+    struct hits h;
+
+    assert_int_equal(scan(m, "x device disconnected during transition", &h), 1);
+    assert_int_equal(scan(m, "Restore completed, status:4013", &h), 1);
+    assert_string_equal(h.cap, "4013");
+    assert_int_equal(scan(m, "[debug] device disconnected", &h), 0);
+    assert_int_equal(scan(m, "[DEBUG] device disconnected", &h), 1);
+    assert_int_equal(scan(m, "nothing to see", &h), 0);
+    la_matcher_free(m);
+    la_ruleset_free(rs);
+    la_buf_release(&d);
+}
+
+static void match_limit_disables_rule(void **state)
+{
+    struct la_buf d = LA_BUF_INIT;
+    struct la_ruleset *rs = load(RULE("    match:\n      a: {re: '^(a+)+bad$'}\n"), &d, LA_OK);
+    struct la_matcher *m = la_matcher_new(rs);
+    struct la_diag_sink sink = { capture, &d };
+    char line[64];
+    struct hits h = { 0, "" };
+    struct la_fields f;
+
+    memset(line, 'a', 40);
+    memcpy(line + 40, "baX", 4);
+    f = (struct la_fields){ "text", la_sv_cstr(line), la_sv_cstr(line), LA_SV_NULL, LA_SV_NULL };
+    la_buf_reset(&d);
+    assert_int_equal(la_matcher_scan(m, &f, on_hit, &h, &sink), LA_OK);
+    assert_non_null(strstr(d.buf, "warning[LA215]"));
+    assert_int_equal(h.n, 0);
+    la_matcher_free(m);
+    la_ruleset_free(rs);
+    la_buf_release(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(diagnostics), cmocka_unit_test(matching),
+        cmocka_unit_test(match_limit_disables_rule),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
