@@ -4,7 +4,7 @@ a macOS system log, a unified-log excerpt, the sources of the sysdiagnose archiv
 the repair-shop zip and the UTF-16 forum paste).
 
 Every file is written by us in the real line shapes documented in
-/work/shared/reference/log-formats.md; the short decisive lines quoted there are
+reference/log-formats.md (shared project reference); the short decisive lines quoted there are
 reused, everything around them (noise, identifiers, numbers) is our own.
 All identifiers (ECID, UDID, serial, IMEI, e-mail, phone) are made up.
 
@@ -785,13 +785,9 @@ def sample_fdr53():
             "AMSupportPlatformCreateBufferFromNativeFilePath: open failed: No such file or directory",
             "AMSupportPlatformCreateBufferFromNativeFilePath: /mnt6/FactoryData//System/Library/Caches/"
             "com.apple.factorydata/seal-%s" % seal,
-            "AMFDRCreateError: AMFDRDataLocalCopy: Failed to read data: code=4",
-            "_AMFDRHttpMessageSendSync: ^^^^^^^^^^^^^^^^^^^^^^^^^ BEGIN httpRequest ^^^^^^^^^^^^^^^^^^^^^^^^^",
-            "_AMFDRHttpLogRequest: POST https://skl.apple.com/fdr/v1/permissions",
-            "_AMFDRHttpMessageSendSync: vvvvvvvvvvvvvvvvvvvvvvvvv END httpRequest vvvvvvvvvvvvvvvvvvvvvvvvv"])
+            "AMFDRCreateError: AMFDRDataLocalCopy: Failed to read data: code=4"])
     r.wait(1.9)
-    r.text(["_AMFDRHttpMessageSendSync: ^^^^^^^^^^^^^^^^^^^^^^^^^ BEGIN httpResponse ^^^^^^^^^^^^^^^^^^^^^^^^^",
-            "_AMFDRHttpLogResponse: header count=7 status=403",
+    r.text(["_AMFDRHttpLogResponse: header count=7 status=403",
             "_AMFDRHttpLogResponse: Server: Apple",
             "_AMFDRHttpLogResponse: Strict-Transport-Security: max-age=31536000; includeSubdomains",
             "_AMFDRHttpLogResponse: x-fdr-message: Error retrieving device cert",
@@ -1128,7 +1124,7 @@ class HostLog:
         return "\n".join(self.lines) + "\n"
 
 
-def itunes_restore(h, rng, dev, tids, fail_tail=True, radio_error_after=False, attempt_label=""):
+def itunes_restore(h, rng, dev, tids, radio_error_after=False, dfu_first=False):
     """One Windows iTunes restore that reaches update_baseband (op 19) and ends 4013."""
     main, usb, rst = tids
     recov = "%016X" % (0x1E300000000 + rng.randint(0, 0xFFFFFFF) * 16)
@@ -1140,9 +1136,23 @@ def itunes_restore(h, rng, dev, tids, fail_tail=True, radio_error_after=False, a
     h.l("iTunes: iTunes %s" % dev.itunes, main, 0, 2)
     h.l("iTunes: Software payload version: %s" % dev.build, main, 0, 2)
     h.wait(0.4)
+    if dfu_first:
+        dfu = "%08X" % rng.randint(0x01000000, 0x0FFFFFFF)
+        dfu_path = ("\\\\?\\USB#VID_05AC&PID_1227#CPID:%04X_CPRV:11_CPFM:03_SCEP:01_BDID:%02X_ECID:%s_IBFL:3C_"
+                    "SRTG:[iBoot-2696.0.0.1.33]#{b8085869-feee-4347-8a8f-0e3b1b0e6f4b}"
+                    % (dev.chipid, dev.bdid, dev.ecid16))
+        h.l("WinAMRestore::OnInterfaceArrival: %s" % dfu_path, usb)
+        h.l("<DFU Device %s>: production fused device" % dfu, usb)
+        for _ in range(2):
+            h.l("<DFU Device %s>: operation 4 progress -1" % dfu, usb, 3000, 9000)
+        h.l("<DFU Device %s>: DFU succeeded" % dfu, usb, 2000, 5000)
+        h.l("WinAMRestore::OnInterfaceRemoval: %s" % dfu_path, usb, 1000, 3000)
+        h.wait(rng.uniform(4.0, 7.0))
     h.l("WinAMRestore::OnInterfaceArrival: %s" % ibss_path, usb)
     h.l("<Recovery Mode Device %s>: iBoot build-version = iBoot-%s" % (recov, dev.iboot), usb)
     h.l("<Recovery Mode Device %s>: iBoot build-style = RELEASE" % recov, usb, 0, 3)
+    h.l("<Recovery Mode Device %s>: ProductType = %s" % (recov, dev.model), usb, 0, 3)
+    h.l("<Recovery Mode Device %s>: HardwareModel = %s" % (recov, dev.hwmodel), usb, 0, 3)
     # the benign stall of an unset iBoot variable (log-formats.md §1.1 false-positive warning)
     h.l("AMDeviceIoControl: pipe stall", usb, 200, 600)
     h.l("USBControlTransfer: error 31, usbd status c0000004", usb, 0, 1)
@@ -1247,7 +1257,7 @@ def itunes_restore(h, rng, dev, tids, fail_tail=True, radio_error_after=False, a
 
 def sample_two_attempts():
     base = "two-attempts-cables"
-    dev = Dev(model="iPhone9,4", chipid=0x8010, bdid=0x0A, ecid16="0013D48E5A27012E",
+    dev = Dev(model="iPhone9,4", hwmodel="D111AP", chipid=0x8010, bdid=0x0A, ecid16="0013D48E5A27012E",
               iboot="7459.140.15", libbuilt="Mar 21 2024 at 21:09:44", itunes="12.13.2.3",
               build="19H386", winuser="bench2", udid="5f0a9c3e7d41b2286e9f03c1a7d54b6e2f98c107",
               bbchip=0x1000e1, bbcert=3554301762, elapsed=0)
@@ -1261,7 +1271,7 @@ def sample_two_attempts():
     rng = random.Random(7002)
     dev.elapsed = 598
     h = HostLog(rng, "gen3", None, (11, 47, 36))
-    itunes_restore(h, rng, dev, ("main", "usb", "rst"))
+    itunes_restore(h, rng, dev, ("main", "usb", "rst"), dfu_first=True)
     write_text(base + "/attempt2_mfi-cable_rear-port/iPhoneUpdater 4.log", h.render(), crlf=True, root=SRC)
     # the device restore log of attempt 2 (the device's clock is GMT, the PC is GMT+1)
     rng = random.Random(7003)
@@ -1310,14 +1320,14 @@ Cable and port changed, same failure at the same step -> sending to board level.
 
 def sample_utf16():
     rng = random.Random(1313)
-    dev = Dev(model="iPhone9,3", chipid=0x8010, bdid=0x0C, ecid16="0019A6C3F0D4882E",
+    dev = Dev(model="iPhone9,3", hwmodel="D101AP", chipid=0x8010, bdid=0x0C, ecid16="0019A6C3F0D4882E",
               iboot="7459.140.15", libbuilt="Jan 10 2024 at 19:42:07", itunes="12.13.1.3",
               build="19H384", winuser="Marek", udid="c4e1a7f3902b6d58e0f1a9b2c3d4e5f60718a9bc",
               bbchip=0x1000e1, bbcert=3554301762, elapsed=574)
     h = HostLog(rng, "gen1", "2024-02-17", (16, 41, 52), pid=8876)
     itunes_restore(h, rng, dev, (0x3a1c, 0x2f08, 0x41d4), radio_error_after=True)
     write_text("pasted-forum-utf16.txt", h.render(), crlf=True, root=os.path.join(SRC, "pasted-forum-utf16"))
-    write_expect("pasted-forum-utf16", "failed", [4013], "baseband", "itunes-updater",
+    write_expect("pasted-forum-utf16", "failed", [4013, 1004], "baseband", "itunes-updater",
                  "A Windows iTunes log saved by Notepad as UTF-16LE with BOM and CRLF (decode first). The restore "
                  "of an iPhone 7 (iPhone9,3) dies in operation 19 (update baseband) with 4013, and when the device "
                  "falls back to Recovery iBoot reports radio-error = 512 / 'Communication failure' / 'fatal recovery "
@@ -1682,7 +1692,7 @@ def sample_forcereset():
 
 def sample_mac_clean():
     rng = random.Random(8080)
-    host = "Annas-MacBook-Air"
+    host = "Annas-MBA"
     pids = {"powerd": 64, "configd": 53, "mDNSResponder": 201, "syslogd": 42, "WindowServer": 221,
             "loginwindow": 98, "bluetoothd": 91, "locationd": 87, "apsd": 110, "sharingd": 412,
             "timed": 133, "usbmuxd": 96, "AMPDeviceDiscoveryAgent": 618, "cloudd": 455, "UserEventAgent": 41,
@@ -1704,8 +1714,7 @@ def sample_mac_clean():
         (30, "kernel", 0, lambda: "AppleBCMWLANCore::setPowerSave: PM mode %d" % rng.choice((0, 2))),
         (20, "kernel", 0, lambda: "AppleBCMWLANCore: link quality rssi=-%d noise=-%d rate=%d"
                                  % (rng.randint(40, 80), rng.randint(88, 96), rng.choice((433, 866, 1200)))),
-        (25, "kernel", 0, lambda: "Sandbox: %s(%d) deny(1) file-read-data /Users/anna/Library/Containers/"
-                                 "com.apple.Safari/Data/Library/Caches/%s"
+        (25, "kernel", 0, lambda: "Sandbox: %s(%d) deny(1) file-read-data /Users/anna/Library/Caches/%s"
                                  % (rng.choice(("com.apple.WebKit.Networking", "QuickLookSatellite", "mdworker_shared")),
                                     rng.randint(3000, 9000), hexs(rng, 8, False))),
         (12, "kernel", 0, lambda: "AppleH13CamIn::power_on_hardware - %s" % rng.choice(("begin", "done"))),
@@ -1714,16 +1723,15 @@ def sample_mac_clean():
                                  % rng.choice((36, 44, 149))),
         (8, "kernel", 0, lambda: "IOUSBHostDevice: Magic Keyboard@%08x entered suspend" % 0x14300000),
         (8, "kernel", 0, lambda: "ApplePPM: cluster P power limit now %d mW" % rng.randint(4000, 9000)),
-        (30, "com.apple.xpc.launchd", 1, lambda: "(com.apple.%s[%d]) Service exited with abnormal code: %d"
+        (14, "com.apple.xpc.launchd", 1, lambda: "(com.apple.%s[%d]) Service exited with abnormal code: %d"
                                             % (rng.choice(("mdworker.shared", "quicklook.ThumbnailsAgent",
                                                            "imklaunchagent", "cfprefsd.xpc.agent")),
                                                rng.randint(3000, 90000), rng.choice((1, 1, 2)))),
-        (25, "com.apple.xpc.launchd", 1, lambda: "(com.apple.%s) Service only ran for %d seconds. Pushing respawn "
+        (12, "com.apple.xpc.launchd", 1, lambda: "(com.apple.%s) Service only ran for %d seconds. Pushing respawn "
                                             "out by %d seconds." % (rng.choice(("photoanalysisd", "suggestd",
                                                                                 "bird", "routined")),
                                                                     rng.randint(1, 9), rng.randint(1, 9))),
-        (20, "powerd", None, lambda: "Process %s.%d Created SystemIsActive \"%s\" age:00:00:00  id:%d [System: "
-                                     "PrevIdle DeclUser kDisp]" % (rng.choice(("coreaudiod", "Safari", "zoom.us")),
+        (20, "powerd", None, lambda: "Process %s.%d Created SystemIsActive \"%s\" age:00:00:00  id:%d" % (rng.choice(("coreaudiod", "Safari", "zoom.us")),
                                                                   rng.randint(100, 7000),
                                                                   rng.choice(("Playing audio", "video call",
                                                                               "Download in progress")),
@@ -1825,7 +1833,7 @@ def sample_mac_clean():
 
     t[0] = 7 * 3600 + 42 * 60 + 11
     n = 0
-    while len(lines) < 2150:
+    while len(lines) < 2010:
         r = rng.random()
         if r < 0.004:
             # lid closed: a long sleep
@@ -1913,6 +1921,7 @@ def sample_unified_4005():
                 "serial '%s'" % srtg)
     L("AMPDevicesAgent", "<Recovery Mode Device 0x6000021a4c80>: production fused device")
     L("AMPDevicesAgent", "<Recovery Mode Device 0x6000021a4c80>: iBoot build-version = iBoot-10151.120.12")
+    L("AMPDevicesAgent", "<Recovery Mode Device 0x6000021a4c80>: ProductType = iPhone14,7")
     tmp = "/var/folders/k3/%s/T/Per%s.tmp" % (hexs(rng, 28, False), hexs(rng, 6))
     L("AMPDevicesAgent", "amai: AMAuthInstallRequestSendSync: SSO function returned NULL and no SSO token was "
                          "provided, SSO disabled.")
@@ -2034,7 +2043,7 @@ def apple_double():
 
 def sample_sysdiagnose():
     rng = random.Random(2024)
-    root = os.path.join(SYSDIAG, SYSDIAG)     # src/<name>/<name>/ : the archive's single top folder
+    root = SYSDIAG                            # src/<name>/ is the archive's single top folder
     kernel = ("Darwin Kernel Version 22.6.0: Tue Nov  7 21:40:38 PST 2023; "
               "root:xnu-8796.142.1.702.9~1/RELEASE_ARM64_T8015")
     first = "panic(cpu 0 caller {caller}): ANS2 Recoverable Panic - assert failed"
@@ -2053,7 +2062,7 @@ def sample_sysdiagnose():
     # lockdownd.log: `MM/DD/YY HH:MM:SS.ffffff pid=N function: message` (EC-DIGIT parser shape)
     lk = []
     serial = "F17VK2LSHG7J"
-    boots = [(3, 13, 21, 37, 9), (3, 14, 9, 12, 40), (3, 14, 9, 49, 2), (3, 14, 9, 56, 31), (3, 14, 10, 20, 58)]
+    boots = [(3, 13, 21, 37, 9), (3, 14, 9, 12, 40), (3, 14, 9, 56, 31), (3, 14, 10, 20, 58)]
     for mo, d, hh, mm, ss in boots:
         pid = rng.choice((58, 61, 63))
         us = rng.randint(0, 999999)
@@ -2118,7 +2127,7 @@ def sample_sysdiagnose():
     S("SUManagerServer: Install failed: prepare failed (Input/output error)")
     S("SUManagerServer: Reporting installation failure to SpringBoard: Unable to Install Update")
     S("SUManagerServer: Scheduling retry in 86400 seconds")
-    tsec[0] = (9 * 60 + 55) * 60 + 30
+    tsec[0] = (9 * 60 + 56) * 60 + 50
     S("SUManagerServer: Device rebooted unexpectedly while install state was PreparingUpdate")
     S("SUManagerServer: Found install failure marker, clearing staged update")
     S("SUManagerServer: Purge of staged update failed: Error Domain=NSPOSIXErrorDomain Code=5 "
@@ -2160,3 +2169,28 @@ def sample_sysdiagnose():
                  "'ANS2 Recoverable Panic' (the NAND/storage controller) from the same minute: storage hardware. "
                  "Code=5 is a POSIX errno, not a restore error code. Binary members (tracev3, PLSQL, bplist) and "
                  "AppleDouble ._ files must be skipped, not reported as damaged.")
+
+
+# --------------------------------------------------------------------------------------
+
+def main():
+    import shutil
+    for d in ("two-attempts-cables", "pasted-forum-utf16", SYSDIAG):
+        shutil.rmtree(os.path.join(SRC, d), ignore_errors=True)
+    sample_asr_checksum()          # 1
+    sample_bbupdater()             # 2
+    sample_fdr53()                 # 3
+    sample_html_storage()          # 4
+    sample_i2c_panic()             # 5
+    sample_sysdiagnose()           # 6 (sources; build-archives.sh makes the .tar.gz)
+    sample_two_attempts()          # 7 (sources; build-archives.sh makes the .zip)
+    sample_mac_clean()             # 8
+    sample_app_crash()             # 9
+    sample_forcereset()            # 10
+    sample_success()               # 11
+    sample_unified_4005()          # 12
+    sample_utf16()                 # 13 (UTF-8 source; build-archives.sh makes the UTF-16 file)
+
+
+if __name__ == "__main__":
+    main()

@@ -1865,7 +1865,6 @@ def s_idevicerestore_new_baseband():
     I("About to send BasebandData...")
     I("Sending Baseband TSS request...")
     I("Received Baseband SHSH blobs", 700, 1400)
-    V("Stitching bbticket.der")
     I("Sending BasebandData now...")
     I("Done sending BasebandData", 800, 1600)
     I("Updating baseband (19)")
@@ -1942,4 +1941,335 @@ def s_idevicerestore_new_baseband():
              "dumped device log shows bbupdater FAILED(kBBUReturnIOError) on every attempt. No numeric "
              "AMRestore/MobileRestore code is printed (device status 1015 is shown only as text; the device "
              "log has RamrodErrorDomain 1004).")
+
+
+# --------------------------------------------------------------------------------------------
+# 10. futurerestore-tss-signing.log  (futurerestore v2, -d, --custom-latest pointing at a build
+#     Apple stopped signing)
+# --------------------------------------------------------------------------------------------
+
+
+def tss_request_xml(rng, ecid, cpid, bdid, nonce_len, sep=True, bb=None):
+    x = ['<?xml version="1.0" encoding="UTF-8"?>',
+         '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">',
+         '<plist version="1.0">', '<dict>',
+         '\t<key>@ApImg4Ticket</key>', '\t<true/>',
+         '\t<key>@HostPlatformInfo</key>', '\t<string>mac</string>',
+         '\t<key>@Locality</key>', '\t<string>en_US</string>',
+         '\t<key>@UUID</key>', '\t<string>%s</string>' % "6B2F7D1C-0E49-4A3B-9C58-1D7E2F60A4B3",
+         '\t<key>@VersionInfo</key>', '\t<string>libauthinstall-850.0.1.0.1</string>',
+         '\t<key>ApBoardID</key>', '\t<integer>%d</integer>' % bdid,
+         '\t<key>ApChipID</key>', '\t<integer>%d</integer>' % cpid,
+         '\t<key>ApECID</key>', '\t<integer>%d</integer>' % ecid,
+         '\t<key>ApNonce</key>', '\t<data>', '\t%s' % "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") for _ in range(28)), '\t</data>',
+         '\t<key>ApProductionMode</key>', '\t<true/>',
+         '\t<key>ApSecurityDomain</key>', '\t<integer>1</integer>',
+         '\t<key>ApSecurityMode</key>', '\t<true/>',
+         '\t<key>ApSupportsImg4</key>', '\t<true/>',
+         '\t<key>SepNonce</key>', '\t<data>', '\t%s' % "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") for _ in range(28)), '\t</data>']
+    if sep:
+        x += ['\t<key>SEP</key>', '\t<dict>', '\t\t<key>Digest</key>', '\t\t<data>',
+              '\t\t%s' % "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") for _ in range(28)),
+              '\t\t</data>', '\t\t<key>Trusted</key>', '\t\t<true/>', '\t</dict>']
+    x += ['\t<key>UniqueBuildID</key>', '\t<data>',
+          '\t%s' % "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") for _ in range(28)),
+          '\t</data>', '</dict>', '</plist>']
+    return x
+
+
+def s_futurerestore_tss_signing():
+    rng = random.Random(110)
+    L = Log(1110, datetime(2024, 10, 2, 21, 0, 0), f_plain)
+    P = L.w
+    ecid = 0x1B53C0E7A2D26
+    cpid, bdid = 0x8015, 0x6
+    url = ("https://updates.cdn-apple.com/2024SummerFCS/fullrestores/062-31288/2F0E9C4B-7A1D-4E3F-8B62-"
+           "5D9C0A7E31F4/iPhone10,3,iPhone10,6_16.7.8_20H343_Restore.ipsw")
+    P("kai@thinkpad:~/fr$ ./futurerestore -t ~/shsh/%d_iPhone10,3_d22ap_16.6-20G75_2f1d0b4a7c9e3d5b6a8f0e1c2d3b4a59.shsh2 "
+      "--latest-sep --latest-baseband -c 16.7.8 -d iPhone10,3,iPhone10,6_16.6_20G75_Restore.ipsw" % ecid)
+    P("Version: v2.0.0(4b1a9e3f0c7d2e85a6b19f03d4c7e2a58b6f1d90-329)")
+    P("img4tool version: 0.197-aca6cf005c94caf135023263cbb5c61a0081804f-RELEASE")
+    P("Odysseus for 32-bit support: yes")
+    P("Odysseus for 64-bit support: yes")
+    P("idevice_event_cb: device %016x (udid: %s) connected in normal mode" % (ecid, "c8e31a07d2f94b6e05a1c3d79e2b48f6a0d15e73"))
+    P("[INFO] 64-bit device detected")
+    P("futurerestore init done")
+    P("reading signing ticket /home/kai/shsh/%d_iPhone10,3_d22ap_16.6-20G75_2f1d0b4a7c9e3d5b6a8f0e1c2d3b4a59.shsh2 is done" % ecid)
+    P("User specified to use latest signed SEP")
+    P("[TSSC] selecting latest firmware version: 20H343")
+    P("Downloading SEP")
+    P("")
+    P("[LFZP] downloading BuildManifest.plist from %s" % url)
+    P("100 [" + "=" * 100 + "]")
+    P("[LFZP] downloading Firmware/all_flash/sep-firmware.d22.RELEASE.im4p from %s" % url)
+    P("100 [" + "=" * 100 + "]")
+    P("Finished downloading the latest firmware components!")
+    P("Checking if SEP is being signed...")
+    P("DEBUG: Adding ApProductionMode=true to TSS entry")
+    P("DEBUG: Adding ApSecurityMode=true to TSS entry")
+    P("DEBUG: Applying restore request rules for entry SEP")
+    xml = tss_request_xml(rng, ecid, cpid, bdid, 20)
+    P("common.c:printing %d bytes plist:" % (sum(len(l) + 1 for l in xml)))
+    for line in xml:
+        P(line)
+    P("Request URL set to https://gs.apple.com/TSS/controller?action=2")
+    P("Sending TSS request attempt 1... TSS server returned: STATUS=94&MESSAGE=This device isn't eligible for the requested build.")
+    P("ERROR: TSS request failed (status=94, message=This device isn't eligible for the requested build.)")
+    P("[TSSC] Also requesting APTicket for installType=Update")
+    xml2 = tss_request_xml(rng, ecid, cpid, bdid, 20)
+    P("common.c:printing %d bytes plist:" % (sum(len(l) + 1 for l in xml2)))
+    for line in xml2:
+        P(line)
+    P("Request URL set to https://gs.apple.com/TSS/controller?action=2")
+    P("Sending TSS request attempt 1... TSS server returned: STATUS=94&MESSAGE=This device isn't eligible for the requested build.")
+    P("ERROR: TSS request failed (status=94, message=This device isn't eligible for the requested build.)")
+    P("[TSSC] Also requesting APTicket without a nonce")
+    xml3 = tss_request_xml(rng, ecid, cpid, bdid, 20)
+    xml3 = [l for l in xml3]
+    P("common.c:printing %d bytes plist:" % (sum(len(l) + 1 for l in xml3)))
+    for line in xml3:
+        P(line)
+    P("Request URL set to https://gs.apple.com/TSS/controller?action=2")
+    P("Sending TSS request attempt 1... TSS server returned: STATUS=94&MESSAGE=This device isn't eligible for the requested build.")
+    P("ERROR: TSS request failed (status=94, message=This device isn't eligible for the requested build.)")
+    P("futurerestore: failed with exception:")
+    P("[exception]:")
+    P("what=SEP firmware is NOT being signed!")
+    P("")
+    P("code=%d" % ((436 << 16) | 0x2B))
+    P("line=436")
+    P("file=/Users/runner/work/futurerestore/futurerestore/src/main.cpp")
+    P("commit count=329")
+    P("commit sha  =4b1a9e3f0c7d2e85a6b19f03d4c7e2a58b6f1d90")
+    return L.text(), dict(
+        outcome="failed", error_codes=[3194], top_cause="signing-server", format="futurerestore",
+        note="futurerestore v2 (-d) checks whether the chosen SEP is signed: both TSS requests come back "
+             "'STATUS=94&MESSAGE=This device isn't eligible for the requested build.' (TSS status 94, i.e. "
+             "3194 in AMRestore numbering) and it stops with 'SEP firmware is NOT being signed!' in an "
+             "[exception] block -- the build is not signed.")
+
+
+# --------------------------------------------------------------------------------------------
+# 11. pymobiledevice3-pipe-usb.log  (`pymobiledevice3 restore update --erase -i ...` 2>&1 | tee)
+# --------------------------------------------------------------------------------------------
+
+PMD3_COMPONENTS = ["AppleLogo", "BatteryCharging0", "BatteryCharging1", "BatteryFull", "BatteryLow0",
+                   "BatteryLow1", "BatteryPlugin", "DeviceTree", "KernelCache", "LLB", "RecoveryMode",
+                   "RestoreDeviceTree", "RestoreKernelCache", "RestoreLogo", "RestoreRamDisk", "RestoreSEP",
+                   "RestoreTrustCache", "SEP", "StaticTrustCache", "iBEC", "iBSS", "iBoot", "AOP", "ANE", "AVE",
+                   "GFX", "ISP", "PMP", "SIO", "Multitouch", "AudioCodecFirmware", "Ap,SystemVolumeCanonicalMetadata",
+                   "SystemVolume", "Cryptex1,SystemOS", "Cryptex1,SystemVolume", "Cryptex1,SystemTrustCache",
+                   "Cryptex1,AppOS", "Cryptex1,AppVolume", "Cryptex1,AppTrustCache"]
+
+
+def s_pymobiledevice3_pipe_usb():
+    rng = random.Random(111)
+    L = Log(1111, datetime(2026, 8, 24, 19, 12, 3), f_pmd3, host="Lenas-MacBook-Air.local", pid=41872)
+    ecid = 0xD26B1F0C3A802E
+    site = "/Users/lena/.venvs/pmd3/lib/python3.12/site-packages"
+    cli, irecv, rec, rst, tss, img4 = ("pymobiledevice3.cli.restore", "pymobiledevice3.irecv",
+                                       "Task-2-pymobiledevice3.restore.recovery",
+                                       "Task-2-pymobiledevice3.restore.restore", "pymobiledevice3.restore.tss",
+                                       "pymobiledevice3.restore.img4")
+
+    def d(name, msg, lo=1, hi=120, lvl="DEBUG"):
+        L.w(msg, lo, hi, name=name, lvl=lvl)
+
+    L.raw("lena@Lenas-MacBook-Air ~ % pymobiledevice3 restore update --erase -i "
+          "~/Downloads/iPhone13,2,iPhone13,3_18.6.2_22G100_Restore.ipsw 2>&1 | tee ~/pmd3-restore.log")
+    d(cli, "searching among connected devices via lockdownd", 0, 1)
+    d(cli, "waiting for device to be available in Recovery mode", 200, 600)
+    d(irecv, "set_configuration: 1", 600, 1400)
+    d(rec, "connected device: <Device ecid: async hardware_model: async image4-support: async>", lvl="INFO")
+    d(rec, "scanning BuildManifest.plist for the correct BuildIdentity")
+    d(rst, "TSS batched prefetch disabled (default); reactive POSTs only", 500, 1500, lvl="INFO")
+    d(rec, "fetching TSS record", lvl="INFO")
+    for comp in PMD3_COMPONENTS:
+        if comp in ("Cryptex1,AppOS", "Cryptex1,SystemOS"):
+            d(tss, "skipping %s as it is not a firmware payload" % comp, 0, 3)
+            continue
+        d(tss, "Applying restore request rules for entry %s" % comp, 0, 3)
+        d(tss, "Adding EPRO=True to TSS entry", 0, 2)
+        d(tss, "Adding ESEC=True to TSS entry", 0, 2)
+    d(tss, "Sending TSS request...", lvl="INFO")
+    req = ("{'@ApImg4Ticket': True, '@BBTicket': True, '@HostPlatformInfo': 'mac', '@VersionInfo': "
+           "'libauthinstall-1033.0.6', '@UUID': '0F3C8A61-5B27-4E9D-A1C4-7D2E9B5F0836', 'ApBoardID': 12, "
+           "'ApChipID': 33025, 'ApECID': %d, 'ApNonce': b'%s', 'ApProductionMode': True, 'ApSecurityDomain': 1, "
+           "'ApSecurityMode': True, 'ApSepNonce': b'%s', 'ApSupportsImg4': True, 'UniqueBuildID': b'%s', "
+           "'iBSS': {'Digest': b'%s', 'EPRO': True, 'ESEC': True, 'Trusted': True}, 'iBEC': {'Digest': b'%s', "
+           "'EPRO': True, 'ESEC': True, 'Trusted': True}, 'RestoreRamDisk': {'Digest': b'%s', 'EPRO': True, "
+           "'ESEC': True, 'Trusted': True}, ...}" %
+           (ecid, "".join("\\x%02x" % rng.randrange(256) for _ in range(32)),
+            "".join("\\x%02x" % rng.randrange(256) for _ in range(20)),
+            "".join("\\x%02x" % rng.randrange(256) for _ in range(20)),
+            "".join("\\x%02x" % rng.randrange(256) for _ in range(48)),
+            "".join("\\x%02x" % rng.randrange(256) for _ in range(48)),
+            "".join("\\x%02x" % rng.randrange(256) for _ in range(48))))
+    d(tss, req)
+    d(tss, "response successfully received", 700, 1600, lvl="INFO")
+    d(img4, "Personalizing IMG4 component iBSS...", lvl="INFO")
+    for prop in ("RequiresNonceSlot", "BORD", "CHIP", "CPRO", "CSEC", "ECID", "SDOM", "EKEY", "EPRO", "ESEC"):
+        d(img4, "iBSS: Adding property %s" % prop, 0, 3)
+    d(rec, "Sending iBSS (1154987 bytes)...", lvl="INFO")
+    d(irecv, "irecv state: 2", 5, 20)
+    L.tick(800, 1200)
+    # tqdm progress bar (stderr, '\r' updates) interrupted by the exception
+    steps = [(0, "0/564 [00:00<?, ?it/s]"), (61, "61/564 [00:00<00:02, 202.17it/s]"),
+             (138, "138/564 [00:00<00:02, 210.64it/s]"), (217, "217/564 [00:01<00:01, 207.93it/s]"),
+             (254, "254/564 [00:01<00:01, 196.21it/s]")]
+    parts = []
+    for n, tail in steps:
+        pct = n * 100 // 564
+        filled = n * 10 // 564
+        parts.append("%3d%%|%s%s| %s" % (pct, "\u2588" * filled, " " * (10 - filled), tail))
+    L.raw("\r".join(parts))
+    tb = [
+        "Traceback (most recent call last):",
+        '  File "%s/pymobiledevice3/cli/restore.py", line 192, in restore_update_task' % site,
+        "    await Restore(",
+        '  File "%s/pymobiledevice3/restore/restore.py", line 1709, in update' % site,
+        "    await self.recovery.boot_ramdisk()",
+        '  File "%s/pymobiledevice3/restore/recovery.py", line 484, in boot_ramdisk' % site,
+        "    await self.dfu_enter_recovery()",
+        '  File "%s/pymobiledevice3/restore/recovery.py", line 416, in dfu_enter_recovery' % site,
+        '    await self.send_component("iBSS")',
+        '  File "%s/pymobiledevice3/restore/recovery.py", line 275, in send_component' % site,
+        "    self.device.irecv.send_buffer(data)",
+        '  File "%s/pymobiledevice3/irecv.py", line 233, in send_buffer' % site,
+        "    self.ctrl_transfer(0x21, 1, wValue=packet_index, wIndex=0, data_or_wLength=chunk)",
+        '  File "%s/pymobiledevice3/irecv.py", line 176, in ctrl_transfer' % site,
+        '    return cast("array[int]", self.device.ctrl_transfer(bmRequestType, bRequest, timeout=timeout, **kwargs))',
+        "                              " + "^" * 77,
+        '  File "%s/usb/core.py", line 1093, in ctrl_transfer' % site,
+        "    ret = self._ctx.backend.ctrl_transfer(",
+        "          " + "^" * 32,
+        '  File "%s/usb/backend/libusb1.py", line 897, in ctrl_transfer' % site,
+        "    ret = _check(self.lib.libusb_control_transfer(",
+        "          " + "^" * 40,
+        '  File "%s/usb/backend/libusb1.py", line 604, in _check' % site,
+        "    raise USBError(_strerror(ret), ret, _libusb_errno[ret])",
+        "usb.core.USBError: [Errno 32] Pipe error",
+    ]
+    for line in tb:
+        L.raw(line)
+    return L.text(), dict(
+        outcome="failed", error_codes=[], top_cause="usb-link", format="pymobiledevice3",
+        note="pymobiledevice3 restore of an iPhone 12 in DFU mode: while sending iBSS over USB (45 % of the "
+             "tqdm bar) the control transfer fails with 'usb.core.USBError: [Errno 32] Pipe error' -- the "
+             "USB link (cable/port/hub) dropped the transfer. The progress line holds '\\r' updates as tee "
+             "captured them.")
+
+
+# --------------------------------------------------------------------------------------------
+# 12. flashtool-nand-storage.log  (3uTools-style flash log: own step lines with two spaces,
+#     relayed MobileDevice lines with one space)
+# --------------------------------------------------------------------------------------------
+
+
+def s_flashtool_nand_storage():
+    rng = random.Random(112)
+    L = Log(1112, datetime(2024, 5, 11, 14, 2, 11, 482000), f_flash)
+    dev = dict(board="n61ap", ecid=0x12D4A07F3C1, cpid=0x7000, bdid=0x6, platform_soc="t7000",
+               iboot="iBoot-4513.270.14", ramdisk="038-87260-065.dmg",
+               bundle="C:/Users/Admin/AppData/Local/Temp/Per2D41.tmp",
+               libauth="libauthinstall-973.40.2", platform="win/10.0.19045/x86_64",
+               recdev="<Recovery Mode Device 000001A4C2F09B70>",
+               bb=dict(certid=0x2D4E8A13, chipid=0x7E1, vendor=2, fusing=3, snum="5b1e0c3f7a92d46e81a07b3c"))
+    rd = "<Restore Device 000001A4C31D2E60>"
+    ecid = "0x%X" % dev["ecid"]
+    own = lambda m, lo=1, hi=60: L.w(m, lo, hi, own=True)
+    md = lambda m, lo=1, hi=60: L.w(m, lo, hi)
+    own("LibVersion: 20240312", 0, 1)
+    own("Checking PC DiskSpace", 0, 1)
+    own("Firmware is unpacking", 0, 2)
+    own("Checking required files", 61000, 74000)
+    own("Run the flash program of iTunes")
+    md("restore library built Feb  1 2024 at 00:12:44", 900, 1100)
+    md("This is here just to make sure we empty our found devices queue")
+    md("Successfully registered new client")
+    own("Registered device change listening service succeeded", 100, 200)
+    own("Searching iDevice, if not connected, please plug in the device again", 0, 1)
+    md("Now tracking 1 clients")
+    md("Recovery mode device connected with ECID: %s" % ecid)
+    md("Found new device")
+    md("Found a device with a known device registration class: 0x1")
+    md("iTunesVersion: 'iTunes 12.9.5.5'")
+    md("Created state machine for device with ECID=%s" % ecid)
+    md("State Machine Dump, status:RUNNING - [state:Recovery remaining-cycles:2 (current state)] -> "
+       "[state:RestoreOS remaining-cycles:1]")
+    md("Successfully applied power assertion")
+    md("requested restore behavior: Erase")
+    own("Flash mode: Don't Retain User's Data While Flashing", 0, 1)
+    md_identity(L)
+    md("Changing state from '(null)' to 'Restoring'")
+    t_start = L.t
+    own("Starting flashing", 0, 1)
+    md_bb_updater_output(L, dev["bb"])
+    md("amai: _AMAuthInstallBasebandCheckForParameterChange: nonce changed")
+    own("Requesting baseband SHSH via network", 0, 1)
+    md_personalize(L, dev, PERSO_A10[:-3], rng, win=True, digest_len=20, tmp="Per2D41.tmp", user="Admin")
+    md_recovery_phase(L, dev, rng, usb="win", files=["RestoreTrustCache"])
+    own("Starting micro-iOS operating system in RAM for restore.", 0, 1)
+    own("The iDevice will switch to Normal mode", 0, 1)
+    md("Recovery mode device disconnected with ECID: %s" % ecid, 900, 1300)
+    md("Recovery mode device disconnected")
+    md("Device removed when in state Restoring, moving device to transition state")
+    md("Changing state from 'Restoring' to 'Transitioning'")
+    own("Waiting for the iDevice to reconnect after switch mode completed. The maximum waiting time is 10 minutes.", 0, 1)
+    md("Creating timer to monitor transition")
+    md("Creating a timer for 10 minutes")
+    L.wait(15)
+    md("Muxed mode device connected with ECID: %s" % ecid)
+    md("Found known device")
+    md("RestoreOS mode device connected")
+    own("Succeed to connect the micro-iOS operating system in RAM for restore.", 0, 1)
+    md_transition_back(L)
+    md_restoreos_connect(L, dev, rd, proto=14)
+    M = MD(L, rd, named=True, started=True)
+    M.steps(RESTORE_PREP[:5])
+    M.start(0x60D, "wait_for_storage")
+    for _ in range(22):
+        M.op(28, -1, 9500, 11500)
+        own("Waiting for NAND", 0, 1)
+
+    def build(start):
+        D = DeviceLog(2112, start, ab="5>7", uptime=6, progress=0)
+        D.begin(0x060D, "wait_for_storage", seq=19)
+        D.say("entering wait_for_storage_device")
+        D.say("ramrod_display_set_granular_progress: 0.000000")
+        for _ in range(21):
+            D.say("Searching for NAND service", 9500, 11500)
+        D.say("wait_for_storage_device: timed out waiting for NAND service", 2000, 4000)
+        D.fail("FAILURE", 28, 0x060D, "wait_for_storage",
+               ["wait_for_storage: unable to find storage device", "timed out waiting for NAND service"],
+               results="0x1107060D:{0:28}", codes="0x1107060D:{0:28}",
+               domains='0x1107060D:{0:"AMRestoreErrorDomain"}')
+        D.notice("(NVRAM set) restore-step-user-progress=0 [sync=true] (first failure)")
+        D.step(0x067C, "cleanup_boot_command", ["entering reset_boot_command_if_in_values"])
+        D.step(0x0647, "cleanup_check_result")
+        D.begin(0x0648, "cleanup_send_final_status")
+        D.say("restore failed with CFError:")
+        D.say("0: AMRestoreErrorDomain/1c: wait_for_storage: unable to find storage device", 0, 1)
+        D.say("1: AMRestoreErrorDomain/1c: timed out waiting for NAND service", 0, 1)
+        return D
+
+    D = device_log_ending_at(build, L.t - timedelta(hours=2) - timedelta(seconds=2))
+    relay(L, D)
+    md("Sending acknowledgement that final status was received", 2, 10)
+    md("RestoreOS mode device disconnected", 900, 1600)
+    md_transition_wait(L)
+    L.wait(21)
+    md("DFU mode device connected with ECID: %s" % ecid)
+    md("Found known device")
+    md("Canceling timer", 40, 90)
+    md("Restore completed, status:4014", 20, 60)
+    L.same("Elapsed time (in seconds): %d" % (L.t - t_start).total_seconds())
+    L.same("Failure Description:")
+    L.same("Depth:0 Code:4014 Error:Unexpected device state 'DFU' expected 'RestoreOS'")
+    return L.text(), dict(
+        outcome="failed", error_codes=[4014], top_cause="storage", format="flash-tool",
+        note="3uTools-style flash of an iPhone 6: in RestoreOS the tool shows 'Waiting for NAND' for almost "
+             "four minutes; the relayed device log repeats 'Searching for NAND service', times out and fails "
+             "wait_for_storage (AMRestore code 28, NAND timeout); the phone then drops to DFU and the tool "
+             "ends with 4014. Unlike a bare 4014, the NAND evidence makes storage the top cause.")
 

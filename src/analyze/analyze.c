@@ -88,6 +88,15 @@ struct attempt {
     int merged;                    /* joined into another attempt */
 };
 
+struct lasthit {
+    int seen;
+    int64_t time;
+    int has_date;
+    unsigned member;
+    uint64_t line;
+    size_t attempt;                /* index in run.att at the time */
+};
+
 struct member_info {
     char *path;
     const char *format;
@@ -129,6 +138,7 @@ struct run {
     const char *cur_path;
     const struct la_record *rec;
     int rec_hit;
+    struct lasthit *last;          /* per rule: the last hit in this input */
     struct tmpl *tm;
     size_t ntm;
     unsigned long tm_dropped;
@@ -224,19 +234,20 @@ static enum la_rc add_rules(struct la_ruleset *rs, const char *path, int is_defa
     return rc;
 }
 
+/* Group 1 of each pattern is the identifier that is replaced. */
 static const char *const id_patterns[] = {
-    /* ECID: labelled decimal or hex, or idevicerestore's file names and "ecid: 0x…" */
-    "(?i)(?<=ecid[\"'=:\\s]{1,4})(?:0x)?[0-9a-f]{10,16}\\b",
+    /* ECID: labelled decimal or hex ("ECID: 0x…", "<ecid: …"), and idevicerestore's log name */
+    "(?i)\\becid[\"'=:\\s]{1,4}((?:0x)?[0-9a-f]{10,16})\\b|\\brestore_([0-9a-f]{16})_",
     /* UDID: 40 hex, or the 8-16 form of newer devices */
-    "\\b(?:[0-9a-fA-F]{40}|[0-9A-F]{8}-[0-9A-F]{16})\\b",
+    "\\b([0-9a-fA-F]{40}|[0-9A-F]{8}-[0-9A-F]{16})\\b",
     /* serial numbers when labelled */
-    "(?i)(?<=serial(?:number|[ _]number)?[\"'=:\\s]{1,4})[A-Z0-9]{10,12}\\b",
+    "(?i)\\bserial(?:number|[ _]number)?[\"'=:\\s]{1,4}([A-Z0-9]{10,12})\\b",
     /* IMEI / MEID when labelled */
-    "(?i)(?<=(?:imei|meid)[\"'=:\\s]{1,4})[0-9A-F]{14,15}\\b",
+    "(?i)\\b(?:imei|meid)[\"'=:\\s]{1,4}([0-9A-F]{14,15})\\b",
     /* e-mail */
-    "[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\\.[A-Za-z]{2,24}",
+    "([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\\.[A-Za-z]{2,24})",
     /* phone numbers in international form */
-    "\\+[1-9][0-9 ()-]{7,16}[0-9]",
+    "(\\+[1-9][0-9 ()-]{7,16}[0-9])",
 };
 static const char *const id_kinds[] = { "ecid", "udid", "serial", "imei", "email", "phone" };
 
@@ -304,12 +315,21 @@ enum la_rc la_engine_new(struct la_engine **ret, const struct la_engine_opts *o,
         e->id_re[i] = pcre2_compile((PCRE2_SPTR)id_patterns[i], PCRE2_ZERO_TERMINATED,
                                     PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec, &eo, NULL);
         if (!e->id_re[i]) {
+            /* A bug in the built-in patterns, not in the input. */
+            PCRE2_UCHAR msg[120];
+            pcre2_get_error_message(ec, msg, sizeof(msg));
+            la_diagf(sink, LA_SEV_ERROR, LA_D_RULE_BAD_REGEX, "redaction", 0, 0,
+                     "built-in pattern %d: %s at offset %zu", i, (const char *)msg, (size_t)eo);
             la_engine_free(e);
             return LA_FATAL;
         }
         pcre2_jit_compile(e->id_re[i], PCRE2_JIT_COMPLETE);
     }
     e->id_md = pcre2_match_data_create(4, NULL);
+    if (!e->id_md) {
+        la_engine_free(e);
+        return LA_FATAL;
+    }
     if (o->redact_key) {
         struct sha256_ctx c;
         sha256_init(&c);
@@ -406,13 +426,17 @@ char *la_engine_redact(struct la_engine *e, const char *s, size_t len)
             if (r < 0)
                 break;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(e->id_md);
-            if (ov[1] <= ov[0]) {
-                pos = ov[0] + 1;
+            int g = r > 1 && ov[2] != PCRE2_UNSET ? 1 : r > 2 && ov[4] != PCRE2_UNSET ? 2 : 0;
+            PCRE2_SIZE s0 = ov[2 * g], s1 = ov[2 * g + 1];
+            if (ov[1] <= ov[0] || s1 <= s0) {
+                pos = ov[1] > pos ? ov[1] : pos + 1;
                 continue;
             }
             if (rc == LA_OK)
-                rc = la_buf_add(&out, cur.buf + pos, ov[0] - pos);
-            token(e, id_kinds[k], cur.buf + ov[0], ov[1] - ov[0], &out, &rc);
+                rc = la_buf_add(&out, cur.buf + pos, s0 - pos);
+            token(e, id_kinds[k], cur.buf + s0, s1 - s0, &out, &rc);
+            if (rc == LA_OK)
+                rc = la_buf_add(&out, cur.buf + s1, ov[1] - s1);
             pos = ov[1];
         }
         if (pos < cur.len && rc == LA_OK)
@@ -511,6 +535,17 @@ static int add_member_to(struct attempt *a, unsigned mi)
 
 static const char *add_stage(struct attempt *a, const char *s, size_t len)
 {
+    char low[128];
+    int upper = len > 0 && len < sizeof(low);
+
+    /* pymobiledevice3 prints checkpoint names in capitals: UPDATE_BASEBAND. */
+    for (size_t i = 0; upper && i < len; i++)
+        upper = !(s[i] >= 'a' && s[i] <= 'z');
+    if (upper) {
+        for (size_t i = 0; i < len; i++)
+            low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+        s = low;
+    }
     for (unsigned i = 0; i < a->nstages; i++)
         if (strlen(a->stages[i]) == len && !memcmp(a->stages[i], s, len)) {
             a->stage = a->stages[i];
@@ -579,6 +614,41 @@ static void touch_time(struct attempt *a, const struct la_record *rec)
     a->has_date = a->has_date || rec->has_date;
 }
 
+/*
+ * `unless` for structural rules acts when the line is seen: a hit is dropped
+ * when the named rule (possibly itself: "only the first of a burst") hit
+ * within the window before it, in the same attempt unless scope is input.
+ */
+static int suppressed(struct run *r, const struct la_rule_meta *m)
+{
+    const struct lasthit *h;
+    const struct la_record *rec = r->rec;
+
+    if (m->unless_rule < 0)
+        return 0;
+    h = &r->last[m->unless_rule];
+    if (!h->seen)
+        return 0;
+    if (!m->scope_input && (!r->cur || r->natt == 0 || h->attempt != r->natt - 1 ||
+                            r->att[h->attempt] != r->cur))
+        return 0;
+    if (h->time >= 0 && rec->time >= 0 && h->has_date == rec->has_date)
+        return !m->unless_within || llabs(rec->time - h->time) <= m->unless_within;
+    return h->member == r->cur_member && rec->line - h->line <= 2;
+}
+
+static void remember(struct run *r, size_t ri)
+{
+    struct lasthit *h = &r->last[ri];
+
+    h->seen = 1;
+    h->time = r->rec->time;
+    h->has_date = r->rec->has_date;
+    h->member = r->cur_member;
+    h->line = r->rec->line;
+    h->attempt = r->natt ? r->natt - 1 : 0;
+}
+
 static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, size_t ncaps)
 {
     struct run *r = user;
@@ -587,6 +657,10 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     struct attempt *a;
 
     r->rec_hit = 1;
+    if (m->kind != LA_KIND_EVIDENCE && suppressed(r, m)) {
+        remember(r, ri);
+        return LA_OK;
+    }
     if (m->kind == LA_KIND_ATTEMPT) {
         /* A new tool run: a fresh attempt unless the current one is still empty. */
         if (!r->cur || r->cur->explicit_start || r->cur->nm || r->cur->has_result ||
@@ -652,6 +726,7 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     }
     if (m->kind == LA_KIND_RESULT && m->outcome == 1)
         a->outcome = 1;
+    remember(r, ri);
     if (m->kind != LA_KIND_EVIDENCE)
         return LA_OK;
     /* Keep the match (bounded). */
@@ -947,7 +1022,8 @@ static int match_counts(const struct la_engine *e, const struct attempt *a, size
     if (m->when_stage) {
         int ok = 0;
         for (const char *const *s = m->when_stage; *s; s++)
-            ok |= (x->stage && !strcmp(*s, x->stage)) || (a->stage && !strcmp(*s, a->stage));
+            ok |= (x->stage && !strcasecmp(*s, x->stage)) ||
+                  (a->stage && !strcasecmp(*s, a->stage));
         if (!ok)
             return 0;
     }
@@ -979,7 +1055,8 @@ static int match_counts(const struct la_engine *e, const struct attempt *a, size
         for (size_t ai = from; ai < to; ai++) {
             const struct attempt *b = m->scope_input ? all[ai] : a;
             for (size_t j = 0; j < b->nm; j++)
-                if (b->m[j].rule == (size_t)m->unless_rule &&
+                if (b->m[j].rule == (size_t)m->unless_rule && &b->m[j] != x &&
+                    (b->m[j].rule != x->rule || match_before(&b->m[j], x)) &&
                     near(&b->m[j], x, m->unless_within))
                     return 0;
         }
@@ -1042,12 +1119,6 @@ static int cmp_score(const void *x, const void *y)
     if (a->conf != b->conf)
         return a->conf > b->conf ? -1 : 1;
     return strcmp(a->c->id, b->c->id);
-}
-
-static const char *level_name(enum la_level l)
-{
-    static const char *const n[] = { "info", "low", "medium", "high", "critical" };
-    return n[l];
 }
 
 static json_t *evidence_json(struct run *r, const struct match *x)
@@ -1606,6 +1677,7 @@ static void run_release(struct run *r)
         la_free(r->tm[i].source);
     }
     la_free(r->tm);
+    la_free(r->last);
     json_decref(r->warnings);
 }
 
@@ -1623,8 +1695,12 @@ enum la_rc la_engine_analyze(struct la_engine *e, const char *path, json_t **ret
     r.sink.fn = capture_diag;
     r.sink.user = &r;
     r.warnings = json_array();
-    if (!r.warnings)
+    r.last = la_calloc(la_ruleset_count(e->rs) + 1, sizeof(*r.last));
+    if (!r.warnings || !r.last) {
+        json_decref(r.warnings);
+        la_free(r.last);
         return LA_FATAL;
+    }
     la_matcher_reset(e->matcher);
     rc = la_ingest_path(path, &e->o.limits, &cb, NULL, &r.sink);
     if (rc == LA_FATAL || r.fatal) {

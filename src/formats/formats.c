@@ -681,7 +681,7 @@ static const char *binary_reason(const unsigned char *h, size_t n, const char *n
         size_t len;
         const char *why;
     } mg[] = {
-        { "SQLite format 3", 16, "binary (SQLite database)" },
+        { "SQLite format 3", 15, "binary (SQLite database)" },
         { "bplist0", 7, "binary (binary property list)" },
         { "\x89PNG", 4, "binary (PNG image)" },
         { "\xff\xd8\xff", 3, "binary (JPEG image)" },
@@ -699,12 +699,28 @@ static const char *binary_reason(const unsigned char *h, size_t n, const char *n
     if ((nl > 8 && !strcmp(name + nl - 8, ".tracev3")) ||
         (nl > 7 && !strcmp(name + nl - 7, ".timesync")))
         return "binary (unified log tracev3 data; read it with `log show` on a Mac)";
-    size_t nul = 0, ctl = 0;
+    /* Text has almost no NULs or control characters and is mostly valid UTF-8. */
+    size_t nul = 0, ctl = 0, bad = 0;
     for (size_t i = 0; i < n; i++) {
-        nul += h[i] == 0;
-        ctl += h[i] < 0x09 || (h[i] > 0x0d && h[i] < 0x20 && h[i] != 0x1b);
+        unsigned char c = h[i];
+        nul += c == 0;
+        ctl += c < 0x09 || (c > 0x0d && c < 0x20 && c != 0x1b);
+        if (c >= 0x80) {
+            size_t k = c >= 0xF0 && c < 0xF5 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 && c < 0xE0 ? 1 : 0;
+            size_t j = 1;
+            if (!k || c >= 0xF5) {
+                bad++;
+                continue;
+            }
+            while (j <= k && i + j < n && (h[i + j] & 0xC0) == 0x80)
+                j++;
+            if (j <= k && i + j < n)
+                bad++;
+            else
+                i += k;
+        }
     }
-    if (n && (nul * 100 > n * 2 || ctl * 100 > n * 10))
+    if (n && (nul * 100 > n || ctl * 100 > n * 3 || bad * 100 > n * 10))
         return "binary (not text)";
     return NULL;
 }

@@ -418,8 +418,29 @@ static enum la_rc walk_archive(struct la_member *parent)
     if (!a)
         return LA_FATAL;
     parent->container = 1;
-    archive_read_support_filter_all(a);
-    archive_read_support_format_all(a);
+    /*
+     * Formats that matter for device logs.  Not format_all: some bidders
+     * (cab, lha, mtree, warc, iso9660) read far ahead, which turns a
+     * truncated .gz into an unreadable one instead of a partly read one.
+     * Likewise the filters: the uudecode bidder scans far into the data.
+     */
+    archive_read_support_filter_gzip(a);
+    archive_read_support_filter_bzip2(a);
+    archive_read_support_filter_xz(a);
+    archive_read_support_filter_lzma(a);
+    archive_read_support_filter_lzip(a);
+    archive_read_support_filter_zstd(a);
+    archive_read_support_filter_lz4(a);
+    archive_read_support_filter_compress(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_zip(a);
+    archive_read_support_format_7zip(a);
+    archive_read_support_format_cpio(a);
+    archive_read_support_format_ar(a);
+    archive_read_support_format_xar(a);
+    archive_read_support_format_rar(a);
+    archive_read_support_format_rar5(a);
+    archive_read_support_format_empty(a);
     archive_read_support_format_raw(a);
     if (archive_read_open(a, &c, NULL, ar_read_cb, NULL) != ARCHIVE_OK) {
         const char *err = archive_error_string(a);
@@ -514,6 +535,7 @@ static enum la_rc walk_archive(struct la_member *parent)
                 in->cb->skipped(in->cb->user, path.buf, size < 0 ? 0 : (uint64_t)size,
                                 "error: encrypted");
             la_buf_release(&path);
+            in->damaged = 1;
             rc = LA_WARN;
             continue;
         }

@@ -22,6 +22,8 @@ struct la_linereader {
     unsigned max_line;
     struct la_buf line;
     struct la_buf conv;            /* UTF-8 from UTF-16 input */
+    struct la_buf head;            /* the first bytes, gathered for detection */
+    enum la_rc err_pending;        /* a read error after the head was gathered */
     const unsigned char *blk;
     size_t blen, bpos;
     int started, eof, err;
@@ -45,6 +47,7 @@ struct la_linereader *la_linereader_new(la_read_fn *fn, void *ctx, unsigned max_
     lr->max_line = max_line ? max_line : LA_DEFAULT_MAX_LINE;
     la_buf_init(&lr->line, 0);
     la_buf_init(&lr->conv, 0);
+    la_buf_init(&lr->head, 0);
     return lr;
 }
 
@@ -54,6 +57,7 @@ void la_linereader_free(struct la_linereader *lr)
         return;
     la_buf_release(&lr->line);
     la_buf_release(&lr->conv);
+    la_buf_release(&lr->head);
     la_free(lr);
 }
 
@@ -148,29 +152,70 @@ static enum la_rc convert16(struct la_linereader *lr, const unsigned char *p, si
     return LA_OK;
 }
 
+/*
+ * Next block of input.  The first call gathers at least 512 bytes (or all
+ * there is) so that encoding detection sees enough of the text even when
+ * the source hands out tiny blocks.
+ */
 static enum la_rc refill(struct la_linereader *lr)
 {
     const void *b;
     size_t n;
     enum la_rc rc;
 
-    for (;;) {
-        rc = lr->fn(lr->ctx, &b, &n);
-        if (rc == LA_EOF) {
-            lr->eof = 1;
-            return LA_EOF;
-        }
-        if (rc != LA_OK)
-            return rc;
-        if (n)
-            break;
-    }
     if (!lr->started) {
-        size_t bom;
+        struct la_buf *h = &lr->conv;
         lr->started = 1;
-        lr->enc = la_detect_encoding(b, n, &bom);
-        b = (const unsigned char *)b + bom;
-        n -= bom;
+        la_buf_reset(&lr->head);
+        while (lr->head.len < 512) {
+            rc = lr->fn(lr->ctx, &b, &n);
+            if (rc == LA_EOF) {
+                lr->eof = 1;
+                break;
+            }
+            if (rc != LA_OK) {
+                if (!lr->head.len)
+                    return rc;
+                lr->err_pending = rc;
+                break;
+            }
+            if (la_buf_add(&lr->head, b, n) != LA_OK)
+                return LA_FATAL;
+        }
+        (void)h;
+        if (!lr->head.len)
+            return LA_EOF;
+        size_t bom;
+        lr->enc = la_detect_encoding((const unsigned char *)lr->head.buf, lr->head.len, &bom);
+        b = lr->head.buf + bom;
+        n = lr->head.len - bom;
+    } else {
+        if (lr->eof)
+            return LA_EOF;
+        if (lr->err_pending)
+            return lr->err_pending;
+        for (;;) {
+            rc = lr->fn(lr->ctx, &b, &n);
+            if (rc == LA_EOF) {
+                lr->eof = 1;
+                if (lr->enc != LA_ENC_UTF8 && lr->ncarry) {
+                    /* A dangling half code unit or pair: flush as U+FFFD. */
+                    lr->ncarry = 0;
+                    la_buf_reset(&lr->conv);
+                    if (la_buf_adds(&lr->conv, "\xef\xbf\xbd") != LA_OK)
+                        return LA_FATAL;
+                    lr->blk = (const unsigned char *)lr->conv.buf;
+                    lr->blen = lr->conv.len;
+                    lr->bpos = 0;
+                    return LA_OK;
+                }
+                return LA_EOF;
+            }
+            if (rc != LA_OK)
+                return rc;
+            if (n)
+                break;
+        }
     }
     if (lr->enc != LA_ENC_UTF8) {
         rc = convert16(lr, b, n);
@@ -207,11 +252,7 @@ enum la_rc la_linereader_next(struct la_linereader *lr, struct la_sv *ret_line,
         return lr->err_rc;
     for (;;) {
         if (lr->bpos >= lr->blen) {
-            enum la_rc rc;
-            if (lr->eof)
-                rc = LA_EOF;
-            else
-                rc = refill(lr);
+            enum la_rc rc = refill(lr);
             if (rc == LA_EOF) {
                 if (lr->line.len || lr->in_trunc)
                     return emit(lr, ret_line, ret_lineno);

@@ -96,8 +96,10 @@ static enum la_rc fence_line(struct md *m, struct la_buf *b, const json_t *e)
                               strlen(la_report_str(e, "source"))));
     if (la_report_int(e, "line") > 0)
         LA_TRY(la_buf_addf(b, ":%lld", la_report_int(e, "line")));
-    if (la_report_has_str(e, "time"))
-        LA_TRY(la_buf_addf(b, "  %s", la_report_str(e, "time")));
+    if (la_report_has_str(e, "time")) {
+        LA_TRY(la_buf_adds(b, "  "));
+        LA_TRY(la_escape_terminal(b, la_report_str(e, "time"), strlen(la_report_str(e, "time"))));
+    }
     LA_TRY(la_buf_adds(b, "  "));
     cut = b->len;
     LA_TRY(la_escape_terminal(b, la_report_str(e, "text"), strlen(la_report_str(e, "text"))));

@@ -39,8 +39,6 @@ static const char *const rule_keys[] = {
     "applies", "match", "when", "count", "after", "unless", "scope", "set", "outcome",
     "samples", "not", "references", NULL
 };
-static const char *const fact_names[] = { "stage", "model", "ios", "build", "host", "hostos",
-                                          "ecid", "udid", "serial", NULL };
 
 struct la_ruleset *la_ruleset_new(const struct la_limits *lim)
 {
@@ -789,11 +787,14 @@ static int load_rule(struct la_ruleset *rs, struct ydoc *d, yaml_node_t *rn)
             const char **v = pool_calloc(&rs->pool, cnt + 1, sizeof(*v));
             if (!k || !v)
                 return -1;
-            ycheck_keys(d, n, fact_names);
+            ycheck_keys(d, n, NULL);
             for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
                  p < n->data.mapping.pairs.top; p++) {
                 k[i] = ystr(d, ynode(d, p->key), "set key");
                 v[i] = ystr(d, ynode(d, p->value), "set value");
+                if (k[i] && !valid_id(k[i]))
+                    yerr(d, ynode(d, p->key), LA_D_RULE_BAD_VALUE,
+                         "fact name '%s' must match [a-z0-9][a-z0-9._-]*", k[i]);
                 if (k[i] && v[i])
                     i++;
             }

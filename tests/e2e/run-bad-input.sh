@@ -38,8 +38,9 @@ tar -C "$t/tree" -cf "$t/x.tar" first.log second.log
 head -c 30000 "$t/x.tar" > "$t/cut.tar"
 check tar-cut 1 "cut.tar.*(damaged|LA10[34])" "$exe" "$t/cut.tar"
 # Nesting deeper than the cap.
-cp "$t/a.log" "$t/n0.log"; gzip -c "$t/n0.log" > "$t/n1.gz"; gzip -c "$t/n1.gz" > "$t/n2.gz"
-check depth-limit 0 "warning\[LA105\]" "$exe" --fail-on never --limit depth=1 "$t/n2.gz"
+mkdir "$t/nest"; gzip -c "$t/a.log" > "$t/nest/inner.log.gz"; tar -C "$t/nest" -cf "$t/outer.tar" inner.log.gz
+check depth-limit 0 "outer.tar!/inner.log.gz: warning\[LA105\]" "$exe" --fail-on never --limit depth=1 "$t/outer.tar"
+check depth-ok 1 "" "$exe" "$t/outer.tar"
 # Directory loop.
 mkdir -p "$t/loop/sub"; ln -s .. "$t/loop/sub/up"; printf '%s\n' "$log" > "$t/loop/sub/x.log"
 check dir-loop 1 "warning\[LA110\]" "$exe" "$t/loop"
