@@ -720,7 +720,7 @@ def s_itunes_win_4013_baseband():
     L.same("Failure Description:")
     L.same("Depth:0 Code:4013 Error:Unexpected device state 'Recovery' expected 'RestoreOS'")
     return L.text(), dict(
-        outcome="failed", error_codes=[4013], top_cause="baseband", format="itunes-updater",
+        outcome="failed", error_codes=[4013, 1004], top_cause="baseband", format="itunes-updater",
         note="The device log relayed at the end shows update_baseband failing three times "
              "(bbupdater 'Creating transport ... FAILED(kBBUReturnIOError)', BBUpdater error 3/50, "
              "RamrodErrorDomain 1004) before the iPhone 7 dropped back to Recovery and iTunes reported "
@@ -1003,8 +1003,9 @@ def old_auth_line(L, dev, rng, board, version, platform, bp=""):
 
 def old_personalize(L, dev, rng, comps=IMG3_COMPONENTS):
     for c in comps:
-        L.w('amai: _AMAuthInstallBundleCreateServerRequestDictionary: personalizing "%s" Digest = "%s"'
-            % (c, cfdata(rng, 20).replace("0x7ffb", "0x0a7e").replace("0x01f3a", "0x1")))
+        L.w('amai: _AMAuthInstallBundleCreateServerRequestDictionary: personalizing "%s" Digest = "<CFData 0x%08x '
+            '[0x%06x]>{length = 20, capacity = 20, bytes = 0x%s ... %s}"'
+            % (c, 0x1a000000 + rng.randrange(0x100000) * 16, 0xa0b5a0, hexstr(rng, 16), hexstr(rng, 4)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1343,7 +1344,7 @@ def s_finder_4013_storage():
     L.same("Depth:0 Code:4013 Error:Unexpected device state 'Recovery' expected 'RestoreOS'")
     L.w("AMPDevicesAgent: Restore error 4013", 0, 2)
     return L.text(), dict(
-        outcome="failed", error_codes=[4013], top_cause="storage", format="finder-restore",
+        outcome="failed", error_codes=[4013, 6], top_cause="storage", format="finder-restore",
         note="Finder (AMPDevicesAgent) restore of an iPhone X: the device's restore log, relayed when it "
              "reports failure, shows fsck_apfs read errors (Input/output error), 'The volume Data could not "
              "be repaired.' and 'fsck failed on /dev/disk0s1s2' at fsck_filesystems; the device then falls "
@@ -1934,13 +1935,12 @@ def s_idevicerestore_new_baseband():
     V("Checkpoint completed id: 0x648 (cleanup_send_final_status) result=0")
     E("Unable to restore device", 300, 900)
     return L.text(), dict(
-        outcome="failed", error_codes=[], top_cause="baseband", format="idevicerestore",
+        outcome="failed", error_codes=[1004], top_cause="baseband", format="idevicerestore",
         note="New-format idevicerestore log file: checkpoint 0x1303 update_baseband fails "
              "('Checkpoint FAILURE id: 0x1303 result=-1 ... Failed creating a communication transport to "
              "baseband'), the device reports 'Status: X-Gold Baseband Update Failed. Defective Unit?' and the "
-             "dumped device log shows bbupdater FAILED(kBBUReturnIOError) on every attempt. No numeric "
-             "AMRestore/MobileRestore code is printed (device status 1015 is shown only as text; the device "
-             "log has RamrodErrorDomain 1004).")
+             "dumped device log shows bbupdater FAILED(kBBUReturnIOError) on every attempt (RamrodErrorDomain "
+             "1004). No host-level code is printed; device status 1015 appears only as its text.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -2267,9 +2267,66 @@ def s_flashtool_nand_storage():
     L.same("Failure Description:")
     L.same("Depth:0 Code:4014 Error:Unexpected device state 'DFU' expected 'RestoreOS'")
     return L.text(), dict(
-        outcome="failed", error_codes=[4014], top_cause="storage", format="flash-tool",
+        outcome="failed", error_codes=[4014, 28], top_cause="storage", format="flash-tool",
         note="3uTools-style flash of an iPhone 6: in RestoreOS the tool shows 'Waiting for NAND' for almost "
              "four minutes; the relayed device log repeats 'Searching for NAND service', times out and fails "
              "wait_for_storage (AMRestore code 28, NAND timeout); the phone then drops to DFU and the tool "
              "ends with 4014. Unlike a bare 4014, the NAND evidence makes storage the top cause.")
 
+
+# --------------------------------------------------------------------------------------------
+# driver
+# --------------------------------------------------------------------------------------------
+
+SAMPLES = [
+    ("itunes-win-4013-baseband.log", s_itunes_win_4013_baseband),
+    ("itunes-win-2009-usb.log", s_itunes_win_2009_usb),
+    ("itunes-mac-3194-signing.log", s_itunes_mac_3194_signing),
+    ("itunes-win-1013-hosts.log", s_itunes_win_1013_hosts),
+    ("itunes12-win-4013-usb.log", s_itunes12_win_4013_usb),
+    ("finder-4013-storage.log", s_finder_4013_storage),
+    ("configurator-4014-dfu.log", s_configurator_4014_dfu),
+    ("idevicerestore-disconnect-usb.log", s_idevicerestore_disconnect_usb),
+    ("idevicerestore-new-baseband.log", s_idevicerestore_new_baseband),
+    ("futurerestore-tss-signing.log", s_futurerestore_tss_signing),
+    ("pymobiledevice3-pipe-usb.log", s_pymobiledevice3_pipe_usb),
+    ("flashtool-nand-storage.log", s_flashtool_nand_storage),
+    ("idevicerestore-success.log", s_idevicerestore_success),
+    ("itunes-win-success.log", s_itunes_win_success),
+]
+
+
+def render():
+    out = {}
+    for name, fn in SAMPLES:
+        text, expect = fn()
+        data = text.encode("utf-8")
+        assert len(data) < 200 * 1024, (name, len(data))
+        out[name] = data
+        stem = name.rsplit(".", 1)[0]
+        out[stem + ".expect.json"] = (json.dumps(expect, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return out
+
+
+def main(argv):
+    check = "--check" in argv
+    bad = 0
+    for name, data in render().items():
+        path = os.path.join(OUT, name)
+        if check:
+            try:
+                with open(path, "rb") as f:
+                    same = f.read() == data
+            except OSError:
+                same = False
+            if not same:
+                print("differs: %s" % path)
+                bad += 1
+        else:
+            with open(path, "wb") as f:
+                f.write(data)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

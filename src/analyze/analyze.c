@@ -1278,15 +1278,39 @@ static int has_strong_evidence(const struct la_engine *e, const struct attempt *
     return 0;
 }
 
-static const char *attempt_outcome(const struct la_engine *e, const struct attempt *a)
+/*
+ * An attempt is a restore when a tool run started, a result or stage was
+ * seen, or one of its members is a restore log; a lone panic or crash
+ * report is not.
+ */
+static int is_restore(const struct run *r, const struct attempt *a)
 {
+    static const char *const restore_formats[] = { "itunes-updater", "finder-restore",
+        "restored-device", "idevicerestore", "futurerestore", "pymobiledevice3", "flash-tool",
+        NULL };
+
+    if (a->explicit_start || a->has_result || a->nstages)
+        return 1;
+    for (size_t i = 0; i < a->nmembers; i++)
+        for (const char *const *f = restore_formats; *f; f++)
+            if (r->members[a->members[i]].format &&
+                !strcmp(r->members[a->members[i]].format, *f))
+                return 1;
+    return 0;
+}
+
+static const char *attempt_outcome(const struct run *r, const struct attempt *a)
+{
+    int strong = has_strong_evidence(r->e, a);
+
     if (a->outcome == 1)
         return "failed";
-    if (a->outcome == 0)
+    /* A success with code 0 is the tool's word; a success marker yields to failure evidence. */
+    if (a->outcome == 0 && (a->has_result || !strong))
         return "succeeded";
-    if (has_strong_evidence(e, a))
-        return a->explicit_start ? "failed" : "evidence";
-    if (a->explicit_start)
+    if (strong)
+        return is_restore(r, a) ? "failed" : "evidence";
+    if (is_restore(r, a))
         return "inconclusive";
     return "no-restore-found";
 }
@@ -1499,10 +1523,10 @@ static json_t *build_report(struct run *r)
         struct attempt *a = r->att[i];
         if (a->merged)
             continue;
-        const char *o = attempt_outcome(e, a);
+        const char *o = attempt_outcome(r, a);
         int rank = attempt_rank(o);
         /* The last attempt of the highest rank is the one the verdict is about. */
-        if (rank >= best && (a->explicit_start || a->nm || a->has_result)) {
+        if (rank >= best && (is_restore(r, a) || a->nm)) {
             best = rank;
             primary = a;
             outcome = o;

@@ -743,11 +743,14 @@ static int bid(const struct la_format *f, const char *text, size_t tlen, unsigne
             hits += shape_hits[b];
     for (const char *const *k = f->keywords; *k; k++)
         kws += has_kw(text, tlen, *k);
-    if (f->shapes) {
-        if (!hits)
-            return 0;
+    /*
+     * Formats with line shapes win by shape; without a shape hit they can still
+     * bid on content (idevicerestore's plain console output has no prefix).
+     */
+    if (f->shapes && hits)
         score = (int)(60 * hits / (nlines ? nlines : 1));
-    }
+    else if (f->shapes && kws < 3)
+        return 0;
     score += (int)(kws > 5 ? 30 : kws * 6);
     return score > 99 ? 99 : score;
 }
