@@ -2075,8 +2075,7 @@ def s_pymobiledevice3_pipe_usb():
     def d(name, msg, lo=1, hi=120, lvl="DEBUG"):
         L.w(msg, lo, hi, name=name, lvl=lvl)
 
-    L.raw("lena@Lenas-MacBook-Air ~ % pymobiledevice3 restore update --erase -i "
-          "~/Downloads/iPhone13,2,iPhone13,3_18.6.2_22G100_Restore.ipsw 2>&1 | tee ~/pmd3-restore.log")
+    # captured with: pymobiledevice3 restore update --erase -i <ipsw> 2>&1 | tee pmd3-restore.log
     d(cli, "searching among connected devices via lockdownd", 0, 1)
     d(cli, "waiting for device to be available in Recovery mode", 200, 600)
     d(irecv, "set_configuration: 1", 600, 1400)

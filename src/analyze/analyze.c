@@ -684,7 +684,8 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
                 a->has_result = 1;
                 a->outcome = v == 0 ? 0 : 1;
             }
-            if (v != 0)
+            /* Negative values are tool return values, not catalogue codes. */
+            if (v > 0 || (v != 0 && m->kind == LA_KIND_RESULT))
                 add_code(a, v);
         } else if (!strcmp(c->name, "stage") && c->value.len) {
             if (!add_stage(a, c->value.p, c->value.len))
@@ -708,6 +709,19 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
         }
     }
     for (size_t i = 0; m->set_keys && m->set_keys[i]; i++) {
+        long v;
+        if (!strcmp(m->set_keys[i], "code") &&
+            parse_code(la_sv_cstr(m->set_values[i]), &v)) {
+            /* A code the line implies: TSS status 94 is shown as 3194, "Disk Failure" is 6. */
+            if (m->kind == LA_KIND_RESULT && !a->has_result) {
+                a->result = v;
+                a->has_result = 1;
+                a->outcome = v == 0 ? 0 : 1;
+            }
+            if (v != 0)
+                add_code(a, v);
+            continue;
+        }
         if (!strcmp(m->set_keys[i], "stage")) {
             if (!add_stage(a, m->set_values[i], strlen(m->set_values[i])))
                 return LA_FATAL;
@@ -1080,13 +1094,16 @@ static double prior_of(const struct la_engine *e, const struct attempt *a,
     size_t np = 0;
     double sum = 0, rest_default = 0;
 
-    if (a && a->has_result && a->result != 0) {
-        const struct la_code *code = la_kb_code(e->kb, a->result);
+    /* The result code, else the first error code seen (a device log has no result line). */
+    long rc_code = a && a->has_result && a->result != 0 ? a->result
+                   : a && a->ncodes ? a->codes[0] : 0;
+    if (rc_code) {
+        const struct la_code *code = la_kb_code(e->kb, rc_code);
         if (code && code->n_priors) {
             pr = code->priors;
             np = code->n_priors;
         } else {
-            const struct la_family *f = la_kb_family_of(e->kb, a->result);
+            const struct la_family *f = la_kb_family_of(e->kb, rc_code);
             if (f) {
                 pr = f->priors;
                 np = f->n_priors;
@@ -1203,15 +1220,21 @@ static int score_attempt(struct run *r, struct attempt *a, struct cause_score **
             if (strcmp(cs[i].c->id, m->cause))
                 continue;
             int first = !fired[a->m[k].rule];
+            /* Shown: at most 3 lines per rule, so every rule that counted is visible. */
+            size_t same = 0, *list = m->against ? cs[i].ag : cs[i].ev;
+            size_t nlist = m->against ? cs[i].nag : cs[i].nev;
+            for (size_t q = 0; q < nlist; q++)
+                same += a->m[list[q]].rule == a->m[k].rule;
+            int show = same < 3 && nlist < 2 * (size_t)e->o.limits.max_evidence;
             if (m->against) {
                 if (first)
                     cs[i].score -= m->weight, cs[i].nagainst++;
-                if (cs[i].nag < e->o.limits.max_evidence)
+                if (show)
                     cs[i].ag[cs[i].nag++] = k;
             } else {
                 if (first)
                     cs[i].score += m->weight, cs[i].nfor++;
-                if (cs[i].nev < e->o.limits.max_evidence)
+                if (show)
                     cs[i].ev[cs[i].nev++] = k;
             }
         }

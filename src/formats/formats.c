@@ -851,6 +851,17 @@ const struct la_format *la_format_probe(const char *path, const char *name, cons
         int fi = bid(&table[F_FINDER], text.buf, text.len, nlines, shape_hits);
         if (strstr(name, "Updater") || strstr(name, "updater"))
             it += 20;
+        /* macOS agents versus Windows iTunes plumbing. */
+        if (has_kw(text.buf, text.len, "AMPDevicesAgent") ||
+            has_kw(text.buf, text.len, "Configurator") ||
+            has_kw(text.buf, text.len, "/private/var/folders") ||
+            has_kw(text.buf, text.len, "IPv6 @ locationID"))
+            fi += 25;
+        if (has_kw(text.buf, text.len, "WinAMRestore") ||
+            has_kw(text.buf, text.len, "AppleDevice::") ||
+            has_kw(text.buf, text.len, "iTunes.exe") ||
+            has_kw(text.buf, text.len, "iTunes: iTunes"))
+            it += 25;
         best = it >= fi ? &table[F_ITUNES] : &table[F_FINDER];
     }
     if (best == &table[F_TEXT] && (strstr(path, "sysdiagnose_") || strstr(path, "sysdiagnose/")))

@@ -1,6 +1,7 @@
 #!/bin/sh
-# End-to-end: every samples/<name>.expect.json names the outcome, error codes and top cause
-# that `loganalyze --format json` must report for samples/<name>.*.  Needs jq.
+# End-to-end: every samples/<name>.expect.json names the outcome, error codes, top cause and
+# the format of the deciding member that `loganalyze --format json` must report for
+# samples/<name>.*.  Needs jq.
 exe=$1 dir=$2
 command -v jq >/dev/null || { echo "jq is missing (apt-get install jq)"; exit 77; }
 pass=0 fail=0
@@ -11,11 +12,13 @@ for exp in "$dir"/*.expect.json; do
     echo "FAIL $name: no sample file beside $exp"; fail=$((fail + 1)); continue
   fi
   out=$("$exe" --format json --deterministic --redact-key test --exit-zero "$input" 2>/dev/null)
-  got=$(printf '%s' "$out" | jq -c '.reports[0] | {outcome, codes: .error_codes, top: (.causes[0].id // null)}')
-  want=$(jq -c '{outcome, codes: .error_codes, top: .top_cause}' "$exp")
+  got=$(printf '%s' "$out" | jq -c --arg f "$(jq -r .format "$exp")" '.reports[0] |
+    {outcome, codes: .error_codes, top: (.causes[0].id // null),
+     format: (if ([.members[].format] | index($f)) then $f else [.members[].format] end)}')
+  want=$(jq -c '{outcome, codes: .error_codes, top: .top_cause, format}' "$exp")
   # The expected codes must lead the reported ones, in order.
   ok=$(jq -n --argjson g "$got" --argjson w "$want" '
-    ($g.outcome == $w.outcome) and ($g.top == $w.top) and
+    ($g.outcome == $w.outcome) and ($g.top == $w.top) and ($g.format == $w.format) and
     ($g.codes[0:($w.codes | length)] == $w.codes)')
   if [ "$ok" = true ]; then
     pass=$((pass + 1))
