@@ -74,7 +74,8 @@ struct attempt {
     long result;
     int has_result;
     int outcome;                   /* -1 unknown, 0 succeeded, 1 failed */
-    const char *stage;
+    const char *stage;             /* last stage reached */
+    char *fail_stage;              /* first stage reported failing, if any (owned) */
     char *stages[MAX_STAGES];
     unsigned nstages;
     long codes[MAX_CODES];
@@ -515,6 +516,7 @@ static void free_attempt(struct attempt *a)
         la_free(a->stages[i]);
     for (int i = 0; i < FACT_N; i++)
         la_free(a->facts[i]);
+    la_free(a->fail_stage);
     la_free(a->members);
     la_free(a->per_rule);
     la_free(a);
@@ -707,6 +709,14 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
                         return LA_FATAL;
                 }
         }
+    }
+    if (m->kind == LA_KIND_STAGE && !a->fail_stage && a->stage) {
+        /* A stage line that carries a code is a failing step; the first is the specific one
+         * (restored repeats the failure for every enclosing step). */
+        for (size_t i = 0; i < ncaps; i++)
+            if (!strcmp(caps[i].name, "code") && !a->fail_stage &&
+                !(a->fail_stage = la_strdup(a->stage)))
+                return LA_FATAL;
     }
     for (size_t i = 0; m->set_keys && m->set_keys[i]; i++) {
         long v;
@@ -1037,7 +1047,8 @@ static int match_counts(const struct la_engine *e, const struct attempt *a, size
         int ok = 0;
         for (const char *const *s = m->when_stage; *s; s++)
             ok |= (x->stage && !strcasecmp(*s, x->stage)) ||
-                  (a->stage && !strcasecmp(*s, a->stage));
+                  (a->stage && !strcasecmp(*s, a->stage)) ||
+                  (a->fail_stage && !strcasecmp(*s, a->fail_stage));
         if (!ok)
             return 0;
     }
@@ -1082,6 +1093,7 @@ struct cause_score {
     const struct la_cause *c;
     double prior, score, conf;
     int nfor, nagainst;
+    double *wfor, *wag;            /* weights of the rules that fired, for and against */
     size_t *ev, *ag;               /* match indices */
     size_t nev, nag;
     int tried_penalty;
@@ -1094,9 +1106,19 @@ static double prior_of(const struct la_engine *e, const struct attempt *a,
     size_t np = 0;
     double sum = 0, rest_default = 0;
 
-    /* The result code, else the first error code seen (a device log has no result line). */
+    /*
+     * The result code, else the first error code seen (a device log has no result line).
+     * A MobileRestore transition result (4000-4099: the device left the expected state) says
+     * that the restore broke, not why; a code the device itself reported (1-3999) does.
+     */
     long rc_code = a && a->has_result && a->result != 0 ? a->result
                    : a && a->ncodes ? a->codes[0] : 0;
+    if (rc_code >= 4000 && rc_code < 4100 && a)
+        for (unsigned i = 0; i < a->ncodes; i++)
+            if (a->codes[i] > 0 && a->codes[i] < 4000 && la_kb_code(e->kb, a->codes[i])) {
+                rc_code = a->codes[i];
+                break;
+            }
     if (rc_code) {
         const struct la_code *code = la_kb_code(e->kb, rc_code);
         if (code && code->n_priors) {
@@ -1128,6 +1150,12 @@ static double prior_of(const struct la_engine *e, const struct attempt *a,
     }
     double p = rest_default > 0 ? (1 - sum) * c->prior / rest_default : 0;
     return p > 0.005 ? p : 0.005;
+}
+
+static int cmp_desc(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? 1 : a > b ? -1 : 0;
 }
 
 static int cmp_score(const void *x, const void *y)
@@ -1169,6 +1197,17 @@ static int tried(const struct la_engine *e, const char *step)
     return 0;
 }
 
+static void free_scores(struct cause_score *cs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        la_free(cs[i].ev);
+        la_free(cs[i].ag);
+        la_free(cs[i].wfor);
+        la_free(cs[i].wag);
+    }
+    la_free(cs);
+}
+
 /* Score one attempt into causes (sorted).  Returns count, or -1 on OOM. */
 static int score_attempt(struct run *r, struct attempt *a, struct cause_score **ret,
                          json_t *notes)
@@ -1191,7 +1230,9 @@ static int score_attempt(struct run *r, struct attempt *a, struct cause_score **
         cs[i].score = log(cs[i].prior);
         cs[i].ev = la_calloc(a->nm + 1, sizeof(size_t));
         cs[i].ag = la_calloc(a->nm + 1, sizeof(size_t));
-        if (!cs[i].ev || !cs[i].ag)
+        cs[i].wfor = la_calloc(nrules + 1, sizeof(double));
+        cs[i].wag = la_calloc(nrules + 1, sizeof(double));
+        if (!cs[i].ev || !cs[i].ag || !cs[i].wfor || !cs[i].wag)
             goto oom;
     }
     for (size_t k = 0; k < a->nm; k++) {
@@ -1223,22 +1264,40 @@ static int score_attempt(struct run *r, struct attempt *a, struct cause_score **
             /* Shown: at most 3 lines per rule, so every rule that counted is visible. */
             size_t same = 0, *list = m->against ? cs[i].ag : cs[i].ev;
             size_t nlist = m->against ? cs[i].nag : cs[i].nev;
-            for (size_t q = 0; q < nlist; q++)
+            int dup = 0;
+            for (size_t q = 0; q < nlist; q++) {
                 same += a->m[list[q]].rule == a->m[k].rule;
-            int show = same < 3 && nlist < 2 * (size_t)e->o.limits.max_evidence;
+                dup |= a->m[list[q]].member == a->m[k].member && a->m[list[q]].line == a->m[k].line;
+            }
+            int show = !dup && same < 3 && nlist < 2 * (size_t)e->o.limits.max_evidence;
             if (m->against) {
                 if (first)
-                    cs[i].score -= m->weight, cs[i].nagainst++;
+                    cs[i].wag[cs[i].nagainst++] = m->weight;
                 if (show)
                     cs[i].ag[cs[i].nag++] = k;
             } else {
                 if (first)
-                    cs[i].score += m->weight, cs[i].nfor++;
+                    cs[i].wfor[cs[i].nfor++] = m->weight;
                 if (show)
                     cs[i].ev[cs[i].nev++] = k;
             }
         }
         fired[a->m[k].rule] = 1;
+    }
+    /*
+     * Rules that fire together often describe one event in several words, so
+     * their weights are not independent: the strongest counts in full, the
+     * next half, the next a quarter ... (rules/README.md "Scoring").
+     */
+    for (size_t i = 0; i < nc; i++) {
+        qsort(cs[i].wfor, (size_t)cs[i].nfor, sizeof(double), cmp_desc);
+        qsort(cs[i].wag, (size_t)cs[i].nagainst, sizeof(double), cmp_desc);
+        double f = 1;
+        for (int k = 0; k < cs[i].nfor; k++, f /= 2)
+            cs[i].score += cs[i].wfor[k] * f;
+        f = 1;
+        for (int k = 0; k < cs[i].nagainst; k++, f /= 2)
+            cs[i].score -= cs[i].wag[k] * f;
     }
     /* Steps already tried: a failure that survived them lowers what they rule out. */
     for (size_t s = 0; s < la_kb_n_steps(e->kb); s++) {
@@ -1260,6 +1319,18 @@ static int score_attempt(struct run *r, struct attempt *a, struct cause_score **
                     }
                 }
     }
+    /* Strongest evidence first, then in log order. */
+    for (size_t i = 0; i < nc; i++)
+        for (size_t x = 1; x < cs[i].nev; x++)
+            for (size_t y = x; y > 0; y--) {
+                const struct la_rule_meta *p = la_ruleset_rule(e->rs, a->m[cs[i].ev[y - 1]].rule);
+                const struct la_rule_meta *q = la_ruleset_rule(e->rs, a->m[cs[i].ev[y]].rule);
+                if (p->weight >= q->weight)
+                    break;
+                size_t t = cs[i].ev[y - 1];
+                cs[i].ev[y - 1] = cs[i].ev[y];
+                cs[i].ev[y] = t;
+            }
     for (size_t i = 0; i < nc; i++)
         if (cs[i].score > maxs)
             maxs = cs[i].score;
@@ -1272,23 +1343,11 @@ static int score_attempt(struct run *r, struct attempt *a, struct cause_score **
     *ret = cs;
     return (int)nc;
 oom:
-    for (size_t i = 0; i < nc; i++) {
-        la_free(cs[i].ev);
-        la_free(cs[i].ag);
-    }
-    la_free(cs);
+    free_scores(cs, (int)nc);
     la_free(fired);
     return -1;
 }
 
-static void free_scores(struct cause_score *cs, int n)
-{
-    for (int i = 0; i < n; i++) {
-        la_free(cs[i].ev);
-        la_free(cs[i].ag);
-    }
-    la_free(cs);
-}
 
 /* Failure evidence without a result line (a device log that stops at Disk Failure). */
 static int has_strong_evidence(const struct la_engine *e, const struct attempt *a)
@@ -1397,6 +1456,10 @@ static void join_attempts(struct run *r)
             add_stage(to, a->stages[k], strlen(a->stages[k]));
         for (unsigned k = 0; k < a->ncodes; k++)
             add_code(to, a->codes[k]);
+        if (!to->fail_stage && a->fail_stage) {
+            to->fail_stage = a->fail_stage;
+            a->fail_stage = NULL;
+        }
         for (int f = 0; f < FACT_N; f++)
             if (!to->facts[f] && a->facts[f]) {
                 to->facts[f] = a->facts[f];
@@ -1571,7 +1634,8 @@ static json_t *build_report(struct run *r)
         la_buf_release(&t);
         json_object_set_new(ao, "result", a->has_result ? json_integer(a->result) : json_null());
         json_object_set_new(ao, "outcome", json_string(!strcmp(o, "evidence") ? "failed" : o));
-        json_object_set_new(ao, "stage", a->stage ? json_string(a->stage) : json_null());
+        const char *st_name = a->fail_stage ? a->fail_stage : a->stage;
+        json_object_set_new(ao, "stage", st_name ? json_string(st_name) : json_null());
         for (unsigned k = 0; k < a->nstages; k++)
             json_array_append_new(st, json_string(a->stages[k]));
         json_object_set_new(ao, "stages", st);
@@ -1610,7 +1674,9 @@ static json_t *build_report(struct run *r)
                    *rem = json_array();
             json_object_set_new(co, "id", json_string(cs[i].c->id));
             json_object_set_new(co, "title", json_string(cs[i].c->title));
-            json_object_set_new(co, "confidence", json_real(round(cs[i].conf * 1000) / 1000));
+            /* Never claim certainty: a log is evidence, not proof. */
+            json_object_set_new(co, "confidence",
+                                json_real(fmin(0.99, round(cs[i].conf * 1000) / 1000)));
             json_object_set_new(co, "level", json_string(cs[i].conf >= 0.7 ? "high"
                                                          : cs[i].conf >= 0.4 ? "medium"
                                                                              : "low"));
@@ -1635,7 +1701,8 @@ static json_t *build_report(struct run *r)
     /* Verdict line. */
     struct la_buf v = LA_BUF_INIT;
     enum la_rc vrc;
-    const char *stage = primary ? primary->stage : NULL;
+    const char *stage = !primary ? NULL : primary->fail_stage ? primary->fail_stage
+                                                                : primary->stage;
     if (!strcmp(outcome, "failed") || !strcmp(outcome, "inconclusive")) {
         vrc = la_buf_adds(&v, !strcmp(outcome, "failed") ? "FAILED" : "INCONCLUSIVE");
         if (vrc == LA_OK && primary && primary->has_result)
@@ -1646,7 +1713,7 @@ static json_t *build_report(struct run *r)
             vrc = la_buf_addf(&v, " — %s %s (%d %%)",
                               !strcmp(outcome, "failed") ? "most likely" : "no clear evidence; "
                               "by the error code alone, perhaps",
-                              cs[0].c->title, (int)lround(cs[0].conf * 100));
+                              cs[0].c->title, (int)lround(fmin(0.99, cs[0].conf) * 100));
     } else if (!strcmp(outcome, "succeeded")) {
         vrc = la_buf_adds(&v, "SUCCEEDED — the restore completed");
     } else {

@@ -150,6 +150,8 @@ enum la_rc la_escape_terminal(struct la_buf *out, const char *s, size_t len)
         n = la_report_utf8_next(s + i, len - i, &cp);
         if (cp == 0x1b)
             rc = la_buf_adds(out, "^[");
+        else if (cp == '\t')
+            rc = la_buf_addc(out, ' ');     /* a tab would break the layout; it is harmless */
         else if (is_c0(cp) || cp == 0x7f || is_c1(cp))
             rc = la_buf_addf(out, "\\x%02x", (unsigned)cp);
         else if (is_line_sep(cp) || is_bidi_control(cp))

@@ -32,6 +32,7 @@
 #define C_OFF "\033[0m"
 
 struct txt {
+    const char *input;      /* the current report's input: stripped from evidence paths */
     struct la_buf *out;
     const struct la_report_opts *opts;
     size_t width;
@@ -234,18 +235,27 @@ static enum la_rc facts(struct txt *t, const json_t *r, struct la_buf *b)
 
 /* --- causes ----------------------------------------------------------- */
 
-/* "source:line  time  text", one line, shortened to the width. */
+/*
+ * "source:line  time" then the line itself, indented below it, each shortened
+ * to the width.  Inside an archive the input's own name is left out of the
+ * source ("x.zip!/logs/a.log" shows as "logs/a.log"): it is in the header.
+ */
 static enum la_rc evidence_line(struct txt *t, size_t indent, const json_t *e,
                                 struct la_buf *b)
 {
+    const char *src = la_report_str(e, "source");
+    size_t il = t->input ? strlen(t->input) : 0;
+
+    if (il && strncmp(src, t->input, il) == 0 && src[il] == '!' && src[il + 1] == '/')
+        src += il + 2;
     la_buf_reset(b);
-    LA_TRY(la_buf_adds(b, la_report_str(e, "source")));
+    LA_TRY(la_buf_adds(b, src));
     if (la_report_int(e, "line") > 0)
         LA_TRY(la_buf_addf(b, ":%lld", la_report_int(e, "line")));
     if (la_report_has_str(e, "time"))
         LA_TRY(la_buf_addf(b, "  %s", la_report_str(e, "time")));
-    LA_TRY(la_buf_addf(b, "  %s", la_report_str(e, "text")));
-    return clipped(t, indent, b->buf, NULL);
+    LA_TRY(clipped(t, indent, b->buf, NULL));
+    return clipped(t, indent + 2, la_report_str(e, "text"), NULL);
 }
 
 static enum la_rc evidence_list(struct txt *t, const json_t *c, const char *key,
@@ -469,6 +479,7 @@ static enum la_rc one_report(struct txt *t, const json_t *r, size_t idx, size_t 
         LA_TRY(clipped(t, 0, b->buf, C_BOLD));
     }
     LA_TRY(wrapped(t, 0, 0, la_report_verdict(r), outcome_color(outcome)));
+    t->input = la_report_str(r, "input");
     LA_TRY(facts(t, r, b));
     LA_TRY(causes(t, r, b));
     LA_TRY(attempts(t, r, b));

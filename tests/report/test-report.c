@@ -246,7 +246,7 @@ static void test_escape_terminal(void **state)
 {
     (void)state;
     ESC(la_escape_terminal, "\x1b[31mred\x1b[0m", "^[[31mred^[[0m");
-    ESC(la_escape_terminal, "a\nb\tc\rd", "a\\x0ab\\x09c\\x0dd");
+    ESC(la_escape_terminal, "a\nb\tc\rd", "a\\x0ab c\\x0dd");
     ESC(la_escape_terminal, "bel\x07 del\x7f", "bel\\x07 del\\x7f");
     ESC(la_escape_terminal, "c1\xc2\x85\xc2\x9b", "c1\\x85\\x9b");
     ESC(la_escape_terminal, "ls\xe2\x80\xa8", "ls<U+2028>");
@@ -444,7 +444,8 @@ static void test_text_content(void **state)
     render_ok("text", failed, &plain, &out);
     assert_true(strncmp(out.buf, "FAILED 4013 at 'update_baseband'", 32) == 0);
     assert_true(contains(&out, "  1. baseband — Baseband (modem) hardware  87 % high\n"));
-    assert_true(contains(&out, "report.tar.gz!/logs/restore.log:812  2026-03-14T10:31:02  "));
+    /* Evidence: the member path without the input's own name, then the line below it. */
+    assert_true(contains(&out, "       logs/restore.log:812  2026-03-14T10:31:02\n         "));
     assert_true(contains(&out, "Evidence against:"));
     assert_true(contains(&out, "       1. Restore once more in DFU mode"));
     assert_true(contains(&out, "Next test: "));

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Install what loganalyze needs to build and test on Debian 12 (run as root or with sudo).
+set -eu
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+    ca-certificates gcc pkg-config meson ninja-build \
+    libpcre2-dev zlib1g-dev libarchive-dev libyaml-dev libjansson-dev nettle-dev \
+    libmicrohttpd-dev libcmocka-dev \
+    jq libxml2-utils python3 python3-jsonschema gzip bzip2 xz-utils zstd tar zip unzip \
+    >/dev/null
