@@ -21,6 +21,7 @@ struct pat {
     pcre2_code *re;
     char *atom;                    /* lowercased required literal, or NULL */
     size_t atomlen;
+    char **alts;                   /* or: one literal per top-level alternative (NULL-terminated) */
     unsigned rule, sel, mod, line, col;
 };
 

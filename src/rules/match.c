@@ -33,9 +33,10 @@ struct la_ac {
     uint32_t *out_next;            /* per output entry: next entry */
     uint32_t *out_atom;            /* per output entry: atom index */
     size_t nout;
-    uint32_t *atom_first;          /* per atom: first pattern in pat_next chain */
-    uint32_t *pat_next;            /* per pattern: next pattern with the same atom */
-    size_t natoms;
+    uint32_t *atom_first;          /* per atom: first entry of its pattern chain */
+    uint32_t *ent_pat;             /* per (atom, pattern) entry: the pattern */
+    uint32_t *ent_next;            /* per entry: next entry with the same atom */
+    size_t natoms, nent;
 };
 
 void la_ac_free(struct la_ac *ac)
@@ -47,7 +48,8 @@ void la_ac_free(struct la_ac *ac)
     la_free(ac->out_next);
     la_free(ac->out_atom);
     la_free(ac->atom_first);
-    la_free(ac->pat_next);
+    la_free(ac->ent_pat);
+    la_free(ac->ent_next);
     la_free(ac);
 }
 
@@ -90,34 +92,52 @@ enum la_rc la_match_build(struct la_ruleset *rs)
             r->first_pat = i;
         r->npat++;
     }
-    atom_of = la_calloc(rs->npats + 1, sizeof(*atom_of));
-    atoms = la_calloc(rs->npats + 1, sizeof(*atoms));
-    atomlen = la_calloc(rs->npats + 1, sizeof(*atomlen));
-    ac->pat_next = la_malloc((rs->npats + 1) * sizeof(uint32_t));
+    /* Every (pattern, atom) pair: one atom, or one per alternative. */
+    size_t total = 0;
+    for (size_t i = 0; i < rs->npats; i++) {
+        if (rs->pats[i].atom)
+            total++;
+        for (char **al = rs->pats[i].alts; al && *al; al++)
+            total++;
+    }
+    atom_of = la_calloc(total + 1, sizeof(*atom_of));
+    atoms = la_calloc(total + 1, sizeof(*atoms));
+    atomlen = la_calloc(total + 1, sizeof(*atomlen));
+    ac->ent_pat = la_malloc((total + 1) * sizeof(uint32_t));
+    ac->ent_next = la_malloc((total + 1) * sizeof(uint32_t));
     rs->always = la_calloc(rs->npats + 1, sizeof(*rs->always));
-    if (!atom_of || !atoms || !atomlen || !ac->pat_next || !rs->always)
+    if (!atom_of || !atoms || !atomlen || !ac->ent_pat || !ac->ent_next || !rs->always)
         goto out;
     /* Distinct atoms and byte classes. */
     for (size_t i = 0; i < rs->npats; i++) {
         struct pat *p = &rs->pats[i];
-        size_t a;
-        if (!p->atom) {
+        char *one[2] = { p->atom, NULL };
+        char **list = p->atom ? one : p->alts;
+        if (!list) {
             rs->always[rs->nalways++] = (unsigned)i;
             continue;
         }
-        for (a = 0; a < ac->natoms; a++)
-            if (atomlen[a] == p->atomlen && !memcmp(atoms[a], p->atom, p->atomlen))
-                break;
-        if (a == ac->natoms) {
-            atoms[a] = p->atom;
-            atomlen[a] = p->atomlen;
-            ac->natoms++;
-            maxstates += p->atomlen;
+        for (; *list; list++) {
+            const char *at = *list;
+            size_t al = strlen(at), a;
+            if (p->atom)
+                al = p->atomlen;
+            for (a = 0; a < ac->natoms; a++)
+                if (atomlen[a] == al && !memcmp(atoms[a], at, al))
+                    break;
+            if (a == ac->natoms) {
+                atoms[a] = at;
+                atomlen[a] = al;
+                ac->natoms++;
+                maxstates += al;
+            }
+            atom_of[ac->nent] = a;
+            ac->ent_pat[ac->nent] = (uint32_t)i;
+            ac->nent++;
+            for (size_t k = 0; k < al; k++)
+                if (!ac->cls[(unsigned char)at[k]])
+                    ac->cls[(unsigned char)at[k]] = (unsigned char)++ac->nclass;
         }
-        atom_of[i] = a;
-        for (size_t k = 0; k < p->atomlen; k++)
-            if (!ac->cls[(unsigned char)p->atom[k]])
-                ac->cls[(unsigned char)p->atom[k]] = (unsigned char)++ac->nclass;
     }
     ac->nclass++;                          /* class 0: bytes in no atom */
     ac->atom_first = la_malloc((ac->natoms + 1) * sizeof(uint32_t));
@@ -129,11 +149,9 @@ enum la_rc la_match_build(struct la_ruleset *rs)
         goto out;
     for (size_t a = 0; a < ac->natoms; a++)
         ac->atom_first[a] = UINT32_MAX;
-    for (size_t i = rs->npats; i-- > 0;) {
-        if (!rs->pats[i].atom)
-            continue;
-        ac->pat_next[i] = ac->atom_first[atom_of[i]];
-        ac->atom_first[atom_of[i]] = (uint32_t)i;
+    for (size_t en = ac->nent; en-- > 0;) {
+        ac->ent_next[en] = ac->atom_first[atom_of[en]];
+        ac->atom_first[atom_of[en]] = (uint32_t)en;
     }
     for (size_t s = 0; s < maxstates; s++)
         ac->out_first[s] = UINT32_MAX;
@@ -431,9 +449,9 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
             lo[i] = (char)c;
             s = ac->next[s * ac->nclass + ac->cls[c]];
             for (uint32_t o = ac->out_first[s]; o != UINT32_MAX; o = ac->out_next[o])
-                for (uint32_t p = ac->atom_first[ac->out_atom[o]]; p != UINT32_MAX;
-                     p = ac->pat_next[p])
-                    queue_pat(m, p);
+                for (uint32_t en = ac->atom_first[ac->out_atom[o]]; en != UINT32_MAX;
+                     en = ac->ent_next[en])
+                    queue_pat(m, ac->ent_pat[en]);
         }
         m->lower.len = f->text.len;
         lo[f->text.len] = '\0';

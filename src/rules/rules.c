@@ -16,7 +16,8 @@
  * a PCRE2 regex (UTF, invalid UTF tolerated, JIT-compiled).  Each pattern
  * also gets an "atom", a literal every match must contain (the literal
  * itself, or the longest literal run at the top level of a regex, YARA's
- * idea), lowercased.  match.c feeds all atoms to one Aho-Corasick automaton
+ * idea), lowercased; a regex of top-level alternatives gets one atom per
+ * alternative.  match.c feeds all atoms to one Aho-Corasick automaton
  * so a record runs only the patterns whose atom it contains.  Patterns with
  * no atom run on every record and are reported by lint (LA208).
  */
@@ -256,6 +257,141 @@ none:
     la_buf_release(&cur);
     la_buf_release(&best);
     return r;
+}
+
+/*
+ * When a regex has no single required literal, look for a set of literals
+ * one of which every match must contain: one per top-level alternative
+ * ("A|B|C"), or, inside a group that every match passes through
+ * ("^(?:Creating|Restoring)\\b…", "(?<host>idevicerestore [0-9]…)"), the
+ * group's own atoms.  The pattern is then a candidate when any of them
+ * occurs.  Returns the number of literals appended to list (0 = none found).
+ */
+static size_t skip_class(const char *re, size_t n, size_t i)
+{
+    i++;
+    if (i < n && re[i] == '^')
+        i++;
+    if (i < n && re[i] == ']')
+        i++;
+    while (i < n && re[i] != ']') {
+        if (re[i] == '\\')
+            i++;
+        i++;
+    }
+    return i;
+}
+
+/* Index of the ')' closing the '(' at i, or n. */
+static size_t close_paren(const char *re, size_t n, size_t i)
+{
+    int depth = 0;
+
+    for (; i < n; i++) {
+        if (re[i] == '\\')
+            i++;
+        else if (re[i] == '[')
+            i = skip_class(re, n, i);
+        else if (re[i] == '(')
+            depth++;
+        else if (re[i] == ')' && --depth == 0)
+            return i;
+    }
+    return n;
+}
+
+static size_t collect_atoms(struct la_ruleset *rs, const char *re, size_t n, char **list,
+                            size_t max, int depth_left)
+{
+    struct la_buf b = LA_BUF_INIT;
+    size_t alen, got = 0;
+    char *atom;
+    size_t cuts[64], ncut = 0;
+
+    if (!depth_left || max == 0)
+        return 0;
+    /* A single literal run? */
+    if (la_buf_add(&b, re, n) != LA_OK)
+        return 0;
+    atom = regex_atom(b.buf, &alen);
+    la_buf_release(&b);
+    if (atom) {
+        if (!pool_keep(&rs->pool, atom))
+            return 0;
+        list[0] = atom;
+        return 1;
+    }
+    /* Top-level alternatives. */
+    for (size_t i = 0; i < n; i++) {
+        if (re[i] == '\\')
+            i++;
+        else if (re[i] == '[')
+            i = skip_class(re, n, i);
+        else if (re[i] == '(')
+            i = close_paren(re, n, i);
+        else if (re[i] == '|' && ncut < 63)
+            cuts[ncut++] = i;
+    }
+    if (ncut) {
+        size_t start = 0;
+        cuts[ncut++] = n;
+        for (size_t k = 0; k < ncut; k++) {
+            size_t m = collect_atoms(rs, re + start, cuts[k] - start, list + got, max - got,
+                                     depth_left - 1);
+            if (!m)
+                return 0;
+            got += m;
+            start = cuts[k] + 1;
+        }
+        return got;
+    }
+    /* A group every match passes through: its atoms. */
+    for (size_t i = 0; i < n; i++) {
+        if (re[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (re[i] == '[') {
+            i = skip_class(re, n, i);
+            continue;
+        }
+        if (re[i] != '(')
+            continue;
+        size_t e = close_paren(re, n, i), in = i + 1;
+        if (e >= n)
+            return 0;
+        char q = e + 1 < n ? re[e + 1] : 0;
+        if (q != '?' && q != '*' && q != '{' &&
+            !(n - i > 2 && re[i + 1] == '?' && (re[i + 2] == '=' || re[i + 2] == '!' ||
+                                               (re[i + 2] == '<' && (re[i + 3] == '=' ||
+                                                                     re[i + 3] == '!'))))) {
+            /* Skip "?:", "?<name>", "?P<name>", "?i:" … */
+            if (in < e && re[in] == '?') {
+                while (in < e && re[in] != ':' && re[in] != '>')
+                    in++;
+                in++;
+            }
+            if (in < e) {
+                size_t m = collect_atoms(rs, re + in, e - in, list, max, depth_left - 1);
+                if (m)
+                    return m;
+            }
+        }
+        i = e;
+    }
+    return 0;
+}
+
+static char **regex_alt_atoms(struct la_ruleset *rs, const char *re)
+{
+    size_t n = strlen(re), off = 0;
+    char **list = pool_calloc(&rs->pool, n + 2, sizeof(*list));
+
+    if (!list)
+        return NULL;
+    if (n >= 4 && !strncmp(re, "(?i)", 4))
+        off = 4;
+    return collect_atoms(rs, re + off, n - off, list, n, 4) ? list : NULL;
 }
 
 /* -------------------------------------------------------- condition */
@@ -553,6 +689,8 @@ static int add_patterns(struct la_ruleset *rs, struct ydoc *d, struct rule *r, u
                 pt->atom = regex_atom(val, &pt->atomlen);
                 if (pt->atom && !pool_keep(&rs->pool, pt->atom))
                     return -1;
+                if (!pt->atom)
+                    pt->alts = regex_alt_atoms(rs, val);
             } else {
                 char *l = pool_keep(&rs->pool, la_memdup(val, vlen));
                 if (!l)
@@ -568,7 +706,7 @@ static int add_patterns(struct la_ruleset *rs, struct ydoc *d, struct rule *r, u
                 pt->atom = a;
                 pt->atomlen = vlen;
             }
-            if (!pt->atom)
+            if (!pt->atom && !pt->alts)
                 ywarn(d, vn, LA_D_RULE_NO_LITERAL,
                       "pattern '%s' has no required literal of 3+ characters; it runs on "
                       "every line", val);
@@ -1042,7 +1180,7 @@ void la_ruleset_pattern_stats(const struct la_ruleset *rs, size_t *ret_patterns,
     size_t u = 0;
 
     for (size_t i = 0; i < rs->npats; i++)
-        u += rs->pats[i].atom == NULL;
+        u += rs->pats[i].atom == NULL && rs->pats[i].alts == NULL;
     *ret_patterns = rs->npats;
     *ret_unfiltered = u;
 }
