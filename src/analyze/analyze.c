@@ -31,6 +31,7 @@
 #include <math.h>
 #include <nettle/hmac.h>
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -116,16 +117,18 @@ struct la_engine {
     struct la_ruleset *rs;
     struct la_kb *kb;
     char *data_dir;
-    struct la_matcher *matcher;
     const struct la_format *forced;
     pcre2_code *id_re[6];
-    pcre2_match_data *id_md;
     uint8_t key[32];
-    json_t *profile;
+    pthread_mutex_t lock;          /* guards the profile totals */
+    uint64_t *prof_checks, *prof_hits, *prof_ns;
 };
 
 struct run {
     struct la_engine *e;
+    struct la_matcher *m;          /* this run's own matcher (threads share the engine) */
+    uint64_t total;                /* input size when known, for progress */
+    unsigned long lines_since;
     const char *input;
     struct la_diag_sink *outer;
     struct la_diag_sink sink;
@@ -295,12 +298,14 @@ enum la_rc la_engine_new(struct la_engine **ret, const struct la_engine_opts *o,
         la_engine_free(e);
         return rc == LA_FATAL ? LA_FATAL : LA_FAILED;
     }
-    e->matcher = la_matcher_new(e->rs);
-    if (!e->matcher) {
+    pthread_mutex_init(&e->lock, NULL);
+    e->prof_checks = la_calloc(la_ruleset_count(e->rs) + 1, sizeof(uint64_t));
+    e->prof_hits = la_calloc(la_ruleset_count(e->rs) + 1, sizeof(uint64_t));
+    e->prof_ns = la_calloc(la_ruleset_count(e->rs) + 1, sizeof(uint64_t));
+    if (!e->prof_checks || !e->prof_hits || !e->prof_ns) {
         la_engine_free(e);
         return LA_FATAL;
     }
-    la_matcher_enable_profile(e->matcher, o->profile);
     if (o->input_format) {
         e->forced = la_format_find(o->input_format);
         if (!e->forced) {
@@ -326,11 +331,6 @@ enum la_rc la_engine_new(struct la_engine **ret, const struct la_engine_opts *o,
         }
         pcre2_jit_compile(e->id_re[i], PCRE2_JIT_COMPLETE);
     }
-    e->id_md = pcre2_match_data_create(4, NULL);
-    if (!e->id_md) {
-        la_engine_free(e);
-        return LA_FATAL;
-    }
     if (o->redact_key) {
         struct sha256_ctx c;
         sha256_init(&c);
@@ -354,15 +354,16 @@ void la_engine_free(struct la_engine *e)
 {
     if (!e)
         return;
-    la_matcher_free(e->matcher);
+    if (e->prof_checks)
+        pthread_mutex_destroy(&e->lock);
+    la_free(e->prof_checks);
+    la_free(e->prof_hits);
+    la_free(e->prof_ns);
     la_ruleset_free(e->rs);
     la_kb_free(e->kb);
     for (int i = 0; i < 6; i++)
         if (e->id_re[i])
             pcre2_code_free(e->id_re[i]);
-    if (e->id_md)
-        pcre2_match_data_free(e->id_md);
-    json_decref(e->profile);
     la_free(e->data_dir);
     la_free(e);
 }
@@ -411,6 +412,7 @@ char *la_engine_redact(struct la_engine *e, const char *s, size_t len)
 {
     struct la_buf out = LA_BUF_INIT, cur = LA_BUF_INIT;
     enum la_rc rc = la_buf_add(&cur, s, len);
+    pcre2_match_data *md;
 
     if (!e->o.redact || rc != LA_OK) {
         la_buf_release(&out);
@@ -418,15 +420,19 @@ char *la_engine_redact(struct la_engine *e, const char *s, size_t len)
             return NULL;
         return la_buf_detach(&cur, NULL);
     }
+    md = pcre2_match_data_create(4, NULL);   /* per call: threads share the engine */
+    if (!md) {
+        la_buf_release(&cur);
+        return NULL;
+    }
     for (int k = 0; k < 6 && rc == LA_OK; k++) {
         size_t pos = 0;
         la_buf_reset(&out);
         while (pos <= cur.len) {
-            int r = pcre2_match(e->id_re[k], (PCRE2_SPTR)cur.buf, cur.len, pos, 0, e->id_md,
-                                NULL);
+            int r = pcre2_match(e->id_re[k], (PCRE2_SPTR)cur.buf, cur.len, pos, 0, md, NULL);
             if (r < 0)
                 break;
-            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(e->id_md);
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
             int g = r > 1 && ov[2] != PCRE2_UNSET ? 1 : r > 2 && ov[4] != PCRE2_UNSET ? 2 : 0;
             PCRE2_SIZE s0 = ov[2 * g], s1 = ov[2 * g + 1];
             if (ov[1] <= ov[0] || s1 <= s0) {
@@ -447,6 +453,7 @@ char *la_engine_redact(struct la_engine *e, const char *s, size_t len)
             rc = la_buf_add(&cur, out.buf, out.len);
     }
     la_buf_release(&out);
+    pcre2_match_data_free(md);
     if (rc != LA_OK) {
         la_buf_release(&cur);
         return NULL;
@@ -854,7 +861,7 @@ static enum la_rc on_record(void *user, const struct la_record *rec)
 
     r->rec = rec;
     r->rec_hit = 0;
-    rc = la_matcher_scan(r->e->matcher, &f, on_hit, r, &r->sink);
+    rc = la_matcher_scan(r->m, &f, on_hit, r, &r->sink);
     if (rc != LA_OK)
         return rc;
     if (!r->rec_hit)
@@ -951,6 +958,11 @@ static enum la_rc on_member(void *user, struct la_member *lm)
             break;
         }
         mi->lines = lineno;
+        if (r->e->o.progress && ++r->lines_since >= 8192) {
+            r->lines_since = 0;
+            r->e->o.progress(r->e->o.progress_user, r->input, la_member_input_bytes(lm),
+                             r->total);
+        }
         rc = la_parser_line(p, line, lineno, on_record, r);
         if (rc != LA_OK)
             break;
@@ -966,7 +978,7 @@ static enum la_rc on_member(void *user, struct la_member *lm)
         mi->status = la_strdup("ok");
     la_linereader_free(lr);
     la_parser_free(p);
-    la_matcher_reset(r->e->matcher);
+    la_matcher_reset(r->m);
     if (!mi->status)
         return LA_FATAL;
     return rc == LA_FATAL ? LA_FATAL : LA_OK;
@@ -1777,6 +1789,18 @@ oom:
 
 static void run_release(struct run *r)
 {
+    if (r->m && r->e->o.profile) {
+        pthread_mutex_lock(&r->e->lock);
+        for (size_t i = 0; i < la_ruleset_count(r->e->rs); i++) {
+            uint64_t c, h, ns;
+            la_matcher_profile(r->m, i, &c, &h, &ns);
+            r->e->prof_checks[i] += c;
+            r->e->prof_hits[i] += h;
+            r->e->prof_ns[i] += ns;
+        }
+        pthread_mutex_unlock(&r->e->lock);
+    }
+    la_matcher_free(r->m);
     for (size_t i = 0; i < r->natt; i++)
         free_attempt(r->att[i]);
     la_free(r->att);
@@ -1810,12 +1834,19 @@ enum la_rc la_engine_analyze(struct la_engine *e, const char *path, json_t **ret
     r.sink.user = &r;
     r.warnings = json_array();
     r.last = la_calloc(la_ruleset_count(e->rs) + 1, sizeof(*r.last));
-    if (!r.warnings || !r.last) {
+    r.m = la_matcher_new(e->rs);
+    if (!r.warnings || !r.last || !r.m) {
         json_decref(r.warnings);
         la_free(r.last);
+        la_matcher_free(r.m);
         return LA_FATAL;
     }
-    la_matcher_reset(e->matcher);
+    la_matcher_enable_profile(r.m, e->o.profile);
+    {
+        struct stat st;
+        if (strcmp(path, "-") && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            r.total = (uint64_t)st.st_size;
+    }
     rc = la_ingest_path(path, &e->o.limits, &cb, NULL, &r.sink);
     if (rc == LA_FATAL || r.fatal) {
         run_release(&r);
@@ -1849,8 +1880,7 @@ json_t *la_engine_profile(struct la_engine *e)
     json_t *arr = json_array();
 
     for (size_t i = 0; i < la_ruleset_count(e->rs) && arr; i++) {
-        uint64_t c, h, ns;
-        la_matcher_profile(e->matcher, i, &c, &h, &ns);
+        uint64_t c = e->prof_checks[i], h = e->prof_hits[i], ns = e->prof_ns[i];
         if (!c)
             continue;
         json_t *o = json_object();

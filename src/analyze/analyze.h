@@ -32,6 +32,9 @@ struct la_engine_opts {
     const char *const *tried;      /* ladder step ids already tried, NULL-terminated */
     int deterministic;             /* no wall-clock time in the document */
     int profile;                   /* per-rule cost in the engine (la_engine_profile) */
+    /* Called now and then while an input is read (from the analysing thread). */
+    void (*progress)(void *user, const char *input, uint64_t done, uint64_t total);
+    void *progress_user;
 };
 
 /* Build an engine.  LA_FAILED when rules or data are invalid (diagnostics given). */
@@ -43,7 +46,8 @@ const struct la_kb *la_engine_kb(const struct la_engine *e);
 const char *la_engine_data_dir(const struct la_engine *e);
 
 /*
- * Analyse one input (path or "-").  *ret_report gets a new reference to a
+ * Analyse one input (path or "-").  Safe to call from several threads at
+ * once on the same engine: each call has its own matcher and state.  *ret_report gets a new reference to a
  * report object even when the input could not be read (its warnings say
  * why); the return code is LA_FAILED in that case, LA_FATAL on OOM.
  */

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,9 +44,12 @@ struct opts {
     int nrules;
     const char *tried[32];
     int ntried;
+    long jobs;                     /* 0 = number of cores */
 };
 
 static unsigned diag_errors;
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;   /* stderr from workers */
+static int progress_shown;
 static int lint_mode;          /* speed warnings (LA208) only in `rules lint` */
 
 static void print_diag(void *user, const struct la_diag *d)
@@ -59,6 +63,11 @@ static void print_diag(void *user, const struct la_diag *d)
         return;
     if (d->code == LA_D_RULE_NO_LITERAL && !lint_mode)
         return;
+    pthread_mutex_lock(&out_lock);
+    if (progress_shown) {
+        fputs("\r\033[K", stderr);
+        progress_shown = 0;
+    }
     if (la_diag_format(d, &b) == LA_OK) {
         /* Terminal safety: control characters in paths or messages are shown escaped. */
         for (size_t i = 0; i < b.len; i++) {
@@ -70,7 +79,64 @@ static void print_diag(void *user, const struct la_diag *d)
         }
         fputc('\n', stderr);
     }
+    pthread_mutex_unlock(&out_lock);
     la_buf_release(&b);
+}
+
+/* ------------------------------------------------------------ analyse */
+
+struct batch {
+    struct la_engine *e;
+    char **paths;
+    size_t n, next, done;
+    json_t **reports;
+    enum la_rc *rcs;
+    struct la_diag_sink *sink;
+    pthread_mutex_t lock;
+    int show_progress;
+};
+
+static struct batch *progress_batch;
+
+static void show_progress(void *user, const char *input, uint64_t done, uint64_t total)
+{
+    struct batch *b = user;
+    const char *base = strrchr(input, '/');
+
+    if (!b->show_progress)
+        return;
+    base = base ? base + 1 : input;
+    pthread_mutex_lock(&out_lock);
+    if (total && done <= total)
+        fprintf(stderr, "\r\033[K[%zu/%zu] %.40s  %3d %%  (%llu of %llu MB)", b->done + 1, b->n,
+                base, (int)(done * 100 / total), (unsigned long long)(done >> 20),
+                (unsigned long long)(total >> 20));
+    else
+        fprintf(stderr, "\r\033[K[%zu/%zu] %.40s  %llu MB read", b->done + 1, b->n, base,
+                (unsigned long long)(done >> 20));
+    progress_shown = 1;
+    pthread_mutex_unlock(&out_lock);
+}
+
+static void *worker(void *arg)
+{
+    struct batch *b = arg;
+
+    for (;;) {
+        size_t i;
+        pthread_mutex_lock(&b->lock);
+        i = b->next++;
+        pthread_mutex_unlock(&b->lock);
+        if (i >= b->n)
+            break;
+        b->rcs[i] = la_engine_analyze(b->e, b->paths[i], &b->reports[i], b->sink);
+        pthread_mutex_lock(&b->lock);
+        b->done++;
+        pthread_mutex_unlock(&b->lock);
+        if (b->show_progress)
+            show_progress(b, b->paths[i], 0, 0);
+    }
+    return NULL;
 }
 
 static void usage(FILE *f)
@@ -106,6 +172,7 @@ static void usage(FILE *f)
         "      --limit NAME=N        depth members bytes ratio line ips rules rule-file regex\n"
         "                            match-limit evidence\n"
         "      --profile             print per-rule matching cost to stderr\n"
+        "  -j, --jobs N              analyse N inputs in parallel (default: number of cores)\n"
         "  -q, --quiet               no warnings on stderr\n"
         "  -h, --help                this help\n"
         "  -V, --version             the version\n"
@@ -177,6 +244,7 @@ static const struct option longopts[] = {
     { "colour", required_argument, NULL, O_COLOR },
     { "limit", required_argument, NULL, O_LIMIT },
     { "profile", no_argument, NULL, O_PROFILE },
+    { "jobs", required_argument, NULL, 'j' },
     { "patterns", no_argument, NULL, O_PATTERNS },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
@@ -232,28 +300,73 @@ static int cmd_analyze(struct opts *o, int argc, char **argv, struct la_diag_sin
 {
     struct la_engine *e = NULL;
     json_t *reports;
-    int unreadable = 0, rc = 0;
+    int unreadable = 0, rc = 0, fatal = 0;
+    struct batch b;
+    long jobs = o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    pthread_t th[64];
+    long started = 0;
 
     if (argc < 1) {
         fprintf(stderr, "loganalyze: error[LA300]: no input given (try --help, or `loganalyze "
                         "explain 4013` if you only have the error number)\n");
         return 2;
     }
+    memset(&b, 0, sizeof(b));
+    b.show_progress = !o->quiet && isatty(STDERR_FILENO) && !getenv("LOGANALYZE_NO_PROGRESS");
+    o->eo.progress = show_progress;
+    o->eo.progress_user = &b;
+    progress_batch = &b;
     if (la_engine_new(&e, &o->eo, sink) != LA_OK)
         return 2;
+    b.e = e;
+    b.paths = argv;
+    b.n = (size_t)argc;
+    b.sink = sink;
+    b.reports = la_calloc((size_t)argc, sizeof(*b.reports));
+    b.rcs = la_calloc((size_t)argc, sizeof(*b.rcs));
     reports = json_array();
-    for (int i = 0; i < argc && reports; i++) {
-        json_t *rep = NULL;
-        enum la_rc r = la_engine_analyze(e, argv[i], &rep, sink);
-        if (r == LA_FATAL) {
-            fprintf(stderr, "loganalyze: error[LA100]: out of memory\n");
-            json_decref(reports);
-            la_engine_free(e);
-            return 2;
-        }
-        if (r == LA_FAILED)
+    if (!b.reports || !b.rcs || !reports) {
+        fprintf(stderr, "loganalyze: error[LA100]: out of memory\n");
+        la_free(b.reports);
+        la_free(b.rcs);
+        json_decref(reports);
+        la_engine_free(e);
+        return 2;
+    }
+    /* Inputs in parallel; reports keep the order of the command line. */
+    pthread_mutex_init(&b.lock, NULL);
+    if (jobs < 1)
+        jobs = 1;
+    if (jobs > 64)
+        jobs = 64;
+    if (jobs > argc)
+        jobs = argc;
+    for (long i = 1; i < jobs; i++)
+        if (pthread_create(&th[started], NULL, worker, &b) == 0)
+            started++;
+    worker(&b);
+    for (long i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&b.lock);
+    if (progress_shown) {
+        fputs("\r\033[K", stderr);
+        progress_shown = 0;
+    }
+    for (int i = 0; i < argc; i++) {
+        if (b.rcs[i] == LA_FATAL || !b.reports[i])
+            fatal = 1;
+        if (b.rcs[i] == LA_FAILED)
             unreadable = 1;
-        json_array_append_new(reports, rep);
+        if (b.reports[i])
+            json_array_append_new(reports, b.reports[i]);
+    }
+    la_free(b.reports);
+    la_free(b.rcs);
+    if (fatal) {
+        fprintf(stderr, "loganalyze: error[LA100]: out of memory\n");
+        json_decref(reports);
+        la_engine_free(e);
+        return 2;
     }
     json_t *doc = la_engine_document(e, reports);
     if (!doc || emit(o, doc, sink) < 0) {
@@ -818,7 +931,7 @@ int la_cli_main(int argc, char **argv)
     o.fail_on = 1;
     o.color = -1;
     sink.user = &o.quiet;
-    while ((c = getopt_long(argc, argv, "f:o:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:j:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'f': {
             if (o.nouts >= MAX_OUT)
@@ -837,6 +950,15 @@ int la_cli_main(int argc, char **argv)
             break;
         }
         case 'o': o.output = optarg; break;
+        case 'j': {
+            char *end;
+            o.jobs = strtol(optarg, &end, 10);
+            if (*end || o.jobs < 1 || o.jobs > 64) {
+                fprintf(stderr, "loganalyze: error[LA300]: --jobs takes a number from 1 to 64\n");
+                return 2;
+            }
+            break;
+        }
         case 'q': o.quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("loganalyze %s\n", LA_VERSION); return 0;

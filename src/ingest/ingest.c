@@ -299,6 +299,11 @@ uint64_t la_member_consumed(const struct la_member *m)
     return m->consumed;
 }
 
+uint64_t la_member_input_bytes(const struct la_member *m)
+{
+    return m->in->st.compressed;
+}
+
 /* Magic bytes of compressors and archive formats libarchive reads. */
 static int is_container(const unsigned char *h, size_t n)
 {

@@ -89,4 +89,7 @@ LA_NODISCARD enum la_rc la_member_read(struct la_member *m, const void **ret_buf
 /* Bytes handed out by la_member_read() so far. */
 uint64_t la_member_consumed(const struct la_member *m);
 
+/* Bytes read from the input itself so far (compressed), for progress reports. */
+uint64_t la_member_input_bytes(const struct la_member *m);
+
 #endif
