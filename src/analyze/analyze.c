@@ -121,6 +121,7 @@ struct la_engine {
     pcre2_code *id_re[6];
     uint8_t key[32];
     pthread_mutex_t lock;          /* guards the profile totals */
+    unsigned char *referenced;     /* per rule: named by some rule's after/unless */
     uint64_t *prof_checks, *prof_hits, *prof_ns;
 };
 
@@ -298,6 +299,18 @@ enum la_rc la_engine_new(struct la_engine **ret, const struct la_engine_opts *o,
         la_engine_free(e);
         return rc == LA_FATAL ? LA_FATAL : LA_FAILED;
     }
+    e->referenced = la_calloc(la_ruleset_count(e->rs) + 1, 1);
+    if (!e->referenced) {
+        la_engine_free(e);
+        return LA_FATAL;
+    }
+    for (size_t i = 0; i < la_ruleset_count(e->rs); i++) {
+        const struct la_rule_meta *m = la_ruleset_rule(e->rs, i);
+        if (m->after_rule >= 0)
+            e->referenced[m->after_rule] = 1;
+        if (m->unless_rule >= 0)
+            e->referenced[m->unless_rule] = 1;
+    }
     pthread_mutex_init(&e->lock, NULL);
     e->prof_checks = la_calloc(la_ruleset_count(e->rs) + 1, sizeof(uint64_t));
     e->prof_hits = la_calloc(la_ruleset_count(e->rs) + 1, sizeof(uint64_t));
@@ -356,6 +369,7 @@ void la_engine_free(struct la_engine *e)
         return;
     if (e->prof_checks)
         pthread_mutex_destroy(&e->lock);
+    la_free(e->referenced);
     la_free(e->prof_checks);
     la_free(e->prof_hits);
     la_free(e->prof_ns);
@@ -758,9 +772,9 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     if (m->kind == LA_KIND_RESULT && m->outcome == 1)
         a->outcome = 1;
     remember(r, ri);
-    if (m->kind != LA_KIND_EVIDENCE)
+    /* Keep evidence, and hits of rules that others name in after/unless (bounded). */
+    if (m->kind != LA_KIND_EVIDENCE && !r->e->referenced[ri])
         return LA_OK;
-    /* Keep the match (bounded). */
     if (a->per_rule[ri] >= r->e->o.limits.max_evidence * 64 || a->nm >= MAX_MATCHES_PER_ATTEMPT)
         return LA_OK;
     if (a->nm == a->capm) {
@@ -779,8 +793,8 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     x->member = r->cur_member;
     x->line = rec->line;
     x->stage = a->stage;
-    x->text = la_strndup(rec->text.p, tl);
-    if (!x->text)
+    x->text = NULL;
+    if (m->kind == LA_KIND_EVIDENCE && !(x->text = la_strndup(rec->text.p, tl)))
         return LA_FATAL;
     a->nm++;
     a->per_rule[ri]++;
@@ -1362,11 +1376,12 @@ oom:
 
 
 /* Failure evidence without a result line (a device log that stops at Disk Failure). */
-static int has_strong_evidence(const struct la_engine *e, const struct attempt *a)
+static int has_strong_evidence(const struct run *r, const struct attempt *a)
 {
     for (size_t k = 0; k < a->nm; k++) {
-        const struct la_rule_meta *m = la_ruleset_rule(e->rs, a->m[k].rule);
-        if (!m->against && m->weight >= 1.5 && m->level >= LA_LEVEL_MEDIUM)
+        const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, a->m[k].rule);
+        if (m->cause && !m->against && m->weight >= 1.5 && m->level >= LA_LEVEL_MEDIUM &&
+            match_counts(r->e, a, k, r->att, r->natt))
             return 1;
     }
     return 0;
@@ -1395,7 +1410,7 @@ static int is_restore(const struct run *r, const struct attempt *a)
 
 static const char *attempt_outcome(const struct run *r, const struct attempt *a)
 {
-    int strong = has_strong_evidence(r->e, a);
+    int strong = has_strong_evidence(r, a);
 
     if (a->outcome == 1)
         return "failed";

@@ -1,0 +1,290 @@
+/*
+ * Unit tests: the analysis — attempt segmentation and joining, result codes,
+ * stage of failure, correlation (count, after, unless), evidence against,
+ * scoring direction, --tried, redaction.  Each test writes a small rule file
+ * and log into a temp folder and runs the engine on them with the shipped
+ * causes/codes/stages data (LOGANALYZE_DATADIR, set by meson).
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "analyze/analyze.h"
+
+static char dir[] = "/tmp/la-test-analyze-XXXXXX";
+
+static void put(const char *name, const char *text)
+{
+    char p[512];
+    FILE *f;
+
+    snprintf(p, sizeof(p), "%s/%s", dir, name);
+    f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A rule file: kinds for structure, and evidence for two causes. */
+static const char *const rules =
+    "rules:\n"
+    "  - id: t.start\n    title: start\n    kind: attempt\n"
+    "    match: {s: {contains: 'restore library built'}}\n"
+    "    samples: ['restore library built x']\n    not: ['y']\n"
+    "  - id: t.result\n    title: result\n    kind: result\n"
+    "    match: {r: {re: 'Restore completed, status: ?(?<code>-?[0-9]+)'}}\n"
+    "    samples: ['Restore completed, status: 0']\n    not: ['y']\n"
+    "  - id: t.stage\n    title: stage\n    kind: stage\n"
+    "    match: {s: {re: 'entering (?<stage>[a-z_]+)'}}\n"
+    "    samples: ['entering update_baseband']\n    not: ['y']\n"
+    "  - id: t.model\n    title: model\n    kind: fact\n"
+    "    match: {s: {re: 'ProductType: (?<model>iPhone[0-9]+,[0-9]+)'}}\n"
+    "    samples: ['ProductType: iPhone9,3']\n    not: ['y']\n"
+    "  - id: t.bb\n    title: baseband dead\n    cause: baseband\n    weight: 3\n"
+    "    match: {s: {contains: 'Fail to ping baseband'}}\n"
+    "    samples: ['Fail to ping baseband']\n    not: ['y']\n"
+    "  - id: t.bb7\n    title: iPhone 7 at baseband\n    cause: baseband\n    weight: 2\n"
+    "    applies: {model: ['iPhone9,*']}\n    when: {stage: [update_baseband]}\n"
+    "    match: {s: {contains: 'status: 4013'}}\n"
+    "    samples: ['status: 4013']\n    not: ['y']\n"
+    "  - id: t.usb\n    title: usb gone\n    cause: usb-link\n    weight: 2\n"
+    "    count: {min: 3, within: 10s}\n"
+    "    match: {s: {contains: 'device disconnected'}}\n"
+    "    samples: ['device disconnected']\n    not: ['y']\n"
+    "  - id: t.stall\n    title: stall\n    cause: usb-link\n    weight: 2\n"
+    "    unless: {rule: t.benign, within: 2s}\n"
+    "    match: {s: {contains: 'pipe stall'}}\n"
+    "    samples: ['pipe stall']\n    not: ['y']\n"
+    "  - id: t.benign\n    title: benign\n    kind: fact\n"
+    "    match: {s: {contains: 'radio-error not set'}}\n"
+    "    samples: ['radio-error not set']\n    not: ['y']\n"
+    "  - id: t.nobb\n    title: baseband answered\n    cause: baseband\n    effect: against\n"
+    "    weight: 4\n    match: {s: {contains: 'baseband answered'}}\n"
+    "    samples: ['baseband answered']\n    not: ['y']\n";
+
+static json_t *run(const char *log, const char *const *tried, int redact)
+{
+    struct la_engine_opts o;
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_engine *e = NULL;
+    char rpath[512], lpath[512];
+    const char *rp[2] = { rpath, NULL };
+    json_t *rep = NULL;
+
+    snprintf(rpath, sizeof(rpath), "%s/rules.yaml", dir);
+    snprintf(lpath, sizeof(lpath), "%s/x.log", dir);
+    put("rules.yaml", rules);
+    put("x.log", log);
+    memset(&o, 0, sizeof(o));
+    o.limits = lim;
+    o.rule_paths = rp;
+    o.no_default_rules = 1;
+    o.redact = redact;
+    o.redact_key = "k";
+    o.tried = tried;
+    o.deterministic = 1;
+    assert_int_equal(la_engine_new(&e, &o, NULL), LA_OK);
+    assert_int_equal(la_engine_analyze(e, lpath, &rep, NULL), LA_OK);
+    la_engine_free(e);
+    return rep;
+}
+
+static const char *outcome(const json_t *r)
+{
+    return json_string_value(json_object_get(r, "outcome"));
+}
+
+static const char *top(const json_t *r)
+{
+    return json_string_value(json_object_get(json_array_get(json_object_get(r, "causes"), 0),
+                                             "id"));
+}
+
+static double conf(const json_t *r, const char *id)
+{
+    size_t i;
+    json_t *c;
+
+    json_array_foreach(json_object_get(r, "causes"), i, c)
+        if (!strcmp(json_string_value(json_object_get(c, "id")), id))
+            return json_real_value(json_object_get(c, "confidence"));
+    return 0;
+}
+
+static void attempts_and_results(void **state)
+{
+    json_t *r = run("restore library built a\nentering restore_image\n"
+                    "Restore completed, status: 0\n"
+                    "restore library built b\nentering update_baseband\nFail to ping baseband\n"
+                    "Restore completed, status: 4013\n", NULL, 0);
+    json_t *att = json_object_get(r, "attempts");
+
+    assert_int_equal(json_array_size(att), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(att, 0), "outcome")),
+                        "succeeded");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(att, 1), "result")), 4013);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(att, 1), "stage")),
+                        "update_baseband");
+    /* The verdict is about the failed attempt. */
+    assert_string_equal(outcome(r), "failed");
+    assert_string_equal(top(r), "baseband");
+    assert_int_equal(json_integer_value(json_array_get(json_object_get(r, "error_codes"), 0)),
+                     4013);
+    json_decref(r);
+}
+
+static void success_only(void **state)
+{
+    json_t *r = run("restore library built a\nRestore completed, status: 0\n", NULL, 0);
+
+    assert_string_equal(outcome(r), "succeeded");
+    assert_int_equal(json_array_size(json_object_get(r, "causes")), 0);
+    json_decref(r);
+}
+
+static void no_restore(void **state)
+{
+    json_t *r = run("hello\nnothing here\n", NULL, 0);
+
+    assert_string_equal(outcome(r), "no-restore-found");
+    assert_true(json_array_size(json_object_get(r, "collect")) > 0);
+    json_decref(r);
+}
+
+static void applies_and_when(void **state)
+{
+    /* iPhone 7 at update_baseband: the model- and stage-bound rule counts. */
+    json_t *a = run("restore library built\nProductType: iPhone9,3\nentering update_baseband\n"
+                    "Restore completed, status: 4013\n", NULL, 0);
+    /* Another model: it does not. */
+    json_t *b = run("restore library built\nProductType: iPhone12,1\nentering update_baseband\n"
+                    "Restore completed, status: 4013\n", NULL, 0);
+
+    assert_string_equal(top(a), "baseband");
+    assert_true(conf(a, "baseband") > conf(b, "baseband"));
+    json_decref(a);
+    json_decref(b);
+}
+
+static void count_within(void **state)
+{
+    /* Two disconnects are not enough; three within 10 s are. */
+    json_t *a = run("restore library built\n"
+                    "2020-01-01 10:00:00.000 [1:1]: device disconnected\n"
+                    "2020-01-01 10:00:01.000 [1:1]: device disconnected\n"
+                    "Restore completed, status: 4013\n", NULL, 0);
+    json_t *b = run("restore library built\n"
+                    "2020-01-01 10:00:00.000 [1:1]: device disconnected\n"
+                    "2020-01-01 10:00:01.000 [1:1]: device disconnected\n"
+                    "2020-01-01 10:00:02.000 [1:1]: device disconnected\n"
+                    "Restore completed, status: 4013\n", NULL, 0);
+    json_t *c = run("restore library built\n"
+                    "2020-01-01 10:00:00.000 [1:1]: device disconnected\n"
+                    "2020-01-01 10:00:30.000 [1:1]: device disconnected\n"
+                    "2020-01-01 10:01:00.000 [1:1]: device disconnected\n"
+                    "Restore completed, status: 4013\n", NULL, 0);
+
+    assert_true(conf(b, "usb-link") > conf(a, "usb-link"));
+    assert_true(conf(b, "usb-link") > conf(c, "usb-link"));
+    json_decref(a);
+    json_decref(b);
+    json_decref(c);
+}
+
+static void unless_suppresses(void **state)
+{
+    json_t *a = run("restore library built\n"
+                    "2020-01-01 10:00:00.000 [1:1]: pipe stall\n"
+                    "2020-01-01 10:00:00.500 [1:1]: radio-error not set\n"
+                    "Restore completed, status: 4013\n", NULL, 0);
+    json_t *b = run("restore library built\n"
+                    "2020-01-01 10:00:00.000 [1:1]: pipe stall\n"
+                    "2020-01-01 10:00:09.000 [1:1]: radio-error not set\n"
+                    "Restore completed, status: 4013\n", NULL, 0);
+
+    assert_true(conf(b, "usb-link") > conf(a, "usb-link"));
+    json_decref(a);
+    json_decref(b);
+}
+
+static void against_lowers(void **state)
+{
+    json_t *a = run("restore library built\nFail to ping baseband\n"
+                    "Restore completed, status: 4013\n", NULL, 0);
+    json_t *b = run("restore library built\nFail to ping baseband\nbaseband answered\n"
+                    "Restore completed, status: 4013\n", NULL, 0);
+    json_t *c0 = json_array_get(json_object_get(b, "causes"), 0);
+
+    assert_true(conf(a, "baseband") > conf(b, "baseband"));
+    (void)c0;
+    json_decref(a);
+    json_decref(b);
+}
+
+static void tried_moves_ranking(void **state)
+{
+    static const char *const tried[] = { "cable", "direct-port", NULL };
+    const char *log = "restore library built\n"
+                      "2020-01-01 10:00:00.000 [1:1]: device disconnected\n"
+                      "2020-01-01 10:00:01.000 [1:1]: device disconnected\n"
+                      "2020-01-01 10:00:02.000 [1:1]: device disconnected\n"
+                      "Restore completed, status: 4013\n";
+    json_t *a = run(log, NULL, 0), *b = run(log, tried, 0);
+
+    assert_true(conf(b, "usb-link") < conf(a, "usb-link"));
+    assert_true(json_array_size(json_object_get(b, "ranking_notes")) > 0);
+    json_decref(a);
+    json_decref(b);
+}
+
+static void redaction(void **state)
+{
+    json_t *r = run("restore library built\nECID: 0x1A2B3C4D5E6F7 serial: C39XK1ABHG7F\n"
+                    "mail lena@example.com\nFail to ping baseband\n"
+                    "Restore completed, status: 4013\n", NULL, 1);
+    char *s = json_dumps(r, 0);
+
+    assert_non_null(s);
+    assert_null(strstr(s, "1A2B3C4D5E6F7"));
+    assert_null(strstr(s, "C39XK1ABHG7F"));
+    assert_null(strstr(s, "lena@example.com"));
+    free(s);
+    json_decref(r);
+}
+
+static int setup(void **state)
+{
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    char p[600];
+
+    snprintf(p, sizeof(p), "%s/rules.yaml", dir);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s/x.log", dir);
+    unlink(p);
+    return rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(attempts_and_results), cmocka_unit_test(success_only),
+        cmocka_unit_test(no_restore), cmocka_unit_test(applies_and_when),
+        cmocka_unit_test(count_within), cmocka_unit_test(unless_suppresses),
+        cmocka_unit_test(against_lowers), cmocka_unit_test(tried_moves_ranking),
+        cmocka_unit_test(redaction),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
