@@ -293,8 +293,8 @@ enum la_rc la_engine_new(struct la_engine **ret, const struct la_engine_opts *o,
         rc = la_rc_worst(rc, add_rules(e->rs, e->data_dir, 1, sink));
     for (const char *const *p = o->rule_paths; p && *p && rc != LA_FATAL; p++)
         rc = la_rc_worst(rc, add_rules(e->rs, *p, 0, sink));
-    if (rc == LA_OK)
-        rc = la_ruleset_compile(e->rs, sink);
+    if (rc != LA_FATAL)
+        rc = la_rc_worst(rc, la_ruleset_compile(e->rs, sink));
     if (rc != LA_OK) {
         la_engine_free(e);
         return rc == LA_FATAL ? LA_FATAL : LA_FAILED;

@@ -640,9 +640,9 @@ static int cmd_rules(struct opts *o, int argc, char **argv, struct la_diag_sink 
                     pass++;
                 else {
                     fail++;
-                    fprintf(stderr, "%s:%u: error[LA%u]: rule '%s': %s line %s: %s\n", r->file,
+                    fprintf(stderr, "%s:%u: error[LA%u]: rule '%s': %s: %s\n", r->file,
                             r->line, pass_not ? 213 : 212, r->id,
-                            pass_not ? "not-" : "sample", pass_not ? "matches" : "does not match",
+                            pass_not ? "a not-line matches" : "a sample does not match",
                             lines[k]);
                 }
                 if (junit && la_buf_addf(&jx, "<testcase classname=\"%s\" name=\"%s %zu\">%s"

@@ -398,7 +398,7 @@ static char **regex_alt_atoms(struct la_ruleset *rs, const char *re)
 
 struct cparse {
     const char *s;
-    size_t pos;
+    size_t pos, wstart;
     struct rule *r;
     struct ydoc *d;
     yaml_node_t *node;
@@ -416,6 +416,7 @@ static int word(struct cparse *c, char *buf, size_t size)
     size_t n = 0;
 
     skip_ws(c);
+    c->wstart = c->pos;
     if (c->s[c->pos] == '(' || c->s[c->pos] == ')') {
         buf[0] = c->s[c->pos++];
         buf[1] = 0;
@@ -444,12 +445,23 @@ static int add_node(struct rule *r, int op, int a, int b, uint64_t mask)
     return (int)r->ncond++;
 }
 
+/* Point at the offending word: its column for a plain scalar, else the scalar's start. */
 static void cerr(struct cparse *c, const char *fmt, const char *arg)
 {
+    struct la_buf b = LA_BUF_INIT;
+    unsigned col = (unsigned)c->node->start_mark.column + 1;
+
     if (c->err)
         return;
     c->err = 1;
-    yerr(c->d, c->node, LA_D_RULE_BAD_CONDITION, fmt, arg, (unsigned)c->pos + 1);
+    if (c->node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+        col += (unsigned)c->wstart;
+    if (la_buf_addf(&b, fmt, arg, (unsigned)c->wstart + 1) != LA_OK)
+        la_buf_reset(&b);
+    la_diagf(c->d->sink, LA_SEV_ERROR, LA_D_RULE_BAD_CONDITION, c->d->file,
+             (unsigned)c->node->start_mark.line + 1, col, "%s", b.len ? b.buf : "bad condition");
+    c->d->errors++;
+    la_buf_release(&b);
 }
 
 static int parse_or(struct cparse *c);
@@ -1008,7 +1020,7 @@ static int load_rule(struct la_ruleset *rs, struct ydoc *d, yaml_node_t *rn)
         } else if (!cond) {
             yerr(d, n, LA_D_RULE_MISSING_KEY, "'match' has several selections but no 'condition'");
         } else if (yis_scalar(cond) && r->nsel) {
-            struct cparse c = { (const char *)cond->data.scalar.value, 0, r, d, cond, 0 };
+            struct cparse c = { (const char *)cond->data.scalar.value, 0, 0, r, d, cond, 0 };
             char w[8];
             r->root = parse_or(&c);
             if (!c.err && word(&c, w, sizeof(w)))
@@ -1103,7 +1115,7 @@ enum la_rc la_ruleset_compile(struct la_ruleset *rs, struct la_diag_sink *sink)
 
     if (rs->compiled)
         return LA_OK;
-    /* Duplicate ids and references. */
+    /* Duplicate ids and references (checked even after load errors: report all at once). */
     for (size_t i = 0; i < rs->nrules; i++) {
         struct rule *r = &rs->rules[i];
         for (size_t j = 0; j < i; j++)
