@@ -70,7 +70,7 @@ static void diagnostics(void **state)
     la_buf_reset(&d);
     rs = load(RULE("    match:\n      a: {contains: abc}\n      condition: a and b\n"), &d,
               LA_FAILED);
-    assert_non_null(strstr(d.buf, "error[LA209]: unknown selection 'b' at offset 8"));
+    assert_non_null(strstr(d.buf, "t.yaml:9:24: error[LA209]: unknown selection 'b' at offset 7"));
     la_ruleset_free(rs);
     la_buf_reset(&d);
     rs = load("rules: [\n", &d, LA_FAILED);
