@@ -360,7 +360,52 @@ static enum la_rc walk_member(struct la_member *m);
 #if HAVE_LIBARCHIVE
 struct cbctx {
     struct la_member *parent;
+    int fd;                        /* seekable mode: the input file itself, else -1 */
+    char *block;
 };
+
+/*
+ * Seekable mode, for zip and 7z files given directly: 7z keeps its index at
+ * the end and cannot be streamed, and a zip's central directory is the
+ * authoritative member list.  Reads go to the file, counted as input bytes.
+ */
+static la_ssize_t fd_read_cb(struct archive *a, void *user, const void **buf)
+{
+    struct cbctx *c = user;
+    ssize_t n;
+
+    do {
+        n = read(c->fd, c->block, BLOCK);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        archive_set_error(a, errno, "read failed");
+        return -1;
+    }
+    c->parent->in->st.compressed += (uint64_t)n;
+    *buf = c->block;
+    return n;
+}
+
+static la_int64_t fd_seek_cb(struct archive *a, void *user, la_int64_t off, int whence)
+{
+    struct cbctx *c = user;
+    off_t r = lseek(c->fd, (off_t)off, whence);
+
+    if (r < 0) {
+        archive_set_error(a, errno, "seek failed");
+        return ARCHIVE_FATAL;
+    }
+    return (la_int64_t)r;
+}
+
+static int wants_seek(const struct la_member *m)
+{
+    const unsigned char *h = (const unsigned char *)m->head;
+
+    if (m->depth != 0 || m->src->kind != SRC_FD || m->size < 0 || m->headlen < 6)
+        return 0;
+    return !memcmp(h, "PK\x03\x04", 4) || !memcmp(h, "7z\xbc\xaf\x27\x1c", 6);
+}
 
 static la_ssize_t ar_read_cb(struct archive *a, void *user, const void **buf)
 {
@@ -410,11 +455,11 @@ static char *strip_suffix(const char *name)
     return la_strdup(name);
 }
 
-static enum la_rc walk_archive(struct la_member *parent)
+static enum la_rc walk_archive(struct la_member *parent, int seek)
 {
     struct input *in = parent->in;
     struct archive *a = archive_read_new();
-    struct cbctx c = { parent };
+    struct cbctx c = { parent, -1, NULL };
     struct archive_entry *e;
     struct src s;
     unsigned entries = 0, retries = 0;
@@ -447,7 +492,25 @@ static enum la_rc walk_archive(struct la_member *parent)
     archive_read_support_format_rar5(a);
     archive_read_support_format_empty(a);
     archive_read_support_format_raw(a);
-    if (archive_read_open(a, &c, NULL, ar_read_cb, NULL) != ARCHIVE_OK) {
+    if (seek) {
+        c.fd = parent->src->fd;
+        c.block = la_malloc(BLOCK);
+        if (!c.block || lseek(c.fd, 0, SEEK_SET) != 0) {
+            la_free(c.block);
+            archive_read_free(a);
+            return c.block ? LA_WARN : LA_FATAL;
+        }
+        archive_read_set_read_callback(a, fd_read_cb);
+        archive_read_set_seek_callback(a, fd_seek_cb);
+        archive_read_set_callback_data(a, &c);
+        if (archive_read_open1(a) != ARCHIVE_OK) {
+            /* Fall back to streaming (a zip with a damaged central directory). */
+            la_free(c.block);
+            archive_read_free(a);
+            return LA_EOF;
+        }
+        parent->eof = 1;
+    } else if (archive_read_open(a, &c, NULL, ar_read_cb, NULL) != ARCHIVE_OK) {
         const char *err = archive_error_string(a);
         la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, parent->path, 0, 0,
                  "cannot read as an archive: %s", err ? err : "unknown format");
@@ -570,6 +633,7 @@ static enum la_rc walk_archive(struct la_member *parent)
         }
     }
     la_free(s.block);
+    la_free(c.block);
     archive_read_free(a);
     return rc;
 }
@@ -601,7 +665,18 @@ static enum la_rc walk_member(struct la_member *m)
             drain(m);
             return LA_WARN;
         }
-        rc = walk_archive(m);
+        if (wants_seek(m)) {
+            rc = walk_archive(m, 1);
+            if (rc != LA_EOF)
+                return rc;
+            /* Seekable open failed: stream it from the start instead. */
+            if (lseek(m->src->fd, (off_t)m->headlen, SEEK_SET) != (off_t)m->headlen)
+                return LA_WARN;
+            m->headpos = 0;
+            m->eof = 0;
+            m->src->memlen = m->src->mempos = 0;
+        }
+        rc = walk_archive(m, 0);
         if (rc != LA_FATAL)
             drain(m);
         return rc;

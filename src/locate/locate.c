@@ -520,28 +520,41 @@ static int newest_first(const void *a, const void *b)
     return strcmp(x->path, y->path);
 }
 
-/* Fill roots[] from the environment; entries the scan must skip stay NULL. */
-static void roots_from_env(struct la_buf r[R_COUNT], const char *set[R_COUNT])
+/* Same folder (by device and inode)?  Plain folders are then scanned once. */
+static int same_dir(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev
+           && sa.st_ino == sb.st_ino;
+}
+
+/* Fill root[] from the environment; roots the scan must skip stay NULL. */
+static enum la_rc roots_from_env(struct la_buf r[R_COUNT], const char *root[R_COUNT])
 {
     const char *auto_root = getenv("LOGANALYZE_AUTO_ROOT");
 
     for (int i = 0; i < R_COUNT; i++)
-        set[i] = NULL;
+        root[i] = NULL;
     if (auto_root && *auto_root) {
-        if (la_buf_adds(&r[R_HOME], auto_root) == LA_OK)
-            set[R_HOME] = r[R_HOME].buf;
-        if (la_buf_addf(&r[R_APPDATA], "%s/AppData/Roaming", auto_root) == LA_OK)
-            set[R_APPDATA] = r[R_APPDATA].buf;
-        if (la_buf_addf(&r[R_LOCALAPPDATA], "%s/AppData/Local", auto_root) == LA_OK)
-            set[R_LOCALAPPDATA] = r[R_LOCALAPPDATA].buf;
-        set[R_USERPROFILE] = set[R_HOME];
-        return;
+        if (la_buf_adds(&r[R_HOME], auto_root) != LA_OK
+            || la_buf_addf(&r[R_APPDATA], "%s/AppData/Roaming", auto_root) != LA_OK
+            || la_buf_addf(&r[R_LOCALAPPDATA], "%s/AppData/Local", auto_root) != LA_OK)
+            return LA_FATAL;
+        root[R_HOME] = r[R_HOME].buf;
+        root[R_APPDATA] = r[R_APPDATA].buf;
+        root[R_LOCALAPPDATA] = r[R_LOCALAPPDATA].buf;
+        return LA_OK;     /* USERPROFILE is the same tree as HOME: its plain folders once */
     }
-    set[R_HOME] = getenv("HOME");
-    set[R_APPDATA] = getenv("APPDATA");
-    set[R_LOCALAPPDATA] = getenv("LOCALAPPDATA");
-    set[R_USERPROFILE] = getenv("USERPROFILE");
-    set[R_CWD] = ".";
+    root[R_HOME] = getenv("HOME");
+    root[R_APPDATA] = getenv("APPDATA");
+    root[R_LOCALAPPDATA] = getenv("LOCALAPPDATA");
+    root[R_USERPROFILE] = getenv("USERPROFILE");
+    root[R_CWD] = ".";
+    if (same_dir(root[R_USERPROFILE], root[R_HOME]))
+        root[R_USERPROFILE] = NULL;
+    if (same_dir(root[R_CWD], root[R_HOME]) || same_dir(root[R_CWD], root[R_USERPROFILE]))
+        root[R_CWD] = NULL;
+    return LA_OK;
 }
 
 enum la_rc la_locate_scan(struct la_found **ret, size_t *ret_n, struct la_diag_sink *sink)
@@ -555,7 +568,8 @@ enum la_rc la_locate_scan(struct la_found **ret, size_t *ret_n, struct la_diag_s
         return LA_FATAL;
     for (int i = 0; i < R_COUNT; i++)
         la_buf_init(&r[i], LA_LOCATE_MAX_PATH);
-    roots_from_env(r, root);
+    if (roots_from_env(r, root) != LA_OK)
+        s.rc = LA_FATAL;
     for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]) && s.rc != LA_FATAL; i++) {
         const struct spec *sp = &specs[i];
         if (!root[sp->root] || !*root[sp->root])

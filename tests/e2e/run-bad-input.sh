@@ -59,6 +59,18 @@ if command -v zip >/dev/null; then
   (cd "$t" && zip -q plain.zip a.log big.log)
   check zip-ok 1 "" "$exe" "$t/plain.zip"
 fi
+# 7z (needs seeking: read from the file itself) and a zip whose central directory is cut off.
+if command -v 7z >/dev/null; then
+  (cd "$t/tree" && 7z a -bd -bso0 ../x.7z first.log second.log)
+  check 7z 1 "" "$exe" "$t/x.7z"
+  "$exe" inspect --format json "$t/x.7z" 2>/dev/null | grep -q 'x.7z!/first.log' \
+    && pass=$((pass + 1)) || { echo "FAIL 7z: member not listed"; fail=$((fail + 1)); }
+fi
+if command -v zip >/dev/null; then
+  (cd "$t" && zip -q cd.zip a.log big.log)
+  size=$(wc -c < "$t/cd.zip"); head -c $((size - 30)) "$t/cd.zip" > "$t/cut-cd.zip"
+  check zip-bad-central-directory 1 "" "$exe" "$t/cut-cd.zip"
+fi
 # Overlong line: truncated, counted, reported.
 { head -c 200000 /dev/zero | tr '\0' 'a'; echo; printf '%s\n' "$log"; } > "$t/long.log"
 check long-line 1 "long.log: warning\[LA109\]: 1 line longer" "$exe" "$t/long.log"
