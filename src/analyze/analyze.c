@@ -242,13 +242,14 @@ static enum la_rc add_rules(struct la_ruleset *rs, const char *path, int is_defa
 /* Group 1 of each pattern is the identifier that is replaced. */
 static const char *const id_patterns[] = {
     /* ECID: labelled decimal or hex ("ECID: 0x…", "<ecid: …"), and idevicerestore's log name */
-    "(?i)\\becid[\"'=:\\s]{1,4}((?:0x)?[0-9a-f]{10,16})\\b|\\brestore_([0-9a-f]{16})_",
+    "(?i)\\becid[\"'=:\\s\\[]{1,4}((?:0x)?[0-9a-f]{10,16})\\b|\\brestore_([0-9a-f]{16})_|"
+    "\\bdevice (?:0x)?([0-9a-f]{16}) \\(udid",
     /* UDID: 40 hex, or the 8-16 form of newer devices */
     "\\b([0-9a-fA-F]{40}|[0-9A-F]{8}-[0-9A-F]{16})\\b",
     /* serial numbers when labelled */
-    "(?i)\\bserial(?:number|[ _]number)?[\"'=:\\s]{1,4}([A-Z0-9]{10,12})\\b",
+    "(?i)\\bserial(?:number|[ _]number)?[\"'=:\\s\\[]{1,4}([A-Z0-9]{10,12})\\b",
     /* IMEI / MEID when labelled */
-    "(?i)\\b(?:imei|meid)[\"'=:\\s]{1,4}([0-9A-F]{14,15})\\b",
+    "(?i)\\b(?:imei|meid)[\"'=:\\s\\[]{1,4}([0-9A-F]{14,15})\\b",
     /* e-mail */
     "([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\\.[A-Za-z]{2,24})",
     /* phone numbers in international form */
@@ -447,7 +448,10 @@ char *la_engine_redact(struct la_engine *e, const char *s, size_t len)
             if (r < 0)
                 break;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-            int g = r > 1 && ov[2] != PCRE2_UNSET ? 1 : r > 2 && ov[4] != PCRE2_UNSET ? 2 : 0;
+            int g = 0;
+            for (int k2 = 1; k2 < r && !g; k2++)
+                if (ov[2 * k2] != PCRE2_UNSET)
+                    g = k2;
             PCRE2_SIZE s0 = ov[2 * g], s1 = ov[2 * g + 1];
             if (ov[1] <= ov[0] || s1 <= s0) {
                 pos = ov[1] > pos ? ov[1] : pos + 1;
@@ -916,7 +920,9 @@ static void on_skipped(void *user, const char *path, uint64_t bytes, const char 
         r->fatal = 1;
         return;
     }
-    m->format = NULL;
+    /* Not probed: metadata and nested archives past the limit are binary; the rest unknown. */
+    m->format = strstr(status, "AppleDouble") || strstr(status, "metadata") ? "binary"
+                                                                           : "unknown";
     m->bytes = bytes;
     m->status = la_strdup(status);
 }

@@ -26,7 +26,7 @@ set -u
 render=${1:?usage: validate.sh RENDER-DOC}
 case $render in /*) ;; *) render=$PWD/$render ;; esac
 src=${LA_SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-data=$src/tests/report/data
+data=${LA_REPORT_DATA:-$src/tests/report/data}   # LA_REPORT_DATA: validate other documents
 schema=$src/docs/report-schema.json
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
