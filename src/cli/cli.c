@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "analyze/analyze.h"
+#include "cli/cli-internal.h"
 #include "cli/cli.h"
 #include "core/alloc.h"
 #include "core/buf.h"
@@ -26,31 +27,10 @@
 #include "report/report.h"
 #include "rules/rules.h"
 
-#define MAX_OUT 16
-
-struct out {
-    const char *format;
-    const char *file;
-};
-
-struct opts {
-    struct la_engine_opts eo;
-    struct out outs[MAX_OUT];
-    int nouts;
-    const char *output;
-    int fail_on;                   /* level; default medium */
-    int exit_zero, quiet, color;   /* color: -1 auto */
-    const char *rules[64];
-    int nrules;
-    const char *tried[32];
-    int ntried;
-    long jobs;                     /* 0 = number of cores */
-};
-
-static unsigned diag_errors;
+unsigned la_cli_diag_errors;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;   /* stderr from workers */
 static int progress_shown;
-static int lint_mode;          /* speed warnings (LA208) only in `rules lint` */
+int la_cli_lint_mode;
 
 static void print_diag(void *user, const struct la_diag *d)
 {
@@ -58,10 +38,10 @@ static void print_diag(void *user, const struct la_diag *d)
     int *quiet = user;
 
     if (d->sev == LA_SEV_ERROR)
-        diag_errors++;
+        la_cli_diag_errors++;
     if (quiet && *quiet && d->sev != LA_SEV_ERROR)
         return;
-    if (d->code == LA_D_RULE_NO_LITERAL && !lint_mode)
+    if (d->code == LA_D_RULE_NO_LITERAL && !la_cli_lint_mode)
         return;
     pthread_mutex_lock(&out_lock);
     if (progress_shown) {
@@ -149,6 +129,9 @@ static void usage(FILE *f)
         "       loganalyze rules test [PATH...]       run rule samples and fixture logs\n"
         "       loganalyze rules export --patterns    print every pattern as a regex\n"
         "       loganalyze formats                    list the input formats\n"
+        "       loganalyze logs                       where restore and crash logs are kept\n"
+        "       loganalyze --auto [OPTIONS]           find the logs on this computer, analyse the\n"
+        "                                             newest restore attempt\n"
         "\n"
         "PATH is a file, a folder (read recursively), an archive (zip, tar, gz, xz, bz2, zstd,\n"
         "7z; nested archives are opened), or - for standard input.\n"
@@ -225,7 +208,8 @@ static int set_limit(struct la_limits *l, const char *arg)
 }
 
 enum { O_FAIL_ON = 256, O_EXIT_ZERO, O_RULES, O_NO_DEFAULT, O_DATA_DIR, O_INPUT_FORMAT, O_TRIED,
-       O_NO_REDACT, O_REDACT_KEY, O_DETERMINISTIC, O_COLOR, O_LIMIT, O_PROFILE, O_PATTERNS };
+       O_NO_REDACT, O_REDACT_KEY, O_DETERMINISTIC, O_COLOR, O_LIMIT, O_PROFILE, O_PATTERNS,
+       O_AUTO };
 
 static const struct option longopts[] = {
     { "format", required_argument, NULL, 'f' },
@@ -244,6 +228,7 @@ static const struct option longopts[] = {
     { "colour", required_argument, NULL, O_COLOR },
     { "limit", required_argument, NULL, O_LIMIT },
     { "profile", no_argument, NULL, O_PROFILE },
+    { "auto", no_argument, NULL, O_AUTO },
     { "jobs", required_argument, NULL, 'j' },
     { "patterns", no_argument, NULL, O_PATTERNS },
     { "quiet", no_argument, NULL, 'q' },
@@ -252,7 +237,7 @@ static const struct option longopts[] = {
     { NULL, 0, NULL, 0 },
 };
 
-static int write_file(const char *path, const struct la_buf *b)
+int la_cli_write_file(const char *path, const struct la_buf *b)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "wb") : stdout;
 
@@ -267,7 +252,7 @@ static int write_file(const char *path, const struct la_buf *b)
     return 0;
 }
 
-static int want_color(const struct opts *o, const char *file)
+static int want_color(const struct la_cli_opts *o, const char *file)
 {
     if (o->color >= 0)
         return o->color;
@@ -276,7 +261,7 @@ static int want_color(const struct opts *o, const char *file)
     return (!file || !strcmp(file, "-")) && isatty(STDOUT_FILENO);
 }
 
-static int emit(const struct opts *o, json_t *doc, struct la_diag_sink *sink)
+static int emit(const struct la_cli_opts *o, json_t *doc, struct la_diag_sink *sink)
 {
     for (int i = 0; i < o->nouts; i++) {
         struct la_buf b = LA_BUF_INIT;
@@ -287,7 +272,7 @@ static int emit(const struct opts *o, json_t *doc, struct la_diag_sink *sink)
         if (w > 20 && w < 1000)
             ro.width = (unsigned)w;
         enum la_rc rc = la_report_render(o->outs[i].format, doc, &ro, &b, sink);
-        if (rc != LA_OK || write_file(file, &b) < 0) {
+        if (rc != LA_OK || la_cli_write_file(file, &b) < 0) {
             la_buf_release(&b);
             return -1;
         }
@@ -296,7 +281,7 @@ static int emit(const struct opts *o, json_t *doc, struct la_diag_sink *sink)
     return 0;
 }
 
-static int cmd_analyze(struct opts *o, int argc, char **argv, struct la_diag_sink *sink)
+int la_cli_analyze(struct la_cli_opts *o, int argc, char **argv, struct la_diag_sink *sink)
 {
     struct la_engine *e = NULL;
     json_t *reports;
@@ -397,7 +382,7 @@ static int cmd_analyze(struct opts *o, int argc, char **argv, struct la_diag_sin
     return rc;
 }
 
-static int cmd_inspect(struct opts *o, int argc, char **argv, struct la_diag_sink *sink)
+static int cmd_inspect(struct la_cli_opts *o, int argc, char **argv, struct la_diag_sink *sink)
 {
     struct la_engine *e = NULL;
     json_t *members = json_array();
@@ -444,473 +429,6 @@ static int cmd_inspect(struct opts *o, int argc, char **argv, struct la_diag_sin
     return rc;
 }
 
-/* ------------------------------------------------------------ rules test */
-
-struct rt {
-    long want;                     /* rule index to look for */
-    int hit;
-};
-
-static enum la_rc rt_hit(void *user, size_t rule, const struct la_capture *c, size_t n)
-{
-    struct rt *t = user;
-    if ((long)rule == t->want)
-        t->hit = 1;
-    return LA_OK;
-}
-
-struct rt_line {
-    struct la_matcher *m;
-    struct rt *t;
-};
-
-static enum la_rc rt_record(void *user, const struct la_record *r)
-{
-    struct rt_line *l = user;
-    struct la_fields f = { r->format, r->text, r->message, r->component, r->level };
-    return la_matcher_scan(l->m, &f, rt_hit, l->t, NULL);
-}
-
-/* Does rule ri fire on line (parsed as format f)? */
-static int fires(struct la_matcher *m, const struct la_format *f, long ri, const char *line)
-{
-    struct la_parser *p = la_parser_new(f, NULL);
-    struct rt t = { ri, 0 };
-    struct rt_line l = { m, &t };
-
-    if (!p)
-        return -1;
-    if (la_parser_line(p, la_sv_cstr(line), 1, rt_record, &l) != LA_OK)
-        t.hit = -1;
-    la_parser_free(p);
-    return t.hit;
-}
-
-static int run_fixture(const char *path, const struct la_ruleset *rs, struct la_matcher *m,
-                       unsigned *pass, unsigned *fail, int junit, struct la_buf *jx)
-{
-    FILE *f = fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    unsigned lineno = 0;
-    const struct la_format *fmt = la_format_find("text");
-    char expect[1024] = "", ok[1024] = "";
-
-    if (!f) {
-        fprintf(stderr, "%s: error[LA101]: cannot open: %s\n", path, strerror(errno));
-        (*fail)++;
-        return -1;
-    }
-    while ((n = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = 0;
-        if (!strncmp(line, "#! format:", 10)) {
-            const char *id = line + 10;
-            while (*id == ' ')
-                id++;
-            fmt = la_format_find(id);
-            if (!fmt) {
-                fprintf(stderr, "%s:%u: error[LA206]: unknown format '%s'\n", path, lineno, id);
-                (*fail)++;
-                fmt = la_format_find("text");
-            }
-            continue;
-        }
-        if (!strncmp(line, "#! expect:", 10)) {
-            snprintf(expect, sizeof(expect), "%s", line + 10);
-            continue;
-        }
-        if (!strncmp(line, "#! ok:", 6)) {
-            snprintf(ok, sizeof(ok), "%s", line + 6);
-            continue;
-        }
-        if (!strncmp(line, "#!", 2) || !*line)
-            continue;
-        for (int pass_ok = 0; pass_ok < 2; pass_ok++) {
-            char *list = pass_ok ? ok : expect, *save = NULL;
-            for (char *id = strtok_r(list, ", ", &save); id; id = strtok_r(NULL, ", ", &save)) {
-                long ri = la_ruleset_find(rs, id);
-                int h = ri < 0 ? -1 : fires(m, fmt, ri, line);
-                int good = ri >= 0 && (pass_ok ? h == 0 : h == 1);
-                if (good) {
-                    (*pass)++;
-                } else {
-                    (*fail)++;
-                    if (ri < 0)
-                        fprintf(stderr, "%s:%u: error[LA211]: unknown rule '%s'\n", path, lineno,
-                                id);
-                    else
-                        fprintf(stderr, "%s:%u: error[LA%u]: rule '%s' %s this line\n", path,
-                                lineno, pass_ok ? 219 : 218, id,
-                                pass_ok ? "fires on" : "does not fire on");
-                }
-                if (junit) {
-                    if (la_buf_addf(jx, "<testcase classname=\"fixture\" name=\"%s:%u %s\">%s"
-                                        "</testcase>\n", path, lineno, id,
-                                    good ? "" : "<failure message=\"mismatch\"/>") != LA_OK)
-                        return -1;
-                }
-            }
-            list[0] = 0;
-        }
-    }
-    free(line);
-    fclose(f);
-    return 0;
-}
-
-static int cmd_rules(struct opts *o, int argc, char **argv, struct la_diag_sink *sink)
-{
-    const char *sub = argc > 0 ? argv[0] : "";
-    struct la_engine *e = NULL;
-    const char *fixtures[256];
-    int nfix = 0;
-
-    if (strcmp(sub, "lint") && strcmp(sub, "test") && strcmp(sub, "export")) {
-        fprintf(stderr, "loganalyze: error[LA300]: usage: loganalyze rules lint|test|export "
-                        "[PATH...]\n");
-        return 2;
-    }
-    /* Paths: rule files/folders; for test also fixture logs (*.log). */
-    for (int i = 1; i < argc; i++) {
-        size_t l = strlen(argv[i]);
-        if (!strcmp(sub, "test") && l > 4 && !strcmp(argv[i] + l - 4, ".log")) {
-            if (nfix < 256)
-                fixtures[nfix++] = argv[i];
-        } else if (o->nrules < 63) {
-            o->rules[o->nrules++] = argv[i];
-        }
-    }
-    o->rules[o->nrules] = NULL;
-    o->eo.rule_paths = o->rules;
-    if (argc > 1 && o->nrules && !strcmp(sub, "lint"))
-        o->eo.no_default_rules = 1;
-    diag_errors = 0;
-    lint_mode = !strcmp(sub, "lint");
-    if (la_engine_new(&e, &o->eo, sink) != LA_OK) {
-        if (!strcmp(sub, "lint"))
-            fprintf(stderr, "%u error%s\n", diag_errors, diag_errors == 1 ? "" : "s");
-        return 2;
-    }
-    const struct la_ruleset *rs = la_engine_ruleset(e);
-    if (!strcmp(sub, "lint")) {
-        size_t np, nu;
-        la_ruleset_pattern_stats(rs, &np, &nu);
-        printf("%zu rules, %zu patterns (%zu without a prefilter literal), no errors\n",
-               la_ruleset_count(rs), np, nu);
-        la_engine_free(e);
-        return 0;
-    }
-    if (!strcmp(sub, "export")) {
-        struct la_buf b = LA_BUF_INIT;
-        int rc = la_ruleset_export_patterns(rs, &b) == LA_OK && write_file("-", &b) == 0 ? 0 : 2;
-        la_buf_release(&b);
-        la_engine_free(e);
-        return rc;
-    }
-    struct la_matcher *m = la_matcher_new(rs);
-    unsigned pass = 0, fail = 0;
-    int junit = 0;
-    struct la_buf jx = LA_BUF_INIT;
-    for (int i = 0; i < o->nouts; i++)
-        junit |= !strcmp(o->outs[i].format, "junit");
-    if (!m) {
-        la_engine_free(e);
-        return 2;
-    }
-    for (size_t ri = 0; ri < la_ruleset_count(rs); ri++) {
-        const struct la_rule_meta *r = la_ruleset_rule(rs, ri);
-        for (int pass_not = 0; pass_not < 2; pass_not++) {
-            const char *const *lines = pass_not ? r->nots : r->samples;
-            for (size_t k = 0; lines && lines[k]; k++) {
-                /* Try the rule's formats; a sample passes when any of them fires. */
-                int h = 0;
-                for (unsigned fi = 0; fi < la_format_count() && !h; fi++) {
-                    const struct la_format *cand = la_format_at(fi);
-                    if (la_format_is_binary(cand))
-                        continue;
-                    int hh = fires(m, cand, (long)ri, lines[k]);
-                    if (hh > 0)
-                        h = 1;
-                }
-                int good = pass_not ? !h : h;
-                if (good)
-                    pass++;
-                else {
-                    fail++;
-                    fprintf(stderr, "%s:%u: error[LA%u]: rule '%s': %s: %s\n", r->file,
-                            r->line, pass_not ? 213 : 212, r->id,
-                            pass_not ? "a not-line matches" : "a sample does not match",
-                            lines[k]);
-                }
-                if (junit && la_buf_addf(&jx, "<testcase classname=\"%s\" name=\"%s %zu\">%s"
-                                              "</testcase>\n", r->id,
-                                         pass_not ? "not" : "sample", k,
-                                         good ? "" : "<failure message=\"mismatch\"/>") != LA_OK)
-                    fail++;
-            }
-        }
-    }
-    for (int i = 0; i < nfix; i++)
-        run_fixture(fixtures[i], rs, m, &pass, &fail, junit, &jx);
-    if (junit) {
-        printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites><testsuite "
-               "name=\"loganalyze rules\" tests=\"%u\" failures=\"%u\">\n%s</testsuite>"
-               "</testsuites>\n", pass + fail, fail, jx.buf);
-    }
-    fprintf(junit ? stderr : stdout, "%u passed, %u failed\n", pass, fail);
-    la_buf_release(&jx);
-    la_matcher_free(m);
-    la_engine_free(e);
-    return fail ? 1 : 0;
-}
-
-/* ------------------------------------------------------------ explain */
-
-static void wrap(FILE *f, const char *indent, const char *s, unsigned width)
-{
-    size_t col = 0, il = strlen(indent);
-
-    fputs(indent, f);
-    col = il;
-    while (*s) {
-        const char *w = s;
-        while (*s && *s != ' ')
-            s++;
-        size_t wl = (size_t)(s - w);
-        if (col > il && col + 1 + wl > width) {
-            fputc('\n', f);
-            fputs(indent, f);
-            col = il;
-        } else if (col > il) {
-            fputc(' ', f);
-            col++;
-        }
-        fwrite(w, 1, wl, f);
-        col += wl;
-        while (*s == ' ')
-            s++;
-    }
-    fputc('\n', f);
-}
-
-static const struct la_code *lookup_code(const struct la_kb *kb, const char *arg, long *ret_num)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(arg, &end, 0);
-    if (!errno && !*end && end != arg) {
-        *ret_num = v;
-        return la_kb_code(kb, v);
-    }
-    const struct la_code *c = la_kb_code_by_name(kb, arg);
-    if (c)
-        *ret_num = c->code;
-    return c;
-}
-
-static json_t *explain_json(const struct la_kb *kb, const char *arg)
-{
-    long num = 0;
-    int known_num = 0;
-    const struct la_code *c = lookup_code(kb, arg, &num);
-    char *end;
-    json_t *o = json_object(), *causes = json_array(), *ladder = json_array();
-
-    errno = 0;
-    (void)strtol(arg, &end, 0);
-    known_num = c || (!errno && !*end && end != arg);
-    json_object_set_new(o, "query", json_string(arg));
-    json_object_set_new(o, "known", json_boolean(c != NULL));
-    if (known_num)
-        json_object_set_new(o, "code", json_integer(num));
-    const struct la_prior *pr = NULL;
-    size_t np = 0;
-    const struct la_family *fam = known_num ? la_kb_family_of(kb, num) : NULL;
-    if (c) {
-        json_t *names = json_array(), *means = json_array(), *collect = json_array();
-        for (const char *const *n = c->names; n && *n; n++)
-            json_array_append_new(names, json_string(*n));
-        json_object_set_new(o, "names", names);
-        for (size_t i = 0; i < c->n_meanings; i++)
-            json_array_append_new(means, json_pack("{s:s,s:s,s:b,s:s}", "space",
-                                                   c->meanings[i].space, "text",
-                                                   c->meanings[i].text, "confirmed",
-                                                   c->meanings[i].confirmed, "source",
-                                                   c->meanings[i].source));
-        json_object_set_new(o, "meanings", means);
-        if (c->collides)
-            json_object_set_new(o, "collides", json_string(c->collides));
-        if (c->stage)
-            json_object_set_new(o, "stage", json_string(c->stage));
-        for (const char *const *n = c->collect; n && *n; n++)
-            json_array_append_new(collect, json_string(*n));
-        json_object_set_new(o, "collect", collect);
-        pr = c->priors;
-        np = c->n_priors;
-        if (c->family && la_kb_family(kb, c->family))
-            fam = la_kb_family(kb, c->family);
-    }
-    if (fam) {
-        json_object_set_new(o, "family", json_pack("{s:s,s:s}", "id", fam->id, "title",
-                                                   fam->title ? fam->title : ""));
-        if (!np) {
-            pr = fam->priors;
-            np = fam->n_priors;
-        }
-    }
-    /* Ranked causes: the code's priors, else the family's, else the defaults. */
-    struct { const struct la_cause *c; double p; } rk[32];
-    size_t nr = 0;
-    for (size_t i = 0; i < la_kb_n_causes(kb) && nr < 32; i++) {
-        const struct la_cause *cz = la_kb_cause_at(kb, i);
-        double p = np ? 0 : cz->prior;
-        for (size_t k = 0; k < np; k++)
-            if (!strcmp(pr[k].cause, cz->id))
-                p = pr[k].p;
-        if (p <= 0)
-            continue;
-        rk[nr].c = cz;
-        rk[nr].p = p;
-        nr++;
-    }
-    for (size_t i = 0; i < nr; i++)
-        for (size_t j = i + 1; j < nr; j++)
-            if (rk[j].p > rk[i].p) {
-                __typeof__(rk[0]) t = rk[i];
-                rk[i] = rk[j];
-                rk[j] = t;
-            }
-    for (size_t i = 0; i < nr; i++)
-        json_array_append_new(causes, json_pack("{s:s,s:s,s:f,s:s,s:s}", "id", rk[i].c->id,
-                                                "title", rk[i].c->title, "prior", rk[i].p,
-                                                "summary", rk[i].c->summary, "next_test",
-                                                rk[i].c->next_test ? rk[i].c->next_test : ""));
-    json_object_set_new(o, "causes", causes);
-    for (size_t i = 0; i < la_kb_n_steps(kb); i++) {
-        const struct la_step *s = la_kb_step_at(kb, i);
-        json_array_append_new(ladder, json_pack("{s:s,s:s,s:s,s:s}", "id", s->id, "text",
-                                                s->text, "why", s->why ? s->why : "",
-                                                "if_still_fails",
-                                                s->if_still_fails ? s->if_still_fails : ""));
-    }
-    json_object_set_new(o, "ladder", ladder);
-    return o;
-}
-
-static void explain_text(const json_t *o, unsigned width)
-{
-    const char *q = json_string_value(json_object_get(o, "query"));
-    json_t *v;
-    size_t i;
-
-    if (!json_is_true(json_object_get(o, "known"))) {
-        printf("%s is not in the error-code catalogue.\n", q);
-        json_t *fam = json_object_get(o, "family");
-        if (fam)
-            printf("It falls in the range of: %s.\n",
-                   json_string_value(json_object_get(fam, "title")));
-    } else {
-        printf("Error %lld", (long long)json_integer_value(json_object_get(o, "code")));
-        json_t *names = json_object_get(o, "names");
-        if (json_array_size(names))
-            printf(" (%s)", json_string_value(json_array_get(names, 0)));
-        printf("\n\nWhat it means:\n");
-        json_array_foreach(json_object_get(o, "meanings"), i, v) {
-            struct la_buf b = LA_BUF_INIT;
-            if (la_buf_addf(&b, "[%s] %s%s", json_string_value(json_object_get(v, "space")),
-                            json_string_value(json_object_get(v, "text")),
-                            json_is_true(json_object_get(v, "confirmed"))
-                                ? "" : " (unconfirmed: no primary source)") == LA_OK)
-                wrap(stdout, "  - ", b.buf, width);
-            la_buf_release(&b);
-            la_buf_reset(&b);
-            if (la_buf_addf(&b, "source: %s",
-                            json_string_value(json_object_get(v, "source"))) == LA_OK)
-                wrap(stdout, "    ", b.buf, width);
-            la_buf_release(&b);
-        }
-        if (json_object_get(o, "collides")) {
-            printf("\nNumbering clash:\n");
-            wrap(stdout, "  ", json_string_value(json_object_get(o, "collides")), width);
-        }
-        if (json_object_get(o, "stage")) {
-            printf("\nWhen it usually appears:\n");
-            wrap(stdout, "  ", json_string_value(json_object_get(o, "stage")), width);
-        }
-    }
-    printf("\nLikely causes, most likely first:\n");
-    json_array_foreach(json_object_get(o, "causes"), i, v) {
-        printf("  %zu. %s (%.0f %%)\n", i + 1, json_string_value(json_object_get(v, "title")),
-               json_real_value(json_object_get(v, "prior")) * 100);
-        if (i < 3)
-            wrap(stdout, "     ", json_string_value(json_object_get(v, "next_test")), width);
-    }
-    printf("\nWhat to try, cheapest first:\n");
-    json_array_foreach(json_object_get(o, "ladder"), i, v) {
-        struct la_buf b = LA_BUF_INIT;
-        if (la_buf_addf(&b, "[ ] %s", json_string_value(json_object_get(v, "text"))) == LA_OK)
-            wrap(stdout, "  ", b.buf, width);
-        la_buf_release(&b);
-        wrap(stdout, "      why: ", json_string_value(json_object_get(v, "why")), width);
-        wrap(stdout, "      if it still fails: ",
-             json_string_value(json_object_get(v, "if_still_fails")), width);
-    }
-    json_t *col = json_object_get(o, "collect");
-    if (json_array_size(col)) {
-        printf("\nLogs that tell the causes apart:\n");
-        json_array_foreach(col, i, v)
-            wrap(stdout, "  - ", json_string_value(v), width);
-    }
-}
-
-static int cmd_explain(struct opts *o, int argc, char **argv, struct la_diag_sink *sink)
-{
-    struct la_kb *kb = NULL;
-    struct la_engine *e = NULL;
-    int as_json = 0;
-
-    for (int i = 0; i < o->nouts; i++)
-        as_json |= !strcmp(o->outs[i].format, "json");
-    if (argc < 1) {
-        fprintf(stderr, "loganalyze: error[LA300]: explain needs an error code, e.g. "
-                        "`loganalyze explain 4013`\n");
-        return 2;
-    }
-    o->eo.no_default_rules = 1;
-    if (la_engine_new(&e, &o->eo, sink) != LA_OK)
-        return 2;
-    kb = (struct la_kb *)la_engine_kb(e);
-    json_t *all = json_array();
-    for (int i = 0; i < argc; i++) {
-        json_t *x = explain_json(kb, argv[i]);
-        if (as_json)
-            json_array_append_new(all, x);
-        else {
-            if (i)
-                printf("\n----------------------------------------\n\n");
-            explain_text(x, 88);
-            json_decref(x);
-        }
-    }
-    if (as_json) {
-        json_t *doc = json_pack("{s:s,s:o}", "schema", "loganalyze.explain/1", "codes", all);
-        char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        if (s)
-            printf("%s\n", s);
-        free(s);
-        json_decref(doc);
-    } else {
-        json_decref(all);
-    }
-    la_engine_free(e);
-    return 0;
-}
-
 static int cmd_formats(void)
 {
     for (unsigned i = 0; i < la_format_count(); i++)
@@ -920,7 +438,7 @@ static int cmd_formats(void)
 
 int la_cli_main(int argc, char **argv)
 {
-    struct opts o;
+    struct la_cli_opts o;
     struct la_limits lim = LA_LIMITS_DEFAULT;
     int c, patterns = 0;
     struct la_diag_sink sink = { print_diag, NULL };
@@ -934,7 +452,7 @@ int la_cli_main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "f:o:j:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'f': {
-            if (o.nouts >= MAX_OUT)
+            if (o.nouts >= LA_CLI_MAX_OUT)
                 break;
             char *colon = strchr(optarg, ':');
             if (colon)
@@ -1005,6 +523,7 @@ int la_cli_main(int argc, char **argv)
             break;
         case O_PROFILE: o.eo.profile = 1; break;
         case O_PATTERNS: patterns = 1; break;
+        case O_AUTO: o.auto_mode = 1; break;
         default: usage(stderr); return 2;
         }
     }
@@ -1025,11 +544,20 @@ int la_cli_main(int argc, char **argv)
         /* Options may follow the subcommand: parse them again. */
         int rc;
         optind = 1;
-        return (rc = cmd_rules(&o, argc - 1, argv + 1, &sink));
+        return (rc = la_cli_rules(&o, argc - 1, argv + 1, &sink));
     }
     if (argc > 0 && !strcmp(argv[0], "explain"))
-        return cmd_explain(&o, argc - 1, argv + 1, &sink);
+        return la_cli_explain(&o, argc - 1, argv + 1, &sink);
     if (argc > 0 && !strcmp(argv[0], "formats"))
         return cmd_formats();
-    return cmd_analyze(&o, argc, argv, &sink);
+    if (argc > 0 && !strcmp(argv[0], "logs"))
+        return la_cli_logs(&o);
+    if (o.auto_mode) {
+        if (argc > 0) {
+            fprintf(stderr, "loganalyze: error[LA300]: --auto takes no paths\n");
+            return 2;
+        }
+        return la_cli_auto(&o, &sink);
+    }
+    return la_cli_analyze(&o, argc, argv, &sink);
 }
