@@ -24,6 +24,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -824,18 +825,32 @@ static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
     if (!err && !(rec->level.len && (!strncasecmp(rec->level.p, "error", 5) ||
                                      !strncasecmp(rec->level.p, "fault", 5))))
         return LA_OK;
-    for (size_t i = 0; i < msg.len && key.len < 200; i++) {
-        unsigned char c = (unsigned char)msg.p[i];
-        if ((c >= '0' && c <= '9') || (c == 'x' && i && msg.p[i - 1] == '0')) {
-            while (i + 1 < msg.len && ((msg.p[i + 1] >= '0' && msg.p[i + 1] <= '9') ||
-                                       (msg.p[i + 1] >= 'a' && msg.p[i + 1] <= 'f') ||
-                                       (msg.p[i + 1] >= 'A' && msg.p[i + 1] <= 'F') ||
-                                       msg.p[i + 1] == 'x'))
-                i++;
+    /*
+     * Template: numbers, hex and identifiers masked, so lines that differ only in them group
+     * together.  A word is masked when it holds a digit, or when it is a run of hex digits
+     * and dashes of 8 or more (UUIDs, addresses).
+     */
+    for (size_t i = 0; i < msg.len && key.len < 200;) {
+        size_t j = i;
+        int digit = 0, hexdash = 1;
+        while (j < msg.len && (isalnum((unsigned char)msg.p[j]) || msg.p[j] == '-' ||
+                               msg.p[j] == '_')) {
+            digit |= isdigit((unsigned char)msg.p[j]);
+            hexdash &= isxdigit((unsigned char)msg.p[j]) || msg.p[j] == '-';
+            j++;
+        }
+        if (j > i && (digit || (hexdash && j - i >= 8))) {
             if (la_buf_adds(&key, "<*>") != LA_OK)
                 return LA_FATAL;
-        } else if (la_buf_addc(&key, (char)c) != LA_OK) {
-            return LA_FATAL;
+            i = j;
+        } else if (j > i) {
+            if (la_buf_add(&key, msg.p + i, j - i) != LA_OK)
+                return LA_FATAL;
+            i = j;
+        } else {
+            if (la_buf_addc(&key, msg.p[i]) != LA_OK)
+                return LA_FATAL;
+            i++;
         }
     }
     for (size_t i = 0; i < r->ntm; i++)
@@ -1624,6 +1639,20 @@ static int attempt_rank(const char *o)
     return 0;
 }
 
+/* Most frequent first; ties in order of first appearance (source, line). */
+static int cmp_tmpl(const void *x, const void *y)
+{
+    const struct tmpl *a = x, *b = y;
+    int c;
+
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    c = strcmp(a->source, b->source);
+    if (c)
+        return c;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
 static json_t *build_report(struct run *r)
 {
     struct la_engine *e = r->e;
@@ -1778,6 +1807,7 @@ static json_t *build_report(struct run *r)
         json_array_append_new(members, mo);
     }
     json_object_set_new(rep, "members", members);
+    qsort(r->tm, r->ntm, sizeof(*r->tm), cmp_tmpl);
     for (size_t i = 0; i < r->ntm; i++) {
         json_t *u = json_object();
         json_object_set_new(u, "template", jtext(e, r->tm[i].key, strlen(r->tm[i].key)));

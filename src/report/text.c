@@ -398,7 +398,8 @@ static enum la_rc unexplained(struct txt *t, const json_t *r, struct la_buf *b)
     if (!la_report_len(us))
         return LA_OK;
     LA_TRY(heading(t, "Unexplained lines"));
-    for (size_t i = 0; i < la_report_len(us); i++) {
+    /* The most frequent first (the analysis sorts them); the full list is in the JSON. */
+    for (size_t i = 0; i < la_report_len(us) && i < 10; i++) {
         const json_t *u = json_array_get(us, i);
 
         la_buf_reset(b);
@@ -407,6 +408,9 @@ static enum la_rc unexplained(struct txt *t, const json_t *r, struct la_buf *b)
         LA_TRY(clipped(t, 0, b->buf, NULL));
         LA_TRY(evidence_line(t, 9, u, b));
     }
+    if (la_report_len(us) > 10)
+        LA_TRY(la_buf_addf(t->out, "    … %zu more kinds of line in the JSON report (--format "
+                                   "json)\n", la_report_len(us) - 10));
     return LA_OK;
 }
 
