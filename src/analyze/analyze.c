@@ -1346,6 +1346,34 @@ static int score_attempt(struct run *r, struct attempt *a, struct cause_score **
         for (int k = 0; k < cs[i].nagainst; k++, f /= 2)
             cs[i].score -= cs[i].wag[k] * f;
     }
+    /*
+     * The same failure at the same step in several attempts of this input: a loose cable
+     * or a glitch rarely strikes at exactly the same step twice, a faulty part does.
+     */
+    {
+        const char *st = a->fail_stage ? a->fail_stage : a->stage;
+        unsigned same = 0;
+        for (size_t k = 0; k < r->natt && st; k++) {
+            const struct attempt *b = r->att[k];
+            const char *bs = b->fail_stage ? b->fail_stage : b->stage;
+            if (!b->merged && b->outcome == 1 && bs && !strcmp(bs, st) &&
+                (!a->has_result || !b->has_result || a->result == b->result))
+                same++;
+        }
+        for (size_t i = 0; i < nc && same >= 2; i++)
+            if (!strcmp(cs[i].c->id, "usb-link")) {
+                cs[i].score -= 1.0;
+                if (notes) {
+                    struct la_buf b = LA_BUF_INIT;
+                    if (la_buf_addf(&b, "%u attempts failed the same way at '%s': a failure that "
+                                        "repeats at the same step points away from the USB link "
+                                        "(usb-link -1.0 log-odds) and towards the device",
+                                    same, st) == LA_OK)
+                        json_array_append_new(notes, json_string(b.buf));
+                    la_buf_release(&b);
+                }
+            }
+    }
     /* Steps already tried: a failure that survived them lowers what they rule out. */
     for (size_t s = 0; s < la_kb_n_steps(e->kb); s++) {
         const struct la_step *st = la_kb_step_at(e->kb, s);
