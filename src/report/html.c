@@ -82,6 +82,7 @@ static const char css[] =
     "@media print{details::details-content{content-visibility:visible;display:block}}\n";
 
 struct html {
+    const char *input;          /* the current report's input: left out of member paths */
     struct la_buf *out;
     struct la_buf tmp;
     size_t section;             /* report number, for ids */
@@ -145,6 +146,7 @@ static enum la_rc facts(struct html *h, const json_t *r)
     const json_t *d = la_report_obj(r, "device"), *ho = la_report_obj(r, "host");
     const json_t *codes = la_report_arr(r, "error_codes");
 
+    h->input = la_report_str(r, "input");
     LA_TRY(add(h, "<dl class=\"facts\">\n"));
     LA_TRY(fact(h, "Input", la_report_str(r, "input")));
     LA_TRY(fact(h, "Model", la_report_str(d, "model")));
@@ -178,7 +180,7 @@ static enum la_rc lines_table(struct html *h, const json_t *list, const char *la
         const json_t *e = json_array_get(list, i);
 
         LA_TRY(add(h, "<tr><td class=\"src\">"));
-        LA_TRY(esc(h, la_report_str(e, "source")));
+        LA_TRY(esc(h, la_report_member(la_report_str(e, "source"), h->input)));
         if (la_report_int(e, "line") > 0)
             LA_TRY(la_buf_addf(h->out, "</td><td class=\"num\">%lld</td><td>",
                                la_report_int(e, "line")));

@@ -52,6 +52,8 @@ la_report_render_fn la_report_text, la_report_json, la_report_ndjson, la_report_
 
 /* Lenient document accessors (see above). */
 const char *la_report_str(const json_t *obj, const char *key);   /* never NULL */
+/* A member path without its input's name ("x.zip!/logs/a.log" → "logs/a.log"), else source. */
+const char *la_report_member(const char *source, const char *input);
 int la_report_has_str(const json_t *obj, const char *key);       /* non-empty string */
 long long la_report_int(const json_t *obj, const char *key);      /* 0 when absent */
 int la_report_is_int(const json_t *obj, const char *key);

@@ -243,11 +243,8 @@ static enum la_rc facts(struct txt *t, const json_t *r, struct la_buf *b)
 static enum la_rc evidence_line(struct txt *t, size_t indent, const json_t *e,
                                 struct la_buf *b)
 {
-    const char *src = la_report_str(e, "source");
-    size_t il = t->input ? strlen(t->input) : 0;
+    const char *src = la_report_member(la_report_str(e, "source"), t->input);
 
-    if (il && strncmp(src, t->input, il) == 0 && src[il] == '!' && src[il + 1] == '/')
-        src += il + 2;
     la_buf_reset(b);
     LA_TRY(la_buf_adds(b, src));
     if (la_report_int(e, "line") > 0)

@@ -229,3 +229,12 @@ enum la_rc la_report_dump(struct la_buf *out, const json_t *j, size_t flags)
         return ctx.rc != LA_OK ? ctx.rc : LA_FATAL;
     return LA_OK;
 }
+
+const char *la_report_member(const char *source, const char *input)
+{
+    size_t il = input ? strlen(input) : 0;
+
+    if (il && strncmp(source, input, il) == 0 && source[il] == '!' && source[il + 1] == '/')
+        return source + il + 2;
+    return source;
+}
