@@ -37,6 +37,45 @@ static void probes(void **state)
         "{\"bug_type\":\"210\",\"timestamp\":\"2021-07-19 06:34:05.00 +0300\"}\n{\n"), "ips-panic");
     assert_string_equal(probe("c.ips", "{\"bug_type\":\"309\",\"app_name\":\"x\"}\n"), "ips-crash");
     assert_string_equal(probe("db", "SQLite format 3\0"), "binary");
+    assert_string_equal(probe("x.plist", "bplist00\xd1\x01\x02"), "binary");
+    assert_string_equal(probe("pmd3.log",
+        "2024-12-29 16:01:58 host pymobiledevice3.cli.restore[2414] DEBUG waiting for device\n"
+        "2024-12-29 16:01:58 host pymobiledevice3.irecv[2414] DEBUG set_configuration: 1\n"),
+        "pymobiledevice3");
+    assert_string_equal(probe("3u.log",
+        "05:08:16.638:  LibVersion: 20231009\n05:08:16.638:  Checking PC DiskSpace\n"
+        "05:08:48.105:  Waiting for NAND\n"), "flash-tool");
+    assert_string_equal(probe("u.log",
+        "2025-04-06 18:31:25.237463+0000 asr[28:788] [connection] x\n"
+        "2025-04-06 18:31:25.237999+0000 kernel[0:1] y\n"), "unified-log");
+    assert_string_equal(probe("c.log",
+        "default\t21:58:49.029597+0100\tmediaserverd\tx\n"
+        "default\t21:58:49.029600+0100\tAMPDevicesAgent\ty\n"), "unified-log");
+    assert_string_equal(probe("x.crash",
+        "Incident Identifier: 737F38A3-81FB-4095-AB8A-59966149A055\n"
+        "Hardware Model:      iPad3,1\nException Type:  EXC_BAD_ACCESS (SIGSEGV)\n"),
+        "crash-text");
+    assert_string_equal(probe("x.panic",
+        "*** Panic Report ***\npanic(cpu 4 caller 0xffffff80003d7e1a): Kernel trap\n"
+        "Debugger message: panic\n"), "panic-text");
+    assert_string_equal(probe("system.log",
+        "Nov 25 13:45:49 mac kernel[0]: USB device attached\n"
+        "Nov 25 13:45:50 mac powerd[64]: Sleep assertion\n"), "syslog");
+    assert_string_equal(probe("fr.txt",
+        "Version: v2.0.0(4b1a9e3f)\n[INFO] futurerestore init\nDone: restoring failed!\n"
+        "[Error] ERROR: Unable to restore device\n"), "futurerestore");
+    /* UTF-16 LE text is probed on its characters. */
+    {
+        const char u16[] = "\xff\xfe[\0" "1\0" "7\0:\0" "5\0" "9\0:\0" "0\0" "1\0.\0"
+                           "7\0" "5\0" "0\0" "1\0]\0 \0R\0e\0s\0t\0o\0r\0e\0 \0"
+                           "c\0o\0m\0p\0l\0e\0t\0e\0d\0\n\0";
+        assert_string_equal(la_format_id(la_format_probe("x", "x", u16, sizeof(u16) - 1, NULL,
+                                                         NULL)), "finder-restore");
+    }
+    /* The sysdiagnose path decides for otherwise plain text. */
+    assert_string_equal(la_format_id(la_format_probe(
+        "s.tar.gz!/sysdiagnose_2023.05.24_13-29-15-0700_iPhone-OS_iPhone_19H349/ps.txt", "ps.txt",
+        "USER PID\nroot 1\n", 16, NULL, NULL)), "sysdiagnose-text");
     assert_string_equal(probe("notes.txt", "hello world\nnothing here\n"), "text");
 }
 
@@ -105,6 +144,84 @@ static void records(void **state)
     assert_string_equal(g.msg, "ERROR: x & y");
 }
 
+static struct got parse_path(const char *fmt, const char *path, const char *line)
+{
+    struct la_parser *p = la_parser_new(la_format_find(fmt), path);
+    struct got g;
+
+    memset(&g, 0, sizeof(g));
+    assert_int_equal(la_parser_line(p, la_sv_cstr(line), 1, keep, &g), LA_OK);
+    la_parser_free(p);
+    return g;
+}
+
+static void times(void **state)
+{
+    struct la_buf b = LA_BUF_INIT;
+    struct got g;
+
+    /* unified log: date, fraction cut to ms; the zone is kept as written */
+    g = parse("unified-log", "2025-04-06 18:31:25.237463+0000 asr[28:788] [connection] x");
+    assert_string_equal(g.msg, "[connection] x");
+    assert_string_equal(g.comp, "asr");
+    assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
+    assert_string_equal(b.buf, "2025-04-06T18:31:25.237");
+    /* Console copy: time only */
+    la_buf_reset(&b);
+    g = parse("unified-log", "default\t21:58:49.029597+0100\tmediaserverd\tmsg here");
+    assert_string_equal(g.msg, "msg here");
+    assert_false(g.has_date);
+    assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
+    assert_string_equal(b.buf, "21:58:49.029");
+    /* syslog */
+    g = parse("syslog", "Nov  5 13:45:49 mac kernel[0]: USB device attached");
+    assert_string_equal(g.msg, "USB device attached");
+    assert_string_equal(g.comp, "kernel");
+    /* flash tool: the date comes from nowhere, the time is kept */
+    la_buf_reset(&b);
+    g = parse("flash-tool", "05:08:48.105:  Waiting for NAND");
+    assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
+    assert_string_equal(b.buf, "05:08:48.105");
+    /* Dates inferred from the path: sysdiagnose name, idevicerestore's unix time, ISO dates */
+    la_buf_reset(&b);
+    g = parse_path("restored-device",
+                   "x.tar.gz!/sysdiagnose_2023.05.24_13-29-15-0700_iPhone-OS_iPhone_19H349/r.log",
+                   "[09:48:50.0450-GMT]{5>6} CHECKPOINT END: RESTORED:[0x0614] x");
+    assert_true(g.has_date);
+    assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
+    assert_string_equal(b.buf, "2023-05-24T09:48:50.045");
+    la_buf_reset(&b);
+    g = parse_path("idevicerestore", "restore_001c3a2e5b4d6f7a_1767225600.log",
+                   "10:42:31.336 <Verbose> Checkpoint FAILURE id: 0x132A result=-1: x");
+    assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
+    assert_string_equal(b.buf, "2026-01-01T10:42:31.336");
+    la_buf_reset(&b);
+    g = parse_path("finder-restore", "logs/2026-03-14 restore.log", "[17:59:01.7501] x");
+    assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
+    assert_string_equal(b.buf, "2026-03-14T17:59:01.750");
+    la_buf_release(&b);
+}
+
+static void midnight_rollover(void **state)
+{
+    struct la_parser *p = la_parser_new(la_format_find("finder-restore"), "2026-03-14.log");
+    struct got g;
+    struct la_buf b = LA_BUF_INIT;
+
+    memset(&g, 0, sizeof(g));
+    assert_int_equal(la_parser_line(p, la_sv_cstr("[23:59:59.9000] a"), 1, keep, &g), LA_OK);
+    assert_int_equal(la_parser_line(p, la_sv_cstr("[00:00:01.1000] b"), 2, keep, &g), LA_OK);
+    assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
+    assert_string_equal(b.buf, "2026-03-15T00:00:01.100");
+    /* A line without a prefix keeps the previous time (a continuation). */
+    assert_int_equal(la_parser_line(p, la_sv_cstr("restore-step-ids = {}"), 3, keep, &g), LA_OK);
+    la_buf_reset(&b);
+    assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
+    assert_string_equal(b.buf, "2026-03-15T00:00:01.100");
+    la_buf_release(&b);
+    la_parser_free(p);
+}
+
 static void ips_panic_string_expanded(void **state)
 {
     struct la_parser *p = la_parser_new(la_format_find("ips-panic"), "panic-full.ips");
@@ -122,7 +239,8 @@ static void ips_panic_string_expanded(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(probes), cmocka_unit_test(records),
+        cmocka_unit_test(probes), cmocka_unit_test(records), cmocka_unit_test(times),
+        cmocka_unit_test(midnight_rollover),
         cmocka_unit_test(ips_panic_string_expanded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
