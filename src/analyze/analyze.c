@@ -1473,7 +1473,36 @@ static const char *attempt_outcome(const struct run *r, const struct attempt *a)
     return "no-restore-found";
 }
 
-/* Join implicit attempts (no start marker) to explicit ones. */
+/* Same device, as far as the ECIDs tell: unknown on either side counts as the same. */
+static int ecid_agrees(const struct attempt *a, const struct attempt *b)
+{
+    const char *x = a->facts[FACT_ECID], *y = b->facts[FACT_ECID];
+    char *ex, *ey;
+    unsigned long long vx, vy;
+
+    if (!x || !y)
+        return 1;
+    /* Written in hex with or without 0x, or in decimal: compare the values both ways. */
+    vx = strtoull(x, &ex, 16);
+    vy = strtoull(y, &ey, 16);
+    if (!*ex && !*ey && vx == vy)
+        return 1;
+    vx = strtoull(x, &ex, 10);
+    vy = strtoull(y, &ey, 16);
+    if (!*ex && !*ey && vx == vy)
+        return 1;
+    vx = strtoull(x, &ex, 16);
+    vy = strtoull(y, &ey, 10);
+    if (!*ex && !*ey && vx == vy)
+        return 1;
+    return !strcasecmp(x, y);
+}
+
+/*
+ * Join implicit attempts (no start marker: a device log, a panic) to explicit ones: the only
+ * one, else the one whose time span holds it or is nearest, else the last — and never to an
+ * attempt of another device (ECIDs that differ).
+ */
 static void join_attempts(struct run *r)
 {
     size_t nexp = 0;
@@ -1494,12 +1523,12 @@ static void join_attempts(struct run *r)
                     break;
                 }
         } else if (nexp == 1) {
-            to = last;
+            to = ecid_agrees(a, last) ? last : NULL;
         } else {
             int64_t best = INT64_MAX;
             for (size_t j = 0; j < r->natt; j++) {
                 struct attempt *b = r->att[j];
-                if (!b->explicit_start)
+                if (!b->explicit_start || !ecid_agrees(a, b))
                     continue;
                 if (a->start >= 0 && b->start >= 0 && a->has_date && b->has_date) {
                     int64_t d = a->start < b->start ? b->start - a->start
@@ -1508,7 +1537,7 @@ static void join_attempts(struct run *r)
                         best = d, to = b;
                 }
             }
-            if (!to)
+            if (!to && ecid_agrees(a, last))
                 to = last;
         }
         if (!to)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -67,9 +68,39 @@ static const char *const rules =
     "  - id: t.benign\n    title: benign\n    kind: fact\n"
     "    match: {s: {contains: 'radio-error not set'}}\n"
     "    samples: ['radio-error not set']\n    not: ['y']\n"
+    "  - id: t.ecid\n    title: ecid\n    kind: fact\n"
+    "    match: {s: {re: 'ECID: (?<ecid>0x[0-9A-F]+)'}}\n"
+    "    samples: ['ECID: 0x1A2B3C4D5E6F7']\n    not: ['y']\n"
     "  - id: t.nobb\n    title: baseband answered\n    cause: baseband\n    effect: against\n"
     "    weight: 4\n    match: {s: {contains: 'baseband answered'}}\n"
     "    samples: ['baseband answered']\n    not: ['y']\n";
+
+/* Run on the folder dir/case holding host.log and device.log. */
+static json_t *run_dir(const char *host, const char *device)
+{
+    struct la_engine_opts o;
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_engine *e = NULL;
+    char rpath[512], cdir[512];
+    const char *rp[2] = { rpath, NULL };
+    json_t *rep = NULL;
+
+    snprintf(rpath, sizeof(rpath), "%s/rules.yaml", dir);
+    snprintf(cdir, sizeof(cdir), "%s/case", dir);
+    mkdir(cdir, 0700);
+    put("rules.yaml", rules);
+    put("case/host.log", host);
+    put("case/device.log", device);
+    memset(&o, 0, sizeof(o));
+    o.limits = lim;
+    o.rule_paths = rp;
+    o.no_default_rules = 1;
+    o.deterministic = 1;
+    assert_int_equal(la_engine_new(&e, &o, NULL), LA_OK);
+    assert_int_equal(la_engine_analyze(e, cdir, &rep, NULL), LA_OK);
+    la_engine_free(e);
+    return rep;
+}
 
 static json_t *run(const char *log, const char *const *tried, int redact)
 {
@@ -261,6 +292,23 @@ static void redaction(void **state)
     json_decref(r);
 }
 
+static void join_needs_same_device(void **state)
+{
+    const char *host = "restore library built\nECID: 0x1A2B3C4D5E6F7\n"
+                       "Restore completed, status: 4013\n";
+    json_t *same = run_dir(host, "ECID: 0x1A2B3C4D5E6F7\nFail to ping baseband\n");
+    json_t *other = run_dir(host, "ECID: 0x99999999999\nFail to ping baseband\n");
+
+    /* The device log of the same device joins the host attempt: its evidence decides. */
+    assert_int_equal(json_array_size(json_object_get(same, "attempts")), 1);
+    assert_string_equal(top(same), "baseband");
+    /* Another device's log stays apart: two attempts, the host's own failure is the verdict. */
+    assert_int_equal(json_array_size(json_object_get(other, "attempts")), 2);
+    assert_true(conf(other, "baseband") < conf(same, "baseband"));
+    json_decref(same);
+    json_decref(other);
+}
+
 static int setup(void **state)
 {
     return mkdtemp(dir) ? 0 : -1;
@@ -274,6 +322,12 @@ static int teardown(void **state)
     unlink(p);
     snprintf(p, sizeof(p), "%s/x.log", dir);
     unlink(p);
+    snprintf(p, sizeof(p), "%s/case/host.log", dir);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s/case/device.log", dir);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s/case", dir);
+    rmdir(p);
     return rmdir(dir);
 }
 
@@ -284,7 +338,7 @@ int main(void)
         cmocka_unit_test(no_restore), cmocka_unit_test(applies_and_when),
         cmocka_unit_test(count_within), cmocka_unit_test(unless_suppresses),
         cmocka_unit_test(against_lowers), cmocka_unit_test(tried_moves_ranking),
-        cmocka_unit_test(redaction),
+        cmocka_unit_test(redaction), cmocka_unit_test(join_needs_same_device),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
