@@ -2073,7 +2073,8 @@ json_t *la_engine_document(struct la_engine *e, json_t *reports)
         size_t j, same = 1;
         json_t *o2;
         int first = 1;
-        if (!ecid || !stage || strcmp(json_string_value(json_object_get(rep, "outcome")), "failed"))
+        const char *oc = json_string_value(json_object_get(rep, "outcome"));
+        if (!ecid || !stage || !oc || (strcmp(oc, "failed") && strcmp(oc, "inconclusive")))
             continue;
         json_array_foreach(reports, j, o2) {
             const char *e2 = json_string_value(json_object_get(json_object_get(o2, "device"),
@@ -2092,6 +2093,64 @@ json_t *la_engine_document(struct la_engine *e, json_t *reports)
                      "at the same step points at the device's hardware", ecid, stage, same);
             json_array_append_new(pat, json_string(buf));
         }
+    }
+    /*
+     * Failures clustering on one host: several devices failing on the same host software
+     * while other hosts succeed points at the host (its software, ports or environment).
+     */
+    {
+        json_t *hosts = json_object();
+        json_array_foreach(reports, i, rep) {
+            json_t *h = json_object_get(rep, "host");
+            const char *sw = json_string_value(json_object_get(h, "software"));
+            const char *os = json_string_value(json_object_get(h, "os"));
+            const char *o = json_string_value(json_object_get(rep, "outcome"));
+            const char *dev = json_string_value(json_object_get(json_object_get(rep, "device"),
+                                                                "ecid"));
+            char key[256];
+            if (!sw || !o || !hosts)
+                continue;
+            snprintf(key, sizeof(key), "%s%s%s", sw, os ? " on " : "", os ? os : "");
+            json_t *g = json_object_get(hosts, key);
+            if (!g) {
+                g = json_pack("{s:i,s:i,s:[]}", "failed", 0, "ok", 0, "devices");
+                json_object_set_new(hosts, key, g);
+            }
+            if (!g)
+                continue;
+            int failed = !strcmp(o, "failed") || !strcmp(o, "inconclusive");
+            if (failed)
+                json_object_set_new(g, "failed", json_integer(
+                                                     json_integer_value(json_object_get(g, "failed")) + 1));
+            else if (!strcmp(o, "succeeded"))
+                json_object_set_new(g, "ok", json_integer(
+                                                 json_integer_value(json_object_get(g, "ok")) + 1));
+            if (dev && failed) {
+                json_t *dl = json_object_get(g, "devices"), *v;
+                size_t k;
+                int seen = 0;
+                json_array_foreach(dl, k, v) seen |= !strcmp(json_string_value(v), dev);
+                if (!seen)
+                    json_array_append_new(dl, json_string(dev));
+            }
+        }
+        const char *key;
+        json_t *g;
+        size_t nhosts = json_object_size(hosts);
+        json_object_foreach(hosts, key, g) {
+            long f = (long)json_integer_value(json_object_get(g, "failed"));
+            long ok = (long)json_integer_value(json_object_get(g, "ok"));
+            size_t nd = json_array_size(json_object_get(g, "devices"));
+            if (f >= 3 && nd >= 2 && f > 2 * ok && nhosts > 1) {
+                char buf[512];
+                snprintf(buf, sizeof(buf),
+                         "%ld failures on the host '%s' across %zu devices, while other hosts "
+                         "did better: the host (its software, ports or environment) is the "
+                         "common factor", f, key, nd);
+                json_array_append_new(pat, json_string(buf));
+            }
+        }
+        json_decref(hosts);
     }
     json_object_set_new(sum, "inputs", json_integer((json_int_t)json_array_size(reports)));
     json_object_set_new(sum, "failed", json_integer(n_failed));

@@ -68,6 +68,9 @@ static const char *const rules =
     "  - id: t.benign\n    title: benign\n    kind: fact\n"
     "    match: {s: {contains: 'radio-error not set'}}\n"
     "    samples: ['radio-error not set']\n    not: ['y']\n"
+    "  - id: t.host\n    title: host\n    kind: fact\n"
+    "    match: {s: {re: 'iTunes: (?<host>iTunes [0-9.]+)'}}\n"
+    "    samples: ['iTunes: iTunes 12.1']\n    not: ['y']\n"
     "  - id: t.ecid\n    title: ecid\n    kind: fact\n"
     "    match: {s: {re: 'ECID: (?<ecid>0x[0-9A-F]+)'}}\n"
     "    samples: ['ECID: 0x1A2B3C4D5E6F7']\n    not: ['y']\n"
@@ -309,6 +312,63 @@ static void join_needs_same_device(void **state)
     json_decref(other);
 }
 
+static void batch_patterns(void **state)
+{
+    struct la_engine_opts o;
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_engine *e = NULL;
+    char rpath[512], p[8][512];
+    const char *rp[2] = { rpath, NULL };
+    static const char *const logs[8] = {
+        /* three devices failing on host A, two succeeding on host B, one device twice */
+        "restore library built\niTunes: iTunes 12.1\nECID: 0xA1\nentering update_baseband\n"
+        "Restore completed, status: 4013\n",
+        "restore library built\niTunes: iTunes 12.1\nECID: 0xA2\nentering restore_image\n"
+        "Restore completed, status: 4013\n",
+        "restore library built\niTunes: iTunes 12.1\nECID: 0xA3\nentering restore_image\n"
+        "Restore completed, status: 4013\n",
+        "restore library built\niTunes: iTunes 12.9\nECID: 0xB1\nRestore completed, status: 0\n",
+        "restore library built\niTunes: iTunes 12.9\nECID: 0xB2\nRestore completed, status: 0\n",
+        "restore library built\niTunes: iTunes 12.9\nECID: 0xA1\nentering update_baseband\n"
+        "Restore completed, status: 4013\n",
+        NULL, NULL };
+    json_t *reports = json_array(), *doc;
+    size_t n = 0;
+
+    snprintf(rpath, sizeof(rpath), "%s/rules.yaml", dir);
+    put("rules.yaml", rules);
+    memset(&o, 0, sizeof(o));
+    o.limits = lim;
+    o.rule_paths = rp;
+    o.no_default_rules = 1;
+    o.redact = 1;
+    o.redact_key = "k";
+    o.deterministic = 1;
+    assert_int_equal(la_engine_new(&e, &o, NULL), LA_OK);
+    for (; logs[n]; n++) {
+        char name[32];
+        json_t *rep = NULL;
+        snprintf(name, sizeof(name), "b%zu.log", n);
+        put(name, logs[n]);
+        snprintf(p[n], sizeof(p[n]), "%s/%s", dir, name);
+        assert_int_equal(la_engine_analyze(e, p[n], &rep, NULL), LA_OK);
+        json_array_append_new(reports, rep);
+    }
+    doc = la_engine_document(e, reports);
+    assert_non_null(doc);
+    char *s = json_dumps(json_object_get(json_object_get(doc, "summary"), "patterns"), 0);
+    assert_non_null(strstr(s, "3 failures on the host 'iTunes 12.1'"));
+    assert_non_null(strstr(s, "failed at 'update_baseband' in 2 inputs"));
+    free(s);
+    /* No evidence rule fired: the four failures are inconclusive ones. */
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "summary"),
+                                                        "inconclusive")), 4);
+    json_decref(doc);
+    la_engine_free(e);
+    for (size_t i = 0; i < n; i++)
+        unlink(p[i]);
+}
+
 static int setup(void **state)
 {
     return mkdtemp(dir) ? 0 : -1;
@@ -339,6 +399,7 @@ int main(void)
         cmocka_unit_test(count_within), cmocka_unit_test(unless_suppresses),
         cmocka_unit_test(against_lowers), cmocka_unit_test(tried_moves_ranking),
         cmocka_unit_test(redaction), cmocka_unit_test(join_needs_same_device),
+        cmocka_unit_test(batch_patterns),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
