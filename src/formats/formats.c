@@ -1017,13 +1017,7 @@ static enum la_rc expand_ips(struct la_parser *p, const char *s, size_t n, uint6
         size_t slen = json_string_length(v);
         size_t a = 0;
         enum la_rc rc = LA_OK;
-        /* The key line itself, then one record per line of the value. */
-        la_buf_reset(&p->expand);
-        if (la_buf_add(&p->expand, s, n) != LA_OK) {
-            json_decref(v);
-            return LA_FATAL;
-        }
-        rc = emit_record(p, p->expand.buf, p->expand.len, lineno, fn, user);
+        /* One record per line of the value (the escaped one-line form is not matched). */
         while (rc == LA_OK && a < slen) {
             const char *nl = memchr(str + a, '\n', slen - a);
             size_t b = nl ? (size_t)(nl - str) : slen;
