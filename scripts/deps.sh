@@ -9,5 +9,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     ca-certificates gcc pkg-config meson ninja-build \
     libpcre2-dev zlib1g-dev libarchive-dev libyaml-dev libjansson-dev nettle-dev \
     libmicrohttpd-dev libcmocka-dev \
-    jq libxml2-utils python3 python3-jsonschema gzip bzip2 xz-utils zstd tar zip unzip p7zip-full \
+    jq libxml2-utils valgrind python3 python3-jsonschema gzip bzip2 xz-utils zstd tar zip unzip p7zip-full \
     >/dev/null

@@ -344,7 +344,8 @@ enum la_rc la_engine_new(struct la_engine **ret, const struct la_engine_opts *o,
             la_engine_free(e);
             return LA_FATAL;
         }
-        pcre2_jit_compile(e->id_re[i], PCRE2_JIT_COMPLETE);
+        if (!getenv("LOGANALYZE_NO_JIT"))
+            pcre2_jit_compile(e->id_re[i], PCRE2_JIT_COMPLETE);
     }
     if (o->redact_key) {
         struct sha256_ctx c;

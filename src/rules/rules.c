@@ -1143,9 +1143,12 @@ enum la_rc la_ruleset_compile(struct la_ruleset *rs, struct la_diag_sink *sink)
     }
     if (rs->errors)
         return LA_FAILED;
-    for (size_t i = 0; i < rs->npats; i++)
-        if (rs->pats[i].re)
-            pcre2_jit_compile(rs->pats[i].re, PCRE2_JIT_COMPLETE);  /* no JIT: interpreter */
+    /* JIT where available (else the interpreter); LOGANALYZE_NO_JIT=1 turns it off for
+     * memory checkers, which cannot follow JIT-compiled code. */
+    if (!getenv("LOGANALYZE_NO_JIT"))
+        for (size_t i = 0; i < rs->npats; i++)
+            if (rs->pats[i].re)
+                pcre2_jit_compile(rs->pats[i].re, PCRE2_JIT_COMPLETE);
     rs->mctx = pcre2_match_context_create(NULL);
     if (!rs->mctx)
         return LA_FATAL;
