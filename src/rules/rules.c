@@ -1200,16 +1200,42 @@ void la_ruleset_pattern_stats(const struct la_ruleset *rs, size_t *ret_patterns,
     *ret_unfiltered = u;
 }
 
+/*
+ * One pattern per line for comparison tools (`rg -P -c -f FILE`): named groups become plain
+ * groups (their names repeat across rules), a leading (?i) is scoped to its own pattern, and
+ * literals are escaped.  The patterns match what the rules' patterns match.
+ */
 enum la_rc la_ruleset_export_patterns(const struct la_ruleset *rs, struct la_buf *out)
 {
     for (size_t i = 0; i < rs->npats; i++) {
         const struct pat *p = &rs->pats[i];
         enum la_rc rc = LA_OK;
         if (p->op == OP_RE) {
-            rc = la_buf_addf(out, "%s\n", p->src);
+            const char *s = p->src;
+            int nocase = !strncmp(s, "(?i)", 4);
+            if (nocase)
+                s += 4;
+            rc = la_buf_adds(out, nocase ? "(?i:" : "(?:");
+            while (*s && rc == LA_OK) {
+                if (s[0] == '\\' && s[1]) {
+                    rc = la_buf_add(out, s, 2);
+                    s += 2;
+                } else if (!strncmp(s, "(?<", 3) && s[3] != '=' && s[3] != '!') {
+                    const char *e = strchr(s, '>');
+                    rc = la_buf_adds(out, "(?:");
+                    s = e ? e + 1 : s + 3;
+                } else if (!strncmp(s, "(?P<", 4)) {
+                    const char *e = strchr(s, '>');
+                    rc = la_buf_adds(out, "(?:");
+                    s = e ? e + 1 : s + 4;
+                } else {
+                    rc = la_buf_addc(out, *s++);
+                }
+            }
+            if (rc == LA_OK)
+                rc = la_buf_adds(out, ")\n");
         } else {
-            if (!p->cased)
-                rc = la_buf_adds(out, "(?i)");
+            rc = la_buf_adds(out, p->cased ? "(?:" : "(?i:");
             for (const char *s = p->src; *s && rc == LA_OK; s++) {
                 if (strchr("\\^$.|?*+()[]{}", *s))
                     rc = la_buf_addc(out, '\\');
@@ -1217,7 +1243,7 @@ enum la_rc la_ruleset_export_patterns(const struct la_ruleset *rs, struct la_buf
                     rc = la_buf_addc(out, *s);
             }
             if (rc == LA_OK)
-                rc = la_buf_addc(out, '\n');
+                rc = la_buf_adds(out, ")\n");
         }
         if (rc != LA_OK)
             return rc;
