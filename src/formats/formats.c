@@ -557,7 +557,8 @@ static int is_progress_at(const char *s, size_t n, size_t i, size_t *end)
     return 1;
 }
 
-static void decode_entity(const char *s, size_t n, size_t *i, struct la_buf *out, int *ok)
+/* The character an HTML entity at s[*i] stands for (advancing *i), or '&' itself. */
+static char decode_entity(const char *s, size_t n, size_t *i)
 {
     static const struct {
         const char *name;
@@ -568,20 +569,18 @@ static void decode_entity(const char *s, size_t n, size_t *i, struct la_buf *out
     for (size_t k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
         size_t l = strlen(ents[k].name);
         if (*i + l <= n && !memcmp(s + *i, ents[k].name, l)) {
-            *ok = la_buf_addc(out, ents[k].c) == LA_OK;
             *i += l;
-            return;
+            return ents[k].c;
         }
     }
-    *ok = la_buf_addc(out, '&') == LA_OK;
     (*i)++;
+    return '&';
 }
 
 int la_normalize_line(struct la_sv in, struct la_buf *out)
 {
     const char *s = in.p;
     size_t n = in.len, i = 0;
-    int ok = 1;
 
     la_buf_reset(out);
     /* Markdown / e-mail quoting. */
@@ -607,7 +606,24 @@ int la_normalize_line(struct la_sv in, struct la_buf *out)
                 return 0;
         }
     }
-    while (i < n && ok) {
+    /*
+     * The output is never longer than the input: reserve once, then copy the runs between
+     * the few bytes that need care (ESC, CR, '&', '[', NUL) in one memcpy each.  This loop
+     * runs on every line, so it avoids per-character appends.
+     */
+    if (la_buf_grow(out, n - i) != LA_OK)
+        return -1;
+    char *d = out->buf;
+    size_t o = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && s[j] != 0x1b && s[j] != '\r' && s[j] != '&' && s[j] != '[' && s[j])
+            j++;
+        memcpy(d + o, s + i, j - i);
+        o += j - i;
+        i = j;
+        if (i >= n)
+            break;
         unsigned char c = (unsigned char)s[i];
         size_t end;
 
@@ -627,34 +643,29 @@ int la_normalize_line(struct la_sv in, struct la_buf *out)
             } else if (i < n) {
                 i++;
             }
-            continue;
-        }
-        if (c == '\r') {                                   /* console overwrite */
-            ok = la_buf_addc(out, ' ') == LA_OK;
+        } else if (c == '\r') {                           /* console overwrite */
+            d[o++] = ' ';
             i++;
-            continue;
-        }
-        if (c == '&') {
-            decode_entity(s, n, &i, out, &ok);
-            continue;
-        }
-        if (c == '[' && is_progress_at(s, n, i, &end)) {
+        } else if (c == '&') {
+            d[o++] = decode_entity(s, n, &i);
+        } else if (c == '[' && is_progress_at(s, n, i, &end)) {
             i = skip_sp(s, n, end);
-            continue;
-        }
-        if (c == 0) {                                      /* NUL bytes: drop */
+        } else if (c == 0) {                               /* NUL bytes: drop */
             i++;
-            continue;
+        } else {
+            d[o++] = (char)c;
+            i++;
         }
-        ok = la_buf_addc(out, (char)c) == LA_OK;
-        i++;
     }
+    out->len = o;
+    if (out->alloc)
+        out->buf[o] = '\0';
     /* Trim trailing blanks. */
     while (out->len && (out->buf[out->len - 1] == ' ' || out->buf[out->len - 1] == '\t'))
         out->len--;
     if (out->alloc)
         out->buf[out->len] = '\0';
-    return ok ? 1 : -1;
+    return 1;
 }
 
 /* --------------------------------------------------------------- probes */
