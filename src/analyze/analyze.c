@@ -144,6 +144,7 @@ struct run {
     const char *cur_path;
     const struct la_record *rec;
     int rec_hit;
+    int inspect_only;              /* list members: probe and count lines, match nothing */
     struct lasthit *last;          /* per rule: the last hit in this input */
     struct tmpl *tm;
     size_t ntm;
@@ -816,13 +817,8 @@ static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
 
     if (msg.len < 6)
         return LA_OK;
-    for (size_t i = 0; i + 4 <= msg.len && !err; i++) {
-        char c = (char)(msg.p[i] | 0x20);
-        if ((c == 'e' && i + 5 <= msg.len && !strncasecmp(msg.p + i, "error", 5)) ||
-            (c == 'f' && !strncasecmp(msg.p + i, "fail", 4)) ||
-            (c == 'p' && i + 6 <= msg.len && !strncasecmp(msg.p + i, "panic(", 6)))
-            err = 1;
-    }
+    /* The message runs to the end of the NUL-terminated line, so strcasestr may look. */
+    err = strcasestr(msg.p, "error") || strcasestr(msg.p, "fail") || strcasestr(msg.p, "panic(");
     if (!err && !(rec->level.len && (!strncasecmp(rec->level.p, "error", 5) ||
                                      !strncasecmp(rec->level.p, "fault", 5))))
         return LA_OK;
@@ -994,6 +990,8 @@ static enum la_rc on_member(void *user, struct la_member *lm)
             break;
         }
         mi->lines = lineno;
+        if (r->inspect_only)
+            continue;
         if (r->e->o.progress && ++r->lines_since >= 8192) {
             r->lines_since = 0;
             r->e->o.progress(r->e->o.progress_user, r->input, la_member_input_bytes(lm),
@@ -1928,8 +1926,8 @@ static void run_release(struct run *r)
     json_decref(r->warnings);
 }
 
-enum la_rc la_engine_analyze(struct la_engine *e, const char *path, json_t **ret_report,
-                             struct la_diag_sink *sink)
+static enum la_rc analyze(struct la_engine *e, const char *path, json_t **ret_report,
+                          struct la_diag_sink *sink, int inspect_only)
 {
     struct run r;
     struct la_ingest_cb cb = { on_member, on_skipped, &r };
@@ -1937,6 +1935,7 @@ enum la_rc la_engine_analyze(struct la_engine *e, const char *path, json_t **ret
 
     memset(&r, 0, sizeof(r));
     r.e = e;
+    r.inspect_only = inspect_only;
     r.input = !strcmp(path, "-") ? "<stdin>" : path;
     r.outer = sink;
     r.sink.fn = capture_diag;
@@ -1968,11 +1967,17 @@ enum la_rc la_engine_analyze(struct la_engine *e, const char *path, json_t **ret
     return rc == LA_FAILED ? LA_FAILED : LA_OK;
 }
 
+enum la_rc la_engine_analyze(struct la_engine *e, const char *path, json_t **ret_report,
+                             struct la_diag_sink *sink)
+{
+    return analyze(e, path, ret_report, sink, 0);
+}
+
 enum la_rc la_engine_inspect(struct la_engine *e, const char *path, json_t *members,
                              struct la_diag_sink *sink)
 {
     json_t *rep = NULL;
-    enum la_rc rc = la_engine_analyze(e, path, &rep, sink);
+    enum la_rc rc = analyze(e, path, &rep, sink, 1);
 
     if (rep) {
         json_t *m = json_object_get(rep, "members");

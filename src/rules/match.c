@@ -135,8 +135,13 @@ enum la_rc la_match_build(struct la_ruleset *rs)
             ac->ent_pat[ac->nent] = (uint32_t)i;
             ac->nent++;
             for (size_t k = 0; k < al; k++)
-                if (!ac->cls[(unsigned char)at[k]])
-                    ac->cls[(unsigned char)at[k]] = (unsigned char)++ac->nclass;
+                if (!ac->cls[(unsigned char)at[k]]) {
+                    unsigned char lc = (unsigned char)at[k];
+                    ac->cls[lc] = (unsigned char)++ac->nclass;
+                    /* Atoms are lowercase; the upper case byte shares the class, so the
+                     * scan needs no case folding. */
+                    ac->cls[(unsigned char)toupper(lc)] = ac->cls[lc];
+                }
         }
     }
     ac->nclass++;                          /* class 0: bytes in no atom */
@@ -218,7 +223,8 @@ struct la_matcher {
     uint32_t *modbits;             /* per rule × 64 selections: satisfied modifiers */
     unsigned char *pat_hit;        /* per pattern: matched in this generation */
     unsigned char *disabled;       /* per rule */
-    struct la_buf lower;
+    struct la_buf lower;           /* the line lowercased, made when a literal test needs it */
+    int lowered;
     struct la_capture *caps;
     size_t ncaps, capcaps;
     int profile;
@@ -324,7 +330,7 @@ static const char *find_lit(const char *h, size_t hl, const char *n, size_t nl)
     return memmem(h, hl, n, nl);
 }
 
-/* 1 match, 0 no match, -1 limit hit. */
+/* 1 match, 0 no match, -1 limit hit, -2 out of memory. */
 static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_fields *f)
 {
     struct la_sv v = field_of(f, p->field);
@@ -343,10 +349,19 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_f
     }
     if (!p->cased) {
         /* Fields are views into text; use the lowercased copy of text. */
-        if (v.len && s >= f->text.p && s + v.len <= f->text.p + f->text.len)
-            s = m->lower.buf + (s - f->text.p);
-        else
+        if (!v.len || s < f->text.p || s + v.len > f->text.p + f->text.len)
             return 0;
+        if (!m->lowered) {
+            la_buf_reset(&m->lower);
+            if (la_buf_grow(&m->lower, f->text.len) != LA_OK)
+                return -2;
+            for (size_t i = 0; i < f->text.len; i++)
+                m->lower.buf[i] = (char)tolower((unsigned char)f->text.p[i]);
+            m->lower.len = f->text.len;
+            m->lower.buf[f->text.len] = '\0';
+            m->lowered = 1;
+        }
+        s = m->lower.buf + (s - f->text.p);
     }
     switch (p->op) {
     case OP_CONTAINS:
@@ -436,25 +451,23 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
     }
     m->ncand = 0;
     m->ntouched = 0;
-    /* Lowercase once; run the automaton over it. */
-    la_buf_reset(&m->lower);
-    if (la_buf_grow(&m->lower, f->text.len) != LA_OK)
-        return LA_FATAL;
+    /* Run the automaton over the line (case folded by the byte classes). */
+    m->lowered = 0;
     {
         const unsigned char *t = (const unsigned char *)f->text.p;
-        char *lo = m->lower.buf;
+        const uint32_t *next = ac->next;
+        const unsigned char *cls = ac->cls;
+        const uint32_t nclass = ac->nclass;
         uint32_t s = 0;
         for (size_t i = 0; i < f->text.len; i++) {
-            unsigned char c = (unsigned char)tolower(t[i]);
-            lo[i] = (char)c;
-            s = ac->next[s * ac->nclass + ac->cls[c]];
+            s = next[s * nclass + cls[t[i]]];
+            if (ac->out_first[s] == UINT32_MAX)
+                continue;
             for (uint32_t o = ac->out_first[s]; o != UINT32_MAX; o = ac->out_next[o])
                 for (uint32_t en = ac->atom_first[ac->out_atom[o]]; en != UINT32_MAX;
                      en = ac->ent_next[en])
                     queue_pat(m, ac->ent_pat[en]);
         }
-        m->lower.len = f->text.len;
-        lo[f->text.len] = '\0';
     }
     for (size_t i = 0; i < rs->nalways; i++)
         queue_pat(m, rs->always[i]);
@@ -480,6 +493,8 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
         hit = test_pat(m, p, f);
         if (m->profile)
             m->ns[p->rule] += now_ns() - t0;
+        if (hit == -2)
+            return LA_FATAL;
         if (hit < 0) {
             m->disabled[p->rule] = 1;
             la_diagf(sink, LA_SEV_WARNING, LA_D_RULE_MATCH_LIMIT, r->meta.file, p->line, p->col,
