@@ -53,6 +53,12 @@
 #define MAX_STAGES 32
 #define MAX_CODES 16
 #define MAX_MATCHES_PER_ATTEMPT 4096
+#define MAX_MATCHES_PER_INPUT 65536       /* ~3.5 MiB of match records */
+#define MAX_TEXT_PER_INPUT (4u << 20)     /* evidence text kept per input */
+#define MAX_TEXT_PER_RULE 8               /* lines with text per rule and attempt */
+#define MAX_MEMBERS_LISTED 5000           /* members listed in an analysis report */
+#define MAX_ATTEMPTS_PER_INPUT 1000       /* restore attempts told apart per input */
+#define MAX_ATTEMPTS_LISTED 200           /* attempts listed in a report (the latest) */
 
 struct match {
     size_t rule;
@@ -87,7 +93,8 @@ struct attempt {
     size_t nm, capm;
     unsigned *members;             /* member indices that contributed */
     size_t nmembers;
-    unsigned long *per_rule;       /* matches kept per rule (cap) */
+    uint16_t *per_rule;            /* matches kept per rule (capped far below 65535) */
+    size_t *ix_start, *ix;         /* matches grouped by rule (built for scoring) */
     int merged;                    /* joined into another attempt */
 };
 
@@ -145,6 +152,8 @@ struct run {
     const struct la_record *rec;
     int rec_hit;
     int inspect_only;              /* list members: probe and count lines, match nothing */
+    size_t nmatches, text_bytes;   /* kept per input, against the caps */
+    int matches_capped, attempts_capped;
     struct lasthit *last;          /* per rule: the last hit in this input */
     struct tmpl *tm;
     size_t ntm;
@@ -515,7 +524,7 @@ static struct attempt *new_attempt(struct run *r, int explicit_start)
     a->explicit_start = explicit_start;
     a->start = a->end = -1;
     a->outcome = -1;
-    a->per_rule = la_calloc(la_ruleset_count(r->e->rs) + 1, sizeof(unsigned long));
+    a->per_rule = la_calloc(la_ruleset_count(r->e->rs) + 1, sizeof(*a->per_rule));
     if (!a->per_rule) {
         la_free(a);
         return NULL;
@@ -547,7 +556,36 @@ static void free_attempt(struct attempt *a)
     la_free(a->fail_stage);
     la_free(a->members);
     la_free(a->per_rule);
+    la_free(a->ix_start);
+    la_free(a->ix);
     la_free(a);
+}
+
+/* Group the attempt's matches by rule, in log order: ix[ix_start[r] .. ix_start[r + 1]). */
+static int index_attempt(struct attempt *a, size_t nrules)
+{
+    size_t *start = la_calloc(nrules + 2, sizeof(size_t)), *ix = la_calloc(a->nm + 1,
+                                                                             sizeof(size_t));
+    size_t *fill = la_calloc(nrules + 1, sizeof(size_t));
+
+    if (!start || !ix || !fill) {
+        la_free(start);
+        la_free(ix);
+        la_free(fill);
+        return -1;
+    }
+    for (size_t k = 0; k < a->nm; k++)
+        start[a->m[k].rule + 1]++;
+    for (size_t r = 0; r < nrules; r++)
+        start[r + 1] += start[r];
+    for (size_t k = 0; k < a->nm; k++)
+        ix[start[a->m[k].rule] + fill[a->m[k].rule]++] = k;
+    la_free(fill);
+    la_free(a->ix_start);
+    la_free(a->ix);
+    a->ix_start = start;
+    a->ix = ix;
+    return 0;
 }
 
 static int add_member_to(struct attempt *a, unsigned mi)
@@ -621,6 +659,8 @@ static int parse_code(struct la_sv v, long *ret)
 
 static struct attempt *current(struct run *r)
 {
+    if (!r->cur && r->natt >= MAX_ATTEMPTS_PER_INPUT)
+        r->cur = r->att[r->natt - 1];
     if (!r->cur) {
         r->cur = new_attempt(r, 0);
         if (!r->cur)
@@ -692,9 +732,17 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
         return LA_OK;
     }
     if (m->kind == LA_KIND_ATTEMPT) {
-        /* A new tool run: a fresh attempt unless the current one is still empty. */
-        if (!r->cur || r->cur->explicit_start || r->cur->nm || r->cur->has_result ||
-            r->cur->nstages) {
+        /* A new tool run: a fresh attempt unless the current one is still empty (or the
+         * input already holds as many attempts as are told apart: then it continues). */
+        if (r->natt >= MAX_ATTEMPTS_PER_INPUT && r->cur) {
+            if (!r->attempts_capped) {
+                r->attempts_capped = 1;
+                la_diagf(&r->sink, LA_SEV_WARNING, LA_D_MEMBER_LIMIT, r->input, 0, 0,
+                         "more than %u restore attempts in this input; later ones are counted "
+                         "into the last", MAX_ATTEMPTS_PER_INPUT);
+            }
+        } else if (!r->cur || r->cur->explicit_start || r->cur->nm || r->cur->has_result ||
+                   r->cur->nstages) {
             r->cur = new_attempt(r, 1);
             if (!r->cur)
                 return LA_FATAL;
@@ -782,8 +830,21 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     /* Keep evidence, and hits of rules that others name in after/unless (bounded). */
     if (m->kind != LA_KIND_EVIDENCE && !r->e->referenced[ri])
         return LA_OK;
-    if (a->per_rule[ri] >= r->e->o.limits.max_evidence * 64 || a->nm >= MAX_MATCHES_PER_ATTEMPT)
+    unsigned long per_rule_cap = (unsigned long)r->e->o.limits.max_evidence * 64;
+    if (per_rule_cap > 60000)
+        per_rule_cap = 60000;
+    if (a->per_rule[ri] >= per_rule_cap || a->nm >= MAX_MATCHES_PER_ATTEMPT)
         return LA_OK;
+    if (r->nmatches >= MAX_MATCHES_PER_INPUT) {
+        if (!r->matches_capped) {
+            r->matches_capped = 1;
+            la_diagf(&r->sink, LA_SEV_WARNING, LA_D_BYTES_LIMIT, r->input, 0, 0,
+                     "more than %u rule matches in this input; later matches are not kept "
+                     "(the diagnosis rests on the first ones)", MAX_MATCHES_PER_INPUT);
+        }
+        return LA_OK;
+    }
+    r->nmatches++;
     if (a->nm == a->capm) {
         size_t nc = a->capm ? a->capm * 2 : 32;
         struct match *n = la_realloc(a->m, nc * sizeof(*n));
@@ -801,8 +862,13 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     x->line = rec->line;
     x->stage = a->stage;
     x->text = NULL;
-    if (m->kind == LA_KIND_EVIDENCE && !(x->text = la_strndup(rec->text.p, tl)))
-        return LA_FATAL;
+    /* Text only for the lines a report can show: the first few per rule, within a budget. */
+    if (m->kind == LA_KIND_EVIDENCE && a->per_rule[ri] < MAX_TEXT_PER_RULE &&
+        r->text_bytes + tl < MAX_TEXT_PER_INPUT) {
+        if (!(x->text = la_strndup(rec->text.p, tl)))
+            return LA_FATAL;
+        r->text_bytes += tl;
+    }
     a->nm++;
     a->per_rule[ri]++;
     return LA_OK;
@@ -817,8 +883,23 @@ static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
 
     if (msg.len < 6)
         return LA_OK;
-    /* The message runs to the end of the NUL-terminated line, so strcasestr may look. */
-    err = strcasestr(msg.p, "error") || strcasestr(msg.p, "fail") || strcasestr(msg.p, "panic(");
+    /* "error", "fail" or "panic(" in any case: one pass (this runs on every unmatched line). */
+    for (size_t i = 0; i + 4 <= msg.len && !err; i++) {
+        const unsigned char *q = (const unsigned char *)msg.p + i;
+        switch (q[0] | 0x20) {
+        case 'e':
+            err = i + 5 <= msg.len && (q[1] | 0x20) == 'r' && (q[2] | 0x20) == 'r' &&
+                  (q[3] | 0x20) == 'o' && (q[4] | 0x20) == 'r';
+            break;
+        case 'f':
+            err = (q[1] | 0x20) == 'a' && (q[2] | 0x20) == 'i' && (q[3] | 0x20) == 'l';
+            break;
+        case 'p':
+            err = i + 6 <= msg.len && (q[1] | 0x20) == 'a' && (q[2] | 0x20) == 'n' &&
+                  (q[3] | 0x20) == 'i' && (q[4] | 0x20) == 'c' && q[5] == '(';
+            break;
+        }
+    }
     if (!err && !(rec->level.len && (!strncasecmp(rec->level.p, "error", 5) ||
                                      !strncasecmp(rec->level.p, "fault", 5))))
         return LA_OK;
@@ -1110,28 +1191,49 @@ static int match_counts(const struct la_engine *e, const struct attempt *a, size
     }
     /* after / unless / count look in the attempt (or all attempts for scope input). */
     size_t from = 0, to = m->scope_input ? nall : 1;
+    /* The referenced rule's matches only, through the index when the attempt has one. */
+#define EACH_MATCH_OF(b, rl, j, body)                                                   \
+    do {                                                                                  \
+        if ((b)->ix_start) {                                                              \
+            for (size_t q_ = (b)->ix_start[rl]; q_ < (b)->ix_start[(rl) + 1]; q_++) {  \
+                size_t j = (b)->ix[q_];                                                   \
+                body                                                                      \
+            }                                                                             \
+        } else {                                                                          \
+            for (size_t j = 0; j < (b)->nm; j++)                                          \
+                if ((b)->m[j].rule == (size_t)(rl)) {                                   \
+                    body                                                                  \
+                }                                                                         \
+        }                                                                                 \
+    } while (0)
     if (m->after_rule >= 0) {
         int ok = 0;
         for (size_t ai = from; ai < to && !ok; ai++) {
             const struct attempt *b = m->scope_input ? all[ai] : a;
-            for (size_t j = 0; j < b->nm && !ok; j++)
-                if (b->m[j].rule == (size_t)m->after_rule && match_before(&b->m[j], x) &&
+            EACH_MATCH_OF(b, (size_t)m->after_rule, j, {
+                if (!ok && match_before(&b->m[j], x) &&
                     near(&b->m[j], x, m->after_within ? m->after_within : INT64_MAX / 4))
                     ok = 1;
+            });
         }
         if (!ok)
             return 0;
     }
     if (m->unless_rule >= 0) {
-        for (size_t ai = from; ai < to; ai++) {
+        int hit = 0;
+        for (size_t ai = from; ai < to && !hit; ai++) {
             const struct attempt *b = m->scope_input ? all[ai] : a;
-            for (size_t j = 0; j < b->nm; j++)
-                if (b->m[j].rule == (size_t)m->unless_rule && &b->m[j] != x &&
+            EACH_MATCH_OF(b, (size_t)m->unless_rule, j, {
+                if (!hit && &b->m[j] != x &&
                     (b->m[j].rule != x->rule || match_before(&b->m[j], x)) &&
                     near(&b->m[j], x, m->unless_within))
-                    return 0;
+                    hit = 1;
+            });
         }
+        if (hit)
+            return 0;
     }
+#undef EACH_MATCH_OF
     return 1;
 }
 
@@ -1263,11 +1365,13 @@ static int score_attempt(struct run *r, struct attempt *a, struct cause_score **
     struct cause_score *cs = la_calloc(nc ? nc : 1, sizeof(*cs));
     size_t nrules = la_ruleset_count(e->rs);
     unsigned char *fired = la_calloc(nrules + 1, 1);
+    unsigned char *count_ok = la_calloc(nrules + 1, 1);   /* 0 unknown, 1 yes, 2 no */
     double maxs = -1e300, sum = 0;
 
-    if (!cs || !fired) {
+    if (!cs || !fired || !count_ok || index_attempt(a, nrules) < 0) {
         la_free(cs);
         la_free(fired);
+        la_free(count_ok);
         return -1;
     }
     for (size_t i = 0; i < nc; i++) {
@@ -1285,22 +1389,22 @@ static int score_attempt(struct run *r, struct attempt *a, struct cause_score **
         const struct la_rule_meta *m = la_ruleset_rule(e->rs, a->m[k].rule);
         if (!m->cause || !match_counts(e, a, k, r->att, r->natt))
             continue;
-        /* count: enough surviving matches of this rule (within the window)? */
+        /* count: enough matches of this rule (within the window)?  Decided once per rule,
+         * with a sliding window over its matches in log order. */
         if (m->count_min > 1) {
-            unsigned best = 0;
-            for (size_t j = 0; j < a->nm; j++) {
-                unsigned n = 0;
-                if (a->m[j].rule != a->m[k].rule)
-                    continue;
-                for (size_t l = 0; l < a->nm; l++)
-                    if (a->m[l].rule == a->m[k].rule &&
-                        (!m->count_within || (near(&a->m[j], &a->m[l], m->count_within) &&
-                                              !match_before(&a->m[l], &a->m[j]))))
-                        n++;
-                if (n > best)
-                    best = n;
+            size_t ri = a->m[k].rule;
+            if (!count_ok[ri]) {
+                size_t s0 = a->ix_start[ri], s1 = a->ix_start[ri + 1], lo = s0, best = 0;
+                for (size_t hi = s0; hi < s1; hi++) {
+                    while (m->count_within && lo < hi &&
+                           !near(&a->m[a->ix[lo]], &a->m[a->ix[hi]], m->count_within))
+                        lo++;
+                    if (hi - lo + 1 > best)
+                        best = hi - lo + 1;
+                }
+                count_ok[ri] = best >= m->count_min ? 1 : 2;
             }
-            if (best < m->count_min)
+            if (count_ok[ri] != 1)
                 continue;
         }
         for (size_t i = 0; i < nc; i++) {
@@ -1315,7 +1419,8 @@ static int score_attempt(struct run *r, struct attempt *a, struct cause_score **
                 same += a->m[list[q]].rule == a->m[k].rule;
                 dup |= a->m[list[q]].member == a->m[k].member && a->m[list[q]].line == a->m[k].line;
             }
-            int show = !dup && same < 3 && nlist < 2 * (size_t)e->o.limits.max_evidence;
+            int show = a->m[k].text && !dup && same < 3 &&
+                       nlist < 2 * (size_t)e->o.limits.max_evidence;
             if (m->against) {
                 if (first)
                     cs[i].wag[cs[i].nagainst++] = m->weight;
@@ -1414,11 +1519,13 @@ static int score_attempt(struct run *r, struct attempt *a, struct cause_score **
         cs[i].conf = exp(cs[i].score - maxs) / sum;
     qsort(cs, nc, sizeof(*cs), cmp_score);
     la_free(fired);
+    la_free(count_ok);
     *ret = cs;
     return (int)nc;
 oom:
     free_scores(cs, (int)nc);
     la_free(fired);
+    la_free(count_ok);
     return -1;
 }
 
@@ -1555,7 +1662,9 @@ static void join_attempts(struct run *r)
             to->nm++;
         }
         to->capm = to->nm;
-        a->nm = 0;
+        la_free(a->m);
+        a->m = NULL;
+        a->nm = a->capm = 0;
         for (unsigned k = 0; k < a->nstages; k++)
             add_stage(to, a->stages[k], strlen(a->stages[k]));
         for (unsigned k = 0; k < a->ncodes; k++)
@@ -1723,6 +1832,11 @@ static json_t *build_report(struct run *r)
     if (!rep || !attempts || !members || !codes || !causes || !unexp || !notes)
         goto oom;
     join_attempts(r);
+    size_t listable = 0, skipped_att = 0;
+    for (size_t i = 0; i < r->natt; i++) {
+        struct attempt *a = r->att[i];
+        listable += !a->merged && (a->explicit_start || a->has_result || a->nm || a->nstages);
+    }
     for (size_t i = 0; i < r->natt; i++) {
         struct attempt *a = r->att[i];
         if (a->merged)
@@ -1737,9 +1851,14 @@ static json_t *build_report(struct run *r)
         }
         if (!a->explicit_start && !a->has_result && !a->nm && !a->nstages)
             continue;
+        idx++;
+        if (listable > MAX_ATTEMPTS_LISTED && skipped_att < listable - MAX_ATTEMPTS_LISTED) {
+            skipped_att++;          /* only the latest attempts are listed */
+            continue;
+        }
         json_t *ao = json_object(), *st = json_array(), *src = json_array();
         struct la_buf t = LA_BUF_INIT;
-        json_object_set_new(ao, "index", json_integer((json_int_t)++idx));
+        json_object_set_new(ao, "index", json_integer((json_int_t)idx));
         if (a->start >= 0 && la_format_time(&t, a->start, a->has_date) == LA_OK)
             json_object_set_new(ao, "started", json_string(t.buf));
         else
@@ -1850,8 +1969,15 @@ static json_t *build_report(struct run *r)
     json_object_set_new(rep, "device", facts_json(r, primary, 0));
     json_object_set_new(rep, "host", facts_json(r, primary, 1));
     json_object_set_new(rep, "attempts", attempts);
+    if (skipped_att) {
+        char buf[160];
+        snprintf(buf, sizeof(buf), "%zu earlier restore attempts are not listed; the report "
+                 "shows the latest %d", skipped_att, MAX_ATTEMPTS_LISTED);
+        json_array_append_new(r->warnings, json_pack("{s:s,s:s,s:s}", "code", "LA106",
+                                                     "source", r->input, "message", buf));
+    }
     json_object_set_new(rep, "causes", causes);
-    for (size_t i = 0; i < r->nmembers; i++) {
+    for (size_t i = 0; i < r->nmembers && (r->inspect_only || i < MAX_MEMBERS_LISTED); i++) {
         json_t *mo = json_object();
         json_object_set_new(mo, "path", jtext(e, r->members[i].path, strlen(r->members[i].path)));
         json_object_set_new(mo, "format", r->members[i].format ? json_string(r->members[i].format)
@@ -1863,6 +1989,13 @@ static json_t *build_report(struct run *r)
         json_array_append_new(members, mo);
     }
     json_object_set_new(rep, "members", members);
+    if (!r->inspect_only && r->nmembers > MAX_MEMBERS_LISTED) {
+        char buf[160];
+        snprintf(buf, sizeof(buf), "%zu more members were read but are not listed "
+                 "(`loganalyze inspect` lists them all)", r->nmembers - MAX_MEMBERS_LISTED);
+        json_array_append_new(r->warnings, json_pack("{s:s,s:s,s:s}", "code", "LA106",
+                                                     "source", r->input, "message", buf));
+    }
     qsort(r->tm, r->ntm, sizeof(*r->tm), cmp_tmpl);
     for (size_t i = 0; i < r->ntm; i++) {
         json_t *u = json_object();
