@@ -11,3 +11,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     libmicrohttpd-dev libcmocka-dev \
     jq libxml2-utils valgrind python3 python3-jsonschema gzip bzip2 xz-utils zstd tar zip unzip p7zip-full \
     >/dev/null
+# Browser tests of `loganalyze serve`: Debian's chromium, driven by playwright-core from npm.
+$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+command -v npm >/dev/null 2>&1 || $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null

@@ -1996,7 +1996,8 @@ static json_t *build_report(struct run *r)
         json_array_append_new(r->warnings, json_pack("{s:s,s:s,s:s}", "code", "LA106",
                                                      "source", r->input, "message", buf));
     }
-    qsort(r->tm, r->ntm, sizeof(*r->tm), cmp_tmpl);
+    if (r->ntm)
+        qsort(r->tm, r->ntm, sizeof(*r->tm), cmp_tmpl);
     for (size_t i = 0; i < r->ntm; i++) {
         json_t *u = json_object();
         json_object_set_new(u, "template", jtext(e, r->tm[i].key, strlen(r->tm[i].key)));

@@ -28,6 +28,9 @@ struct la_cli_opts {
     int ntried;
     long jobs;                     /* 0 = number of cores */
     int auto_mode;
+    int open_report;               /* --open: report to a temp file, opened in the browser */
+    const char *serve_listen;      /* serve --listen ADDR */
+    const char *serve_port_file;   /* serve --port-file FILE */
 };
 
 /* Diagnostics printed so far with severity error (for `rules lint`'s summary). */

@@ -26,6 +26,7 @@
 #include "formats/formats.h"
 #include "report/report.h"
 #include "rules/rules.h"
+#include "serve/serve.h"
 
 unsigned la_cli_diag_errors;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;   /* stderr from workers */
@@ -132,6 +133,8 @@ static void usage(FILE *f)
         "       loganalyze logs                       where restore and crash logs are kept\n"
         "       loganalyze --auto [OPTIONS]           find the logs on this computer, analyse the\n"
         "                                             newest restore attempt\n"
+        "       loganalyze serve [--listen ADDR] [--open]  drag-and-drop web page (docs/serve.md)\n"
+        "       loganalyze --open PATH...             HTML report opened in the browser\n"
         "\n"
         "PATH is a file, a folder (read recursively), an archive (zip, tar, gz, xz, bz2, zstd,\n"
         "7z; nested archives are opened), or - for standard input.\n"
@@ -153,7 +156,10 @@ static void usage(FILE *f)
         "      --deterministic       no wall-clock time in reports (for golden tests)\n"
         "      --color WHEN          auto, always or never (NO_COLOR is honoured)\n"
         "      --limit NAME=N        depth members bytes ratio line ips rules rule-file regex\n"
-        "                            match-limit evidence\n"
+        "                            match-limit evidence upload\n"
+        "      --open                write the HTML report to a temp file and open it\n"
+        "      --listen ADDR:PORT    serve: where to listen (default 127.0.0.1:8080)\n"
+        "      --port-file FILE      serve: write the bound host:port to FILE\n"
         "      --profile             print per-rule matching cost to stderr\n"
         "  -j, --jobs N              analyse N inputs in parallel (default: number of cores)\n"
         "  -q, --quiet               no warnings on stderr\n"
@@ -203,13 +209,14 @@ static int set_limit(struct la_limits *l, const char *arg)
     LIM("regex", max_regex)
     LIM("match-limit", match_limit)
     LIM("evidence", max_evidence)
+    LIM("upload", max_upload)
 #undef LIM
     return -1;
 }
 
 enum { O_FAIL_ON = 256, O_EXIT_ZERO, O_RULES, O_NO_DEFAULT, O_DATA_DIR, O_INPUT_FORMAT, O_TRIED,
        O_NO_REDACT, O_REDACT_KEY, O_DETERMINISTIC, O_COLOR, O_LIMIT, O_PROFILE, O_PATTERNS,
-       O_AUTO };
+       O_AUTO, O_OPEN, O_LISTEN, O_PORT_FILE };
 
 static const struct option longopts[] = {
     { "format", required_argument, NULL, 'f' },
@@ -231,6 +238,9 @@ static const struct option longopts[] = {
     { "auto", no_argument, NULL, O_AUTO },
     { "jobs", required_argument, NULL, 'j' },
     { "patterns", no_argument, NULL, O_PATTERNS },
+    { "open", no_argument, NULL, O_OPEN },
+    { "listen", required_argument, NULL, O_LISTEN },
+    { "port-file", required_argument, NULL, O_PORT_FILE },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -524,6 +534,9 @@ int la_cli_main(int argc, char **argv)
         case O_PROFILE: o.eo.profile = 1; break;
         case O_PATTERNS: patterns = 1; break;
         case O_AUTO: o.auto_mode = 1; break;
+        case O_OPEN: o.open_report = 1; break;
+        case O_LISTEN: o.serve_listen = optarg; break;
+        case O_PORT_FILE: o.serve_port_file = optarg; break;
         default: usage(stderr); return 2;
         }
     }
@@ -552,6 +565,22 @@ int la_cli_main(int argc, char **argv)
         return cmd_formats();
     if (argc > 0 && !strcmp(argv[0], "logs"))
         return la_cli_logs(&o);
+    if (argc > 0 && !strcmp(argv[0], "serve")) {
+        struct la_serve_opts so;
+        if (argc > 1) {
+            fprintf(stderr, "loganalyze: error[LA300]: serve takes no paths (drop them on the "
+                            "page)\n");
+            return 2;
+        }
+        memset(&so, 0, sizeof(so));
+        so.listen = o.serve_listen;
+        so.open_browser = o.open_report;
+        so.port_file = o.serve_port_file;
+        so.max_upload = o.eo.limits.max_upload;
+        return la_serve_run(&so, &o.eo, &sink);
+    }
+    if (o.open_report)
+        return la_open_report((const char *const *)argv, (size_t)argc, &o.eo, &sink);
     if (o.auto_mode) {
         if (argc > 0) {
             fprintf(stderr, "loganalyze: error[LA300]: --auto takes no paths\n");

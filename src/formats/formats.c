@@ -50,12 +50,16 @@ static const char *const kw_finder[] = { "AMPDevicesAgent", "Configurator", "Mob
     "Restore Phase", "Restore completed", "Failure Description", "Device disconnected",
     "transitioning device", "Elapsed time", NULL };
 static const char *const kw_device[] = { "CHECKPOINT", "restore-step-", "ramrod", "ASR STATUS",
-    "bbupdater", "entering ", "executing /", "restored", "Waiting for NAND", "asr_", NULL };
+    "bbupdater", "entering ", "executing /", "restored", "Waiting for NAND", "asr_", "ASR: ",
+    "fsck", "update_baseband", "/dev/disk0", "AMFDR", NULL };
 static const char *const kw_idr[] = { "idevicerestore", "Found device in", "Sending iBEC",
     "Extracting", "ERROR: ", "Got status message", "Checkpoint", "Waiting for device",
-    "Connecting to", "Sending ", "Identified device", "Personalizing", "About to restore", NULL };
+    "Connecting to", "Sending ", "Identified device", "Personalizing", "About to restore",
+    "Status: ", "idevice_event_cb", "restore mode device", "TSS request", "TSS server",
+    "Unable to ", "BasebandData", "DONE", "Cleaning up", "Log is available", NULL };
 static const char *const kw_fr[] = { "futurerestore", "[Error]", "Done: restoring",
-    "[exception]", "[INFO]", "[WARNING]", "img4tool", "tsschecker", NULL };
+    "[exception]", "[INFO]", "[WARNING]", "img4tool", "tsschecker", "errorcode=",
+    "libipatcher", "waiting for device to reconnect", NULL };
 static const char *const kw_pymd[] = { "pymobiledevice3", "root[", NULL };
 static const char *const kw_flash[] = { "LibVersion", "Checking PC", "<Restore Device", "amai:",
     NULL };
@@ -760,7 +764,7 @@ static int bid(const struct la_format *f, const char *text, size_t tlen, unsigne
      */
     if (f->shapes && hits)
         score = (int)(60 * hits / (nlines ? nlines : 1));
-    else if (f->shapes && kws < 3)
+    else if (f->shapes && kws < 2)
         return 0;
     score += (int)(kws > 5 ? 30 : kws * 6);
     return score > 99 ? 99 : score;
@@ -875,6 +879,10 @@ const struct la_format *la_format_probe(const char *path, const char *name, cons
             it += 25;
         best = it >= fi ? &table[F_ITUNES] : &table[F_FINDER];
     }
+    /* futurerestore runs the idevicerestore engine: its own name decides. */
+    if (best == &table[F_IDR] && (has_kw(text.buf, text.len, "futurerestore") ||
+                                  has_kw(text.buf, text.len, "[exception]:")))
+        best = &table[F_FR];
     if (best == &table[F_TEXT] && (strstr(path, "sysdiagnose_") || strstr(path, "sysdiagnose/")))
         best = &table[F_SYSDIAG];
     if (best == &table[F_TEXT] && ends_with(name, ".ips"))

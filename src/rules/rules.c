@@ -1251,9 +1251,14 @@ enum la_rc la_ruleset_export_patterns(const struct la_ruleset *rs, struct la_buf
     return LA_OK;
 }
 
+/*
+ * A rule scoped to formats applies to them, and to plain "text": a short paste that no probe
+ * recognised may well be one of them, and the scope only exists to keep a rule off the
+ * formats it was not written for.
+ */
 int la_rule_applies_format(const struct rule *r, const char *format)
 {
-    if (!r->formats)
+    if (!r->formats || !strcmp(format, "text"))
         return 1;
     return in_list(r->formats, format);
 }

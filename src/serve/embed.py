@@ -1,31 +1,19 @@
 #!/usr/bin/env python3
 # Build step: embed the page assets (page.html, page.css, page.js) in the
 # binary as C strings.  Usage: embed.py OUT.c NAME=FILE...
-# Each NAME becomes `const char NAME[]` and `const size_t NAME_len`.
+# Each NAME becomes `const char NAME[]` (NUL-terminated) and `const size_t
+# NAME_len` (without the NUL).
 import sys
 
 
-def c_string(data):
-    out = []
-    line = '"'
-    for b in data:
-        if b == 0x0A:
-            line += '\\n"'
-            out.append(line)
-            line = '"'
-            continue
-        c = chr(b)
-        if c in '"\\':
-            line += '\\' + c
-        elif c == '?':
-            line += '\\?'              # no trigraphs
-        elif 0x20 <= b < 0x7F:
-            line += c
-        else:
-            line += '\\%03o' % b
-    line += '"'
-    out.append(line)
-    return '\n    '.join(out)
+def c_bytes(data):
+    # A byte list, not a string literal: ISO C caps string literals at 4095 bytes.
+    data = data + b'\0'
+    rows = []
+    for i in range(0, len(data), 16):
+        rows.append(', '.join(('0x%02x' if b < 0x80 else '(char)0x%02x') % b
+                              for b in data[i:i + 16]))
+    return '{\n    ' + ',\n    '.join(rows) + '\n}'
 
 
 def main():
@@ -38,7 +26,7 @@ def main():
             data = f.read()
         parts.append('extern const char %s[];' % name)
         parts.append('extern const size_t %s_len;' % name)
-        parts.append('const char %s[] =\n    %s;' % (name, c_string(data)))
+        parts.append('const char %s[] = %s;' % (name, c_bytes(data)))
         parts.append('const size_t %s_len = %d;' % (name, len(data)))
         parts.append('')
     with open(out_path, 'w') as f:

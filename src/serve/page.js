@@ -44,6 +44,7 @@
         busy = true;
         drop.classList.add('busy');
         showError([]);
+        result.hidden = true;
         var form = new FormData();
         var names = [];
         for (var i = 0; i < files.length; i++) {
@@ -82,6 +83,7 @@
             download.href = r.report;
             frame.src = r.report;
             result.hidden = false;
+            result.scrollIntoView({ block: 'start' });
         });
         xhr.addEventListener('error', function () {
             done();

@@ -30,7 +30,8 @@ struct la_serve_opts {
     const char *listen;          /* "HOST:PORT" or "[V6]:PORT"; NULL = LA_SERVE_DEFAULT_LISTEN;
                                     port 0 picks a free port */
     int open_browser;            /* open the page with xdg-open once listening */
-    uint64_t max_upload;         /* bytes of file data per upload; 0 = LA_DEFAULT_MAX_UPLOAD */
+    uint64_t max_upload;         /* bytes of file data per upload; 0 = eo->limits.max_upload,
+                                    or LA_DEFAULT_MAX_UPLOAD when that is 0 too */
     unsigned max_concurrent;     /* uploads being received or analysed at once (503 beyond);
                                     0 = LA_SERVE_DEFAULT_MAX_CONCURRENT */
     unsigned request_timeout_s;  /* idle and total time per request; 0 = default */

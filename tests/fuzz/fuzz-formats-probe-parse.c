@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "formats/formats.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -73,13 +74,13 @@ static void parse_all(const struct la_format *f, const char *path, const uint8_t
         const uint8_t *nl = memchr(p + i, '\n', n - i);
         size_t e = nl ? (size_t)(nl - p) : n;
         /* A copy of exactly the line, so ASan catches reads past its end. */
-        char *line = malloc(e - i ? e - i : 1);
+        char *line = la_malloc(e - i ? e - i : 1);
         if (!line)
             break;
         memcpy(line, p + i, e - i);
         c.lineno++;
         enum la_rc rc = la_parser_line(ps, la_sv_make(line, e - i), c.lineno, on_record, &c);
-        free(line);
+        la_free(line);
         if (rc != LA_OK)
             break;
         i = e + 1;
@@ -100,12 +101,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = size - 1;
     size_t hl = len < 4096 ? len : 4096;
     /* The head as a separate exact-size copy, as ingest hands it. */
-    uint8_t *head = malloc(hl ? hl : 1);
+    uint8_t *head = la_malloc(hl ? hl : 1);
     if (!head)
         return 0;
     memcpy(head, body, hl);
     const struct la_format *f = la_format_probe(path, name, head, hl, &conf, &reason);
-    free(head);
+    la_free(head);
     if (!f || !la_format_id(f) || conf < 0 || conf > 1000)
         abort();
     if (la_format_is_binary(f) && !reason)
