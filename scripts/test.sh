@@ -24,5 +24,5 @@ if [ "${LA_CI:-0}" = 1 ]; then
     meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
     meson compile -C build-asan >/dev/null
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-        meson test -C build-asan --print-errorlogs
+        meson test -C build-asan --print-errorlogs --no-suite valgrind
 fi
