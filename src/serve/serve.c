@@ -80,6 +80,7 @@
 #endif
 
 #include "analyze/analyze.h"
+#include "analyze/explain.h"
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/limits.h"
@@ -684,180 +685,105 @@ out:
 
 /* ------------------------------------------------------------ explain */
 
-static const struct la_code *lookup_code(const struct la_kb *kb, const char *arg, long *ret_num,
-                                         int *ret_numeric)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(arg, &end, 10);
-    *ret_numeric = !errno && end != arg && !*end;
-    if (*ret_numeric) {
-        *ret_num = v;
-        return la_kb_code(kb, v);
-    }
-    const struct la_code *c = la_kb_code_by_name(kb, arg);
-    if (c)
-        *ret_num = c->code;
-    return c;
-}
-
-struct ranked {
-    const struct la_cause *c;
-    double p;
-};
-
-/* The explain fragment: meanings, family, the likeliest causes, the first step to try. */
+/* The explain fragment, from the same entry `loganalyze explain` prints: meanings, family,
+ * the likeliest causes, the first step to try, the logs that tell the causes apart. */
 static enum la_rc explain_html(const struct la_kb *kb, const char *arg, struct la_buf *b)
 {
-    long num = 0;
-    int numeric = 0;
-    const struct la_code *c = lookup_code(kb, arg, &num, &numeric);
-    const struct la_family *fam = NULL;
-    const struct la_prior *pr = NULL;
-    size_t np = 0, nr = 0;
-    struct ranked rk[32];
+    json_t *x = la_explain(kb, arg), *v, *fam;
     enum la_rc r = LA_OK;
+    size_t i;
 
-    if (c || numeric)
-        fam = la_kb_family_of(kb, num);
-    if (c && c->family && la_kb_family(kb, c->family))
-        fam = la_kb_family(kb, c->family);
-    if (!c) {
-        r = la_buf_adds(b, "<h2>");
-        if (r == LA_OK)
-            r = add_esc(b, arg);
-        if (r == LA_OK)
-            r = la_buf_adds(b, " is not in the error-code catalogue</h2>");
-        if (r == LA_OK && fam) {
-            r = la_buf_adds(b, "<p>It falls in the range of: ");
-            if (r == LA_OK)
-                r = add_esc(b, fam->title ? fam->title : fam->id);
-            if (r == LA_OK)
-                r = la_buf_adds(b, ".</p>");
-        }
-        if (r == LA_OK && !fam)
-            r = la_buf_adds(b, "<p>Check the number, or drop the logs below: the analysis "
-                               "does not need the code.</p>");
-        if (!fam)
+    if (!x)
+        return LA_FATAL;
+#define ADD(s) do { if (r == LA_OK) r = la_buf_adds(b, (s)); } while (0)
+#define ESC(s) do { if (r == LA_OK) r = add_esc(b, (s)); } while (0)
+#define STR(o, k) (json_string_value(json_object_get((o), (k))) ? \
+                   json_string_value(json_object_get((o), (k))) : "")
+    fam = json_object_get(x, "family");
+    if (!json_is_true(json_object_get(x, "known"))) {
+        ADD("<h2>");
+        ESC(arg);
+        ADD(" is not in the error-code catalogue</h2>");
+        if (fam) {
+            ADD("<p>It falls in the range of: ");
+            ESC(STR(fam, "title"));
+            ADD(".</p>");
+        } else {
+            ADD("<p>Check the number, or drop the logs below: the analysis does not need the "
+                "code.</p>");
+            json_decref(x);
             return r;
+        }
     } else {
-        r = la_buf_addf(b, "<h2>Error %ld", c->code);
-        if (r == LA_OK && c->names && c->names[0]) {
-            r = la_buf_adds(b, " <small>(");
-            if (r == LA_OK)
-                r = add_esc(b, c->names[0]);
-            if (r == LA_OK)
-                r = la_buf_adds(b, ")</small>");
-        }
         if (r == LA_OK)
-            r = la_buf_adds(b, "</h2><h3>What it means</h3><ul class=\"meanings\">");
-        for (size_t i = 0; r == LA_OK && i < c->n_meanings; i++) {
-            const struct la_meaning *m = &c->meanings[i];
-            r = la_buf_adds(b, "<li><b>");
-            if (r == LA_OK)
-                r = add_esc(b, m->space);
-            if (r == LA_OK)
-                r = la_buf_adds(b, ":</b> ");
-            if (r == LA_OK)
-                r = add_esc(b, m->text);
-            if (r == LA_OK && !m->confirmed)
-                r = la_buf_adds(b, " <span class=\"unconfirmed\">(unconfirmed: no primary "
-                                   "source)</span>");
-            if (r == LA_OK && m->source) {
-                r = la_buf_adds(b, "<br><span class=\"src\">source: ");
-                if (r == LA_OK)
-                    r = add_esc(b, m->source);
-                if (r == LA_OK)
-                    r = la_buf_adds(b, "</span>");
-            }
-            if (r == LA_OK)
-                r = la_buf_adds(b, "</li>");
+            r = la_buf_addf(b, "<h2>Error %lld", (long long)json_integer_value(
+                                                     json_object_get(x, "code")));
+        if (json_array_size(json_object_get(x, "names"))) {
+            ADD(" <small>(");
+            ESC(json_string_value(json_array_get(json_object_get(x, "names"), 0)));
+            ADD(")</small>");
         }
-        if (r == LA_OK)
-            r = la_buf_adds(b, "</ul>");
-        if (r == LA_OK && c->stage) {
-            r = la_buf_adds(b, "<p><b>When it usually appears:</b> ");
-            if (r == LA_OK)
-                r = add_esc(b, c->stage);
-            if (r == LA_OK)
-                r = la_buf_adds(b, "</p>");
+        ADD("</h2><h3>What it means</h3><ul class=\"meanings\">");
+        json_array_foreach(json_object_get(x, "meanings"), i, v) {
+            ADD("<li><b>");
+            ESC(STR(v, "space"));
+            ADD(":</b> ");
+            ESC(STR(v, "text"));
+            if (!json_is_true(json_object_get(v, "confirmed")))
+                ADD(" <span class=\"unconfirmed\">(unconfirmed: no primary source)</span>");
+            ADD("<br><span class=\"src\">source: ");
+            ESC(STR(v, "source"));
+            ADD("</span></li>");
         }
-        if (r == LA_OK && fam) {
-            r = la_buf_adds(b, "<p><b>Family:</b> ");
-            if (r == LA_OK)
-                r = add_esc(b, fam->title ? fam->title : fam->id);
-            if (r == LA_OK)
-                r = la_buf_adds(b, "</p>");
+        ADD("</ul>");
+        if (json_object_get(x, "stage")) {
+            ADD("<p><b>When it usually appears:</b> ");
+            ESC(STR(x, "stage"));
+            ADD("</p>");
         }
-        pr = c->priors;
-        np = c->n_priors;
-    }
-    if (!np && fam) {
-        pr = fam->priors;
-        np = fam->n_priors;
-    }
-    /* Ranked causes: the code's priors, else the family's, else the defaults. */
-    for (size_t i = 0; i < la_kb_n_causes(kb) && nr < 32; i++) {
-        const struct la_cause *cz = la_kb_cause_at(kb, i);
-        double p = np ? 0 : cz->prior;
-        for (size_t k = 0; k < np; k++)
-            if (!strcmp(pr[k].cause, cz->id))
-                p = pr[k].p;
-        if (p <= 0)
-            continue;
-        rk[nr].c = cz;
-        rk[nr].p = p;
-        nr++;
-    }
-    for (size_t i = 0; i < nr; i++)
-        for (size_t j = i + 1; j < nr; j++)
-            if (rk[j].p > rk[i].p) {
-                struct ranked t = rk[i];
-                rk[i] = rk[j];
-                rk[j] = t;
-            }
-    if (r == LA_OK && nr)
-        r = la_buf_adds(b, "<h3>Likely causes, most likely first</h3><ol class=\"causes\">");
-    for (size_t i = 0; r == LA_OK && i < nr && i < 5; i++) {
-        r = la_buf_adds(b, "<li><b>");
-        if (r == LA_OK)
-            r = add_esc(b, rk[i].c->title);
-        if (r == LA_OK)
-            r = la_buf_addf(b, "</b> (%.0f %%)", rk[i].p * 100);
-        if (r == LA_OK && i < 3 && rk[i].c->next_test) {
-            r = la_buf_adds(b, "<br>");
-            if (r == LA_OK)
-                r = add_esc(b, rk[i].c->next_test);
-        }
-        if (r == LA_OK)
-            r = la_buf_adds(b, "</li>");
-    }
-    if (r == LA_OK && nr)
-        r = la_buf_adds(b, "</ol>");
-    if (r == LA_OK && nr && rk[0].c->remediation && rk[0].c->remediation[0]) {
-        const struct la_step *st = la_kb_step(kb, rk[0].c->remediation[0]);
-        if (st) {
-            r = la_buf_adds(b, "<p><b>First thing to try:</b> ");
-            if (r == LA_OK)
-                r = add_esc(b, st->text);
-            if (r == LA_OK)
-                r = la_buf_adds(b, "</p>");
+        if (fam) {
+            ADD("<p><b>Family:</b> ");
+            ESC(STR(fam, "title"));
+            ADD("</p>");
         }
     }
-    if (r == LA_OK && c && c->collect && c->collect[0]) {
-        r = la_buf_adds(b, "<h3>Logs that tell the causes apart</h3><ul>");
-        for (const char *const *n = c->collect; r == LA_OK && *n; n++) {
-            r = la_buf_adds(b, "<li>");
-            if (r == LA_OK)
-                r = add_esc(b, *n);
-            if (r == LA_OK)
-                r = la_buf_adds(b, "</li>");
-        }
+    json_t *causes = json_object_get(x, "causes");
+    if (json_array_size(causes))
+        ADD("<h3>Likely causes, most likely first</h3><ol class=\"causes\">");
+    json_array_foreach(causes, i, v) {
+        if (i >= 5)
+            break;
+        ADD("<li><b>");
+        ESC(STR(v, "title"));
         if (r == LA_OK)
-            r = la_buf_adds(b, "</ul>");
+            r = la_buf_addf(b, "</b> (%.0f %%)", json_real_value(json_object_get(v, "prior")) * 100);
+        if (i < 3 && *STR(v, "next_test")) {
+            ADD("<br>");
+            ESC(STR(v, "next_test"));
+        }
+        ADD("</li>");
     }
+    if (json_array_size(causes))
+        ADD("</ol>");
+    json_t *step = json_array_get(json_object_get(x, "ladder"), 0);
+    if (step) {
+        ADD("<p><b>First thing to try:</b> ");
+        ESC(STR(step, "text"));
+        ADD("</p>");
+    }
+    if (json_array_size(json_object_get(x, "collect"))) {
+        ADD("<h3>Logs that tell the causes apart</h3><ul>");
+        json_array_foreach(json_object_get(x, "collect"), i, v) {
+            ADD("<li>");
+            ESC(json_string_value(v));
+            ADD("</li>");
+        }
+        ADD("</ul>");
+    }
+#undef ADD
+#undef ESC
+#undef STR
+    json_decref(x);
     return r;
 }
 

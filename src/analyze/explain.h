@@ -1,0 +1,20 @@
+#ifndef LA_ANALYZE_EXPLAIN_H
+#define LA_ANALYZE_EXPLAIN_H
+
+/*
+ * `explain` as data: one code's entry for `loganalyze explain` and the web page.
+ *
+ * The object: {"query", "known", "code"?, "names"?, "meanings"?: [{"space", "text",
+ * "confirmed", "source"}], "collides"?, "stage"?, "collect"?, "family"?: {"id", "title"},
+ * "causes": [{"id", "title", "prior", "summary", "next_test"}] (most likely first),
+ * "ladder": [{"id", "text", "why", "if_still_fails"}] (cheapest first)}.
+ */
+
+#include <jansson.h>
+
+struct la_kb;
+
+/* A new reference to the entry for query (a number, 0x hex, a name or alias), NULL on OOM. */
+json_t *la_explain(const struct la_kb *kb, const char *query);
+
+#endif
