@@ -226,12 +226,15 @@ static enum la_rc add_rules(struct la_ruleset *rs, const char *path, int is_defa
             !strcmp(de->d_name, "stages.yaml"))
             continue;
         char **nn = la_realloc(names, (n + 1) * sizeof(*nn));
-        if (!nn || !(nn[n] = la_strdup(de->d_name))) {
-            la_free(nn ? nn : names);
+        if (nn)
+            names = nn;
+        if (!nn || !(names[n] = la_strdup(de->d_name))) {
+            for (size_t i = 0; i < n; i++)
+                la_free(names[i]);
+            la_free(names);
             closedir(d);
             return LA_FATAL;
         }
-        names = nn;
         n++;
     }
     closedir(d);
@@ -919,15 +922,15 @@ static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
         }
         if (j > i && (digit || (hexdash && j - i >= 8))) {
             if (la_buf_adds(&key, "<*>") != LA_OK)
-                return LA_FATAL;
+                goto oom;
             i = j;
         } else if (j > i) {
             if (la_buf_add(&key, msg.p + i, j - i) != LA_OK)
-                return LA_FATAL;
+                goto oom;
             i = j;
         } else {
             if (la_buf_addc(&key, msg.p[i]) != LA_OK)
-                return LA_FATAL;
+                goto oom;
             i++;
         }
     }
@@ -962,6 +965,9 @@ static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
     }
     r->ntm++;
     return LA_OK;
+oom:
+    la_buf_release(&key);
+    return LA_FATAL;
 }
 
 static enum la_rc on_record(void *user, const struct la_record *rec)
@@ -1084,8 +1090,12 @@ static enum la_rc on_member(void *user, struct la_member *lm)
     }
     if (la_linereader_truncated(lr))
         la_diagf(&r->sink, LA_SEV_WARNING, LA_D_LINE_TRUNCATED, mi->path, 0, 0,
-                 "%lu line%s longer than %u bytes truncated (raise with --limit line=N)",
-                 la_linereader_truncated(lr), la_linereader_truncated(lr) == 1 ? "" : "s", cap);
+                 "%lu line%s longer than %u bytes truncated (raise with --limit %s=N)",
+                 la_linereader_truncated(lr), la_linereader_truncated(lr) == 1 ? "" : "s", cap,
+                 la_format_wants_long_lines(f) ? "ips" : "line");
+    if (la_parser_bad_json(p))
+        la_diagf(&r->sink, LA_SEV_WARNING, LA_D_IPS_BAD_JSON, mi->path, 1, 0,
+                 "the JSON header of this report does not parse; it was read as plain text");
     mi->bytes = la_member_consumed(lm);
     if (rc == LA_WARN)
         mi->status = la_strdup("error: damaged, read up to the damage");
@@ -1820,6 +1830,9 @@ static int cmp_tmpl(const void *x, const void *y)
 
 static json_t *build_report(struct run *r)
 {
+    struct cause_score *cs = NULL;
+    int ncs = 0;
+    struct la_buf v = LA_BUF_INIT;
     struct la_engine *e = r->e;
     json_t *rep = json_object(), *attempts = json_array(), *members = json_array();
     json_t *codes = json_array(), *causes = json_array(), *unexp = json_array();
@@ -1891,8 +1904,6 @@ static json_t *build_report(struct run *r)
                 json_array_append_new(codes, json_integer(primary->codes[k]));
     }
     /* Causes. */
-    struct cause_score *cs = NULL;
-    int ncs = 0;
     int failing = !strcmp(outcome, "failed") || !strcmp(outcome, "inconclusive") ||
                   !strcmp(outcome, "evidence");
     if (primary && failing) {
@@ -1936,7 +1947,6 @@ static json_t *build_report(struct run *r)
         }
     }
     /* Verdict line. */
-    struct la_buf v = LA_BUF_INIT;
     enum la_rc vrc;
     const char *stage = !primary ? NULL : primary->fail_stage ? primary->fail_stage
                                                                 : primary->stage;
@@ -2010,7 +2020,9 @@ static json_t *build_report(struct run *r)
     json_object_set_new(rep, "unexplained", unexp);
     json_object_set_new(rep, "warnings", json_incref(r->warnings));
     int need_help = strcmp(outcome, "failed") && strcmp(outcome, "succeeded");
-    json_object_set_new(rep, "collect", need_help || !json_array_size(causes)
+    /* json_object_get, not `causes`: set_new freed it when it could not be added (OOM). */
+    const json_t *listed = json_object_get(rep, "causes");
+    json_object_set_new(rep, "collect", need_help || !json_array_size(listed)
                                             ? collect_json(r, primary, outcome)
                                             : collect_json(r, primary, "failed"));
     json_object_set_new(rep, "ladder", ladder_json(r, need_help || !ncs ? NULL : &cs[0]));
@@ -2018,6 +2030,8 @@ static json_t *build_report(struct run *r)
     free_scores(cs, ncs);
     return rep;
 oom:
+    free_scores(cs, ncs);
+    la_buf_release(&v);
     json_decref(rep);
     json_decref(attempts);
     json_decref(members);
@@ -2176,7 +2190,12 @@ json_t *la_engine_document(struct la_engine *e, json_t *reports)
     json_object_set_new(rs, "rules", json_integer((json_int_t)la_ruleset_count(e->rs)));
     json_object_set_new(rs, "sha256", json_string(la_ruleset_sha256(e->rs)));
     json_object_set_new(doc, "ruleset", rs);
-    json_object_set_new(doc, "reports", reports);
+    if (json_object_set_new(doc, "reports", reports) != 0) {
+        /* Out of memory; jansson has freed reports already. */
+        json_decref(doc); json_decref(sum); json_decref(bc); json_decref(bcode);
+        json_decref(bm); json_decref(pat);
+        return NULL;
+    }
     /* Summary, and cross-input patterns: the same device failing at the same stage. */
     json_array_foreach(reports, i, rep) {
         const char *o = json_string_value(json_object_get(rep, "outcome"));

@@ -15,7 +15,7 @@
 #define LA_DEFAULT_MAX_RATIO 1000u                  /* decompressed / compressed */
 #define LA_RATIO_GRACE (16ull << 20)                /* ratio checked past this many bytes */
 #define LA_DEFAULT_MAX_LINE (64u << 10)             /* bytes per line */
-#define LA_DEFAULT_MAX_IPS (64u << 20)              /* one .ips JSON document */
+#define LA_DEFAULT_MAX_IPS (8u << 20)               /* a line of an .ips (a compact body) */
 #define LA_DEFAULT_MAX_RULES 10000u
 #define LA_DEFAULT_MAX_RULE_FILE (4u << 20)         /* bytes per rule/data file */
 #define LA_DEFAULT_MAX_REGEX 4096u                  /* bytes per pattern */

@@ -265,8 +265,11 @@ static size_t scan_pidtid(const char *s, size_t n, size_t i, long *pid)
     j = i + 1;
     if (j >= n || !isdigit((unsigned char)s[j]))
         return 0;
-    while (j < n && isdigit((unsigned char)s[j]))
-        p = p * 10 + (s[j++] - '0');
+    while (j < n && isdigit((unsigned char)s[j])) {
+        if (p < 100000000)              /* pids are small; never overflow on junk */
+            p = p * 10 + (s[j] - '0');
+        j++;
+    }
     if (j >= n || s[j] != ':')
         return 0;
     j++;
@@ -432,8 +435,11 @@ static int shape_pymd(const char *s, size_t n, struct parsed *r)
     long p = 0;
     if (i >= n || !isdigit((unsigned char)s[i]))
         return 0;
-    while (i < n && isdigit((unsigned char)s[i]))
-        p = p * 10 + (s[i++] - '0');
+    while (i < n && isdigit((unsigned char)s[i])) {
+        if (p < 100000000)
+            p = p * 10 + (s[i] - '0');
+        i++;
+    }
     if (i >= n || s[i] != ']')
         return 0;
     r->pid = p;
@@ -478,7 +484,7 @@ static int shape_syslog(const char *s, size_t n, struct parsed *r)
     if (s[i] == ' ')
         i++;
     d = 0;
-    while (i < n && isdigit((unsigned char)s[i]))
+    while (i < n && isdigit((unsigned char)s[i]) && d < 100)
         d = d * 10 + (s[i++] - '0');
     if (d < 1 || d > 31 || i >= n || s[i] != ' ')
         return 0;
@@ -719,7 +725,7 @@ static const char *binary_reason(const unsigned char *h, size_t n, const char *n
     for (size_t i = 0; i < n; i++) {
         unsigned char c = h[i];
         nul += c == 0;
-        ctl += c < 0x09 || (c > 0x0d && c < 0x20 && c != 0x1b);
+        ctl += (c && c < 0x09) || (c > 0x0d && c < 0x20 && c != 0x1b);
         if (c >= 0x80) {
             size_t k = c >= 0xF0 && c < 0xF5 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 && c < 0xE0 ? 1 : 0;
             size_t j = 1;
@@ -735,7 +741,10 @@ static const char *binary_reason(const unsigned char *h, size_t n, const char *n
                 i += k;
         }
     }
-    if (n && (nul * 100 > n || ctl * 100 > n * 3 || bad * 100 > n * 10))
+    /* NUL padding alone (log files preallocated or cut by a crash) does not make a binary:
+     * the other bytes decide, and the parser drops the NULs. */
+    if (n && (nul * 10 > n * 9 || (nul < n && (ctl * 100 > (n - nul) * 3 ||
+                                               bad * 100 > (n - nul) * 10))))
         return "binary (not text)";
     return NULL;
 }
@@ -897,6 +906,9 @@ const struct la_format *la_format_probe(const char *path, const char *name, cons
 
 struct la_parser {
     const struct la_format *f;
+    int ips_state;                 /* .ips: 0 header not seen, 1 valid, 2 not JSON */
+    long ips_depth;                /* body: open braces and brackets outside strings */
+    int ips_in_string, ips_escape, ips_body_bad;
     struct la_buf norm;
     struct la_buf expand;
     int64_t date;                  /* ms of midnight of the known date, or -1 */
@@ -948,6 +960,11 @@ struct la_parser *la_parser_new(const struct la_format *f, const char *path)
     p->last_time = -1;
     p->prev_tod = -1;
     return p;
+}
+
+int la_parser_bad_json(const struct la_parser *p)
+{
+    return p->ips_state == 2 || p->ips_body_bad || p->ips_depth != 0;
 }
 
 void la_parser_free(struct la_parser *p)
@@ -1068,6 +1085,35 @@ enum la_rc la_parser_line(struct la_parser *p, struct la_sv line, uint64_t linen
         return LA_OK;
     if (p->f == &table[F_IPS_PANIC] || p->f == &table[F_IPS_CRASH]) {
         int done;
+        if (!p->ips_state) {
+            /* The first line of an .ips is a JSON object (the metadata header). */
+            json_t *h = json_loadb(p->norm.buf, p->norm.len, 0, NULL);
+            p->ips_state = json_is_object(h) ? 1 : 2;
+            json_decref(h);
+        } else {
+            /* The body is checked as it streams by: brackets balance outside strings. */
+            for (size_t i = 0; i < p->norm.len && !p->ips_body_bad; i++) {
+                char ch = p->norm.buf[i];
+                if (p->ips_in_string) {
+                    if (p->ips_escape)
+                        p->ips_escape = 0;
+                    else if (ch == '\\')
+                        p->ips_escape = 1;
+                    else if (ch == '"')
+                        p->ips_in_string = 0;
+                } else if (ch == '"') {
+                    p->ips_in_string = 1;
+                } else if (ch == '{' || ch == '[') {
+                    p->ips_depth++;
+                } else if (ch == '}' || ch == ']') {
+                    if (--p->ips_depth < 0)
+                        p->ips_body_bad = 1;
+                }
+            }
+            /* A JSON string never spans lines. */
+            if (p->ips_in_string)
+                p->ips_body_bad = 1;
+        }
         enum la_rc rc = expand_ips(p, p->norm.buf, p->norm.len, lineno, fn, user, &done);
         if (done || rc != LA_OK)
             return rc;

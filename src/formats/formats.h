@@ -66,6 +66,10 @@ struct la_parser;
 struct la_parser *la_parser_new(const struct la_format *f, const char *path);
 void la_parser_free(struct la_parser *p);
 
+/* 1 when the member is an .ips whose JSON does not parse: a bad header line, or a body whose
+ * brackets or strings do not close (checked while streaming; call after the last line). */
+int la_parser_bad_json(const struct la_parser *p);
+
 /*
  * Parse one raw line (without its terminator) and call fn for 0..N records.
  * Returns LA_OK, or what fn returned when not LA_OK, or LA_FATAL on OOM.

@@ -381,7 +381,11 @@ static la_ssize_t fd_read_cb(struct archive *a, void *user, const void **buf)
         archive_set_error(a, errno, "read failed");
         return -1;
     }
-    c->parent->in->st.compressed += (uint64_t)n;
+    /* Input bytes are the furthest offset read: a seeking reader may read parts twice,
+     * and counting them twice would hide a zip bomb's ratio. */
+    off_t pos = lseek(c->fd, 0, SEEK_CUR);
+    if (pos > 0 && (uint64_t)pos > c->parent->in->st.compressed)
+        c->parent->in->st.compressed = (uint64_t)pos;
     *buf = c->block;
     return n;
 }
@@ -523,6 +527,7 @@ static enum la_rc walk_archive(struct la_member *parent, int seek)
     s.ar = a;
     s.block = la_malloc(BLOCK);
     if (!s.block) {
+        la_free(c.block);
         archive_read_free(a);
         return LA_FATAL;
     }
@@ -631,6 +636,14 @@ static enum la_rc walk_archive(struct la_member *parent, int seek)
             if (archive_format(a) == ARCHIVE_FORMAT_RAW)
                 break;
         }
+    }
+    if (!entries && rc == LA_OK && !in->stop) {
+        la_diagf(in->sink, LA_SEV_WARNING, LA_D_EMPTY_INPUT, parent->path, 0, 0,
+                 "no members: an empty archive, or data that only looks like one "
+                 "(e.g. all zero bytes)");
+        if (in->cb->skipped)
+            in->cb->skipped(in->cb->user, parent->path, 0, "skipped: no members");
+        rc = LA_WARN;
     }
     la_free(s.block);
     la_free(c.block);

@@ -182,7 +182,10 @@ found:
         json_object_set_new(rule, "properties", json_pack("{s:[s]}", "tags", tag));
     }
     if (!rule || !json_object_get(rule, "properties") || !json_object_get(rule, "help") ||
-        json_array_append_new(s->rules, rule) != 0)
+        !json_object_get(rule, "shortDescription") || !json_object_get(rule, "fullDescription"))
+        goto oom;
+    /* json_array_append_new takes rule even when it fails. */
+    if (json_array_append_new(s->rules, rule) != 0)
         return LA_FATAL;
     *ret_index = n;
     return LA_OK;
@@ -222,6 +225,7 @@ static enum la_rc add_result(struct sarif *s, const json_t *r, const json_t *c,
         json_decref(res);
         return LA_FATAL;
     }
+    /* json_pack refuses invalid UTF-8 (NULL): then res is ours to free. */
     if (json_object_set_new(res, "locations",
                             json_pack("[{s:{s:{s:s},s:{s:I}}}]", "physicalLocation",
                                       "artifactLocation", "uri", s->tmp.buf, "region",
@@ -231,8 +235,12 @@ static enum la_rc add_result(struct sarif *s, const json_t *r, const json_t *c,
         json_object_set_new(res, "properties",
                             json_pack("{s:s,s:s,s:f}", "input", la_report_str(r, "input"),
                                       "cause", la_report_str(c, "id"), "confidence",
-                                      la_report_real(c, "confidence"))) != 0 ||
-        json_array_append_new(s->by_level[level], res) != 0)
+                                      la_report_real(c, "confidence"))) != 0) {
+        json_decref(res);
+        return LA_FATAL;
+    }
+    /* json_array_append_new takes res even when it fails. */
+    if (json_array_append_new(s->by_level[level], res) != 0)
         return LA_FATAL;
     return LA_OK;
 }

@@ -61,7 +61,8 @@ void la_ruleset_free(struct la_ruleset *rs)
             pcre2_code_free(rs->pats[i].re);
     }
     la_free(rs->pats);
-    for (size_t i = 0; i < rs->nrules; i++) {
+    /* The slot after the last rule may hold a rule that ran out of memory half-built. */
+    for (size_t i = 0; i < rs->nrules + (rs->nrules < rs->caprules); i++) {
         la_free(rs->rules[i].cond);
         la_free(rs->rules[i].sels);
     }
@@ -127,6 +128,7 @@ static struct rule *new_rule(struct la_ruleset *rs)
         struct rule *nr = la_realloc(rs->rules, nc * sizeof(*nr));
         if (!nr)
             return NULL;
+        memset(nr + rs->caprules, 0, (nc - rs->caprules) * sizeof(*nr));   /* see la_ruleset_free */
         rs->rules = nr;
         rs->caprules = nc;
     }
@@ -1042,6 +1044,8 @@ static int load_rule(struct la_ruleset *rs, struct ydoc *d, yaml_node_t *rn)
         rs->npats = pats_before;
         la_free(r->cond);
         la_free(r->sels);
+        r->cond = NULL;
+        r->sels = NULL;
         return 0;
     }
     rs->nrules++;
