@@ -973,7 +973,8 @@ oom:
 static enum la_rc on_record(void *user, const struct la_record *rec)
 {
     struct run *r = user;
-    struct la_fields f = { rec->format, rec->text, rec->message, rec->component, rec->level };
+    struct la_fields f = { rec->format, rec->text, rec->message, rec->component, rec->level,
+                          rec->context };
     enum la_rc rc;
 
     r->rec = rec;

@@ -41,21 +41,38 @@ struct rt_line {
 static enum la_rc rt_record(void *user, const struct la_record *r)
 {
     struct rt_line *l = user;
-    struct la_fields f = { r->format, r->text, r->message, r->component, r->level };
+    struct la_fields f = { r->format, r->text, r->message, r->component, r->level, r->context };
     return la_matcher_scan(l->m, &f, rt_hit, l->t, NULL);
 }
 
 /* Does rule ri fire on line (parsed as format f)? */
-static int fires(struct la_matcher *m, const struct la_format *f, long ri, const char *line)
+/*
+ * Does rule ri fire on the last line of sample?  A sample may hold several lines separated by
+ * newlines: the earlier ones are read first, as context (a CHECKPOINT line before its
+ * restore-step-* lines), and only a hit on the last line counts.
+ */
+static int fires(struct la_matcher *m, const struct la_format *f, long ri, const char *sample)
 {
     struct la_parser *p = la_parser_new(f, NULL);
     struct rt t = { ri, 0 };
     struct rt_line l = { m, &t };
+    const char *s = sample;
+    uint64_t no = 1;
 
     if (!p)
         return -1;
-    if (la_parser_line(p, la_sv_cstr(line), 1, rt_record, &l) != LA_OK)
-        t.hit = -1;
+    for (;;) {
+        const char *nl = strchr(s, '\n');
+        t.hit = 0;
+        if (la_parser_line(p, la_sv_make(s, nl ? (size_t)(nl - s) : strlen(s)), no++, rt_record,
+                           &l) != LA_OK) {
+            t.hit = -1;
+            break;
+        }
+        if (!nl)
+            break;
+        s = nl + 1;
+    }
     la_parser_free(p);
     return t.hit;
 }

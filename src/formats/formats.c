@@ -907,6 +907,7 @@ const struct la_format *la_format_probe(const char *path, const char *name, cons
 struct la_parser {
     const struct la_format *f;
     int ips_state;                 /* .ips: 0 header not seen, 1 valid, 2 not JSON */
+    struct la_buf head;            /* the last line with the format's prefix (a group's head) */
     long ips_depth;                /* body: open braces and brackets outside strings */
     int ips_in_string, ips_escape, ips_body_bad;
     struct la_buf norm;
@@ -956,6 +957,7 @@ struct la_parser *la_parser_new(const struct la_format *f, const char *path)
     p->f = f;
     la_buf_init(&p->norm, 0);
     la_buf_init(&p->expand, 0);
+    la_buf_init(&p->head, 0);
     p->date = path ? date_from_path(path) : -1;
     p->last_time = -1;
     p->prev_tod = -1;
@@ -973,6 +975,7 @@ void la_parser_free(struct la_parser *p)
         return;
     la_buf_release(&p->norm);
     la_buf_release(&p->expand);
+    la_buf_release(&p->head);
     la_free(p);
 }
 
@@ -1013,10 +1016,16 @@ static enum la_rc emit_record(struct la_parser *p, const char *s, size_t n, uint
         }
         p->last_time = r.time;
         p->last_has_date = r.has_date;
+        /* This line opens a group: keep it (bounded) as the context of what follows. */
+        la_buf_reset(&p->head);
+        if (la_buf_add(&p->head, s, n < 4096 ? n : 4096) != LA_OK)
+            return LA_FATAL;
+        r.context = r.text;
     } else {
         r.message = r.text;
         r.time = p->last_time;
         r.has_date = p->last_has_date;
+        r.context = p->head.len ? la_sv_make(p->head.buf, p->head.len) : r.text;
     }
     return fn(user, &r);
 }

@@ -36,6 +36,10 @@ struct la_record {
     struct la_sv message;          /* after the format's prefix */
     struct la_sv component;        /* process or logger, may be empty */
     struct la_sv level;            /* level word, may be empty */
+    struct la_sv context;          /* the line that opens this record's group: itself for a
+                                    * line with the format's prefix, the last such line for a
+                                    * continuation (restore-step-* lines after their CHECKPOINT,
+                                    * a traceback after its logger line) */
 };
 
 typedef enum la_rc la_record_fn(void *user, const struct la_record *r);

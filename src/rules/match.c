@@ -113,6 +113,10 @@ enum la_rc la_match_build(struct la_ruleset *rs)
         struct pat *p = &rs->pats[i];
         char *one[2] = { p->atom, NULL };
         char **list = p->atom ? one : p->alts;
+        if (p->field == FIELD_CONTEXT) {
+            /* Tested only for rules another pattern already touched (see la_matcher_scan). */
+            continue;
+        }
         if (!list) {
             rs->always[rs->nalways++] = (unsigned)i;
             continue;
@@ -224,6 +228,7 @@ struct la_matcher {
     unsigned char *pat_hit;        /* per pattern: matched in this generation */
     unsigned char *disabled;       /* per rule */
     struct la_buf lower;           /* the line lowercased, made when a literal test needs it */
+    struct la_buf scratch;         /* a field outside the line, lowercased */
     int lowered;
     struct la_capture *caps;
     size_t ncaps, capcaps;
@@ -253,6 +258,7 @@ struct la_matcher *la_matcher_new(const struct la_ruleset *rs)
     m->hits = la_calloc(rs->nrules + 1, sizeof(uint64_t));
     m->ns = la_calloc(rs->nrules + 1, sizeof(uint64_t));
     la_buf_init(&m->lower, 0);
+    la_buf_init(&m->scratch, 0);
     if (!m->md || !m->pat_stamp || !m->pat_hit || !m->cand || !m->rule_stamp || !m->touched ||
         !m->disabled || !m->modbits || !m->checks || !m->hits || !m->ns) {
         la_matcher_free(m);
@@ -279,6 +285,7 @@ void la_matcher_free(struct la_matcher *m)
     la_free(m->ns);
     la_free(m->caps);
     la_buf_release(&m->lower);
+    la_buf_release(&m->scratch);
     la_free(m);
 }
 
@@ -318,6 +325,8 @@ static struct la_sv field_of(const struct la_fields *f, int field)
         return f->component;
     case FIELD_LEVEL:
         return f->level;
+    case FIELD_CONTEXT:
+        return f->context.p ? f->context : f->text;
     default:
         return f->message;
     }
@@ -347,9 +356,18 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_f
             return -1;
         return 0;
     }
-    if (!p->cased) {
+    if (!p->cased && v.len && (s < f->text.p || s + v.len > f->text.p + f->text.len)) {
+        /* A field outside the line (the group's context): lowercase it on its own. */
+        la_buf_reset(&m->scratch);
+        if (la_buf_grow(&m->scratch, v.len) != LA_OK)
+            return -2;
+        for (size_t i = 0; i < v.len; i++)
+            m->scratch.buf[i] = (char)tolower((unsigned char)s[i]);
+        m->scratch.len = v.len;
+        s = m->scratch.buf;
+    } else if (!p->cased) {
         /* Fields are views into text; use the lowercased copy of text. */
-        if (!v.len || s < f->text.p || s + v.len > f->text.p + f->text.len)
+        if (!v.len)
             return 0;
         if (!m->lowered) {
             la_buf_reset(&m->lower);
@@ -516,6 +534,24 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
 
         if (m->disabled[ri] || r->root < 0)
             continue;
+        /* Patterns on the group's context line run only here, for rules already touched. */
+        for (size_t pi = r->first_pat; pi < r->first_pat + r->npat; pi++) {
+            const struct pat *p = &rs->pats[pi];
+            int hit;
+            if (p->field != FIELD_CONTEXT)
+                continue;
+            if (m->pat_stamp[pi] != m->gen) {
+                m->pat_stamp[pi] = m->gen;
+                m->pat_hit[pi] = 0;
+            }
+            hit = test_pat(m, p, f);
+            if (hit == -2)
+                return LA_FATAL;
+            if (hit > 0) {
+                m->pat_hit[pi] = 1;
+                m->modbits[(size_t)ri * 64 + p->sel] |= 1u << p->mod;
+            }
+        }
         for (unsigned s = 0; s < r->nsel; s++) {
             uint32_t full = r->sels[s].nmods >= 32 ? UINT32_MAX : (1u << r->sels[s].nmods) - 1;
             if (r->sels[s].nmods && m->modbits[(size_t)ri * 64 + s] == full)

@@ -611,9 +611,11 @@ static int add_patterns(struct la_ruleset *rs, struct ydoc *d, struct rule *r, u
             field = FIELD_COMPONENT;
         else if (f && !strcmp(f, "level"))
             field = FIELD_LEVEL;
+        else if (f && !strcmp(f, "context"))
+            field = FIELD_CONTEXT;
         else if (f)
             yerr(d, fn, LA_D_RULE_BAD_VALUE,
-                 "unknown field '%s' (message, text, component or level)", f);
+                 "unknown field '%s' (message, text, component, level or context)", f);
     }
     if (cn)
         ybool(d, cn, "cased", &cased);

@@ -66,6 +66,7 @@ struct la_capture {
 struct la_fields {
     const char *format;            /* format id */
     struct la_sv text, message, component, level;
+    struct la_sv context;          /* the group's opening line (see struct la_record) */
 };
 
 LA_NODISCARD struct la_ruleset *la_ruleset_new(const struct la_limits *lim);

@@ -80,6 +80,7 @@ static void probes(void **state)
 }
 
 struct got {
+    char ctx[256];
     char msg[256];
     char comp[64];
     int64_t time;
@@ -91,6 +92,7 @@ static enum la_rc keep(void *user, const struct la_record *r)
 {
     struct got *g = user;
     snprintf(g->msg, sizeof(g->msg), "%.*s", (int)r->message.len, r->message.p);
+    snprintf(g->ctx, sizeof(g->ctx), "%.*s", (int)r->context.len, r->context.p);
     snprintf(g->comp, sizeof(g->comp), "%.*s", (int)r->component.len, r->component.p);
     g->time = r->time;
     g->has_date = r->has_date;
@@ -213,8 +215,12 @@ static void midnight_rollover(void **state)
     assert_int_equal(la_parser_line(p, la_sv_cstr("[00:00:01.1000] b"), 2, keep, &g), LA_OK);
     assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
     assert_string_equal(b.buf, "2026-03-15T00:00:01.100");
-    /* A line without a prefix keeps the previous time (a continuation). */
+    /* A line without a prefix keeps the previous time (a continuation), and its context is
+     * the line that opened the group. */
+    assert_string_equal(g.ctx, "[00:00:01.1000] b");
     assert_int_equal(la_parser_line(p, la_sv_cstr("restore-step-ids = {}"), 3, keep, &g), LA_OK);
+    assert_string_equal(g.ctx, "[00:00:01.1000] b");
+    assert_string_equal(g.msg, "restore-step-ids = {}");
     la_buf_reset(&b);
     assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
     assert_string_equal(b.buf, "2026-03-15T00:00:01.100");
