@@ -23,6 +23,7 @@ if [ "${LA_CI:-0}" = 1 ]; then
     rm -rf build-asan
     meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
     meson compile -C build-asan >/dev/null
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    LA_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         meson test -C build-asan --print-errorlogs --no-suite valgrind
 fi
