@@ -703,10 +703,18 @@ static int add_patterns(struct la_ruleset *rs, struct ydoc *d, struct rule *r, u
                 pcre2_pattern_info(pt->re, PCRE2_INFO_NAMECOUNT, &namecount);
                 pt->has_names = namecount > 0;
                 pt->atom = regex_atom(val, &pt->atomlen);
-                if (pt->atom && !pool_keep(&rs->pool, pt->atom))
+                if (pt->atom && !pool_keep(&rs->pool, pt->atom)) {
+                    pcre2_code_free(pt->re);      /* not counted yet: free it here */
+                    pt->re = NULL;
                     return -1;
+                }
                 if (!pt->atom)
                     pt->alts = regex_alt_atoms(rs, val);
+                if (rs->pool.oom) {
+                    pcre2_code_free(pt->re);
+                    pt->re = NULL;
+                    return -1;
+                }
             } else {
                 char *l = pool_keep(&rs->pool, la_memdup(val, vlen));
                 if (!l)
