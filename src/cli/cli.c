@@ -450,7 +450,7 @@ int la_cli_main(int argc, char **argv)
 {
     struct la_cli_opts o;
     struct la_limits lim = LA_LIMITS_DEFAULT;
-    int c, patterns = 0;
+    int c;
     struct la_diag_sink sink = { print_diag, NULL };
 
     memset(&o, 0, sizeof(o));
@@ -532,7 +532,7 @@ int la_cli_main(int argc, char **argv)
             }
             break;
         case O_PROFILE: o.eo.profile = 1; break;
-        case O_PATTERNS: patterns = 1; break;
+        case O_PATTERNS: break;          /* `rules export` prints the patterns: the one export */
         case O_AUTO: o.auto_mode = 1; break;
         case O_OPEN: o.open_report = 1; break;
         case O_LISTEN: o.serve_listen = optarg; break;
@@ -550,7 +550,6 @@ int la_cli_main(int argc, char **argv)
     }
     argc -= optind;
     argv += optind;
-    (void)patterns;
     if (argc > 0 && !strcmp(argv[0], "inspect"))
         return cmd_inspect(&o, argc - 1, argv + 1, &sink);
     if (argc > 0 && !strcmp(argv[0], "rules")) {
