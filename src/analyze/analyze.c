@@ -1066,6 +1066,8 @@ static enum la_rc on_member(void *user, struct la_member *lm)
         la_parser_free(p);
         return LA_FATAL;
     }
+    if (hl)
+        la_parser_set_head(p, head, hl);
     struct la_sv line;
     uint64_t lineno = 0;
     rc = LA_OK;
@@ -1089,6 +1091,17 @@ static enum la_rc on_member(void *user, struct la_member *lm)
         if (rc != LA_OK)
             break;
     }
+    /* What was read before damage still counts: emit the record held back for rejoining. */
+    if (rc == LA_OK || rc == LA_WARN) {
+        enum la_rc frc = la_parser_finish(p, on_record, r);
+        if (frc != LA_OK)
+            rc = frc == LA_FATAL ? LA_FATAL : rc;
+    }
+    if (la_parser_rejoined(p))
+        la_diagf(&r->sink, LA_SEV_NOTE, LA_D_LINES_REJOINED, mi->path, 0, 0,
+                 "this paste is hard-wrapped at %u columns; %llu cut line%s rejoined",
+                 la_parser_wrap_width(p), (unsigned long long)la_parser_rejoined(p),
+                 la_parser_rejoined(p) == 1 ? " was" : "s were");
     if (la_linereader_truncated(lr))
         la_diagf(&r->sink, LA_SEV_WARNING, LA_D_LINE_TRUNCATED, mi->path, 0, 0,
                  "%lu line%s longer than %u bytes truncated (raise with --limit %s=N)",

@@ -73,6 +73,8 @@ static int fires(struct la_matcher *m, const struct la_format *f, long ri, const
             break;
         s = nl + 1;
     }
+    if (t.hit >= 0 && la_parser_finish(p, rt_record, &l) != LA_OK)
+        t.hit = -1;
     la_parser_free(p);
     return t.hit;
 }

@@ -15,7 +15,8 @@
  * into a struct la_record: timestamp, pid, level, component, message.  An
  * .ips panic's JSON-escaped panic string is expanded into one record per
  * line of it.  Time-only formats get their date from the file name or an
- * earlier line when one is known.
+ * earlier line when one is known.  In a hard-wrapped paste the pieces of a
+ * cut line are rejoined first (see la_parser_set_head()).
  */
 
 #include <stdint.h>
@@ -70,6 +71,18 @@ struct la_parser;
 struct la_parser *la_parser_new(const struct la_format *f, const char *path);
 void la_parser_free(struct la_parser *p);
 
+/*
+ * Give the parser the member's head bytes (as peeked before reading) so it can tell whether
+ * the member is a hard-wrapped paste: a log that went through a forum, an e-mail or a console
+ * window and came back with its long lines cut at a fixed width.  In such a member the pieces
+ * of a cut line are rejoined into one record (its line number is the first piece's); nothing
+ * changes for other members.  Optional; call before the first line.
+ */
+void la_parser_set_head(struct la_parser *p, const void *head, size_t len);
+/* The width the member is wrapped at, 0 when it is not; lines rejoined so far. */
+unsigned la_parser_wrap_width(const struct la_parser *p);
+uint64_t la_parser_rejoined(const struct la_parser *p);
+
 /* 1 when the member is an .ips whose JSON does not parse: a bad header line, or a body whose
  * brackets or strings do not close (checked while streaming; call after the last line). */
 int la_parser_bad_json(const struct la_parser *p);
@@ -80,6 +93,9 @@ int la_parser_bad_json(const struct la_parser *p);
  */
 LA_NODISCARD enum la_rc la_parser_line(struct la_parser *p, struct la_sv line, uint64_t lineno,
                                        la_record_fn *fn, void *user);
+
+/* After the last line: emit what is still held back (a record being rejoined). */
+LA_NODISCARD enum la_rc la_parser_finish(struct la_parser *p, la_record_fn *fn, void *user);
 
 /* Normalise one line into out (exported for tests); returns 0 when the line is to be dropped. */
 struct la_buf;

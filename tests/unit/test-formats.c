@@ -242,12 +242,249 @@ static void ips_panic_string_expanded(void **state)
     la_parser_free(p);
 }
 
+/* ------------------------------------------------------- hard-wrapped pastes */
+
+/* An iTunes 12 log (our own lines in the real shape), long lines among short ones. */
+static const char *const itunes_log[] = {
+    "[06:44:01.0282] <Restore Device 0000025762236D20>: operation 59 progress 0",
+    "[06:44:01.0861] amai: tss_submit_job_with_retry: TSS Connection attempt 1 of 3.  "
+    "(Will retry if TSS_ERR_SERVER_NOT_REACHABLE.)",
+    "[06:44:02.0316] Completed checkpoint id: 0x635",
+    "[06:44:02.0402] <Restore Device 0000025762236D20>: Restore failed (result = 4013) while "
+    "waiting for the device to come back from the update of its baseband firmware",
+    "[06:44:02.0517] AMRestorePerformRestoreModeRestoreWithError failed with error: 4013",
+    "[06:44:02.0611] WinAMRestore::OnInterfaceRemoval: \\\\?\\USB#VID_05AC&PID_1281#"
+    "000025762236D20#{a5dcbf10-6530-11d2-901f-00c04fb951ed}",
+    "[06:44:02.0702] Restore completed, status: 4013",
+    "[06:44:02.0703] Failure Description: The iPhone could not be restored. An unknown error "
+    "occurred (4013).",
+    "[06:44:02.0704] Depth:0 Code:4013 Error: The operation couldn't be completed. "
+    "(AMRestoreErrorDomain error 4013 - Failed to handle message type StatusMsg)",
+    "[06:44:02.0705] Depth:1 Code:-1 Error: The operation couldn't be completed. "
+    "(AMRestoreErrorDomain error -1 - Failed to update baseband firmware)",
+    "[06:44:03.0001] <Recovery Mode Device 0x191823f0>: operation 4 progress -1",
+    "[06:44:03.0102] <Recovery Mode Device 0x191823f0>: Recovery mode succeeded",
+};
+#define ITUNES_N (sizeof(itunes_log) / sizeof(itunes_log[0]))
+
+/* Cut every line like a mail client (at the last blank that fits) or a console (anywhere). */
+static void cut(struct la_buf *out, const char *const *lines, size_t n, size_t width,
+                int console, const char *quote)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *s = lines[i];
+        size_t len = strlen(s);
+        while (len) {
+            size_t take = len;
+            if (len > width) {
+                take = width;
+                if (!console) {
+                    while (take > 0 && s[take] != ' ')
+                        take--;
+                    if (take == 0)
+                        take = width;
+                }
+            }
+            assert_int_equal(la_buf_adds(out, quote), LA_OK);
+            assert_int_equal(la_buf_add(out, s, take), LA_OK);
+            assert_int_equal(la_buf_addc(out, '\n'), LA_OK);
+            s += take;
+            len -= take;
+            if (!console)
+                while (len && *s == ' ') {
+                    s++;
+                    len--;
+                }
+        }
+    }
+}
+
+struct recs {
+    char text[16][4608];
+    uint64_t line[16];
+    size_t n;
+};
+
+static enum la_rc keep_rec(void *user, const struct la_record *r)
+{
+    struct recs *g = user;
+
+    assert_true(g->n < 16);
+    snprintf(g->text[g->n], sizeof(g->text[0]), "%.*s", (int)r->text.len, r->text.p);
+    g->line[g->n++] = r->line;
+    return LA_OK;
+}
+
+/* Parse text as a member: head from its first 4 KiB, then line by line, then finish. */
+static struct la_parser *parse_text(const char *fmt, const char *text, struct recs *g)
+{
+    struct la_parser *p = la_parser_new(la_format_find(fmt), "paste.txt");
+    size_t len = strlen(text);
+    uint64_t no = 0;
+
+    memset(g, 0, sizeof(*g));
+    assert_non_null(p);
+    la_parser_set_head(p, text, len < 4096 ? len : 4096);
+    for (const char *s = text; *s;) {
+        const char *nl = strchr(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        assert_int_equal(la_parser_line(p, la_sv_make(s, n), ++no, keep_rec, g), LA_OK);
+        s += n + (nl != NULL);
+    }
+    assert_int_equal(la_parser_finish(p, keep_rec, g), LA_OK);
+    return p;
+}
+
+static void rejoins_mail_wrapped(void **state)
+{
+    struct la_buf text = LA_BUF_INIT;
+    static struct recs g;
+
+    (void)state;
+    cut(&text, itunes_log, ITUNES_N, 60, 0, "> ");
+    struct la_parser *p = parse_text("itunes-updater", text.buf, &g);
+    assert_true(la_parser_wrap_width(p) >= 55 && la_parser_wrap_width(p) <= 60);
+    assert_int_equal(g.n, ITUNES_N);
+    for (size_t i = 0; i < ITUNES_N; i++)
+        if (i != 5)
+            assert_string_equal(g.text[i], itunes_log[i]);
+    /* A word longer than the width was cut inside: one record again, with a blank there. */
+    assert_string_equal(g.text[5], "[06:44:02.0611] WinAMRestore::OnInterfaceRemoval: "
+                                   "\\\\?\\USB#VID_05AC&PID_1281#000025762236D20#{a5dcbf10-6530-11d "
+                                   "2-901f-00c04fb951ed}");
+    assert_int_equal(g.line[0], 1);
+    assert_int_equal(g.line[1], 3);     /* the first line took 2 physical lines */
+    assert_int_equal(g.line[2], 6);     /* the second 3 */
+    assert_true(la_parser_rejoined(p) > 10);
+    la_parser_free(p);
+    /* The probe sees the rejoined lines too. */
+    assert_string_equal(probe("paste.txt", text.buf), "itunes-updater");
+    la_buf_release(&text);
+}
+
+static void rejoins_console_cut(void **state)
+{
+    struct la_buf text = LA_BUF_INIT;
+    static struct recs g;
+
+    (void)state;
+    cut(&text, itunes_log, ITUNES_N, 64, 1, "");
+    struct la_parser *p = parse_text("itunes-updater", text.buf, &g);
+    assert_int_equal(la_parser_wrap_width(p), 64);
+    assert_int_equal(g.n, ITUNES_N);
+    /* Cuts inside words join without a blank; a cut on a blank keeps it. */
+    for (size_t i = 0; i < ITUNES_N; i++)
+        assert_string_equal(g.text[i], itunes_log[i]);
+    la_parser_free(p);
+    la_buf_release(&text);
+}
+
+/* A cut prefix: the pieces alone open no record, so the probe must rejoin to see the format. */
+static void probe_sees_through_wrapping(void **state)
+{
+    static const char *const lines[] = {
+        "2024-12-29 16:01:58 Lenas-MacBook-Air.local pymobiledevice3.cli.restore[41872] DEBUG "
+        "searching among connected devices via lockdownd",
+        "2024-12-29 16:01:58 Lenas-MacBook-Air.local pymobiledevice3.irecv[41872] DEBUG "
+        "set_configuration: 1",
+        "2024-12-29 16:01:59 Lenas-MacBook-Air.local pymobiledevice3.restore.restore[41872] INFO "
+        "waiting for device to be available in Recovery mode",
+        "2024-12-29 16:02:03 Lenas-MacBook-Air.local pymobiledevice3.restore.restore[41872] ERROR "
+        "failed to ping baseband, giving up after 3 attempts",
+        "2024-12-29 16:02:04 Lenas-MacBook-Air.local pymobiledevice3.irecv[41872] DEBUG "
+        "device disconnected from USB while in Restore mode",
+        "2024-12-29 16:02:05 Lenas-MacBook-Air.local pymobiledevice3.cli.restore[41872] ERROR "
+        "restore failed with code 4013",
+    };
+    struct la_buf text = LA_BUF_INIT;
+
+    (void)state;
+    cut(&text, lines, 6, 48, 0, "");
+    assert_string_equal(probe("paste.txt", text.buf), "pymobiledevice3");
+    la_buf_release(&text);
+}
+
+/* Logs as written: unprefixed lines of their own stay records of their own. */
+static void leaves_unwrapped_logs_alone(void **state)
+{
+    static const char device[] =
+        "[18:04:51.0376-GMT]{4>6} CHECKPOINT NOTICE: Image4 device: AP nonce clearable\n"
+        "entering ramrod_clear_ap_nonce\n"
+        "[18:04:51.0379-GMT]{4>6} CHECKPOINT PROGRESS: START (unknown) -> (initial_engine)\n"
+        "restore-outcome = initial_engine_no_return\n"
+        "[18:04:51.0383-GMT]{4>6} CHECKPOINT BEGIN: MAIN:[0x0400] umask\n"
+        "restore-step-ids = {0x11030400:1}\n"
+        "restore-step-names = {0x11030400:umask}\n"
+        "[18:04:51.0385-GMT]{4>6} CHECKPOINT END: MAIN:[0x0400] umask\n"
+        "restore-step-ids = {}\n"
+        "restore-step-names = {}\n"
+        "[18:04:51.0387-GMT]{4>6} CHECKPOINT BEGIN: MAIN:[0x0402] setvbuf\n"
+        "restore-step-ids = {0x11030402:2}\n"
+        "[18:04:51.0392-GMT]{4>6} CHECKPOINT PROGRESS: (initial_engine) -> (ramrod_engine)\n"
+        "restore-step-ids = {0x11030403:3}\n";
+    /* Records of an unknown format, all about as long, each opening with a number. */
+    static const char health[] =
+        "20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579 steps since 00:00\n"
+        "20171223-22:15:29:615|Step_LSC|30002312|onExtend:1514038530000 14 0 4 from sensor\n"
+        "20171223-22:15:29:633|Step_StandReportReceiver|30002312|onReceive SCREEN_ON event\n"
+        "20171223-22:15:29:635|Step_LSC|30002312|processHandleBroadcastAction SCREEN_ON ok\n"
+        "20171223-22:15:29:635|Step_StandStepCounter|30002312|flush sensor data, 12 frames\n"
+        "20171223-22:15:29:636|Step_LSC|30002312|onStandStepChanged 3580 steps since 00:00\n"
+        "20171223-22:15:29:701|Step_SPUtils|30002312|getTodayTotalDetailSteps = 3580 today\n"
+        "20171223-22:15:29:702|Step_SPUtils|30002312|setTodayTotalDetailSteps = 3580 today\n";
+    static struct recs g;
+
+    (void)state;
+    struct la_parser *p = parse_text("restored-device", device, &g);
+    assert_int_equal(la_parser_rejoined(p), 0);
+    assert_int_equal(g.n, 14);
+    assert_string_equal(g.text[1], "entering ramrod_clear_ap_nonce");
+    la_parser_free(p);
+    p = parse_text("text", health, &g);
+    assert_int_equal(la_parser_rejoined(p), 0);
+    assert_int_equal(g.n, 8);
+    la_parser_free(p);
+}
+
+/* One record takes at most 64 pieces; the last record is emitted by finish. */
+static void rejoin_is_bounded(void **state)
+{
+    struct la_buf text = LA_BUF_INIT, big = LA_BUF_INIT;
+    const char *lines[ITUNES_N + 1];
+    static struct recs g;
+
+    (void)state;
+    assert_int_equal(la_buf_adds(&big, "[06:44:04.0000] dump:"), LA_OK);
+    for (int i = 0; i < 500; i++)
+        assert_int_equal(la_buf_addf(&big, " %02x%02x%02x%02x", i, i + 1, i + 2, i + 3), LA_OK);
+    for (size_t i = 0; i < ITUNES_N; i++)
+        lines[i] = itunes_log[i];
+    lines[ITUNES_N] = big.buf;
+    cut(&text, lines, ITUNES_N + 1, 64, 1, "");
+    struct la_parser *p = parse_text("itunes-updater", text.buf, &g);
+    assert_int_equal(la_parser_wrap_width(p), 64);
+    /* 4521 bytes: 71 pieces, of which the first 64 make one record and the rest another. */
+    assert_int_equal(g.n, ITUNES_N + 2);
+    assert_int_equal(strlen(g.text[ITUNES_N]), 64 * 64);
+    assert_memory_equal(g.text[ITUNES_N], big.buf, 64 * 64);
+    assert_string_equal(g.text[ITUNES_N + 1], big.buf + 64 * 64);
+    assert_int_equal(g.line[ITUNES_N + 1], g.line[ITUNES_N] + 64);
+    la_parser_free(p);
+    la_buf_release(&text);
+    la_buf_release(&big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(probes), cmocka_unit_test(records), cmocka_unit_test(times),
         cmocka_unit_test(midnight_rollover),
         cmocka_unit_test(ips_panic_string_expanded),
+        cmocka_unit_test(rejoins_mail_wrapped),
+        cmocka_unit_test(rejoins_console_cut),
+        cmocka_unit_test(probe_sees_through_wrapping),
+        cmocka_unit_test(leaves_unwrapped_logs_alone),
+        cmocka_unit_test(rejoin_is_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
