@@ -33,3 +33,8 @@ rm -f two-attempts-cables.zip
 # 13. Notepad-style UTF-16LE with BOM (the source already has CRLF line ends)
 printf '\377\376' > pasted-forum-utf16.txt
 iconv -f UTF-8 -t UTF-16LE src/pasted-forum-utf16/pasted-forum-utf16.txt >> pasted-forum-utf16.txt
+
+# 14-15. Hard-wrapped pastes of two logs above: quoted in an e-mail reply, cut at words to
+# 72 columns; and copied from an 80-column console window, cut inside words.
+fold -s -w 72 configurator-4014-dfu.log | sed 's/^/> /' > wrapped-mail-configurator-4014.txt
+fold -w 80 unified-log-4005.log > wrapped-console-unified-4005.txt
