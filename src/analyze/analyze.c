@@ -256,8 +256,8 @@ static enum la_rc add_rules(struct la_ruleset *rs, const char *path, int is_defa
 /* Group 1 of each pattern is the identifier that is replaced. */
 static const char *const id_patterns[] = {
     /* ECID: labelled decimal or hex ("ECID: 0x…", "<ecid: …"), and idevicerestore's log name */
-    "(?i)\\becid[\"'=:\\s\\[]{1,4}((?:0x)?[0-9a-f]{10,16})\\b|\\brestore_([0-9a-f]{16})_|"
-    "\\bdevice (?:0x)?([0-9a-f]{16}) \\(udid",
+    ("(?i)\\becid[\"'=:\\s\\[]{1,4}((?:0x)?[0-9a-f]{10,16})\\b|\\brestore_([0-9a-f]{16})_|"
+     "\\bdevice (?:0x)?([0-9a-f]{16}) \\(udid"),
     /* UDID: 40 hex, or the 8-16 form of newer devices */
     "\\b([0-9a-fA-F]{40}|[0-9A-F]{8}-[0-9A-F]{16})\\b",
     /* serial numbers when labelled */
