@@ -1084,6 +1084,19 @@ static struct wrap wrap_detect(const char *h, size_t len)
 
 /* --------------------------------------------------------------- probes */
 
+/* The head as text: UTF-8 without its BOM, or of UTF-16 the low bytes (logs are ASCII). */
+static void head_text(const unsigned char *h, size_t len, enum la_encoding enc, size_t bom,
+                      struct la_buf *out)
+{
+    if (enc != LA_ENC_UTF8) {
+        for (size_t i = bom + (enc == LA_ENC_UTF16BE); i < len; i += 2)
+            if (la_buf_addc(out, h[i] ? (char)h[i] : ' ') != LA_OK)
+                break;
+    } else if (la_buf_add(out, h + bom, len - bom) != LA_OK) {
+        la_buf_reset(out);
+    }
+}
+
 static int has_kw(const char *s, size_t n, const char *kw)
 {
     size_t l = strlen(kw);
@@ -1203,23 +1216,14 @@ const struct la_format *la_format_probe(const char *path, const char *name, cons
         name = "";
     if (!path)
         path = name;
-    /* A UTF-16 head: keep the low bytes for probing. */
-    if (enc != LA_ENC_UTF8) {
-        for (size_t i = bom + (enc == LA_ENC_UTF16BE); i < len; i += 2)
-            if (la_buf_addc(&text, h[i] ? (char)h[i] : ' ') != LA_OK)
-                break;
-    } else {
-        why = binary_reason(h, len, name);
-        if (why) {
-            if (ret_reason)
-                *ret_reason = why;
-            if (ret_conf)
-                *ret_conf = 100;
-            return &table[F_BINARY];
-        }
-        if (la_buf_add(&text, h + bom, len - bom) != LA_OK)
-            la_buf_reset(&text);
+    if (enc == LA_ENC_UTF8 && (why = binary_reason(h, len, name)) != NULL) {
+        if (ret_reason)
+            *ret_reason = why;
+        if (ret_conf)
+            *ret_conf = 100;
+        return &table[F_BINARY];
     }
+    head_text(h, len, enc, bom, &text);
     /* .ips: a one-line JSON header with bug_type. */
     if (text.len && text.buf[0] == '{' && has_kw(text.buf, text.len > 2048 ? 2048 : text.len,
                                                  "\"bug_type\"")) {
@@ -1242,9 +1246,7 @@ const struct la_format *la_format_probe(const char *path, const char *name, cons
      */
     {
         struct wrap w;
-        memset(&w, 0, sizeof(w));
-        if (enc == LA_ENC_UTF8)
-            w = wrap_detect(text.buf, text.len);
+        w = wrap_detect(text.buf, text.len);
         nlines = wrap_sample(text.buf, text.len, &w, 40, shape_hits, NULL);
     }
     for (unsigned f = 0; f < F_COUNT; f++) {
@@ -1385,14 +1387,19 @@ void la_parser_free(struct la_parser *p)
 
 void la_parser_set_head(struct la_parser *p, const void *head, size_t len)
 {
+    struct la_buf text = LA_BUF_INIT;
+    enum la_encoding enc;
     size_t bom;
 
-    p->wrap.width = 0;
-    if (p->f == &table[F_IPS_PANIC] || p->f == &table[F_IPS_CRASH] ||
+    memset(&p->wrap, 0, sizeof(p->wrap));
+    if (!head || p->f == &table[F_IPS_PANIC] || p->f == &table[F_IPS_CRASH] ||
         p->f == &table[F_SYSDIAG] || p->f == &table[F_BINARY])
         return;                    /* JSON reports and sysdiagnose members are not pasted */
-    if (head && la_detect_encoding(head, len, &bom) == LA_ENC_UTF8)
-        p->wrap = wrap_detect((const char *)head + bom, len - bom);
+    enc = la_detect_encoding(head, len, &bom);
+    head_text(head, len, enc, bom, &text);
+    if (text.len)
+        p->wrap = wrap_detect(text.buf, text.len);
+    la_buf_release(&text);
 }
 
 unsigned la_parser_wrap_width(const struct la_parser *p)
