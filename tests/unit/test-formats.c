@@ -201,6 +201,31 @@ static void times(void **state)
     g = parse_path("finder-restore", "logs/2026-03-14 restore.log", "[17:59:01.7501] x");
     assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
     assert_string_equal(b.buf, "2026-03-14T17:59:01.750");
+    /* The three iTunes generations: [PID:TID], process[PID:TID] (macOS .000), [HH:MM:SS.ffff] */
+    la_buf_reset(&b);
+    g = parse("itunes-updater", "2010-11-01 13:58:02.187 [152:9c]: restore library built");
+    assert_string_equal(g.msg, "restore library built");
+    assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
+    assert_string_equal(b.buf, "2010-11-01T13:58:02.187");
+    la_buf_reset(&b);
+    g = parse("itunes-updater", "2011-10-05 14:26:58.000 iTunes[6456:16d4f]: amai: x");
+    assert_string_equal(g.comp, "iTunes");
+    assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
+    assert_string_equal(b.buf, "2011-10-05T14:26:58.000");
+    la_buf_reset(&b);
+    g = parse("itunes-updater", "[06:44:02.0316] Completed checkpoint id: 0x635");
+    assert_false(g.has_date);
+    assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
+    assert_string_equal(b.buf, "06:44:02.031");
+    /* futurerestore (idevicerestore's engine) and pymobiledevice3 */
+    la_buf_reset(&b);
+    g = parse("futurerestore", "10:42:31.336   <Error> [Error] Failed to get SHSH blobs");
+    assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
+    assert_string_equal(b.buf, "10:42:31.336");
+    la_buf_reset(&b);
+    g = parse("pymobiledevice3", "2024-12-29 16:01:58 host pymobiledevice3.irecv[2414] DEBUG x");
+    assert_int_equal(la_format_time(&b, g.time, g.has_date), LA_OK);
+    assert_string_equal(b.buf, "2024-12-29T16:01:58.000");
     la_buf_release(&b);
 }
 
