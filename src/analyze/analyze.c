@@ -1136,6 +1136,7 @@ static void capture_diag(void *user, const struct la_diag *d)
         return;
     }
     json_object_set_new(w, "code", json_string(code.buf));
+    json_object_set_new(w, "severity", json_string(la_severity_name(d->sev)));
     json_object_set_new(w, "source", d->file ? jtext(r->e, d->file, strlen(d->file))
                                              : json_string(r->input));
     json_object_set_new(w, "message", jtext(r->e, d->msg, strlen(d->msg)));
@@ -1997,8 +1998,9 @@ static json_t *build_report(struct run *r)
         char buf[160];
         snprintf(buf, sizeof(buf), "%zu earlier restore attempts are not listed; the report "
                  "shows the latest %d", skipped_att, MAX_ATTEMPTS_LISTED);
-        json_array_append_new(r->warnings, json_pack("{s:s,s:s,s:s}", "code", "LA106",
-                                                     "source", r->input, "message", buf));
+        json_array_append_new(r->warnings,
+                              json_pack("{s:s,s:s,s:s,s:s}", "code", "LA106", "severity",
+                                        "warning", "source", r->input, "message", buf));
     }
     json_object_set_new(rep, "causes", causes);
     for (size_t i = 0; i < r->nmembers && (r->inspect_only || i < MAX_MEMBERS_LISTED); i++) {
@@ -2017,8 +2019,9 @@ static json_t *build_report(struct run *r)
         char buf[160];
         snprintf(buf, sizeof(buf), "%zu more members were read but are not listed "
                  "(`loganalyze inspect` lists them all)", r->nmembers - MAX_MEMBERS_LISTED);
-        json_array_append_new(r->warnings, json_pack("{s:s,s:s,s:s}", "code", "LA106",
-                                                     "source", r->input, "message", buf));
+        json_array_append_new(r->warnings,
+                              json_pack("{s:s,s:s,s:s,s:s}", "code", "LA106", "severity",
+                                        "warning", "source", r->input, "message", buf));
     }
     if (r->ntm)
         qsort(r->tm, r->ntm, sizeof(*r->tm), cmp_tmpl);

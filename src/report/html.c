@@ -451,6 +451,7 @@ static enum la_rc warnings(struct html *h, const json_t *r)
         LA_TRY(add(h, "<li><span class=\"cid\">"));
         LA_TRY(esc(h, la_report_str(w, "code")));
         LA_TRY(add(h, "</span> "));
+        LA_TRY(add(h, la_report_severity_label(w)));
         if (la_report_has_str(w, "source")) {
             LA_TRY(esc(h, la_report_str(w, "source")));
             LA_TRY(add(h, ": "));

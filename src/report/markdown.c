@@ -350,7 +350,10 @@ static enum la_rc warnings(struct md *m, const json_t *r)
         LA_TRY(add(m, "|"));
         LA_TRY(cell(m, la_report_str(w, "code")));
         LA_TRY(cell(m, la_report_str(w, "source")));
-        LA_TRY(cell(m, la_report_str(w, "message")));
+        LA_TRY(add(m, " "));
+        LA_TRY(add(m, la_report_severity_label(w)));
+        LA_TRY(md(m, la_report_str(w, "message")));
+        LA_TRY(add(m, " |"));
         LA_TRY(add(m, "\n"));
         LA_TRY(commit(m));
     }

@@ -58,6 +58,8 @@ int la_report_has_str(const json_t *obj, const char *key);       /* non-empty st
 long long la_report_int(const json_t *obj, const char *key);      /* 0 when absent */
 int la_report_is_int(const json_t *obj, const char *key);
 double la_report_real(const json_t *obj, const char *key);        /* ints accepted */
+/* "note: " for a warnings[] entry of severity note, else "" (warnings need no label). */
+const char *la_report_severity_label(const json_t *warning);
 int la_report_bool(const json_t *obj, const char *key);
 const json_t *la_report_arr(const json_t *obj, const char *key);  /* NULL when absent */
 const json_t *la_report_obj(const json_t *obj, const char *key);  /* NULL when absent */

@@ -422,7 +422,7 @@ static enum la_rc warnings(struct txt *t, const json_t *r, struct la_buf *b)
         const json_t *w = json_array_get(ws, i);
 
         la_buf_reset(b);
-        LA_TRY(la_buf_addf(b, "%s  ", la_report_str(w, "code")));
+        LA_TRY(la_buf_addf(b, "%s  %s", la_report_str(w, "code"), la_report_severity_label(w)));
         if (la_report_has_str(w, "source"))
             LA_TRY(la_buf_addf(b, "%s: ", la_report_str(w, "source")));
         LA_TRY(la_buf_adds(b, la_report_str(w, "message")));

@@ -23,6 +23,11 @@ int la_report_has_str(const json_t *obj, const char *key)
     return la_report_str(obj, key)[0] != '\0';
 }
 
+const char *la_report_severity_label(const json_t *warning)
+{
+    return strcmp(la_report_str(warning, "severity"), "note") ? "" : "note: ";
+}
+
 long long la_report_int(const json_t *obj, const char *key)
 {
     const json_t *v = obj ? json_object_get(obj, key) : NULL;

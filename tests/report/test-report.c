@@ -433,6 +433,36 @@ static void test_text_width(void **state)
     }
 }
 
+/* A warnings[] entry of severity note is labelled as one; warnings are not. */
+static void test_warning_severity(void **state)
+{
+    static const char *const fmts[] = { "text", "html", "markdown" };
+    static const char *const want[] = {
+        "LA118  note: paste.txt: this paste is hard-wrapped at 72 columns",
+        "LA118</span> note: paste.txt: this paste is hard-wrapped at 72 columns",
+        "| LA118 | paste.txt | note: this paste is hard-wrapped at 72 columns",
+    };
+    struct la_report_opts plain = { 0, 200, 1 };
+    json_t *doc = load_doc("failed-4013");
+    json_t *ws = json_object_get(json_array_get(json_object_get(doc, "reports"), 0), "warnings");
+    struct la_buf out;
+
+    (void)state;
+    assert_int_equal(json_array_append_new(ws, json_pack("{s:s,s:s,s:s,s:s}", "code", "LA118",
+                                                         "severity", "note", "source",
+                                                         "paste.txt", "message",
+                                                         "this paste is hard-wrapped at 72 "
+                                                         "columns; 12 cut lines were rejoined")),
+                     0);
+    for (size_t i = 0; i < 3; i++) {
+        render_ok(fmts[i], doc, &plain, &out);
+        assert_true(contains(&out, want[i]));
+        assert_false(contains(&out, "note: report.tar.gz"));  /* LA104 is no note */
+        la_buf_release(&out);
+    }
+    json_decref(doc);
+}
+
 static void test_text_content(void **state)
 {
     struct la_report_opts plain = { 0, 0, 1 }, color = { 1, 0, 1 };
@@ -995,7 +1025,7 @@ int main(void)
         cmocka_unit_test(test_stable),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_text_width),
-        cmocka_unit_test(test_text_content),
+        cmocka_unit_test(test_warning_severity), cmocka_unit_test(test_text_content),
         cmocka_unit_test(test_json_roundtrip),
         cmocka_unit_test(test_json_key_order),
         cmocka_unit_test(test_hostile),
