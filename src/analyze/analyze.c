@@ -152,6 +152,9 @@ struct run {
     const struct la_record *rec;
     int rec_hit;
     int inspect_only;              /* list members: probe and count lines, match nothing */
+    la_member_fn *inspect_fn;      /* inspect: each member goes here, then is dropped */
+    void *inspect_user;
+    enum la_rc inspect_rc;
     size_t nmatches, text_bytes;   /* kept per input, against the caps */
     int matches_capped, attempts_capped;
     struct lasthit *last;          /* per rule: the last hit in this input */
@@ -1011,6 +1014,34 @@ static struct member_info *add_member(struct run *r, const char *path)
     return m;
 }
 
+static json_t *member_json(struct run *r, const struct member_info *m)
+{
+    json_t *mo = json_object();
+
+    json_object_set_new(mo, "path", jtext(r->e, m->path, strlen(m->path)));
+    json_object_set_new(mo, "format", m->format ? json_string(m->format) : json_null());
+    json_object_set_new(mo, "bytes", json_integer((json_int_t)m->bytes));
+    json_object_set_new(mo, "lines", json_integer((json_int_t)m->lines));
+    json_object_set_new(mo, "status", json_string(m->status ? m->status : "ok"));
+    return mo;
+}
+
+/* inspect: hand the member just read to the caller and forget it. */
+static void inspected(struct run *r)
+{
+    struct member_info *m = &r->members[r->nmembers - 1];
+    json_t *mo = member_json(r, m);
+
+    if (!mo)
+        r->fatal = 1;
+    else if (r->inspect_rc == LA_OK)
+        r->inspect_rc = r->inspect_fn(r->inspect_user, mo);
+    json_decref(mo);
+    la_free(m->path);
+    la_free(m->status);
+    r->nmembers--;
+}
+
 static void on_skipped(void *user, const char *path, uint64_t bytes, const char *status)
 {
     struct run *r = user;
@@ -1025,11 +1056,12 @@ static void on_skipped(void *user, const char *path, uint64_t bytes, const char 
                                                                            : "unknown";
     m->bytes = bytes;
     m->status = la_strdup(status);
+    if (r->inspect_only)
+        inspected(r);
 }
 
-static enum la_rc on_member(void *user, struct la_member *lm)
+static enum la_rc read_member(struct run *r, struct la_member *lm)
 {
-    struct run *r = user;
     const void *head;
     size_t hl;
     const char *reason = NULL;
@@ -1121,6 +1153,17 @@ static enum la_rc on_member(void *user, struct la_member *lm)
     if (!mi->status)
         return LA_FATAL;
     return rc == LA_FATAL ? LA_FATAL : LA_OK;
+}
+
+static enum la_rc on_member(void *user, struct la_member *lm)
+{
+    struct run *r = user;
+    size_t n = r->nmembers;
+    enum la_rc rc = read_member(r, lm);
+
+    if (r->inspect_only && r->nmembers > n)
+        inspected(r);
+    return rc;
 }
 
 static void capture_diag(void *user, const struct la_diag *d)
@@ -2003,25 +2046,15 @@ static json_t *build_report(struct run *r)
                                         "warning", "source", r->input, "message", buf));
     }
     json_object_set_new(rep, "causes", causes);
-    for (size_t i = 0; i < r->nmembers && (r->inspect_only || i < MAX_MEMBERS_LISTED); i++) {
-        json_t *mo = json_object();
-        json_object_set_new(mo, "path", jtext(e, r->members[i].path, strlen(r->members[i].path)));
-        json_object_set_new(mo, "format", r->members[i].format ? json_string(r->members[i].format)
-                                                               : json_null());
-        json_object_set_new(mo, "bytes", json_integer((json_int_t)r->members[i].bytes));
-        json_object_set_new(mo, "lines", json_integer((json_int_t)r->members[i].lines));
-        json_object_set_new(mo, "status", json_string(r->members[i].status ? r->members[i].status
-                                                                           : "ok"));
-        json_array_append_new(members, mo);
-    }
+    for (size_t i = 0; i < r->nmembers && i < MAX_MEMBERS_LISTED; i++)
+        json_array_append_new(members, member_json(r, &r->members[i]));
     json_object_set_new(rep, "members", members);
-    if (!r->inspect_only && r->nmembers > MAX_MEMBERS_LISTED) {
+    if (r->nmembers > MAX_MEMBERS_LISTED) {
         char buf[160];
         snprintf(buf, sizeof(buf), "%zu more members were read but are not listed "
                  "(`loganalyze inspect` lists them all)", r->nmembers - MAX_MEMBERS_LISTED);
-        json_array_append_new(r->warnings,
-                              json_pack("{s:s,s:s,s:s,s:s}", "code", "LA106", "severity",
-                                        "warning", "source", r->input, "message", buf));
+        json_array_append_new(r->warnings, json_pack("{s:s,s:s,s:s,s:s}", "code", "LA106", "severity", "warning",
+                                                     "source", r->input, "message", buf));
     }
     if (r->ntm)
         qsort(r->tm, r->ntm, sizeof(*r->tm), cmp_tmpl);
@@ -2092,7 +2125,8 @@ static void run_release(struct run *r)
 }
 
 static enum la_rc analyze(struct la_engine *e, const char *path, json_t **ret_report,
-                          struct la_diag_sink *sink, int inspect_only)
+                          struct la_diag_sink *sink, la_member_fn *inspect_fn,
+                          void *inspect_user)
 {
     struct run r;
     struct la_ingest_cb cb = { on_member, on_skipped, &r };
@@ -2100,7 +2134,9 @@ static enum la_rc analyze(struct la_engine *e, const char *path, json_t **ret_re
 
     memset(&r, 0, sizeof(r));
     r.e = e;
-    r.inspect_only = inspect_only;
+    r.inspect_only = inspect_fn != NULL;
+    r.inspect_fn = inspect_fn;
+    r.inspect_user = inspect_user;
     r.input = !strcmp(path, "-") ? "<stdin>" : path;
     r.outer = sink;
     r.sink.fn = capture_diag;
@@ -2125,6 +2161,11 @@ static enum la_rc analyze(struct la_engine *e, const char *path, json_t **ret_re
         run_release(&r);
         return LA_FATAL;
     }
+    if (r.inspect_only) {
+        enum la_rc irc = r.inspect_rc;
+        run_release(&r);
+        return irc != LA_OK ? irc : rc == LA_FAILED ? LA_FAILED : LA_OK;
+    }
     *ret_report = build_report(&r);
     run_release(&r);
     if (!*ret_report)
@@ -2135,23 +2176,15 @@ static enum la_rc analyze(struct la_engine *e, const char *path, json_t **ret_re
 enum la_rc la_engine_analyze(struct la_engine *e, const char *path, json_t **ret_report,
                              struct la_diag_sink *sink)
 {
-    return analyze(e, path, ret_report, sink, 0);
+    return analyze(e, path, ret_report, sink, NULL, NULL);
 }
 
-enum la_rc la_engine_inspect(struct la_engine *e, const char *path, json_t *members,
-                             struct la_diag_sink *sink)
+enum la_rc la_engine_inspect(struct la_engine *e, const char *path, la_member_fn *fn,
+                             void *user, struct la_diag_sink *sink)
 {
-    json_t *rep = NULL;
-    enum la_rc rc = analyze(e, path, &rep, sink, 1);
-
-    if (rep) {
-        json_t *m = json_object_get(rep, "members");
-        size_t i;
-        json_t *v;
-        json_array_foreach(m, i, v) json_array_append(members, v);
-        json_decref(rep);
-    }
-    return rc;
+    if (!fn)
+        return LA_FATAL;
+    return analyze(e, path, NULL, sink, fn, user);
 }
 
 json_t *la_engine_profile(struct la_engine *e)

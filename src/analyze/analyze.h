@@ -57,9 +57,16 @@ LA_NODISCARD enum la_rc la_engine_analyze(struct la_engine *e, const char *path,
 /* Wrap reports (stolen) into the document with tool, ruleset and summary.  NULL on OOM. */
 json_t *la_engine_document(struct la_engine *e, json_t *reports);
 
-/* One member list for `inspect`: {"members":[…]} for the given paths. */
+/*
+ * `inspect`: fn gets each member of path as soon as it has been read, as a borrowed object
+ * {"path","format","bytes","lines","status"}.  Nothing is kept once fn returns, so memory
+ * stays flat however many members an input has.  Returns like la_engine_analyze(), or what
+ * fn returned when that is not LA_OK.
+ */
+typedef enum la_rc la_member_fn(void *user, const json_t *member);
 LA_NODISCARD enum la_rc la_engine_inspect(struct la_engine *e, const char *path,
-                                          json_t *members, struct la_diag_sink *sink);
+                                          la_member_fn *fn, void *user,
+                                          struct la_diag_sink *sink);
 
 /* Per-rule profile rows {"rule","checks","matches","ms"}, or NULL. */
 json_t *la_engine_profile(struct la_engine *e);

@@ -392,49 +392,71 @@ int la_cli_analyze(struct la_cli_opts *o, int argc, char **argv, struct la_diag_
     return rc;
 }
 
+struct inspect_out {
+    int as_json;
+    unsigned long n;               /* members written */
+};
+
+/* One member of `inspect`, written as soon as it has been read. */
+static enum la_rc inspect_member(void *user, const json_t *m)
+{
+    struct inspect_out *o = user;
+
+    if (o->as_json) {
+        char *s = json_dumps(m, JSON_PRESERVE_ORDER | JSON_COMPACT);
+        if (!s)
+            return LA_FATAL;
+        printf("%s    %s", o->n ? ",\n" : "\n", s);
+        free(s);
+    } else {
+        const char *p = json_string_value(json_object_get(m, "path"));
+        const char *f = json_string_value(json_object_get(m, "format"));
+        printf("%-60s %-16s %12lld %9lld  %s\n", p ? p : "", f ? f : "-",
+               (long long)json_integer_value(json_object_get(m, "bytes")),
+               (long long)json_integer_value(json_object_get(m, "lines")),
+               json_string_value(json_object_get(m, "status")));
+    }
+    o->n++;
+    return LA_OK;
+}
+
+/*
+ * inspect: members are listed while the inputs are read, a table row or a JSON array
+ * element each; nothing is collected, so an archive of any number of members lists in
+ * constant memory.
+ */
 static int cmd_inspect(struct la_cli_opts *o, int argc, char **argv, struct la_diag_sink *sink)
 {
     struct la_engine *e = NULL;
-    json_t *members = json_array();
-    int rc = 0, as_json = 0;
+    struct inspect_out out = { 0, 0 };
+    int rc = 0;
 
     for (int i = 0; i < o->nouts; i++)
         if (!strcmp(o->outs[i].format, "json"))
-            as_json = 1;
+            out.as_json = 1;
     if (argc < 1) {
         fprintf(stderr, "loganalyze: error[LA300]: inspect needs a path\n");
         return 2;
     }
     if (la_engine_new(&e, &o->eo, sink) != LA_OK)
         return 2;
-    for (int i = 0; i < argc; i++) {
-        enum la_rc r = la_engine_inspect(e, argv[i], members, sink);
-        if (r == LA_FAILED)
-            rc = 2;
-        else if (r == LA_FATAL)
-            rc = 2;
-    }
-    if (as_json) {
-        json_t *doc = json_pack("{s:O}", "members", members);
-        char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        if (s)
-            printf("%s\n", s);
-        free(s);
-        json_decref(doc);
-    } else {
-        size_t i;
-        json_t *m;
+    if (out.as_json)
+        printf("{\n  \"members\": [");
+    else
         printf("%-60s %-16s %12s %9s  %s\n", "MEMBER", "FORMAT", "BYTES", "LINES", "STATUS");
-        json_array_foreach(members, i, m) {
-            const char *p = json_string_value(json_object_get(m, "path"));
-            const char *f = json_string_value(json_object_get(m, "format"));
-            printf("%-60s %-16s %12lld %9lld  %s\n", p ? p : "", f ? f : "-",
-                   (long long)json_integer_value(json_object_get(m, "bytes")),
-                   (long long)json_integer_value(json_object_get(m, "lines")),
-                   json_string_value(json_object_get(m, "status")));
-        }
+    for (int i = 0; i < argc; i++) {
+        enum la_rc r = la_engine_inspect(e, argv[i], inspect_member, &out, sink);
+        if (r == LA_FAILED || r == LA_FATAL)
+            rc = 2;
+        if (r == LA_FATAL)
+            break;
     }
-    json_decref(members);
+    if (out.as_json)
+        printf("%s]\n}\n", out.n ? "\n  " : "");
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "loganalyze: error[LA301]: standard output: %s\n", strerror(errno));
+        rc = 2;
+    }
     la_engine_free(e);
     return rc;
 }

@@ -145,6 +145,16 @@ run many-limit --format json --limit members=1000 many.tar.gz
 want_rc many-limit 1
 want_err many-limit "many.tar.gz: warning\[LA106\]: more than 1000 members"
 want_jq many-limit many-limit.out '(.reports[0].members | length) == 1000'
+# inspect lists all 100 000 members as they are read, in flat memory; so does the analysis.
+"$exe" inspect --format json many.tar.gz > many-inspect.out 2>/dev/null
+jq -e '(.members | length) == 100000 and .members[99999].path == "many.tar.gz!/logs/99999.log"' \
+  many-inspect.out >/dev/null && ok || bad "many-inspect: not every member listed"
+for cmd in "inspect -q" "--format json -q"; do
+  rss=$(peak_rss "$exe" $cmd many.tar.gz)
+  if [ -n "$rss" ]; then
+    [ "$rss" -le 65536 ] && ok || bad "many ($cmd): peak RSS ${rss} KiB > 64 MiB"
+  fi
+done
 
 # --- 10 MB single line, NUL bytes, invalid UTF-8, UTF-16 without BOM --------------------------
 python3 - <<'PY'
