@@ -24,11 +24,16 @@
 #include "core/alloc.h"
 #include "rules/match-internal.h"
 
+#define AC_OUT 0x80000000u
+
 struct la_ac {
     unsigned char cls[256];        /* byte → class */
     unsigned nclass;
     unsigned nstates;
-    uint32_t *next;                /* nstates × nclass */
+    uint32_t *next;                /* nstates × nclass; after the build each entry is the
+                                    * target's row offset (state × nclass), AC_OUT set when
+                                    * the target has outputs: the scan loop then needs no
+                                    * multiply and no second table */
     uint32_t *out_first;           /* per state: index into out list, or UINT32_MAX */
     uint32_t *out_next;            /* per output entry: next entry */
     uint32_t *out_atom;            /* per output entry: atom index */
@@ -201,6 +206,13 @@ enum la_rc la_match_build(struct la_ruleset *rs)
                 *e = ac->next[fail[s] * ac->nclass + c];
             }
         }
+    }
+    /* Row offsets with the output flag (the rule limits keep them far below AC_OUT). */
+    if ((uint64_t)ac->nstates * ac->nclass >= AC_OUT)
+        goto out;
+    for (size_t i = 0; i < (size_t)ac->nstates * ac->nclass; i++) {
+        uint32_t t = ac->next[i];
+        ac->next[i] = t * ac->nclass | (ac->out_first[t] != UINT32_MAX ? AC_OUT : 0);
     }
     rc = LA_OK;
 out:
@@ -476,12 +488,13 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
         const uint32_t *next = ac->next;
         const unsigned char *cls = ac->cls;
         const uint32_t nclass = ac->nclass;
-        uint32_t s = 0;
+        uint32_t s = 0;                    /* row offset of the state */
         for (size_t i = 0; i < f->text.len; i++) {
-            s = next[s * nclass + cls[t[i]]];
-            if (ac->out_first[s] == UINT32_MAX)
+            uint32_t v = next[s + cls[t[i]]];
+            s = v & ~AC_OUT;
+            if (!(v & AC_OUT))
                 continue;
-            for (uint32_t o = ac->out_first[s]; o != UINT32_MAX; o = ac->out_next[o])
+            for (uint32_t o = ac->out_first[s / nclass]; o != UINT32_MAX; o = ac->out_next[o])
                 for (uint32_t en = ac->atom_first[ac->out_atom[o]]; en != UINT32_MAX;
                      en = ac->ent_next[en])
                     queue_pat(m, ac->ent_pat[en]);
