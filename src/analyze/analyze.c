@@ -889,22 +889,15 @@ static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
 
     if (msg.len < 6)
         return LA_OK;
-    /* "error", "fail" or "panic(" in any case: one pass (this runs on every unmatched line). */
-    for (size_t i = 0; i + 4 <= msg.len && !err; i++) {
-        const unsigned char *q = (const unsigned char *)msg.p + i;
-        switch (q[0] | 0x20) {
-        case 'e':
-            err = i + 5 <= msg.len && (q[1] | 0x20) == 'r' && (q[2] | 0x20) == 'r' &&
-                  (q[3] | 0x20) == 'o' && (q[4] | 0x20) == 'r';
-            break;
-        case 'f':
-            err = (q[1] | 0x20) == 'a' && (q[2] | 0x20) == 'i' && (q[3] | 0x20) == 'l';
-            break;
-        case 'p':
-            err = i + 6 <= msg.len && (q[1] | 0x20) == 'a' && (q[2] | 0x20) == 'n' &&
-                  (q[3] | 0x20) == 'i' && (q[4] | 0x20) == 'c' && q[5] == '(';
-            break;
-        }
+    /*
+     * "error", "fail" or "panic(" in any case, in the message: the matcher's scan of the
+     * record's text saw them (the message is the text's tail).
+     */
+    {
+        static const size_t len[LA_HINTS] = { 5, 4, 6 };
+        size_t off = (size_t)(msg.p - rec->text.p);
+        for (int h = 0; h < LA_HINTS && !err; h++)
+            err = la_matcher_hint_end(r->m, (enum la_hint)h) >= off + len[h];
     }
     if (!err && !(rec->level.len && (!strncasecmp(rec->level.p, "error", 5) ||
                                      !strncasecmp(rec->level.p, "fault", 5))))

@@ -78,6 +78,38 @@ static int add_out(struct la_ac *ac, uint32_t state, uint32_t atom, size_t *cap)
     return 0;
 }
 
+/* Lowercase words the scan reports wherever they occur (enum la_hint order). */
+static const char *const hint_words[LA_HINTS] = { "error", "fail", "panic(" };
+#define HINT_PAT (UINT32_MAX - LA_HINTS)  /* ent_pat of a hint word: HINT_PAT + hint */
+
+/* One (atom, pattern) entry; the atom is added to the trie's list when new. */
+static void add_atom(struct la_ac *ac, const char **atoms, size_t *atomlen, size_t *atom_of,
+                     size_t *maxstates, const char *at, size_t al, uint32_t pat)
+{
+    size_t a;
+
+    for (a = 0; a < ac->natoms; a++)
+        if (atomlen[a] == al && !memcmp(atoms[a], at, al))
+            break;
+    if (a == ac->natoms) {
+        atoms[a] = at;
+        atomlen[a] = al;
+        ac->natoms++;
+        *maxstates += al;
+    }
+    atom_of[ac->nent] = a;
+    ac->ent_pat[ac->nent] = pat;
+    ac->nent++;
+    for (size_t k = 0; k < al; k++)
+        if (!ac->cls[(unsigned char)at[k]]) {
+            unsigned char lc = (unsigned char)at[k];
+            ac->cls[lc] = (unsigned char)++ac->nclass;
+            /* Atoms are lowercase; the upper case byte shares the class, so the scan needs
+             * no case folding. */
+            ac->cls[(unsigned char)toupper(lc)] = ac->cls[lc];
+        }
+}
+
 enum la_rc la_match_build(struct la_ruleset *rs)
 {
     struct la_ac *ac = la_calloc(1, sizeof(*ac));
@@ -97,8 +129,8 @@ enum la_rc la_match_build(struct la_ruleset *rs)
             r->first_pat = i;
         r->npat++;
     }
-    /* Every (pattern, atom) pair: one atom, or one per alternative. */
-    size_t total = 0;
+    /* Every (pattern, atom) pair: one atom, or one per alternative; and the hint words. */
+    size_t total = LA_HINTS;
     for (size_t i = 0; i < rs->npats; i++) {
         if (rs->pats[i].atom)
             total++;
@@ -126,33 +158,14 @@ enum la_rc la_match_build(struct la_ruleset *rs)
             rs->always[rs->nalways++] = (unsigned)i;
             continue;
         }
-        for (; *list; list++) {
-            const char *at = *list;
-            size_t al = strlen(at), a;
-            if (p->atom)
-                al = p->atomlen;
-            for (a = 0; a < ac->natoms; a++)
-                if (atomlen[a] == al && !memcmp(atoms[a], at, al))
-                    break;
-            if (a == ac->natoms) {
-                atoms[a] = at;
-                atomlen[a] = al;
-                ac->natoms++;
-                maxstates += al;
-            }
-            atom_of[ac->nent] = a;
-            ac->ent_pat[ac->nent] = (uint32_t)i;
-            ac->nent++;
-            for (size_t k = 0; k < al; k++)
-                if (!ac->cls[(unsigned char)at[k]]) {
-                    unsigned char lc = (unsigned char)at[k];
-                    ac->cls[lc] = (unsigned char)++ac->nclass;
-                    /* Atoms are lowercase; the upper case byte shares the class, so the
-                     * scan needs no case folding. */
-                    ac->cls[(unsigned char)toupper(lc)] = ac->cls[lc];
-                }
-        }
+        for (; *list; list++)
+            add_atom(ac, atoms, atomlen, atom_of, &maxstates, *list,
+                     p->atom ? p->atomlen : strlen(*list), (uint32_t)i);
     }
+    /* The hint words, reported by the scan for free (la_matcher_hint_end). */
+    for (unsigned h = 0; h < LA_HINTS; h++)
+        add_atom(ac, atoms, atomlen, atom_of, &maxstates, hint_words[h],
+                 strlen(hint_words[h]), HINT_PAT + h);
     ac->nclass++;                          /* class 0: bytes in no atom */
     ac->atom_first = la_malloc((ac->natoms + 1) * sizeof(uint32_t));
     ac->next = la_calloc(maxstates * ac->nclass, sizeof(uint32_t));
@@ -240,6 +253,7 @@ struct la_matcher {
     unsigned char *pat_hit;        /* per pattern: matched in this generation */
     unsigned char *disabled;       /* per rule */
     struct la_buf lower;           /* the line lowercased, made when a literal test needs it */
+    size_t hint_end[LA_HINTS];     /* end of the last occurrence of each hint word in text, +1 */
     struct la_buf scratch;         /* a field outside the line, lowercased */
     int lowered;
     struct la_capture *caps;
@@ -483,6 +497,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
     m->ntouched = 0;
     /* Run the automaton over the line (case folded by the byte classes). */
     m->lowered = 0;
+    memset(m->hint_end, 0, sizeof(m->hint_end));
     {
         const unsigned char *t = (const unsigned char *)f->text.p;
         const uint32_t *next = ac->next;
@@ -497,7 +512,10 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
             for (uint32_t o = ac->out_first[s / nclass]; o != UINT32_MAX; o = ac->out_next[o])
                 for (uint32_t en = ac->atom_first[ac->out_atom[o]]; en != UINT32_MAX;
                      en = ac->ent_next[en])
-                    queue_pat(m, ac->ent_pat[en]);
+                    if (ac->ent_pat[en] >= HINT_PAT)
+                        m->hint_end[ac->ent_pat[en] - HINT_PAT] = i + 1;
+                    else
+                        queue_pat(m, ac->ent_pat[en]);
         }
     }
     for (size_t i = 0; i < rs->nalways; i++)
@@ -579,4 +597,9 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
         rc = fn(user, ri, m->caps, m->ncaps);
     }
     return rc;
+}
+
+size_t la_matcher_hint_end(const struct la_matcher *m, enum la_hint h)
+{
+    return h < LA_HINTS ? m->hint_end[h] : 0;
 }

@@ -127,6 +127,30 @@ static void matching(void **state)
     la_buf_release(&d);
 }
 
+/* The scan reports the hint words wherever they are, in any case, rules or not. */
+static void hint_words(void **state)
+{
+    struct la_buf d = LA_BUF_INIT;
+    /* "fail" is also a rule's atom: the hint must still be reported beside the rule. */
+    struct la_ruleset *rs = load(RULE("    match:\n      sel: {contains: fail}\n"), &d, LA_OK);
+    struct la_matcher *m = la_matcher_new(rs);
+    struct hits h;
+
+    (void)state;
+    assert_int_equal(scan(m, "x ERROR y Error z", &h), 0);
+    assert_int_equal(la_matcher_hint_end(m, LA_HINT_ERROR), 15);     /* the last one */
+    assert_int_equal(la_matcher_hint_end(m, LA_HINT_FAIL), 0);
+    assert_int_equal(scan(m, "kernel Panic(cpu 0) and FAILED", &h), 1);
+    assert_int_equal(la_matcher_hint_end(m, LA_HINT_PANIC), 13);
+    assert_int_equal(la_matcher_hint_end(m, LA_HINT_FAIL), 28);
+    assert_int_equal(la_matcher_hint_end(m, LA_HINT_ERROR), 0);      /* reset per scan */
+    assert_int_equal(scan(m, "panic without a parenthesis", &h), 0);
+    assert_int_equal(la_matcher_hint_end(m, LA_HINT_PANIC), 0);
+    la_matcher_free(m);
+    la_ruleset_free(rs);
+    la_buf_release(&d);
+}
+
 static void match_limit_disables_rule(void **state)
 {
     struct la_buf d = LA_BUF_INIT;
@@ -154,6 +178,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(diagnostics), cmocka_unit_test(matching),
+        cmocka_unit_test(hint_words),
         cmocka_unit_test(match_limit_disables_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
