@@ -253,6 +253,9 @@ async function httpTests(srv) {
        r.status ?? r.error);
 
     // Busy: two held uploads take both slots; a third is 503; freed when they go away.
+    // The uploads above must have let go of their slots first (slow on a loaded machine).
+    await waitFor(() => uploadDirs().dirs.length === 0, 5000, 'earlier uploads done')
+        .catch(() => 0);
     const held = [];
     for (let i = 0; i < 2; i++) {
         held.push(await request(srv, { method: 'POST', pathName: '/analyze', hold: true,
