@@ -977,6 +977,8 @@ static struct wrap wrap_detect(const char *h, size_t len)
     unsigned cuts = 0, distinct = 0;
 
     memset(&w, 0, sizeof(w));
+    if (!h)
+        return w;
     while (i < len && nl < WRAP_HEAD_LINES) {
         const char *e = memchr(h + i, '\n', len - i);
         if (!e)
