@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <fnmatch.h>
 #include <nettle/sha2.h>
 #include <pcre2.h>
@@ -90,24 +91,31 @@ static int in_list(const char *const *l, const char *s)
     return 0;
 }
 
+#define MAX_DURATION_MS (7 * 24 * 3600000LL)   /* a week: far beyond any restore */
+#define BAD_DURATION "bad duration '%s' (use 500ms, 30s, 2m or 1h; at most a week)"
+
+/* "500ms", "30s", "2m", "1h" → ms; 0 when malformed or longer than MAX_DURATION_MS. */
 static int parse_duration(const char *s, int64_t *ret)
 {
+    static const struct {
+        const char *unit;
+        int64_t ms;
+    } units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 } };
     char *end;
-    long v = strtol(s, &end, 10);
+    long long v;
 
-    if (end == s || v < 0)
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (end == s || v < 0 || errno == ERANGE)
         return 0;
-    if (!strcmp(end, "ms"))
-        *ret = v;
-    else if (!strcmp(end, "s"))
-        *ret = (int64_t)v * 1000;
-    else if (!strcmp(end, "m"))
-        *ret = (int64_t)v * 60000;
-    else if (!strcmp(end, "h"))
-        *ret = (int64_t)v * 3600000;
-    else
-        return 0;
-    return 1;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+        if (!strcmp(end, units[i].unit)) {
+            if (v > MAX_DURATION_MS / units[i].ms)
+                return 0;
+            *ret = v * units[i].ms;
+            return 1;
+        }
+    return 0;
 }
 
 static int valid_id(const char *s)
@@ -775,7 +783,7 @@ static void load_ref(struct ydoc *d, yaml_node_t *n, const char *what, const cha
     if (wn) {
         const char *w = ystr(d, wn, "within");
         if (w && !parse_duration(w, ret_within))
-            yerr(d, wn, LA_D_RULE_BAD_VALUE, "bad duration '%s' (use 500ms, 30s, 2m or 1h)", w);
+            yerr(d, wn, LA_D_RULE_BAD_VALUE, BAD_DURATION, w);
     }
 }
 
@@ -918,8 +926,7 @@ static int load_rule(struct la_ruleset *rs, struct ydoc *d, yaml_node_t *rn)
             else
                 m->count_min = (unsigned)v;
             if (wn && (s = ystr(d, wn, "within")) && !parse_duration(s, &m->count_within))
-                yerr(d, wn, LA_D_RULE_BAD_VALUE, "bad duration '%s' (use 500ms, 30s, 2m or 1h)",
-                     s);
+                yerr(d, wn, LA_D_RULE_BAD_VALUE, BAD_DURATION, s);
         }
     }
     if ((n = yget(d, rn, "after")))

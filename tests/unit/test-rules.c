@@ -127,6 +127,27 @@ static void matching(void **state)
     la_buf_release(&d);
 }
 
+/* Durations: units, and no overflow past a week (found by the rules-load fuzzer). */
+static void durations(void **state)
+{
+    static const char *const bad[] = { "9223372036854775807s", "99999999999999999999ms",
+                                       "169h", "10 minutes", "-1s", "5" };
+    struct la_buf d = LA_BUF_INIT;
+    char yaml[512];
+
+    (void)state;
+    la_ruleset_free(load(RULE("    match: {sel: {contains: x}}\n"
+                              "    count: {min: 2, within: 168h}\n"), &d, LA_OK));
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        la_buf_reset(&d);
+        snprintf(yaml, sizeof(yaml), RULE("    match: {sel: {contains: x}}\n"
+                                          "    count: {min: 2, within: '%s'}\n"), bad[i]);
+        la_ruleset_free(load(yaml, &d, LA_FAILED));
+        assert_non_null(strstr(d.buf, "bad duration"));
+    }
+    la_buf_release(&d);
+}
+
 /* The scan reports the hint words wherever they are, in any case, rules or not. */
 static void hint_words(void **state)
 {
@@ -178,7 +199,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(diagnostics), cmocka_unit_test(matching),
-        cmocka_unit_test(hint_words),
+        cmocka_unit_test(hint_words), cmocka_unit_test(durations),
         cmocka_unit_test(match_limit_disables_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
