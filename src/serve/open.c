@@ -140,52 +140,52 @@ oom:
     return NULL;
 }
 
+/*
+ * x with prefix stripped: a string that changes gets its replacement in *ret_new (a new
+ * reference; NULL when unchanged); arrays and objects are stripped in place.  0, or -1 on OOM.
+ */
+static int strip_value(json_t *x, const char *prefix, json_t **ret_new)
+{
+    int changed;
+    char *s;
+
+    *ret_new = NULL;
+    if (!json_is_string(x))
+        return la_serve_strip_prefix(x, prefix);
+    s = strip_one(json_string_value(x), prefix, &changed);
+    if (!s)
+        return -1;
+    if (changed) {
+        *ret_new = json_string(s);
+        la_free(s);
+        if (!*ret_new)
+            return -1;
+    }
+    return 0;
+}
+
 int la_serve_strip_prefix(json_t *v, const char *prefix)
 {
     size_t i;
     const char *key;
-    json_t *x;
+    json_t *x, *n;
     void *tmp;
 
     if (json_is_array(v)) {
         json_array_foreach(v, i, x) {
-            if (json_is_string(x)) {
-                int changed;
-                char *s = strip_one(json_string_value(x), prefix, &changed);
-                if (!s)
-                    return -1;
-                if (changed) {
-                    int rc = json_array_set_new(v, i, json_string(s));
-                    la_free(s);
-                    if (rc < 0)
-                        return -1;
-                }
-            } else if (la_serve_strip_prefix(x, prefix) < 0) {
+            if (strip_value(x, prefix, &n) < 0 || (n && json_array_set_new(v, i, n) < 0))
                 return -1;
-            }
         }
     } else if (json_is_object(v)) {
         json_object_foreach_safe(v, tmp, key, x) {
-            if (json_is_string(x)) {
-                int changed;
-                char *s = strip_one(json_string_value(x), prefix, &changed);
-                if (!s)
-                    return -1;
-                if (changed) {
-                    int rc = json_object_set_new(v, key, json_string(s));
-                    la_free(s);
-                    if (rc < 0)
-                        return -1;
-                }
-            } else if (la_serve_strip_prefix(x, prefix) < 0) {
+            if (strip_value(x, prefix, &n) < 0 || (n && json_object_set_new(v, key, n) < 0))
                 return -1;
-            }
         }
     }
     return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+int la_serve_write_all(int fd, const char *p, size_t n)
 {
     while (n) {
         ssize_t w = write(fd, p, n);
@@ -245,7 +245,7 @@ int la_open_report(const char *const *paths, size_t n, const struct la_engine_op
     if (la_buf_addf(&name, "%s/loganalyze-report-XXXXXX.html", la_serve_tmpdir()) != LA_OK)
         goto out;
     fd = mkstemps(name.buf, 5);
-    if (fd < 0 || fchmod(fd, 0600) < 0 || write_all(fd, html.buf, html.len) < 0 ||
+    if (fd < 0 || fchmod(fd, 0600) < 0 || la_serve_write_all(fd, html.buf, html.len) < 0 ||
         close(fd) < 0) {
         int err = errno;
         if (fd >= 0)

@@ -33,4 +33,7 @@ int la_serve_spawn_opener(const char *target);
  */
 int la_serve_strip_prefix(json_t *v, const char *prefix);
 
+/* Write all n bytes of p to fd, retrying on EINTR and short writes.  0, or -1 (errno set). */
+int la_serve_write_all(int fd, const char *p, size_t n);
+
 #endif

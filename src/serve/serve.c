@@ -393,20 +393,6 @@ static char *clean_name(const char *raw)
     return la_strdup(n ? out : "upload");
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static int open_part(struct request *rq, const char *filename)
 {
     struct la_buf path = LA_BUF_INIT;
@@ -466,7 +452,7 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
         rq->too_big = 1;
         return MHD_NO;
     }
-    if (rq->fd < 0 || write_all(rq->fd, data, size) < 0) {
+    if (rq->fd < 0 || la_serve_write_all(rq->fd, data, size) < 0) {
         rq->io_error = 1;
         return MHD_NO;
     }
