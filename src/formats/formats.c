@@ -838,6 +838,40 @@ static int wrap_blank(const struct wrap *w, size_t last, const char *s)
     return !(w->chars && last >= w->width) && s[0] != ' ';
 }
 
+/* A line being rejoined from the pieces of a cut line (the probe's and the parser's). */
+struct rejoin {
+    struct la_buf buf;             /* the pieces joined so far */
+    unsigned pieces;
+    size_t last;                   /* characters in the last piece */
+};
+
+/*
+ * Append line s to j when it is the rest of the line j holds: 1.  0 when it is not (the
+ * caller finishes j and starts it over with s), -1 on OOM.  ret_short as wrap_continues().
+ */
+static int rejoin_add(struct rejoin *j, const struct wrap *w, const char *s, size_t n,
+                      int *ret_short)
+{
+    if (!w->width || !j->buf.len || j->pieces >= WRAP_PIECES ||
+        !wrap_continues(w, j->last, s, n, ret_short))
+        return 0;
+    if ((wrap_blank(w, j->last, s) && la_buf_addc(&j->buf, ' ') != LA_OK) ||
+        la_buf_add(&j->buf, s, n) != LA_OK)
+        return -1;
+    j->pieces++;
+    j->last = chars_in(s, n);
+    return 1;
+}
+
+/* Start j over with line s: 0, or -1 on OOM. */
+static int rejoin_start(struct rejoin *j, const char *s, size_t n)
+{
+    la_buf_reset(&j->buf);
+    j->pieces = 1;
+    j->last = chars_in(s, n);
+    return la_buf_add(&j->buf, s, n) == LA_OK ? 0 : -1;
+}
+
 /*
  * Walk the head's lines, normalised and, when w says the head is wrapped, rejoined.  Counts
  * the lines each shape accepts into shape_hits (10 slots, may be NULL) and returns the number
@@ -846,9 +880,10 @@ static int wrap_blank(const struct wrap *w, size_t last, const char *s)
 static unsigned wrap_sample(const char *h, size_t len, const struct wrap *w, unsigned max_lines,
                             unsigned *shape_hits, unsigned *ret_any)
 {
-    struct la_buf norm = LA_BUF_INIT, line = LA_BUF_INIT;
-    size_t i = 0, last = 0;
-    unsigned pieces = 0, nlines = 0, any = 0;
+    struct la_buf norm = LA_BUF_INIT;
+    struct rejoin j = { LA_BUF_INIT, 0, 0 };
+    size_t i = 0;
+    unsigned nlines = 0, any = 0;
 
     for (;;) {
         const char *nl = i < len ? memchr(h + i, '\n', len - i) : NULL;
@@ -858,31 +893,26 @@ static unsigned wrap_sample(const char *h, size_t len, const struct wrap *w, uns
         i = e + 1;
         if (more && (k <= 0 || !norm.len))
             continue;
-        if (more && w->width && line.len && pieces < WRAP_PIECES &&
-            wrap_continues(w, last, norm.buf, norm.len, NULL)) {
-            if ((wrap_blank(w, last, norm.buf) && la_buf_addc(&line, ' ') != LA_OK) ||
-                la_buf_add(&line, norm.buf, norm.len) != LA_OK)
+        if (more) {
+            int added = rejoin_add(&j, w, norm.buf, norm.len, NULL);
+            if (added < 0)
                 break;
-            pieces++;
-            last = chars_in(norm.buf, norm.len);
-            continue;
+            if (added)
+                continue;
         }
-        if (line.len) {
+        if (j.buf.len) {
             struct parsed r;
             nlines++;
-            any += parse_shapes(ALL_SHAPES, line.buf, line.len, &r) != 0;
+            any += parse_shapes(ALL_SHAPES, j.buf.buf, j.buf.len, &r) != 0;
             for (unsigned b = 0; shape_hits && b < 10; b++)
-                if (parse_shapes(1u << b, line.buf, line.len, &r))
+                if (parse_shapes(1u << b, j.buf.buf, j.buf.len, &r))
                     shape_hits[b]++;
         }
-        la_buf_reset(&line);
-        if (!more || nlines >= max_lines || la_buf_add(&line, norm.buf, norm.len) != LA_OK)
+        if (!more || nlines >= max_lines || rejoin_start(&j, norm.buf, norm.len) < 0)
             break;
-        pieces = 1;
-        last = chars_in(norm.buf, norm.len);
     }
     la_buf_release(&norm);
-    la_buf_release(&line);
+    la_buf_release(&j.buf);
     if (ret_any)
         *ret_any = any;
     return nlines;
@@ -1318,10 +1348,8 @@ struct la_parser {
     unsigned sticky;               /* the shape that matched last */
     /* A hard-wrapped paste (la_parser_set_head): the record being rejoined is held back. */
     struct wrap wrap;
-    struct la_buf pend;            /* the pieces joined so far */
+    struct rejoin pend;
     uint64_t pend_line;            /* line of the first piece */
-    unsigned pend_pieces;
-    size_t pend_last;              /* characters in the last piece */
     uint64_t rejoined;
 };
 
@@ -1364,7 +1392,7 @@ struct la_parser *la_parser_new(const struct la_format *f, const char *path)
     la_buf_init(&p->norm, 0);
     la_buf_init(&p->expand, 0);
     la_buf_init(&p->head, 0);
-    la_buf_init(&p->pend, 0);
+    la_buf_init(&p->pend.buf, 0);
     p->date = path ? date_from_path(path) : -1;
     p->last_time = -1;
     p->prev_tod = -1;
@@ -1383,7 +1411,7 @@ void la_parser_free(struct la_parser *p)
     la_buf_release(&p->norm);
     la_buf_release(&p->expand);
     la_buf_release(&p->head);
-    la_buf_release(&p->pend);
+    la_buf_release(&p->pend.buf);
     la_free(p);
 }
 
@@ -1523,10 +1551,9 @@ static enum la_rc flush_pending(struct la_parser *p, la_record_fn *fn, void *use
 {
     enum la_rc rc = LA_OK;
 
-    if (p->pend.len)
-        rc = emit_record(p, p->pend.buf, p->pend.len, p->pend_line, fn, user);
-    la_buf_reset(&p->pend);
-    p->pend_pieces = 0;
+    if (p->pend.buf.len)
+        rc = emit_record(p, p->pend.buf.buf, p->pend.buf.len, p->pend_line, fn, user);
+    la_buf_reset(&p->pend.buf);
     return rc;
 }
 
@@ -1541,18 +1568,12 @@ static enum la_rc wrapped_line(struct la_parser *p, uint64_t lineno, la_record_f
 {
     const char *s = p->norm.buf;
     size_t n = p->norm.len;
-    size_t w = chars_in(s, n);
+    int open_own = 0, added = rejoin_add(&p->pend, &p->wrap, s, n, &open_own);
     enum la_rc rc;
 
-    int open_own = 0;
-
-    if (p->pend.len && p->pend_pieces < WRAP_PIECES &&
-        wrap_continues(&p->wrap, p->pend_last, s, n, &open_own)) {
-        if ((wrap_blank(&p->wrap, p->pend_last, s) && la_buf_addc(&p->pend, ' ') != LA_OK) ||
-            la_buf_add(&p->pend, s, n) != LA_OK)
-            return LA_FATAL;
-        p->pend_pieces++;
-        p->pend_last = w;
+    if (added < 0)
+        return LA_FATAL;
+    if (added) {
         p->rejoined++;
         return LA_OK;
     }
@@ -1561,12 +1582,8 @@ static enum la_rc wrapped_line(struct la_parser *p, uint64_t lineno, la_record_f
     rc = flush_pending(p, fn, user);
     if (rc != LA_OK)
         return rc;
-    if (la_buf_add(&p->pend, s, n) != LA_OK)
-        return LA_FATAL;
     p->pend_line = lineno;
-    p->pend_pieces = 1;
-    p->pend_last = w;
-    return LA_OK;
+    return rejoin_start(&p->pend, s, n) < 0 ? LA_FATAL : LA_OK;
 }
 
 enum la_rc la_parser_line(struct la_parser *p, struct la_sv line, uint64_t lineno,
