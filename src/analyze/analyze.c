@@ -893,12 +893,8 @@ static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
      * "error", "fail" or "panic(" in any case, in the message: the matcher's scan of the
      * record's text saw them (the message is the text's tail).
      */
-    {
-        static const size_t len[LA_HINTS] = { 5, 4, 6 };
-        size_t off = (size_t)(msg.p - rec->text.p);
-        for (int h = 0; h < LA_HINTS && !err; h++)
-            err = la_matcher_hint_end(r->m, (enum la_hint)h) >= off + len[h];
-    }
+    for (int h = 0; h < LA_HINTS && !err; h++)
+        err = la_matcher_hint_at(r->m, (enum la_hint)h) > (size_t)(msg.p - rec->text.p);
     if (!err && !(rec->level.len && (!strncasecmp(rec->level.p, "error", 5) ||
                                      !strncasecmp(rec->level.p, "fault", 5))))
         return LA_OK;

@@ -162,7 +162,7 @@ enum la_rc la_match_build(struct la_ruleset *rs)
             add_atom(ac, atoms, atomlen, atom_of, &maxstates, *list,
                      p->atom ? p->atomlen : strlen(*list), (uint32_t)i);
     }
-    /* The hint words, reported by the scan for free (la_matcher_hint_end). */
+    /* The hint words, reported by the scan for free (la_matcher_hint_at). */
     for (unsigned h = 0; h < LA_HINTS; h++)
         add_atom(ac, atoms, atomlen, atom_of, &maxstates, hint_words[h],
                  strlen(hint_words[h]), HINT_PAT + h);
@@ -253,7 +253,7 @@ struct la_matcher {
     unsigned char *pat_hit;        /* per pattern: matched in this generation */
     unsigned char *disabled;       /* per rule */
     struct la_buf lower;           /* the line lowercased, made when a literal test needs it */
-    size_t hint_end[LA_HINTS];     /* end of the last occurrence of each hint word in text, +1 */
+    size_t hint_at[LA_HINTS];      /* start of the last occurrence of each hint word, +1 */
     struct la_buf scratch;         /* a field outside the line, lowercased */
     int lowered;
     struct la_capture *caps;
@@ -497,7 +497,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
     m->ntouched = 0;
     /* Run the automaton over the line (case folded by the byte classes). */
     m->lowered = 0;
-    memset(m->hint_end, 0, sizeof(m->hint_end));
+    memset(m->hint_at, 0, sizeof(m->hint_at));
     {
         const unsigned char *t = (const unsigned char *)f->text.p;
         const uint32_t *next = ac->next;
@@ -513,7 +513,8 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
                 for (uint32_t en = ac->atom_first[ac->out_atom[o]]; en != UINT32_MAX;
                      en = ac->ent_next[en])
                     if (ac->ent_pat[en] >= HINT_PAT)
-                        m->hint_end[ac->ent_pat[en] - HINT_PAT] = i + 1;
+                        m->hint_at[ac->ent_pat[en] - HINT_PAT] =
+                            i + 2 - strlen(hint_words[ac->ent_pat[en] - HINT_PAT]);
                     else
                         queue_pat(m, ac->ent_pat[en]);
         }
@@ -599,7 +600,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
     return rc;
 }
 
-size_t la_matcher_hint_end(const struct la_matcher *m, enum la_hint h)
+size_t la_matcher_hint_at(const struct la_matcher *m, enum la_hint h)
 {
-    return h < LA_HINTS ? m->hint_end[h] : 0;
+    return h < LA_HINTS ? m->hint_at[h] : 0;
 }

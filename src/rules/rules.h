@@ -124,10 +124,10 @@ LA_NODISCARD enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fi
 
 /*
  * Hint words the scan reports for free, whatever the rules: where the last occurrence of
- * each (any case) ends in the text of the record scanned last, +1; 0 when it does not occur.
+ * each (any case) starts in the text of the record scanned last, +1; 0 when it does not occur.
  */
 enum la_hint { LA_HINT_ERROR, LA_HINT_FAIL, LA_HINT_PANIC, LA_HINTS };
-size_t la_matcher_hint_end(const struct la_matcher *m, enum la_hint h);
+size_t la_matcher_hint_at(const struct la_matcher *m, enum la_hint h);
 
 /* Per-rule cost for --profile: candidate checks, matches, nanoseconds. */
 void la_matcher_profile(const struct la_matcher *m, size_t rule, uint64_t *ret_checks,

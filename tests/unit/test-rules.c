@@ -159,14 +159,14 @@ static void hint_words(void **state)
 
     (void)state;
     assert_int_equal(scan(m, "x ERROR y Error z", &h), 0);
-    assert_int_equal(la_matcher_hint_end(m, LA_HINT_ERROR), 15);     /* the last one */
-    assert_int_equal(la_matcher_hint_end(m, LA_HINT_FAIL), 0);
+    assert_int_equal(la_matcher_hint_at(m, LA_HINT_ERROR), 11);      /* the last one */
+    assert_int_equal(la_matcher_hint_at(m, LA_HINT_FAIL), 0);
     assert_int_equal(scan(m, "kernel Panic(cpu 0) and FAILED", &h), 1);
-    assert_int_equal(la_matcher_hint_end(m, LA_HINT_PANIC), 13);
-    assert_int_equal(la_matcher_hint_end(m, LA_HINT_FAIL), 28);
-    assert_int_equal(la_matcher_hint_end(m, LA_HINT_ERROR), 0);      /* reset per scan */
+    assert_int_equal(la_matcher_hint_at(m, LA_HINT_PANIC), 8);
+    assert_int_equal(la_matcher_hint_at(m, LA_HINT_FAIL), 25);
+    assert_int_equal(la_matcher_hint_at(m, LA_HINT_ERROR), 0);       /* reset per scan */
     assert_int_equal(scan(m, "panic without a parenthesis", &h), 0);
-    assert_int_equal(la_matcher_hint_end(m, LA_HINT_PANIC), 0);
+    assert_int_equal(la_matcher_hint_at(m, LA_HINT_PANIC), 0);
     la_matcher_free(m);
     la_ruleset_free(rs);
     la_buf_release(&d);
