@@ -151,8 +151,9 @@ struct run {
     const char *cur_path;
     const struct la_record *rec;
     int rec_hit;
-    int inspect_only;              /* list members: probe and count lines, match nothing */
-    la_member_fn *inspect_fn;      /* inspect: each member goes here, then is dropped */
+    /* inspect: list members (probe and count lines, match nothing); each goes here, then is
+     * dropped.  NULL for an analysis. */
+    la_member_fn *inspect_fn;
     void *inspect_user;
     enum la_rc inspect_rc;
     size_t nmatches, text_bytes;   /* kept per input, against the caps */
@@ -1045,7 +1046,7 @@ static void on_skipped(void *user, const char *path, uint64_t bytes, const char 
                                                                            : "unknown";
     m->bytes = bytes;
     m->status = la_strdup(status);
-    if (r->inspect_only)
+    if (r->inspect_fn)
         inspected(r);
 }
 
@@ -1087,7 +1088,7 @@ static enum la_rc read_member(struct run *r, struct la_member *lm)
         la_parser_free(p);
         return LA_FATAL;
     }
-    if (hl)
+    if (hl && !r->inspect_fn)  /* inspect parses nothing */
         la_parser_set_head(p, head, hl);
     struct la_sv line;
     uint64_t lineno = 0;
@@ -1101,7 +1102,7 @@ static enum la_rc read_member(struct run *r, struct la_member *lm)
             break;
         }
         mi->lines = lineno;
-        if (r->inspect_only)
+        if (r->inspect_fn)
             continue;
         if (r->e->o.progress && ++r->lines_since >= 8192) {
             r->lines_since = 0;
@@ -1150,7 +1151,7 @@ static enum la_rc on_member(void *user, struct la_member *lm)
     size_t n = r->nmembers;
     enum la_rc rc = read_member(r, lm);
 
-    if (r->inspect_only && r->nmembers > n)
+    if (r->inspect_fn && r->nmembers > n)
         inspected(r);
     return rc;
 }
@@ -1875,6 +1876,14 @@ static int cmp_tmpl(const void *x, const void *y)
     return a->line < b->line ? -1 : a->line > b->line;
 }
 
+/* Warning LA106 in the report only (not on stderr): a list of the report was cut short. */
+static void list_cut(struct run *r, const char *msg)
+{
+    json_array_append_new(r->warnings, json_pack("{s:s,s:s,s:s,s:s}", "code", "LA106",
+                                                 "severity", "warning", "source", r->input,
+                                                 "message", msg));
+}
+
 static json_t *build_report(struct run *r)
 {
     struct cause_score *cs = NULL;
@@ -2030,9 +2039,7 @@ static json_t *build_report(struct run *r)
         char buf[160];
         snprintf(buf, sizeof(buf), "%zu earlier restore attempts are not listed; the report "
                  "shows the latest %d", skipped_att, MAX_ATTEMPTS_LISTED);
-        json_array_append_new(r->warnings,
-                              json_pack("{s:s,s:s,s:s,s:s}", "code", "LA106", "severity",
-                                        "warning", "source", r->input, "message", buf));
+        list_cut(r, buf);
     }
     json_object_set_new(rep, "causes", causes);
     for (size_t i = 0; i < r->nmembers && i < MAX_MEMBERS_LISTED; i++)
@@ -2042,8 +2049,7 @@ static json_t *build_report(struct run *r)
         char buf[160];
         snprintf(buf, sizeof(buf), "%zu more members were read but are not listed "
                  "(`loganalyze inspect` lists them all)", r->nmembers - MAX_MEMBERS_LISTED);
-        json_array_append_new(r->warnings, json_pack("{s:s,s:s,s:s,s:s}", "code", "LA106", "severity", "warning",
-                                                     "source", r->input, "message", buf));
+        list_cut(r, buf);
     }
     if (r->ntm)
         qsort(r->tm, r->ntm, sizeof(*r->tm), cmp_tmpl);
@@ -2123,7 +2129,6 @@ static enum la_rc analyze(struct la_engine *e, const char *path, json_t **ret_re
 
     memset(&r, 0, sizeof(r));
     r.e = e;
-    r.inspect_only = inspect_fn != NULL;
     r.inspect_fn = inspect_fn;
     r.inspect_user = inspect_user;
     r.input = !strcmp(path, "-") ? "<stdin>" : path;
@@ -2150,7 +2155,7 @@ static enum la_rc analyze(struct la_engine *e, const char *path, json_t **ret_re
         run_release(&r);
         return LA_FATAL;
     }
-    if (r.inspect_only) {
+    if (r.inspect_fn) {
         enum la_rc irc = r.inspect_rc;
         run_release(&r);
         return irc != LA_OK ? irc : rc == LA_FAILED ? LA_FAILED : LA_OK;
