@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,4 +79,27 @@ char *la_strdup(const char *s)
 void la_free(void *ptr)
 {
     free(ptr);
+}
+
+enum la_rc la_grow(void **pv, size_t *cap, size_t need, size_t elem, size_t first)
+{
+    size_t nc = *cap ? *cap : (first ? first : 1);
+    void *p;
+
+    if (need <= *cap)
+        return LA_OK;
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2)
+            return LA_FATAL;
+        nc *= 2;
+    }
+    if (elem && nc > SIZE_MAX / elem)
+        return LA_FATAL;
+    p = la_realloc(*pv, nc * elem);
+    if (!p)
+        return LA_FATAL;
+    memset((char *)p + *cap * elem, 0, (nc - *cap) * elem);
+    *pv = p;
+    *cap = nc;
+    return LA_OK;
 }

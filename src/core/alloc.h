@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "core/error.h"
+
 void *la_malloc(size_t size);
 void *la_calloc(size_t nmemb, size_t size);
 void *la_realloc(void *ptr, size_t size);
@@ -18,6 +20,18 @@ char *la_strdup(const char *s);
 char *la_strndup(const char *s, size_t n);
 void *la_memdup(const void *p, size_t n);
 void la_free(void *ptr);
+
+/*
+ * Grow the array *pv of elements of size elem so that it holds at least need
+ * of them: the capacity *cap doubles (starting at first, or need if larger),
+ * and the new slots are zeroed.  On success *pv and *cap are updated; on
+ * failure (out of memory or an overflowing size) both are left unchanged and
+ * LA_FATAL is returned.
+ */
+LA_NODISCARD enum la_rc la_grow(void **pv, size_t *cap, size_t need, size_t elem, size_t first);
+
+/* la_grow() on a typed array: LA_GROW(v, cap, n + 1) makes room for v[n]. */
+#define LA_GROW(v, cap, need) la_grow((void **)&(v), &(cap), (need), sizeof(*(v)), 16)
 
 /*
  * Fault injection for tests: after la_alloc_fail_after(n), the (n+1)th and

@@ -5,12 +5,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/dir.h"
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/version.h"
@@ -124,12 +128,83 @@ static void encodings(void **state)
     assert_int_equal(bom, 0);
 }
 
+static void grow_doubles_and_zeroes(void **state)
+{
+    int *v = NULL;
+    size_t cap = 0;
+
+    assert_int_equal(LA_GROW(v, cap, 1), LA_OK);
+    assert_int_equal(cap, 16);
+    v[15] = 7;
+    assert_int_equal(LA_GROW(v, cap, 16), LA_OK);       /* fits: unchanged */
+    assert_int_equal(cap, 16);
+    assert_int_equal(LA_GROW(v, cap, 40), LA_OK);
+    assert_int_equal(cap, 64);
+    assert_int_equal(v[15], 7);
+    for (size_t i = 16; i < cap; i++)
+        assert_int_equal(v[i], 0);
+    /* Failure leaves array and capacity as they were. */
+    la_alloc_fail_after(0);
+    assert_int_equal(LA_GROW(v, cap, 65), LA_FATAL);
+    la_alloc_fail_after(-1);
+    assert_int_equal(cap, 64);
+    assert_int_equal(v[15], 7);
+    assert_int_equal(la_grow((void **)&v, &cap, SIZE_MAX / 2, sizeof(*v), 16), LA_FATAL);
+    assert_int_equal(cap, 64);
+    la_free(v);
+}
+
+static int keep_txt(const char *name, void *user)
+{
+    (*(int *)user)++;
+    size_t l = strlen(name);
+    return l > 4 && !strcmp(name + l - 4, ".txt");
+}
+
+static void dir_list_sorted_filtered_capped(void **state)
+{
+    char dir[] = "/tmp/la-test-dir-XXXXXX", path[64];
+    const char *names[] = {"b.txt", "a.txt", "c.log", "B.txt", "_z.txt"};
+    struct la_dir_list l;
+    int offered = 0, truncated = -1;
+
+    assert_non_null(mkdtemp(dir));
+    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fclose(f);
+    }
+    assert_int_equal(la_dir_list(dir, keep_txt, &offered, 0, &l, &truncated), LA_OK);
+    assert_int_equal(offered, 5);                       /* never "." or ".." */
+    assert_int_equal(truncated, 0);
+    assert_int_equal(l.n, 4);
+    assert_string_equal(l.names[0], "B.txt");           /* byte order */
+    assert_string_equal(l.names[1], "_z.txt");
+    assert_string_equal(l.names[2], "a.txt");
+    assert_string_equal(l.names[3], "b.txt");
+    la_dir_list_release(&l);
+    assert_int_equal(l.n, 0);
+    assert_int_equal(la_dir_list(dir, NULL, NULL, 2, &l, &truncated), LA_OK);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(truncated, 1);
+    la_dir_list_release(&l);
+    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+    assert_int_equal(la_dir_list(dir, NULL, NULL, 0, &l, NULL), LA_FAILED);
+    assert_int_equal(l.n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(buf_cap_leaves_unchanged), cmocka_unit_test(buf_detach),
         cmocka_unit_test(alloc_failure_is_reported), cmocka_unit_test(diag_codes_unique),
         cmocka_unit_test(diag_format), cmocka_unit_test(versions), cmocka_unit_test(encodings),
+        cmocka_unit_test(grow_doubles_and_zeroes), cmocka_unit_test(dir_list_sorted_filtered_capped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
