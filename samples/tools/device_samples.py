@@ -331,7 +331,7 @@ def restored_common(r, dev, fdr_noise=True, previous_log=False, restore_options=
 
 
 def asr_transfer(r, dev, checksum_fail=False, verify=True):
-    """asr_and_invert_image body up to the checksum (log-formats.md §1.3, idevicerestore#539)."""
+    """asr_and_invert_image body up to the checksum (docs/log-formats.md §1.3, idevicerestore#539)."""
     rng = r.rng
     digest = hexs(rng, 40)
     size = dev.image_bytes
@@ -964,7 +964,7 @@ def sample_html_storage():
 
 
 # --------------------------------------------------------------------------------------
-# Windows iTunes "iPhone Updater Logs" (log-formats.md §1.1)
+# Windows iTunes "iPhone Updater Logs" (docs/log-formats.md §1.1)
 # --------------------------------------------------------------------------------------
 
 class HostLog:
@@ -1034,7 +1034,7 @@ def itunes_restore(h, rng, dev, tids, radio_error_after=False, dfu_first=False):
     h.l("<Recovery Mode Device %s>: iBoot build-style = RELEASE" % recov, usb, 0, 3)
     h.l("<Recovery Mode Device %s>: ProductType = %s" % (recov, dev.model), usb, 0, 3)
     h.l("<Recovery Mode Device %s>: HardwareModel = %s" % (recov, dev.hwmodel), usb, 0, 3)
-    # the benign stall of an unset iBoot variable (log-formats.md §1.1 false-positive warning)
+    # the benign stall of an unset iBoot variable (docs/log-formats.md §1.1 false-positive warning)
     h.l("AMDeviceIoControl: pipe stall", usb, 200, 600)
     h.l("USBControlTransfer: error 31, usbd status c0000004", usb, 0, 1)
     h.l("command device request for 'getenv radio-error' failed: 2008", usb, 0, 1)
@@ -1217,7 +1217,7 @@ def sample_utf16():
 
 
 # --------------------------------------------------------------------------------------
-# .ips reports (log-formats.md §1.9): one-line JSON header + JSON body
+# .ips reports (docs/log-formats.md §1.9): one-line JSON header + JSON body
 # --------------------------------------------------------------------------------------
 
 def ips_top(pairs):

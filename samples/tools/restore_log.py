@@ -3,7 +3,7 @@
 One writer for both sample generators: device_samples.py writes whole device logs with it
 (`restored-*.log`, the `restore.log` in the repair-shop zip), host_samples.py the device logs
 that iTunes, Finder, idevicerestore and the flash tool relay at a failure.  The line shapes
-are those of docs/log-formats.md section 1.3:
+are those of docs/log-formats.md §1.3:
 
     [HH:MM:SS.0mmm-GMT]{A>B} CHECKPOINT <KIND>: <DOMAIN>:[0xNNNN] <step name>
     restore-step-ids = {0x1103NNNN:<seq>;...}         (the open steps, outermost first)
@@ -41,7 +41,7 @@ class RestoreLog:
 
     rng       the sample's seeded random.Random (the only source of variation)
     start     the clock, microseconds since midnight GMT
-    ab        the `{A>B}` token of the checkpoint lines (meaning unknown, log-formats.md 1.3)
+    ab        the `{A>B}` token of the checkpoint lines (meaning unknown, docs/log-formats.md §1.3)
     uptime    restore-step-uptime at `start`, in seconds
     progress  restore-step-user-progress (callers set .progress as the restore advances)
     seq       the last step sequence number used (begin() counts on from it)
