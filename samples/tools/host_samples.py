@@ -472,6 +472,27 @@ def bbupdater_attempts(D, n_attempts=5, gap=(5200, 8900)):
             D.say("bbupdater: \t\tpowercycling modem ", 50, 300)
 
 
+def cleanup_after_failure(D, cferror, nvram=True):
+    """restored's cleanup steps after a failed restore, ending with the CFError chain it sends"""
+    body = ["entering reset_boot_command_if_in_values"]
+    if nvram:
+        body.append("executing /usr/sbin/nvram -d recovery-boot-mode")
+    D.step("RESTORED", 0x067C, "cleanup_boot_command", body)
+    D.step("RESTORED", 0x0647, "cleanup_check_result")
+    D.begin("RESTORED", 0x0648, "cleanup_send_final_status")
+    D.say("restore failed with CFError:")
+    for line in cferror:
+        D.say(line, 0, 1)
+
+
+BASEBAND_CFERROR = [
+    "0: AMRestoreErrorDomain/ffffffff: failed to update device firmware",
+    "1: AMRestoreErrorDomain/ffffffff: ramrod firmware update failed",
+    "2: RamrodErrorDomain/3ec: update_baseband: failed to perform next stage",
+    "3: BBUpdaterErrorDomain/32: Failed creating a communication transport to baseband.",
+]
+
+
 def device_log_ending_at(build, end_gmt):
     """build(start) -> device_log; returns the log rebuilt so that its last line is at end_gmt"""
     probe = build(datetime(2000, 1, 1))
@@ -611,15 +632,7 @@ def s_itunes_win_4013_baseband():
                results="0x1107067B:{0:-1};0x11070635:{0:-1}",
                codes="0x1107067B:{0:-1};0x11070635:{0:-1};0x11041303:{0:1004}",
                domains='0x1107067B:{0:"AMRestoreErrorDomain"};0x11041303:{0:"RamrodErrorDomain"}')
-        D.step("RESTORED", 0x067C, "cleanup_boot_command", ["entering reset_boot_command_if_in_values",
-                                                "executing /usr/sbin/nvram -d recovery-boot-mode"])
-        D.step("RESTORED", 0x0647, "cleanup_check_result")
-        D.begin("RESTORED", 0x0648, "cleanup_send_final_status")
-        D.say("restore failed with CFError:")
-        D.say("0: AMRestoreErrorDomain/ffffffff: failed to update device firmware", 0, 1)
-        D.say("1: AMRestoreErrorDomain/ffffffff: ramrod firmware update failed", 0, 1)
-        D.say("2: RamrodErrorDomain/3ec: update_baseband: failed to perform next stage", 0, 1)
-        D.say("3: BBUpdaterErrorDomain/32: Failed creating a communication transport to baseband.", 0, 1)
+        cleanup_after_failure(D, BASEBAND_CFERROR)
         return D
 
     D = device_log_ending_at(build, L.t - timedelta(hours=2) - timedelta(seconds=2))
@@ -1239,13 +1252,10 @@ def s_finder_4013_storage():
                results="0x11070665:{0:6}", codes="0x11070665:{0:6}",
                domains='0x11070665:{0:"AMRestoreErrorDomain"}')
         D.notice("(NVRAM set) restore-step-user-progress=3 [sync=true] (first failure)")
-        D.step("RESTORED", 0x067C, "cleanup_boot_command", ["entering reset_boot_command_if_in_values",
-                                                "executing /usr/sbin/nvram -d recovery-boot-mode"])
-        D.step("RESTORED", 0x0647, "cleanup_check_result")
-        D.begin("RESTORED", 0x0648, "cleanup_send_final_status")
-        D.say("restore failed with CFError:")
-        D.say("0: AMRestoreErrorDomain/6: fsck_filesystems: fsck failed on /dev/disk0s1s2", 0, 1)
-        D.say("1: NSPOSIXErrorDomain/5: Input/output error", 0, 1)
+        cleanup_after_failure(D, [
+            "0: AMRestoreErrorDomain/6: fsck_filesystems: fsck failed on /dev/disk0s1s2",
+            "1: NSPOSIXErrorDomain/5: Input/output error",
+        ])
         return D
 
     D = device_log_ending_at(build, L.t - timedelta(hours=1) - timedelta(seconds=1.5))
@@ -1842,15 +1852,7 @@ def s_idevicerestore_new_baseband():
                codes="0x11070635:{0:-1};0x11041303:{0:1004;1:1004}",
                domains='0x11070635:{0:"AMRestoreErrorDomain"};0x11041303:{0:"RamrodErrorDomain"}')
         D.notice("(NVRAM set) restore-step-user-progress=61 [sync=true] (first failure)")
-        D.step("RESTORED", 0x067C, "cleanup_boot_command", ["entering reset_boot_command_if_in_values",
-                                                "executing /usr/sbin/nvram -d recovery-boot-mode"])
-        D.step("RESTORED", 0x0647, "cleanup_check_result")
-        D.begin("RESTORED", 0x0648, "cleanup_send_final_status")
-        D.say("restore failed with CFError:")
-        D.say("0: AMRestoreErrorDomain/ffffffff: failed to update device firmware", 0, 1)
-        D.say("1: AMRestoreErrorDomain/ffffffff: ramrod firmware update failed", 0, 1)
-        D.say("2: RamrodErrorDomain/3ec: update_baseband: failed to perform next stage", 0, 1)
-        D.say("3: BBUpdaterErrorDomain/32: Failed creating a communication transport to baseband.", 0, 1)
+        cleanup_after_failure(D, BASEBAND_CFERROR)
         return D
 
     D = device_log_ending_at(build, L.t - timedelta(hours=2) - timedelta(seconds=1))
@@ -2171,12 +2173,10 @@ def s_flashtool_nand_storage():
                results="0x1107060D:{0:28}", codes="0x1107060D:{0:28}",
                domains='0x1107060D:{0:"AMRestoreErrorDomain"}')
         D.notice("(NVRAM set) restore-step-user-progress=0 [sync=true] (first failure)")
-        D.step("RESTORED", 0x067C, "cleanup_boot_command", ["entering reset_boot_command_if_in_values"])
-        D.step("RESTORED", 0x0647, "cleanup_check_result")
-        D.begin("RESTORED", 0x0648, "cleanup_send_final_status")
-        D.say("restore failed with CFError:")
-        D.say("0: AMRestoreErrorDomain/1c: wait_for_storage: unable to find storage device", 0, 1)
-        D.say("1: AMRestoreErrorDomain/1c: timed out waiting for NAND service", 0, 1)
+        cleanup_after_failure(D, [
+            "0: AMRestoreErrorDomain/1c: wait_for_storage: unable to find storage device",
+            "1: AMRestoreErrorDomain/1c: timed out waiting for NAND service",
+        ], nvram=False)
         return D
 
     D = device_log_ending_at(build, L.t - timedelta(hours=2) - timedelta(seconds=2))
