@@ -1,29 +1,32 @@
 #!/usr/bin/env python3
 """Generate the device-side loganalyze samples (device restore logs, .ips reports,
 a macOS system log, a unified-log excerpt, the sources of the sysdiagnose archive,
-the repair-shop zip and the UTF-16 forum paste).
+the repair-shop zip and the UTF-16 forum paste) and their expectations (<name>.expect.json).
 
-Every file is written by us in the real line shapes documented in
-reference/log-formats.md (shared project reference); the short decisive lines quoted there are
-reused, everything around them (noise, identifiers, numbers) is our own.
-All identifiers (ECID, UDID, serial, IMEI, e-mail, phone) are made up.
+Every file is written by us in the real line shapes documented in docs/log-formats.md; the
+short decisive lines quoted there are reused, everything around them (noise, identifiers,
+numbers) is our own.  All identifiers (ECID, UDID, serial, IMEI, e-mail, phone) are made up.
+The device restore logs are written by restore_log.py, shared with host_samples.py.
 
 The output is deterministic: every sample has its own seeded random generator and no
 value depends on the clock or the machine. Run from anywhere:
 
-    python3 samples/tools/device_samples.py      # writes samples/ and samples/src/
-    sh samples/tools/build-archives.sh           # builds the .tar.gz, .zip and UTF-16 file
+    python3 samples/tools/device_samples.py           # writes samples/ and samples/src/
+    python3 samples/tools/device_samples.py --check   # compares instead; exit 1 with a diff
+    sh samples/tools/build-archives.sh                # builds the .tar.gz, .zip, UTF-16 and
+                                                      # hard-wrapped files from them
 """
 
 import json
-import os
 import plistlib
 import random
 import struct
+import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SAMPLES = os.path.dirname(HERE)
-SRC = os.path.join(SAMPLES, "src")
+from restore_log import RestoreLog, us_of_day
+from sample_files import run
+
+SRC = "src"   # the sources of the archives and the UTF-16 file, under samples/
 
 SYSDIAG = "sysdiagnose_2026.03.14_10-22-41-0700_iPhone-OS_iPhone_20H240"
 
@@ -32,26 +35,19 @@ SYSDIAG = "sysdiagnose_2026.03.14_10-22-41-0700_iPhone-OS_iPhone_20H240"
 # small helpers
 # --------------------------------------------------------------------------------------
 
-def write_text(rel, text, crlf=False, root=SAMPLES):
-    path = os.path.join(root, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    if crlf:
-        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    with open(path, "wb") as f:
-        f.write(text.encode("utf-8"))
+OUT = None   # the sample_files.Output being written (set by generate())
 
 
-def write_bytes(rel, data, root=SAMPLES):
-    path = os.path.join(root, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as f:
-        f.write(data)
+def write_text(rel, text, crlf=False, root=""):
+    OUT.text(root + "/" + rel if root else rel, text, crlf)
+
+
+def write_bytes(rel, data, root=""):
+    OUT.bytes(root + "/" + rel if root else rel, data)
 
 
 def write_expect(name, outcome, codes, cause, fmt, note):
-    obj = {"outcome": outcome, "error_codes": codes, "top_cause": cause,
-           "format": fmt, "note": note}
-    write_text(name + ".expect.json", json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+    OUT.expect(name, outcome, codes, cause, fmt, note)
 
 
 def hexs(rng, n, upper=True):
@@ -74,129 +70,15 @@ def jcompact(obj):
 
 
 # --------------------------------------------------------------------------------------
-# device restore log (restored / ramrod) builder
+# device restore log (restored / ramrod): restore_log.RestoreLog
 # --------------------------------------------------------------------------------------
 
-class Restored:
-    """Emits `[HH:MM:SS.ffff-GMT]{A>B} CHECKPOINT ...` lines with the restore-step-* block
-    after each checkpoint, as restored prints them (log-formats.md §1.3)."""
-
-    def __init__(self, rng, hms, ab, uptime0=0, idprefix="1103", nvram_style=False):
-        h, m, s = hms
-        self.rng = rng
-        self.t = ((h * 60 + m) * 60 + s) * 1000 + rng.randint(0, 999)
-        self.t0 = self.t
-        self.uptime0 = uptime0
-        self.ab = ab
-        self.pre = idprefix
-        self.nvram = nvram_style
-        self.lines = []
-        self.stack = []       # [(cid, seq, name)]
-        self.seq = 0
-        self.progress = -1
-        self.failed = []      # [(cid, code, codeval, domain, chain)]
-        self.first_failure = True
-
-    # time ------------------------------------------------------------------------------
-    def tick(self, lo=0, hi=4):
-        self.t += self.rng.randint(lo, hi)
-
-    def wait(self, seconds):
-        self.t += int(seconds * 1000)
-
-    def ts(self):
-        ms = self.t % 1000
-        s = (self.t // 1000) % 60
-        m = (self.t // 60000) % 60
-        h = (self.t // 3600000) % 24
-        return "[%02d:%02d:%02d.%04d-GMT]" % (h, m, s, ms)
-
-    def uptime(self):
-        return self.uptime0 + (self.t - self.t0) // 1000
-
-    # output ----------------------------------------------------------------------------
-    def out(self, line):
-        self.lines.append(line)
-
-    def text(self, lines, lo=0, hi=3):
-        for l in lines:
-            self.tick(lo, hi)
-            self.out(l)
-
-    def cp(self, what):
-        self.tick(0, 3)
-        self.out("%s{%s} CHECKPOINT %s" % (self.ts(), self.ab, what))
-
-    def _kv(self, key, value):
-        if self.nvram:
-            self.out("executing /usr/sbin/nvram %s=%s" % (key, value))
-        else:
-            self.out("%s = %s" % (key, value))
-
-    def state(self):
-        ids = ";".join("0x%s%04X:%d" % (self.pre, c, q) for c, q, _ in self.stack)
-        names = ";".join("0x%s%04X:%s" % (self.pre, c, n) for c, _, n in self.stack)
-        self._kv("restore-step-ids", "{%s}" % ids)
-        self._kv("restore-step-names", "{%s}" % names)
-        self._kv("restore-step-uptime", str(self.uptime()))
-        self._kv("restore-step-user-progress", str(self.progress))
-
-    def begin(self, dom, cid, name):
-        self.seq += 1
-        self.stack.append((cid, self.seq, name))
-        self.cp("BEGIN: %s:[0x%04X] %s" % (dom, cid, name))
-        self.state()
-
-    def end(self, dom, cid, name):
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == cid:
-                del self.stack[i]
-                break
-        self.cp("END: %s:[0x%04X] %s" % (dom, cid, name))
-        self.state()
-
-    def step(self, dom, cid, name, body=(), lo=0, hi=3):
-        self.begin(dom, cid, name)
-        self.text(body, lo, hi)
-        self.end(dom, cid, name)
-
-    def skip_seq(self, n):
-        self.seq += n
-
-    def fail(self, kind, result, dom, cid, name, chain, codeval=None, domain="AMRestoreErrorDomain",
-             code_prefix=None, raw_chain=None):
-        """kind: FAILURE or IMMED_RETRY. result: the FAILURE:<n> value. codeval: the value in
-        restore-step-codes (defaults to result)."""
-        if codeval is None:
-            codeval = result
-        if code_prefix is None:
-            code_prefix = self.pre[:3] + "7"
-        self.cp("%s:(FAILURE:%d) %s:[0x%04X] %s %s" % (kind, result, dom, cid, name,
-                                                      chain if raw_chain is None else raw_chain))
-        entry = (cid, result, codeval, domain, chain, code_prefix)
-        if kind == "IMMED_RETRY":
-            entries = [entry]
-        else:
-            self.failed.insert(0, entry)
-            entries = self.failed
-        rp = self.pre[:3] + "7"
-        self._kv("restore-step-results", "{%s}" % ";".join(
-            "0x%s%04X:{0:%d}" % (rp, e[0], e[1]) for e in entries))
-        self._kv("restore-step-codes", "{%s}" % ";".join(
-            "0x%s%04X:{0:%d}" % (e[5], e[0], e[2]) for e in entries))
-        self._kv("restore-step-domains", "{%s}" % ";".join(
-            "0x%s%04X:{0:\"%s\"}" % (e[5], e[0], e[3]) for e in entries))
-        self._kv("restore-step-error", "{%s}" % ";".join(
-            "0x%s%04X:\"%s\"" % (e[5], e[0], e[4]) for e in entries))
-        self._kv("restore-step-uptime", str(self.uptime()))
-        self._kv("restore-step-user-progress", str(self.progress))
-        if kind == "FAILURE" and self.first_failure:
-            self.first_failure = False
-            self.cp("NOTICE: (NVRAM set) restore-step-user-progress=%d [sync=true] (first failure)"
-                    % self.progress)
-
-    def render(self):
-        return "\n".join(self.lines) + "\n"
+def Restored(rng, hms, ab, uptime0=0, idprefix="1103", nvram_style=False):
+    """A device restore log starting at hms (GMT) plus a random 0-999 ms, stepped in whole
+    milliseconds: 0-3 ms before each checkpoint and each line of text."""
+    h, m, s = hms
+    start = us_of_day(h, m, s, rng.randint(0, 999) * 1000)
+    return RestoreLog(rng, start, ab, uptime=uptime0, prefix=idprefix, nvram=nvram_style)
 
 
 def ns_dict(entries, indent=1):
@@ -449,7 +331,7 @@ def restored_common(r, dev, fdr_noise=True, previous_log=False, restore_options=
 
 
 def asr_transfer(r, dev, checksum_fail=False, verify=True):
-    """asr_and_invert_image body up to the checksum (log-formats.md §1.3, idevicerestore#539)."""
+    """asr_and_invert_image body up to the checksum (docs/log-formats.md §1.3, idevicerestore#539)."""
     rng = r.rng
     digest = hexs(rng, 40)
     size = dev.image_bytes
@@ -904,9 +786,8 @@ def sample_html_storage():
 
     def syslog(msg):
         # the kernel lines restored relays, with the device's local wall clock
-        sec = (r.t // 1000) % 60
-        mnt = (r.t // 60000) % 60
-        hr = ((r.t // 3600000) + 1) % 24
+        hr, mnt, sec = r.clock()
+        hr = (hr + 1) % 24
         r.tick(0, 2)
         r.out("SYSLOG: Mar  4 %02d:%02d:%02d localhost kernel[0] <Notice>: %s" % (hr, mnt, sec, msg))
 
@@ -1083,7 +964,7 @@ def sample_html_storage():
 
 
 # --------------------------------------------------------------------------------------
-# Windows iTunes "iPhone Updater Logs" (log-formats.md §1.1)
+# Windows iTunes "iPhone Updater Logs" (docs/log-formats.md §1.1)
 # --------------------------------------------------------------------------------------
 
 class HostLog:
@@ -1153,7 +1034,7 @@ def itunes_restore(h, rng, dev, tids, radio_error_after=False, dfu_first=False):
     h.l("<Recovery Mode Device %s>: iBoot build-style = RELEASE" % recov, usb, 0, 3)
     h.l("<Recovery Mode Device %s>: ProductType = %s" % (recov, dev.model), usb, 0, 3)
     h.l("<Recovery Mode Device %s>: HardwareModel = %s" % (recov, dev.hwmodel), usb, 0, 3)
-    # the benign stall of an unset iBoot variable (log-formats.md §1.1 false-positive warning)
+    # the benign stall of an unset iBoot variable (docs/log-formats.md §1.1 false-positive warning)
     h.l("AMDeviceIoControl: pipe stall", usb, 200, 600)
     h.l("USBControlTransfer: error 31, usbd status c0000004", usb, 0, 1)
     h.l("command device request for 'getenv radio-error' failed: 2008", usb, 0, 1)
@@ -1326,7 +1207,7 @@ def sample_utf16():
               bbchip=0x1000e1, bbcert=3554301762, elapsed=574)
     h = HostLog(rng, "gen1", "2024-02-17", (16, 41, 52), pid=8876)
     itunes_restore(h, rng, dev, (0x3a1c, 0x2f08, 0x41d4), radio_error_after=True)
-    write_text("pasted-forum-utf16.txt", h.render(), crlf=True, root=os.path.join(SRC, "pasted-forum-utf16"))
+    write_text("pasted-forum-utf16.txt", h.render(), crlf=True, root=SRC + "/pasted-forum-utf16")
     write_expect("pasted-forum-utf16", "failed", [4013, 1004], "baseband", "itunes-updater",
                  "A Windows iTunes log saved by Notepad as UTF-16LE with BOM and CRLF (decode first). The restore "
                  "of an iPhone 7 (iPhone9,3) dies in operation 19 (update baseband) with 4013, and when the device "
@@ -1336,7 +1217,7 @@ def sample_utf16():
 
 
 # --------------------------------------------------------------------------------------
-# .ips reports (log-formats.md §1.9): one-line JSON header + JSON body
+# .ips reports (docs/log-formats.md §1.9): one-line JSON header + JSON body
 # --------------------------------------------------------------------------------------
 
 def ips_top(pairs):
@@ -1851,7 +1732,7 @@ def sample_mac_clean():
         emit(proc_t[1], proc_t[2], proc_t[3]())
         n += 1
     write_text("macos-system-clean.log", "\n".join(lines) + "\n")
-    write_expect("macos-system-clean", "no-restore-found", [], None, "text",
+    write_expect("macos-system-clean", "no-restore-found", [], None, "syslog",
                  "Ordinary macOS /var/log/system.log noise (Wi-Fi, powerd, mDNSResponder, launchd, sandbox denials) "
                  "plus an iPhone plugged in to charge and back up a few times: no restore or update attempt and no "
                  "failure, so nothing may be diagnosed. The generic 'error' words must not trigger a cause.")
@@ -2031,6 +1912,19 @@ def sample_unified_4005():
 
 
 # --------------------------------------------------------------------------------------
+# 15. wrapped-console-unified-4005.txt (build-archives.sh cuts unified-log-4005.log with
+#     `fold -w 80`); only its expectation is written here
+# --------------------------------------------------------------------------------------
+
+def wrapped_console_4005():
+    write_expect("wrapped-console-unified-4005", "failed", [4005], "device-software", "unified-log",
+                 "unified-log-4005.log copied out of an 80-column console window: every longer line cut at "
+                 "exactly 80 columns, inside words. The pieces are rejoined without a blank where the cut fell "
+                 "inside a word (note LA118), so the diagnosis is the original's; read line by line, the timeout "
+                 "lines are split and the attempt is left inconclusive with USB noise on top.")
+
+
+# --------------------------------------------------------------------------------------
 # 6. sysdiagnose archive sources (samples/src/<name>/<name>/...)
 # --------------------------------------------------------------------------------------
 
@@ -2162,21 +2056,19 @@ def sample_sysdiagnose():
                         fmt=plistlib.FMT_BINARY)
     write_bytes(root + "/logs/SystemVersion/SystemVersion.plist", sv, root=SRC)
     write_bytes(root + "/logs/SystemVersion/._SystemVersion.plist", apple_double(), root=SRC)
-    write_expect(SYSDIAG, "failed", [], "storage", "ips-panic",
-                 "A sysdiagnose (iPhone10,1, iOS 16.7.4) taken after an over-the-air update failed: "
-                 "SoftwareUpdateServices.log shows the prepare step dying with NSPOSIXErrorDomain Code=5 "
-                 "'Input/output error' and an unexpected reboot, and crashes_and_spins/Panics holds an "
-                 "'ANS2 Recoverable Panic' (the NAND/storage controller) from the same minute: storage hardware. "
-                 "Code=5 is a POSIX errno, not a restore error code. Binary members (tracev3, PLSQL, bplist) and "
-                 "AppleDouble ._ files must be skipped, not reported as damaged.")
+    write_expect(SYSDIAG, "no-restore-found", [], "storage", "ips-panic",
+                 "A sysdiagnose (iPhone10,1, iOS 16.7.4) taken after an over-the-air update failed. loganalyze "
+                 "has no signatures for SoftwareUpdateServices.log yet (no real excerpt of its failure lines is "
+                 "known), so no restore attempt is found; the 'ANS2 Recoverable Panic' in crashes_and_spins/Panics "
+                 "still points at the storage controller, so storage leads the causes. Binary members (tracev3, "
+                 "PLSQL, bplist) and AppleDouble ._ files must be skipped, not reported as damaged.")
 
 
 # --------------------------------------------------------------------------------------
 
-def main():
-    import shutil
-    for d in ("two-attempts-cables", "pasted-forum-utf16", SYSDIAG):
-        shutil.rmtree(os.path.join(SRC, d), ignore_errors=True)
+def generate(out):
+    global OUT
+    OUT = out
     sample_asr_checksum()          # 1
     sample_bbupdater()             # 2
     sample_fdr53()                 # 3
@@ -2190,7 +2082,9 @@ def main():
     sample_success()               # 11
     sample_unified_4005()          # 12
     sample_utf16()                 # 13 (UTF-8 source; build-archives.sh makes the UTF-16 file)
+    wrapped_console_4005()         # 15 (build-archives.sh makes the .txt)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run(sys.argv[1:], generate,
+                 owned_dirs=[SRC + "/" + d for d in ("two-attempts-cables", "pasted-forum-utf16", SYSDIAG)]))

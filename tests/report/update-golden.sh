@@ -1,6 +1,6 @@
 #!/bin/sh
 # Rewrite the reporter's golden files from the current code, then review
-# `git diff tests/report/data` before committing (STYLE.md 8.9).
+# `git diff tests/report/data` before committing (docs/style.md §9).
 #   tests/report/update-golden.sh [BUILD-DIR]
 set -eu
 src=$(cd "$(dirname "$0")/../.." && pwd)

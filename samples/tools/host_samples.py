@@ -1,27 +1,28 @@
 #!/usr/bin/env python3
-"""Generator for the "Host and tool logs" samples of loganalyze (samples/README.md).
+"""Generate the "Host and tool logs" samples of loganalyze (samples/README.md) and their
+expectations (<name>.expect.json).
 
 Every sample written here is OUR OWN text in the real line shapes documented in
-shared/reference/log-formats.md (iTunes "iPhone Updater Logs" generations 1-3, Finder /
-Apple Configurator, idevicerestore old console and new log file, futurerestore v2,
-pymobiledevice3, 3uTools-style flash logs, device restore logs).  The short decisive lines
-(e.g. "radio-error not set", "server response status code: 404") follow real public
-excerpts; everything around them is written by us.  All identifiers (ECID, UDID, serial,
-IMEI, host names, user names) are made up.
+docs/log-formats.md (iTunes "iPhone Updater Logs" generations 1-3, Finder / Apple
+Configurator, idevicerestore old console and new log file, futurerestore v2, pymobiledevice3,
+3uTools-style flash logs, device restore logs).  The short decisive lines (e.g. "radio-error
+not set", "server response status code: 404") follow real public excerpts; everything around
+them is written by us.  All identifiers (ECID, UDID, serial, IMEI, host names, user names)
+are made up.  The relayed device restore logs are written by restore_log.py, shared with
+device_samples.py.
 
-The output is deterministic: run `python3 samples/tools/s1.py` from the repository root
-(or anywhere) and it rewrites the files byte for byte.  `--check` compares instead of
-writing and exits 1 on any difference.
+The output is deterministic: run from anywhere
+
+    python3 samples/tools/host_samples.py           # rewrites the files byte for byte
+    python3 samples/tools/host_samples.py --check   # compares instead; exit 1 with a diff
 """
 
-import json
-import os
 import random
 import sys
 from datetime import datetime, timedelta
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.dirname(HERE)  # samples/
+from restore_log import RestoreLog, us_of_day
+from sample_files import run
 
 # --------------------------------------------------------------------------------------------
 # clock + line formatters
@@ -126,90 +127,14 @@ def f_flash(log, msg, own=False):
 # --------------------------------------------------------------------------------------------
 
 
-class DeviceLog:
-    """Builds device restore-log text: [HH:MM:SS.0mmm-GMT]{A>B} CHECKPOINT ... + free text."""
-
-    def __init__(self, seed, start_gmt, ab="4>6", uptime=20, progress=0, escaped=False):
-        self.rng = random.Random(seed)
-        self.t = self.t0 = start_gmt
-        self.ab = ab
-        self.uptime0 = uptime
-        self.progress = progress
-        self.lines = []
-        self.open = []          # (step id, name, domain-byte, sequence number)
-        self.seq = 30
-        self.escaped = escaped  # HTML-escaped copy ({3&gt;5})
-
-    @property
-    def uptime(self):
-        return self.uptime0 + int((self.t - self.t0).total_seconds())
-
-    def tick(self, lo=1, hi=30):
-        self.t += timedelta(microseconds=self.rng.randint(int(lo * 1000), int(hi * 1000)))
-
-    def stamp(self):
-        ab = self.ab.replace(">", "&gt;") if self.escaped else self.ab
-        return "[%s.%04d-GMT]{%s}" % (self.t.strftime("%H:%M:%S"), self.t.microsecond // 1000, ab)
-
-    def _steps(self):
-        ids = ";".join("0x11%02X%04X:%d" % (d, i, n) for (i, name, d, n) in self.open)
-        names = ";".join("0x11%02X%04X:%s" % (d, i, name) for (i, name, d, n) in self.open)
-        self.lines.append("restore-step-ids = {%s}" % ids)
-        self.lines.append("restore-step-names = {%s}" % names)
-
-    def _tail(self):
-        self.lines.append("restore-step-uptime = %d" % self.uptime)
-        self.lines.append("restore-step-user-progress = %d" % self.progress)
-
-    def begin(self, sid, name, domain="RESTORED", dbyte=3, seq=None):
-        self.tick()
-        self.lines.append("%s CHECKPOINT BEGIN: %s:[0x%04X] %s" % (self.stamp(), domain, sid, name))
-        if seq is not None:
-            self.seq = seq
-        else:
-            self.seq += 1
-        self.open.append((sid, name, dbyte, self.seq))
-        self._steps()
-        self._tail()
-
-    def end(self, sid, name, domain="RESTORED"):
-        self.tick()
-        self.lines.append("%s CHECKPOINT END: %s:[0x%04X] %s" % (self.stamp(), domain, sid, name))
-        self.open = [o for o in self.open if o[0] != sid]
-        self._steps()
-        self._tail()
-
-    def step(self, sid, name, body=(), domain="RESTORED", dbyte=3, secs=0.0):
-        self.begin(sid, name, domain, dbyte)
-        for b in body:
-            self.say(b)
-        if secs:
-            self.t += timedelta(seconds=secs)
-        self.end(sid, name, domain)
-
-    def say(self, text, lo=0.2, hi=8):
-        self.tick(lo, hi)
-        self.lines.append(text)
-
-    def notice(self, text):
-        self.tick()
-        self.lines.append("%s CHECKPOINT NOTICE: %s" % (self.stamp(), text))
-
-    def fail(self, kind, code, sid, name, chain, domain="RESTORED", dbyte=7,
-             results=None, codes=None, domains=None):
-        """kind: FAILURE or IMMED_RETRY"""
-        self.tick()
-        d = "".join("[%d]D(%s)" % (i, c) for i, c in enumerate(chain))
-        self.lines.append("%s CHECKPOINT %s:(FAILURE:%d) %s:[0x%04X] %s %s" %
-                          (self.stamp(), kind, code, domain, sid, name, d))
-        key = "0x11%02X%04X" % (dbyte, sid)
-        self.lines.append("restore-step-results = {%s}" % (results or "%s:{0:%d}" % (key, code)))
-        if codes:
-            self.lines.append("restore-step-codes = {%s}" % codes)
-        if domains:
-            self.lines.append("restore-step-domains = {%s}" % domains)
-        self.lines.append('restore-step-error = {%s:"%s"}' % (key, d))
-        self._tail()
+def device_log(seed, start, ab, uptime, progress):
+    """A device restore log (restore_log.RestoreLog) starting at `start` (a datetime, GMT),
+    stepped in microseconds: 1-30 ms before each checkpoint, 0.2-8 ms before each line of
+    text; step sequence numbers count on from 30."""
+    t = start
+    return RestoreLog(random.Random(seed), us_of_day(t.hour, t.minute, t.second, t.microsecond), ab,
+                      uptime=uptime, progress=progress, seq=30, res=1000, cp_tick=(1, 30),
+                      say_tick=(0.2, 8))
 
 
 def luhn_ok(digits14):
@@ -547,10 +472,31 @@ def bbupdater_attempts(D, n_attempts=5, gap=(5200, 8900)):
             D.say("bbupdater: \t\tpowercycling modem ", 50, 300)
 
 
+def cleanup_after_failure(D, cferror, nvram=True):
+    """restored's cleanup steps after a failed restore, ending with the CFError chain it sends"""
+    body = ["entering reset_boot_command_if_in_values"]
+    if nvram:
+        body.append("executing /usr/sbin/nvram -d recovery-boot-mode")
+    D.step("RESTORED", 0x067C, "cleanup_boot_command", body)
+    D.step("RESTORED", 0x0647, "cleanup_check_result")
+    D.begin("RESTORED", 0x0648, "cleanup_send_final_status")
+    D.say("restore failed with CFError:")
+    for line in cferror:
+        D.say(line, 0, 1)
+
+
+BASEBAND_CFERROR = [
+    "0: AMRestoreErrorDomain/ffffffff: failed to update device firmware",
+    "1: AMRestoreErrorDomain/ffffffff: ramrod firmware update failed",
+    "2: RamrodErrorDomain/3ec: update_baseband: failed to perform next stage",
+    "3: BBUpdaterErrorDomain/32: Failed creating a communication transport to baseband.",
+]
+
+
 def device_log_ending_at(build, end_gmt):
-    """build(start) -> DeviceLog; returns the log rebuilt so that its last line is at end_gmt"""
+    """build(start) -> device_log; returns the log rebuilt so that its last line is at end_gmt"""
     probe = build(datetime(2000, 1, 1))
-    span = probe.t - datetime(2000, 1, 1)
+    span = timedelta(microseconds=probe.t - probe.t0)
     return build(end_gmt - span)
 
 
@@ -648,13 +594,13 @@ def s_itunes_win_4013_baseband():
     M.op(19, -1, 27000, 31000)
     # the device's restore log arrives with the failure status and is written line by line
     def build(start):
-        D = DeviceLog(2101, start, ab="4>6", uptime=198, progress=58)
+        D = device_log(2101, start, "4>6", 198, 58)
         for pct in (97, 98, 99, 100):
             D.say("ASR RESTORE PROGRESS: %d%%" % pct, 900, 1900)
-        D.end(0x065B, "asr_and_invert_image")
-        D.begin(0x0635, "update_device_firmware", seq=57)
-        D.step(0x1300, "update_iBoot", ["entering update_iBoot"], domain="FIRMWARE", dbyte=4, secs=2.4)
-        D.begin(0x1303, "update_baseband", domain="FIRMWARE", dbyte=4, seq=62)
+        D.end("RESTORED", 0x065B, "asr_and_invert_image")
+        D.begin("RESTORED", 0x0635, "update_device_firmware", seq=57)
+        D.step("FIRMWARE", 0x1300, "update_iBoot", ["entering update_iBoot"], prefix="1104", secs=2.4)
+        D.begin("FIRMWARE", 0x1303, "update_baseband", prefix="1104", seq=62)
         D.say("entering update_baseband")
         for attempt in range(3):
             bbupdater_attempts(D, 5 if attempt == 0 else 2, gap=(7400, 10200))
@@ -667,34 +613,26 @@ def s_itunes_win_4013_baseband():
                      "Fail to ping baseband: kBBUReturnIOError" if attempt == 0 else
                      "Failed creating a communication transport to baseband.", "Fail to create transport"]
             if attempt < 2:
-                D.fail("IMMED_RETRY", -1, 0x1303, "update_baseband", chain, domain="FIRMWARE", dbyte=4,
+                D.fail_as("IMMED_RETRY", -1, "FIRMWARE", 0x1303, "update_baseband", chain, prefix="1104",
                        codes="0x11041303:{0:1004}", domains='0x11041303:{0:"RamrodErrorDomain"}')
             else:
-                D.fail("FAILURE", -1, 0x1303, "update_baseband", chain, domain="FIRMWARE", dbyte=4,
+                D.fail_as("FAILURE", -1, "FIRMWARE", 0x1303, "update_baseband", chain, prefix="1104",
                        results="0x11041303:{0:-1;1:-1;2:-1}", codes="0x11041303:{0:1004;1:1004;2:1004}",
                        domains='0x11041303:{0:"RamrodErrorDomain";1:"RamrodErrorDomain";2:"RamrodErrorDomain"}')
-        D.fail("FAILURE", -1, 0x0635, "update_device_firmware",
+        D.fail_as("FAILURE", -1, "RESTORED", 0x0635, "update_device_firmware",
                ["failed to update device firmware", "ramrod firmware update failed",
                 "update_baseband: failed to perform next stage"],
                results="0x11070635:{0:-1};0x11041303:{0:-1;1:-1;2:-1}",
                codes="0x11070635:{0:-1};0x11041303:{0:1004;1:1004;2:1004}",
                domains='0x11070635:{0:"AMRestoreErrorDomain"};0x11041303:{0:"RamrodErrorDomain"}')
         D.notice("(NVRAM set) restore-step-user-progress=58 [sync=true] (first failure)")
-        D.fail("FAILURE", -1, 0x067B, "perform_restore_installing",
+        D.fail_as("FAILURE", -1, "RESTORED", 0x067B, "perform_restore_installing",
                ["failed to update device firmware", "ramrod firmware update failed",
                 "update_baseband: failed to perform next stage"],
                results="0x1107067B:{0:-1};0x11070635:{0:-1}",
                codes="0x1107067B:{0:-1};0x11070635:{0:-1};0x11041303:{0:1004}",
                domains='0x1107067B:{0:"AMRestoreErrorDomain"};0x11041303:{0:"RamrodErrorDomain"}')
-        D.step(0x067C, "cleanup_boot_command", ["entering reset_boot_command_if_in_values",
-                                                "executing /usr/sbin/nvram -d recovery-boot-mode"])
-        D.step(0x0647, "cleanup_check_result")
-        D.begin(0x0648, "cleanup_send_final_status")
-        D.say("restore failed with CFError:")
-        D.say("0: AMRestoreErrorDomain/ffffffff: failed to update device firmware", 0, 1)
-        D.say("1: AMRestoreErrorDomain/ffffffff: ramrod firmware update failed", 0, 1)
-        D.say("2: RamrodErrorDomain/3ec: update_baseband: failed to perform next stage", 0, 1)
-        D.say("3: BBUpdaterErrorDomain/32: Failed creating a communication transport to baseband.", 0, 1)
+        cleanup_after_failure(D, BASEBAND_CFERROR)
         return D
 
     D = device_log_ending_at(build, L.t - timedelta(hours=2) - timedelta(seconds=2))
@@ -1287,8 +1225,8 @@ def s_finder_4013_storage():
     M.op(15, -1, 20000, 26000)
 
     def build(start):
-        D = DeviceLog(2106, start, ab="3>5", uptime=31, progress=3)
-        D.begin(0x0665, "fsck_filesystems", seq=29)
+        D = device_log(2106, start, "3>5", 31, 3)
+        D.begin("RESTORED", 0x0665, "fsck_filesystems", seq=29)
         D.say("entering fsck_filesystems")
         D.say("executing /System/Library/Filesystems/apfs.fs/fsck_apfs -y /dev/disk0s1s1")
         D.say("** Checking the container superblock.")
@@ -1309,18 +1247,15 @@ def s_finder_4013_storage():
         D.say("error: failed to read block 0x5b3e1f: Input/output error", 3000, 7000)
         D.say("** The volume Data could not be repaired.", 500, 1200)
         D.say("fsck failed on /dev/disk0s1s2")
-        D.fail("FAILURE", 6, 0x0665, "fsck_filesystems",
+        D.fail_as("FAILURE", 6, "RESTORED", 0x0665, "fsck_filesystems",
                ["fsck_filesystems: fsck failed on /dev/disk0s1s2", "Input/output error"],
                results="0x11070665:{0:6}", codes="0x11070665:{0:6}",
                domains='0x11070665:{0:"AMRestoreErrorDomain"}')
         D.notice("(NVRAM set) restore-step-user-progress=3 [sync=true] (first failure)")
-        D.step(0x067C, "cleanup_boot_command", ["entering reset_boot_command_if_in_values",
-                                                "executing /usr/sbin/nvram -d recovery-boot-mode"])
-        D.step(0x0647, "cleanup_check_result")
-        D.begin(0x0648, "cleanup_send_final_status")
-        D.say("restore failed with CFError:")
-        D.say("0: AMRestoreErrorDomain/6: fsck_filesystems: fsck failed on /dev/disk0s1s2", 0, 1)
-        D.say("1: NSPOSIXErrorDomain/5: Input/output error", 0, 1)
+        cleanup_after_failure(D, [
+            "0: AMRestoreErrorDomain/6: fsck_filesystems: fsck failed on /dev/disk0s1s2",
+            "1: NSPOSIXErrorDomain/5: Input/output error",
+        ])
         return D
 
     D = device_log_ending_at(build, L.t - timedelta(hours=1) - timedelta(seconds=1.5))
@@ -1424,11 +1359,13 @@ def s_configurator_4014_dfu():
     L.same("Failure Description:")
     L.same("Depth:0 Code:4014 Error:Unexpected device state 'DFU' expected 'RestoreOS'")
     return L.text(), dict(
-        outcome="failed", error_codes=[4014], top_cause="device-software", format="finder-restore",
+        outcome="failed", error_codes=[4014], top_cause="device-software", format="itunes-updater",
         note="Apple Configurator restore of an iPad from DFU: the DFU and Recovery phases succeed, the device "
              "is sent into the restore ramdisk but comes back in DFU ('Unexpected device state 'DFU' expected "
              "'RestoreOS'', 4014). No storage, baseband or USB error appears, so the transient-device-state "
-             "cause (retry, force restart, DFU restore) ranks first.")
+             "cause (retry, force restart, DFU restore) ranks first. Format: the MobileDevice library writes "
+             "the same [HH:MM:SS.ffff] lines under iTunes and Finder/Configurator, and the first 4 KiB hold no "
+             "Finder-only line, so the member is recognised as itunes-updater; rules for both formats apply.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1887,43 +1824,35 @@ def s_idevicerestore_new_baseband():
     I("Status: X-Gold Baseband Update Failed. Defective Unit?")
 
     def build(start):
-        D = DeviceLog(2109, start, ab="3>7", uptime=171, progress=61)
-        D.begin(0x0635, "update_device_firmware", seq=58)
-        D.step(0x1300, "update_iBoot", ["entering update_iBoot"], domain="FIRMWARE", dbyte=4, secs=1.8)
-        D.begin(0x1303, "update_baseband", domain="FIRMWARE", dbyte=4, seq=64)
+        D = device_log(2109, start, "3>7", 171, 61)
+        D.begin("RESTORED", 0x0635, "update_device_firmware", seq=58)
+        D.step("FIRMWARE", 0x1300, "update_iBoot", ["entering update_iBoot"], prefix="1104", secs=1.8)
+        D.begin("FIRMWARE", 0x1303, "update_baseband", prefix="1104", seq=64)
         D.say("entering update_baseband")
         bbupdater_attempts(D, 5, gap=(8200, 10400))
         D.say("update_baseband: bbupdater error: The operation couldn\\U2019t be completed. (BBUpdater error 3 - "
               "Fail to ping baseband: kBBUReturnIOError)")
-        D.fail("IMMED_RETRY", -1, 0x1303, "update_baseband",
+        D.fail_as("IMMED_RETRY", -1, "FIRMWARE", 0x1303, "update_baseband",
                ["update_baseband: failed to perform next stage", "Fail to ping baseband: kBBUReturnIOError"],
-               domain="FIRMWARE", dbyte=4, codes="0x11041303:{0:1004}",
+               prefix="1104", codes="0x11041303:{0:1004}",
                domains='0x11041303:{0:"RamrodErrorDomain"}')
         bbupdater_attempts(D, 5, gap=(8200, 10400))
         D.say("update_baseband: bbupdater error: The operation couldn\\U2019t be completed. (BBUpdater error 50 - "
               "Failed creating a communication transport to baseband.)")
-        D.fail("FAILURE", -1, 0x1303, "update_baseband",
+        D.fail_as("FAILURE", -1, "FIRMWARE", 0x1303, "update_baseband",
                ["update_baseband: failed to perform next stage",
                 "Failed creating a communication transport to baseband.", "Fail to create transport"],
-               domain="FIRMWARE", dbyte=4, results="0x11041303:{0:-1;1:-1}",
+               prefix="1104", results="0x11041303:{0:-1;1:-1}",
                codes="0x11041303:{0:1004;1:1004}",
                domains='0x11041303:{0:"RamrodErrorDomain";1:"RamrodErrorDomain"}')
-        D.fail("FAILURE", -1, 0x0635, "update_device_firmware",
+        D.fail_as("FAILURE", -1, "RESTORED", 0x0635, "update_device_firmware",
                ["failed to update device firmware", "ramrod firmware update failed",
                 "update_baseband: failed to perform next stage"],
                results="0x11070635:{0:-1};0x11041303:{0:-1;1:-1}",
                codes="0x11070635:{0:-1};0x11041303:{0:1004;1:1004}",
                domains='0x11070635:{0:"AMRestoreErrorDomain"};0x11041303:{0:"RamrodErrorDomain"}')
         D.notice("(NVRAM set) restore-step-user-progress=61 [sync=true] (first failure)")
-        D.step(0x067C, "cleanup_boot_command", ["entering reset_boot_command_if_in_values",
-                                                "executing /usr/sbin/nvram -d recovery-boot-mode"])
-        D.step(0x0647, "cleanup_check_result")
-        D.begin(0x0648, "cleanup_send_final_status")
-        D.say("restore failed with CFError:")
-        D.say("0: AMRestoreErrorDomain/ffffffff: failed to update device firmware", 0, 1)
-        D.say("1: AMRestoreErrorDomain/ffffffff: ramrod firmware update failed", 0, 1)
-        D.say("2: RamrodErrorDomain/3ec: update_baseband: failed to perform next stage", 0, 1)
-        D.say("3: BBUpdaterErrorDomain/32: Failed creating a communication transport to baseband.", 0, 1)
+        cleanup_after_failure(D, BASEBAND_CFERROR)
         return D
 
     D = device_log_ending_at(build, L.t - timedelta(hours=2) - timedelta(seconds=1))
@@ -2232,24 +2161,22 @@ def s_flashtool_nand_storage():
         own("Waiting for NAND", 0, 1)
 
     def build(start):
-        D = DeviceLog(2112, start, ab="5>7", uptime=6, progress=0)
-        D.begin(0x060D, "wait_for_storage", seq=19)
+        D = device_log(2112, start, "5>7", 6, 0)
+        D.begin("RESTORED", 0x060D, "wait_for_storage", seq=19)
         D.say("entering wait_for_storage_device")
         D.say("ramrod_display_set_granular_progress: 0.000000")
         for _ in range(21):
             D.say("Searching for NAND service", 9500, 11500)
         D.say("wait_for_storage_device: timed out waiting for NAND service", 2000, 4000)
-        D.fail("FAILURE", 28, 0x060D, "wait_for_storage",
+        D.fail_as("FAILURE", 28, "RESTORED", 0x060D, "wait_for_storage",
                ["wait_for_storage: unable to find storage device", "timed out waiting for NAND service"],
                results="0x1107060D:{0:28}", codes="0x1107060D:{0:28}",
                domains='0x1107060D:{0:"AMRestoreErrorDomain"}')
         D.notice("(NVRAM set) restore-step-user-progress=0 [sync=true] (first failure)")
-        D.step(0x067C, "cleanup_boot_command", ["entering reset_boot_command_if_in_values"])
-        D.step(0x0647, "cleanup_check_result")
-        D.begin(0x0648, "cleanup_send_final_status")
-        D.say("restore failed with CFError:")
-        D.say("0: AMRestoreErrorDomain/1c: wait_for_storage: unable to find storage device", 0, 1)
-        D.say("1: AMRestoreErrorDomain/1c: timed out waiting for NAND service", 0, 1)
+        cleanup_after_failure(D, [
+            "0: AMRestoreErrorDomain/1c: wait_for_storage: unable to find storage device",
+            "1: AMRestoreErrorDomain/1c: timed out waiting for NAND service",
+        ], nvram=False)
         return D
 
     D = device_log_ending_at(build, L.t - timedelta(hours=2) - timedelta(seconds=2))
@@ -2295,37 +2222,32 @@ SAMPLES = [
 ]
 
 
-def render():
-    out = {}
+# wrapped-mail-configurator-4014.txt: build-archives.sh quotes configurator-4014-dfu.log as in an
+# e-mail reply and cuts it at words to 72 columns (`fold -s -w 72`); only its expectation is here.
+WRAPPED = {
+    "wrapped-mail-configurator-4014": dict(
+        outcome="failed", error_codes=[4014], top_cause="device-software", format="itunes-updater",
+        note="configurator-4014-dfu.log quoted in an e-mail reply: '> ' on every line and every line longer "
+             "than 72 columns cut at a word. The pieces are rejoined (note LA118), so the diagnosis is the "
+             "original's; read line by line, the cut 'Unexpected device state' and restore-result lines leave "
+             "only USB noise and the attempt inconclusive."),
+}
+
+
+def write_expect(out, stem, e):
+    out.expect(stem, e["outcome"], e["error_codes"], e["top_cause"], e["format"], e["note"])
+
+
+def generate(out):
     for name, fn in SAMPLES:
         text, expect = fn()
         data = text.encode("utf-8")
         assert len(data) < 200 * 1024, (name, len(data))
-        out[name] = data
-        stem = name.rsplit(".", 1)[0]
-        out[stem + ".expect.json"] = (json.dumps(expect, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    return out
-
-
-def main(argv):
-    check = "--check" in argv
-    bad = 0
-    for name, data in render().items():
-        path = os.path.join(OUT, name)
-        if check:
-            try:
-                with open(path, "rb") as f:
-                    same = f.read() == data
-            except OSError:
-                same = False
-            if not same:
-                print("differs: %s" % path)
-                bad += 1
-        else:
-            with open(path, "wb") as f:
-                f.write(data)
-    return 1 if bad else 0
+        out.bytes(name, data)
+        write_expect(out, name.rsplit(".", 1)[0], expect)
+    for stem, expect in WRAPPED.items():
+        write_expect(out, stem, expect)
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(run(sys.argv[1:], generate))
