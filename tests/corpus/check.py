@@ -12,6 +12,11 @@ Every <NNN>-<slug>.json must have its <NNN>-<slug>.log beside it and hold:
   notes         non-empty string
 and nothing else. The log must be non-empty and at most 450 lines. SPLIT.tsv must match
 what split.py computes. Exits 1 with one message per problem. Stdlib only.
+
+    tests/corpus/check.py [--exclude FILE]
+
+--exclude FILE: a list of URLs (one a line) that must not be used as sources, e.g. the
+project's list of URLs already used elsewhere; an excerpt whose url is in it is an error.
 """
 import json
 import os
@@ -64,6 +69,18 @@ def stage_groups():
 
 
 def main():
+    import argparse
+    ap = argparse.ArgumentParser(description="validate tests/corpus/real")
+    ap.add_argument("--exclude", metavar="FILE",
+                    help="file of URLs (one a line) that excerpts must not use")
+    args = ap.parse_args()
+    excluded = set()
+    if args.exclude:
+        with open(args.exclude, encoding="utf-8") as f:
+            for line in f:
+                line = line.strip().rstrip(",;.")
+                if line:
+                    excluded.add(split.normalise(line))
     errs = []
     causes = cause_ids()
     if len(causes) != 9:
@@ -107,6 +124,8 @@ def main():
             if not re.match(r"^https?://[^/\s]+/\S*$", url):
                 errs.append("%s: url %r is not an http(s) URL" % (where, url))
             norm = split.normalise(url)
+            if norm in excluded:
+                errs.append("%s: url %s is in the exclude list" % (where, url))
             if norm in seen_urls:
                 errs.append("%s: url %s already used by %s" % (where, url, seen_urls[norm]))
             seen_urls[norm] = ident
