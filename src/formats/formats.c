@@ -22,18 +22,27 @@
 #include "core/encoding.h"
 #include "formats/formats.h"
 
-enum shape {
-    SH_ITUNES1 = 1 << 0,   /* 2010-11-01 13:58:02.187 [152:9c]: msg */
-    SH_ITUNES2 = 1 << 1,   /* 2010-09-26 18:58:02.322 iTunes.exe[3644:128]: msg */
-    SH_BRACKET = 1 << 2,   /* [06:44:01.0282] msg */
-    SH_DEVICE = 1 << 3,    /* [09:48:50.0450-GMT]{5>6} msg */
-    SH_UNIFIED = 1 << 4,   /* 2025-04-06 18:31:25.237463+0000 asr[28:788] msg */
-    SH_CONSOLE = 1 << 5,   /* default<TAB>21:58:49.029597+0100<TAB>proc<TAB>msg */
-    SH_IDRNEW = 1 << 6,    /* 10:42:31.336 <Verbose> msg */
-    SH_PYMD = 1 << 7,      /* 2024-12-29 16:01:58 host logger[pid] LEVEL msg */
-    SH_FLASH = 1 << 8,     /* 05:08:16.638:  msg */
-    SH_SYSLOG = 1 << 9,    /* Nov 25 13:45:49 host proc[pid]: msg */
+/*
+ * Line shapes: the record prefixes of the text formats, one scanner each (below).  The ids
+ * are in the order the scanners are tried, and the first that accepts a line wins; a
+ * format's row names the shapes its lines may have as a mask of SHAPE() bits.
+ */
+enum shape_id {
+    SHAPE_ITUNES,       /* 2010-11-01 13:58:02.187 [152:9c]: msg */
+    SHAPE_ITUNES_NAMED, /* 2010-09-26 18:58:02.322 iTunes.exe[3644:128]: msg */
+    SHAPE_DEVICE,       /* [09:48:50.0450-GMT]{5>6} msg */
+    SHAPE_BRACKET,      /* [06:44:01.0282] msg */
+    SHAPE_PYMD,         /* 2024-12-29 16:01:58 host logger[pid] LEVEL msg */
+    SHAPE_UNIFIED,      /* 2025-04-06 18:31:25.237463+0000 asr[28:788] msg */
+    SHAPE_CONSOLE,      /* default<TAB>21:58:49.029597+0100<TAB>proc<TAB>msg */
+    SHAPE_IDR,          /* 10:42:31.336 <Verbose> msg */
+    SHAPE_FLASH,        /* 05:08:16.638:  msg */
+    SHAPE_SYSLOG,       /* Nov 25 13:45:49 host proc[pid]: msg */
+    SHAPE_COUNT
 };
+
+#define SHAPE(id) (1u << SHAPE_##id)
+#define ALL_SHAPES ((1u << SHAPE_COUNT) - 1)
 
 struct la_format {
     const char *id;
@@ -74,21 +83,21 @@ static const char *const kw_none[] = { NULL };
 
 static const struct la_format table[] = {
     { "itunes-updater", "iTunes updater log (MobileDevice AMRestore)",
-      SH_ITUNES1 | SH_ITUNES2 | SH_BRACKET, kw_itunes, 0, 0 },
-    { "finder-restore", "Finder / Apple Configurator restore log", SH_BRACKET, kw_finder, 0, 0 },
-    { "restored-device", "device restore log (restored)", SH_DEVICE | SH_BRACKET, kw_device,
+      SHAPE(ITUNES) | SHAPE(ITUNES_NAMED) | SHAPE(BRACKET), kw_itunes, 0, 0 },
+    { "finder-restore", "Finder / Apple Configurator restore log", SHAPE(BRACKET), kw_finder, 0, 0 },
+    { "restored-device", "device restore log (restored)", SHAPE(DEVICE) | SHAPE(BRACKET), kw_device,
       0, 0 },
-    { "idevicerestore", "idevicerestore log", SH_IDRNEW, kw_idr, 0, 0 },
-    { "futurerestore", "futurerestore log", SH_IDRNEW, kw_fr, 0, 0 },
-    { "pymobiledevice3", "pymobiledevice3 log", SH_PYMD, kw_pymd, 0, 0 },
-    { "flash-tool", "flash tool log (3uTools / iMazing style)", SH_FLASH, kw_flash, 0, 0 },
-    { "unified-log", "unified log text (log show / Console)", SH_UNIFIED | SH_CONSOLE,
+    { "idevicerestore", "idevicerestore log", SHAPE(IDR), kw_idr, 0, 0 },
+    { "futurerestore", "futurerestore log", SHAPE(IDR), kw_fr, 0, 0 },
+    { "pymobiledevice3", "pymobiledevice3 log", SHAPE(PYMD), kw_pymd, 0, 0 },
+    { "flash-tool", "flash tool log (3uTools / iMazing style)", SHAPE(FLASH), kw_flash, 0, 0 },
+    { "unified-log", "unified log text (log show / Console)", SHAPE(UNIFIED) | SHAPE(CONSOLE),
       kw_unified, 0, 0 },
     { "ips-panic", "panic report (.ips)", 0, kw_panic, 0, 1 },
     { "ips-crash", "crash or diagnostic report (.ips)", 0, kw_crash, 0, 1 },
     { "crash-text", "crash report (text)", 0, kw_crash, 0, 0 },
     { "panic-text", "panic report (text)", 0, kw_panic, 0, 0 },
-    { "syslog", "BSD syslog (system.log)", SH_SYSLOG, kw_none, 0, 0 },
+    { "syslog", "BSD syslog (system.log)", SHAPE(SYSLOG), kw_none, 0, 0 },
     { "sysdiagnose-text", "sysdiagnose text member", 0, kw_none, 0, 0 },
     { "text", "plain text", 0, kw_none, 0, 0 },
     { "binary", "binary (skipped)", 0, kw_none, 1, 0 },
@@ -513,32 +522,52 @@ static int shape_syslog(const char *s, size_t n, struct parsed *r)
     return 1;
 }
 
-/* Try the shapes in mask; the first that accepts wins.  Returns its bit or 0. */
+static int shape_itunes_plain(const char *s, size_t n, struct parsed *r)
+{
+    return shape_itunes(s, n, r, 0);
+}
+
+static int shape_itunes_named(const char *s, size_t n, struct parsed *r)
+{
+    return shape_itunes(s, n, r, 1);
+}
+
+static int shape_device(const char *s, size_t n, struct parsed *r)
+{
+    return shape_bracket(s, n, r, 1);
+}
+
+static int shape_bracket_plain(const char *s, size_t n, struct parsed *r)
+{
+    return shape_bracket(s, n, r, 0);
+}
+
+/* The scanners, by shape id. */
+static int (*const shapes[SHAPE_COUNT])(const char *s, size_t n, struct parsed *r) = {
+    [SHAPE_ITUNES] = shape_itunes_plain,
+    [SHAPE_ITUNES_NAMED] = shape_itunes_named,
+    [SHAPE_DEVICE] = shape_device,
+    [SHAPE_BRACKET] = shape_bracket_plain,
+    [SHAPE_PYMD] = shape_pymd,
+    [SHAPE_UNIFIED] = shape_unified,
+    [SHAPE_CONSOLE] = shape_console,
+    [SHAPE_IDR] = shape_idrnew,
+    [SHAPE_FLASH] = shape_flash,
+    [SHAPE_SYSLOG] = shape_syslog,
+};
+
+/*
+ * Try the shapes in mask, in id order; the first that accepts wins.  Returns its bit or 0.
+ * A scanner that gives up may have filled some fields of r: the next one starts from them.
+ */
 static unsigned parse_shapes(unsigned mask, const char *s, size_t n, struct parsed *r)
 {
     memset(r, 0, sizeof(*r));
     r->pid = -1;
     r->time = -1;
-    if ((mask & SH_ITUNES1) && shape_itunes(s, n, r, 0))
-        return SH_ITUNES1;
-    if ((mask & SH_ITUNES2) && shape_itunes(s, n, r, 1))
-        return SH_ITUNES2;
-    if ((mask & SH_DEVICE) && shape_bracket(s, n, r, 1))
-        return SH_DEVICE;
-    if ((mask & SH_BRACKET) && shape_bracket(s, n, r, 0))
-        return SH_BRACKET;
-    if ((mask & SH_PYMD) && shape_pymd(s, n, r))
-        return SH_PYMD;
-    if ((mask & SH_UNIFIED) && shape_unified(s, n, r))
-        return SH_UNIFIED;
-    if ((mask & SH_CONSOLE) && shape_console(s, n, r))
-        return SH_CONSOLE;
-    if ((mask & SH_IDRNEW) && shape_idrnew(s, n, r))
-        return SH_IDRNEW;
-    if ((mask & SH_FLASH) && shape_flash(s, n, r))
-        return SH_FLASH;
-    if ((mask & SH_SYSLOG) && shape_syslog(s, n, r))
-        return SH_SYSLOG;
+    for (unsigned k = 0; k < SHAPE_COUNT; k++)
+        if ((mask & (1u << k)) && shapes[k](s, n, r))
+            return 1u << k;
     memset(r, 0, sizeof(*r));
     r->pid = -1;
     r->time = -1;
@@ -700,7 +729,6 @@ int la_normalize_line(struct la_sv in, struct la_buf *out)
 #define WRAP_WORD 48               /* longest first or last word kept */
 #define WRAP_LEAD 4
 #define WRAP_LEADS 4
-#define ALL_SHAPES 0x3ffu
 
 struct wrap {
     unsigned width;                /* 0: not wrapped */
@@ -874,7 +902,7 @@ static int rejoin_start(struct rejoin *j, const char *s, size_t n)
 
 /*
  * Walk the head's lines, normalised and, when w says the head is wrapped, rejoined.  Counts
- * the lines each shape accepts into shape_hits (10 slots, may be NULL) and returns the number
+ * the lines each shape accepts into shape_hits (SHAPE_COUNT slots, may be NULL) and returns the number
  * of lines walked (at most max_lines); *ret_any gets how many opened a record at all.
  */
 static unsigned wrap_sample(const char *h, size_t len, const struct wrap *w, unsigned max_lines,
@@ -904,7 +932,7 @@ static unsigned wrap_sample(const char *h, size_t len, const struct wrap *w, uns
             struct parsed r;
             nlines++;
             any += parse_shapes(ALL_SHAPES, j.buf.buf, j.buf.len, &r) != 0;
-            for (unsigned b = 0; shape_hits && b < 10; b++)
+            for (unsigned b = 0; shape_hits && b < SHAPE_COUNT; b++)
                 if (parse_shapes(1u << b, j.buf.buf, j.buf.len, &r))
                     shape_hits[b]++;
         }
@@ -1211,7 +1239,7 @@ static int bid(const struct la_format *f, const char *text, size_t tlen, unsigne
     int score = 0;
     unsigned hits = 0, kws = 0;
 
-    for (unsigned b = 0; b < 10; b++)
+    for (unsigned b = 0; b < SHAPE_COUNT; b++)
         if (f->shapes & (1u << b))
             hits += shape_hits[b];
     for (const char *const *k = f->keywords; *k; k++)
@@ -1234,7 +1262,7 @@ const struct la_format *la_format_probe(const char *path, const char *name, cons
     const unsigned char *h = head;
     const char *why;
     struct la_buf text = LA_BUF_INIT;
-    unsigned shape_hits[10] = { 0 }, nlines = 0;
+    unsigned shape_hits[SHAPE_COUNT] = { 0 }, nlines = 0;
     size_t bom;
     enum la_encoding enc = la_detect_encoding(h, len, &bom);
     const struct la_format *best = &table[F_TEXT];
@@ -1345,7 +1373,6 @@ struct la_parser {
     int64_t last_time;
     int last_has_date;
     int64_t prev_tod;
-    unsigned sticky;               /* the shape that matched last */
     /* A hard-wrapped paste (la_parser_set_head): the record being rejoined is held back. */
     struct wrap wrap;
     struct rejoin pend;
