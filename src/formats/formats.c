@@ -44,78 +44,248 @@ enum shape_id {
 #define SHAPE(id) (1u << SHAPE_##id)
 #define ALL_SHAPES ((1u << SHAPE_COUNT) - 1)
 
+/*
+ * What a probe knows about the member while the rows bid: its path and name (never NULL),
+ * its head as text, how many of the head's lines were sampled and how many of them each
+ * shape accepted.
+ */
+struct la_probe {
+    const char *path, *name;
+    const char *text;
+    size_t len;
+    unsigned nlines;
+    const unsigned *shape_hits;    /* SHAPE_COUNT slots */
+};
+
+struct la_parser;
+
+/*
+ * One input format: a row of the table below.  Everything the probe and the parser do
+ * differently for it is here: flags, the line shapes and keywords the default bid counts,
+ * and the optional hooks (see la_format_probe() for the order the probe asks them in).
+ */
 struct la_format {
     const char *id;
     const char *title;
-    unsigned shapes;
-    const char *const *keywords;
-    int binary;
-    int long_lines;
+    unsigned flags;                /* LA_FORMAT_* (formats.h) */
+    unsigned shapes;               /* SHAPE() bits: the prefixes its records open with */
+    const char *const *keywords;   /* content words the default bid counts; NULL: none */
+    /* When no row bids: a member whose path has one of these, or else whose name ends so. */
+    const char *const *path_hints;
+    const char *name_suffix;
+    /* A sure sign in the head (a magic header): its confidence, which wins outright; or 0. */
+    int (*sniff)(const struct la_probe *pr, const struct la_format *self);
+    /* The row's bid instead of la_formats_bid(), 0-100 and more for a sure thing. */
+    int (*bid)(const struct la_probe *pr, const struct la_format *self);
+    /* Asked once the bids are in: 1 when self should have the win instead of winner. */
+    int (*tiebreak)(const struct la_probe *pr, const struct la_format *self,
+                    const struct la_format *winner);
+    /*
+     * Sees each normalised line (in the parser's norm buffer) before the line parser; sets
+     * *ret_done when it has emitted the line's records itself.
+     */
+    enum la_rc (*parse)(struct la_parser *p, uint64_t lineno, la_record_fn *fn, void *user,
+                        int *ret_done);
 };
 
-static const char *const kw_itunes[] = { "AMRestore", "<Restore Device", "<Recovery Mode Device",
-    "<DFU Device", "amai:", "iTunes", "WinAMRestore", "AppleDevice::", "AMDeviceIoControl",
-    "restore library built", "radio-error", "USBControlTransfer", "iBoot", NULL };
-static const char *const kw_finder[] = { "AMPDevicesAgent", "Configurator", "MobileRestore",
-    "Restore Phase", "Restore completed", "Failure Description", "Device disconnected",
-    "transitioning device", "Elapsed time", NULL };
-static const char *const kw_device[] = { "CHECKPOINT", "restore-step-", "ramrod", "ASR STATUS",
-    "bbupdater", "entering ", "executing /", "restored", "Waiting for NAND", "asr_", "ASR: ",
-    "fsck", "update_baseband", "/dev/disk0", "AMFDR", NULL };
-static const char *const kw_idr[] = { "idevicerestore", "Found device in", "Sending iBEC",
-    "Extracting", "ERROR: ", "Got status message", "Checkpoint", "Waiting for device",
-    "Connecting to", "Sending ", "Identified device", "Personalizing", "About to restore",
-    "Status: ", "idevice_event_cb", "restore mode device", "TSS request", "TSS server",
-    "Unable to ", "BasebandData", "DONE", "Cleaning up", "Log is available", NULL };
-static const char *const kw_fr[] = { "futurerestore", "[Error]", "Done: restoring",
-    "[exception]", "[INFO]", "[WARNING]", "img4tool", "tsschecker", "errorcode=",
-    "libipatcher", "waiting for device to reconnect", NULL };
-static const char *const kw_pymd[] = { "pymobiledevice3", "root[", NULL };
-static const char *const kw_flash[] = { "LibVersion", "Checking PC", "<Restore Device", "amai:",
-    NULL };
-static const char *const kw_unified[] = { "AMPDevicesAgent", "MobileRestore", "asr[",
-    "kernel[", NULL };
-static const char *const kw_crash[] = { "Incident Identifier:", "Exception Type:",
-    "Hardware Model:", "Crashed Thread:", "Triggered by Thread:", "Report Version:", NULL };
-static const char *const kw_panic[] = { "panic(cpu", "*** Panic Report ***", "Debugger message:",
-    "Paniclog version", "Kernel version:", "iBoot version:", NULL };
-static const char *const kw_none[] = { NULL };
+/* The probe's helpers that hooks use. */
+static int la_formats_bid(const struct la_probe *pr, const struct la_format *f);
+static int la_formats_has_kw(const struct la_probe *pr, const char *kw);
+static int ips_sniff_panic(const struct la_probe *pr, const struct la_format *self);
+static int ips_sniff_crash(const struct la_probe *pr, const struct la_format *self);
+static enum la_rc ips_line(struct la_parser *p, uint64_t lineno, la_record_fn *fn, void *user,
+                           int *ret_done);
 
+/*
+ * iTunes and Finder / Configurator logs share the bracket shape.  When one of them wins, the
+ * name ("iPhoneUpdater 3.log") and the host's plumbing (macOS agents versus Windows iTunes)
+ * decide between the two; a tie goes to iTunes.
+ */
+static int itunes_or_finder(const struct la_probe *pr, const struct la_format *self,
+                            const struct la_format *winner)
+{
+    static const char *const mac[] = { "AMPDevicesAgent", "Configurator", "/private/var/folders",
+                                       "IPv6 @ locationID", NULL };
+    static const char *const win[] = { "WinAMRestore", "AppleDevice::", "iTunes.exe",
+                                       "iTunes: iTunes", NULL };
+    const struct la_format *it = la_format_find("itunes-updater");
+    const struct la_format *fi = la_format_find("finder-restore");
+    int a, b;
+
+    if (winner != it && winner != fi)
+        return 0;
+    a = la_formats_bid(pr, it);
+    b = la_formats_bid(pr, fi);
+    if (strstr(pr->name, "Updater") || strstr(pr->name, "updater"))
+        a += 20;
+    for (const char *const *k = mac; *k; k++)
+        if (la_formats_has_kw(pr, *k)) {
+            b += 25;
+            break;
+        }
+    for (const char *const *k = win; *k; k++)
+        if (la_formats_has_kw(pr, *k)) {
+            a += 25;
+            break;
+        }
+    return self == (a >= b ? it : fi);
+}
+
+/* futurerestore runs the idevicerestore engine: its own name decides. */
+static int futurerestore_tiebreak(const struct la_probe *pr, const struct la_format *self,
+                                  const struct la_format *winner)
+{
+    return winner == la_format_find("idevicerestore") &&
+           (la_formats_has_kw(pr, "futurerestore") || la_formats_has_kw(pr, "[exception]:"));
+}
+
+/* A text crash or panic report is near certain when it has its opening line. */
+static int crash_bid(const struct la_probe *pr, const struct la_format *self)
+{
+    return la_formats_bid(pr, self) + (la_formats_has_kw(pr, "Incident Identifier:") ? 40 : 0);
+}
+
+static int panic_bid(const struct la_probe *pr, const struct la_format *self)
+{
+    return la_formats_bid(pr, self) + (la_formats_has_kw(pr, "panic(cpu") ? 40 : 0);
+}
+
+/*
+ * The formats, in the order `loganalyze formats` lists them and ties are broken in.  A row
+ * with neither shapes nor keywords nor a bid hook never bids: it is reached by a sniff, a
+ * hint or a flag.
+ */
 static const struct la_format table[] = {
-    { "itunes-updater", "iTunes updater log (MobileDevice AMRestore)",
-      SHAPE(ITUNES) | SHAPE(ITUNES_NAMED) | SHAPE(BRACKET), kw_itunes, 0, 0 },
-    { "finder-restore", "Finder / Apple Configurator restore log", SHAPE(BRACKET), kw_finder, 0, 0 },
-    { "restored-device", "device restore log (restored)", SHAPE(DEVICE) | SHAPE(BRACKET), kw_device,
-      0, 0 },
-    { "idevicerestore", "idevicerestore log", SHAPE(IDR), kw_idr, 0, 0 },
-    { "futurerestore", "futurerestore log", SHAPE(IDR), kw_fr, 0, 0 },
-    { "pymobiledevice3", "pymobiledevice3 log", SHAPE(PYMD), kw_pymd, 0, 0 },
-    { "flash-tool", "flash tool log (3uTools / iMazing style)", SHAPE(FLASH), kw_flash, 0, 0 },
-    { "unified-log", "unified log text (log show / Console)", SHAPE(UNIFIED) | SHAPE(CONSOLE),
-      kw_unified, 0, 0 },
-    { "ips-panic", "panic report (.ips)", 0, kw_panic, 0, 1 },
-    { "ips-crash", "crash or diagnostic report (.ips)", 0, kw_crash, 0, 1 },
-    { "crash-text", "crash report (text)", 0, kw_crash, 0, 0 },
-    { "panic-text", "panic report (text)", 0, kw_panic, 0, 0 },
-    { "syslog", "BSD syslog (system.log)", SHAPE(SYSLOG), kw_none, 0, 0 },
-    { "sysdiagnose-text", "sysdiagnose text member", 0, kw_none, 0, 0 },
-    { "text", "plain text", 0, kw_none, 0, 0 },
-    { "binary", "binary (skipped)", 0, kw_none, 1, 0 },
-};
-
-enum {
-    F_ITUNES, F_FINDER, F_DEVICE, F_IDR, F_FR, F_PYMD, F_FLASH, F_UNIFIED, F_IPS_PANIC,
-    F_IPS_CRASH, F_CRASH, F_PANIC, F_SYSLOG, F_SYSDIAG, F_TEXT, F_BINARY, F_COUNT
+    {
+        .id = "itunes-updater",
+        .title = "iTunes updater log (MobileDevice AMRestore)",
+        .shapes = SHAPE(ITUNES) | SHAPE(ITUNES_NAMED) | SHAPE(BRACKET),
+        .keywords = (const char *const[]){ "AMRestore", "<Restore Device",
+            "<Recovery Mode Device", "<DFU Device", "amai:", "iTunes", "WinAMRestore",
+            "AppleDevice::", "AMDeviceIoControl", "restore library built", "radio-error",
+            "USBControlTransfer", "iBoot", NULL },
+        .tiebreak = itunes_or_finder,
+    },
+    {
+        .id = "finder-restore",
+        .title = "Finder / Apple Configurator restore log",
+        .shapes = SHAPE(BRACKET),
+        .keywords = (const char *const[]){ "AMPDevicesAgent", "Configurator", "MobileRestore",
+            "Restore Phase", "Restore completed", "Failure Description", "Device disconnected",
+            "transitioning device", "Elapsed time", NULL },
+        .tiebreak = itunes_or_finder,
+    },
+    {
+        .id = "restored-device",
+        .title = "device restore log (restored)",
+        .shapes = SHAPE(DEVICE) | SHAPE(BRACKET),
+        .keywords = (const char *const[]){ "CHECKPOINT", "restore-step-", "ramrod",
+            "ASR STATUS", "bbupdater", "entering ", "executing /", "restored",
+            "Waiting for NAND", "asr_", "ASR: ", "fsck", "update_baseband", "/dev/disk0",
+            "AMFDR", NULL },
+    },
+    {
+        .id = "idevicerestore",
+        .title = "idevicerestore log",
+        .shapes = SHAPE(IDR),
+        .keywords = (const char *const[]){ "idevicerestore", "Found device in", "Sending iBEC",
+            "Extracting", "ERROR: ", "Got status message", "Checkpoint", "Waiting for device",
+            "Connecting to", "Sending ", "Identified device", "Personalizing",
+            "About to restore", "Status: ", "idevice_event_cb", "restore mode device",
+            "TSS request", "TSS server", "Unable to ", "BasebandData", "DONE", "Cleaning up",
+            "Log is available", NULL },
+    },
+    {
+        .id = "futurerestore",
+        .title = "futurerestore log",
+        .shapes = SHAPE(IDR),
+        .keywords = (const char *const[]){ "futurerestore", "[Error]", "Done: restoring",
+            "[exception]", "[INFO]", "[WARNING]", "img4tool", "tsschecker", "errorcode=",
+            "libipatcher", "waiting for device to reconnect", NULL },
+        .tiebreak = futurerestore_tiebreak,
+    },
+    {
+        .id = "pymobiledevice3",
+        .title = "pymobiledevice3 log",
+        .shapes = SHAPE(PYMD),
+        .keywords = (const char *const[]){ "pymobiledevice3", "root[", NULL },
+    },
+    {
+        .id = "flash-tool",
+        .title = "flash tool log (3uTools / iMazing style)",
+        .shapes = SHAPE(FLASH),
+        .keywords = (const char *const[]){ "LibVersion", "Checking PC", "<Restore Device",
+            "amai:", NULL },
+    },
+    {
+        .id = "unified-log",
+        .title = "unified log text (log show / Console)",
+        .shapes = SHAPE(UNIFIED) | SHAPE(CONSOLE),
+        .keywords = (const char *const[]){ "AMPDevicesAgent", "MobileRestore", "asr[",
+            "kernel[", NULL },
+    },
+    {
+        .id = "ips-panic",
+        .title = "panic report (.ips)",
+        .flags = LA_FORMAT_LONG_LINES | LA_FORMAT_NO_UNWRAP,
+        .sniff = ips_sniff_panic,
+        .parse = ips_line,
+    },
+    {
+        .id = "ips-crash",
+        .title = "crash or diagnostic report (.ips)",
+        .flags = LA_FORMAT_LONG_LINES | LA_FORMAT_NO_UNWRAP,
+        .name_suffix = ".ips",
+        .sniff = ips_sniff_crash,
+        .parse = ips_line,
+    },
+    {
+        .id = "crash-text",
+        .title = "crash report (text)",
+        .keywords = (const char *const[]){ "Incident Identifier:", "Exception Type:",
+            "Hardware Model:", "Crashed Thread:", "Triggered by Thread:", "Report Version:",
+            NULL },
+        .bid = crash_bid,
+    },
+    {
+        .id = "panic-text",
+        .title = "panic report (text)",
+        .keywords = (const char *const[]){ "panic(cpu", "*** Panic Report ***",
+            "Debugger message:", "Paniclog version", "Kernel version:", "iBoot version:",
+            NULL },
+        .bid = panic_bid,
+    },
+    {
+        .id = "syslog",
+        .title = "BSD syslog (system.log)",
+        .shapes = SHAPE(SYSLOG),
+    },
+    {
+        .id = "sysdiagnose-text",
+        .title = "sysdiagnose text member",
+        .flags = LA_FORMAT_NO_UNWRAP,
+        .path_hints = (const char *const[]){ "sysdiagnose_", "sysdiagnose/", NULL },
+    },
+    {
+        .id = "text",
+        .title = "plain text",
+        .flags = LA_FORMAT_FALLBACK,
+    },
+    {
+        .id = "binary",
+        .title = "binary (skipped)",
+        .flags = LA_FORMAT_BINARY | LA_FORMAT_NO_UNWRAP,
+    },
 };
 
 unsigned la_format_count(void)
 {
-    return F_COUNT;
+    return sizeof(table) / sizeof(table[0]);
 }
 
 const struct la_format *la_format_at(unsigned i)
 {
-    return i < F_COUNT ? &table[i] : NULL;
+    return i < la_format_count() ? &table[i] : NULL;
 }
 
 const char *la_format_id(const struct la_format *f)
@@ -128,20 +298,34 @@ const char *la_format_title(const struct la_format *f)
     return f->title;
 }
 
+unsigned la_format_flags(const struct la_format *f)
+{
+    return f->flags;
+}
+
 int la_format_is_binary(const struct la_format *f)
 {
-    return f->binary;
+    return (f->flags & LA_FORMAT_BINARY) != 0;
 }
 
 int la_format_wants_long_lines(const struct la_format *f)
 {
-    return f->long_lines;
+    return (f->flags & LA_FORMAT_LONG_LINES) != 0;
 }
 
 const struct la_format *la_format_find(const char *id)
 {
-    for (unsigned i = 0; i < F_COUNT; i++)
+    for (unsigned i = 0; i < la_format_count(); i++)
         if (!strcmp(table[i].id, id))
+            return &table[i];
+    return NULL;
+}
+
+/* The first row with flag (the table has one row flagged BINARY and one FALLBACK). */
+static const struct la_format *with_flag(unsigned flag)
+{
+    for (unsigned i = 0; i < la_format_count(); i++)
+        if (table[i].flags & flag)
             return &table[i];
     return NULL;
 }
@@ -1232,29 +1416,92 @@ static int ends_with(const char *s, const char *sfx)
     return a >= b && !strcmp(s + a - b, sfx);
 }
 
-/* Bid of one text format over the sampled lines. */
-static int bid(const struct la_format *f, const char *text, size_t tlen, unsigned nlines,
-               const unsigned *shape_hits)
+static int la_formats_has_kw(const struct la_probe *pr, const char *kw)
+{
+    return has_kw(pr->text, pr->len, kw);
+}
+
+/*
+ * The default bid of a row over the sampled lines: the share of lines its shapes accept,
+ * plus its keywords seen.  Formats with line shapes win by shape; without a shape hit they
+ * can still bid on content (idevicerestore's plain console output has no prefix).  Formats
+ * without shapes need real evidence: a few keywords.
+ */
+static int la_formats_bid(const struct la_probe *pr, const struct la_format *f)
 {
     int score = 0;
     unsigned hits = 0, kws = 0;
 
     for (unsigned b = 0; b < SHAPE_COUNT; b++)
         if (f->shapes & (1u << b))
-            hits += shape_hits[b];
-    for (const char *const *k = f->keywords; *k; k++)
-        kws += has_kw(text, tlen, *k);
-    /*
-     * Formats with line shapes win by shape; without a shape hit they can still
-     * bid on content (idevicerestore's plain console output has no prefix).
-     */
+            hits += pr->shape_hits[b];
+    for (const char *const *k = f->keywords; k && *k; k++)
+        kws += la_formats_has_kw(pr, *k);
     if (f->shapes && hits)
-        score = (int)(60 * hits / (nlines ? nlines : 1));
+        score = (int)(60 * hits / (pr->nlines ? pr->nlines : 1));
     else if (f->shapes && kws < 2)
         return 0;
     score += (int)(kws > 5 ? 30 : kws * 6);
-    return score > 99 ? 99 : score;
+    if (score > 99)
+        score = 99;
+    return !f->shapes && score < 12 ? 0 : score;
 }
+
+/* .ips: a one-line JSON header with bug_type; 2 when that is a panic's, 1 another's, else 0. */
+static int ips_kind(const struct la_probe *pr)
+{
+    const char *bt;
+
+    if (!pr->len || pr->text[0] != '{' ||
+        !has_kw(pr->text, pr->len > 2048 ? 2048 : pr->len, "\"bug_type\""))
+        return 0;
+    bt = strstr(pr->text, "\"bug_type\"");
+    if (!bt)
+        return 1;
+    bt += 10;
+    while (*bt == ' ' || *bt == ':' || *bt == '"')
+        bt++;
+    return !strncmp(bt, "210", 3) || !strncmp(bt, "151", 3) || !strncmp(bt, "288", 3) ? 2 : 1;
+}
+
+static int ips_sniff_panic(const struct la_probe *pr, const struct la_format *self)
+{
+    return ips_kind(pr) == 2 ? 95 : 0;
+}
+
+static int ips_sniff_crash(const struct la_probe *pr, const struct la_format *self)
+{
+    return ips_kind(pr) == 1 ? 95 : 0;
+}
+
+/*
+ * When no row bid: the member's place (a sysdiagnose folder), then its name (".ips") may
+ * still say what it is.  NULL when neither does.
+ */
+static const struct la_format *by_hints(const struct la_probe *pr)
+{
+    unsigned n = la_format_count();
+
+    for (unsigned i = 0; i < n; i++)
+        for (const char *const *h = table[i].path_hints; h && *h; h++)
+            if (strstr(pr->path, *h))
+                return &table[i];
+    for (unsigned i = 0; i < n; i++)
+        if (table[i].name_suffix && ends_with(pr->name, table[i].name_suffix))
+            return &table[i];
+    return NULL;
+}
+
+/*
+ * The probe asks the rows in four rounds, each in table order:
+ *   1. a member that is not text is the BINARY row's, with the reason;
+ *   2. sniff: the first row that finds a sure sign in the head wins outright;
+ *   3. bid: each row bids on the sampled lines (its bid hook or la_formats_bid()); the
+ *      highest bid above PROBE_FLOOR wins, a tie goes to the earlier row;
+ *   4. tiebreak: a row may take the win from the winner (a format that shares its shapes);
+ *      when nothing bid, the path and name hints, then the FALLBACK row.
+ */
+#define PROBE_FLOOR 5
 
 const struct la_format *la_format_probe(const char *path, const char *name, const void *head,
                                         size_t len, int *ret_conf, const char **ret_reason)
@@ -1262,11 +1509,12 @@ const struct la_format *la_format_probe(const char *path, const char *name, cons
     const unsigned char *h = head;
     const char *why;
     struct la_buf text = LA_BUF_INIT;
-    unsigned shape_hits[SHAPE_COUNT] = { 0 }, nlines = 0;
+    unsigned shape_hits[SHAPE_COUNT] = { 0 }, n = la_format_count();
     size_t bom;
     enum la_encoding enc = la_detect_encoding(h, len, &bom);
-    const struct la_format *best = &table[F_TEXT];
-    int best_score = 5;
+    const struct la_format *best = with_flag(LA_FORMAT_FALLBACK), *f;
+    int best_score = PROBE_FLOOR, s;
+    struct la_probe pr;
 
     if (ret_reason)
         *ret_reason = NULL;
@@ -1281,24 +1529,17 @@ const struct la_format *la_format_probe(const char *path, const char *name, cons
             *ret_reason = why;
         if (ret_conf)
             *ret_conf = 100;
-        return &table[F_BINARY];
+        return with_flag(LA_FORMAT_BINARY);
     }
     head_text(h, len, enc, bom, &text);
-    /* .ips: a one-line JSON header with bug_type. */
-    if (text.len && text.buf[0] == '{' && has_kw(text.buf, text.len > 2048 ? 2048 : text.len,
-                                                 "\"bug_type\"")) {
-        const char *bt = strstr(text.buf, "\"bug_type\"");
-        int panic = 0;
-        if (bt) {
-            bt += 10;
-            while (*bt == ' ' || *bt == ':' || *bt == '"')
-                bt++;
-            panic = !strncmp(bt, "210", 3) || !strncmp(bt, "151", 3) || !strncmp(bt, "288", 3);
+    pr = (struct la_probe){ path, name, text.buf, text.len, 0, shape_hits };
+    for (unsigned i = 0; i < n; i++) {
+        f = &table[i];
+        if (f->sniff && (s = f->sniff(&pr, f)) > 0) {
+            best = f;
+            best_score = s;
+            goto out;
         }
-        la_buf_release(&text);
-        if (ret_conf)
-            *ret_conf = 95;
-        return &table[panic ? F_IPS_PANIC : F_IPS_CRASH];
     }
     /*
      * Sample lines after normalisation, and with cut lines rejoined, so that pasted, quoted
@@ -1307,52 +1548,22 @@ const struct la_format *la_format_probe(const char *path, const char *name, cons
     {
         struct wrap w;
         w = wrap_detect(text.buf, text.len);
-        nlines = wrap_sample(text.buf, text.len, &w, 40, shape_hits, NULL);
+        pr.nlines = wrap_sample(text.buf, text.len, &w, 40, shape_hits, NULL);
     }
-    for (unsigned f = 0; f < F_COUNT; f++) {
-        if (f == F_IPS_PANIC || f == F_IPS_CRASH || f == F_TEXT || f == F_BINARY ||
-            f == F_SYSDIAG)
-            continue;
-        int s = bid(&table[f], text.buf, text.len, nlines, shape_hits);
-        /* Keyword-only formats need real evidence. */
-        if (!table[f].shapes && s < 12)
-            s = 0;
-        if (f == F_PANIC && has_kw(text.buf, text.len, "panic(cpu"))
-            s += 40;
-        if (f == F_CRASH && has_kw(text.buf, text.len, "Incident Identifier:"))
-            s += 40;
+    for (unsigned i = 0; i < n; i++) {
+        f = &table[i];
+        s = f->bid ? f->bid(&pr, f) : la_formats_bid(&pr, f);
         if (s > best_score) {
-            best = &table[f];
+            best = f;
             best_score = s;
         }
     }
-    /* Name hints break near-ties between formats sharing the bracket shape. */
-    if (best == &table[F_ITUNES] || best == &table[F_FINDER]) {
-        int it = bid(&table[F_ITUNES], text.buf, text.len, nlines, shape_hits);
-        int fi = bid(&table[F_FINDER], text.buf, text.len, nlines, shape_hits);
-        if (strstr(name, "Updater") || strstr(name, "updater"))
-            it += 20;
-        /* macOS agents versus Windows iTunes plumbing. */
-        if (has_kw(text.buf, text.len, "AMPDevicesAgent") ||
-            has_kw(text.buf, text.len, "Configurator") ||
-            has_kw(text.buf, text.len, "/private/var/folders") ||
-            has_kw(text.buf, text.len, "IPv6 @ locationID"))
-            fi += 25;
-        if (has_kw(text.buf, text.len, "WinAMRestore") ||
-            has_kw(text.buf, text.len, "AppleDevice::") ||
-            has_kw(text.buf, text.len, "iTunes.exe") ||
-            has_kw(text.buf, text.len, "iTunes: iTunes"))
-            it += 25;
-        best = it >= fi ? &table[F_ITUNES] : &table[F_FINDER];
-    }
-    /* futurerestore runs the idevicerestore engine: its own name decides. */
-    if (best == &table[F_IDR] && (has_kw(text.buf, text.len, "futurerestore") ||
-                                  has_kw(text.buf, text.len, "[exception]:")))
-        best = &table[F_FR];
-    if (best == &table[F_TEXT] && (strstr(path, "sysdiagnose_") || strstr(path, "sysdiagnose/")))
-        best = &table[F_SYSDIAG];
-    if (best == &table[F_TEXT] && ends_with(name, ".ips"))
-        best = &table[F_IPS_CRASH];
+    for (unsigned i = 0; i < n; i++)
+        if (table[i].tiebreak && table[i].tiebreak(&pr, &table[i], best))
+            best = &table[i];
+    if (best->flags & LA_FORMAT_FALLBACK && (f = by_hints(&pr)) != NULL)
+        best = f;
+out:
     la_buf_release(&text);
     if (ret_conf)
         *ret_conf = best_score;
@@ -1361,12 +1572,17 @@ const struct la_format *la_format_probe(const char *path, const char *name, cons
 
 /* --------------------------------------------------------------- parser */
 
+/* Whether an .ips member is JSON (see ips_check()). */
+struct ips_state {
+    int header;                    /* 0 not seen yet, 1 a JSON object, 2 not JSON */
+    long depth;                    /* body: open braces and brackets outside strings */
+    int in_string, escape, body_bad;
+};
+
 struct la_parser {
     const struct la_format *f;
-    int ips_state;                 /* .ips: 0 header not seen, 1 valid, 2 not JSON */
     struct la_buf head;            /* the last line with the format's prefix (a group's head) */
-    long ips_depth;                /* body: open braces and brackets outside strings */
-    int ips_in_string, ips_escape, ips_body_bad;
+    struct ips_state ips;          /* the .ips rows' parse hook */
     struct la_buf norm;
     struct la_buf expand;
     int64_t date;                  /* ms of midnight of the known date, or -1 */
@@ -1428,7 +1644,7 @@ struct la_parser *la_parser_new(const struct la_format *f, const char *path)
 
 int la_parser_bad_json(const struct la_parser *p)
 {
-    return p->ips_state == 2 || p->ips_body_bad || p->ips_depth != 0;
+    return p->ips.header == 2 || p->ips.body_bad || p->ips.depth != 0;
 }
 
 void la_parser_free(struct la_parser *p)
@@ -1449,9 +1665,8 @@ void la_parser_set_head(struct la_parser *p, const void *head, size_t len)
     size_t bom;
 
     memset(&p->wrap, 0, sizeof(p->wrap));
-    if (!head || p->f == &table[F_IPS_PANIC] || p->f == &table[F_IPS_CRASH] ||
-        p->f == &table[F_SYSDIAG] || p->f == &table[F_BINARY])
-        return;                    /* JSON reports and sysdiagnose members are not pasted */
+    if (!head || (p->f->flags & LA_FORMAT_NO_UNWRAP))
+        return;
     enc = la_detect_encoding(head, len, &bom);
     head_text(head, len, enc, bom, &text);
     if (text.len)
@@ -1573,6 +1788,48 @@ static enum la_rc expand_ips(struct la_parser *p, const char *s, size_t n, uint6
     return LA_OK;
 }
 
+/*
+ * Whether an .ips is JSON, checked as it streams by: the first line is a JSON object (the
+ * metadata header); in the body, brackets balance outside strings and no string spans lines.
+ */
+static void ips_check(struct ips_state *st, const char *s, size_t n)
+{
+    if (!st->header) {
+        json_t *h = json_loadb(s, n, 0, NULL);
+        st->header = json_is_object(h) ? 1 : 2;
+        json_decref(h);
+        return;
+    }
+    for (size_t i = 0; i < n && !st->body_bad; i++) {
+        char ch = s[i];
+        if (st->in_string) {
+            if (st->escape)
+                st->escape = 0;
+            else if (ch == '\\')
+                st->escape = 1;
+            else if (ch == '"')
+                st->in_string = 0;
+        } else if (ch == '"') {
+            st->in_string = 1;
+        } else if (ch == '{' || ch == '[') {
+            st->depth++;
+        } else if (ch == '}' || ch == ']') {
+            if (--st->depth < 0)
+                st->body_bad = 1;
+        }
+    }
+    if (st->in_string)
+        st->body_bad = 1;
+}
+
+/* The parse hook of the .ips rows: check the JSON, expand the panic string. */
+static enum la_rc ips_line(struct la_parser *p, uint64_t lineno, la_record_fn *fn, void *user,
+                           int *ret_done)
+{
+    ips_check(&p->ips, p->norm.buf, p->norm.len);
+    return expand_ips(p, p->norm.buf, p->norm.len, lineno, fn, user, ret_done);
+}
+
 /* Emit the held-back record, if any. */
 static enum la_rc flush_pending(struct la_parser *p, la_record_fn *fn, void *user)
 {
@@ -1622,38 +1879,9 @@ enum la_rc la_parser_line(struct la_parser *p, struct la_sv line, uint64_t linen
         return LA_FATAL;
     if (k == 0 || p->norm.len == 0)
         return LA_OK;
-    if (p->f == &table[F_IPS_PANIC] || p->f == &table[F_IPS_CRASH]) {
-        int done;
-        if (!p->ips_state) {
-            /* The first line of an .ips is a JSON object (the metadata header). */
-            json_t *h = json_loadb(p->norm.buf, p->norm.len, 0, NULL);
-            p->ips_state = json_is_object(h) ? 1 : 2;
-            json_decref(h);
-        } else {
-            /* The body is checked as it streams by: brackets balance outside strings. */
-            for (size_t i = 0; i < p->norm.len && !p->ips_body_bad; i++) {
-                char ch = p->norm.buf[i];
-                if (p->ips_in_string) {
-                    if (p->ips_escape)
-                        p->ips_escape = 0;
-                    else if (ch == '\\')
-                        p->ips_escape = 1;
-                    else if (ch == '"')
-                        p->ips_in_string = 0;
-                } else if (ch == '"') {
-                    p->ips_in_string = 1;
-                } else if (ch == '{' || ch == '[') {
-                    p->ips_depth++;
-                } else if (ch == '}' || ch == ']') {
-                    if (--p->ips_depth < 0)
-                        p->ips_body_bad = 1;
-                }
-            }
-            /* A JSON string never spans lines. */
-            if (p->ips_in_string)
-                p->ips_body_bad = 1;
-        }
-        enum la_rc rc = expand_ips(p, p->norm.buf, p->norm.len, lineno, fn, user, &done);
+    if (p->f->parse) {
+        int done = 0;
+        enum la_rc rc = p->f->parse(p, lineno, fn, user, &done);
         if (done || rc != LA_OK)
             return rc;
     }

@@ -45,11 +45,21 @@ struct la_record {
 
 typedef enum la_rc la_record_fn(void *user, const struct la_record *r);
 
+/* What a format is, beside its id (la_format_flags()). */
+enum la_format_flag {
+    LA_FORMAT_BINARY = 1u << 0,     /* not text: listed as skipped, never parsed */
+    LA_FORMAT_FALLBACK = 1u << 1,   /* what a text member no format bid on is ("text") */
+    LA_FORMAT_LONG_LINES = 1u << 2, /* keeps a JSON document on one line: larger line cap */
+    LA_FORMAT_NO_UNWRAP = 1u << 3,  /* never a hard-wrapped paste: la_parser_set_head() skips */
+};
+
 /* Number of formats and their ids, in table order (for lint and inspect). */
 unsigned la_format_count(void);
 const struct la_format *la_format_at(unsigned i);
 const char *la_format_id(const struct la_format *f);
 const char *la_format_title(const struct la_format *f);
+/* LA_FORMAT_* bits. */
+unsigned la_format_flags(const struct la_format *f);
 int la_format_is_binary(const struct la_format *f);
 /* Larger line cap for formats that keep a JSON document on one line (.ips). */
 int la_format_wants_long_lines(const struct la_format *f);
