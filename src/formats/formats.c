@@ -84,6 +84,7 @@ static const struct la_format table[] = {
     {
         .id = "itunes-updater",
         .title = "iTunes updater log (MobileDevice AMRestore)",
+        .flags = LA_FORMAT_RESTORE_LOG | LA_FORMAT_HOST_LOG,
         .shapes = LA_SHAPE(ITUNES) | LA_SHAPE(ITUNES_NAMED) | LA_SHAPE(BRACKET),
         .keywords = (const char *const[]){ "AMRestore", "<Restore Device",
             "<Recovery Mode Device", "<DFU Device", "amai:", "iTunes", "WinAMRestore",
@@ -94,6 +95,7 @@ static const struct la_format table[] = {
     {
         .id = "finder-restore",
         .title = "Finder / Apple Configurator restore log",
+        .flags = LA_FORMAT_RESTORE_LOG | LA_FORMAT_HOST_LOG,
         .shapes = LA_SHAPE(BRACKET),
         .keywords = (const char *const[]){ "AMPDevicesAgent", "Configurator", "MobileRestore",
             "Restore Phase", "Restore completed", "Failure Description", "Device disconnected",
@@ -103,6 +105,7 @@ static const struct la_format table[] = {
     {
         .id = "restored-device",
         .title = "device restore log (restored)",
+        .flags = LA_FORMAT_RESTORE_LOG | LA_FORMAT_DEVICE_LOG,
         .shapes = LA_SHAPE(DEVICE) | LA_SHAPE(BRACKET),
         .keywords = (const char *const[]){ "CHECKPOINT", "restore-step-", "ramrod",
             "ASR STATUS", "bbupdater", "entering ", "executing /", "restored",
@@ -112,6 +115,7 @@ static const struct la_format table[] = {
     {
         .id = "idevicerestore",
         .title = "idevicerestore log",
+        .flags = LA_FORMAT_RESTORE_LOG | LA_FORMAT_HOST_LOG,
         .shapes = LA_SHAPE(IDR),
         .keywords = (const char *const[]){ "idevicerestore", "Found device in", "Sending iBEC",
             "Extracting", "ERROR: ", "Got status message", "Checkpoint", "Waiting for device",
@@ -123,6 +127,7 @@ static const struct la_format table[] = {
     {
         .id = "futurerestore",
         .title = "futurerestore log",
+        .flags = LA_FORMAT_RESTORE_LOG | LA_FORMAT_HOST_LOG,
         .shapes = LA_SHAPE(IDR),
         .keywords = (const char *const[]){ "futurerestore", "[Error]", "Done: restoring",
             "[exception]", "[INFO]", "[WARNING]", "img4tool", "tsschecker", "errorcode=",
@@ -132,12 +137,14 @@ static const struct la_format table[] = {
     {
         .id = "pymobiledevice3",
         .title = "pymobiledevice3 log",
+        .flags = LA_FORMAT_RESTORE_LOG | LA_FORMAT_HOST_LOG,
         .shapes = LA_SHAPE(PYMD),
         .keywords = (const char *const[]){ "pymobiledevice3", "root[", NULL },
     },
     {
         .id = "flash-tool",
         .title = "flash tool log (3uTools / iMazing style)",
+        .flags = LA_FORMAT_RESTORE_LOG | LA_FORMAT_HOST_LOG,
         .shapes = LA_SHAPE(FLASH),
         .keywords = (const char *const[]){ "LibVersion", "Checking PC", "<Restore Device",
             "amai:", NULL },
@@ -152,7 +159,7 @@ static const struct la_format table[] = {
     {
         .id = "ips-panic",
         .title = "panic report (.ips)",
-        .flags = LA_FORMAT_LONG_LINES | LA_FORMAT_NO_UNWRAP,
+        .flags = LA_FORMAT_LONG_LINES | LA_FORMAT_NO_UNWRAP | LA_FORMAT_DEVICE_LOG,
         .sniff = la_formats_ips_sniff_panic,
         .parse = la_formats_ips_line,
     },
@@ -247,6 +254,13 @@ const struct la_format *la_format_find(const char *id)
 }
 
 /* The first row with flag (the table has one row flagged BINARY and one FALLBACK). */
+unsigned la_format_id_flags(const char *id)
+{
+    const struct la_format *f = id ? la_format_find(id) : NULL;
+
+    return f ? f->flags : 0;
+}
+
 const struct la_format *la_formats_with_flag(unsigned flag)
 {
     for (unsigned i = 0; i < la_format_count(); i++)

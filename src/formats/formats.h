@@ -51,6 +51,10 @@ enum la_format_flag {
     LA_FORMAT_FALLBACK = 1u << 1,   /* what a text member no format bid on is ("text") */
     LA_FORMAT_LONG_LINES = 1u << 2, /* keeps a JSON document on one line: larger line cap */
     LA_FORMAT_NO_UNWRAP = 1u << 3,  /* never a hard-wrapped paste: la_parser_set_head() skips */
+    /* For the analysis (one place to name the formats of each kind): */
+    LA_FORMAT_RESTORE_LOG = 1u << 4, /* a log of a restore, the host's or the device's */
+    LA_FORMAT_HOST_LOG = 1u << 5,    /* the restoring computer's log (iTunes, a restore tool) */
+    LA_FORMAT_DEVICE_LOG = 1u << 6,  /* the device's side: its restore log or a panic report */
 };
 
 /* Number of formats and their ids, in table order (for lint and inspect). */
@@ -65,6 +69,8 @@ int la_format_is_binary(const struct la_format *f);
 int la_format_wants_long_lines(const struct la_format *f);
 /* NULL when no format has this id. */
 const struct la_format *la_format_find(const char *id);
+/* The flags of the format with this id (a record's or a member's format); 0 when none. */
+unsigned la_format_id_flags(const char *id);
 
 /*
  * Pick the format of a member from its path (for sysdiagnose paths), name
