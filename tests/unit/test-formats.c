@@ -601,6 +601,18 @@ static void probe_tiebreaks(void **state)
                         "futurerestore");
 }
 
+/* The bid hooks: a text panic or crash report's opening line outweighs other formats' lines. */
+static void probe_bid_hooks(void **state)
+{
+    (void)state;
+    assert_string_equal(probe("x.log", "[09:48:50.0450-GMT]{5>6} CHECKPOINT BEGIN: x\n"
+                                       "panic(cpu 0 caller 0xfffffff0): watchdog timeout\n"),
+                        "panic-text");
+    assert_string_equal(probe("x.log", "Incident Identifier: 737F38A3-81FB-4095\nx\n"),
+                        "crash-text");
+    assert_string_equal(probe("x.log", "Exception Type: EXC_BAD_ACCESS\nx\n"), "text");
+}
+
 /* The .ips sniffs, the path and name hints when nothing bids, and binary reasons. */
 static void probe_sniffs_and_hints(void **state)
 {
@@ -718,6 +730,7 @@ int main(void)
         cmocka_unit_test(table_rows),
         cmocka_unit_test(readme_lists_every_format),
         cmocka_unit_test(probe_tiebreaks),
+        cmocka_unit_test(probe_bid_hooks),
         cmocka_unit_test(probe_sniffs_and_hints),
         cmocka_unit_test(ips_json_check),
         cmocka_unit_test(no_unwrap_rows_stay_cut),
