@@ -180,16 +180,22 @@ static int shape_idrnew(const char *s, size_t n, struct la_prefix *r)
     return 1;
 }
 
+/* The host name at s[i] ("2024-12-29 16:01:58 host proc[pid]"): the offset after it and
+ * the blanks that follow. */
+static size_t after_host(const char *s, size_t n, size_t i)
+{
+    while (i < n && s[i] != ' ')
+        i++;
+    return la_formats_skip_sp(s, n, i);
+}
+
 static int shape_pymd(const char *s, size_t n, struct la_prefix *r)
 {
     size_t i = la_formats_scan_ymd(s, n, &r->time);
 
     if (!i || i >= n || s[i] != ' ')
         return 0;
-    i++;
-    while (i < n && s[i] != ' ')      /* host */
-        i++;
-    i = la_formats_skip_sp(s, n, i);
+    i = after_host(s, n, i + 1);
     r->comp = i;
     while (i < n && s[i] != '[' && s[i] != ' ')
         i++;
@@ -256,10 +262,7 @@ static int shape_syslog(const char *s, size_t n, struct la_prefix *r)
     i = la_formats_scan_hms(s, n, i + 1, &r->time);
     if (!i || i >= n || s[i] != ' ')
         return 0;
-    i++;
-    while (i < n && s[i] != ' ')      /* host */
-        i++;
-    i = la_formats_skip_sp(s, n, i);
+    i = after_host(s, n, i + 1);
     r->comp = i;
     while (i < n && s[i] != '[' && s[i] != ':' && s[i] != ' ')
         i++;
