@@ -7,7 +7,10 @@
  * Probing: every format bids a confidence 0–100 from the member name and
  * its head bytes; the highest wins, ties go to table order (libarchive's
  * bidding, dav1d's demuxer probes).  "binary" wins outright on binary
- * magic or NUL bytes, and names the reason.
+ * magic or NUL bytes, and names the reason; a sure header (.ips) wins
+ * outright too; formats that share line shapes break near-ties by name and
+ * content.  All a format's particulars are its row in the table
+ * (formats.c; docs/internals/formats.md).
  *
  * Parsing: a struct la_parser takes the raw lines of one member, normalises
  * them (ANSI escapes, Markdown fences and "> " quoting, HTML entities,
