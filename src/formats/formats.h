@@ -7,7 +7,10 @@
  * Probing: every format bids a confidence 0–100 from the member name and
  * its head bytes; the highest wins, ties go to table order (libarchive's
  * bidding, dav1d's demuxer probes).  "binary" wins outright on binary
- * magic or NUL bytes, and names the reason.
+ * magic or NUL bytes, and names the reason; a sure header (.ips) wins
+ * outright too; formats that share line shapes break near-ties by name and
+ * content.  All a format's particulars are its row in the table
+ * (formats.c; docs/internals/formats.md).
  *
  * Parsing: a struct la_parser takes the raw lines of one member, normalises
  * them (ANSI escapes, Markdown fences and "> " quoting, HTML entities,
@@ -45,16 +48,32 @@ struct la_record {
 
 typedef enum la_rc la_record_fn(void *user, const struct la_record *r);
 
+/* What a format is, beside its id (la_format_flags()). */
+enum la_format_flag {
+    LA_FORMAT_BINARY = 1u << 0,     /* not text: listed as skipped, never parsed */
+    LA_FORMAT_FALLBACK = 1u << 1,   /* what a text member no format bid on is ("text") */
+    LA_FORMAT_LONG_LINES = 1u << 2, /* keeps a JSON document on one line: larger line cap */
+    LA_FORMAT_NO_UNWRAP = 1u << 3,  /* never a hard-wrapped paste: la_parser_set_head() skips */
+    /* For the analysis (one place to name the formats of each kind): */
+    LA_FORMAT_RESTORE_LOG = 1u << 4, /* a log of a restore, the host's or the device's */
+    LA_FORMAT_HOST_LOG = 1u << 5,    /* the restoring computer's log (iTunes, a restore tool) */
+    LA_FORMAT_DEVICE_LOG = 1u << 6,  /* the device's side: its restore log or a panic report */
+};
+
 /* Number of formats and their ids, in table order (for lint and inspect). */
 unsigned la_format_count(void);
 const struct la_format *la_format_at(unsigned i);
 const char *la_format_id(const struct la_format *f);
 const char *la_format_title(const struct la_format *f);
+/* LA_FORMAT_* bits. */
+unsigned la_format_flags(const struct la_format *f);
 int la_format_is_binary(const struct la_format *f);
 /* Larger line cap for formats that keep a JSON document on one line (.ips). */
 int la_format_wants_long_lines(const struct la_format *f);
 /* NULL when no format has this id. */
 const struct la_format *la_format_find(const char *id);
+/* The flags of the format with this id (a record's or a member's format); 0 when none. */
+unsigned la_format_id_flags(const char *id);
 
 /*
  * Pick the format of a member from its path (for sysdiagnose paths), name

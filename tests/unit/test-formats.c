@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -499,6 +500,222 @@ static void rejoin_is_bounded(void **state)
     la_buf_release(&big);
 }
 
+/* ------------------------------------------------------- the table and its hooks */
+
+static unsigned rows_with(unsigned flag)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < la_format_count(); i++)
+        n += (la_format_flags(la_format_at(i)) & flag) != 0;
+    return n;
+}
+
+/* Ids are unique and found; one binary row and one fallback row; the kinds analysis asks. */
+static void table_rows(void **state)
+{
+    static const char *const host[] = { "itunes-updater", "finder-restore", "idevicerestore",
+                                        "futurerestore", "pymobiledevice3", "flash-tool", NULL };
+
+    (void)state;
+    assert_true(la_format_count() > 0);
+    assert_null(la_format_at(la_format_count()));
+    for (unsigned i = 0; i < la_format_count(); i++) {
+        const struct la_format *f = la_format_at(i);
+        assert_true(la_format_id(f)[0] && la_format_title(f)[0]);
+        assert_ptr_equal(la_format_find(la_format_id(f)), f);
+        assert_int_equal(la_format_id_flags(la_format_id(f)), la_format_flags(f));
+    }
+    assert_null(la_format_find("no-such-format"));
+    assert_int_equal(la_format_id_flags("no-such-format"), 0);
+    assert_int_equal(la_format_id_flags(NULL), 0);
+    assert_int_equal(rows_with(LA_FORMAT_BINARY), 1);
+    assert_int_equal(rows_with(LA_FORMAT_FALLBACK), 1);
+    assert_true(la_format_is_binary(la_format_find("binary")));
+    assert_true(la_format_flags(la_format_find("text")) & LA_FORMAT_FALLBACK);
+    assert_true(la_format_wants_long_lines(la_format_find("ips-panic")));
+    assert_true(la_format_wants_long_lines(la_format_find("ips-crash")));
+    assert_false(la_format_wants_long_lines(la_format_find("crash-text")));
+    /* The host's restore logs, and with the device's restore log the restore logs. */
+    for (const char *const *h = host; *h; h++)
+        assert_int_equal(la_format_id_flags(*h) & (LA_FORMAT_RESTORE_LOG | LA_FORMAT_HOST_LOG |
+                                                   LA_FORMAT_DEVICE_LOG),
+                         LA_FORMAT_RESTORE_LOG | LA_FORMAT_HOST_LOG);
+    assert_int_equal(rows_with(LA_FORMAT_HOST_LOG), 6);
+    assert_int_equal(rows_with(LA_FORMAT_RESTORE_LOG), 7);
+    assert_true(la_format_id_flags("restored-device") & LA_FORMAT_RESTORE_LOG);
+    assert_true(la_format_id_flags("restored-device") & LA_FORMAT_DEVICE_LOG);
+    assert_true(la_format_id_flags("ips-panic") & LA_FORMAT_DEVICE_LOG);
+    assert_int_equal(rows_with(LA_FORMAT_DEVICE_LOG), 2);
+}
+
+/* The README's table of what loganalyze reads names every format id. */
+static void readme_lists_every_format(void **state)
+{
+    const char *root = getenv("LA_SOURCE_ROOT");
+    char path[4096], id[64];
+    struct la_buf readme = LA_BUF_INIT;
+    FILE *f;
+    size_t n;
+    char chunk[4096];
+
+    (void)state;
+    if (!root)
+        skip();
+    snprintf(path, sizeof(path), "%s/README.md", root);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        assert_int_equal(la_buf_add(&readme, chunk, n), LA_OK);
+    fclose(f);
+    for (unsigned i = 0; i < la_format_count(); i++) {
+        snprintf(id, sizeof(id), "`%s`", la_format_id(la_format_at(i)));
+        if (!strstr(readme.buf, id))
+            fail_msg("README.md does not list format %s", id);
+    }
+    la_buf_release(&readme);
+}
+
+/* The tiebreak hooks: iTunes or Finder by name and plumbing; futurerestore by its marks. */
+static void probe_tiebreaks(void **state)
+{
+    static const char finder[] = "[17:59:01.7501] Restore completed, status: 4013\n"
+                                 "[17:59:01.8554] Device disconnected during transition\n";
+    struct la_buf b = LA_BUF_INIT;
+
+    (void)state;
+    assert_string_equal(probe("x.log", finder), "finder-restore");
+    assert_string_equal(probe("iPhoneUpdater 3.log", finder), "itunes-updater");
+    assert_int_equal(la_buf_adds(&b, finder), LA_OK);
+    assert_int_equal(la_buf_adds(&b, "[17:59:02.0000] WinAMRestore::OnInterfaceRemoval\n"),
+                     LA_OK);
+    assert_string_equal(probe("x.log", b.buf), "itunes-updater");
+    la_buf_reset(&b);
+    assert_int_equal(la_buf_adds(&b, finder), LA_OK);
+    assert_int_equal(la_buf_adds(&b, "[17:59:02.0000] AMPDevicesAgent: device detached\n"), LA_OK);
+    assert_string_equal(probe("iPhoneUpdater 3.log", b.buf), "finder-restore");
+    la_buf_release(&b);
+    /* idevicerestore lines; futurerestore's exception mark decides. */
+    assert_string_equal(probe("r.log", "10:42:31.336 <Verbose> Checkpoint FAILURE id: 0x132A\n"
+                                       "10:42:31.337 <Error> [exception]: what=failed\n"),
+                        "futurerestore");
+}
+
+/* The bid hooks: a text panic or crash report's opening line outweighs other formats' lines. */
+static void probe_bid_hooks(void **state)
+{
+    (void)state;
+    assert_string_equal(probe("x.log", "[09:48:50.0450-GMT]{5>6} CHECKPOINT BEGIN: x\n"
+                                       "panic(cpu 0 caller 0xfffffff0): watchdog timeout\n"),
+                        "panic-text");
+    assert_string_equal(probe("x.log", "Incident Identifier: 737F38A3-81FB-4095\nx\n"),
+                        "crash-text");
+    assert_string_equal(probe("x.log", "Exception Type: EXC_BAD_ACCESS\nx\n"), "text");
+}
+
+/* The .ips sniffs, the path and name hints when nothing bids, and binary reasons. */
+static void probe_sniffs_and_hints(void **state)
+{
+    const char *why = NULL;
+    int conf = 0;
+    const char *sd = "r.tar.gz!/sysdiagnose_2023.05.24_13-29-15-0700_iPhone/crashes/a.ips";
+
+    (void)state;
+    assert_string_equal(probe("x.ips", "{\"bug_type\":\"151\"}\n"), "ips-panic");
+    assert_string_equal(probe("x.ips", "{\"os\":\"x\", \"bug_type\" : \"288\"}\n"), "ips-panic");
+    assert_string_equal(probe("x", "{\"app_name\":\"x\",\"bug_type\":\"309\"}\n"), "ips-crash");
+    assert_string_equal(la_format_id(la_format_probe("x.ips", "x.ips", "{\"bug_type\":\"210\"}\n",
+                                                     19, &conf, NULL)), "ips-panic");
+    assert_int_equal(conf, 95);
+    /* Nothing bids: the name, but the place first. */
+    assert_string_equal(probe("a.ips", "not json at all\n"), "ips-crash");
+    assert_string_equal(probe("a.ips", ""), "ips-crash");
+    assert_string_equal(la_format_id(la_format_probe(sd, "a.ips", "x\n", 2, NULL, NULL)),
+                        "sysdiagnose-text");
+    assert_string_equal(la_format_id(la_format_probe("x", "x", "\x7f" "ELF\x02\x01", 6, &conf,
+                                                     &why)), "binary");
+    assert_string_equal(why, "binary (ELF executable)");
+    assert_int_equal(conf, 100);
+}
+
+static enum la_rc count_rec(void *user, const struct la_record *r)
+{
+    (void)r;
+    (*(unsigned *)user)++;
+    return LA_OK;
+}
+
+/* Whether the lines (joined by '\n') parse as bad JSON with format fmt. */
+static int bad_json(const char *fmt, const char *const *lines)
+{
+    struct la_parser *p = la_parser_new(la_format_find(fmt), "x.ips");
+    unsigned n = 0;
+    int bad;
+
+    assert_non_null(p);
+    for (uint64_t k = 0; lines[k]; k++)
+        assert_int_equal(la_parser_line(p, la_sv_cstr(lines[k]), k + 1, count_rec, &n), LA_OK);
+    assert_int_equal(la_parser_finish(p, count_rec, &n), LA_OK);
+    bad = la_parser_bad_json(p);
+    la_parser_free(p);
+    return bad;
+}
+
+/* The .ips parse hook checks the JSON as it streams; other formats are never bad JSON. */
+static void ips_json_check(void **state)
+{
+    static const char *const good[] = { "{\"bug_type\":\"309\"}", "{", "  \"a\" : [1, \"]\"],",
+                                        "  \"b\" : {\"c\" : \"\\\"{\"}", "}", NULL };
+    static const char *const bad_header[] = { "not json", "{", "}", NULL };
+    static const char *const unclosed[] = { "{\"bug_type\":\"309\"}", "{", "  \"a\" : [1,",
+                                            NULL };
+    static const char *const open_string[] = { "{\"bug_type\":\"309\"}", "{", "  \"a\" : \"x",
+                                               "\"}", NULL };
+    static const char *const too_many[] = { "{\"bug_type\":\"309\"}", "{", "}}", NULL };
+
+    (void)state;
+    assert_false(bad_json("ips-crash", good));
+    assert_true(bad_json("ips-crash", bad_header));
+    assert_true(bad_json("ips-crash", unclosed));
+    assert_true(bad_json("ips-panic", open_string));
+    assert_true(bad_json("ips-panic", too_many));
+    assert_false(bad_json("text", bad_header));
+    assert_false(bad_json("crash-text", unclosed));
+}
+
+/* Rows flagged NO_UNWRAP are never taken for a wrapped paste: every piece is a record. */
+static void no_unwrap_rows_stay_cut(void **state)
+{
+    struct la_buf text = LA_BUF_INIT;
+    static const char *const fmts[] = { "itunes-updater", "sysdiagnose-text" };
+
+    (void)state;
+    cut(&text, itunes_log, ITUNES_N, 64, 1, "");
+    for (int k = 0; k < 2; k++) {
+        struct la_parser *p = la_parser_new(la_format_find(fmts[k]), "paste.txt");
+        unsigned n = 0, lines = 0;
+        assert_non_null(p);
+        la_parser_set_head(p, text.buf, text.len < 4096 ? text.len : 4096);
+        for (const char *s = text.buf; *s; lines++) {
+            const char *nl = strchr(s, '\n');
+            assert_int_equal(la_parser_line(p, la_sv_make(s, (size_t)(nl - s)), lines + 1,
+                                            count_rec, &n), LA_OK);
+            s = nl + 1;
+        }
+        assert_int_equal(la_parser_finish(p, count_rec, &n), LA_OK);
+        if (k == 0) {
+            assert_int_equal(la_parser_wrap_width(p), 64);
+            assert_int_equal(n, ITUNES_N);
+        } else {
+            assert_int_equal(la_parser_wrap_width(p), 0);
+            assert_int_equal(la_parser_rejoined(p), 0);
+            assert_int_equal(n, lines);
+        }
+        la_parser_free(p);
+    }
+    la_buf_release(&text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -510,6 +727,13 @@ int main(void)
         cmocka_unit_test(probe_sees_through_wrapping),
         cmocka_unit_test(leaves_unwrapped_logs_alone),
         cmocka_unit_test(rejoin_is_bounded),
+        cmocka_unit_test(table_rows),
+        cmocka_unit_test(readme_lists_every_format),
+        cmocka_unit_test(probe_tiebreaks),
+        cmocka_unit_test(probe_bid_hooks),
+        cmocka_unit_test(probe_sniffs_and_hints),
+        cmocka_unit_test(ips_json_check),
+        cmocka_unit_test(no_unwrap_rows_stay_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,165 @@
+/*
+ * Normalisation: one raw line → the text the shapes and the rules see.
+ *
+ * Logs reach us pasted and quoted: Markdown fences and "> " quoting, HTML entities, ANSI
+ * colours, progress bars, carriage returns from console captures and NUL padding are taken
+ * out, trailing blanks trimmed (la_normalize_line(), also used by the probe and unwrap.c).
+ * la_formats_head_text() turns a member's head into UTF-8 text for the probe (a UTF-16 log
+ * is ASCII in its low bytes).
+ *
+ * Invariant: the output is never longer than the input, so the line is copied in runs into
+ * storage reserved once; this runs on every line of every member.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "formats/formats-internal.h"
+#include "formats/formats.h"
+
+static int is_progress_at(const char *s, size_t n, size_t i, size_t *end)
+{
+    size_t j = i + 1;
+
+    if (s[i] != '[')
+        return 0;
+    while (j < n && (s[j] == '=' || s[j] == ' ' || s[j] == '#' || s[j] == '-' || s[j] == '>'))
+        j++;
+    if (j >= n || s[j] != ']' || j - i < 6)
+        return 0;
+    j++;
+    j = la_formats_skip_sp(s, n, j);
+    size_t k = j;
+    while (k < n && (isdigit((unsigned char)s[k]) || s[k] == '.'))
+        k++;
+    if (k == j || k >= n || s[k] != '%')
+        return 0;
+    *end = k + 1;
+    return 1;
+}
+
+/* The character an HTML entity at s[*i] stands for (advancing *i), or '&' itself. */
+static char decode_entity(const char *s, size_t n, size_t *i)
+{
+    static const struct {
+        const char *name;
+        char c;
+    } ents[] = { { "&gt;", '>' }, { "&lt;", '<' }, { "&amp;", '&' }, { "&quot;", '"' },
+                 { "&#39;", '\'' }, { "&apos;", '\'' }, { "&nbsp;", ' ' } };
+
+    for (size_t k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
+        size_t l = strlen(ents[k].name);
+        if (*i + l <= n && !memcmp(s + *i, ents[k].name, l)) {
+            *i += l;
+            return ents[k].c;
+        }
+    }
+    (*i)++;
+    return '&';
+}
+
+int la_normalize_line(struct la_sv in, struct la_buf *out)
+{
+    const char *s = in.p;
+    size_t n = in.len, i = 0;
+
+    la_buf_reset(out);
+    /* Markdown / e-mail quoting. */
+    for (;;) {
+        size_t j = la_formats_skip_sp(s, n, i);
+        if (j < n && s[j] == '>' && (j + 1 == n || s[j + 1] == ' ') && j - i < 4) {
+            i = j + 1;
+            if (i < n && s[i] == ' ')
+                i++;
+            continue;
+        }
+        break;
+    }
+    /* Markdown fences: drop the line. */
+    {
+        size_t j = la_formats_skip_sp(s, n, i);
+        if (n - j >= 3 && (!memcmp(s + j, "```", 3) || !memcmp(s + j, "~~~", 3))) {
+            size_t k = j + 3;
+            while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '`' || s[k] == '~' ||
+                             s[k] == '-' || s[k] == '_'))
+                k++;
+            if (la_formats_skip_sp(s, n, k) == n)
+                return 0;
+        }
+    }
+    /*
+     * The output is never longer than the input: reserve once, then copy the runs between
+     * the few bytes that need care (ESC, CR, '&', '[', NUL) in one memcpy each.  This loop
+     * runs on every line, so it avoids per-character appends.
+     */
+    if (la_buf_grow(out, n - i) != LA_OK)
+        return -1;
+    char *d = out->buf;
+    size_t o = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && s[j] != 0x1b && s[j] != '\r' && s[j] != '&' && s[j] != '[' && s[j])
+            j++;
+        memcpy(d + o, s + i, j - i);
+        o += j - i;
+        i = j;
+        if (i >= n)
+            break;
+        unsigned char c = (unsigned char)s[i];
+        size_t end;
+
+        if (c == 0x1b) {                                   /* ANSI escape */
+            i++;
+            if (i < n && s[i] == '[') {
+                i++;
+                while (i < n && !(s[i] >= 0x40 && s[i] <= 0x7e))
+                    i++;
+                if (i < n)
+                    i++;
+            } else if (i < n && s[i] == ']') {            /* OSC ... BEL */
+                while (i < n && s[i] != 0x07)
+                    i++;
+                if (i < n)
+                    i++;
+            } else if (i < n) {
+                i++;
+            }
+        } else if (c == '\r') {                           /* console overwrite */
+            d[o++] = ' ';
+            i++;
+        } else if (c == '&') {
+            d[o++] = decode_entity(s, n, &i);
+        } else if (c == '[' && is_progress_at(s, n, i, &end)) {
+            i = la_formats_skip_sp(s, n, end);
+        } else if (c == 0) {                               /* NUL bytes: drop */
+            i++;
+        } else {
+            d[o++] = (char)c;
+            i++;
+        }
+    }
+    out->len = o;
+    if (out->alloc)
+        out->buf[o] = '\0';
+    /* Trim trailing blanks. */
+    while (out->len && (out->buf[out->len - 1] == ' ' || out->buf[out->len - 1] == '\t'))
+        out->len--;
+    if (out->alloc)
+        out->buf[out->len] = '\0';
+    return 1;
+}
+
+/* The head as text: UTF-8 without its BOM, or of UTF-16 the low bytes (logs are ASCII). */
+void la_formats_head_text(const unsigned char *h, size_t len, enum la_encoding enc, size_t bom,
+                      struct la_buf *out)
+{
+    if (enc != LA_ENC_UTF8) {
+        for (size_t i = bom + (enc == LA_ENC_UTF16BE); i < len; i += 2)
+            if (la_buf_addc(out, h[i] ? (char)h[i] : ' ') != LA_OK)
+                break;
+    } else if (la_buf_add(out, h + bom, len - bom) != LA_OK) {
+        la_buf_reset(out);
+    }
+}
