@@ -1,0 +1,926 @@
+#!/usr/bin/env python3
+"""Classify every extracted message by the side and cause it implicates when it ENDS a restore run.
+
+    classify.py PRODUCER GIT_DIR COMMIT [--unmatched] [--by-rule]
+
+The classification is a table: RULES is an ordered list of (regex on the message's format,
+optional scope on producer/file/function/level) -> side, cause, weight and a short reason, or an
+explicit `ignore: <category>` for lines that are not an error report (help and prompt texts,
+traces, a fragment of another line, an outcome line that names no cause, a warning after which
+the run goes on). The first rule that matches wins. OVERRIDES, keyed by producer + format
+(+ function when the same text means different things in two places), correct the table
+where it is wrong for one message. Every message must end up with a class or an ignore;
+`--unmatched` lists those that do not.
+
+Sides and the causes they may name (cause ids of rules/causes.yaml):
+  host-tool         host-software      (a bug, an option or mode misused, unsupported in the tool)
+  host-environment  host-environment, host-software (files, permissions, disk, memory,
+                                        usbmuxd/drivers, the host's own network)
+  network-signing   signing-server     (TSS/SHSH, gs.apple.com, TLS/DNS/proxy on that path)
+  link              usb-link           (USB send/receive, device gone, timeouts)
+  device            storage, baseband, logic-board, device-software (what the device reports,
+                                        the state it is in)
+  image             firmware-image     (IPSW/zip/manifest/build identity/component)
+
+Weights (log-odds units of the rule engine): 0.5 a hint, 1.0 the usual line, 1.5 strong,
+2.0 specific, 3.0 decisive (the device says its storage or baseband failed, Apple no longer
+signs the build, the tool says it is outdated).
+
+`variants` refine one message by what the printed line carries (the TSS status, the lockdownd
+error number): each is a regex on the printed line and the class that replaces the default.
+"""
+
+import argparse
+import json
+import re
+import sys
+
+SIDES = {
+    "host-tool": {"host-software"},
+    "host-environment": {"host-environment", "host-software"},
+    "network-signing": {"signing-server"},
+    "link": {"usb-link"},
+    "device": {"storage", "baseband", "logic-board", "device-software"},
+    "image": {"firmware-image"},
+}
+CAUSES = {"usb-link", "host-software", "signing-server", "device-software", "firmware-image",
+          "storage", "baseband", "logic-board", "host-environment"}
+
+IGNORE_CATEGORIES = {
+    "prompt": "an interactive prompt or banner, not an error",
+    "usage": "help text or a version banner",
+    "trace": "a progress or debug trace that reports no failure",
+    "fragment": "a piece of a line another message completes; that message is classified",
+    "outcome": "says the run failed and names no cause; the lines before it carry the cause",
+    "non-fatal": "the tool says it goes on (retrying, falling back, continuing anyway)",
+    "no-text": "only a prefix around text printed from elsewhere (a device or library message)",
+}
+
+TOOL, ENV, SIGN, LINK, DEV, IMG = ("host-tool", "host-environment", "network-signing", "link",
+                                   "device", "image")
+
+
+class Rule:
+    __slots__ = ("pattern", "regex", "side", "cause", "weight", "reason", "ignore", "scope",
+                 "variants", "hits", "index")
+
+    def __init__(self, pattern, side=None, cause=None, weight=None, reason="", ignore=None,
+                 variants=None, **scope):
+        self.pattern = pattern
+        self.regex = re.compile(pattern, re.I | re.S)
+        self.side, self.cause, self.weight, self.reason = side, cause, weight, reason
+        self.ignore = ignore
+        self.variants = variants or []
+        self.scope = {k: (re.compile(v) if isinstance(v, str) else v) for k, v in scope.items()}
+        self.hits = 0
+        self.index = 0
+
+    def matches(self, rec):
+        for key, want in self.scope.items():
+            if key == "level":
+                if rec["level"] not in want:
+                    return False
+            elif not want.search(rec.get(key, "") or ""):
+                return False
+        return bool(self.regex.search(rec["format"]) or self.regex.search(bare(rec["format"])))
+
+
+def ev(pattern, side, cause, weight, reason, **kw):
+    return Rule(pattern, side, cause, weight, reason, **kw)
+
+
+def ig(pattern, category, reason="", **kw):
+    return Rule(pattern, ignore=category, reason=reason, **kw)
+
+
+def var(match, side, cause, weight, reason):
+    return {"match": match, "side": side, "cause": cause, "weight": weight, "reason": reason}
+
+
+# Refinements by the lockdownd error number printed in "... lockdownd: %s (%d)" lines
+# (libimobiledevice include/libimobiledevice/lockdown.h).
+LOCKDOWN_VARIANTS = [
+    var(r"\((-8)\)|error code -8\b|lockdown error -8\b|Mux error", LINK, "usb-link", 1.5,
+        "lockdownd: mux error, the USB connection to the device broke"),
+    var(r"\((-17|-18|-19)\)|error code -1[789]\b|lockdown error -1[789]\b|Password protected|"
+        r"User denied pairing|Pairing dialog response pending",
+        DEV, "device-software", 2.0,
+        "lockdownd: the device is locked or the Trust dialog was not accepted"),
+    var(r"\((-5|-20|-21|-29|-31)\)|error code -(5|20|21|29|31)\b|SSL error|HostID|pair record",
+        ENV, "host-software", 1.5,
+        "lockdownd: the host's pairing record is missing, stale or refused (SSL); re-pair"),
+]
+
+# Refinements by the TSS status the signing server answered (libtatsu tss_request_send).
+TSS_STATUS_VARIANTS = [
+    var(r"status=(94|69)\b|STATUS=(94|69)\b", SIGN, "signing-server", 3.0,
+        "the signing server says the device is not eligible for this build (not signed)"),
+    var(r"status=(8|49|100|126)\b|STATUS=(8|49|100|126)\b", TOOL, "host-software", 2.0,
+        "the signing server rejected the request as malformed: the tool's request is wrong "
+        "for this device or build (update the tool)"),
+    var(r"status=-1\b", SIGN, "signing-server", 2.0,
+        "no answer from the signing server: network, DNS, proxy, TLS or a hosts-file redirect "
+        "on the way to gs.apple.com"),
+]
+
+RULES = [
+    # ---------------------------------------------------------------- not error reports
+    ig(r"You are about to perform an \*ERASE\* restore|Please type YES|hit CTRL\+C|"
+       r"press CTRL-C now to cancel|continuing restore in|aborted by user", "prompt"),
+    ig(r"^\s+\t\tWARNING: only use this for|^Version: ", "usage", function=r"cmd_help|^main$"),
+    ig(r"^Unknown Variant", "trace", level={"info"}),
+    ig(r"is not in restore mode", "trace", "checking whether a device is the one being restored",
+       function=r"restore_is_current_device"),
+    ig(r"^\[mbedtls\]\[%d\]", "trace", "the TLS library's own debug log"),
+    ig(r"Could not get configuration (5|%i) descriptor", "trace",
+       "probing a USB configuration the device may not have"),
+    ig(r"^checking for local shsh$", "trace", "printed at error level before reading a local "
+       "SHSH file; no failure"),
+    ig(r"^(Status: )?Restore Finished|^DONE$|restoring succeeded", "trace"),
+    ig(r"does not require a TSS record|Device does not require stashbag|does not have "
+       r"TelephonyCapability|doesn't like the newer protocol|Could not get LLB path from TSS data, "
+       r"will fetch|^Cached %s not found|Build identity does not have a '%s' component|"
+       r"Build identity does not have a \"%s\" component|Skipping .%s. as it doesn't have "
+       r"RestoreRequestRules", "trace"),
+    ig(r"^NOTE: Unable to find Bb\w+ node$|^NOTE: Unable to find %s path in TSS entry$|"
+       r"^DEBUG: %s: No entry|^DEBUG: No Digest data", "trace",
+       "an optional manifest or TSS entry is absent; the request goes on without it"),
+    ig(r"timeout waiting for command|^No data to read|USB timeout is|Device timeout is|"
+       r"Sending ACK due to expired timeout|fd %d not found in client list|"
+       r"Client %d is going to be disconnected|Client died mid-connect|^Connection refused by "
+       r"device|TX aborted due to disconnect|RX aborted due to disconnect|"
+       r"device %016llx \(udid: %s\) disconnected|receive params:|"
+       r"Attempted to (connect|abort).*nonexistent|Version packet from already initialized",
+       "trace", "normal traffic: an idle read timeout, a client or device going away between "
+       "restore phases"),
+    ig(r"^(Getting \w+Nonce )?failed$", "fragment",
+       "ends a \"Getting ApNonce/SepNonce ...\" progress line; the error after it is classified"),
+    ig(r"^radio-error(-string)?[=:] ?%s$", "fragment",
+       "iBoot's radio-error variable printed as a fact; baseband rules read its value"),
+    ig(r"^(ERROR: )?(RESTORE FAILED|Unable to (successfully )?restore device|"
+       r"Done: restoring failed!|Failed with error code=%d|Failed with errorcode=%d|"
+       r"\[Error\] Fail code=%d|%s: failed with exception:|"
+       r"Failed to handle %s)$", "outcome"),
+    ig(r"^Unhandled progress operation|^Unknown message type received|^Unknown message received|"
+       r"^unhandled message type received", "trace",
+       "a message this tool does not display; the restore goes on"),
+    ev(r"^Failed to parse (operation|progress|checkpoint \w+|arguments|restore log) from",
+       TOOL, "host-software", 1.5,
+       "the device sent a message in a form this tool does not understand, and the restore "
+       "stops: update the tool"),
+    ev(r"FDR %p received unknown plist command", TOOL, "host-software", 1.0,
+       "the device's FDR sent a command this tool does not know; the FDR exchange stops",
+       producer=r"^idevicerestore$"),
+    ig(r"continuing anyway|Trying to continue anyway|retrying|trying to use old one|"
+       r"falling back|using fallback|trying fallback|Not failing here|\(ignored\)|"
+       r"Going on with %d loops|reactive path will handle|Retrying %s peripheral|"
+       r"downloading a new one|futurerestore updates! continuing|applying hax\.\.\.|"
+       r"failed to read BasebandGoldCertID from device! Is it already in recovery|"
+       r"skipping this chip in the batch|WARNING: If attempting to install iPhoneOS 2\.x|"
+       r"WARNING: key 'SupportedProductTypes'|Could not find connection for device|"
+       r"couldn't find tag %s in string|will not write|assuming recovery mode|"
+       r"^WARNING: Unable to find ApNonce in parameters$|setting to 64|"
+       r"^WARNING: Unable to send APTicket$|Could not unpair device|will return as string|^NOTE: Unable to get nonce from device$|"
+       r"waiting 1 sec before retry|Another instance is already running|"
+       r"Could not set (send|receive) buffer for client socket|Completing initialization in "
+       r"current mode|Skipping switch device|Switching device %i-%i mode|"
+       r"Skipping addition of firmware_preflight_info|Skipping bidirectional SSL shutdown|"
+       r"ssl_recv_timeout was not properly reset|Could not unlock file|Could not lock file|"
+       r"NOT VALIDATING SHSH|skipping ramdisk hash check|full buildidentity check is not "
+       r"implemented|Setting bgcolor to green|Checkpoint WARNING|Attempting to continue after "
+       r"critical error|ignoring FDR message|received unknown (packet|plist command)|"
+       r"Sending query with unknown domain|Could not generate temporary filename|Could not get "
+       r"temporary filename|WARNING: errno says|not sending RootTicketData|re-read trying",
+       "non-fatal"),
+    ig(r"^(ERROR: |WARNING: |%s: )*(ERROR|Error|WARNING)?:? ?%s!?\.?$|^%s: WARNING: Unknown "
+       r"operation code|^Device %d: (ERROR|WARNING): %\.\*s$|^ERROR: %s returned %d$|"
+       r"^send_firmware_updater_preflight: %s$", "no-text"),
+
+    # ---------------------------------------------------------------- the tool itself
+    ig(r"^%s: ERROR: Can't|^ERROR: Can't find major version", "non-fatal",
+       "reading the optional version.xml for --latest; the option fails later with its own line",
+       function=r"ipsw_get_latest_fw"),
+    ev(r"outdated! Please download the latest", TOOL, "host-software", 3.0,
+       "the tool reports itself outdated and stops"),
+    ev(r"compiled without libipatcher|libipatcher was compiled without|NotImplementedError|"
+       r"^TODO$|^is_fls$|is_image4_supported is False|not implemented|"
+       r"Operation unsupported by driver", TOOL, "host-software", 2.0,
+       "the build of the tool lacks what this restore needs"),
+    ev(r"Unhandled component|Got unknown updater name|Unknown data request|unknown data request|"
+       r"MessageArgType has unexpected value|Unhandled condition .?%s.? while parsing "
+       r"RestoreRequestRules|Unknown SE,ChipID|unknown updater|Unexpected RequestMethod|"
+       r"Unexpected TMBDigests|type %02x is not implemented|Unknown Variant|Missing 'Request\w+'|"
+       r"Unable to extract Request\w+ from Arguments|Unknown request 0x%x|"
+       r"(Arguments|MessageArgType|MessageArgUpdaterName|MessageArgInfo) missing or has invalid|"
+       r"Unknown IMG3 element type|Unexpected arguments",
+       TOOL, "host-software", 2.0,
+       "the device or firmware asks for something this version of the tool does not know: "
+       "update the tool"),
+    ev(r"^%s: Couldn't get (%s|\w+) firmware data$", TOOL, "host-software", 0.5,
+       "the data for a firmware updater could not be prepared; the line before says why (its "
+       "ticket or its component)"),
+    ev(r"Device not supported|not supported by the limera1n exploit|Unsupported ChipID|"
+       r"not supported on 32-?bit|ApNonce collision function is not supported|"
+       r"Operation not supported|^not supported$|iOS 1 doesn't support",
+       TOOL, "host-software", 1.5, "the tool does not support this device or mode"),
+    ev(r"client not initialized|^did not init$|Invalid FDR client|Invalid file handle|"
+       r"snprintf failed|idevicerestore client|The list parameter needs to point to NULL|"
+       r"ASRClient is not connected|Mux is connected, cannot issue control|"
+       r"Invalid argument$|^Invalid input$|asprintf failed$|"
+       r"Failed to create ApImg4Ticket node|failed to select latest firmware|no ECID (given )?in "
+       r"client data|Could not create dict iter|no session_id given|No version found\?!|"
+       r"Unknown connection type|Unsupported address family|Failed to convert network address|"
+       r"invalid protocol version|Unhandled event %d|invalid size %llu for data to|Invalid ECID passed|"
+       r"no SerialNumber (given )?in client data|invalid fd in check_fd",
+       TOOL, "host-software", 0.5, "an internal check of the tool failed (a bug)"),
+    # options, arguments, mode misuse on the command line
+    ev(r"requires --|requires -\w|must not be empty|is invalid, must start with|"
+       r"cannot be used with|can't use --|conflicts with --|is not compatible with|"
+       r"is Deprecated|argument parsing failed|missing argument|Unknown argument|Unknown action|"
+       r"Missing action option|Could not parse ECID|No command specified|Unknown TYPE|"
+       r"Unsupported command|Please supply the key|You need to specify a COMMAND|"
+       r"You cannot use -w and -n|Invalid command '%s'|is not supported with -w|"
+       r"--hostinfo argument|requires an argument|requires a non-empty|cannot be used multiple "
+       r"times|no ipsw file given|--ipsw-info requires|No UDID specified|Incorrect nonce length|"
+       r"failed to parse generator|generator has unexpected type|build_identity is required when|"
+       r"Invalid input value|only allowed for 32bit|not supported in pwnDFU|"
+       r"maybe you forgot -w|required --use-pwndfu|More then one connected device|"
+       r"failed to find custom (version|buildid)|Couldn't find for non-beta|"
+       r"--use-pwndfu was specified|FLAG_LATEST cannot be used",
+       TOOL, "host-software", 1.5,
+       "an option or argument is wrong for this run: fix the command line"),
+    ev(r"enable Deprecated/Legacy options|user specified (is )?not to flash a baseband|we don't "
+       r"have a BasebandBuildManifest|user specified to use latest signed", TOOL, "host-software",
+       0.5, "the user chose a risky option (no baseband, latest SEP/baseband, legacy options)"),
+    ev(r"SEP is not loaded|BasebandBuildIdentity not loaded|SEP not loaded", TOOL,
+       "host-software", 1.5, "a component the options require (SEP/baseband) was not "
+       "provided or downloaded"),
+
+    # ---------------------------------------------------------------- usbmuxd, drivers, pairing
+    ev(r"usbmuxd is not running|Make sure that usbmuxd is running|^ConnectionFailedToUsbmuxdError$"
+       r"|usbmuxd returned unsupported version", ENV, "host-software", 2.5,
+       "the host's usbmuxd service is not running or not usable"),
+    ev(r"usbmuxd_subscribe\(\) returned|usbmuxd_unsubscribe\(\) returned", ENV, "host-software",
+       1.5, "could not talk to the host's usbmuxd service"),
+    ev(r"libusb_init failed|libusb does not support hotplug|Could not register for libusb hotplug|"
+       r"libusb_get_pollfds failed|libusb_get_next_timeout failed|libusb_handle_events_timeout "
+       r"(for usb_disconnect )?failed|usb_discover failed|Could not get device list|"
+       r"Too many errors getting device list|usb_process\(\) failed",
+       ENV, "host-environment", 1.5, "the host's USB stack (libusb) failed in usbmuxd"),
+    ev(r"Could not (claim|detach|check kernel ownership|find a suitable USB interface|open device "
+       r"%d-%d)|Could not set configuration %d|Could not get current configuration|"
+       r"kernel driver", ENV, "host-environment", 1.5,
+       "usbmuxd could not take the device's USB interface: another driver or program holds it, "
+       "or permissions (udev rules)"),
+    ev(r"failed to create (ECID|USB serial) string", ENV, "host-environment", 0.5,
+       "IOKit on the host could not create a matching string"),
+    ev(r"SetupDiGetClassDevs|Failed to get driver key|Driver location suffix|Failed to parse "
+       r"device location|failed to parse VID/PID|failed to parse DevicePath|Failed to open device "
+       r"path|register device (add|remove) notification|Failed to get device list|failed to "
+       r"create thread to handle device add|Unable to create a plug-in|Couldn't create a device "
+       r"interface|error creating (plug-in|interface)|error opening interface|error setting "
+       r"alternate interface|failed to find requested interface",
+       ENV, "host-environment", 1.5,
+       "the host's USB driver layer (Apple Mobile Device driver on Windows, IOKit on macOS) "
+       "did not give access to the device"),
+    ev(r"bind\(\) failed|socket\(\) failed|listen\(\) failed|getaddrinfo\(\) failed|"
+       r"setsockopt|Failed to create listening socket|already exists and is not a socket|"
+       r"unlink\(%s\) failed|Could not (get|set) (flags for )?socket|stat\(\) failed after creating|pipe\(\) failed|"
+       r"fork\(\) failed|setsid\(\) failed|chdir\(\) failed|Redirection of std|Could not notify "
+       r"parent|Could not daemonize|Failed to get init status from child|Child process exited|"
+       r"pidfile|lockfile|Could not deliver|Could not determine pid|privileges|No user to drop|"
+       r"chown\(|chmod\(|configuration directory|fdreopen|main_loop failed|client_accept\(\) failed|"
+       r"accept\(\) failed", ENV, "host-environment", 1.0,
+       "usbmuxd could not start or run on this host (sockets, permissions, daemon setup)"),
+    ev(r"Failed to create config directory|Failed to write to '%s'|Failed to read '%s'|"
+       r"Could not open '%s' for writing|Could not remove %s|Failed to store SystemBUID|"
+       r"could not read system buid|Failed to save pair record|Could not get HostID from pairing "
+       r"record|SavePairRecord", ENV, "host-environment", 1.5,
+       "the host's pairing-record folder (/var/lib/lockdown, Lockdown) is not readable or "
+       "writable"),
+    ev(r"Failed to retrieve or parse pair record|Failed enabling SSL\. Unable to read pair record|"
+       r"Failed to parse pairing record|Failed to retrieve pair record|Failed to retrieve the "
+       r"escrow bag", ENV, "host-software", 1.5,
+       "the host's pairing record for this device is missing or unreadable: re-pair"),
+    ev(r"No pair record for|is not paired with this host|device should be paired first|"
+       r"Missing pair record|Invalid pair record|Saving pair record failed|"
+       r"The stored pair record for device %s is invalid",
+       DEV, "device-software", 1.0,
+       "the device is not paired with this computer (Trust dialog)"),
+    ev(r"passcode is set|locked with a passcode|Device is locked|Password protected|"
+       r"Timeout while waiting for user to enter passcode|accept the trust dialog|"
+       r"user denied the trust dialog|User denied pairing|Pairing dialog response pending|"
+       r"Find My iPhone|MC protected|MC challenge|Escrow lock|Pairing prohibited|"
+       r"Pairing is not possible over this connection|Pair failed|ValidatePair failed|"
+       r"Pairing with device %s failed|^Pairing failed$|unhandled error code %d",
+       DEV, "device-software", 1.5,
+       "the device must be unlocked or must trust this computer before it can be put into "
+       "recovery mode"),
+    ev(r"SSL handshake|Could not create SSL|SSL object|SSL error|mbedtls|GnuTLS|X509V3|"
+       r"Signing device certificate|Could not parse public key|Failed to generate SHA for public "
+       r"key|Failed to import RSA key|Could not read public key|Could not load Root|gcry_|"
+       r"device refused to send public key|Failed to read device public key",
+       ENV, "host-software", 1.5,
+       "the TLS session with the device failed on the host side (pairing keys, SSL library); "
+       "common with an old libimobiledevice and a new iOS"),
+
+    ev(r"(TX|RX) transfer (timed out|stalled|overflow)|usb_send failed|Failed to submit (TX|RX)|"
+       r"(TX|RX) aborted due to error|Incoming (split )?packet|Incoming (version|TCP) packet is too "
+       r"small|Too much data received from USB|Input buffer overflow|unknown protocol|Received TCP "
+       r"packet from device %d but|larger than USB MTU|Invalid protocol %d for outgoing|"
+       r"Error sending (TCP|version)|error (writing to|reading from) client|aborting buffer flush",
+       LINK, "usb-link", 1.5, "USB transfers to the device failed in usbmuxd"),
+    ev(r".", TOOL, "host-software", 1.0,
+       "a client of usbmuxd spoke the protocol wrongly (client and daemon versions differ, or "
+       "a misbehaving program)", producer=r"^usbmuxd$", file=r"client\.c$",
+       level={"error", "warning", "fatal"}),
+
+    # ---------------------------------------------------------------- out of memory
+    ev(r"out of memory|malloc failed|realloc failed|alloc(ate)? memory|Failed to allocate|"
+       r"Could not allocate|Unable to allocate|failed to alloc|Not enough memory|Failed to realloc|"
+       r"allocate sufficient memory|asprintf failed, out of memory|out of memory when allocating|"
+       r"^Out of memory$|Memory allocation|malloc\(\) failed", ENV, "host-environment", 1.0,
+       "the host ran out of memory"),
+
+    # ---------------------------------------------------------------- signing (TSS/SHSH)
+    ev(r"TSS request failed \(status=%d, message=%s\)", SIGN, "signing-server", 2.0,
+       "the signing server refused the request; the status says why",
+       variants=TSS_STATUS_VARIANTS),
+    ev(r"TSS request failed: %s \(status=%d\)", SIGN, "signing-server", 2.0,
+       "no usable answer from the signing server (network, DNS, proxy, TLS or hosts file on "
+       "the way to gs.apple.com)", variants=TSS_STATUS_VARIANTS),
+    ev(r"TSS server returned: %s|Unhandled status code %d|Incorrectly formatted TSS response|"
+       r"^server replied|TSSError", SIGN, "signing-server", 1.5,
+       "the signing server's answer was an error or not a ticket (a proxy or redirect can "
+       "cause this)", variants=TSS_STATUS_VARIANTS),
+    ev(r"NOT being signed|doesn't signed|isn't signed|No firmwares are currently being signed|isn't eligible|not eligible",
+       SIGN, "signing-server", 3.0, "Apple no longer signs this build"),
+    ev(r"Unable to send TSS request|could not fetch TSS record|Unable to get SHSH blobs|"
+       r"Unable to fetch (Baseband TSS|%s ticket|%s$|\w+ ticket)|can't continue without TSS|"
+       r"Unable to proceed without a TSS record|Unable to get signing tickets|could not get TSS "
+       r"record data|Unable to get recovery os local policy tss response|Cannot send RootTicket "
+       r"without TSS|ApTicket requested but no TSS present",
+       SIGN, "signing-server", 2.0,
+       "the signing server did not give the tickets the restore needs"),
+    ev(r"APTicket can't be used|does not match APTicket|ApNonce does not match|nonce does not match|"
+       r"ECID inside( of the)? APTicket|IM4M is not valid|APTicket can't be used for restoring|"
+       r"IM4M signature is not valid|ramdisk hash does not match|doesn't match IM4M nonce after|"
+       r"Nonces have different lengths|generator returned from device is not valid|"
+       r"Devicenonce does not match|Failed to read ECID from APTicket|does not contain generator|"
+       r"SCAB|Got empty IM4M|unexpected number of Elements in (IM4M|MANB|MANP|BNCH)|APTicket can't be used for this restore|No IM4M loaded|"
+       r"Failed to get apnonce from device|Failed to set nonce generator|"
+       r"Unable to get nonce from device|Unable to get ApNonce from device|"
+       r"Unable to get %s$|Unable to get nonce",
+       SIGN, "signing-server", 1.5,
+       "the signing ticket (saved SHSH blob or the device's nonce) does not fit this device, "
+       "nonce or build", producer=r"futurerestore|idevicerestore|pymobiledevice3"),
+    ev(r"No '?\"?[\w,% ]+'?\"? in TSS response|missing \"BasebandFirmware\" entry in TSS response|"
+       r"TSS response doesn't contain|Unable to get %s data from TSS response|Unable to find TSS "
+       r"(path|blob) node|Unable to find blob in %s entry|Could not find BBTicket|Could not find "
+       r"BasebandFirmware Dictionary node in Baseband TSS|could not get (BBTicket|%s-Blob) data|"
+       r"Failed to get ApImg4Ticket|Unable to get (ApImg4Ticket|ticket|ApTicket) from TSS|"
+       r"Missing ApImg4Ticket",
+       TOOL, "host-software", 1.0,
+       "the signing server's answer lacks a ticket this restore needs: usually the tool's "
+       "request is outdated for this device or build"),
+    ev(r"Unable to create (%s |\w+ )?TSS request|Unable to add (\w+ )+(tags )?(to TSS request)?|"
+       r"Unable to find required|Missing required AP parameters|Unable to find (restore manifest|"
+       r"UniqueBuildID node|ApChipID node|ApBoardID node)|Unable to fetch "
+       r"BuildManifest entry|Unable to get restore manifest from parameters|Unable to get SEP "
+       r"digest from manifest|Unable to get %s entry from manifest|No Yonkers node|Missing "
+       r"TicketName|Unable to get BasebandFirmware node|Unable to find ApNonce in parameters|"
+       r"Could not determine (Yonkers|Savage) firmware component|Unable to determine response "
+       r"ticket|DeviceGeneratedRequest|Failed to parse Ap,VolumeUUID|Unable to create preboard "
+       r"manifest|Unable to add common tags",
+       TOOL, "host-software", 1.5,
+       "the tool could not build the signing request for this device and build: update the tool "
+       "(or the IPSW does not fit)"),
+
+    ev(r"Unable to find Manifest node", TOOL, "host-software", 1.5,
+       "libtatsu could not build the signing request from the build manifest", producer=r"libtatsu"),
+
+    # ---------------------------------------------------------------- network on the host side
+    ev(r"could not initialize CURL|Download from %s failed|Failed to parse json data|Unexpected "
+       r"json data returned|Could not fetch list of signed firmwares|can't get URL for latest "
+       r"firmware|Could not (update|load) '%s'|Cannot parse plist data from|Could not download|"
+       r"\[TSSC\]|Could not get (betas|otas) json|Could not find url of latest firmware|Could not "
+       r"get buildmanifest of latest|Got status code %s from URLAsset|Missing firmware URL|"
+       r"needs a purchase|Download aborted by user|unexpected size of sha1sum",
+       ENV, "host-environment", 1.5,
+       "downloading firmware data from Apple (or a firmware list API) failed: the host's network"),
+    ev(r"Failed to connect socket|Sending proxy payload failed|receiving proxy payload failed|"
+       r"Unable to receive proxy payload|failed to read data for proxy command",
+       ENV, "host-environment", 1.5,
+       "the FDR proxy could not reach Apple's servers through the host's network"),
+
+    # ---------------------------------------------------------------- what the device reports
+    ev(r"Disk Failure|^disk failure$", DEV, "storage", 3.0,
+       "the device reports a storage (disk) failure"),
+    ev(r"Failed to mount filesystems|^failed to mount filesystems$", DEV, "storage", 2.0,
+       "the device could not mount its filesystems after writing them"),
+    ev(r"Verification Error|^verification error$", DEV, "storage", 1.0,
+       "the device could not verify what was written (storage, or data damaged on the way)"),
+    ev(r"X-Gold Baseband Update Failed|Defective Unit|didn't accept BasebandData", DEV, "baseband",
+       3.0, "the device reports the baseband (modem) update failed"),
+    ev(r"Failed to load SEP Firmware|failed to load SEP firmware", DEV, "logic-board", 1.5,
+       "the Secure Enclave did not accept its firmware (with futurerestore: often a SEP that "
+       "does not fit the target iOS)"),
+    ev(r"Failed to recover FDR data|failed to recover FDR data", DEV, "logic-board", 2.0,
+       "the device could not recover its factory data (FDR)"),
+    ev(r"^Status: Fail$|^fail$", IMG, "firmware-image", 1.0,
+       "the device reports status 14 (restore failed), most often a damaged IPSW"),
+    ev(r"Unhandled status message|^unknown error$", DEV, "device-software", 0.5,
+       "the device reported a failure status this tool does not name; the device log tells more"),
+    ev(r"Checkpoint FAILURE", DEV, "device-software", 1.0,
+       "a restore step on the device failed; its stage and result code say which"),
+    ev(r"Device %d has unknown version|device reported error|Got device error payload|"
+       r"Got (unhandled )?payload type %d|type 1 packet without payload|unexpected data in nonce "
+       r"result|unable to parse nonce|^%s failure$",
+       DEV, "device-software", 0.5, "the device's USB mux reported an error"),
+
+    ev(r"Failed to start .*thread", ENV, "host-environment", 0.5,
+       "the host could not start a thread (resources)"),
+
+    # ---------------------------------------------------------------- FDR (factory data)
+    ev(r"FDR|HelloCtrl|HelloConn|BeginCtrl|Begin command|ConnPort|conn port",
+       DEV, "logic-board", 1.0,
+       "the device's factory-data (FDR) exchange failed; if the network is fine this points at "
+       "the board's factory data"),
+
+    # ---------------------------------------------------------------- device mode and state
+    ev(r"Device is in an invalid state|unexpected device mode|Device is in unexpected mode|"
+       r"Device is in DFU mode detected, but|unsupported device ?mode|not in (DFU|recovery)"
+       r"( mode)?|isn't in (DFU|recovery) mode|isPwnDfu enabled, but|need to put your device into "
+       r"DFU|needs to be in DFU mode|Device reconnected in non-DFU mode|device not in DFU/Recovery|"
+       r"can't set auto-?boot, when|Device failed to enter recovery|is not in restore mode|"
+       r"Shell is not available in Debug USB|not supported in Debug USB|enterPwnRecoveryRequested",
+       DEV, "device-software", 1.0,
+       "the device is not in the mode this step needs: put it in recovery or DFU mode"),
+    ev(r"Unable to place device into recovery mode|Unable to place device in recovery mode|"
+       r"Failed to place device in recovery mode|Failed to enter recovery mode|Unable to enter "
+       r"recovery mode|Failed to put device into DFU from WTF mode|Failed to put device into deep "
+       r"sleep|Failed to restart device|Failed to shutdown device|Setting auto-boot failed|"
+       r"Unable to (set|save) (auto-boot )?environmental variable|Failed to (write|save) "
+       r"(generator to )?nvram|Failed to write generator",
+       DEV, "device-software", 1.0,
+       "the device did not switch modes as asked (normal -> recovery, auto-boot)"),
+    ev(r"Device reconnected in %s mode, most likely image personalization failed", TOOL,
+       "host-software", 1.5,
+       "the device rejected the personalized boot images and fell back to recovery/DFU: the "
+       "tool's personalization is wrong for this device (update the tool)"),
+    ev(r"Device failed to enter restore mode", TOOL, "host-software", 1.0,
+       "the device never showed up in restore mode; the next line says whether usbmuxd or the "
+       "boot images are to blame"),
+    ev(r"Unable to place device into restore mode|Failed to place device in restore mode|"
+       r"Device can't enter to restore mode",
+       DEV, "device-software", 1.0,
+       "the device did not boot into the restore ramdisk"),
+    ev(r"stashbag", DEV, "device-software", 1.0,
+       "the device could not create or commit its stash bag (passcode and update state)"),
+    ev(r"Device did not (disconnect|reconnect)|did not disconnect/reconnect|failed to reconnect to "
+       r"device in recovery|Port DFU failed|use the correct USB port",
+       LINK, "usb-link", 1.0,
+       "the device did not come back on USB after booting the next stage: the link (USB-C "
+       "cables are a known case) or an image the device refused"),
+    ev(r"Could not create Reverse Proxy", LINK, "usb-link", 1.0,
+       "the reverse proxy connection to the device could not be set up"),
+    ev(r"Device didn't accept old protocol, giving up", TOOL, "host-software", 1.0,
+       "the device speaks neither reverse-proxy protocol this tool knows"),
+    ev(r"Could not open device in WTF mode|Could not get CPID for WTF|Could not (extract|send) WTF",
+       LINK, "usb-link", 1.0, "talking to the device in WTF mode failed"),
+    ev(r"limera1n exploit failed|Unable to reconnect$", LINK, "usb-link", 1.0,
+       "the limera1n exploit did not complete over USB"),
+
+    # ---------------------------------------------------------------- image: IPSW, manifest
+    ev(r"Firmware file might be corrupt|Could not make sure this firmware is suitable|"
+       r"Unable to find a matching build identity|Unable to find any build identities|"
+       r"doesn't match USBPortController1|SEP does not match sepmanifest|BuildIdentity selected "
+       r"for restore does not match|Refusing to continue",
+       IMG, "firmware-image", 2.5,
+       "the IPSW is damaged or is not one for this device"),
+    ev(r"zip_|Invalid (IPSW )?archive|not found in (the )?(archive|IPSW)|Could not open ZIP archive|"
+       r"could not close and write modified archive|Could not update signed '%s' in archive|"
+       r"could not update archive|could not add bbticket|does not have UNIX attributes|"
+       r"^'%s': %s$|Failed to (extract|read) BuildManifest|Failed to read from '%s'|"
+       r"Unable to extract|could not extract|cannot be opened|Failed to open ipsw|"
+       r"SupportedProductTypes key missing|Unable get path for filesystem|Error reading filesystem|Unable to (seek to|read) "
+       r"OOB|Unable to open '%s' in ipsw|Unable to get path for filesystem|could not read updated "
+       r"bbfw|Could not find all required components in IPSW|Unable to extract Restore.plist|"
+       r"missing (SystemRestoreImages|filesystem) in Restore.plist|Could not get %s path",
+       IMG, "firmware-image", 1.5,
+       "the IPSW could not be read: a damaged or incomplete download (or no room to unpack it)"),
+    ev(r"checksum mismatch|Checksum does not match", IMG, "firmware-image", 2.0,
+       "the downloaded firmware does not match its checksum"),
+    ev(r"IMG3|img3|Unable to parse \w+ element|Incorrectly sized image data|Invalid blob passed|"
+       r"ELF|MBN|mbn|fls|ftab|program section|section has 0|header (version|sizes|is bigger)|"
+       r"new (metadata|OEM signature)|dest header|stitch offset|data size is 0|blob size is 0|"
+       r"^%s: (data|blob) is NULL$|^%s: no data$|Buffer too small|Unexpected magic|"
+       r"Unknown file format|size mismatch|signature offset greater|could not parse fls|"
+       r"Could not stitch|'rrko'|\"rrko\"|ftab is None|Failed to parse '%s' component data|"
+       r"Unable to parse '%s' component data|Unable to get Digest for|can't match element name|"
+       r"can't locate '.*' in '%s'|failed to stitch baseband|Failed to get (data )?payload 4cc|"
+       r"Could not create Ace3Binary|failed to (read|get) global manifest|global manifest path|"
+       r"error parsing elements|Unable to parse first KBAG|out of bounds|is bigger than the data|"
+       r"build_identity has no %s|Unable to get baseband path",
+       IMG, "firmware-image", 1.0,
+       "a firmware component from the IPSW could not be parsed or personalized (a damaged IPSW, "
+       "or a format newer than the tool)"),
+    ev(r"Unable to find (manifest|component|component info|component info path|Info|Variant|"
+       r"ProductVersion|ProductBuildVersion|build identities) node|Unable to find %s path from|"
+       r"Unable (to )?get path for (component|'%s' component)|Unable to find \w+ node|Unable to get component path|"
+       r"Unable to find USBPortController|Unable to get (path|baseband path) of|Unable to get "
+       r"BasebandFirmware/Info/Path|missing component|%s not in build_id_manifest|build identity "
+       r"(info )?does not contain|Neither 'SE,Firmware' nor|Variant '%s' not found|"
+       r"no RecoveryOS variant|Missing (Manifest|Info) dictionary in build identity|Failed to get "
+       r"Manifest node from build_identity|Unable to find USBPortController1|Unable to find path "
+       r"of|Could not find (InfoArray|APInfo)|ERORR: Failed to get build identity|"
+       r"Unable to extract firmware path from LLB|Unable to get list of firmware files|"
+       r"FWOVerrideKey has unexpected prefix|Failed to get FWOverrideKey|%s file %s not found "
+       r"in IPSW|can't find SEP digest|ImageType|Failed to get path for component|"
+       r"Failed to load (SEP|Baseband) Manifest|failed to load \w+(,\w+)? for %s",
+       IMG, "firmware-image", 1.0,
+       "the build manifest or IPSW lacks a component this restore needs (a wrong or damaged "
+       "IPSW, or a newer firmware than the tool knows)"),
+    ev(r"Personalization failed for component|Unable to get personalized component|could not sign %s|"
+       r"personaliz|Unable to replace %s IMG3 signature|Unable to reconstruct|Cannot find tag for "
+       r"component|Missing uc(on|er) (data|node)|could not insert BBTicket",
+       TOOL, "host-software", 1.0,
+       "the tool could not personalize a component with the tickets it got"),
+
+    # ---------------------------------------------------------------- host files
+    ev(r".", ENV, "host-environment", 1.0,
+       "a network socket on the host failed (the FDR proxy's or the download's connection)",
+       producer=r"^idevicerestore$", file=r"(^|/)socket\.c$"),
+    ev(r".", ENV, "host-environment", 1.0,
+       "the firmware list downloaded from the network could not be parsed",
+       producer=r"^idevicerestore$", file=r"(^|/)json_plist\.c$"),
+    ev(r"^ipsw_open %s: %s$", ENV, "host-environment", 1.5,
+       "the IPSW path given does not exist or cannot be read"),
+    ev(r"Unable to find (ECID|SHSH|CERT) element in signature", SIGN, "signing-server", 1.0,
+       "the SHSH signature for an IMG3 component lacks a part: a bad or wrong blob"),
+    ev(r"Can't open '%s'|cannot open|Cannot open|could not be opened|Could not open (file|logfile)|"
+       r"Unable to open (file|output file)|fopen|fstat|stat failed|readlink failed|realpath failed|"
+       r"fread failed|fread returned|fread=|Unable to write entire file|Writing to '%s' failed|"
+       r"Unable to read entire file|Could not read from file|Could not read file|failed to open "
+       r"directory|failed init (file|read) stream|failed to read file stream|Can't save|can't save|"
+       r"failed to get file size|Error reading gz compressed data|failed to load APTicket|failed to "
+       r"load signing ticket file|Error: failed to load shsh file|Could not open %s for writing|"
+       r"can't get local filename|Could not open file|File not found|no local file|"
+       r"Firmware file %s does not exist|could not open or create lockfile|can't (un)?lock file|"
+       r"Cannot open '%s' for writing|failed to load apticket|fwrite|^frite|failed to load (SEPManifest|"
+       r"BasebandManifest)|failed to read (SEP|Baseband)$|saving file failed|Could not remove pair "
+       r"record|Failed to get primary mac address",
+       ENV, "host-environment", 1.0,
+       "a file on the host could not be read or written (path, permissions or disk space)"),
+
+    # ---------------------------------------------------------------- link: USB, ASR, restored
+    ev(r"Unable to (send|receive) (data|plist|OOB data|validation packet|payload|filesystem "
+       r"payload)( \w+)* (to|from) ASR|Unable to receive validation packet|Unable to connect to "
+       r"ASR|Unexpected ASR plist|Unknown command received from ASR|Unable to find (command node|"
+       r"OOB data (length|offset))|invalid command received|unknown packet: %s|ASR was unable to "
+       r"validate", LINK, "usb-link", 1.5,
+       "the filesystem transfer (ASR) to the device broke; when it fails at the same point "
+       "again with a good cable, the device's storage is next", file=r"asr\.(c|py)|restore\.c"),
+    ev(r"Unable to send (filesystem|payload to ASR)", LINK, "usb-link", 1.5,
+       "sending the filesystem image to the device failed (the USB link, else the storage)"),
+    ev(r"Could not read data \(%d\)\. Aborting", LINK, "usb-link", 2.0,
+       "the connection to the restore daemon on the device was lost mid-restore"),
+    ev(r"Unable to (send|execute|display|set) (%s|iBEC|iBSS|APTicket|AppleLogo|Ramdisk|DeviceTree|"
+       r"RestoreSEP|KernelCache|ticket command|command|RestoreDCP|Ap,LocalPolicy|iBoot stage 1)|"
+       r"Unable to send %s component|Unable to send component '%s'|Could not send Ace3Buffer|"
+       r"Unable to send data: %s|Unable to send APTicket: %s|Unable to send components supposed|"
+       r"Unable to send (iBSS|iBEC) to device|set configuration failed|Unable to set bgcolor|"
+       r"Failed to send command %s|Unable to upload data to device|failed to upload data|"
+       r"Failed to (init|send) KIS request|Failed to write config|Failed to write to KIS|"
+       r"Failed to (init chunk header|upload chunk|boot image)|irecv_usb_bulk_transfer failed|"
+       r"sent != reqSize|DFU ERROR|Unexpected state %d|Unexpected state %s|issuing ABORT",
+       LINK, "usb-link", 1.5,
+       "sending a boot component or command to the device in DFU/recovery mode failed over USB"),
+    ev(r"Unable to connect to (device|DFU device|recovery device|device in (DFU|recovery|restore) "
+       r"mode)|Failed to connect to device in (DFU|Recovery) Mode|Could not connect to device in "
+       r"recovery mode|Could not connect to device|can't connect to device|Unable to find device$|"
+       r"Unable to connect to device\?!|Unable to discover device|can't create new recovery client|"
+       r"can't get a? ?build-version|failed to re-launch iBEC|failed to reconnect to recovery|"
+       r"Unable to exit restore mode|Failed to get (bdid|cpid|PREV|nonce) for Port DFU|"
+       r"%s: send failed|Sending file data for %s failed|Unable to determine ECID|"
+       r"can't init, no device found|No device found|Device %s not found|No device with UDID|"
+       r"Connecting to device failed|no device is connected|Failed to find a connected iDevice|"
+       r"^NoDeviceConnectedError$|^ConnectionFailedError$|failed to establish connection|"
+       r"could not connect to restored|Unable to connect to restored|Unable to open device in "
+       r"restore mode|Unable to connect to service client|Unable to connect to (baseband updater|"
+       r"BootabilityBundle) data port|Unable to connect to usbmux|Connecting to (usbmux|network) "
+       r"device failed|Could not connect to service|Could not start service %s|Could not create a "
+       r"lockdown client|Failed to start service connection|Creating (base |a property list )?"
+       r"(service )?client failed|can't open device with UDID|can't connect to restored|"
+       r"^No device$|Unable to find device|Unable to get device status|Unable to set device "
+       r"(interface|configuration)|Failed to set (configuration|interface)|irecv_kis_(init|load)|"
+       r"error setting configuration|error sending device reset|Failed to get (vendor|product) id|"
+       r"failed to get device descriptor|Failed to get string descriptor|could not get "
+       r"(product id|locationID)|no device( interface)?\?!|Could not open KIS device|failed to "
+       r"open KIS device|failed to create (ECID|USB serial) string|Could not get device info|"
+       r"Could not (get|retrieve) device (name|udid|serial number)|device did not report a serial|"
+       r"failed to read the device string descriptor|failed to find device of|Unable to retrieve "
+       r"device list|Could not get device descriptor|Could not get configuration %i descriptor|"
+       r"Could not get configuration 5|Failed to request|Could not request|Endpoint (count|type) "
+       r"mismatch|missing from device list|Failed to start (any |all )?(%d )?RX loop|"
+       r"Could not determine wMaxPacketSize|Cannot find device entry",
+       LINK, "usb-link", 1.0, "the host could not reach the device over USB"),
+    ev(r"usbmuxd_(send|recv|recv_timeout) returned|socket_(receive|receive_timeout|recv) returned|"
+       r"received partial data|internal_connection_send returned|sending to device failed|"
+       r"Could not send all data|initial read failed|Could not (receive|read) (this_len|data|"
+       r"plist|answer|reply|entire packet)|could not read data|Could not send request to device|"
+       r"Did not receive any plist|Did not get packet contents|Just didn't get enough|Did not even "
+       r"get the AFCPacket|Failed to (send|receive) (packet|payload|data|entire|AFC header|reply)|"
+       r"Unable to (send|receive) (data|packet length)|Did not receive (initial message|"
+       r"DLMessage)|Error (when sending|when receiving|receiving data)|socket connection broken|"
+       r"Exception in listener socket|^TimeoutError$|could not receive (from preboard service|"
+       r"plist)|Could not receive plist|could not send (plist|lock command|command plist)|"
+       r"Sending plist failed|Failed to send %s|Failed to send component %s|Unable to send "
+       r"(component %s data|NORData|BasebandData data|BuildIdentityDict|RootTicket \(%d\)|%s data|"
+       r"\w+ data)|Couldn't send \w+ data|Could not send Ace3|unable to send (header|filename|data)|"
+       r"Failed to send (BootabilityBundle|data \(%d\))|expected %zu bytes but got|During sending "
+       r"FDR Trust data|Unable to send RestoreShouldAttest|Failed to send \w+ (image list|data)|iBoot command .* failed|"
+       r"Unable to get (ECID|SerialNumber)|Unable to sent packet information|Unable to send chunk "
+       r"checksum|Unable to send \w+$|Unable to send "
+       r"(RootTicket|kernelcache|DeviceTree|Personalized data|baseband data|filesystem)$|"
+       r"did not get goodbye|Failed to send %s image list|Failed to send %s for %s|Unable to start "
+       r"the restore process|Unable to get (HardwareModel|HardwareInfo|ECID) from restored|"
+       r"QueryType (failed|response does not contain)|Failed to get SessionID|Session opening "
+       r"failed|failed to get device udid|Unexpected packet number|Invalid AFC|unexpected non-plist "
+       r"content|Failed to convert buffer to plist|Unable to receive packet length|Did not get "
+       r"DLMessageDeviceReady|DLMessageVersionExchange has unexpected format|Unexpected reply "
+       r"from preboard|Didn't receive a response|Didn't get any further data|^%s: Unexpected message "
+       r"received$",
+       LINK, "usb-link", 1.0,
+       "a message to or from the device got lost: the USB connection (or the device stopped "
+       "answering)"),
+
+    # ---------------------------------------------------------------- lockdownd / services
+    ev(r"connect to lockdownd|Could not connect to lockdownd|can't connect to lockdownd|"
+       r"Unable to get %s-%s from lockdownd|Could not get lockdownd type|Could not get "
+       r"(ProductVersion|DeviceClass)|StartSession failed|Could not start (preboard|diagnostics|"
+       r"insecure_notification_proxy)|Could not connect to (preboard|diagnostics)|"
+       r"failed to create lockdownd client|Failed to trigger stashbag",
+       DEV, "device-software", 1.0,
+       "lockdownd on the device did not let the host in (locked, not trusted, or busy)",
+       variants=LOCKDOWN_VARIANTS),
+    ev(r".", ENV, "host-software", 1.0,
+       "usbmuxd answered something this tool did not expect (usbmuxd and tool versions differ)",
+       producer=r"^pymobiledevice3$", file=r"usbmux\.py$"),
+    ev(r"Unable to get FirmwarePreflightInfo|Unable to (query mobilegestalt|retrieve IORegistry|"
+       r"retrieve diagnostics)|unknown result value|unknown error occurred|Did not receive "
+       r"'Acknowledged'|Could not get 'Acknowledged'|Could not get error message|Unexpected plist "
+       r"received|StagingEmpty|One or more given sources are invalid|Permission denied\.|"
+       r"Unknown error '%s'|Get value prohibited|Set value prohibited|Remove value prohibited|"
+       r"Immutable value|Service prohibited|Service limit reached|Missing (key|value|HostID|"
+       r"session ID|service)|Invalid (HostID|session ID|service|response|dictionary|"
+       r"configuration|activation record)|Missing activation record|Session (active|inactive)|"
+       r"No running session|PropertyList error|Receive timeout|Mux error|Unknown Error|"
+       r"QueryType request returned|Unknown request 0x%x|Failed to start connection thread|"
+       r"Unexpected command '%s' received|Could not (parse plist from payload|read valid "
+       r"MessageType|extract MessageType)|Received connect request without|command received in "
+       r"the wrong state|invalid command %d|message is too short|Receive from client fd|Sending "
+       r"to client fd|not in CONNECTED state|client_notify_connect when|client_set_events to "
+       r"client|Could not convert plist to xml|sending to fd %d failed|Could not (get|set) socket "
+       r"(flags|to non-blocking)|version mismatch: expected|DeviceID %d \(%s\) is not connected|"
+       r"is not connected$|OUT process but nothing to send|Unhandled event %d|Unknown connection "
+       r"type|Unsupported address family|Failed to convert network address|Invalid usbmux packet|"
+       r"unexpected message type|Reply tag mismatch|Invalid packet type|invalid response from "
+       r"usbmux|Received non-plist|got an invalid message|failed to start preflight worker|"
+       r"Failed to start FDR listener|Failed to start async data request|Unknown Variant|"
+       r"Failed to allocate subscription context|Could not commit stashbag|Could not create "
+       r"stashbag|An error occurred while creating the stashbag|Failed to parse PLIST from decrypted",
+       DEV, "device-software", 0.5,
+       "a device service answered unexpectedly or refused the request"),
+]
+
+# Per-message corrections where the table is wrong for one site (producer, format[, function]).
+OVERRIDES = {
+    # futurerestore: "Unable to get path for component" etc. are thrown from getIPSWComponent,
+    # which reads the user's IPSW: an image problem, not the device.
+    ("libirecovery", "Invalid input"):
+        (TOOL, "host-software", 0.5, "irecv: a caller passed invalid input (a tool bug)"),
+    ("libirecovery", "Out of memory"):
+        (ENV, "host-environment", 1.0, "the host ran out of memory"),
+    ("libirecovery", "File not found"):
+        (ENV, "host-environment", 1.0, "a file given to irecovery does not exist on the host"),
+    ("libirecovery", "Broken pipe"):
+        (LINK, "usb-link", 1.5, "the USB pipe to the device broke"),
+    ("libirecovery", "Timeout talking to device"):
+        (LINK, "usb-link", 1.5, "the device stopped answering on USB"),
+    ("libirecovery", "Unable to set device interface"):
+        (ENV, "host-environment", 1.0,
+         "the host's USB driver would not set the device's interface (driver, or another "
+         "program holds the device)"),
+    ("libirecovery", "Unable to set device configuration"):
+        (ENV, "host-environment", 1.0,
+         "the host's USB driver would not set the device's configuration"),
+    ("libimobiledevice", "Invalid argument"):
+        (TOOL, "host-software", 0.5, "a caller passed an invalid argument (a tool bug)"),
+    ("libimobiledevice", "Not enough data"):
+        (LINK, "usb-link", 1.0, "the device sent less than expected: the connection broke"),
+    ("libimobiledevice", "Connection refused"):
+        (DEV, "device-software", 1.0,
+         "the device refused the connection: the service is not running in this mode"),
+    ("libimobiledevice", "Timeout"):
+        (LINK, "usb-link", 1.0, "the device did not answer in time"),
+    ("libimobiledevice", "Invalid configuration"):
+        (TOOL, "host-software", 0.5, "lockdownd client misconfigured (a tool bug)"),
+    ("libimobiledevice", "Missing pair record"):
+        (DEV, "device-software", 1.0, "the device is not paired with this computer (Trust)"),
+    ("pymobiledevice3", "%s", "Restore.handle_bb_update_status_msg"):
+        (DEV, "baseband", 1.5, "the device did not accept the baseband update"),
+    ("pymobiledevice3", "mbn_stitch"):
+        (IMG, "firmware-image", 1.0, "stitching the baseband firmware failed (the traceback "
+         "after this line says how)"),
+    ("pymobiledevice3", "%s", "MuxConnection._raise_mux_exception"):
+        (ENV, "host-software", 1.0, "usbmuxd answered a request with an error"),
+    ("pymobiledevice3", "failed to establish connection to %s",
+     "Restore.handle_baseband_updater_output_data"):
+        (LINK, "usb-link", 1.0, "could not connect to the baseband updater's data port"),
+    ("idevicerestore", "Could not find 'rrko' entry in ftab. This will probably break things."):
+        (IMG, "firmware-image", 1.0, "the Rose/Timer firmware in the IPSW lacks its rrko entry"),
+    ("idevicerestore", "Unable to get nonce from device!"):
+        (LINK, "usb-link", 1.0, "reading the ApNonce from the device in recovery mode failed"),
+    ("idevicerestore", "Unable to get ApNonce from device!"):
+        (LINK, "usb-link", 1.0, "reading the ApNonce from the device in DFU mode failed"),
+    ("idevicerestore", "Unable to get nonce from device"):
+        (LINK, "usb-link", 0.5, "reading the nonce from the device in normal mode failed"),
+    ("idevicerestore", "Unable to get %s", "normal_get_nonce_by_key"):
+        (DEV, "device-software", 0.5, "lockdownd did not report the nonce"),
+    ("futurerestore", "Failed to get apnonce from device!"):
+        (LINK, "usb-link", 1.0, "reading the ApNonce from the device in recovery mode failed"),
+    ("futurerestore", "Unable to find required BbGoldCertId in parameters"):
+        (TOOL, "host-software", 0.5,
+         "the baseband certificate id could not be read (device in recovery); "
+         "--latest-baseband needs it"),
+    ("futurerestore-tihmstar", "Unable to find required BbGoldCertId in parameters"):
+        (TOOL, "host-software", 0.5,
+         "the baseband certificate id could not be read; --latest-baseband needs it"),
+    ("futurerestore-legacy", "Unable to find required BbGoldCertId in parameters"):
+        (TOOL, "host-software", 0.5,
+         "the baseband certificate id could not be read; --latest-baseband needs it"),
+    ("futurerestore", "ERROR: Unable to get signing tickets for SEP"):
+        (SIGN, "signing-server", 2.0, "the SEP ticket could not be fetched from the signing "
+         "server"),
+    ("futurerestore", "daemonManager: findProc: failed sysctl(KERN_PROC)!"):
+        (ENV, "host-environment", 0.5, "could not list host processes to stop the device daemons"),
+    ("futurerestore", "daemonManager: findProc: failed sysctl(KERN_PROC) size!"):
+        (ENV, "host-environment", 0.5, "could not list host processes to stop the device daemons"),
+    ("usbmuxd", "ERROR: Could not connect to lockdownd on device %s, lockdown error %d",
+     "np_callback"):
+        (DEV, "device-software", 0.5, "usbmuxd's pairing preflight could not reach lockdownd"),
+    ("idevicerestore", "%s: Got unknown updater name '%s', trying to discover from device "
+     "generated request."):
+        (TOOL, "host-software", 1.0, "the device asks for a firmware updater this tool does not "
+         "know; it tries to go on"),
+    ("idevicerestore", "Missing ImageType"):
+        (TOOL, "host-software", 1.0, "the device's image data request has a form this tool "
+         "does not know"),
+    ("pymobiledevice3", "missing ImageType"):
+        (TOOL, "host-software", 1.0, "the device's image data request has a form this tool "
+         "does not know"),
+    ("libimobiledevice", "Receive timeout"):
+        (LINK, "usb-link", 1.0, "lockdownd did not answer in time"),
+    ("libimobiledevice", "Mux error"):
+        (LINK, "usb-link", 1.5, "the USB mux connection to the device broke"),
+    ("libimobiledevice", "Invalid HostID"):
+        (ENV, "host-software", 1.5, "the device does not know this host's pairing: re-pair"),
+    ("libimobiledevice", "Missing HostID"):
+        (ENV, "host-software", 1.0, "the request lacked the host's pairing id"),
+    ("libimobiledevice", "Invalid activation record"):
+        (DEV, "device-software", 1.0, "the device's activation record is invalid"),
+    ("libimobiledevice", "Missing activation record"):
+        (DEV, "device-software", 1.0, "the device is not activated"),
+    ("libimobiledevice", "device refused to send public key."):
+        (DEV, "device-software", 1.0, "the device would not start pairing"),
+    ("libtatsu", "ERROR: Unable to find required BbSNUM in parameters"):
+        (DEV, "baseband", 1.0, "the device did not report its baseband serial number: a "
+         "baseband that does not answer (or an old tool)"),
+    ("usbmuxd", "ERROR: SavePairRecord: DeviceID %d (%s) is not connected"):
+        (LINK, "usb-link", 0.5, "the device went away while its pairing record was saved"),
+}
+
+for _name in ("futurerestore", "futurerestore-tihmstar", "futurerestore-legacy"):
+    OVERRIDES[(_name, "[WARNING] using tsschecker's fallback to get BasebandGoldCertID. This "
+               "might result in invalid baseband signing status information")] = (
+        TOOL, "host-software", 0.5, "the baseband signing check is unreliable")
+    OVERRIDES[(_name, "ERROR: Unable to get path for component '%s'")] = (
+        IMG, "firmware-image", 1.0, "the IPSW's build manifest lacks this component")
+    OVERRIDES[(_name, "ERROR: Unable to extract component: %s")] = (
+        IMG, "firmware-image", 1.5, "the component could not be read from the IPSW")
+    OVERRIDES[(_name, "getting keys failed with error: %d (%s). Are keys publicly available?")] = (
+        TOOL, "host-software", 1.5,
+        "no public firmware keys for this device/iOS: the pwnDFU path is not supported for it")
+    OVERRIDES[(_name, "ERROR: libipatcher failed with reason %d (%s)")] = (
+        TOOL, "host-software", 1.5, "patching the boot components failed in the tool")
+
+
+LEVEL_PREFIX = re.compile(r"^(?:\[?(?:ERROR|Error|error|WARNING|Warning|NOTE|DEBUG|FATAL)\]?:?\s+)+")
+
+
+def bare(fmt):
+    """The message without a leading level word, which tools move between the text and the
+    logger level from one release to the next ("ERROR: x" -> LL_ERROR "x")."""
+    return LEVEL_PREFIX.sub("", fmt).strip()
+
+
+def classify(rec):
+    """The class of one extracted message: a dict with side/cause/weight/reason (and maybe
+    variants), or {"ignore": category, "reason": ...}."""
+    fmt = bare(rec["format"])
+    for key in ((rec["producer"], rec["format"], rec.get("function", "")),
+                (rec["producer"], rec["format"]),
+                (rec["producer"], fmt, rec.get("function", "")),
+                (rec["producer"], fmt)):
+        if key in OVERRIDES:
+            o = OVERRIDES[key]
+            if isinstance(o, str):
+                cat, _, why = o.partition(":")
+                return {"ignore": cat.strip(), "reason": why.strip() or IGNORE_CATEGORIES[cat],
+                        "rule": "override"}
+            side, cause, weight, reason = o
+            return {"side": side, "cause": cause, "weight": weight, "reason": reason,
+                    "rule": "override"}
+    for rule in RULES:
+        if rule.matches(rec):
+            rule.hits += 1
+            if rule.ignore:
+                return {"ignore": rule.ignore,
+                        "reason": rule.reason or IGNORE_CATEGORIES[rule.ignore],
+                        "rule": rule.index}
+            out = {"side": rule.side, "cause": rule.cause, "weight": rule.weight,
+                   "reason": rule.reason, "rule": rule.index}
+            if rule.variants:
+                out["variants"] = rule.variants
+            return out
+    return None
+
+
+def check_table():
+    """The table's own consistency: known sides, causes, categories and weights."""
+    problems = []
+    for i, r in enumerate(RULES):
+        r.index = i
+        if r.ignore:
+            if r.ignore not in IGNORE_CATEGORIES:
+                problems.append("rule %d: unknown ignore category %r" % (i, r.ignore))
+            continue
+        if r.side not in SIDES or r.cause not in SIDES[r.side]:
+            problems.append("rule %d: side %r cannot name cause %r" % (i, r.side, r.cause))
+        if not 0.5 <= r.weight <= 3:
+            problems.append("rule %d: weight %r outside 0.5-3" % (i, r.weight))
+        for v in r.variants:
+            if v["side"] not in SIDES or v["cause"] not in SIDES[v["side"]]:
+                problems.append("rule %d: variant names %r/%r" % (i, v["side"], v["cause"]))
+    for k, o in OVERRIDES.items():
+        if isinstance(o, str):
+            if o.partition(":")[0].strip() not in IGNORE_CATEGORIES:
+                problems.append("override %r: unknown ignore category" % (k,))
+        elif o[0] not in SIDES or o[1] not in SIDES[o[0]] or not 0.5 <= o[2] <= 3:
+            problems.append("override %r: bad class %r" % (k, o))
+    return problems
+
+
+check_table()
+
+
+def main(argv=None):
+    import extract
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("producer", choices=sorted(extract.PRODUCERS))
+    ap.add_argument("git_dir")
+    ap.add_argument("commit")
+    ap.add_argument("--unmatched", action="store_true", help="list messages no rule covers")
+    ap.add_argument("--by-rule", action="store_true", help="group the messages by rule")
+    a = ap.parse_args(argv)
+    problems = check_table()
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 2
+    _commit, records, _skipped = extract.extract(a.producer, a.git_dir, a.commit)
+    groups = {}
+    for r in records:
+        c = classify(r)
+        if a.unmatched:
+            if c is None:
+                print("%s:%d %s\t%s" % (r["file"], r["line"], r["function"],
+                                        json.dumps(r["format"])))
+            continue
+        groups.setdefault(c["rule"] if c else None, []).append((r, c))
+    if a.by_rule:
+        for k in sorted(groups, key=lambda x: (x is None, str(type(x)), x if x is not None else 0)):
+            items = groups[k]
+            c = items[0][1]
+            head = ("UNMATCHED" if c is None else
+                    "ignore:%s" % c["ignore"] if "ignore" in c else
+                    "%s/%s %.1f" % (c["side"], c["cause"], c["weight"]))
+            print("== rule %s  %s  (%d)" % (k, head, len(items)))
+            for r, _ in items:
+                print("   %s:%d %s\t%s" % (r["file"].split("/")[-1], r["line"], r["function"],
+                                           json.dumps(r["format"])[1:-1][:160]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,932 @@
+#!/usr/bin/env python3
+"""Extract every error/warning message a restore tool can print, from its sources in git.
+
+    extract.py PRODUCER GIT_DIR COMMIT [--format jsonl|tsv] [--all]
+
+Reads the sources at COMMIT straight from the git object store (`git ls-tree`,
+`git cat-file`), so no work tree is needed, and prints one record per message site in a
+deterministic order (file, line, column). Standard library only.
+
+What counts as a message site
+- C/C++: logger(LL_*, ...), usbmuxd_log(LL_*, ...), error(...), warning(...), info(...),
+  debug(...), debug_info(...), fprintf(stderr, ...), printf(...), perror(...), and the
+  libgeneral macros of futurerestore: reterror([code,] ...), retassure(cond, ...),
+  cretassure(cond, ...), creterror(...), throw tihmstar::exception(...),
+  throw std::string/std::runtime_error(...). Adjacent string literals are joined; the
+  <inttypes.h> PRI* macros and string #defines of the repository are expanded; anything
+  else is a placeholder (%s).
+- the text tables the tools print through "%s": `case X: return "...";` inside a
+  *strerror* function (irecv_strerror, lockdownd_strerror, idevice_strerror, afc_strerror)
+  and the { "Name", "text", ENUM } rows of lockdownd's error map; the code is the enum
+  value from the headers.
+- Python: raise Xxx("..."), logger/self.logger/logging .error/.warning/.critical/
+  .exception(...), print(...); f-strings become a format with %s placeholders; module-level
+  dicts named *error* with integer keys (pymobiledevice3's known_errors) become one message
+  per entry, the key being the code.
+- Calls below warning level (info, debug, printf, ...) are kept only when their text reads
+  like a failure (ERROR, failed, unable, could not, invalid, timeout, ...).
+
+Each record: producer, file, line, commit, function (best effort), level, format, code
+(when the site gives one: reterror(-N, ...), `case N:` of a status table, `return -N;`
+right after the message, the enum value of a strerror table), call (the printing call)
+and, for Python raises, exception (the class raised).
+"""
+
+import argparse
+import ast
+import json
+import os
+import re
+import subprocess
+import sys
+
+# --------------------------------------------------------------------------------------
+# Producers: where their sources are and which files belong to the tool's vocabulary.
+
+PRODUCERS = {
+    "idevicerestore": {
+        "repo": "libimobiledevice/idevicerestore",
+        "include": [r"^src/[^/]+\.(c|h)$"],
+        "exclude": [],
+        "lang": "c",
+    },
+    "libimobiledevice": {
+        "repo": "libimobiledevice/libimobiledevice",
+        # the parts of the library a restore tool uses (idevicerestore: idevice, lockdownd,
+        # restored, preboard, property_list_service, reverse_proxy; its -d output shows their
+        # debug lines) and the tools people run around a restore.
+        "include": [r"^common/[^/]+\.(c|h)$",
+                    r"^src/(idevice|lockdown|lockdown-cu|restore|preboard|property_list_service|"
+                    r"service|reverse_proxy|diagnostics_relay)\.c$",
+                    r"^tools/(idevice_id|ideviceinfo|idevicepair|ideviceenterrecovery|"
+                    r"idevicediagnostics)\.c$"],
+        "exclude": [],
+        "lang": "c",
+    },
+    "libirecovery": {
+        "repo": "libimobiledevice/libirecovery",
+        "include": [r"^src/[^/]+\.(c|h)$", r"^tools/irecovery\.c$"],
+        "exclude": [],
+        "lang": "c",
+    },
+    "usbmuxd": {
+        "repo": "libimobiledevice/usbmuxd",
+        "include": [r"^src/[^/]+\.(c|h)$"],
+        "exclude": [],
+        "lang": "c",
+    },
+    "libtatsu": {
+        "repo": "libimobiledevice/libtatsu",
+        "include": [r"^src/[^/]+\.(c|h)$"],
+        "exclude": [],
+        "lang": "c",
+    },
+    "futurerestore": {
+        "repo": "futurerestore/futurerestore",
+        "include": [r"^(src|futurerestore)/[^/]+\.(c|cpp|h|hpp)$"],
+        "exclude": [],
+        "lang": "c",
+    },
+    "futurerestore-tihmstar": {
+        "repo": "tihmstar/futurerestore",
+        "include": [r"^(src|futurerestore)/[^/]+\.(c|cpp|h|hpp)$"],
+        "exclude": [],
+        "lang": "c",
+    },
+    # tihmstar's futurerestore before it moved to libgeneral (2019-11): the last commit whose
+    # reterror(code, ...) carries the explicit negative codes that builds of that era print
+    # as "Failed with errorcode=N" / "[Error] Fail code=N".
+    "futurerestore-legacy": {
+        "repo": "tihmstar/futurerestore",
+        "pin": "c0fd39374b8214525005be57e9a9c1f45e39d899",
+        "include": [r"^(src|futurerestore)/[^/]+\.(c|cpp|h|hpp)$"],
+        "exclude": [],
+        "lang": "c",
+    },
+    "pymobiledevice3": {
+        "repo": "doronz88/pymobiledevice3",
+        "include": [r"^pymobiledevice3/restore/[^/]+\.py$", r"^pymobiledevice3/irecv\.py$",
+                    r"^pymobiledevice3/usbmux\.py$", r"^pymobiledevice3/cli/restore\.py$"],
+        "exclude": [],
+        "lang": "py",
+    },
+}
+
+# Header files read only for enum values and string #defines (never for messages).
+HEADER_RE = re.compile(r"\.(h|hpp)$")
+ENUM_HEADERS = re.compile(r"^(include|src|common|futurerestore)/.*\.(h|hpp)$")
+
+# Words that make a below-warning message an error report.
+ERROR_WORDS = re.compile(
+    r"(?i)(\berror|\bfail|\bunable\b|\bcould ?n[o']t\b|\bcan(not|'t)\b|\binvalid\b|"
+    r"\bunexpected\b|\bmissing\b|not found|\bno such\b|timed? ?out|\btimeout|\bdenied\b|"
+    r"\brefused\b|\babort|\bcorrupt|mismatch|unsupported|not supported|out of memory|"
+    r"\bdisconnected\b|\bbroken\b|\bnot (be )?(able|allowed|available|signed|eligible|"
+    r"compatible|connected|enough|valid|in (recovery|dfu|restore))|\bdefective\b|"
+    r"\bwarning\b|\bunknown\b|\bunhandled\b|\bundefined\b|\bnot ok\b|\bnot running\b|"
+    r"\bdoesn't|\bdoes not\b|\bdid not\b|\bdidn't\b|\brejected\b|\bwrong\b|\billegal\b)")
+
+PRI_MACROS = {}
+for _t, _c in (("d", "d"), ("i", "i"), ("u", "u"), ("x", "x"), ("X", "X"), ("o", "o")):
+    PRI_MACROS["PRI%s64" % _t] = "ll" + _c
+    PRI_MACROS["PRI%s32" % _t] = _c
+    PRI_MACROS["PRI%s16" % _t] = "h" + _c
+    PRI_MACROS["PRI%s8" % _t] = "hh" + _c
+    PRI_MACROS["PRI%sPTR" % _t] = "l" + _c
+    PRI_MACROS["PRI%sMAX" % _t] = "j" + _c
+PRI_MACROS["SIZE_T_FMT"] = "zu"
+
+
+# --------------------------------------------------------------------------------------
+# git access
+
+class Git:
+    def __init__(self, git_dir):
+        self.git_dir = git_dir
+
+    def run(self, *args, binary=False):
+        out = subprocess.run(["git", "--git-dir", self.git_dir] + list(args),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
+        return out.stdout if binary else out.stdout.decode("utf-8", "replace")
+
+    def resolve(self, rev):
+        return self.run("rev-parse", "--verify", rev + "^{commit}").strip()
+
+    def ls_tree(self, commit):
+        out = self.run("ls-tree", "-r", "-z", "--full-tree", commit, binary=True)
+        files = []
+        for rec in out.split(b"\0"):
+            if not rec:
+                continue
+            meta, path = rec.split(b"\t", 1)
+            mode, typ, _obj = meta.split(b" ")
+            if typ == b"blob":
+                files.append(path.decode("utf-8", "replace"))
+        return sorted(files)
+
+    def show(self, commit, path):
+        data = self.run("cat-file", "blob", "%s:%s" % (commit, path), binary=True)
+        return data.decode("utf-8", "replace")
+
+
+# --------------------------------------------------------------------------------------
+# C/C++ lexing helpers
+
+C_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "f": "\f",
+             "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?", "e": "\x1b"}
+
+
+def c_unescape(s):
+    out = []
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch != "\\" or i + 1 >= len(s):
+            out.append(ch)
+            i += 1
+            continue
+        nx = s[i + 1]
+        if nx == "x":
+            m = re.match(r"[0-9a-fA-F]{1,2}", s[i + 2:])
+            if m:
+                out.append(chr(int(m.group(0), 16)))
+                i += 2 + len(m.group(0))
+                continue
+        if nx in "01234567":
+            m = re.match(r"[0-7]{1,3}", s[i + 1:])
+            out.append(chr(int(m.group(0), 8)))
+            i += 1 + len(m.group(0))
+            continue
+        out.append(C_ESCAPES.get(nx, nx))
+        i += 2
+    return "".join(out)
+
+
+def strip_comments(src):
+    """Return (code, blank): code has comments replaced by spaces (newlines kept);
+    blank additionally has string/char literal contents and preprocessor lines blanked,
+    so braces and parentheses in it are real code."""
+    n = len(src)
+    code = list(src)
+    blank = list(src)
+    i = 0
+    line_start = True
+    while i < n:
+        ch = src[i]
+        if line_start and ch in " \t":
+            i += 1
+            continue
+        if line_start and ch == "#":
+            # preprocessor line (with continuations): blank it in `blank` only
+            j = i
+            while j < n:
+                if src[j] == "\n" and src[j - 1] != "\\":
+                    break
+                j += 1
+            for k in range(i, j):
+                if blank[k] != "\n":
+                    blank[k] = " "
+            # comments inside the directive still need stripping in `code`
+            k = i
+            while k < j:
+                if src.startswith("//", k):
+                    e = src.find("\n", k)
+                    e = j if e < 0 or e > j else e
+                    for q in range(k, e):
+                        code[q] = " "
+                    k = e
+                elif src.startswith("/*", k):
+                    e = src.find("*/", k + 2)
+                    e = n if e < 0 else e + 2
+                    for q in range(k, e):
+                        if code[q] != "\n":
+                            code[q] = " "
+                    k = e
+                    j = max(j, e)
+                elif src[k] == '"':
+                    k = _skip_string(src, k, '"')
+                else:
+                    k += 1
+            i = j
+            line_start = False
+            continue
+        line_start = False
+        if ch == "\n":
+            line_start = True
+            i += 1
+        elif src.startswith("//", i):
+            e = src.find("\n", i)
+            e = n if e < 0 else e
+            for q in range(i, e):
+                code[q] = blank[q] = " "
+            i = e
+        elif src.startswith("/*", i):
+            e = src.find("*/", i + 2)
+            e = n if e < 0 else e + 2
+            for q in range(i, e):
+                if src[q] != "\n":
+                    code[q] = blank[q] = " "
+            i = e
+        elif ch == '"' or ch == "'":
+            # C++11 raw strings R"(...)" are not used by these sources; treat as plain.
+            e = _skip_string(src, i, ch)
+            for q in range(i + 1, e - 1):
+                if src[q] != "\n":
+                    blank[q] = " "
+            i = e
+        else:
+            i += 1
+    return "".join(code), "".join(blank)
+
+
+def _skip_string(src, i, quote):
+    j = i + 1
+    n = len(src)
+    while j < n:
+        c = src[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == quote or c == "\n":
+            return j + 1
+        j += 1
+    return n
+
+
+class LineIndex:
+    def __init__(self, text):
+        self.starts = [0]
+        for m in re.finditer("\n", text):
+            self.starts.append(m.end())
+
+    def line(self, pos):
+        lo, hi = 0, len(self.starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.starts[mid] <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1
+
+
+CONTROL = {"if", "for", "while", "switch", "do", "else", "return", "sizeof", "catch",
+           "try", "case", "defined", "__attribute__", "decltype", "alignof", "typeof"}
+
+
+def first_branches(code, blank):
+    """`blank` with the #else/#elif branches of every #if blanked too, so that braces opened
+    differently in two branches (`#ifdef WIN32 if (a) { #else if (b) { #endif`) count once."""
+    out = list(blank)
+    stack = []  # per #if: True while inside a later branch
+    pos = 0
+    for line in code.split("\n"):
+        end = pos + len(line)
+        m = re.match(r"\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b", line)
+        if m:
+            d = m.group(1)
+            if d in ("if", "ifdef", "ifndef"):
+                stack.append(False)
+            elif d in ("elif", "else") and stack:
+                stack[-1] = True
+            elif d == "endif" and stack:
+                stack.pop()
+        elif any(stack):
+            for q in range(pos, end):
+                out[q] = " "
+        pos = end + 1
+    return "".join(out)
+
+
+def function_spans(blank):
+    """Spans (start, end, name) of function bodies, found on comment/string-blanked code."""
+    spans = []
+    depth = 0
+    fn = None  # (name, body_depth, start)
+    stmt_start = 0
+    i = 0
+    n = len(blank)
+    while i < n:
+        c = blank[i]
+        if c == "{":
+            if fn is None:
+                head = blank[stmt_start:i]
+                name = _function_name(head)
+                if name:
+                    fn = (name, depth, i)
+            depth += 1
+            stmt_start = i + 1
+        elif c == "}":
+            depth -= 1
+            if fn is not None and depth == fn[1]:
+                spans.append((fn[2], i, fn[0]))
+                fn = None
+            stmt_start = i + 1
+        elif c == ";":
+            stmt_start = i + 1
+        i += 1
+    return spans
+
+
+FN_HEAD = re.compile(
+    r"([A-Za-z_~][\w]*(?:\s*::\s*~?[A-Za-z_]\w*)*)\s*\(([^()]|\([^()]*\))*\)\s*"
+    r"(?:const\b\s*)?(?:noexcept\b\s*)?(?:override\b\s*)?(?:->\s*[\w:<>*& ]+)?"
+    r"(?::\s*[^{;]*)?\s*$", re.S)
+
+
+def _function_name(head):
+    head = head.strip()
+    if not head or head.endswith("=") or head.endswith(",") or "(" not in head:
+        return None
+    m = FN_HEAD.search(head)
+    if not m:
+        return None
+    name = re.sub(r"\s+", "", m.group(1))
+    if name.split("::")[-1] in CONTROL:
+        return None
+    # a constructor initializer list leaves the class::ctor before the ':'
+    return name
+
+
+COL0_RE = re.compile(
+    r"^(?:\}|(?:[A-Za-z_][\w\s\*&:<>,]*?\b)?((?!(?:if|for|while|switch|return)\b)"
+    r"[A-Za-z_]\w*(?:::~?\w+)*)\s*\([^;{}]*\)\s*(?:const\s*)?\{?\s*$)", re.M)
+
+
+def split_args(code, open_pos):
+    """Given the position of '(' in code, return (args, end_pos) where args are
+    (start, end) spans of the top-level comma-separated arguments."""
+    depth = 0
+    i = open_pos
+    n = len(code)
+    args = []
+    start = open_pos + 1
+    while i < n:
+        c = code[i]
+        if c == '"' or c == "'":
+            i = _skip_string(code, i, c)
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                args.append((start, i))
+                return args, i + 1
+        elif c == "," and depth == 1:
+            args.append((start, i))
+            start = i + 1
+        i += 1
+    return None, n
+
+
+STR_OR_ID = re.compile(r'\s*(?:(L|u8|u|U)?"((?:[^"\\\n]|\\.)*)"|([A-Za-z_]\w*))\s*', re.S)
+
+
+def parse_format(expr, defines):
+    """Turn a C format argument (string literals and macro names) into a format string.
+    Returns (format, has_literal) or (None, False) when the expression is computed."""
+    expr = expr.strip()
+    # strip a cast or wrapping parentheses
+    while expr.startswith("(") and expr.endswith(")") and _balanced(expr[1:-1]):
+        expr = expr[1:-1].strip()
+    pos = 0
+    parts = []
+    has_literal = False
+    while pos < len(expr):
+        m = STR_OR_ID.match(expr, pos)
+        if not m or m.end() == pos:
+            return None, False
+        if m.group(2) is not None:
+            parts.append(c_unescape(m.group(2)))
+            has_literal = True
+        else:
+            ident = m.group(3)
+            if ident in PRI_MACROS:
+                parts.append(PRI_MACROS[ident])
+            elif ident in defines and not BUILD_MACRO.match(ident):
+                parts.append(defines[ident])
+            else:
+                # an unknown macro or a variable: only accepted between literals
+                if not parts and m.end() == len(expr):
+                    return None, False
+                parts.append("%s")
+        pos = m.end()
+    return "".join(parts), has_literal
+
+
+def _balanced(s):
+    d = 0
+    for c in s:
+        if c == "(":
+            d += 1
+        elif c == ")":
+            d -= 1
+            if d < 0:
+                return False
+    return d == 0
+
+
+# set by the build (configure, CMake): what a user's binary prints differs from any default
+BUILD_MACRO = re.compile(r"^(VERSION|PACKAGE|BUILD|GIT)_")
+DEFINE_RE = re.compile(r'^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+((?:"(?:[^"\\\n]|\\.)*"[ \t]*|[A-Za-z_]\w*[ \t]*)+)$', re.M)
+ENUM_RE = re.compile(r"\benum\b[^{;]*\{([^{}]*)\}", re.S)
+
+
+def collect_defines(text, defines):
+    code, _ = strip_comments(text)
+    for m in DEFINE_RE.finditer(code):
+        name, body = m.group(1), m.group(2).strip()
+        if name in defines or name in PRI_MACROS:
+            continue
+        if '"' not in body:
+            continue
+        fmt, ok = parse_format(body, defines)
+        if fmt is not None and ok:
+            defines[name] = fmt
+
+
+def collect_enums(text, enums):
+    code, _ = strip_comments(text)
+    for m in ENUM_RE.finditer(code):
+        value = -1
+        for item in m.group(1).split(","):
+            item = item.strip()
+            if not item:
+                continue
+            mm = re.match(r"([A-Za-z_]\w*)\s*(?:=\s*(.+))?$", item, re.S)
+            if not mm:
+                continue
+            name, expr = mm.group(1), mm.group(2)
+            if expr is not None:
+                expr = expr.strip()
+                try:
+                    value = int(expr, 0)
+                except ValueError:
+                    em = re.fullmatch(r"-\s*(0x[0-9a-fA-F]+|\d+)", expr)
+                    if em:
+                        value = -int(em.group(1), 0)
+                    elif expr in enums:
+                        value = enums[expr]
+                    else:
+                        value = None
+            else:
+                value = None if value is None else value + 1
+            if value is not None:
+                enums.setdefault(name, value)
+
+
+LEVELS = {"LL_ERROR": "error", "LL_FATAL": "fatal", "LL_WARNING": "warning",
+          "LL_NOTICE": "notice", "LL_INFO": "info", "LL_VERBOSE": "verbose",
+          "LL_DEBUG": "debug", "LL_SPEW": "debug", "LL_FLOOD": "debug"}
+
+# call name -> (format arg index or None for "first literal", base level)
+C_CALLS = {
+    "logger": (1, None),
+    "usbmuxd_log": (1, None),
+    "error": (0, "error"),
+    "warning": (0, "warning"),
+    "warn": (0, "warning"),
+    "info": (0, "info"),
+    "debug": (0, "debug"),
+    "debug_info": (0, "debug"),
+    "fprintf": (1, None),
+    "printf": (0, "print"),
+    "perror": (0, "error"),
+    "reterror": (None, "exception"),
+    "creterror": (None, "exception"),
+    "retcustomerror": (1, "exception"),
+    "retassure": (1, "exception"),
+    "cretassure": (1, "exception"),
+    "retcustomassure": (2, "exception"),
+}
+C_CALL_RE = re.compile(r"(?<![\w.>:])(" + "|".join(sorted(C_CALLS, key=len, reverse=True)) +
+                       r")\s*\(")
+THROW_RE = re.compile(r"\bthrow\s+(?:tihmstar::\w+|std::\w+|\w*[Ee]xception)\s*\(")
+STRERROR_FN = re.compile(r"(strerror|_error_string|errstr)", re.I)
+CASE_RETURN_RE = re.compile(r'\bcase\s+([A-Za-z_]\w*|-?\d+)\s*:\s*(?:\{\s*)?return\s+((?:"(?:[^"\\\n]|\\.)*"\s*)+);')
+MAP_ROW_RE = re.compile(r'\{\s*"((?:[^"\\\n]|\\.)*)"\s*,\s*"((?:[^"\\\n]|\\.)*)"\s*,\s*([A-Z][A-Z0-9]*_E_[A-Z0-9_]+)\s*\}')
+
+
+FMT_SPEC = re.compile(r"%[-+ #0-9.*]*(hh|h|ll|l|L|q|j|z|t)?[diouxXeEfgGaAcspn%@]")
+
+
+def level_from_text(fmt, default):
+    t = fmt.lstrip()
+    if re.match(r"(?i)\[?(error|fatal)\b", t):
+        return "error"
+    if re.match(r"(?i)\[?warn(ing)?\b", t):
+        return "warning"
+    if re.match(r"(?i)(note|debug)\b", t):
+        return "debug" if default in ("debug",) else default
+    return default
+
+
+def clean_format(fmt):
+    # the pack's format is one printed line: drop the newlines that end (or open) it.
+    return fmt.strip("\r\n")
+
+
+def extract_c(producer, path, text, commit, defines, enums):
+    code, blank = strip_comments(text)
+    lines = LineIndex(text)
+    spans = function_spans(first_branches(code, blank))
+    out = []
+    skipped = []
+
+    col0 = [(m.start(), m.group(1)) for m in COL0_RE.finditer(blank)]
+
+    def func_at(pos):
+        for s, e, name in spans:
+            if s <= pos <= e:
+                return name
+        # inside a function defined in an #else branch: the last column-0 line before the
+        # site, if it is a function head rather than a closing brace
+        last = None
+        for s, name in col0:
+            if s > pos:
+                break
+            last = name
+        return last or ""
+
+    def add(pos, call, level, fmt, code_val=None, extra=None):
+        rec = {"producer": producer, "file": path, "line": lines.line(pos), "commit": commit,
+               "function": func_at(pos), "level": level, "format": clean_format(fmt),
+               "call": call}
+        if isinstance(code_val, list):
+            rec["code"], rec["codes"] = code_val[0], code_val
+        elif code_val is not None:
+            rec["code"] = code_val
+        if extra:
+            rec.update(extra)
+        out.append(rec)
+
+    for m in C_CALL_RE.finditer(blank):
+        name = m.group(1)
+        open_pos = m.end() - 1
+        args, end = split_args(code, open_pos)
+        if not args:
+            continue
+        # skip declarations/definitions: "void error(const char* fmt, ...)"
+        before = blank[max(0, m.start() - 40):m.start()]
+        if re.search(r"(\bvoid|\bint|\bchar\s*\*?|\bstatic|\bextern|#\s*define\s*)\s*$", before):
+            continue
+        fmt_idx, level = C_CALLS[name]
+        argtexts = [code[s:e] for s, e in args]
+        code_val = None
+        if name in ("logger", "usbmuxd_log"):
+            lvl = argtexts[0].strip()
+            if lvl not in LEVELS:
+                continue
+            level = LEVELS[lvl]
+        elif name == "fprintf":
+            if argtexts[0].strip() != "stderr":
+                continue
+            level = "stderr"
+        elif name in ("reterror", "creterror"):
+            first = argtexts[0].strip()
+            if re.fullmatch(r"-?\s*\d+", first) and len(argtexts) > 1:
+                code_val = int(first.replace(" ", ""))
+                fmt_idx = 1
+            else:
+                fmt_idx = 0
+        if fmt_idx >= len(argtexts):
+            continue
+        fmt, has_lit = parse_format(argtexts[fmt_idx], defines)
+        if fmt is None or not has_lit:
+            if '"' in argtexts[fmt_idx]:
+                skipped.append({"file": path, "line": lines.line(m.start()),
+                                "call": name, "why": "computed format"})
+            continue
+        if name == "perror":
+            fmt = fmt + ": %s"
+        if not re.search(r"[A-Za-z]{2}", FMT_SPEC.sub("", fmt)):
+            continue  # hex dumps, bare "%s": no text of their own
+        if level in ("info", "debug", "print", "stderr", "warning", "error"):
+            level = level_from_text(fmt, level)
+        if level in ("info", "notice", "verbose", "debug", "print"):
+            if not ERROR_WORDS.search(fmt):
+                continue
+        if code_val is None:
+            code_val = _status_case(blank, code, m.start())
+        if code_val is None:
+            code_val = _return_after(blank, end)
+        add(m.start(), name, level, fmt, code_val)
+
+    for m in THROW_RE.finditer(blank):
+        open_pos = m.end() - 1
+        args, end = split_args(code, open_pos)
+        if not args:
+            continue
+        for s, e in args:
+            fmt, has_lit = parse_format(code[s:e], defines)
+            if fmt is not None and has_lit:
+                add(m.start(), "throw", "exception", fmt)
+                break
+
+    # strerror tables: case ENUM: return "text";
+    for s, e, fname in spans:
+        if not STRERROR_FN.search(fname):
+            continue
+        body = code[s:e]
+        for cm in CASE_RETURN_RE.finditer(body):
+            label, lit = cm.group(1), cm.group(2)
+            fmt, _ = parse_format(lit, defines)
+            val = enums.get(label)
+            if val is None and re.fullmatch(r"-?\d+", label):
+                val = int(label)
+            if val == 0 or fmt is None:
+                continue  # the success text is no error
+            add(s + cm.start(), "strerror", "error-string", fmt, val, {"symbol": label})
+    for mm in MAP_ROW_RE.finditer(code):
+        # lockdownd_error_str_map: { "DeviceName", "text", LOCKDOWN_E_X }
+        add(mm.start(), "error_map", "error-string", c_unescape(mm.group(2)),
+            enums.get(mm.group(3)), {"symbol": mm.group(3), "device_name": mm.group(1)})
+
+    return out, skipped
+
+
+CASE_LABEL_RE = re.compile(r"\bcase\s+(-?\s*(?:0x[0-9A-Fa-f]+|\d+))(?:LL|ULL|U|L)?\s*:")
+
+
+def _status_case(blank, code, pos):
+    """Integer `case N:` that opens the statement run the message is in (status tables)."""
+    head = blank[max(0, pos - 300):pos]
+    # the message must follow the case label(s) directly: only labels/whitespace between
+    labels = list(CASE_LABEL_RE.finditer(head))
+    if not labels or re.search(r"[;{}]", head[labels[-1].end():]):
+        return None
+    # consecutive labels (`case 50: case 51:`) share the message
+    run = [labels[-1]]
+    for m in reversed(labels[:-1]):
+        if head[m.end():run[0].start()].strip():
+            break
+        run.insert(0, m)
+    values = []
+    for m in run:
+        try:
+            v = int(m.group(1).replace(" ", ""), 0)
+        except ValueError:
+            return None
+        values.append(-1 if v >= 0xFFFFFFFF else v)
+    return values[0] if len(values) == 1 else values
+
+
+RETURN_RE = re.compile(r"\s*(?:return|(?:err|ret|result|res|error)\s*=)\s*\(?\s*(-\s*\d+)\s*\)?\s*;")
+
+
+def _return_after(blank, end):
+    """`return -N;` (or `err = -N;`) as the statement right after the message (N >= 2)."""
+    semi = blank.find(";", end - 1)
+    if semi < 0:
+        return None
+    m = RETURN_RE.match(blank, semi + 1)
+    if not m:
+        return None
+    v = int(m.group(1).replace(" ", ""))
+    return v if v <= -2 else None
+
+
+# --------------------------------------------------------------------------------------
+# Python
+
+PY_LOG_METHODS = {"error": "error", "warning": "warning", "warn": "warning",
+                  "critical": "fatal", "fatal": "fatal", "exception": "error",
+                  "info": "info", "debug": "debug"}
+
+
+def _py_str(node):
+    """A format string from a str constant, an f-string, "..." % x or "...".format()."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for v in node.values:
+            if isinstance(v, ast.Constant):
+                parts.append(str(v.value).replace("%", "%%"))
+            else:
+                parts.append("%s")
+        return "".join(parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return _py_str(node.left)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _py_str(node.left), _py_str(node.right)
+        if left is None and right is None:
+            return None
+        return (left if left is not None else "%s") + (right if right is not None else "%s")
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format"):
+        base = _py_str(node.func.value)
+        if base is not None:
+            return re.sub(r"\{[^{}]*\}", "%s", base.replace("%", "%%"))
+    return None
+
+
+def _dotted(node):
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return inner + "." + node.attr if inner else node.attr
+    return ""
+
+
+def extract_py(producer, path, text, commit):
+    out = []
+    skipped = []
+    try:
+        tree = ast.parse(text, filename=path)
+    except SyntaxError as e:
+        skipped.append({"file": path, "line": e.lineno or 0, "call": "parse", "why": str(e)})
+        return out, skipped
+
+    def add(node, func, call, level, fmt, code_val=None, extra=None):
+        rec = {"producer": producer, "file": path, "line": node.lineno, "commit": commit,
+               "function": func, "level": level, "format": fmt.strip("\r\n"), "call": call}
+        if code_val is not None:
+            rec["code"] = code_val
+        if extra:
+            rec.update(extra)
+        out.append(rec)
+
+    def visit(node, scope):
+        for child in ast.iter_child_nodes(node):
+            sc = scope
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                sc = scope + [child.name]
+            handle(child, ".".join(sc))
+            visit(child, sc)
+
+    def handle(node, func):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            exc = node.exc
+            if isinstance(exc, ast.Call):
+                cls = _dotted(exc.func)
+                if cls.split(".")[-1] in ("Exit", "Abort") or cls.startswith("typer"):
+                    return
+                fmt = None
+                if exc.args:
+                    fmt = _py_str(exc.args[0])
+                    if fmt is None:
+                        fmt = "%s"
+                else:
+                    fmt = cls.split(".")[-1]
+                add(node, func, "raise", "exception", fmt, None,
+                    {"exception": cls.split(".")[-1]})
+            else:
+                cls = _dotted(exc)
+                if cls and cls[0].isupper():
+                    add(node, func, "raise", "exception", cls.split(".")[-1], None,
+                        {"exception": cls.split(".")[-1]})
+        elif isinstance(node, ast.Call):
+            fn = node.func
+            if isinstance(fn, ast.Attribute) and fn.attr in PY_LOG_METHODS:
+                owner = _dotted(fn.value)
+                if not (owner.endswith("logger") or owner in ("logging", "log", "self.log")):
+                    return
+                level = PY_LOG_METHODS[fn.attr]
+                if not node.args:
+                    return
+                fmt = _py_str(node.args[0])
+                if fmt is None:
+                    # logger.error(known_errors[status]) etc.: the text comes from elsewhere
+                    if level in ("info", "debug"):
+                        return
+                    skipped.append({"file": path, "line": node.lineno, "call": fn.attr,
+                                    "why": "computed format"})
+                    return
+                if level in ("info", "debug") and not ERROR_WORDS.search(fmt):
+                    return
+                add(node, func, "logger." + fn.attr, level_from_text(fmt, level), fmt)
+            elif isinstance(fn, ast.Name) and fn.id == "print" and node.args:
+                fmt = _py_str(node.args[0])
+                if fmt and ERROR_WORDS.search(fmt):
+                    add(node, func, "print", level_from_text(fmt, "print"), fmt)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Dict):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [_dotted(t) for t in targets]
+            if not any(re.search(r"(?i)error", n) for n in names):
+                return
+            for k, v in zip(node.value.keys, node.value.values):
+                if (isinstance(k, ast.Constant) and isinstance(k.value, int)
+                        and isinstance(v, ast.Constant) and isinstance(v.value, str)):
+                    code_val = k.value
+                    if code_val >= 0xFFFFFFFF:
+                        code_val = -1
+                    add(v, func, "table:" + names[0], "status", v.value, code_val)
+
+    visit(tree, [])
+    return out, skipped
+
+
+# --------------------------------------------------------------------------------------
+
+def producer_files(producer, files):
+    cfg = PRODUCERS[producer]
+    inc = [re.compile(p) for p in cfg["include"]]
+    exc = [re.compile(p) for p in cfg["exclude"]]
+    return [f for f in files if any(p.search(f) for p in inc) and not any(p.search(f) for p in exc)]
+
+
+def extract(producer, git_dir, commit):
+    """All message records of PRODUCER at COMMIT, sorted; plus the skipped sites."""
+    if producer not in PRODUCERS:
+        raise SystemExit("unknown producer %r (known: %s)" % (producer, ", ".join(PRODUCERS)))
+    git = Git(git_dir)
+    commit = git.resolve(commit)
+    cfg = PRODUCERS[producer]
+    all_files = git.ls_tree(commit)
+    files = producer_files(producer, all_files)
+    records, skipped = [], []
+    if cfg["lang"] == "py":
+        for f in files:
+            r, s = extract_py(producer, f, git.show(commit, f), commit)
+            records += r
+            skipped += s
+    else:
+        defines, enums = {}, {}
+        headers = [f for f in all_files if HEADER_RE.search(f) and ENUM_HEADERS.search(f)]
+        texts = {f: git.show(commit, f) for f in sorted(set(headers) | set(files))}
+        for f in sorted(texts):
+            collect_enums(texts[f], enums)
+            collect_defines(texts[f], defines)
+        for f in files:
+            if HEADER_RE.search(f):
+                continue
+            r, s = extract_c(producer, f, texts[f], commit, defines, enums)
+            records += r
+            skipped += s
+    key = lambda r: (r["file"], r["line"], r["format"])
+    records.sort(key=key)
+    skipped.sort(key=lambda s: (s["file"], s["line"]))
+    return commit, records, skipped
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("producer", choices=sorted(PRODUCERS))
+    ap.add_argument("git_dir")
+    ap.add_argument("commit")
+    ap.add_argument("--format", choices=("jsonl", "tsv"), default="jsonl")
+    ap.add_argument("--skipped", action="store_true", help="list the sites not extracted")
+    a = ap.parse_args(argv)
+    commit, records, skipped = extract(a.producer, a.git_dir, a.commit)
+    if a.skipped:
+        for s in skipped:
+            print(json.dumps(s, sort_keys=True))
+        return 0
+    if a.format == "jsonl":
+        for r in records:
+            print(json.dumps(r, sort_keys=True, ensure_ascii=False))
+    else:
+        cols = ["producer", "file", "line", "function", "level", "code", "format"]
+        print("\t".join(cols))
+        for r in records:
+            print("\t".join(json.dumps(r.get(c, ""), ensure_ascii=False)[1:-1]
+                            if isinstance(r.get(c, ""), str) else str(r.get(c, ""))
+                            for c in cols))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,330 @@
+#!/usr/bin/env python3
+"""Self-test of the vocabulary extractor, the classification table and the committed packs.
+
+    python3 scripts/vocab/test_vocab.py [-v]
+
+The packs' re-derivation test (--check) needs the producers' git mirrors; without them it is
+skipped (set VOCAB_MIRROR_ROOT to where they are). Standard library only.
+"""
+
+import os
+import re
+import sys
+import textwrap
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import classify  # noqa: E402
+import extract  # noqa: E402
+import generate  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(HERE))
+COMMIT = "0" * 40
+
+
+def c_messages(text, producer="idevicerestore", path="src/x.c"):
+    defines, enums = {}, {}
+    extract.collect_enums(text, enums)
+    extract.collect_defines(text, defines)
+    recs, skipped = extract.extract_c(producer, path, text, COMMIT, defines, enums)
+    return recs, skipped
+
+
+def py_messages(text, path="pkg/x.py"):
+    return extract.extract_py("pymobiledevice3", path, textwrap.dedent(text), COMMIT)
+
+
+class CExtraction(unittest.TestCase):
+    SRC = textwrap.dedent(r'''
+        #include <inttypes.h>
+        #define TMPDIR "/tmp"
+        #define FW_PATH TMPDIR "/fw"
+        /* error("not a message in a comment\n"); */
+        static void error(const char* fmt, ...);
+
+        int restore_send(struct client *c, uint64_t n)
+        {
+        #ifdef WIN32
+            if (a) {
+        #else
+            if (b) {
+        #endif
+                logger(LL_ERROR, "Unable to send %" PRIu64 " bytes "
+                       "to the device: %s\n", n, strerror(errno));
+                return -7;
+            }
+            // info("commented out: ERROR\n");
+            info("Sending data...\n");
+            info("ERROR: Unable to find %s in " FW_PATH "\n", name);
+            debug("irecv_usb_bulk_transfer failed, error %d\n", err);
+            fprintf(stderr, "ERROR: Could not open %s\n", path);
+            fprintf(f, "ERROR: written to a file, not printed\n");
+            switch (status) {
+                case 6:
+                    logger(LL_INFO, "Status: Disk Failure\n");
+                    break;
+                case 50:
+                case 51:
+                    logger(LL_INFO, "Status: Failed to load SEP Firmware.\n");
+                    break;
+            }
+            return 0;
+        }
+
+        typedef enum {
+            IRECV_E_SUCCESS = 0,
+            IRECV_E_NO_DEVICE = -1,
+            IRECV_E_OUT_OF_MEMORY = -2,
+            IRECV_E_TIMEOUT = -11,
+        } irecv_error_t;
+
+        const char* irecv_strerror(irecv_error_t error)
+        {
+            switch (error) {
+            case IRECV_E_SUCCESS:
+                return "Command completed successfully";
+            case IRECV_E_NO_DEVICE:
+                return "Unable to find device";
+            case IRECV_E_TIMEOUT:
+                return "Timeout talking to device";
+            default:
+                return "Unknown error";
+            }
+        }
+    ''')
+
+    def setUp(self):
+        self.recs, self.skipped = c_messages(self.SRC)
+        self.by_fmt = {r["format"]: r for r in self.recs}
+
+    def test_concatenation_and_pri_macros(self):
+        r = self.by_fmt.get("Unable to send %llu bytes to the device: %s")
+        self.assertIsNotNone(r, sorted(self.by_fmt))
+        self.assertEqual(r["level"], "error")
+        self.assertEqual(r["function"], "restore_send")
+        self.assertEqual(r["code"], -7)
+        self.assertEqual(r["line"], 15)
+
+    def test_string_defines_expand(self):
+        self.assertIn("ERROR: Unable to find %s in /tmp/fw", self.by_fmt)
+        self.assertEqual(self.by_fmt["ERROR: Unable to find %s in /tmp/fw"]["level"], "error")
+
+    def test_low_levels_only_with_error_words(self):
+        self.assertNotIn("Sending data...", self.by_fmt)
+        self.assertIn("irecv_usb_bulk_transfer failed, error %d", self.by_fmt)
+
+    def test_comments_and_declarations_are_not_messages(self):
+        for f in self.by_fmt:
+            self.assertNotIn("comment", f)
+
+    def test_fprintf_only_to_stderr(self):
+        self.assertIn("ERROR: Could not open %s", self.by_fmt)
+        self.assertNotIn("ERROR: written to a file, not printed", self.by_fmt)
+
+    def test_status_case_codes(self):
+        self.assertEqual(self.by_fmt["Status: Disk Failure"]["code"], 6)
+        sep = self.by_fmt["Status: Failed to load SEP Firmware."]
+        self.assertEqual((sep["code"], sep["codes"]), (50, [50, 51]))
+
+    def test_strerror_table_with_enum_values(self):
+        self.assertEqual(self.by_fmt["Unable to find device"]["code"], -1)
+        self.assertEqual(self.by_fmt["Timeout talking to device"]["code"], -11)
+        self.assertEqual(self.by_fmt["Timeout talking to device"]["symbol"], "IRECV_E_TIMEOUT")
+        self.assertNotIn("Command completed successfully", self.by_fmt)
+
+    def test_order_is_by_line(self):
+        lines = [r["line"] for r in self.recs]
+        self.assertEqual(lines, sorted(lines))
+
+
+class CppExtraction(unittest.TestCase):
+    SRC = textwrap.dedent(r'''
+        #define reterror(code,msg ...) error(msg),throw int(code)
+        void futurerestore::doRestore(const char *ipsw) {
+            if (!ok) reterror(-10, "ERROR: Unable to place device into restore mode\n");
+            retassure(mode == MODE_RECOVERY, "Device is in %s mode, expected " "recovery\n", m);
+            if (x) throw tihmstar::exception(__LINE__, "bad ticket %d", LOCAL_FILENAME, n);
+            cretassure(y, "cannot continue\n");
+            safeFree(buf);
+        }
+        int futurerestore::init() const {
+            reterror("unsupported device mode\n");
+        }
+    ''')
+
+    def setUp(self):
+        recs, _ = c_messages(self.SRC, "futurerestore", "src/futurerestore.cpp")
+        self.by_fmt = {r["format"]: r for r in recs}
+
+    def test_reterror_with_code(self):
+        r = self.by_fmt["ERROR: Unable to place device into restore mode"]
+        self.assertEqual((r["code"], r["level"], r["function"]),
+                         (-10, "exception", "futurerestore::doRestore"))
+
+    def test_retassure_joins_literals(self):
+        self.assertIn("Device is in %s mode, expected recovery", self.by_fmt)
+        self.assertIn("cannot continue", self.by_fmt)
+
+    def test_throw_and_reterror_without_code(self):
+        self.assertIn("bad ticket %d", self.by_fmt)
+        r = self.by_fmt["unsupported device mode"]
+        self.assertNotIn("code", r)
+        self.assertEqual(r["function"], "futurerestore::init")
+
+
+class PythonExtraction(unittest.TestCase):
+    SRC = r'''
+        import logging
+        logger = logging.getLogger(__name__)
+
+        known_errors = {
+            0xFFFFFFFFFFFFFFFF: "verification error",
+            6: "disk failure",
+        }
+
+        class Restore:
+            def send(self, data_port, name):
+                if not data_port:
+                    raise ConnectionFailedError(f"failed to establish connection to {data_port}")
+                if name is None:
+                    raise NoDeviceConnectedError()
+                self.logger.warning(f'No "{name}" in TSS response, 100% sure')
+                logger.error("%s: data size is 0", "mbn_stitch")
+                logger.info("Connecting to port")
+                print("ERROR: could not read {}".format(name))
+                raise PyMobileDevice3Exception(str(data_port))
+    '''
+
+    def setUp(self):
+        self.recs, self.skipped = py_messages(self.SRC)
+        self.by_fmt = {r["format"]: r for r in self.recs}
+
+    def test_fstring_to_format(self):
+        r = self.by_fmt["failed to establish connection to %s"]
+        self.assertEqual((r["exception"], r["function"], r["level"]),
+                         ("ConnectionFailedError", "Restore.send", "exception"))
+        self.assertIn('No "%s" in TSS response, 100%% sure', self.by_fmt)
+
+    def test_raise_without_message_is_the_class(self):
+        self.assertEqual(self.by_fmt["NoDeviceConnectedError"]["exception"],
+                         "NoDeviceConnectedError")
+
+    def test_logger_and_print(self):
+        self.assertEqual(self.by_fmt["%s: data size is 0"]["level"], "error")
+        self.assertNotIn("Connecting to port", self.by_fmt)
+        self.assertIn("ERROR: could not read %s", self.by_fmt)
+
+    def test_error_table(self):
+        self.assertEqual(self.by_fmt["verification error"]["code"], -1)
+        self.assertEqual(self.by_fmt["disk failure"]["code"], 6)
+
+    def test_computed_message(self):
+        self.assertEqual(self.by_fmt["%s"]["exception"], "PyMobileDevice3Exception")
+
+
+class Classification(unittest.TestCase):
+    def cls(self, fmt, producer="idevicerestore", **kw):
+        rec = {"producer": producer, "format": fmt, "file": kw.get("file", "src/x.c"),
+               "function": kw.get("function", ""), "level": kw.get("level", "error")}
+        return classify.classify(rec)
+
+    def test_table_is_consistent(self):
+        self.assertEqual(classify.check_table(), [])
+
+    def test_spot_checks(self):
+        self.assertEqual(self.cls("Status: Disk Failure")["cause"], "storage")
+        self.assertEqual(self.cls("Make sure that usbmuxd is running.")["cause"], "host-software")
+        self.assertEqual(self.cls("ERROR: usbmuxd is not running!", "libimobiledevice")["cause"],
+                         "host-software")
+        self.assertEqual(self.cls("Out of memory")["cause"], "host-environment")
+        self.assertEqual(self.cls("zip_open: %s: %d")["cause"], "firmware-image")
+        self.assertEqual(self.cls("Unable to send data to ASR. Sent %u of %zu bytes.",
+                                  file="src/asr.c")["cause"], "usb-link")
+        self.assertEqual(self.cls("Status: X-Gold Baseband Update Failed. Defective Unit?")
+                         ["cause"], "baseband")
+        self.assertEqual(self.cls("--rdsk requires --use-pwndfu", "futurerestore")["cause"],
+                         "host-software")
+        self.assertEqual(self.cls("RESTORE FAILED")["ignore"], "outcome")
+
+    def test_tss_status_variants(self):
+        c = self.cls("ERROR: TSS request failed (status=%d, message=%s)", "libtatsu")
+        self.assertEqual(c["cause"], "signing-server")
+        line = "ERROR: TSS request failed (status=94, message=This device isn't eligible)"
+        hits = [v for v in c["variants"] if re.search(v["match"], line)]
+        self.assertEqual(hits[0]["cause"], "signing-server")
+        self.assertEqual(hits[0]["weight"], 3.0)
+        line = "ERROR: TSS request failed (status=126, message=An internal error occurred.)"
+        hits = [v for v in c["variants"] if re.search(v["match"], line)]
+        self.assertEqual(hits[0]["cause"], "host-software")
+
+
+def cause_ids():
+    ids, in_causes = set(), False
+    with open(os.path.join(ROOT, "rules", "causes.yaml"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("causes:"):
+                in_causes = True
+            elif in_causes:
+                m = re.match(r"  - id: ([a-z-]+)", line)
+                if m:
+                    ids.add(m.group(1))
+    return ids
+
+
+class Packs(unittest.TestCase):
+    def packs(self):
+        d = os.path.join(ROOT, "rules", "vocab")
+        return sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".yaml"))
+
+    def test_one_pack_per_producer(self):
+        names = {os.path.basename(p)[:-5] for p in self.packs()}
+        self.assertEqual(names, set(extract.PRODUCERS))
+
+    def test_every_entry_has_a_cause_or_is_ignored(self):
+        causes = cause_ids()
+        self.assertEqual(causes, classify.CAUSES)
+        for path in self.packs():
+            head, messages, ignored = generate.load_pack(path)
+            self.assertRegex(head["commit"], r"^[0-9a-f]{40}$")
+            self.assertNotIn("unclassified", head, "%s: messages without a class" % path)
+            self.assertTrue(messages, path)
+            ids = set()
+            for e in messages:
+                where = "%s %s" % (os.path.basename(path), e.get("id"))
+                self.assertIn(e["cause"], causes, where)
+                self.assertIn(e["cause"], classify.SIDES[e["side"]], where)
+                self.assertTrue(0.5 <= e["weight"] <= 3, where)
+                self.assertTrue(e["reason"], where)
+                self.assertRegex(e["at"], r"^[^:]+:\d+$", where)
+                self.assertNotIn(e["id"], ids, where)
+                ids.add(e["id"])
+                for v in e.get("variants", []):
+                    re.compile(v["match"])
+                    self.assertIn(v["cause"], classify.SIDES[v["side"]], where)
+            for e in ignored:
+                where = "%s %s" % (os.path.basename(path), e.get("id"))
+                self.assertNotIn("cause", e, where)
+                self.assertIn(e["ignore"], classify.IGNORE_CATEGORIES, where)
+                self.assertNotIn(e["id"], ids, where)
+                ids.add(e["id"])
+
+    def test_target_coverage(self):
+        for path in self.packs():
+            _, messages, ignored = generate.load_pack(path)
+            errors = len(messages) + sum(1 for e in ignored
+                                         if e["ignore"] not in generate.NOT_ERRORS)
+            self.assertGreaterEqual(len(messages) / errors, 0.95, path)
+
+    def test_packs_are_what_generate_makes(self):
+        root = (os.environ.get("VOCAB_MIRROR_ROOT") or generate.DEFAULT_MIRROR_ROOT)
+        missing = [p for p in extract.PRODUCERS
+                   if not generate.have_git_dir(generate.git_dir_for(
+                       p, type("A", (), {"git_dir": None, "mirror_root": root})()))]
+        if missing:
+            self.skipTest("no git mirror for %s under %s" % (", ".join(missing), root))
+        self.assertEqual(generate.main(["--check", "--mirror-root", root]), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
