@@ -342,19 +342,19 @@ static void queue_pat(struct la_matcher *m, uint32_t p)
     }
 }
 
-static struct la_sv field_of(const struct la_fields *f, int field)
+static struct la_sv field_of(const struct la_record *rec, int field)
 {
     switch (field) {
     case FIELD_TEXT:
-        return f->text;
+        return rec->text;
     case FIELD_COMPONENT:
-        return f->component;
+        return rec->component;
     case FIELD_LEVEL:
-        return f->level;
+        return rec->level;
     case FIELD_CONTEXT:
-        return f->context.p ? f->context : f->text;
+        return rec->context.p ? rec->context : rec->text;
     default:
-        return f->message;
+        return rec->message;
     }
 }
 
@@ -366,9 +366,9 @@ static const char *find_lit(const char *h, size_t hl, const char *n, size_t nl)
 }
 
 /* 1 match, 0 no match, -1 limit hit, -2 out of memory. */
-static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_fields *f)
+static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_record *rec)
 {
-    struct la_sv v = field_of(f, p->field);
+    struct la_sv v = field_of(rec, p->field);
     const char *s = v.p;
 
     if (!s)
@@ -382,7 +382,7 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_f
             return -1;
         return 0;
     }
-    if (!p->cased && v.len && (s < f->text.p || s + v.len > f->text.p + f->text.len)) {
+    if (!p->cased && v.len && (s < rec->text.p || s + v.len > rec->text.p + rec->text.len)) {
         /* A field outside the line (the group's context): lowercase it on its own. */
         la_buf_reset(&m->scratch);
         if (la_buf_grow(&m->scratch, v.len) != LA_OK)
@@ -397,15 +397,15 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_f
             return 0;
         if (!m->lowered) {
             la_buf_reset(&m->lower);
-            if (la_buf_grow(&m->lower, f->text.len) != LA_OK)
+            if (la_buf_grow(&m->lower, rec->text.len) != LA_OK)
                 return -2;
-            for (size_t i = 0; i < f->text.len; i++)
-                m->lower.buf[i] = (char)tolower((unsigned char)f->text.p[i]);
-            m->lower.len = f->text.len;
-            m->lower.buf[f->text.len] = '\0';
+            for (size_t i = 0; i < rec->text.len; i++)
+                m->lower.buf[i] = (char)tolower((unsigned char)rec->text.p[i]);
+            m->lower.len = rec->text.len;
+            m->lower.buf[rec->text.len] = '\0';
             m->lowered = 1;
         }
-        s = m->lower.buf + (s - f->text.p);
+        s = m->lower.buf + (s - rec->text.p);
     }
     switch (p->op) {
     case OP_CONTAINS:
@@ -437,14 +437,14 @@ static int add_cap(struct la_matcher *m, const char *name, const char *s, size_t
 }
 
 /* Named captures of the rule's regexes that matched. */
-static int collect_caps(struct la_matcher *m, const struct rule *r, const struct la_fields *f)
+static int collect_caps(struct la_matcher *m, const struct rule *r, const struct la_record *rec)
 {
     m->ncaps = 0;
     for (size_t i = r->first_pat; i < r->first_pat + r->npat; i++) {
         const struct pat *p = &m->rs->pats[i];
         if (!p->has_names || p->op != OP_RE || m->pat_stamp[i] != m->gen || !m->pat_hit[i])
             continue;
-        struct la_sv v = field_of(f, p->field);
+        struct la_sv v = field_of(rec, p->field);
         if (pcre2_match(p->re, (PCRE2_SPTR)(v.p ? v.p : ""), v.len, 0, 0, m->md,
                         m->rs->mctx) < 0)
             continue;
@@ -481,8 +481,8 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_rule_hit_fn *fn,
-                           void *user, struct la_diag_sink *sink)
+enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
+                           la_rule_hit_fn *fn, void *user, struct la_diag_sink *sink)
 {
     const struct la_ruleset *rs = m->rs;
     const struct la_ac *ac = rs->ac;
@@ -499,12 +499,12 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
     m->lowered = 0;
     memset(m->hint_at, 0, sizeof(m->hint_at));
     {
-        const unsigned char *t = (const unsigned char *)f->text.p;
+        const unsigned char *t = (const unsigned char *)rec->text.p;
         const uint32_t *next = ac->next;
         const unsigned char *cls = ac->cls;
         const uint32_t nclass = ac->nclass;
         uint32_t s = 0;                    /* row offset of the state */
-        for (size_t i = 0; i < f->text.len; i++) {
+        for (size_t i = 0; i < rec->text.len; i++) {
             uint32_t v = next[s + cls[t[i]]];
             s = v & ~AC_OUT;
             if (!(v & AC_OUT))
@@ -529,7 +529,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
         uint64_t t0 = 0;
         int hit;
 
-        if (m->disabled[p->rule] || !la_rule_applies_format(r, f->format))
+        if (m->disabled[p->rule] || !la_rule_applies_format(r, rec->format))
             continue;
         if (m->rule_stamp[p->rule] != m->gen) {
             m->rule_stamp[p->rule] = m->gen;
@@ -540,7 +540,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
             t0 = now_ns();
             m->checks[p->rule]++;
         }
-        hit = test_pat(m, p, f);
+        hit = test_pat(m, p, rec);
         if (m->profile)
             m->ns[p->rule] += now_ns() - t0;
         if (hit == -2)
@@ -576,7 +576,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
                 m->pat_stamp[pi] = m->gen;
                 m->pat_hit[pi] = 0;
             }
-            hit = test_pat(m, p, f);
+            hit = test_pat(m, p, rec);
             if (hit == -2)
                 return LA_FATAL;
             if (hit > 0) {
@@ -593,7 +593,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
             continue;
         if (m->profile)
             m->hits[ri]++;
-        if (collect_caps(m, r, f) < 0)
+        if (collect_caps(m, r, rec) < 0)
             return LA_FATAL;
         rc = fn(user, ri, m->caps, m->ncaps);
     }

@@ -11,7 +11,7 @@
  *   la_ruleset_add_file(rs, "rules/usb-link.yaml", sink);   (repeat)
  *   la_ruleset_compile(rs, sink);        → immutable, PCRE2 JIT-compiled
  *   m = la_matcher_new(rs);               (one per thread or input)
- *   la_matcher_scan(m, &fields, fn, user);  (per record)
+ *   la_matcher_scan(m, &record, fn, user, sink);  (per record)
  *   la_matcher_free(m); la_ruleset_free(rs);
  *
  * Also here: the knowledge data (causes.yaml, codes.yaml, stages.yaml),
@@ -23,6 +23,7 @@
 
 #include "core/error.h"
 #include "core/limits.h"
+#include "core/record.h"
 #include "core/sv.h"
 
 struct la_ruleset;
@@ -60,13 +61,6 @@ struct la_rule_meta {
 struct la_capture {
     const char *name;
     struct la_sv value;
-};
-
-/* The fields of one record a rule can test. */
-struct la_fields {
-    const char *format;            /* format id */
-    struct la_sv text, message, component, level;
-    struct la_sv context;          /* the group's opening line (see struct la_record) */
 };
 
 LA_NODISCARD struct la_ruleset *la_ruleset_new(const struct la_limits *lim);
@@ -116,9 +110,11 @@ void la_matcher_reset(struct la_matcher *m);
  * Test one record against every rule scoped to its format.  Calls fn per
  * rule that matches (in rule order).  A pattern that hits the PCRE2 match or
  * depth limit disables its rule for this matcher until la_matcher_reset(),
- * with a warning naming the rule.
+ * with a warning naming the rule.  Of the record it reads format, text,
+ * message, component, level and context; the views need only stay valid
+ * for the call.
  */
-LA_NODISCARD enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f,
+LA_NODISCARD enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
                                         la_rule_hit_fn *fn, void *user,
                                         struct la_diag_sink *sink);
 
