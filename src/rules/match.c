@@ -22,7 +22,7 @@
 #include <time.h>
 
 #include "core/alloc.h"
-#include "rules/match-internal.h"
+#include "rules/rules-internal.h"
 
 #define AC_OUT 0x80000000u
 
@@ -468,6 +468,18 @@ static int collect_caps(struct la_matcher *m, const struct rule *r, const struct
     return 0;
 }
 
+/*
+ * A rule scoped to formats applies to them, and to plain "text": a short paste that no probe
+ * recognised may well be one of them, and the scope only exists to keep a rule off the
+ * formats it was not written for.
+ */
+static int applies_format(const struct rule *r, const char *format)
+{
+    if (!r->formats || !strcmp(format, "text"))
+        return 1;
+    return in_list(r->formats, format);
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -529,7 +541,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
         uint64_t t0 = 0;
         int hit;
 
-        if (m->disabled[p->rule] || !la_rule_applies_format(r, rec->format))
+        if (m->disabled[p->rule] || !applies_format(r, rec->format))
             continue;
         if (m->rule_stamp[p->rule] != m->gen) {
             m->rule_stamp[p->rule] = m->gen;
