@@ -58,20 +58,16 @@ void la_ac_free(struct la_ac *ac)
     la_free(ac);
 }
 
-static int add_out(struct la_ac *ac, uint32_t state, uint32_t atom, size_t *cap)
+/* Caps of the two parallel output arrays, which grow together. */
+struct outcap {
+    size_t next, atom;
+};
+
+static int add_out(struct la_ac *ac, uint32_t state, uint32_t atom, struct outcap *cap)
 {
-    if (ac->nout == *cap) {
-        size_t nc = *cap ? *cap * 2 : 256;
-        uint32_t *a = la_realloc(ac->out_next, nc * sizeof(*a));
-        if (!a)
-            return -1;
-        ac->out_next = a;
-        a = la_realloc(ac->out_atom, nc * sizeof(*a));
-        if (!a)
-            return -1;
-        ac->out_atom = a;
-        *cap = nc;
-    }
+    if (LA_GROW(ac->out_next, cap->next, ac->nout + 1) != LA_OK ||
+        LA_GROW(ac->out_atom, cap->atom, ac->nout + 1) != LA_OK)
+        return -1;
     ac->out_atom[ac->nout] = atom;
     ac->out_next[ac->nout] = ac->out_first[state];
     ac->out_first[state] = (uint32_t)ac->nout++;
@@ -113,7 +109,8 @@ static void add_atom(struct la_ac *ac, const char **atoms, size_t *atomlen, size
 enum la_rc la_match_build(struct la_ruleset *rs)
 {
     struct la_ac *ac = la_calloc(1, sizeof(*ac));
-    size_t *atom_of = NULL, maxstates = 1, outcap = 0;
+    size_t *atom_of = NULL, maxstates = 1;
+    struct outcap outcap = { 0, 0 };
     uint32_t *fail = NULL, *queue = NULL;
     const char **atoms = NULL;
     size_t *atomlen = NULL;
@@ -422,14 +419,8 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_r
 
 static int add_cap(struct la_matcher *m, const char *name, const char *s, size_t len)
 {
-    if (m->ncaps == m->capcaps) {
-        size_t nc = m->capcaps ? m->capcaps * 2 : 8;
-        struct la_capture *c = la_realloc(m->caps, nc * sizeof(*c));
-        if (!c)
-            return -1;
-        m->caps = c;
-        m->capcaps = nc;
-    }
+    if (LA_GROW(m->caps, m->capcaps, m->ncaps + 1) != LA_OK)
+        return -1;
     m->caps[m->ncaps].name = name;
     m->caps[m->ncaps].value = la_sv_make(s, len);
     m->ncaps++;

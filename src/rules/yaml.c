@@ -23,16 +23,10 @@ void *pool_keep(struct pool *p, void *ptr)
         p->oom = 1;
         return NULL;
     }
-    if (p->n == p->cap) {
-        size_t nc = p->cap ? p->cap * 2 : 64;
-        void **ni = la_realloc(p->items, nc * sizeof(*ni));
-        if (!ni) {
-            la_free(ptr);
-            p->oom = 1;
-            return NULL;
-        }
-        p->items = ni;
-        p->cap = nc;
+    if (LA_GROW(p->items, p->cap, p->n + 1) != LA_OK) {
+        la_free(ptr);
+        p->oom = 1;
+        return NULL;
     }
     p->items[p->n++] = ptr;
     return ptr;
