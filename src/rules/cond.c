@@ -17,7 +17,7 @@
  * is an error: the matcher evaluates a rule only when one of its selections
  * held, so such a rule could not fire as written.
  *
- * Errors (LA206) point at the offending word: its column for a plain
+ * Errors (LA209) point at the offending word: its column for a plain
  * scalar, else the scalar's start, and give its offset in the text.
  */
 #include "config.h"

@@ -180,7 +180,7 @@ char **la_atoms_alternatives(struct pool *pool, const char *re);
 
 /*
  * Parse the 'condition' scalar cond over r's selections into r->cond and set r->root
- * (-1 after an error).  Errors are LA206 diagnostics pointing at the offending word.
+ * (-1 after an error).  Errors are LA209 diagnostics pointing at the offending word.
  */
 void la_cond_parse(struct rule *r, struct ydoc *d, yaml_node_t *cond);
 /* The condition of a rule with one selection and no 'condition': that selection. */
