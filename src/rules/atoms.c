@@ -44,11 +44,14 @@ char *la_atoms_literal(struct pool *pool, const char *s, size_t n)
     return a;
 }
 
-/* Index of the ']' closing the class that opens at re[i] ('['), or n. */
-static size_t skip_class(const char *re, size_t n, size_t i)
+/*
+ * Index of the ']' closing the class that opens at re[i] ('['), or n.  A ']' first in the
+ * class (after '^' when caret) is a member, not the end.
+ */
+static size_t skip_class_at(const char *re, size_t n, size_t i, int caret)
 {
     i++;
-    if (i < n && re[i] == '^')
+    if (caret && i < n && re[i] == '^')
         i++;
     if (i < n && re[i] == ']')
         i++;
@@ -58,6 +61,11 @@ static size_t skip_class(const char *re, size_t n, size_t i)
         i++;
     }
     return i;
+}
+
+static size_t skip_class(const char *re, size_t n, size_t i)
+{
+    return skip_class_at(re, n, i, 1);
 }
 
 /*
@@ -80,20 +88,14 @@ static char *regex_atom(const char *re, size_t *ret_len)
         int is_lit = 0;
 
         if (depth > 0) {
-            /* Inside a group: only track the nesting.  (Unlike skip_class(), a class here
-             * does not skip a leading '^'; kept as it is, atoms must not change.) */
+            /* Inside a group: only track the nesting.  A class here does not skip a
+             * leading '^' (so "[^]" ends at that ']'); kept as it was: atoms must not
+             * change in a restructuring. */
             if (c == '\\' && i + 1 < n)
                 i++;
-            else if (c == '[') {
-                i++;
-                if (i < n && re[i] == ']')
-                    i++;
-                while (i < n && re[i] != ']') {
-                    if (re[i] == '\\')
-                        i++;
-                    i++;
-                }
-            } else if (c == '(')
+            else if (c == '[')
+                i = skip_class_at(re, n, i, 0);
+            else if (c == '(')
                 depth++;
             else if (c == ')')
                 depth--;

@@ -159,38 +159,33 @@ static int parse_factor(struct cparse *c)
     return -1;
 }
 
-static int parse_and(struct cparse *c)
+/* sub (opword sub)*, left-associative: the 'and' and 'or' levels of the grammar. */
+static int parse_chain(struct cparse *c, const char *opword, int op,
+                       int (*sub)(struct cparse *c))
 {
-    int a = parse_factor(c);
+    int a = sub(c);
     char w[16];
 
     while (a >= 0) {
         size_t save = c->pos;
-        if (!word(c, w, sizeof(w)) || strcmp(w, "and")) {
+        if (!word(c, w, sizeof(w)) || strcmp(w, opword)) {
             c->pos = save;
             break;
         }
-        int b = parse_factor(c);
-        a = b < 0 ? -1 : add_node(c->r, C_AND, a, b, 0);
+        int b = sub(c);
+        a = b < 0 ? -1 : add_node(c->r, op, a, b, 0);
     }
     return a;
 }
 
+static int parse_and(struct cparse *c)
+{
+    return parse_chain(c, "and", C_AND, parse_factor);
+}
+
 static int parse_or(struct cparse *c)
 {
-    int a = parse_and(c);
-    char w[16];
-
-    while (a >= 0) {
-        size_t save = c->pos;
-        if (!word(c, w, sizeof(w)) || strcmp(w, "or")) {
-            c->pos = save;
-            break;
-        }
-        int b = parse_and(c);
-        a = b < 0 ? -1 : add_node(c->r, C_OR, a, b, 0);
-    }
-    return a;
+    return parse_chain(c, "or", C_OR, parse_and);
 }
 
 void la_cond_parse(struct rule *r, struct ydoc *d, yaml_node_t *cond)

@@ -84,6 +84,26 @@ static int pick(const char *s, const char *const *names)
     return -1;
 }
 
+/*
+ * A key whose value is one of names: its index; -1 when it is not a string or not one of
+ * them (with an error listing them: "unknown KEY 'x' (a, b or c)").
+ */
+static int one_of(struct ydoc *d, yaml_node_t *n, const char *key, const char *const *names)
+{
+    struct la_buf list = LA_BUF_INIT;
+    const char *s = ystr(d, n, key);
+    int i = s ? pick(s, names) : -1;
+
+    if (!s || i >= 0)
+        return i;
+    for (size_t k = 0; names[k]; k++)
+        if (la_buf_addf(&list, "%s%s", !k ? "" : names[k + 1] ? ", " : " or ", names[k]) != LA_OK)
+            break;
+    yerr(d, n, LA_D_RULE_BAD_VALUE, "unknown %s '%s' (%s)", key, s, list.buf);
+    la_buf_release(&list);
+    return -1;
+}
+
 static struct rule *new_rule(struct la_ruleset *rs)
 {
     struct rule *r;
@@ -121,13 +141,9 @@ static int load_selection(struct la_ruleset *rs, struct ydoc *d, struct rule *r,
 
     ycheck_keys_by(d, sn, selection_key);
     if (fn) {
-        const char *f = ystr(d, fn, "field");
-        int field = f ? pick(f, field_names) : -1;
+        int field = one_of(d, fn, "field", field_names);
         if (field >= 0)
             proto.field = field;
-        else if (f)
-            yerr(d, fn, LA_D_RULE_BAD_VALUE,
-                 "unknown field '%s' (message, text, component, level or context)", f);
     }
     if (cn)
         ybool(d, cn, "cased", &proto.cased);
@@ -201,14 +217,10 @@ static int load_description(struct rload *c, yaml_node_t *n)
 static int load_kind(struct rload *c, yaml_node_t *n)
 {
     static const char *const kinds[] = { "evidence", "fact", "attempt", "result", "stage",
-                                         NULL };
-    const char *s = ystr(c->d, n, "kind");
-    int k = s ? pick(s, kinds) : 0;
+                                         NULL };    /* enum la_rule_kind order */
+    int k = one_of(c->d, n, "kind", kinds);
 
-    if (k < 0)
-        yerr(c->d, n, LA_D_RULE_BAD_VALUE,
-             "unknown kind '%s' (evidence, fact, attempt, result or stage)", s);
-    else if (s)
+    if (k >= 0)
         c->r->meta.kind = (enum la_rule_kind)k;
     return 0;
 }
@@ -228,14 +240,24 @@ static int load_cause(struct rload *c, yaml_node_t *n)
     return 0;
 }
 
+/* A key with one of two words: 0 for a, 1 for b, -1 (with an error unless absent) else. */
+static int either(struct rload *c, yaml_node_t *n, const char *key, const char *a,
+                  const char *b)
+{
+    const char *s = ystr(c->d, n, key);
+
+    if (!s)
+        return -1;
+    if (!strcmp(s, a) || !strcmp(s, b))
+        return !strcmp(s, b);
+    yerr(c->d, n, LA_D_RULE_BAD_VALUE, "%s must be '%s' or '%s', not '%s'", key, a, b, s);
+    return -1;
+}
+
 static int load_effect(struct rload *c, yaml_node_t *n)
 {
-    const char *s = ystr(c->d, n, "effect");
-
-    if (s && !strcmp(s, "against"))
+    if (either(c, n, "effect", "for", "against") == 1)
         c->r->meta.against = 1;
-    else if (s && strcmp(s, "for"))
-        yerr(c->d, n, LA_D_RULE_BAD_VALUE, "effect must be 'for' or 'against', not '%s'", s);
     return 0;
 }
 
@@ -248,17 +270,13 @@ static int load_weight(struct rload *c, yaml_node_t *n)
     return 0;
 }
 
-static const char *level_names[] = { "info", "low", "medium", "high", "critical", NULL };
-
 static int load_level(struct rload *c, yaml_node_t *n)
 {
-    const char *s = ystr(c->d, n, "level");
-    int l = s ? pick(s, level_names) : 0;
+    static const char *const levels[] = { "info", "low", "medium", "high", "critical",
+                                          NULL };   /* enum la_level order */
+    int l = one_of(c->d, n, "level", levels);
 
-    if (l < 0)
-        yerr(c->d, n, LA_D_RULE_BAD_VALUE,
-             "unknown level '%s' (info, low, medium, high or critical)", s);
-    else if (s)
+    if (l >= 0)
         c->r->meta.level = (enum la_level)l;
     return 0;
 }
@@ -355,11 +373,17 @@ static int load_count(struct rload *c, yaml_node_t *n)
     return 0;
 }
 
-/* 'after' / 'unless': {rule: ID, within: DURATION}; the id is resolved at compile. */
+/*
+ * 'after' / 'unless': {rule: ID, within: DURATION}.  The id is resolved at compile, whose
+ * diagnostic points at the key's value (ret_line, ret_col).
+ */
 static void load_ref(struct ydoc *d, yaml_node_t *n, const char *what, const char **ret_id,
-                     int64_t *ret_within)
+                     int64_t *ret_within, unsigned *ret_line, unsigned *ret_col)
 {
     static const char *const keys[] = { "rule", "within", NULL };
+
+    *ret_line = (unsigned)n->start_mark.line + 1;
+    *ret_col = (unsigned)n->start_mark.column + 1;
 
     if (!yis_map(n)) {
         yerr(d, n, LA_D_RULE_WRONG_TYPE, "'%s' must be a mapping with 'rule' and 'within'", what);
@@ -382,9 +406,8 @@ static int load_after(struct rload *c, yaml_node_t *n)
 {
     struct rule *r = c->r;
 
-    load_ref(c->d, n, "after", &r->after_id, &r->meta.after_within);
-    r->after_line = (unsigned)n->start_mark.line + 1;
-    r->after_col = (unsigned)n->start_mark.column + 1;
+    load_ref(c->d, n, "after", &r->after_id, &r->meta.after_within, &r->after_line,
+             &r->after_col);
     return 0;
 }
 
@@ -392,20 +415,15 @@ static int load_unless(struct rload *c, yaml_node_t *n)
 {
     struct rule *r = c->r;
 
-    load_ref(c->d, n, "unless", &r->unless_id, &r->meta.unless_within);
-    r->unless_line = (unsigned)n->start_mark.line + 1;
-    r->unless_col = (unsigned)n->start_mark.column + 1;
+    load_ref(c->d, n, "unless", &r->unless_id, &r->meta.unless_within, &r->unless_line,
+             &r->unless_col);
     return 0;
 }
 
 static int load_scope(struct rload *c, yaml_node_t *n)
 {
-    const char *s = ystr(c->d, n, "scope");
-
-    if (s && !strcmp(s, "input"))
+    if (either(c, n, "scope", "attempt", "input") == 1)
         c->r->meta.scope_input = 1;
-    else if (s && strcmp(s, "attempt"))
-        yerr(c->d, n, LA_D_RULE_BAD_VALUE, "scope must be 'attempt' or 'input', not '%s'", s);
     return 0;
 }
 
@@ -440,15 +458,10 @@ static int load_set(struct rload *c, yaml_node_t *n)
 
 static int load_outcome(struct rload *c, yaml_node_t *n)
 {
-    const char *s = ystr(c->d, n, "outcome");
+    int v = either(c, n, "outcome", "failed", "succeeded");
 
-    if (s && !strcmp(s, "succeeded"))
-        c->r->meta.outcome = 0;
-    else if (s && !strcmp(s, "failed"))
-        c->r->meta.outcome = 1;
-    else if (s)
-        yerr(c->d, n, LA_D_RULE_BAD_VALUE, "outcome must be 'failed' or 'succeeded', not '%s'",
-             s);
+    if (v >= 0)
+        c->r->meta.outcome = v == 0;       /* 1 failed, 0 succeeded */
     return 0;
 }
 
