@@ -7,10 +7,13 @@
  * one table lookup per byte.  Each DFA state lists the atoms that end
  * there, and each atom the patterns that require it.
  *
- * Scan (per record): lowercase the line once, run the DFA, collect the
- * candidate patterns (plus those without an atom), check each candidate on
- * its field (memmem or pcre2_jit_match), set its modifier bit, and evaluate
- * the condition of every rule that had a hit.  A rule's named captures are
+ * Scan (per record): run the DFA over the line (case folded by the byte
+ * classes), collect the candidate patterns (plus those without an atom),
+ * check each candidate on its field (memmem on the line lowercased once,
+ * when a literal test first needs it, or pcre2_match), set its modifier
+ * bit, and evaluate (cond.c) the condition of every rule that had a hit.
+ * Patterns on the 'context' field have no atom in the DFA: they run only
+ * for rules another pattern touched.  A rule's named captures are
  * extracted only when the rule matches.  Per-matcher state (match data,
  * stamps, bit sets) keeps the ruleset immutable and shareable by threads.
  */

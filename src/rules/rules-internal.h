@@ -13,7 +13,9 @@
  *   match.c    the prefilter automaton and the matcher
  *   rules.c    the ruleset object: lifecycle and read-only queries
  *
- * Calls go one way: load → cond, compile → atoms, match; match → cond.
+ * Calls go one way, with no cycle: load → compile, cond; compile → atoms,
+ * match, rules; rules → match; match → cond; and all but match.c pool or
+ * report through yaml.c.  kb.c (rules/kb.h) uses yaml.c only.
  */
 
 #include <stddef.h>
