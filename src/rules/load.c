@@ -84,6 +84,16 @@ static int pick(const char *s, const char *const *names)
     return -1;
 }
 
+/* "a, b or c" for diagnostics that list the allowed words (partial when out of memory). */
+static void list_names(struct la_buf *out, const char *const *names)
+{
+    for (size_t k = 0; names[k]; k++) {
+        const char *sep = !k ? "" : names[k + 1] ? ", " : " or ";
+        if (la_buf_addf(out, "%s%s", sep, names[k]) != LA_OK)
+            break;
+    }
+}
+
 /*
  * A key whose value is one of names: its index; -1 when it is not a string or not one of
  * them (with an error listing them: "unknown KEY 'x' (a, b or c)").
@@ -96,9 +106,7 @@ static int one_of(struct ydoc *d, yaml_node_t *n, const char *key, const char *c
 
     if (!s || i >= 0)
         return i;
-    for (size_t k = 0; names[k]; k++)
-        if (la_buf_addf(&list, "%s%s", !k ? "" : names[k + 1] ? ", " : " or ", names[k]) != LA_OK)
-            break;
+    list_names(&list, names);
     yerr(d, n, LA_D_RULE_BAD_VALUE, "unknown %s '%s' (%s)", key, s, list.buf);
     la_buf_release(&list);
     return -1;
@@ -172,9 +180,12 @@ static int load_selection(struct la_ruleset *rs, struct ydoc *d, struct rule *r,
                 return -1;
         proto.mod++;
     }
-    if (!proto.mod)
-        yerr(d, sn, LA_D_RULE_MISSING_KEY,
-             "selection has no test (contains, startswith, endswith, equals or re)");
+    if (!proto.mod) {
+        struct la_buf list = LA_BUF_INIT;
+        list_names(&list, la_pattern_ops);
+        yerr(d, sn, LA_D_RULE_MISSING_KEY, "selection has no test (%s)", list.buf);
+        la_buf_release(&list);
+    }
     r->sels[sel].nmods = proto.mod;
     return 0;
 }
