@@ -966,13 +966,11 @@ oom:
 static enum la_rc on_record(void *user, const struct la_record *rec)
 {
     struct run *r = user;
-    struct la_fields f = { rec->format, rec->text, rec->message, rec->component, rec->level,
-                          rec->context };
     enum la_rc rc;
 
     r->rec = rec;
     r->rec_hit = 0;
-    rc = la_matcher_scan(r->m, &f, on_hit, r, &r->sink);
+    rc = la_matcher_scan(r->m, rec, on_hit, r, &r->sink);
     if (rc != LA_OK)
         return rc;
     if (!r->rec_hit)

@@ -41,8 +41,7 @@ struct rt_line {
 static enum la_rc rt_record(void *user, const struct la_record *r)
 {
     struct rt_line *l = user;
-    struct la_fields f = { r->format, r->text, r->message, r->component, r->level, r->context };
-    return la_matcher_scan(l->m, &f, rt_hit, l->t, NULL);
+    return la_matcher_scan(l->m, r, rt_hit, l->t, NULL);
 }
 
 /* Does rule ri fire on line (parsed as format f)? */

@@ -25,27 +25,12 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/record.h"
 #include "core/sv.h"
 
 struct la_format;
 
-/* A record: views valid only during the record callback. */
-struct la_record {
-    const char *format;            /* format id */
-    uint64_t line;                 /* 1-based line in the member */
-    int64_t time;                  /* ms: since 1970 when has_date, else since midnight; -1 none */
-    int has_date;
-    long pid;                      /* -1 when absent */
-    struct la_sv text;             /* the whole normalised line */
-    struct la_sv message;          /* after the format's prefix */
-    struct la_sv component;        /* process or logger, may be empty */
-    struct la_sv level;            /* level word, may be empty */
-    struct la_sv context;          /* the line that opens this record's group: itself for a
-                                    * line with the format's prefix, the last such line for a
-                                    * continuation (restore-step-* lines after their CHECKPOINT,
-                                    * a traceback after its logger line) */
-};
-
+/* Records (struct la_record, core/record.h) are views valid only during the callback. */
 typedef enum la_rc la_record_fn(void *user, const struct la_record *r);
 
 /* What a format is, beside its id (la_format_flags()). */

@@ -16,6 +16,7 @@
 
 #include "core/alloc.h"
 #include "core/limits.h"
+#include "rules/kb.h"
 #include "rules/rules-internal.h"
 
 struct opmap {

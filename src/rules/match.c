@@ -7,10 +7,13 @@
  * one table lookup per byte.  Each DFA state lists the atoms that end
  * there, and each atom the patterns that require it.
  *
- * Scan (per record): lowercase the line once, run the DFA, collect the
- * candidate patterns (plus those without an atom), check each candidate on
- * its field (memmem or pcre2_jit_match), set its modifier bit, and evaluate
- * the condition of every rule that had a hit.  A rule's named captures are
+ * Scan (per record): run the DFA over the line (case folded by the byte
+ * classes), collect the candidate patterns (plus those without an atom),
+ * check each candidate on its field (memmem on the line lowercased once,
+ * when a literal test first needs it, or pcre2_match), set its modifier
+ * bit, and evaluate (cond.c) the condition of every rule that had a hit.
+ * Patterns on the 'context' field have no atom in the DFA: they run only
+ * for rules another pattern touched.  A rule's named captures are
  * extracted only when the rule matches.  Per-matcher state (match data,
  * stamps, bit sets) keeps the ruleset immutable and shareable by threads.
  */
@@ -22,7 +25,7 @@
 #include <time.h>
 
 #include "core/alloc.h"
-#include "rules/match-internal.h"
+#include "rules/rules-internal.h"
 
 #define AC_OUT 0x80000000u
 
@@ -58,20 +61,16 @@ void la_ac_free(struct la_ac *ac)
     la_free(ac);
 }
 
-static int add_out(struct la_ac *ac, uint32_t state, uint32_t atom, size_t *cap)
+/* Caps of the two parallel output arrays, which grow together. */
+struct outcap {
+    size_t next, atom;
+};
+
+static int add_out(struct la_ac *ac, uint32_t state, uint32_t atom, struct outcap *cap)
 {
-    if (ac->nout == *cap) {
-        size_t nc = *cap ? *cap * 2 : 256;
-        uint32_t *a = la_realloc(ac->out_next, nc * sizeof(*a));
-        if (!a)
-            return -1;
-        ac->out_next = a;
-        a = la_realloc(ac->out_atom, nc * sizeof(*a));
-        if (!a)
-            return -1;
-        ac->out_atom = a;
-        *cap = nc;
-    }
+    if (LA_GROW(ac->out_next, cap->next, ac->nout + 1) != LA_OK ||
+        LA_GROW(ac->out_atom, cap->atom, ac->nout + 1) != LA_OK)
+        return -1;
     ac->out_atom[ac->nout] = atom;
     ac->out_next[ac->nout] = ac->out_first[state];
     ac->out_first[state] = (uint32_t)ac->nout++;
@@ -113,7 +112,8 @@ static void add_atom(struct la_ac *ac, const char **atoms, size_t *atomlen, size
 enum la_rc la_match_build(struct la_ruleset *rs)
 {
     struct la_ac *ac = la_calloc(1, sizeof(*ac));
-    size_t *atom_of = NULL, maxstates = 1, outcap = 0;
+    size_t *atom_of = NULL, maxstates = 1;
+    struct outcap outcap = { 0, 0 };
     uint32_t *fail = NULL, *queue = NULL;
     const char **atoms = NULL;
     size_t *atomlen = NULL;
@@ -342,19 +342,19 @@ static void queue_pat(struct la_matcher *m, uint32_t p)
     }
 }
 
-static struct la_sv field_of(const struct la_fields *f, int field)
+static struct la_sv field_of(const struct la_record *rec, int field)
 {
     switch (field) {
     case FIELD_TEXT:
-        return f->text;
+        return rec->text;
     case FIELD_COMPONENT:
-        return f->component;
+        return rec->component;
     case FIELD_LEVEL:
-        return f->level;
+        return rec->level;
     case FIELD_CONTEXT:
-        return f->context.p ? f->context : f->text;
+        return rec->context.p ? rec->context : rec->text;
     default:
-        return f->message;
+        return rec->message;
     }
 }
 
@@ -366,9 +366,9 @@ static const char *find_lit(const char *h, size_t hl, const char *n, size_t nl)
 }
 
 /* 1 match, 0 no match, -1 limit hit, -2 out of memory. */
-static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_fields *f)
+static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_record *rec)
 {
-    struct la_sv v = field_of(f, p->field);
+    struct la_sv v = field_of(rec, p->field);
     const char *s = v.p;
 
     if (!s)
@@ -382,7 +382,7 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_f
             return -1;
         return 0;
     }
-    if (!p->cased && v.len && (s < f->text.p || s + v.len > f->text.p + f->text.len)) {
+    if (!p->cased && v.len && (s < rec->text.p || s + v.len > rec->text.p + rec->text.len)) {
         /* A field outside the line (the group's context): lowercase it on its own. */
         la_buf_reset(&m->scratch);
         if (la_buf_grow(&m->scratch, v.len) != LA_OK)
@@ -397,15 +397,15 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_f
             return 0;
         if (!m->lowered) {
             la_buf_reset(&m->lower);
-            if (la_buf_grow(&m->lower, f->text.len) != LA_OK)
+            if (la_buf_grow(&m->lower, rec->text.len) != LA_OK)
                 return -2;
-            for (size_t i = 0; i < f->text.len; i++)
-                m->lower.buf[i] = (char)tolower((unsigned char)f->text.p[i]);
-            m->lower.len = f->text.len;
-            m->lower.buf[f->text.len] = '\0';
+            for (size_t i = 0; i < rec->text.len; i++)
+                m->lower.buf[i] = (char)tolower((unsigned char)rec->text.p[i]);
+            m->lower.len = rec->text.len;
+            m->lower.buf[rec->text.len] = '\0';
             m->lowered = 1;
         }
-        s = m->lower.buf + (s - f->text.p);
+        s = m->lower.buf + (s - rec->text.p);
     }
     switch (p->op) {
     case OP_CONTAINS:
@@ -422,14 +422,8 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_f
 
 static int add_cap(struct la_matcher *m, const char *name, const char *s, size_t len)
 {
-    if (m->ncaps == m->capcaps) {
-        size_t nc = m->capcaps ? m->capcaps * 2 : 8;
-        struct la_capture *c = la_realloc(m->caps, nc * sizeof(*c));
-        if (!c)
-            return -1;
-        m->caps = c;
-        m->capcaps = nc;
-    }
+    if (LA_GROW(m->caps, m->capcaps, m->ncaps + 1) != LA_OK)
+        return -1;
     m->caps[m->ncaps].name = name;
     m->caps[m->ncaps].value = la_sv_make(s, len);
     m->ncaps++;
@@ -437,14 +431,14 @@ static int add_cap(struct la_matcher *m, const char *name, const char *s, size_t
 }
 
 /* Named captures of the rule's regexes that matched. */
-static int collect_caps(struct la_matcher *m, const struct rule *r, const struct la_fields *f)
+static int collect_caps(struct la_matcher *m, const struct rule *r, const struct la_record *rec)
 {
     m->ncaps = 0;
     for (size_t i = r->first_pat; i < r->first_pat + r->npat; i++) {
         const struct pat *p = &m->rs->pats[i];
         if (!p->has_names || p->op != OP_RE || m->pat_stamp[i] != m->gen || !m->pat_hit[i])
             continue;
-        struct la_sv v = field_of(f, p->field);
+        struct la_sv v = field_of(rec, p->field);
         if (pcre2_match(p->re, (PCRE2_SPTR)(v.p ? v.p : ""), v.len, 0, 0, m->md,
                         m->rs->mctx) < 0)
             continue;
@@ -468,6 +462,18 @@ static int collect_caps(struct la_matcher *m, const struct rule *r, const struct
     return 0;
 }
 
+/*
+ * A rule scoped to formats applies to them, and to plain "text": a short paste that no probe
+ * recognised may well be one of them, and the scope only exists to keep a rule off the
+ * formats it was not written for.
+ */
+static int applies_format(const struct rule *r, const char *format)
+{
+    if (!r->formats || !strcmp(format, "text"))
+        return 1;
+    return in_list(r->formats, format);
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -481,8 +487,8 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_rule_hit_fn *fn,
-                           void *user, struct la_diag_sink *sink)
+enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
+                           la_rule_hit_fn *fn, void *user, struct la_diag_sink *sink)
 {
     const struct la_ruleset *rs = m->rs;
     const struct la_ac *ac = rs->ac;
@@ -499,12 +505,12 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
     m->lowered = 0;
     memset(m->hint_at, 0, sizeof(m->hint_at));
     {
-        const unsigned char *t = (const unsigned char *)f->text.p;
+        const unsigned char *t = (const unsigned char *)rec->text.p;
         const uint32_t *next = ac->next;
         const unsigned char *cls = ac->cls;
         const uint32_t nclass = ac->nclass;
         uint32_t s = 0;                    /* row offset of the state */
-        for (size_t i = 0; i < f->text.len; i++) {
+        for (size_t i = 0; i < rec->text.len; i++) {
             uint32_t v = next[s + cls[t[i]]];
             s = v & ~AC_OUT;
             if (!(v & AC_OUT))
@@ -529,7 +535,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
         uint64_t t0 = 0;
         int hit;
 
-        if (m->disabled[p->rule] || !la_rule_applies_format(r, f->format))
+        if (m->disabled[p->rule] || !applies_format(r, rec->format))
             continue;
         if (m->rule_stamp[p->rule] != m->gen) {
             m->rule_stamp[p->rule] = m->gen;
@@ -540,7 +546,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
             t0 = now_ns();
             m->checks[p->rule]++;
         }
-        hit = test_pat(m, p, f);
+        hit = test_pat(m, p, rec);
         if (m->profile)
             m->ns[p->rule] += now_ns() - t0;
         if (hit == -2)
@@ -576,7 +582,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
                 m->pat_stamp[pi] = m->gen;
                 m->pat_hit[pi] = 0;
             }
-            hit = test_pat(m, p, f);
+            hit = test_pat(m, p, rec);
             if (hit == -2)
                 return LA_FATAL;
             if (hit > 0) {
@@ -593,7 +599,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f, la_r
             continue;
         if (m->profile)
             m->hits[ri]++;
-        if (collect_caps(m, r, f) < 0)
+        if (collect_caps(m, r, rec) < 0)
             return LA_FATAL;
         rc = fn(user, ri, m->caps, m->ncaps);
     }

@@ -1,12 +1,35 @@
 #ifndef LA_RULES_RULES_INTERNAL_H
 #define LA_RULES_RULES_INTERNAL_H
 
-/* Declarations shared by the files of the rules module only. */
+/*
+ * Declarations shared by the files of the rules module only (see
+ * docs/internals/rules.md for the map):
+ *
+ *   yaml.c     pool of allocations, YAML helpers with positioned diagnostics
+ *   load.c     YAML rule tree → struct rule (the key → loader table)
+ *   cond.c     the condition language: parser and evaluator
+ *   compile.c  validate + pcre2_compile each pattern; la_ruleset_compile()
+ *   atoms.c    literal atoms of a pattern, for the prefilter
+ *   match.c    the prefilter automaton and the matcher
+ *   rules.c    the ruleset object: lifecycle and read-only queries
+ *
+ * Calls go one way, with no cycle: load → compile, cond; compile → atoms,
+ * match, rules; rules → match; match → cond; and all but match.c pool or
+ * report through yaml.c.  kb.c (rules/kb.h) uses yaml.c only.
+ */
 
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <nettle/sha2.h>
+#include <pcre2.h>
 #include <yaml.h>
 
 #include "core/buf.h"
 #include "rules/rules.h"
+
+/* ---------------------------------------------------------------- yaml.c */
 
 /* A pool of allocations freed together (the ruleset's and the kb's strings). */
 struct pool {
@@ -15,6 +38,7 @@ struct pool {
     int oom;
 };
 
+/* Keep ptr (NULL or not) in the pool; on failure ptr is freed, oom set, NULL returned. */
 void *pool_keep(struct pool *p, void *ptr);
 char *pool_strdup(struct pool *p, const char *s);
 void *pool_calloc(struct pool *p, size_t n, size_t size);
@@ -42,6 +66,9 @@ void ywarn(struct ydoc *d, const yaml_node_t *n, unsigned code, const char *fmt,
     LA_PRINTF(4, 5);
 /* Check a mapping's keys against allowed (NULL-terminated): unknown or duplicate → error. */
 void ycheck_keys(struct ydoc *d, yaml_node_t *map, const char *const *allowed);
+/* The same with the allowed keys given by a predicate (a key table's lookup). */
+typedef int ykey_known_fn(const char *key);
+void ycheck_keys_by(struct ydoc *d, yaml_node_t *map, ykey_known_fn *known);
 yaml_node_t *yget(struct ydoc *d, yaml_node_t *map, const char *key);
 /* A scalar as a pooled string; NULL (with an error unless n is NULL) when not a scalar. */
 const char *ystr(struct ydoc *d, yaml_node_t *n, const char *what);
@@ -57,5 +84,129 @@ int yis_scalar(const yaml_node_t *n);
 /* Read a whole (small, capped) file into out. */
 enum la_rc read_small_file(const char *path, size_t cap, struct la_buf *out,
                            struct la_diag_sink *sink);
+
+/* ------------------------------------------------ the ruleset's layout */
+
+enum { OP_CONTAINS, OP_STARTS, OP_ENDS, OP_EQUALS, OP_RE };
+enum { FIELD_MESSAGE, FIELD_TEXT, FIELD_COMPONENT, FIELD_LEVEL, FIELD_CONTEXT };
+enum { C_SEL, C_AND, C_OR, C_NOT, C_ANY, C_ALL };
+
+/* One modifier value of one selection: a literal test or a compiled regex. */
+struct pat {
+    int op, field, cased, has_names;
+    const char *src;               /* as written */
+    const char *lit;               /* literal ops: lowercased unless cased */
+    size_t litlen;
+    pcre2_code *re;
+    char *atom;                    /* lowercased required literal, or NULL */
+    size_t atomlen;
+    char **alts;                   /* or: one literal per top-level alternative (NULL-terminated) */
+    unsigned rule, sel, mod, line, col;
+};
+
+struct sel {
+    const char *name;
+    unsigned nmods;
+};
+
+/* A condition node: C_SEL tests selection a; AND/OR/NOT combine nodes a, b; ANY/ALL a mask. */
+struct cnode {
+    int op, a, b;
+    uint64_t mask;
+};
+
+struct rule {
+    struct la_rule_meta meta;
+    struct sel *sels;
+    unsigned nsel;
+    struct cnode *cond;
+    unsigned ncond;
+    size_t capcond;
+    int root;                      /* condition root node, -1 when none */
+    const char *const *formats;
+    const char *after_id, *unless_id;
+    unsigned after_line, after_col, unless_line, unless_col;
+    size_t first_pat, npat;        /* set by la_match_build */
+};
+
+struct la_ac;
+
+/*
+ * Patterns are stored in rule order, each rule's in one run.  Everything
+ * below is written while loading and by la_ruleset_compile(), then never
+ * again: matchers share the ruleset read-only.
+ */
+struct la_ruleset {
+    struct la_limits lim;
+    struct pool pool;
+    struct rule *rules;
+    size_t nrules, caprules;
+    struct pat *pats;
+    size_t npats, cappats;
+    const char *const *causes, *const *formats;
+    unsigned errors;
+    int compiled;
+    struct sha256_ctx sha;
+    char sha_hex[2 * SHA256_DIGEST_SIZE + 1];
+    pcre2_match_context *mctx;
+    struct la_ac *ac;              /* atoms → pattern lists */
+    unsigned *always;              /* patterns without atom */
+    size_t nalways;
+};
+
+static inline int in_list(const char *const *l, const char *s)
+{
+    for (; l && *l; l++)
+        if (!strcmp(*l, s))
+            return 1;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- atoms.c */
+
+/* A literal pattern's atom: a pooled lowercased copy of its n bytes; NULL (pool->oom) on OOM. */
+char *la_atoms_literal(struct pool *pool, const char *s, size_t n);
+/*
+ * The longest literal run of 3+ characters at the top level of regex re, lowercased and
+ * pooled; NULL when there is none (or, with pool->oom set, out of memory).
+ */
+char *la_atoms_regex(struct pool *pool, const char *re, size_t *ret_len);
+/*
+ * For a regex without a single atom: a pooled NULL-terminated list of literals one of which
+ * every match contains (one per top-level alternative, or those of a required group), or
+ * NULL when there is no such set (or, with pool->oom set, out of memory).
+ */
+char **la_atoms_alternatives(struct pool *pool, const char *re);
+
+/* ----------------------------------------------------------------- cond.c */
+
+/*
+ * Parse the 'condition' scalar cond over r's selections into r->cond and set r->root
+ * (-1 after an error).  Errors are LA209 diagnostics pointing at the offending word.
+ */
+void la_cond_parse(struct rule *r, struct ydoc *d, yaml_node_t *cond);
+/* The condition of a rule with one selection and no 'condition': that selection. */
+void la_cond_single(struct rule *r);
+/* Evaluate node of r's condition with sels the set of selections that hold (bit i = sel i). */
+int la_cond_eval(const struct rule *r, int node, uint64_t sels);
+
+/* -------------------------------------------------------------- compile.c */
+
+/* A selection's modifier keys, indexed by OP_*; NULL-terminated. */
+extern const char *const la_pattern_ops[];
+
+/*
+ * Validate one modifier value vn and compile it into a new pattern of rs: proto gives op,
+ * field, cased, rule, sel and mod.  A bad value gets a diagnostic in d and adds nothing.
+ * 0, or -1 when out of memory.
+ */
+int la_compile_pattern(struct la_ruleset *rs, struct ydoc *d, const struct pat *proto,
+                       yaml_node_t *vn);
+
+/* ---------------------------------------------------------------- match.c */
+
+/* Build the prefilter (rule pattern ranges, the atom automaton); LA_FATAL on OOM. */
+enum la_rc la_match_build(struct la_ruleset *rs);
+void la_ac_free(struct la_ac *ac);
 
 #endif

@@ -11,11 +11,11 @@
  *   la_ruleset_add_file(rs, "rules/usb-link.yaml", sink);   (repeat)
  *   la_ruleset_compile(rs, sink);        → immutable, PCRE2 JIT-compiled
  *   m = la_matcher_new(rs);               (one per thread or input)
- *   la_matcher_scan(m, &fields, fn, user);  (per record)
+ *   la_matcher_scan(m, &record, fn, user, sink);  (per record)
  *   la_matcher_free(m); la_ruleset_free(rs);
  *
- * Also here: the knowledge data (causes.yaml, codes.yaml, stages.yaml),
- * loaded by the same YAML code with the same positioned diagnostics.
+ * The knowledge data (causes.yaml, codes.yaml, stages.yaml) has its own
+ * header, rules/kb.h.
  */
 
 #include <stddef.h>
@@ -23,7 +23,11 @@
 
 #include "core/error.h"
 #include "core/limits.h"
+#include "core/record.h"
 #include "core/sv.h"
+/* Transitional: users of the knowledge base still reach it through this header; include
+ * "rules/kb.h" directly, then drop this line. */
+#include "rules/kb.h"
 
 struct la_ruleset;
 struct la_matcher;
@@ -60,13 +64,6 @@ struct la_rule_meta {
 struct la_capture {
     const char *name;
     struct la_sv value;
-};
-
-/* The fields of one record a rule can test. */
-struct la_fields {
-    const char *format;            /* format id */
-    struct la_sv text, message, component, level;
-    struct la_sv context;          /* the group's opening line (see struct la_record) */
 };
 
 LA_NODISCARD struct la_ruleset *la_ruleset_new(const struct la_limits *lim);
@@ -116,9 +113,11 @@ void la_matcher_reset(struct la_matcher *m);
  * Test one record against every rule scoped to its format.  Calls fn per
  * rule that matches (in rule order).  A pattern that hits the PCRE2 match or
  * depth limit disables its rule for this matcher until la_matcher_reset(),
- * with a warning naming the rule.
+ * with a warning naming the rule.  Of the record it reads format, text,
+ * message, component, level and context; the views need only stay valid
+ * for the call.
  */
-LA_NODISCARD enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_fields *f,
+LA_NODISCARD enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
                                         la_rule_hit_fn *fn, void *user,
                                         struct la_diag_sink *sink);
 
@@ -133,73 +132,5 @@ size_t la_matcher_hint_at(const struct la_matcher *m, enum la_hint h);
 void la_matcher_profile(const struct la_matcher *m, size_t rule, uint64_t *ret_checks,
                         uint64_t *ret_hits, uint64_t *ret_ns);
 void la_matcher_enable_profile(struct la_matcher *m, int on);
-
-/* -------- knowledge data: causes.yaml, codes.yaml, stages.yaml -------- */
-
-struct la_step {
-    const char *id, *text, *why, *if_still_fails;
-    const char *const *lowers;     /* NULL-terminated cause ids */
-};
-
-struct la_cause {
-    const char *id, *title, *summary, *next_test;
-    double prior;
-    int hardware;
-    const char *const *remediation;    /* NULL-terminated ladder step ids */
-};
-
-struct la_prior {
-    const char *cause;
-    double p;
-};
-
-struct la_meaning {
-    const char *space, *text, *source;
-    int confirmed;
-};
-
-struct la_code {
-    long code;
-    const char *const *names, *const *aliases;
-    const char *family, *stage, *collides;
-    const struct la_meaning *meanings;
-    size_t n_meanings;
-    const struct la_prior *priors;
-    size_t n_priors;
-    const char *const *collect;
-};
-
-struct la_family {
-    const char *id, *title, *space, *source;
-    const long *ranges;            /* pairs lo, hi */
-    size_t n_ranges;
-    const struct la_prior *priors;
-    size_t n_priors;
-};
-
-struct la_kb;
-
-/* Load the three data files from dir (any may be missing: LA_FAILED with a diagnostic). */
-LA_NODISCARD enum la_rc la_kb_load(struct la_kb **ret_kb, const char *dir,
-                                   struct la_diag_sink *sink);
-void la_kb_free(struct la_kb *kb);
-size_t la_kb_n_causes(const struct la_kb *kb);
-const struct la_cause *la_kb_cause_at(const struct la_kb *kb, size_t i);
-const struct la_cause *la_kb_cause(const struct la_kb *kb, const char *id);
-size_t la_kb_n_steps(const struct la_kb *kb);
-const struct la_step *la_kb_step_at(const struct la_kb *kb, size_t i);
-const struct la_step *la_kb_step(const struct la_kb *kb, const char *id);
-size_t la_kb_n_codes(const struct la_kb *kb);
-const struct la_code *la_kb_code_at(const struct la_kb *kb, size_t i);
-const struct la_code *la_kb_code(const struct la_kb *kb, long code);
-/* A code by one of its names or aliases (case-insensitive), or NULL. */
-const struct la_code *la_kb_code_by_name(const struct la_kb *kb, const char *name);
-const struct la_family *la_kb_family_of(const struct la_kb *kb, long code);
-const struct la_family *la_kb_family(const struct la_kb *kb, const char *id);
-/* Stage name for an operation number / checkpoint id ("0x1303"), or NULL. */
-const char *la_kb_stage_of_op(const struct la_kb *kb, long op);
-const char *la_kb_stage_of_checkpoint(const struct la_kb *kb, const char *id, size_t len);
-/* NULL-terminated cause ids, for la_ruleset_set_vocabulary(). */
-const char *const *la_kb_cause_ids(const struct la_kb *kb);
 
 #endif

@@ -2,9 +2,10 @@
  * YAML helpers over libyaml's document API, with positioned diagnostics.
  *
  * Every diagnostic points at the node it is about: libyaml's marks are
- * 0-based, ours 1-based.  Keys are checked against an allowed list so a
- * misspelt key is an error (LA201) rather than silently ignored, and a key
- * given twice is an error (LA216): libyaml keeps both.
+ * 0-based, ours 1-based.  Keys are checked against an allowed list (or a
+ * key table's lookup) so a misspelt key is an error (LA201) rather than
+ * silently ignored, and a key given twice is an error (LA216): libyaml
+ * keeps both.  The pool keeps what the loaded rules and data point at.
  */
 #include "config.h"
 
@@ -22,16 +23,10 @@ void *pool_keep(struct pool *p, void *ptr)
         p->oom = 1;
         return NULL;
     }
-    if (p->n == p->cap) {
-        size_t nc = p->cap ? p->cap * 2 : 64;
-        void **ni = la_realloc(p->items, nc * sizeof(*ni));
-        if (!ni) {
-            la_free(ptr);
-            p->oom = 1;
-            return NULL;
-        }
-        p->items = ni;
-        p->cap = nc;
+    if (LA_GROW(p->items, p->cap, p->n + 1) != LA_OK) {
+        la_free(ptr);
+        p->oom = 1;
+        return NULL;
     }
     p->items[p->n++] = ptr;
     return ptr;
@@ -150,7 +145,9 @@ static const char *scalar(const yaml_node_t *n)
     return (const char *)n->data.scalar.value;
 }
 
-void ycheck_keys(struct ydoc *d, yaml_node_t *map, const char *const *allowed)
+/* Unknown keys (allowed list or known predicate, either may be NULL) and duplicates. */
+static void check_keys(struct ydoc *d, yaml_node_t *map, const char *const *allowed,
+                       ykey_known_fn *known)
 {
     yaml_node_pair_t *p, *q;
 
@@ -162,10 +159,12 @@ void ycheck_keys(struct ydoc *d, yaml_node_t *map, const char *const *allowed)
             yerr(d, k, LA_D_RULE_WRONG_TYPE, "a key must be a plain string");
             continue;
         }
-        if (allowed) {
-            for (const char *const *a = allowed; *a; a++)
+        if (allowed || known) {
+            for (const char *const *a = allowed; a && *a; a++)
                 if (!strcmp(*a, scalar(k)))
                     ok = 1;
+            if (known && known(scalar(k)))
+                ok = 1;
             if (!ok)
                 yerr(d, k, LA_D_RULE_UNKNOWN_KEY, "unknown key '%s'", scalar(k));
         }
@@ -177,6 +176,16 @@ void ycheck_keys(struct ydoc *d, yaml_node_t *map, const char *const *allowed)
             }
         }
     }
+}
+
+void ycheck_keys(struct ydoc *d, yaml_node_t *map, const char *const *allowed)
+{
+    check_keys(d, map, allowed, NULL);
+}
+
+void ycheck_keys_by(struct ydoc *d, yaml_node_t *map, ykey_known_fn *known)
+{
+    check_keys(d, map, NULL, known);
 }
 
 yaml_node_t *yget(struct ydoc *d, yaml_node_t *map, const char *key)

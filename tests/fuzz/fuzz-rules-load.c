@@ -52,7 +52,7 @@ static void scan_lines(struct la_matcher *m, const char *const *lines, struct la
     size_t sum = 0;
 
     for (size_t i = 0; lines && lines[i] && i < 64; i++) {
-        struct la_fields f;
+        struct la_record f;
         memset(&f, 0, sizeof(f));
         f.format = "text";
         f.text = la_sv_cstr(lines[i]);

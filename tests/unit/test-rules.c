@@ -96,8 +96,8 @@ static enum la_rc on_hit(void *user, size_t rule, const struct la_capture *c, si
 
 static int scan(struct la_matcher *m, const char *line, struct hits *h)
 {
-    struct la_fields f = { "text", la_sv_cstr(line), la_sv_cstr(line), LA_SV_NULL, LA_SV_NULL,
-                           LA_SV_NULL };
+    struct la_record f = { .format = "text", .text = la_sv_cstr(line),
+                           .message = la_sv_cstr(line) };
     memset(h, 0, sizeof(*h));
     assert_int_equal(la_matcher_scan(m, &f, on_hit, h, NULL), LA_OK);
     return h->n;
@@ -180,12 +180,12 @@ static void match_limit_disables_rule(void **state)
     struct la_diag_sink sink = { capture, &d };
     char line[64];
     struct hits h = { 0, "" };
-    struct la_fields f;
+    struct la_record f;
 
     memset(line, 'a', 40);
     memcpy(line + 40, "X bad!", 7);
-    f = (struct la_fields){ "text", la_sv_cstr(line), la_sv_cstr(line), LA_SV_NULL, LA_SV_NULL,
-                            LA_SV_NULL };
+    f = (struct la_record){ .format = "text", .text = la_sv_cstr(line),
+                            .message = la_sv_cstr(line) };
     la_buf_reset(&d);
     assert_int_equal(la_matcher_scan(m, &f, on_hit, &h, &sink), LA_OK);
     assert_non_null(strstr(d.buf, "warning[LA215]"));

@@ -1,0 +1,92 @@
+#ifndef LA_RULES_KB_H
+#define LA_RULES_KB_H
+
+/*
+ * kb: the knowledge data beside the rule packs: causes.yaml (causes and the
+ * remediation ladder), codes.yaml (error-code catalogue and families) and
+ * stages.yaml (restore operation numbers and checkpoint ids → stage names).
+ * One source for `explain`, the diagnosis priors and the remediation text.
+ *
+ * Lifecycle:
+ *   la_kb_load(&kb, dir, sink);     (all three files, positioned diagnostics)
+ *   la_kb_cause(kb, "usb-link"); la_kb_code(kb, 4013); …   (read-only lookups)
+ *   la_kb_free(kb);
+ *
+ * Every pointer a lookup returns is owned by the kb and lives until
+ * la_kb_free(); lookups return NULL for "not found".
+ */
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+struct la_step {
+    const char *id, *text, *why, *if_still_fails;
+    const char *const *lowers;     /* NULL-terminated cause ids */
+};
+
+struct la_cause {
+    const char *id, *title, *summary, *next_test;
+    double prior;
+    int hardware;
+    const char *const *remediation;    /* NULL-terminated ladder step ids */
+};
+
+struct la_prior {
+    const char *cause;
+    double p;
+};
+
+struct la_meaning {
+    const char *space, *text, *source;
+    int confirmed;
+};
+
+struct la_code {
+    long code;
+    const char *const *names, *const *aliases;
+    const char *family, *stage, *collides;
+    const struct la_meaning *meanings;
+    size_t n_meanings;
+    const struct la_prior *priors;
+    size_t n_priors;
+    const char *const *collect;
+};
+
+struct la_family {
+    const char *id, *title, *space, *source;
+    const long *ranges;            /* pairs lo, hi */
+    size_t n_ranges;
+    const struct la_prior *priors;
+    size_t n_priors;
+};
+
+struct la_kb;
+
+/*
+ * Load the three data files from dir (any may be missing: LA_FAILED with a diagnostic).
+ * On LA_OK *ret_kb owns the new kb (free with la_kb_free()); on failure *ret_kb is untouched.
+ */
+LA_NODISCARD enum la_rc la_kb_load(struct la_kb **ret_kb, const char *dir,
+                                   struct la_diag_sink *sink);
+void la_kb_free(struct la_kb *kb);
+size_t la_kb_n_causes(const struct la_kb *kb);
+const struct la_cause *la_kb_cause_at(const struct la_kb *kb, size_t i);
+const struct la_cause *la_kb_cause(const struct la_kb *kb, const char *id);
+size_t la_kb_n_steps(const struct la_kb *kb);
+const struct la_step *la_kb_step_at(const struct la_kb *kb, size_t i);
+const struct la_step *la_kb_step(const struct la_kb *kb, const char *id);
+size_t la_kb_n_codes(const struct la_kb *kb);
+const struct la_code *la_kb_code_at(const struct la_kb *kb, size_t i);
+const struct la_code *la_kb_code(const struct la_kb *kb, long code);
+/* A code by one of its names or aliases (case-insensitive), or NULL. */
+const struct la_code *la_kb_code_by_name(const struct la_kb *kb, const char *name);
+const struct la_family *la_kb_family_of(const struct la_kb *kb, long code);
+const struct la_family *la_kb_family(const struct la_kb *kb, const char *id);
+/* Stage name for an operation number / checkpoint id ("0x1303"), or NULL. */
+const char *la_kb_stage_of_op(const struct la_kb *kb, long op);
+const char *la_kb_stage_of_checkpoint(const struct la_kb *kb, const char *id, size_t len);
+/* NULL-terminated cause ids, for la_ruleset_set_vocabulary(). */
+const char *const *la_kb_cause_ids(const struct la_kb *kb);
+
+#endif
