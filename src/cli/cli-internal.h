@@ -39,7 +39,6 @@ extern unsigned la_cli_diag_errors;
 extern int la_cli_lint_mode;
 
 int la_cli_write_file(const char *path, const struct la_buf *b);
-void la_cli_wrap(FILE *f, const char *first, const char *s, unsigned width);
 
 int la_cli_analyze(struct la_cli_opts *o, int argc, char **argv, struct la_diag_sink *sink);
 int la_cli_rules(struct la_cli_opts *o, int argc, char **argv, struct la_diag_sink *sink);

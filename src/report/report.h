@@ -59,6 +59,22 @@ const char *la_report_extension(const char *format);
 const char *la_report_format_name(size_t n);
 
 /*
+ * Render explain entries, a JSON array of la_explain() objects (analyze/explain.h), as
+ * format "text" (sections wrapped at opts->width columns, 0 = 88; entries separated by a
+ * line of dashes), "markdown", "html" (the fragment `loganalyze serve` answers /explain
+ * with: every string escaped) or "json" ({"schema": "loganalyze.explain/1", "codes":
+ * entries}, indented, with a final newline).  Appends to out; entries is only read, out
+ * stays owned by the caller; opts may be NULL.
+ *
+ * Returns LA_OK; LA_FAILED for another format or when out's cap is too small; LA_FATAL on
+ * OOM or invalid arguments (entries not an array, NULL out).  On failure out is truncated
+ * back to its length on entry.
+ */
+LA_NODISCARD enum la_rc la_report_explain(const char *format, const json_t *entries,
+                                          const struct la_report_opts *opts,
+                                          struct la_buf *out);
+
+/*
  * Escapers, exported for tests and fuzzers.  Each appends the escaped form of
  * s[0..len) to out; s need not be NUL-terminated and may hold any bytes.
  * Invalid UTF-8 becomes U+FFFD in every escaper.  Return LA_OK, LA_FAILED

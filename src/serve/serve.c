@@ -216,11 +216,6 @@ static int same_secret(const char *a, const char *b)
     return d == 0;
 }
 
-static enum la_rc add_esc(struct la_buf *b, const char *s)
-{
-    return s ? la_escape_html(b, s, strlen(s)) : LA_OK;
-}
-
 /* ------------------------------------------------------------ responses */
 
 static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status, const char *ctype,
@@ -671,106 +666,23 @@ out:
 
 /* ------------------------------------------------------------ explain */
 
-/* The explain fragment, from the same entry `loganalyze explain` prints: meanings, family,
- * the likeliest causes, the first step to try, the logs that tell the causes apart. */
-static enum la_rc explain_html(const struct la_kb *kb, const char *arg, struct la_buf *b)
+/*
+ * The explain fragment: the entry `loganalyze explain` prints, rendered as HTML by the
+ * reporter.  A query that is not UTF-8 cannot be stored in the entry; the heading then shows
+ * the bytes as received, which the escaper turns into U+FFFD.
+ */
+static enum la_rc explain_html(const struct la_kb *kb, const char *code, struct la_buf *b)
 {
-    json_t *x = la_explain(kb, arg), *v, *fam;
-    enum la_rc r = LA_OK;
-    size_t i;
+    json_t *x = la_explain(kb, code), *all = json_array();
+    enum la_rc rc = LA_FATAL;
 
-    if (!x)
-        return LA_FATAL;
-#define ADD(s) do { if (r == LA_OK) r = la_buf_adds(b, (s)); } while (0)
-#define ESC(s) do { if (r == LA_OK) r = add_esc(b, (s)); } while (0)
-#define STR(o, k) (json_string_value(json_object_get((o), (k))) ? \
-                   json_string_value(json_object_get((o), (k))) : "")
-    fam = json_object_get(x, "family");
-    if (!json_is_true(json_object_get(x, "known"))) {
-        ADD("<h2>");
-        ESC(arg);
-        ADD(" is not in the error-code catalogue</h2>");
-        if (fam) {
-            ADD("<p>It falls in the range of: ");
-            ESC(STR(fam, "title"));
-            ADD(".</p>");
-        } else {
-            ADD("<p>Check the number, or drop the logs below: the analysis does not need the "
-                "code.</p>");
-            json_decref(x);
-            return r;
-        }
-    } else {
-        if (r == LA_OK)
-            r = la_buf_addf(b, "<h2>Error %lld", (long long)json_integer_value(
-                                                     json_object_get(x, "code")));
-        if (json_array_size(json_object_get(x, "names"))) {
-            ADD(" <small>(");
-            ESC(json_string_value(json_array_get(json_object_get(x, "names"), 0)));
-            ADD(")</small>");
-        }
-        ADD("</h2><h3>What it means</h3><ul class=\"meanings\">");
-        json_array_foreach(json_object_get(x, "meanings"), i, v) {
-            ADD("<li><b>");
-            ESC(STR(v, "space"));
-            ADD(":</b> ");
-            ESC(STR(v, "text"));
-            if (!json_is_true(json_object_get(v, "confirmed")))
-                ADD(" <span class=\"unconfirmed\">(unconfirmed: no primary source)</span>");
-            ADD("<br><span class=\"src\">source: ");
-            ESC(STR(v, "source"));
-            ADD("</span></li>");
-        }
-        ADD("</ul>");
-        if (json_object_get(x, "stage")) {
-            ADD("<p><b>When it usually appears:</b> ");
-            ESC(STR(x, "stage"));
-            ADD("</p>");
-        }
-        if (fam) {
-            ADD("<p><b>Family:</b> ");
-            ESC(STR(fam, "title"));
-            ADD("</p>");
-        }
-    }
-    json_t *causes = json_object_get(x, "causes");
-    if (json_array_size(causes))
-        ADD("<h3>Likely causes, most likely first</h3><ol class=\"causes\">");
-    json_array_foreach(causes, i, v) {
-        if (i >= 5)
-            break;
-        ADD("<li><b>");
-        ESC(STR(v, "title"));
-        if (r == LA_OK)
-            r = la_buf_addf(b, "</b> (%.0f %%)", json_real_value(json_object_get(v, "prior")) * 100);
-        if (i < 3 && *STR(v, "next_test")) {
-            ADD("<br>");
-            ESC(STR(v, "next_test"));
-        }
-        ADD("</li>");
-    }
-    if (json_array_size(causes))
-        ADD("</ol>");
-    json_t *step = json_array_get(json_object_get(x, "ladder"), 0);
-    if (step) {
-        ADD("<p><b>First thing to try:</b> ");
-        ESC(STR(step, "text"));
-        ADD("</p>");
-    }
-    if (json_array_size(json_object_get(x, "collect"))) {
-        ADD("<h3>Logs that tell the causes apart</h3><ul>");
-        json_array_foreach(json_object_get(x, "collect"), i, v) {
-            ADD("<li>");
-            ESC(json_string_value(v));
-            ADD("</li>");
-        }
-        ADD("</ul>");
-    }
-#undef ADD
-#undef ESC
-#undef STR
+    if (x && !json_object_get(x, "query"))
+        json_object_set_new(x, "query", json_string_nocheck(code));
+    if (x && all && json_array_append(all, x) == 0)
+        rc = la_report_explain("html", all, NULL, b);
     json_decref(x);
-    return r;
+    json_decref(all);
+    return rc;
 }
 
 static enum MHD_Result serve_explain(struct server *s, struct MHD_Connection *c)
