@@ -2,26 +2,24 @@
  * `loganalyze explain CODE...`: what a number or name means in each numbering space, the
  * likely causes ranked with the diagnosis priors, the remediation ladder of those causes
  * (cheapest first, with the ids for --tried), and which logs tell the causes apart.  All of
- * it comes from rules/codes.yaml and rules/causes.yaml.
+ * it comes from rules/codes.yaml and rules/causes.yaml (analyze/explain.c), rendered by
+ * report/explain.c: text, or with --format json or markdown those.
  */
 #include "config.h"
 
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "analyze/analyze.h"
 #include "analyze/explain.h"
 #include "cli/cli-internal.h"
-#include "core/alloc.h"
 #include "core/buf.h"
-#include "formats/formats.h"
 #include "report/report.h"
-#include "rules/rules.h"
 
-int la_cli_explain(struct la_cli_opts *o, int argc, char **argv, struct la_diag_sink *sink)
+int la_cli_explain(struct la_cli *cli, int argc, char **argv)
 {
+    struct la_cli_opts *o = &cli->o;
     struct la_engine *e = NULL;
     const char *format = "text";
     struct la_buf out = LA_BUF_INIT;
@@ -35,18 +33,18 @@ int la_cli_explain(struct la_cli_opts *o, int argc, char **argv, struct la_diag_
         else if (!strcmp(o->outs[i].format, "json"))
             format = "json";
     if (argc < 1) {
-        fprintf(stderr, "loganalyze: error[LA300]: explain needs an error code, e.g. "
-                        "`loganalyze explain 4013`\n");
+        la_cli_err(cli, LA_D_USAGE, NULL, "explain needs an error code, e.g. `loganalyze "
+                   "explain 4013`");
         return 2;
     }
     o->eo.no_default_rules = 1;
-    if (la_engine_new(&e, &o->eo, sink) != LA_OK)
+    if (la_engine_new(&e, &o->eo, &cli->sink) != LA_OK)
         return 2;
     all = json_array();
     for (int i = 0; all && i < argc; i++)
         json_array_append_new(all, la_explain(la_engine_kb(e), argv[i]));
     if (!all || la_report_explain(format, all, NULL, &out) != LA_OK ||
-        la_cli_write_file("-", &out) < 0)
+        la_cli_write_file(cli, "-", &out) < 0)
         rc = 2;
     json_decref(all);
     la_buf_release(&out);
