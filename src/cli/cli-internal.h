@@ -45,7 +45,6 @@ struct la_cli_opts {
     const char *tried[LA_CLI_MAX_TRIED + 1];
     int ntried;
     long jobs;                     /* 0 = number of cores */
-    int auto_mode;
     int open_report;               /* --open: report to a temp file, opened in the browser */
     const char *serve_listen;      /* serve --listen ADDR */
     const char *serve_port_file;   /* serve --port-file FILE */

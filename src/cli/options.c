@@ -411,7 +411,7 @@ static int apply(struct la_cli *cli, int id, char *arg)
         }
     case O_PROFILE: o->eo.profile = 1; return -1;
     case O_PATTERNS: return -1;        /* `rules export` prints the patterns: the one export */
-    case O_AUTO: o->auto_mode = 1; return -1;
+    case O_AUTO: return -1;            /* picks the --auto row of the command table */
     case O_OPEN: o->open_report = 1; return -1;
     case O_LISTEN: o->serve_listen = arg; return -1;
     case O_PORT_FILE: o->serve_port_file = arg; return -1;
