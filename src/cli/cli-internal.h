@@ -1,14 +1,32 @@
 #ifndef LA_CLI_CLI_INTERNAL_H
 #define LA_CLI_CLI_INTERNAL_H
 
-/* Declarations shared by the files of the command line only. */
+/*
+ * Declarations shared by the files of the command line only.
+ *
+ * One struct la_cli is made by la_cli_main() and passed down to every command: the parsed
+ * options, the diagnostic sink and the state of stderr (its lock, the error count, the
+ * progress line).  There are no mutable globals: worker threads reach stderr only through
+ * the sink, whose function takes the lock.
+ */
 
+#include <pthread.h>
 #include <stdio.h>
 
 #include "analyze/analyze.h"
 #include "core/buf.h"
+#include "core/error.h"
+#include "rules/rules.h"
 
-#define LA_CLI_MAX_OUT 16
+/* Caps on repeated arguments; one more is a usage error naming the cap. */
+#define LA_CLI_MAX_OUT 16              /* --format */
+#define LA_CLI_MAX_RULES 63            /* --rules and `rules` paths together */
+#define LA_CLI_MAX_TRIED 31            /* --tried steps */
+#define LA_CLI_MAX_FIXTURES 256        /* `rules test` fixture logs */
+#define LA_CLI_MAX_JOBS 64             /* --jobs */
+
+/* --fail-on never: one past the highest level. */
+#define LA_CLI_FAIL_NEVER (LA_LEVEL_CRITICAL + 1)
 
 struct la_cli_out {
     const char *format;
@@ -20,31 +38,113 @@ struct la_cli_opts {
     struct la_cli_out outs[LA_CLI_MAX_OUT];
     int nouts;
     const char *output;
-    int fail_on;                   /* level; default low */
+    int fail_on;                   /* level, or LA_CLI_FAIL_NEVER; default low */
     int exit_zero, quiet, color;   /* color: -1 auto */
-    const char *rules[64];
+    const char *rules[LA_CLI_MAX_RULES + 1];
     int nrules;
-    const char *tried[32];
+    const char *tried[LA_CLI_MAX_TRIED + 1];
     int ntried;
     long jobs;                     /* 0 = number of cores */
-    int auto_mode;
     int open_report;               /* --open: report to a temp file, opened in the browser */
     const char *serve_listen;      /* serve --listen ADDR */
     const char *serve_port_file;   /* serve --port-file FILE */
 };
 
-/* Diagnostics printed so far with severity error (for `rules lint`'s summary). */
-extern unsigned la_cli_diag_errors;
-/* Speed warnings (LA208) are shown only by `rules lint`. */
-extern int la_cli_lint_mode;
+struct la_cli {
+    struct la_cli_opts o;
+    struct la_diag_sink sink;      /* prints through la_cli_diag(); user is this struct */
+    int lint;                      /* show speed warnings (LA208): `rules lint` only; set
+                                      before any worker starts */
+    pthread_mutex_t lock;          /* one writer on stderr at a time; guards the two below */
+    unsigned errors;               /* diagnostics of severity error printed so far */
+    int progress_shown;            /* a progress line is on stderr, to be cleared */
+};
 
-int la_cli_write_file(const char *path, const struct la_buf *b);
-void la_cli_wrap(FILE *f, const char *first, const char *s, unsigned width);
+/* ------------------------------------------------------------ commands (cli.c) */
 
-int la_cli_analyze(struct la_cli_opts *o, int argc, char **argv, struct la_diag_sink *sink);
-int la_cli_rules(struct la_cli_opts *o, int argc, char **argv, struct la_diag_sink *sink);
-int la_cli_explain(struct la_cli_opts *o, int argc, char **argv, struct la_diag_sink *sink);
-int la_cli_logs(struct la_cli_opts *o);
-int la_cli_auto(struct la_cli_opts *o, struct la_diag_sink *sink);
+/* Option groups: a command accepts the options of the groups in its mask. */
+enum {
+    LA_CLI_G_FORMAT = 1u << 0,     /* -f */
+    LA_CLI_G_REPORT = 1u << 1,     /* -o --fail-on --exit-zero --color --profile -j */
+    LA_CLI_G_RULES = 1u << 2,      /* --rules --no-default-rules */
+    LA_CLI_G_DATA = 1u << 3,       /* --data-dir --limit */
+    LA_CLI_G_INPUT = 1u << 4,      /* --input-format */
+    LA_CLI_G_ANALYSIS = 1u << 5,   /* --tried --no-redact --redact-key --deterministic */
+    LA_CLI_G_SERVE = 1u << 6,      /* --listen --port-file */
+    LA_CLI_G_OPEN = 1u << 7,       /* --open */
+    LA_CLI_G_AUTO = 1u << 8,       /* --auto */
+    LA_CLI_G_EXPORT = 1u << 9,     /* --patterns */
+    LA_CLI_G_ANY = 1u << 10,       /* -h -V -q: every command */
+};
+
+/*
+ * One row per command, in --help order (git's command table).  A command is named by the
+ * first one or two operands ("explain", "rules lint"); the rows without a name are the
+ * analysis and its modes, picked by an option (mode) or, for the plain analysis, by
+ * nothing else matching.
+ */
+struct la_cli_command {
+    const char *name;              /* "rules lint"; NULL: picked by mode, or the default */
+    const char *mode;              /* the option ("auto") that picks a nameless row, or NULL */
+    int (*run)(struct la_cli *cli, int argc, char **argv);   /* operands after the name */
+    unsigned opts;                 /* LA_CLI_G_* groups it accepts (LA_CLI_G_ANY always) */
+    const char *synopsis;          /* after "loganalyze " in the usage lines */
+    const char *summary;           /* beside it; lines after the first are indented */
+};
+
+extern const struct la_cli_command la_cli_commands[];
+extern const size_t la_cli_n_commands;
+
+int la_cli_analyze(struct la_cli *cli, int argc, char **argv);
+int la_cli_inspect(struct la_cli *cli, int argc, char **argv);
+int la_cli_explain(struct la_cli *cli, int argc, char **argv);
+int la_cli_rules_lint(struct la_cli *cli, int argc, char **argv);
+int la_cli_rules_test(struct la_cli *cli, int argc, char **argv);
+int la_cli_rules_export(struct la_cli *cli, int argc, char **argv);
+int la_cli_logs(struct la_cli *cli, int argc, char **argv);
+int la_cli_auto(struct la_cli *cli, int argc, char **argv);
+
+/* ------------------------------------------------------------ options (options.c) */
+
+/*
+ * Parse the options of argv into cli->o and pick the command: getopt_long over every
+ * option, then the command from the operands, then a usage error for an option the
+ * command does not take.  On success *ret_cmd is the row and *ret_argc, *ret_argv its
+ * operands (argv is permuted in place), and -1 is returned; otherwise the exit code: 0
+ * after --help or --version, 2 after a usage error (printed).
+ */
+int la_cli_parse(struct la_cli *cli, int argc, char **argv, const struct la_cli_command **ret_cmd,
+                 int *ret_argc, char ***ret_argv);
+
+/* The full --help text. */
+void la_cli_usage(FILE *f);
+
+/* ------------------------------------------------------------ stderr (msg.c) */
+
+/* Make cli ready: default options, the sink, the lock.  0, or -1 when the lock fails. */
+int la_cli_init(struct la_cli *cli);
+void la_cli_release(struct la_cli *cli);
+
+/*
+ * The one way a diagnostic reaches stderr ("path:line:col: error[LA123]: message", control
+ * characters shown escaped), from any thread: counts errors and clears a progress line
+ * under the lock.  With --quiet only errors are shown; LA208 only by `rules lint`.
+ */
+void la_cli_diag(struct la_cli *cli, const struct la_diag *d);
+
+/* A diagnostic of the command line itself: "loganalyze: error[LAnnn]: message" when file is
+ * NULL, else "file: error[LAnnn]: message". */
+void la_cli_err(struct la_cli *cli, unsigned code, const char *file, const char *fmt, ...)
+    LA_PRINTF(4, 5);
+
+/* Errors diagnosed so far. */
+unsigned la_cli_errors(struct la_cli *cli);
+
+/* The progress line on stderr (replaces the previous one), and clearing it. */
+void la_cli_progress(struct la_cli *cli, const char *fmt, ...) LA_PRINTF(2, 3);
+void la_cli_progress_clear(struct la_cli *cli);
+
+/* Write b to path ("-" = stdout).  0, or -1 after an LA301 diagnostic. */
+int la_cli_write_file(struct la_cli *cli, const char *path, const struct la_buf *b);
 
 #endif

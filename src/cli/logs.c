@@ -91,10 +91,12 @@ static void print_all_places(FILE *f, int md)
     print_places(f, "device", md);
 }
 
-int la_cli_logs(struct la_cli_opts *o)
+int la_cli_logs(struct la_cli *cli, int argc, char **argv)
 {
-    const char *fmt = o->outs[0].format;
+    const char *fmt = cli->o.outs[0].format;
 
+    (void)argc;
+    (void)argv;
     if (!strcmp(fmt, "json")) {
         json_t *a = json_array();
         for (size_t i = 0; i < la_locate_n_places(); i++) {
@@ -125,7 +127,7 @@ int la_cli_logs(struct la_cli_opts *o)
     return 0;
 }
 
-int la_cli_auto(struct la_cli_opts *o, struct la_diag_sink *sink)
+int la_cli_auto(struct la_cli *cli, int argc, char **argv)
 {
     struct la_found *f = NULL;
     const char **paths = NULL;
@@ -133,10 +135,15 @@ int la_cli_auto(struct la_cli_opts *o, struct la_diag_sink *sink)
     time_t now = time(NULL);
     int rc;
 
-    if (la_locate_scan(&f, &n, sink) == LA_FATAL
+    (void)argv;
+    if (argc > 0) {
+        la_cli_err(cli, LA_D_USAGE, NULL, "--auto takes no paths");
+        return 2;
+    }
+    if (la_locate_scan(&f, &n, &cli->sink) == LA_FATAL
         || la_locate_newest_attempt(f, n, &paths, &np) == LA_FATAL) {
         la_locate_free(f, n);
-        fprintf(stderr, "loganalyze: error[LA100]: out of memory\n");
+        la_cli_err(cli, LA_D_NO_MEMORY, NULL, "out of memory");
         return 2;
     }
     if (!n) {
@@ -161,7 +168,7 @@ int la_cli_auto(struct la_cli_opts *o, struct la_diag_sink *sink)
             np == 1 ? "" : "s");
     for (size_t i = 0; i < np; i++)
         fprintf(stderr, "  %s\n", paths[i]);
-    rc = la_cli_analyze(o, (int)np, (char **)paths, sink);
+    rc = la_cli_analyze(cli, (int)np, (char **)paths);
     la_free(paths);
     la_locate_free(f, n);
     return rc;

@@ -2,7 +2,9 @@
  * The reporter's registry and entry point.
  *
  * Formats are a table of struct la_reporter (dav1d's muxers): adding a format
- * is one render function and one row here.  la_report_render() validates its
+ * is one render function and one row here.  The table is the one list of the
+ * formats: the CLI's --help, its check of --format and the unknown-format
+ * diagnostic below all read it (la_report_format_name).  la_report_render() validates its
  * arguments (exported from la-core: bad arguments are LA_FATAL, not asserts),
  * looks the format up, and guarantees the caller's buffer is back at its
  * entry length when a renderer fails, so a partial report is never written.

@@ -2,8 +2,8 @@
 #define LA_REPORT_REPORT_H
 
 /*
- * The reporter: renders a finished report document into one of eight output
- * formats.
+ * The reporter: renders a finished report document into one of the output
+ * formats of its registry (registry.c), and explain entries (explain.c).
  *
  * The document is a jansson object of schema "loganalyze.report/1" (see
  * DESIGN.md and docs/report.md).  The reporter depends only on core/ and
@@ -29,8 +29,8 @@ struct la_report_opts {
 };
 
 /*
- * Render doc as format NAME ("text", "json", "ndjson", "markdown", "html",
- * "junit", "sarif", "github"), appending to out.  opts may be NULL (all
+ * Render doc as format NAME (a row of the registry, registry.c, which
+ * la_report_format_name() lists), appending to out.  opts may be NULL (all
  * defaults).  doc is only read; out stays owned by the caller.
  *
  * Returns LA_OK; LA_FAILED for an unknown format (a diagnostic LA300 goes to
@@ -46,9 +46,8 @@ LA_NODISCARD enum la_rc la_report_render(const char *format, const json_t *doc,
 int la_report_known(const char *format);
 
 /*
- * The file-name extension (without the dot) for a format: "txt", "json",
- * "ndjson", "md", "html", "xml", "sarif", "txt"; NULL for an unknown format.
- * The string is static.
+ * The file-name extension (without the dot) for a format ("md" for
+ * markdown), NULL for an unknown format.  The string is static.
  */
 const char *la_report_extension(const char *format);
 
@@ -57,6 +56,22 @@ const char *la_report_extension(const char *format);
  * end; for help texts and tests.  The string is static.
  */
 const char *la_report_format_name(size_t n);
+
+/*
+ * Render explain entries, a JSON array of la_explain() objects (analyze/explain.h), as
+ * format "text" (sections wrapped at opts->width columns, 0 = 88; entries separated by a
+ * line of dashes), "markdown", "html" (the fragment `loganalyze serve` answers /explain
+ * with: every string escaped) or "json" ({"schema": "loganalyze.explain/1", "codes":
+ * entries}, indented, with a final newline).  Appends to out; entries is only read, out
+ * stays owned by the caller; opts may be NULL.
+ *
+ * Returns LA_OK; LA_FAILED for another format or when out's cap is too small; LA_FATAL on
+ * OOM or invalid arguments (entries not an array, NULL out).  On failure out is truncated
+ * back to its length on entry.
+ */
+LA_NODISCARD enum la_rc la_report_explain(const char *format, const json_t *entries,
+                                          const struct la_report_opts *opts,
+                                          struct la_buf *out);
 
 /*
  * Escapers, exported for tests and fuzzers.  Each appends the escaped form of

@@ -36,6 +36,9 @@ enum la_rule_kind { LA_KIND_EVIDENCE, LA_KIND_FACT, LA_KIND_ATTEMPT, LA_KIND_RES
                     LA_KIND_STAGE };
 enum la_level { LA_LEVEL_INFO, LA_LEVEL_LOW, LA_LEVEL_MEDIUM, LA_LEVEL_HIGH,
                 LA_LEVEL_CRITICAL };
+/* A level's name ("info" ... "critical", rules/level.c), NULL past the last; its level, or -1. */
+const char *la_level_name(enum la_level level);
+int la_level_parse(const char *name);
 
 /* What the analysis needs to know of a rule.  Owned by the ruleset. */
 struct la_rule_meta {

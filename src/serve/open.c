@@ -10,7 +10,7 @@
  * the temp dir (cleaned by the system like any other temp file) and its path
  * is printed so it can be found or saved.
  *
- * Also here: helpers shared with serve.c (temp dir, opener, path stripping).
+ * Also here: helpers shared with the server (temp dir, opener, path stripping, writes).
  * The opener is started with fork + execvp, never through a shell; a
  * close-on-exec pipe tells the parent whether exec succeeded, and a double
  * fork keeps a long-lived server from collecting zombies.

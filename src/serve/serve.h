@@ -7,7 +7,8 @@
  *   la_serve_run()    `loganalyze serve`: a local web page (libmicrohttpd) with a
  *                     drop zone; uploads are analysed and the HTML report shown
  *                     in the page.  See docs/serve.md and the design comment in
- *                     serve.c (security model, limits, temp files).
+ *                     serve.c (start, stop, temp files) and http.c (security model,
+ *                     limits).
  *   la_open_report()  `loganalyze --open FILE...`: analyse, write the HTML report
  *                     to a private temp file and open it in the browser (for the
  *                     desktop launcher, data/loganalyze.desktop).

@@ -1010,6 +1010,67 @@ static void test_alloc_fail(void **state)
     json_decref(doc);
 }
 
+/*
+ * Explain entries: every form renders, strings are escaped for their target, text wraps at
+ * the width asked for, an entry without a query (not UTF-8) renders instead of crashing,
+ * and failures leave the buffer as it was.
+ */
+static void test_explain(void **state)
+{
+    json_t *known = json_pack("{s:s,s:b,s:i,s:[s],s:[{s:s,s:s,s:b,s:s}],s:s,s:[{s:s,s:s,s:f,"
+                              "s:s,s:s}],s:[{s:s,s:s,s:s,s:s}],s:[s]}",
+                              "query", "4013", "known", 1, "code", 4013, "names", "<N>",
+                              "meanings", "space", "itunes", "text", "a & b <i>", "confirmed", 0,
+                              "source", "s", "stage", "late", "causes", "id", "c", "title",
+                              "cause *one*", "prior", 0.5, "summary", "", "next_test", "try it",
+                              "ladder", "id", "cable", "text", "swap the cable", "why", "w",
+                              "if_still_fails", "f", "collect", "<log>");
+    json_t *anon = json_pack("{s:b,s:[],s:[]}", "known", 0, "causes", "ladder");
+    json_t *all = json_pack("[O,O]", known, anon);
+    struct la_report_opts narrow = { 0, 30, 0 };
+    struct la_buf b = LA_BUF_INIT;
+    json_t *back;
+
+    (void)state;
+    assert_non_null(all);
+    assert_int_equal(la_report_explain("html", all, NULL, &b), LA_OK);
+    assert_non_null(strstr(b.buf, "<h2>Error 4013 <small>(&lt;N&gt;)</small></h2>"));
+    assert_non_null(strstr(b.buf, "a &amp; b &lt;i&gt; <span class=\"unconfirmed\">"));
+    assert_non_null(strstr(b.buf, "<li>&lt;log&gt;</li>"));
+    assert_non_null(strstr(b.buf, "<h2> is not in the error-code catalogue</h2><p>Check"));
+    la_buf_reset(&b);
+    assert_int_equal(la_report_explain("markdown", all, NULL, &b), LA_OK);
+    assert_non_null(strstr(b.buf, "- **itunes**: a \\& b \\<i\\> *(unconfirmed)*  \n"));
+    assert_non_null(strstr(b.buf, "| 1 | cause \\*one\\* | 50 % |\n"));
+    assert_non_null(strstr(b.buf, "## \n\nNot in the error-code catalogue.\n"));
+    la_buf_reset(&b);
+    assert_int_equal(la_report_explain("text", all, &narrow, &b), LA_OK);
+    assert_non_null(strstr(b.buf, "Error 4013 (<N>)\n\nWhat it means:\n  - [itunes] a & b <i>\n"
+                                  "    (unconfirmed: no primary\n    source)\n"));
+    assert_non_null(strstr(b.buf, "\n----------------------------------------\n\n"
+                                  " is not in the error-code catalogue.\n"));
+    la_buf_reset(&b);
+    assert_int_equal(la_report_explain("json", all, NULL, &b), LA_OK);
+    back = json_loads(b.buf, 0, NULL);
+    assert_non_null(back);
+    assert_string_equal(json_string_value(json_object_get(back, "schema")),
+                        "loganalyze.explain/1");
+    assert_true(json_equal(json_object_get(back, "codes"), all));
+    json_decref(back);
+    /* Failures: another format, not an array, a cap; the buffer is left as it was. */
+    la_buf_reset(&b);
+    assert_int_equal(la_buf_adds(&b, "keep"), LA_OK);
+    assert_int_equal(la_report_explain("sarif", all, NULL, &b), LA_FAILED);
+    assert_int_equal(la_report_explain("text", known, NULL, &b), LA_FATAL);
+    b.max = 64;
+    assert_int_equal(la_report_explain("text", all, NULL, &b), LA_FAILED);
+    assert_string_equal(b.buf, "keep");
+    la_buf_release(&b);
+    json_decref(all);
+    json_decref(known);
+    json_decref(anon);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1038,6 +1099,7 @@ int main(void)
         cmocka_unit_test(test_lenient),
         cmocka_unit_test(test_out_cap),
         cmocka_unit_test(test_alloc_fail),
+        cmocka_unit_test(test_explain),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,80 @@
+/*
+ * `loganalyze inspect PATH...`: every member of the inputs with its format, size, line
+ * count and status, as a table or (--format json) a JSON document.
+ *
+ * Members are written while the inputs are read, a table row or an array element each;
+ * nothing is collected, so an archive of any number of members lists in constant memory.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analyze.h"
+#include "cli/cli-internal.h"
+
+struct inspect_out {
+    int as_json;
+    unsigned long n;               /* members written */
+};
+
+/* One member, written as soon as it has been read. */
+static enum la_rc member(void *user, const json_t *m)
+{
+    struct inspect_out *o = user;
+
+    if (o->as_json) {
+        char *s = json_dumps(m, JSON_PRESERVE_ORDER | JSON_COMPACT);
+        if (!s)
+            return LA_FATAL;
+        printf("%s    %s", o->n ? ",\n" : "\n", s);
+        free(s);
+    } else {
+        const char *p = json_string_value(json_object_get(m, "path"));
+        const char *f = json_string_value(json_object_get(m, "format"));
+        printf("%-60s %-16s %12lld %9lld  %s\n", p ? p : "", f ? f : "-",
+               (long long)json_integer_value(json_object_get(m, "bytes")),
+               (long long)json_integer_value(json_object_get(m, "lines")),
+               json_string_value(json_object_get(m, "status")));
+    }
+    o->n++;
+    return LA_OK;
+}
+
+int la_cli_inspect(struct la_cli *cli, int argc, char **argv)
+{
+    struct la_engine *e = NULL;
+    struct inspect_out out = { 0, 0 };
+    int rc = 0;
+
+    for (int i = 0; i < cli->o.nouts; i++)
+        if (!strcmp(cli->o.outs[i].format, "json"))
+            out.as_json = 1;
+    if (argc < 1) {
+        la_cli_err(cli, LA_D_USAGE, NULL, "inspect needs a path");
+        return 2;
+    }
+    if (la_engine_new(&e, &cli->o.eo, &cli->sink) != LA_OK)
+        return 2;
+    if (out.as_json)
+        printf("{\n  \"members\": [");
+    else
+        printf("%-60s %-16s %12s %9s  %s\n", "MEMBER", "FORMAT", "BYTES", "LINES", "STATUS");
+    for (int i = 0; i < argc; i++) {
+        enum la_rc r = la_engine_inspect(e, argv[i], member, &out, &cli->sink);
+        if (r == LA_FAILED || r == LA_FATAL)
+            rc = 2;
+        if (r == LA_FATAL)
+            break;
+    }
+    if (out.as_json)
+        printf("%s]\n}\n", out.n ? "\n  " : "");
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        la_cli_err(cli, LA_D_OUTPUT_FAILED, NULL, "standard output: %s", strerror(errno));
+        rc = 2;
+    }
+    la_engine_free(e);
+    return rc;
+}

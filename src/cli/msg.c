@@ -1,0 +1,146 @@
+/*
+ * stderr of the command line: diagnostics, the progress line, report files.
+ *
+ * Every diagnostic, whether a module sent it through the sink (from any `--jobs` worker) or
+ * the command line made it itself (la_cli_err), goes through la_cli_diag(): one format
+ * ("path:line:col: error[LA123]: message"), control characters shown escaped so a hostile
+ * path or log line cannot drive the terminal, and one lock around the write, the error
+ * count and the progress line, so concurrent workers never interleave or lose a count.
+ *
+ * Invariants: stderr is written only under cli->lock; cli->errors counts every error
+ * diagnostic, shown or not; a progress line on screen is erased before anything else is
+ * written over it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli-internal.h"
+#include "core/buf.h"
+#include "core/error.h"
+
+#define PROGRAM "loganalyze"           /* the "file" of the command line's own diagnostics */
+#define CLEAR_LINE "\r\033[K"
+
+static void sink_fn(void *user, const struct la_diag *d)
+{
+    la_cli_diag(user, d);
+}
+
+int la_cli_init(struct la_cli *cli)
+{
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+
+    memset(cli, 0, sizeof *cli);
+    cli->o.eo.limits = lim;
+    cli->o.eo.redact = 1;
+    cli->o.fail_on = LA_LEVEL_LOW;
+    cli->o.color = -1;
+    cli->sink.fn = sink_fn;
+    cli->sink.user = cli;
+    return pthread_mutex_init(&cli->lock, NULL) == 0 ? 0 : -1;
+}
+
+void la_cli_release(struct la_cli *cli)
+{
+    pthread_mutex_destroy(&cli->lock);
+}
+
+/* Erase the progress line; call with the lock held. */
+static void clear_progress(struct la_cli *cli)
+{
+    if (cli->progress_shown) {
+        fputs(CLEAR_LINE, stderr);
+        cli->progress_shown = 0;
+    }
+}
+
+void la_cli_diag(struct la_cli *cli, const struct la_diag *d)
+{
+    struct la_buf b = LA_BUF_INIT;
+    int show = (!cli->o.quiet || d->sev == LA_SEV_ERROR) &&
+               (d->code != LA_D_RULE_NO_LITERAL || cli->lint);
+    enum la_rc rc = show ? la_diag_format(d, &b) : LA_OK;
+
+    pthread_mutex_lock(&cli->lock);
+    if (d->sev == LA_SEV_ERROR)
+        cli->errors++;
+    if (show) {
+        clear_progress(cli);
+        if (rc == LA_OK) {
+            for (size_t i = 0; i < b.len; i++) {
+                unsigned char c = (unsigned char)b.buf[i];
+                if (c < 0x20 && c != '\t')
+                    fprintf(stderr, "\\x%02x", c);
+                else
+                    fputc(c, stderr);
+            }
+            fputc('\n', stderr);
+        }
+    }
+    pthread_mutex_unlock(&cli->lock);
+    la_buf_release(&b);
+}
+
+void la_cli_err(struct la_cli *cli, unsigned code, const char *file, const char *fmt, ...)
+{
+    struct la_buf msg = LA_BUF_INIT;
+    struct la_diag d = { LA_SEV_ERROR, code, file ? file : PROGRAM, 0, 0, "out of memory" };
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (la_buf_vaddf(&msg, fmt, ap) == LA_OK)
+        d.msg = msg.buf;
+    va_end(ap);
+    la_cli_diag(cli, &d);
+    la_buf_release(&msg);
+}
+
+unsigned la_cli_errors(struct la_cli *cli)
+{
+    unsigned n;
+
+    pthread_mutex_lock(&cli->lock);
+    n = cli->errors;
+    pthread_mutex_unlock(&cli->lock);
+    return n;
+}
+
+void la_cli_progress(struct la_cli *cli, const char *fmt, ...)
+{
+    va_list ap;
+
+    pthread_mutex_lock(&cli->lock);
+    fputs(CLEAR_LINE, stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    cli->progress_shown = 1;
+    pthread_mutex_unlock(&cli->lock);
+}
+
+void la_cli_progress_clear(struct la_cli *cli)
+{
+    pthread_mutex_lock(&cli->lock);
+    clear_progress(cli);
+    pthread_mutex_unlock(&cli->lock);
+}
+
+int la_cli_write_file(struct la_cli *cli, const char *path, const struct la_buf *b)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "wb") : stdout;
+
+    if (!f) {
+        la_cli_err(cli, LA_D_OUTPUT_FAILED, path, "cannot write report: %s", strerror(errno));
+        return -1;
+    }
+    if (fwrite(b->buf, 1, b->len, f) != b->len || (f != stdout ? fclose(f) : fflush(f))) {
+        la_cli_err(cli, LA_D_OUTPUT_FAILED, path, "cannot write report: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}

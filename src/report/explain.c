@@ -1,0 +1,369 @@
+/*
+ * explain: what an error code means, rendered for a person.
+ *
+ * Input is an array of the entries la_explain() builds (analyze/explain.h: query, known,
+ * code, names, meanings, collides, stage, family, causes, ladder, collect); output is one of
+ * four forms, appended to a la_buf:
+ *
+ *   text      `loganalyze explain CODE...`: every section, wrapped at a fixed width
+ *             (88 columns unless opts->width says otherwise), entries separated by a rule
+ *   markdown  `explain --format markdown`: the same content for a ticket or a comment
+ *   html      the fragment `loganalyze serve` returns for /explain: meanings, stage,
+ *             family, the five likeliest causes, the first step, the logs to collect
+ *   json      {"schema": "loganalyze.explain/1", "codes": [entries]}, indented
+ *
+ * The CLI and the web page both render through here, so an entry looks the same wherever it
+ * is shown and the escaping lives in one place: every string taken from the entry is
+ * escaped for its target (la_escape_markdown, la_escape_html); the text form is for a
+ * terminal the CLI writes to as it does every report.
+ *
+ * Entries are read leniently (report-internal.h): a missing string reads as "", so an entry
+ * whose query could not be stored (not UTF-8) renders instead of crashing.  Sections are
+ * shown when their key is present, as the entries are built; that decides the layout, not
+ * whether a value is empty.  On failure out is back at its entry length.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <jansson.h>
+
+#include "report/report-internal.h"
+
+#define EXPLAIN_WIDTH 88u              /* text: columns, when opts gives none */
+#define EXPLAIN_SCHEMA "loganalyze.explain/1"
+#define EXPLAIN_SEPARATOR "\n----------------------------------------\n\n"
+#define HTML_MAX_CAUSES 5u             /* causes on the web page */
+#define SHOWN_NEXT_TESTS 3u            /* causes whose next test is shown (text, html) */
+
+/* ------------------------------------------------------------ text */
+
+/*
+ * s wrapped at width: the first line after first, the others after an indent as wide.  Words
+ * are split at spaces only; a word longer than the line stands alone on it.
+ */
+static enum la_rc wrap(struct la_buf *b, const char *first, const char *s, unsigned width)
+{
+    size_t il = strlen(first), col = il;
+    int line_start = 1;
+
+    LA_TRY(la_buf_adds(b, first));
+    while (*s) {
+        const char *w = s;
+        while (*s && *s != ' ')
+            s++;
+        size_t wl = (size_t)(s - w);
+        if (!line_start && col + 1 + wl > width) {
+            LA_TRY(la_buf_addf(b, "\n%*s", (int)il, ""));
+            col = il;
+            line_start = 1;
+        } else if (!line_start) {
+            LA_TRY(la_buf_addc(b, ' '));
+            col++;
+        }
+        LA_TRY(la_buf_add(b, w, wl));
+        col += wl;
+        line_start = 0;
+        while (*s == ' ')
+            s++;
+    }
+    return la_buf_addc(b, '\n');
+}
+
+/* The code's own part: what it means in each numbering space, clashes, the stage. */
+static enum la_rc text_meanings(struct la_buf *b, const json_t *o, unsigned width)
+{
+    const json_t *names = la_report_arr(o, "names"), *v;
+    struct la_buf line = LA_BUF_INIT;
+    enum la_rc rc = LA_OK;
+    size_t i;
+
+    LA_TRY(la_buf_addf(b, "Error %lld", la_report_int(o, "code")));
+    if (la_report_len(names))
+        LA_TRY(la_buf_addf(b, " (%s)", la_report_item_str(names, 0)));
+    LA_TRY(la_buf_adds(b, "\n\nWhat it means:\n"));
+    json_array_foreach(la_report_arr(o, "meanings"), i, v) {
+        const char *txt = la_report_str(v, "text");
+        la_buf_reset(&line);
+        rc = la_buf_addf(&line, "[%s] %s%s", la_report_str(v, "space"), txt,
+                         la_report_bool(v, "confirmed") || strstr(txt, "unconfirmed")
+                             ? "" : " (unconfirmed: no primary source)");
+        if (rc == LA_OK)
+            rc = wrap(b, "  - ", line.buf, width);
+        la_buf_reset(&line);
+        if (rc == LA_OK)
+            rc = la_buf_addf(&line, "source: %s", la_report_str(v, "source"));
+        if (rc == LA_OK)
+            rc = wrap(b, "    ", line.buf, width);
+        if (rc != LA_OK)
+            break;
+    }
+    la_buf_release(&line);
+    LA_TRY(rc);
+    if (json_object_get(o, "collides")) {
+        LA_TRY(la_buf_adds(b, "\nNumbering clash:\n"));
+        LA_TRY(wrap(b, "  ", la_report_str(o, "collides"), width));
+    }
+    if (json_object_get(o, "stage")) {
+        LA_TRY(la_buf_adds(b, "\nWhen it usually appears:\n"));
+        LA_TRY(wrap(b, "  ", la_report_str(o, "stage"), width));
+    }
+    return LA_OK;
+}
+
+/* The causes, the remediation ladder (with the ids for --tried) and the logs to collect. */
+static enum la_rc text_advice(struct la_buf *b, const json_t *o, unsigned width)
+{
+    const json_t *v, *collect = la_report_arr(o, "collect");
+    size_t i;
+
+    LA_TRY(la_buf_adds(b, "\nLikely causes, most likely first:\n"));
+    json_array_foreach(la_report_arr(o, "causes"), i, v) {
+        LA_TRY(la_buf_addf(b, "  %zu. %s (%.0f %%)\n", i + 1, la_report_str(v, "title"),
+                           la_report_real(v, "prior") * 100));
+        if (i < SHOWN_NEXT_TESTS)
+            LA_TRY(wrap(b, "     ", la_report_str(v, "next_test"), width));
+    }
+    LA_TRY(la_buf_adds(b, "\nWhat to try, cheapest first:\n"));
+    json_array_foreach(la_report_arr(o, "ladder"), i, v) {
+        LA_TRY(wrap(b, "  [ ] ", la_report_str(v, "text"), width));
+        LA_TRY(wrap(b, "      why: ", la_report_str(v, "why"), width));
+        LA_TRY(wrap(b, "      if it still fails: ", la_report_str(v, "if_still_fails"), width));
+        LA_TRY(la_buf_addf(b, "      (done it already? add --tried %s when you analyse the "
+                              "logs)\n", la_report_str(v, "id")));
+    }
+    if (la_report_len(collect)) {
+        LA_TRY(la_buf_adds(b, "\nLogs that tell the causes apart:\n"));
+        json_array_foreach(collect, i, v)
+            LA_TRY(wrap(b, "  - ", json_is_string(v) ? json_string_value(v) : "", width));
+    }
+    return LA_OK;
+}
+
+static enum la_rc text_entry(struct la_buf *b, const json_t *o, unsigned width)
+{
+    if (!la_report_bool(o, "known")) {
+        const json_t *fam = json_object_get(o, "family");
+        LA_TRY(la_buf_addf(b, "%s is not in the error-code catalogue.\n",
+                           la_report_str(o, "query")));
+        if (fam)
+            LA_TRY(la_buf_addf(b, "It falls in the range of: %s.\n",
+                               la_report_str(fam, "title")));
+    } else {
+        LA_TRY(text_meanings(b, o, width));
+    }
+    return text_advice(b, o, width);
+}
+
+/* ------------------------------------------------------------ markdown */
+
+static enum la_rc md_esc(struct la_buf *b, const char *s)
+{
+    return la_escape_markdown(b, s, strlen(s));
+}
+
+static enum la_rc md_entry(struct la_buf *b, const json_t *o)
+{
+    const json_t *v, *collect = la_report_arr(o, "collect");
+    size_t i;
+
+    if (la_report_bool(o, "known")) {
+        LA_TRY(la_buf_addf(b, "## Error %lld\n\n", la_report_int(o, "code")));
+        json_array_foreach(la_report_arr(o, "meanings"), i, v) {
+            LA_TRY(la_buf_addf(b, "- **%s**: ", la_report_str(v, "space")));
+            LA_TRY(md_esc(b, la_report_str(v, "text")));
+            LA_TRY(la_buf_addf(b, "%s  \n  source: ",
+                               la_report_bool(v, "confirmed") ? "" : " *(unconfirmed)*"));
+            LA_TRY(md_esc(b, la_report_str(v, "source")));
+            LA_TRY(la_buf_adds(b, "\n"));
+        }
+    } else {
+        LA_TRY(la_buf_adds(b, "## "));
+        LA_TRY(md_esc(b, la_report_str(o, "query")));
+        LA_TRY(la_buf_adds(b, "\n\nNot in the error-code catalogue.\n"));
+    }
+    LA_TRY(la_buf_adds(b, "\n### Likely causes\n\n| # | cause | prior |\n|---|---|---|\n"));
+    json_array_foreach(la_report_arr(o, "causes"), i, v) {
+        LA_TRY(la_buf_addf(b, "| %zu | ", i + 1));
+        LA_TRY(md_esc(b, la_report_str(v, "title")));
+        LA_TRY(la_buf_addf(b, " | %.0f %% |\n", la_report_real(v, "prior") * 100));
+    }
+    LA_TRY(la_buf_adds(b, "\n### What to try, cheapest first\n\n"));
+    json_array_foreach(la_report_arr(o, "ladder"), i, v) {
+        LA_TRY(la_buf_adds(b, "- [ ] "));
+        LA_TRY(md_esc(b, la_report_str(v, "text")));
+        LA_TRY(la_buf_addf(b, " (`%s`)\n", la_report_str(v, "id")));
+    }
+    if (la_report_len(collect)) {
+        LA_TRY(la_buf_adds(b, "\n### Logs that tell the causes apart\n\n"));
+        json_array_foreach(collect, i, v) {
+            LA_TRY(la_buf_adds(b, "- "));
+            LA_TRY(md_esc(b, la_report_item_str(collect, i)));
+            LA_TRY(la_buf_adds(b, "\n"));
+        }
+    }
+    return la_buf_adds(b, "\n");
+}
+
+/* ------------------------------------------------------------ html */
+
+static enum la_rc html_esc(struct la_buf *b, const char *s)
+{
+    return la_escape_html(b, s, strlen(s));
+}
+
+/* The heading and the code's own part; *ret_more = 0 when nothing else is to be shown. */
+static enum la_rc html_head(struct la_buf *b, const json_t *o, int *ret_more)
+{
+    const json_t *fam = json_object_get(o, "family"), *names = la_report_arr(o, "names"), *v;
+    size_t i;
+
+    *ret_more = 1;
+    if (!la_report_bool(o, "known")) {
+        LA_TRY(la_buf_adds(b, "<h2>"));
+        LA_TRY(html_esc(b, la_report_str(o, "query")));
+        LA_TRY(la_buf_adds(b, " is not in the error-code catalogue</h2>"));
+        if (!fam) {
+            *ret_more = 0;
+            return la_buf_adds(b, "<p>Check the number, or drop the logs below: the analysis "
+                                  "does not need the code.</p>");
+        }
+        LA_TRY(la_buf_adds(b, "<p>It falls in the range of: "));
+        LA_TRY(html_esc(b, la_report_str(fam, "title")));
+        return la_buf_adds(b, ".</p>");
+    }
+    LA_TRY(la_buf_addf(b, "<h2>Error %lld", la_report_int(o, "code")));
+    if (la_report_len(names)) {
+        LA_TRY(la_buf_adds(b, " <small>("));
+        LA_TRY(html_esc(b, la_report_item_str(names, 0)));
+        LA_TRY(la_buf_adds(b, ")</small>"));
+    }
+    LA_TRY(la_buf_adds(b, "</h2><h3>What it means</h3><ul class=\"meanings\">"));
+    json_array_foreach(la_report_arr(o, "meanings"), i, v) {
+        LA_TRY(la_buf_adds(b, "<li><b>"));
+        LA_TRY(html_esc(b, la_report_str(v, "space")));
+        LA_TRY(la_buf_adds(b, ":</b> "));
+        LA_TRY(html_esc(b, la_report_str(v, "text")));
+        if (!la_report_bool(v, "confirmed"))
+            LA_TRY(la_buf_adds(b, " <span class=\"unconfirmed\">(unconfirmed: no primary "
+                                  "source)</span>"));
+        LA_TRY(la_buf_adds(b, "<br><span class=\"src\">source: "));
+        LA_TRY(html_esc(b, la_report_str(v, "source")));
+        LA_TRY(la_buf_adds(b, "</span></li>"));
+    }
+    LA_TRY(la_buf_adds(b, "</ul>"));
+    if (json_object_get(o, "stage")) {
+        LA_TRY(la_buf_adds(b, "<p><b>When it usually appears:</b> "));
+        LA_TRY(html_esc(b, la_report_str(o, "stage")));
+        LA_TRY(la_buf_adds(b, "</p>"));
+    }
+    if (fam) {
+        LA_TRY(la_buf_adds(b, "<p><b>Family:</b> "));
+        LA_TRY(html_esc(b, la_report_str(fam, "title")));
+        LA_TRY(la_buf_adds(b, "</p>"));
+    }
+    return LA_OK;
+}
+
+static enum la_rc html_entry(struct la_buf *b, const json_t *o)
+{
+    const json_t *causes = la_report_arr(o, "causes"), *collect = la_report_arr(o, "collect");
+    const json_t *step = json_array_get(la_report_arr(o, "ladder"), 0), *v;
+    int more;
+    size_t i;
+
+    LA_TRY(html_head(b, o, &more));
+    if (!more)
+        return LA_OK;
+    if (la_report_len(causes))
+        LA_TRY(la_buf_adds(b, "<h3>Likely causes, most likely first</h3><ol class=\"causes\">"));
+    json_array_foreach(causes, i, v) {
+        if (i >= HTML_MAX_CAUSES)
+            break;
+        LA_TRY(la_buf_adds(b, "<li><b>"));
+        LA_TRY(html_esc(b, la_report_str(v, "title")));
+        LA_TRY(la_buf_addf(b, "</b> (%.0f %%)", la_report_real(v, "prior") * 100));
+        if (i < SHOWN_NEXT_TESTS && la_report_has_str(v, "next_test")) {
+            LA_TRY(la_buf_adds(b, "<br>"));
+            LA_TRY(html_esc(b, la_report_str(v, "next_test")));
+        }
+        LA_TRY(la_buf_adds(b, "</li>"));
+    }
+    if (la_report_len(causes))
+        LA_TRY(la_buf_adds(b, "</ol>"));
+    if (step) {
+        LA_TRY(la_buf_adds(b, "<p><b>First thing to try:</b> "));
+        LA_TRY(html_esc(b, la_report_str(step, "text")));
+        LA_TRY(la_buf_adds(b, "</p>"));
+    }
+    if (la_report_len(collect)) {
+        LA_TRY(la_buf_adds(b, "<h3>Logs that tell the causes apart</h3><ul>"));
+        json_array_foreach(collect, i, v) {
+            LA_TRY(la_buf_adds(b, "<li>"));
+            LA_TRY(html_esc(b, la_report_item_str(collect, i)));
+            LA_TRY(la_buf_adds(b, "</li>"));
+        }
+        LA_TRY(la_buf_adds(b, "</ul>"));
+    }
+    return LA_OK;
+}
+
+/* ------------------------------------------------------------ entry point */
+
+static enum la_rc render_json(const json_t *entries, struct la_buf *out)
+{
+    json_t *doc = json_pack("{s:s,s:O}", "schema", EXPLAIN_SCHEMA, "codes", (json_t *)entries);
+    enum la_rc rc;
+
+    if (!doc)
+        return LA_FATAL;
+    rc = la_report_dump(out, doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    LA_TRY(rc);
+    return la_buf_addc(out, '\n');
+}
+
+static enum la_rc render(const char *format, const json_t *entries, unsigned width,
+                         struct la_buf *out)
+{
+    const json_t *o;
+    size_t i;
+
+    if (!strcmp(format, "json"))
+        return render_json(entries, out);
+    json_array_foreach(entries, i, o) {
+        if (!strcmp(format, "text")) {
+            if (i)
+                LA_TRY(la_buf_adds(out, EXPLAIN_SEPARATOR));
+            LA_TRY(text_entry(out, o, width));
+        } else if (!strcmp(format, "markdown")) {
+            LA_TRY(md_entry(out, o));
+        } else {
+            LA_TRY(html_entry(out, o));
+        }
+    }
+    return LA_OK;
+}
+
+static int known(const char *format)
+{
+    return format && (!strcmp(format, "text") || !strcmp(format, "markdown") ||
+                      !strcmp(format, "html") || !strcmp(format, "json"));
+}
+
+enum la_rc la_report_explain(const char *format, const json_t *entries,
+                             const struct la_report_opts *opts, struct la_buf *out)
+{
+    size_t start;
+    enum la_rc rc;
+
+    if (!json_is_array(entries) || !out)
+        return LA_FATAL;
+    if (!known(format))
+        return LA_FAILED;
+    start = out->len;
+    rc = render(format, entries, opts && opts->width ? opts->width : EXPLAIN_WIDTH, out);
+    if (rc != LA_OK)
+        la_buf_truncate(out, start);
+    return rc;
+}
