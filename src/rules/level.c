@@ -8,10 +8,10 @@
 
 #include "rules/rules.h"
 
-static const char *const names[] = { "info", "low", "medium", "high", "critical" };
+static const char *const names[] = { "info", "low", "medium", "high", "critical", NULL };
 
-_Static_assert(sizeof names / sizeof names[0] == LA_LEVEL_CRITICAL + 1,
-               "one name per enum la_level value");
+_Static_assert(sizeof names / sizeof names[0] == LA_LEVEL_CRITICAL + 2,
+               "one name per enum la_level value, then NULL");
 
 const char *la_level_name(enum la_level level)
 {
@@ -24,4 +24,9 @@ int la_level_parse(const char *name)
         if (!strcmp(name, names[i]))
             return i;
     return -1;
+}
+
+const char *const *la_level_names(void)
+{
+    return names;
 }

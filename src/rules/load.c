@@ -283,9 +283,7 @@ static int load_weight(struct rload *c, yaml_node_t *n)
 
 static int load_level(struct rload *c, yaml_node_t *n)
 {
-    static const char *const levels[] = { "info", "low", "medium", "high", "critical",
-                                          NULL };   /* enum la_level order */
-    int l = one_of(c->d, n, "level", levels);
+    int l = one_of(c->d, n, "level", la_level_names());
 
     if (l >= 0)
         c->r->meta.level = (enum la_level)l;

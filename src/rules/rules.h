@@ -39,6 +39,8 @@ enum la_level { LA_LEVEL_INFO, LA_LEVEL_LOW, LA_LEVEL_MEDIUM, LA_LEVEL_HIGH,
 /* A level's name ("info" ... "critical", rules/level.c), NULL past the last; its level, or -1. */
 const char *la_level_name(enum la_level level);
 int la_level_parse(const char *name);
+/* Every level name in enum la_level order, NULL-terminated. */
+const char *const *la_level_names(void);
 
 /* What the analysis needs to know of a rule.  Owned by the ruleset. */
 struct la_rule_meta {
