@@ -49,17 +49,6 @@
 #include "ingest/linereader.h"
 #include "rules/rules.h"
 
-#define MAX_TEXT 400
-#define MAX_STAGES 32
-#define MAX_CODES 16
-#define MAX_MATCHES_PER_ATTEMPT 4096
-#define MAX_MATCHES_PER_INPUT 65536       /* ~3.5 MiB of match records */
-#define MAX_TEXT_PER_INPUT (4u << 20)     /* evidence text kept per input */
-#define MAX_TEXT_PER_RULE 8               /* lines with text per rule and attempt */
-#define MAX_MEMBERS_LISTED 5000           /* members listed in an analysis report */
-#define MAX_ATTEMPTS_PER_INPUT 1000       /* restore attempts told apart per input */
-#define MAX_ATTEMPTS_LISTED 200           /* attempts listed in a report (the latest) */
-
 struct match {
     size_t rule;
     int64_t time;
@@ -84,9 +73,9 @@ struct attempt {
     int outcome;                   /* -1 unknown, 0 succeeded, 1 failed */
     const char *stage;             /* last stage reached */
     char *fail_stage;              /* first stage reported failing, if any (owned) */
-    char *stages[MAX_STAGES];
+    char *stages[LA_MAX_STAGES];
     unsigned nstages;
-    long codes[MAX_CODES];
+    long codes[LA_MAX_CODES];
     unsigned ncodes;
     char *facts[FACT_N];
     struct match *m;
@@ -626,9 +615,9 @@ static const char *add_stage(struct attempt *a, const char *s, size_t len)
             a->stage = a->stages[i];
             return a->stage;
         }
-    if (a->nstages == MAX_STAGES) {
+    if (a->nstages == LA_MAX_STAGES) {
         la_free(a->stages[1]);
-        memmove(&a->stages[1], &a->stages[2], (MAX_STAGES - 2) * sizeof(char *));
+        memmove(&a->stages[1], &a->stages[2], (LA_MAX_STAGES - 2) * sizeof(char *));
         a->nstages--;
     }
     a->stages[a->nstages] = la_strndup(s, len);
@@ -643,7 +632,7 @@ static void add_code(struct attempt *a, long c)
     for (unsigned i = 0; i < a->ncodes; i++)
         if (a->codes[i] == c)
             return;
-    if (a->ncodes < MAX_CODES)
+    if (a->ncodes < LA_MAX_CODES)
         a->codes[a->ncodes++] = c;
 }
 
@@ -666,7 +655,7 @@ static int parse_code(struct la_sv v, long *ret)
 
 static struct attempt *current(struct run *r)
 {
-    if (!r->cur && r->natt >= MAX_ATTEMPTS_PER_INPUT)
+    if (!r->cur && r->natt >= LA_MAX_ATTEMPTS_PER_INPUT)
         r->cur = r->att[r->natt - 1];
     if (!r->cur) {
         r->cur = new_attempt(r, 0);
@@ -741,12 +730,12 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     if (m->kind == LA_KIND_ATTEMPT) {
         /* A new tool run: a fresh attempt unless the current one is still empty (or the
          * input already holds as many attempts as are told apart: then it continues). */
-        if (r->natt >= MAX_ATTEMPTS_PER_INPUT && r->cur) {
+        if (r->natt >= LA_MAX_ATTEMPTS_PER_INPUT && r->cur) {
             if (!r->attempts_capped) {
                 r->attempts_capped = 1;
                 la_diagf(&r->sink, LA_SEV_WARNING, LA_D_MEMBER_LIMIT, r->input, 0, 0,
                          "more than %u restore attempts in this input; later ones are counted "
-                         "into the last", MAX_ATTEMPTS_PER_INPUT);
+                         "into the last", LA_MAX_ATTEMPTS_PER_INPUT);
             }
         } else if (!r->cur || r->cur->explicit_start || r->cur->nm || r->cur->has_result ||
                    r->cur->nstages) {
@@ -785,7 +774,7 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
                 return LA_FATAL;
         } else {
             for (int f = 0; f < FACT_N; f++)
-                if (!strcmp(c->name, fact_names[f]) && c->value.len && c->value.len < 128) {
+                if (!strcmp(c->name, fact_names[f]) && c->value.len && c->value.len <= LA_MAX_FACT) {
                     la_free(a->facts[f]);
                     a->facts[f] = la_strndup(c->value.p, c->value.len);
                     if (!a->facts[f])
@@ -838,16 +827,16 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     if (m->kind != LA_KIND_EVIDENCE && !r->e->referenced[ri])
         return LA_OK;
     unsigned long per_rule_cap = (unsigned long)r->e->o.limits.max_evidence * 64;
-    if (per_rule_cap > 60000)
-        per_rule_cap = 60000;
-    if (a->per_rule[ri] >= per_rule_cap || a->nm >= MAX_MATCHES_PER_ATTEMPT)
+    if (per_rule_cap > LA_MAX_MATCHES_PER_RULE)
+        per_rule_cap = LA_MAX_MATCHES_PER_RULE;
+    if (a->per_rule[ri] >= per_rule_cap || a->nm >= LA_MAX_MATCHES_PER_ATTEMPT)
         return LA_OK;
-    if (r->nmatches >= MAX_MATCHES_PER_INPUT) {
+    if (r->nmatches >= LA_MAX_MATCHES_PER_INPUT) {
         if (!r->matches_capped) {
             r->matches_capped = 1;
             la_diagf(&r->sink, LA_SEV_WARNING, LA_D_BYTES_LIMIT, r->input, 0, 0,
                      "more than %u rule matches in this input; later matches are not kept "
-                     "(the diagnosis rests on the first ones)", MAX_MATCHES_PER_INPUT);
+                     "(the diagnosis rests on the first ones)", LA_MAX_MATCHES_PER_INPUT);
         }
         return LA_OK;
     }
@@ -861,7 +850,7 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
         a->capm = nc;
     }
     struct match *x = &a->m[a->nm];
-    size_t tl = rec->text.len < MAX_TEXT ? rec->text.len : MAX_TEXT;
+    size_t tl = rec->text.len < LA_MAX_EVIDENCE_TEXT ? rec->text.len : LA_MAX_EVIDENCE_TEXT;
     x->rule = ri;
     x->time = rec->time;
     x->has_date = rec->has_date;
@@ -870,8 +859,8 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     x->stage = a->stage;
     x->text = NULL;
     /* Text only for the lines a report can show: the first few per rule, within a budget. */
-    if (m->kind == LA_KIND_EVIDENCE && a->per_rule[ri] < MAX_TEXT_PER_RULE &&
-        r->text_bytes + tl < MAX_TEXT_PER_INPUT) {
+    if (m->kind == LA_KIND_EVIDENCE && a->per_rule[ri] < LA_MAX_TEXT_PER_RULE &&
+        r->text_bytes + tl < LA_MAX_TEXT_PER_INPUT) {
         if (!(x->text = la_strndup(rec->text.p, tl)))
             return LA_FATAL;
         r->text_bytes += tl;
@@ -904,7 +893,7 @@ static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
      * together.  A word is masked when it holds a digit, or when it is a run of hex digits
      * and dashes of 8 or more (UUIDs, addresses).
      */
-    for (size_t i = 0; i < msg.len && key.len < 200;) {
+    for (size_t i = 0; i < msg.len && key.len < LA_MAX_TEMPLATE;) {
         size_t j = i;
         int digit = 0, hexdash = 1;
         while (j < msg.len && (isalnum((unsigned char)msg.p[j]) || msg.p[j] == '-' ||
@@ -946,7 +935,7 @@ static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
     r->tm = n;
     n = &r->tm[r->ntm];
     n->key = la_buf_detach(&key, NULL);
-    n->text = la_strndup(rec->text.p, rec->text.len < MAX_TEXT ? rec->text.len : MAX_TEXT);
+    n->text = la_strndup(rec->text.p, rec->text.len < LA_MAX_EVIDENCE_TEXT ? rec->text.len : LA_MAX_EVIDENCE_TEXT);
     n->source = la_strdup(r->cur_path);
     n->line = rec->line;
     n->count = 1;
@@ -1921,7 +1910,7 @@ static json_t *build_report(struct run *r)
         if (!a->explicit_start && !a->has_result && !a->nm && !a->nstages)
             continue;
         idx++;
-        if (listable > MAX_ATTEMPTS_LISTED && skipped_att < listable - MAX_ATTEMPTS_LISTED) {
+        if (listable > LA_MAX_ATTEMPTS_LISTED && skipped_att < listable - LA_MAX_ATTEMPTS_LISTED) {
             skipped_att++;          /* only the latest attempts are listed */
             continue;
         }
@@ -2038,17 +2027,17 @@ static json_t *build_report(struct run *r)
     if (skipped_att) {
         char buf[160];
         snprintf(buf, sizeof(buf), "%zu earlier restore attempts are not listed; the report "
-                 "shows the latest %d", skipped_att, MAX_ATTEMPTS_LISTED);
+                 "shows the latest %u", skipped_att, LA_MAX_ATTEMPTS_LISTED);
         list_cut(r, buf);
     }
     json_object_set_new(rep, "causes", causes);
-    for (size_t i = 0; i < r->nmembers && i < MAX_MEMBERS_LISTED; i++)
+    for (size_t i = 0; i < r->nmembers && i < LA_MAX_MEMBERS_LISTED; i++)
         json_array_append_new(members, member_json(r, &r->members[i]));
     json_object_set_new(rep, "members", members);
-    if (r->nmembers > MAX_MEMBERS_LISTED) {
+    if (r->nmembers > LA_MAX_MEMBERS_LISTED) {
         char buf[160];
         snprintf(buf, sizeof(buf), "%zu more members were read but are not listed "
-                 "(`loganalyze inspect` lists them all)", r->nmembers - MAX_MEMBERS_LISTED);
+                 "(`loganalyze inspect` lists them all)", r->nmembers - LA_MAX_MEMBERS_LISTED);
         list_cut(r, buf);
     }
     if (r->ntm)
