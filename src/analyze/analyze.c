@@ -25,7 +25,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -43,6 +42,7 @@
 #include "analyze/analyze.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/dir.h"
 #include "core/version.h"
 #include "formats/formats.h"
 #include "ingest/ingest.h"
@@ -81,7 +81,7 @@ struct attempt {
     struct match *m;
     size_t nm, capm;
     unsigned *members;             /* member indices that contributed */
-    size_t nmembers;
+    size_t nmembers, capmembers;
     uint16_t *per_rule;            /* matches kept per rule (capped far below 65535) */
     size_t *ix_start, *ix;         /* matches grouped by rule (built for scoring) */
     int merged;                    /* joined into another attempt */
@@ -149,7 +149,7 @@ struct run {
     int matches_capped, attempts_capped;
     struct lasthit *last;          /* per rule: the last hit in this input */
     struct tmpl *tm;
-    size_t ntm;
+    size_t ntm, captm;
     unsigned long tm_dropped;
     int fatal;
 };
@@ -182,16 +182,25 @@ static char *find_data_dir(const char *given)
     return NULL;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* A rule pack in a folder: *.yaml, not hidden, not a data file. */
+static int is_rule_pack(const char *name, void *user)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    size_t l = strlen(name);
+
+    (void)user;
+    if (l < 6 || strcmp(name + l - 5, ".yaml") || name[0] == '.')
+        return 0;
+    return strcmp(name, "causes.yaml") && strcmp(name, "codes.yaml") &&
+           strcmp(name, "stages.yaml");
 }
 
-/* Add a rule file, or every *.yaml rule pack in a folder (data files excluded). */
-static enum la_rc add_rules(struct la_ruleset *rs, const char *path, int is_default,
-                            struct la_diag_sink *sink)
+/* Add a rule file, or every *.yaml rule pack in a folder (data files excluded), by name. */
+static enum la_rc add_rules(struct la_ruleset *rs, const char *path, struct la_diag_sink *sink)
 {
     struct stat st;
+    struct la_dir_list l;
+    struct la_buf file = LA_BUF_INIT;
+    enum la_rc rc;
 
     if (stat(path, &st) != 0) {
         la_diagf(sink, LA_SEV_ERROR, LA_D_OPEN_FAILED, path, 0, 0, "cannot open: %s",
@@ -200,49 +209,21 @@ static enum la_rc add_rules(struct la_ruleset *rs, const char *path, int is_defa
     }
     if (!S_ISDIR(st.st_mode))
         return la_ruleset_add_file(rs, path, sink);
-    struct la_buf cmd = LA_BUF_INIT;
-    DIR *d = opendir(path);
-    char **names = NULL;
-    size_t n = 0;
-    enum la_rc rc = LA_OK;
-    struct dirent *de;
-    if (!d) {
+    rc = la_dir_list(path, is_rule_pack, NULL, 0, &l, NULL);
+    if (rc == LA_FAILED)
         la_diagf(sink, LA_SEV_ERROR, LA_D_OPEN_FAILED, path, 0, 0, "cannot open: %s",
                  strerror(errno));
-        return LA_FAILED;
-    }
-    while ((de = readdir(d))) {
-        size_t l = strlen(de->d_name);
-        if (l < 6 || strcmp(de->d_name + l - 5, ".yaml") || de->d_name[0] == '.')
-            continue;
-        if (!strcmp(de->d_name, "causes.yaml") || !strcmp(de->d_name, "codes.yaml") ||
-            !strcmp(de->d_name, "stages.yaml"))
-            continue;
-        char **nn = la_realloc(names, (n + 1) * sizeof(*nn));
-        if (nn)
-            names = nn;
-        if (!nn || !(names[n] = la_strdup(de->d_name))) {
-            for (size_t i = 0; i < n; i++)
-                la_free(names[i]);
-            la_free(names);
-            closedir(d);
-            return LA_FATAL;
-        }
-        n++;
-    }
-    closedir(d);
-    qsort(names, n, sizeof(*names), cmp_str);
-    for (size_t i = 0; i < n; i++) {
-        la_buf_reset(&cmd);
-        if (la_buf_addf(&cmd, "%s/%s", path, names[i]) != LA_OK)
+    if (rc != LA_OK)
+        return rc;
+    for (size_t i = 0; i < l.n; i++) {
+        la_buf_reset(&file);
+        if (la_buf_addf(&file, "%s/%s", path, l.names[i]) != LA_OK)
             rc = LA_FATAL;
         else if (rc != LA_FATAL)
-            rc = la_rc_worst(rc, la_ruleset_add_file(rs, cmd.buf, sink));
-        la_free(names[i]);
+            rc = la_rc_worst(rc, la_ruleset_add_file(rs, file.buf, sink));
     }
-    la_free(names);
-    la_buf_release(&cmd);
-    (void)is_default;
+    la_dir_list_release(&l);
+    la_buf_release(&file);
     return rc;
 }
 
@@ -298,9 +279,9 @@ enum la_rc la_engine_new(struct la_engine **ret, const struct la_engine_opts *o,
     fmts[nf] = NULL;
     la_ruleset_set_vocabulary(e->rs, la_kb_cause_ids(e->kb), fmts);
     if (!o->no_default_rules)
-        rc = la_rc_worst(rc, add_rules(e->rs, e->data_dir, 1, sink));
+        rc = la_rc_worst(rc, add_rules(e->rs, e->data_dir, sink));
     for (const char *const *p = o->rule_paths; p && *p && rc != LA_FATAL; p++)
-        rc = la_rc_worst(rc, add_rules(e->rs, *p, 0, sink));
+        rc = la_rc_worst(rc, add_rules(e->rs, *p, sink));
     if (rc != LA_FATAL)
         rc = la_rc_worst(rc, la_ruleset_compile(e->rs, sink));
     if (rc != LA_OK) {
@@ -525,16 +506,10 @@ static struct attempt *new_attempt(struct run *r, int explicit_start)
         la_free(a);
         return NULL;
     }
-    if (r->natt == r->capatt) {
-        size_t nc = r->capatt ? r->capatt * 2 : 8;
-        struct attempt **n = la_realloc(r->att, nc * sizeof(*n));
-        if (!n) {
-            la_free(a->per_rule);
-            la_free(a);
-            return NULL;
-        }
-        r->att = n;
-        r->capatt = nc;
+    if (LA_GROW(r->att, r->capatt, r->natt + 1) != LA_OK) {
+        la_free(a->per_rule);
+        la_free(a);
+        return NULL;
     }
     r->att[r->natt++] = a;
     return a;
@@ -589,10 +564,8 @@ static int add_member_to(struct attempt *a, unsigned mi)
     for (size_t i = 0; i < a->nmembers; i++)
         if (a->members[i] == mi)
             return 0;
-    unsigned *n = la_realloc(a->members, (a->nmembers + 1) * sizeof(*n));
-    if (!n)
+    if (LA_GROW(a->members, a->capmembers, a->nmembers + 1) != LA_OK)
         return -1;
-    a->members = n;
     a->members[a->nmembers++] = mi;
     return 0;
 }
@@ -841,14 +814,8 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
         return LA_OK;
     }
     r->nmatches++;
-    if (a->nm == a->capm) {
-        size_t nc = a->capm ? a->capm * 2 : 32;
-        struct match *n = la_realloc(a->m, nc * sizeof(*n));
-        if (!n)
-            return LA_FATAL;
-        a->m = n;
-        a->capm = nc;
-    }
+    if (LA_GROW(a->m, a->capm, a->nm + 1) != LA_OK)
+        return LA_FATAL;
     struct match *x = &a->m[a->nm];
     size_t tl = rec->text.len < LA_MAX_EVIDENCE_TEXT ? rec->text.len : LA_MAX_EVIDENCE_TEXT;
     x->rule = ri;
@@ -927,13 +894,11 @@ static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
         la_buf_release(&key);
         return LA_OK;
     }
-    struct tmpl *n = la_realloc(r->tm, (r->ntm + 1) * sizeof(*n));
-    if (!n) {
+    if (LA_GROW(r->tm, r->captm, r->ntm + 1) != LA_OK) {
         la_buf_release(&key);
         return LA_FATAL;
     }
-    r->tm = n;
-    n = &r->tm[r->ntm];
+    struct tmpl *n = &r->tm[r->ntm];
     n->key = la_buf_detach(&key, NULL);
     n->text = la_strndup(rec->text.p, rec->text.len < LA_MAX_EVIDENCE_TEXT ? rec->text.len : LA_MAX_EVIDENCE_TEXT);
     n->source = la_strdup(r->cur_path);
@@ -976,14 +941,8 @@ static enum la_rc member_reader(void *ctx, const void **buf, size_t *len)
 
 static struct member_info *add_member(struct run *r, const char *path)
 {
-    if (r->nmembers == r->capmembers) {
-        size_t nc = r->capmembers ? r->capmembers * 2 : 16;
-        struct member_info *n = la_realloc(r->members, nc * sizeof(*n));
-        if (!n)
-            return NULL;
-        r->members = n;
-        r->capmembers = nc;
-    }
+    if (LA_GROW(r->members, r->capmembers, r->nmembers + 1) != LA_OK)
+        return NULL;
     struct member_info *m = &r->members[r->nmembers];
     memset(m, 0, sizeof(*m));
     m->path = la_strdup(path);
@@ -1696,19 +1655,16 @@ static void join_attempts(struct run *r)
         if (!to)
             continue;
         /* Move matches, stages, codes, facts, members. */
-        struct match *nm = la_realloc(to->m, (to->nm + a->nm + 1) * sizeof(*nm));
-        if (!nm) {
+        if (LA_GROW(to->m, to->capm, to->nm + a->nm) != LA_OK) {
             r->fatal = 1;
             return;
         }
-        to->m = nm;
         for (size_t k = 0; k < a->nm; k++) {
             to->m[to->nm] = a->m[k];
             to->m[to->nm].stage = a->m[k].stage ? add_stage(to, a->m[k].stage,
                                                             strlen(a->m[k].stage)) : NULL;
             to->nm++;
         }
-        to->capm = to->nm;
         la_free(a->m);
         a->m = NULL;
         a->nm = a->capm = 0;
