@@ -688,6 +688,55 @@ static void remember(struct run *r, size_t ri)
     h->attempt = r->natt ? r->natt - 1 : 0;
 }
 
+/*
+ * Apply one value a rule hit gives its attempt: a capture from the line, or a set: value
+ * of the rule (implied).  Both come through here, so a set: value counts as if the line
+ * had printed it, with one precedence: on a result rule a code printed on the line sets
+ * the result, while an implied code (TSS status 94 is shown as 3194, "Disk Failure" is
+ * 6) only fills in a missing one.
+ *   code         the result (result rules); non-zero codes join the attempt's codes, but
+ *                a negative one only from a result rule: elsewhere it is a tool's return
+ *                value ("FAILURE:-1"), not a catalogue code
+ *   stage        the stage reached; op and checkpoint name one through stages.yaml
+ *   a fact name  the fact, the latest winning; empty or over-long values are ignored
+ * Other names are ignored (kept for future use).  LA_FATAL when memory runs out.
+ */
+static enum la_rc apply_value(const struct la_engine *e, struct attempt *a,
+                              enum la_rule_kind kind, const char *name, struct la_sv v,
+                              int implied)
+{
+    const char *s = NULL;
+    long n;
+
+    if (!strcmp(name, "code")) {
+        if (!parse_code(v, &n))
+            return LA_OK;
+        if (kind == LA_KIND_RESULT && (!implied || !a->has_result)) {
+            a->result = n;
+            a->has_result = 1;
+            a->outcome = n == 0 ? 0 : 1;
+        }
+        if (n > 0 || (n != 0 && kind == LA_KIND_RESULT))
+            add_code(a, n);
+        return LA_OK;
+    }
+    if (!strcmp(name, "stage"))
+        return !v.len || add_stage(a, v.p, v.len) ? LA_OK : LA_FATAL;
+    if (!strcmp(name, "op") && parse_code(v, &n))
+        s = la_kb_stage_of_op(e->kb, n);
+    else if (!strcmp(name, "checkpoint"))
+        s = la_kb_stage_of_checkpoint(e->kb, v.p, v.len);
+    if (s)
+        return add_stage(a, s, strlen(s)) ? LA_OK : LA_FATAL;
+    for (int f = 0; f < FACT_N; f++)
+        if (!strcmp(name, fact_names[f]) && v.len && v.len <= LA_MAX_FACT) {
+            la_free(a->facts[f]);
+            if (!(a->facts[f] = la_strndup(v.p, v.len)))
+                return LA_FATAL;
+        }
+    return LA_OK;
+}
+
 static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, size_t ncaps)
 {
     struct run *r = user;
@@ -722,39 +771,9 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     if (!a)
         return LA_FATAL;
     touch_time(a, rec);
-    for (size_t i = 0; i < ncaps; i++) {
-        const struct la_capture *c = &caps[i];
-        long v;
-        if (!strcmp(c->name, "code") && parse_code(c->value, &v)) {
-            if (m->kind == LA_KIND_RESULT) {
-                a->result = v;
-                a->has_result = 1;
-                a->outcome = v == 0 ? 0 : 1;
-            }
-            /* Negative values are tool return values, not catalogue codes. */
-            if (v > 0 || (v != 0 && m->kind == LA_KIND_RESULT))
-                add_code(a, v);
-        } else if (!strcmp(c->name, "stage") && c->value.len) {
-            if (!add_stage(a, c->value.p, c->value.len))
-                return LA_FATAL;
-        } else if (!strcmp(c->name, "op") && parse_code(c->value, &v)) {
-            const char *s = la_kb_stage_of_op(r->e->kb, v);
-            if (s && !add_stage(a, s, strlen(s)))
-                return LA_FATAL;
-        } else if (!strcmp(c->name, "checkpoint")) {
-            const char *s = la_kb_stage_of_checkpoint(r->e->kb, c->value.p, c->value.len);
-            if (s && !add_stage(a, s, strlen(s)))
-                return LA_FATAL;
-        } else {
-            for (int f = 0; f < FACT_N; f++)
-                if (!strcmp(c->name, fact_names[f]) && c->value.len && c->value.len <= LA_MAX_FACT) {
-                    la_free(a->facts[f]);
-                    a->facts[f] = la_strndup(c->value.p, c->value.len);
-                    if (!a->facts[f])
-                        return LA_FATAL;
-                }
-        }
-    }
+    for (size_t i = 0; i < ncaps; i++)
+        if (apply_value(r->e, a, m->kind, caps[i].name, caps[i].value, 0) != LA_OK)
+            return LA_FATAL;
     if (m->kind == LA_KIND_STAGE && !a->fail_stage && a->stage) {
         /* A stage line that carries a code is a failing step; the first is the specific one
          * (restored repeats the failure for every enclosing step). */
@@ -763,33 +782,10 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
                 !(a->fail_stage = la_strdup(a->stage)))
                 return LA_FATAL;
     }
-    for (size_t i = 0; m->set_keys && m->set_keys[i]; i++) {
-        long v;
-        if (!strcmp(m->set_keys[i], "code") &&
-            parse_code(la_sv_cstr(m->set_values[i]), &v)) {
-            /* A code the line implies: TSS status 94 is shown as 3194, "Disk Failure" is 6. */
-            if (m->kind == LA_KIND_RESULT && !a->has_result) {
-                a->result = v;
-                a->has_result = 1;
-                a->outcome = v == 0 ? 0 : 1;
-            }
-            if (v != 0)
-                add_code(a, v);
-            continue;
-        }
-        if (!strcmp(m->set_keys[i], "stage")) {
-            if (!add_stage(a, m->set_values[i], strlen(m->set_values[i])))
-                return LA_FATAL;
-            continue;
-        }
-        for (int f = 0; f < FACT_N; f++)
-            if (!strcmp(m->set_keys[i], fact_names[f])) {
-                la_free(a->facts[f]);
-                a->facts[f] = la_strdup(m->set_values[i]);
-                if (!a->facts[f])
-                    return LA_FATAL;
-            }
-    }
+    for (size_t i = 0; m->set_keys && m->set_keys[i]; i++)
+        if (apply_value(r->e, a, m->kind, m->set_keys[i], la_sv_cstr(m->set_values[i]), 1) !=
+            LA_OK)
+            return LA_FATAL;
     if (m->kind == LA_KIND_RESULT && m->outcome >= 0 && !a->has_result) {
         a->outcome = m->outcome;
     }
