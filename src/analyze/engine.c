@@ -1,17 +1,19 @@
 /*
  * The engine: what every input of a run shares (analyze.h).
  *
- * la_engine_new() finds the data folder, loads the knowledge data from it
- * (rules/ kb: causes, codes, stages), loads and compiles the rule packs (the
- * folder's own *.yaml unless --no-default-rules, then each --rules path),
- * notes which rules others name in after/unless (their hits are kept for
- * scoring), and sets up the profile totals, the forced input format and the
- * redactor.  After that the engine is read-only, so threads analyse inputs on
- * it at once (pipeline.c); only the profile totals change, under e->lock.
+ * la_engine_new() finds the data folder, loads the knowledge data from its
+ * data/ subfolder (la_kb_load: causes, codes, stages), loads and compiles the
+ * rule packs (the folder's own *.yaml unless --no-default-rules, then each
+ * --rules path), notes which rules others name in after/unless (their hits
+ * are kept for scoring), and sets up the profile totals, the forced input
+ * format and the redactor.  After that the engine is read-only, so threads
+ * analyse inputs on it at once (pipeline.c); only the profile totals change,
+ * under e->lock.
  *
  * The data folder is the first of --data-dir, $LOGANALYZE_DATADIR, the
- * source tree's rules/ (a build run) and the installed rules/ that holds the
- * knowledge data.
+ * source tree's rules/ (a build run) and the installed rules/ that holds
+ * data/causes.yaml (la_kb_marker).  Rule packs sit in the folder itself and
+ * data files in data/, so a folder listing needs to know no data-file name.
  */
 #include "config.h"
 
@@ -25,6 +27,8 @@
 #include "core/buf.h"
 #include "core/dir.h"
 #include "formats/formats.h"
+
+#define DATA_SUBDIR "data"        /* the knowledge data, below the data folder */
 
 static int file_exists(const char *p)
 {
@@ -42,7 +46,7 @@ static char *find_data_dir(const char *given)
         struct la_buf b = LA_BUF_INIT;
         if (!cands[i])
             continue;
-        if (la_buf_addf(&b, "%s/causes.yaml", cands[i]) != LA_OK)
+        if (la_buf_addf(&b, "%s/" DATA_SUBDIR "/%s", cands[i], la_kb_marker()) != LA_OK)
             return NULL;
         int ok = file_exists(b.buf);
         la_buf_release(&b);
@@ -52,19 +56,16 @@ static char *find_data_dir(const char *given)
     return NULL;
 }
 
-/* A rule pack in a folder: *.yaml, not hidden, not a data file. */
+/* A rule pack in a folder: *.yaml, not hidden. */
 static int is_rule_pack(const char *name, void *user)
 {
     size_t l = strlen(name);
 
     (void)user;
-    if (l < 6 || strcmp(name + l - 5, ".yaml") || name[0] == '.')
-        return 0;
-    return strcmp(name, "causes.yaml") && strcmp(name, "codes.yaml") &&
-           strcmp(name, "stages.yaml");
+    return l >= 6 && !strcmp(name + l - 5, ".yaml") && name[0] != '.';
 }
 
-/* Add a rule file, or every *.yaml rule pack in a folder (data files excluded), by name. */
+/* Add a rule file, or every *.yaml rule pack in a folder, by name. */
 static enum la_rc add_rules(struct la_ruleset *rs, const char *path, struct la_diag_sink *sink)
 {
     struct stat st;
@@ -97,19 +98,25 @@ static enum la_rc add_rules(struct la_ruleset *rs, const char *path, struct la_d
     return rc;
 }
 
-/* Find the data folder and load the knowledge data from it. */
+/* Find the data folder and load the knowledge data from its data/ subfolder. */
 static enum la_rc load_data(struct la_engine *e, struct la_diag_sink *sink)
 {
     const char *given = e->o.data_dir;
+    struct la_buf sub = LA_BUF_INIT;
+    enum la_rc rc;
 
     e->data_dir = find_data_dir(given);
     if (!e->data_dir) {
         la_diagf(sink, LA_SEV_ERROR, LA_D_OPEN_FAILED, given ? given : "rules", 0, 0,
-                 "cannot find the rules data folder (causes.yaml); set LOGANALYZE_DATADIR or "
-                 "--data-dir");
+                 "cannot find the rules data folder (" DATA_SUBDIR "/%s); set "
+                 "LOGANALYZE_DATADIR or --data-dir", la_kb_marker());
         return LA_FAILED;
     }
-    return la_kb_load(&e->kb, e->data_dir, sink);
+    if (la_buf_addf(&sub, "%s/" DATA_SUBDIR, e->data_dir) != LA_OK)
+        return LA_FATAL;
+    rc = la_kb_load(&e->kb, sub.buf, sink);
+    la_buf_release(&sub);
+    return rc;
 }
 
 /* The ruleset: vocabulary (cause and format ids), the rule packs, compiled. */
