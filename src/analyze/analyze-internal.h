@@ -15,7 +15,7 @@
  * and owns everything it points to except the engine, which threads share and
  * which a run only reads (apart from the profile totals, under e->lock).  An
  * attempt owns its matches, stages, facts and member list; a match's stage
- * points into its attempt's stage list.
+ * points into its attempt's stage names (the list, or the retired ones).
  */
 
 #include <pthread.h>
@@ -78,10 +78,13 @@ struct attempt {
     int has_result;
     int outcome;                      /* the tool's word: -1 unknown, 0 succeeded, 1 failed */
     const char *judged;               /* set by la_verdict_decide(): "failed", "evidence" … */
-    const char *stage;                /* last stage reached */
+    const char *stage;                /* last stage reached: stages[stage_ix] */
     char *fail_stage;                 /* first stage reported failing, if any (owned) */
     char *stages[LA_MAX_STAGES];
-    unsigned nstages;
+    unsigned char stage_kept[LA_MAX_STAGES];   /* a match points at stages[i] */
+    unsigned nstages, stage_ix;
+    char **retired;                   /* dropped stages that matches still point at (owned) */
+    size_t nretired, capretired;
     long codes[LA_MAX_CODES];
     unsigned ncodes;
     char *facts[FACT_N];
@@ -176,6 +179,8 @@ void la_attempt_touch(struct attempt *a, const struct la_record *rec);
 LA_NODISCARD enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
                                                enum la_rule_kind kind, const char *name,
                                                struct la_sv v, int implied);
+/* The current stage, for a match kept now (it stays valid while the attempt lives). */
+const char *la_attempt_stage_for_match(struct attempt *a);
 /* A stage rule whose line carries a code: the current stage is where it failed. */
 LA_NODISCARD enum la_rc la_attempt_mark_failing(struct attempt *a);
 /* Join implicit attempts to explicit ones (sets r->fatal on OOM). */

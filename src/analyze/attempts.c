@@ -12,7 +12,9 @@
  * Invariants: at most LA_MAX_STAGES stages (the first and the latest) and
  * LA_MAX_CODES distinct codes per attempt; at most LA_MAX_ATTEMPTS_PER_INPUT
  * attempts per input, later ones counted into the last.  A match's stage
- * points into its attempt's stage list, so joining re-pools it.
+ * points into its attempt's stage list (or, once dropped from that list,
+ * into its retired names), so it lives as long as the attempt; joining
+ * re-pools it.
  */
 #include "config.h"
 
@@ -58,6 +60,9 @@ void la_attempt_free(struct attempt *a)
     la_free(a->m);
     for (unsigned i = 0; i < a->nstages; i++)
         la_free(a->stages[i]);
+    for (size_t i = 0; i < a->nretired; i++)
+        la_free(a->retired[i]);
+    la_free(a->retired);
     for (int i = 0; i < FACT_N; i++)
         la_free(a->facts[i]);
     la_free(a->fail_stage);
@@ -79,6 +84,26 @@ static int add_member_to(struct attempt *a, unsigned mi)
     return 0;
 }
 
+/*
+ * Make room in a full stage list: drop stages[1] (stages[0] stays, where the restore
+ * began).  A match may point at it: then it is retired, not freed, so the match's stage
+ * stays valid; at most one retired name per match kept, so this is bounded too.
+ */
+static enum la_rc drop_stage(struct attempt *a)
+{
+    if (a->stage_kept[1]) {
+        if (LA_GROW(a->retired, a->capretired, a->nretired + 1) != LA_OK)
+            return LA_FATAL;
+        a->retired[a->nretired++] = a->stages[1];
+    } else {
+        la_free(a->stages[1]);
+    }
+    memmove(&a->stages[1], &a->stages[2], (LA_MAX_STAGES - 2) * sizeof(char *));
+    memmove(&a->stage_kept[1], &a->stage_kept[2], LA_MAX_STAGES - 2);
+    a->nstages--;
+    return LA_OK;
+}
+
 /* Record stage s as reached (pooled: an attempt keeps each name once); NULL on OOM. */
 static const char *add_stage(struct attempt *a, const char *s, size_t len)
 {
@@ -95,18 +120,25 @@ static const char *add_stage(struct attempt *a, const char *s, size_t len)
     }
     for (unsigned i = 0; i < a->nstages; i++)
         if (strlen(a->stages[i]) == len && !memcmp(a->stages[i], s, len)) {
+            a->stage_ix = i;
             a->stage = a->stages[i];
             return a->stage;
         }
-    if (a->nstages == LA_MAX_STAGES) {
-        la_free(a->stages[1]);
-        memmove(&a->stages[1], &a->stages[2], (LA_MAX_STAGES - 2) * sizeof(char *));
-        a->nstages--;
-    }
+    if (a->nstages == LA_MAX_STAGES && drop_stage(a) != LA_OK)
+        return NULL;
     a->stages[a->nstages] = la_strndup(s, len);
     if (!a->stages[a->nstages])
         return NULL;
+    a->stage_kept[a->nstages] = 0;
+    a->stage_ix = a->nstages;
     a->stage = a->stages[a->nstages++];
+    return a->stage;
+}
+
+const char *la_attempt_stage_for_match(struct attempt *a)
+{
+    if (a->stage)
+        a->stage_kept[a->stage_ix] = 1;
     return a->stage;
 }
 
@@ -308,9 +340,10 @@ static enum la_rc merge_into(struct attempt *to, struct attempt *a)
     if (LA_GROW(to->m, to->capm, to->nm + a->nm) != LA_OK)
         return LA_FATAL;
     for (size_t k = 0; k < a->nm; k++) {
+        const char *s = a->m[k].stage;
         to->m[to->nm] = a->m[k];
-        to->m[to->nm].stage = a->m[k].stage ? add_stage(to, a->m[k].stage,
-                                                        strlen(a->m[k].stage)) : NULL;
+        s = s ? add_stage(to, s, strlen(s)) : NULL;
+        to->m[to->nm].stage = s ? la_attempt_stage_for_match(to) : NULL;
         to->nm++;
     }
     la_free(a->m);

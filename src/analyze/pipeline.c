@@ -127,7 +127,7 @@ static enum la_rc keep_match(struct run *r, struct attempt *a, size_t ri,
     x->has_date = rec->has_date;
     x->member = r->cur_member;
     x->line = rec->line;
-    x->stage = a->stage;
+    x->stage = la_attempt_stage_for_match(a);
     x->text = NULL;
     /* Text only for the lines a report can show: the first few per rule, within a budget. */
     if (m->kind == LA_KIND_EVIDENCE && a->per_rule[ri] < LA_MAX_TEXT_PER_RULE &&

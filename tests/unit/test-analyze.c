@@ -365,6 +365,43 @@ static void captured_and_set_values(void **state)
     json_decref(e);
 }
 
+/* A match keeps its stage after the attempt's stage list dropped it (more than 32 stages). */
+static void many_stages(void **state)
+{
+    static const char *const srules =
+        "rules:\n"
+        "  - id: s.start\n    title: start\n    kind: attempt\n"
+        "    match: {s: {contains: 'restore library built'}}\n"
+        "    samples: ['restore library built x']\n    not: ['y']\n"
+        "  - id: s.result\n    title: result\n    kind: result\n"
+        "    match: {r: {re: 'status: ?(?<code>-?[0-9]+)'}}\n"
+        "    samples: ['status: 0']\n    not: ['y']\n"
+        "  - id: s.stage\n    title: stage\n    kind: stage\n"
+        "    match: {s: {re: 'entering (?<stage>[a-z0-9_]+)'}}\n"
+        "    samples: ['entering s1']\n    not: ['y']\n"
+        "  - id: s.bb\n    title: baseband dead\n    cause: baseband\n    weight: 3\n"
+        "    when: {stage: [s1]}\n"
+        "    match: {s: {contains: 'Fail to ping baseband'}}\n"
+        "    samples: ['Fail to ping baseband']\n    not: ['y']\n";
+    char log[2048];
+    size_t n = (size_t)snprintf(log, sizeof(log), "restore library built\nentering s0\n"
+                                "entering s1\nFail to ping baseband\n");
+
+    for (int i = 2; i <= 40; i++)
+        n += (size_t)snprintf(log + n, sizeof(log) - n, "entering s%d\n", i);
+    snprintf(log + n, sizeof(log) - n, "status: 4013\n");
+    json_t *r = run_rules(srules, log, NULL, 0);
+    json_t *st = json_object_get(json_array_get(json_object_get(r, "attempts"), 0), "stages");
+
+    assert_int_equal(json_array_size(st), 32);
+    assert_string_equal(json_string_value(json_array_get(st, 1)), "s10");
+    /* The match came at s1, long dropped from the list: when: stage still holds. */
+    assert_string_equal(top(r), "baseband");
+    assert_true(json_array_size(json_object_get(json_array_get(json_object_get(r, "causes"), 0),
+                                                "evidence")) == 1);
+    json_decref(r);
+}
+
 static void batch_patterns(void **state)
 {
     struct la_engine_opts o;
@@ -452,7 +489,8 @@ int main(void)
         cmocka_unit_test(count_within), cmocka_unit_test(unless_suppresses),
         cmocka_unit_test(against_lowers), cmocka_unit_test(tried_moves_ranking),
         cmocka_unit_test(redaction), cmocka_unit_test(join_needs_same_device),
-        cmocka_unit_test(captured_and_set_values), cmocka_unit_test(batch_patterns),
+        cmocka_unit_test(captured_and_set_values), cmocka_unit_test(many_stages),
+        cmocka_unit_test(batch_patterns),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
