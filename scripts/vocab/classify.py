@@ -12,7 +12,7 @@ the run goes on). The first rule that matches wins. OVERRIDES, keyed by producer
 where it is wrong for one message. Every message must end up with a class or an ignore;
 `--unmatched` lists those that do not.
 
-Sides and the causes they may name (cause ids of rules/causes.yaml):
+Sides and the causes they may name (cause ids of rules/data/causes.yaml):
   host-tool         host-software      (a bug, an option or mode misused, unsupported in the tool)
   host-environment  host-environment, host-software (files, permissions, disk, memory,
                                         usbmuxd/drivers, the host's own network)

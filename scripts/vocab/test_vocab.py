@@ -261,7 +261,7 @@ class Classification(unittest.TestCase):
 
 def cause_ids():
     ids, in_causes = set(), False
-    with open(os.path.join(ROOT, "rules", "causes.yaml"), encoding="utf-8") as f:
+    with open(os.path.join(ROOT, "rules", "data", "causes.yaml"), encoding="utf-8") as f:
         for line in f:
             if line.startswith("causes:"):
                 in_causes = True

@@ -23,7 +23,7 @@ struct la_kb;
 
 struct la_engine_opts {
     struct la_limits limits;
-    const char *data_dir;          /* causes/codes/stages and default rules; NULL = find it */
+    const char *data_dir;          /* default rules, and data/ (causes/codes/stages); NULL = find */
     const char *const *rule_paths; /* extra rule files or folders, NULL-terminated */
     int no_default_rules;
     const char *input_format;      /* force a format id, or NULL */

@@ -5,7 +5,7 @@
  * take the next input from a shared counter and analyse it; the reports keep the order of
  * the command line; the document is rendered once per --format and written to its file
  * (or -o, or stdout); --profile prints the per-rule cost; the exit code follows --fail-on
- * (DESIGN.md: 0 nothing at or above it, 1 a failure at or above it, 2 an input that could
+ * (docs/design.md: 0 nothing at or above it, 1 a failure at or above it, 2 an input that could
  * not be read, which wins).
  *
  * Threads: the engine is shared (la_engine_analyze is thread-safe), each worker writes

@@ -3,7 +3,7 @@
  *
  * la_cli_main() makes one struct la_cli (options, diagnostic sink, stderr state), parses
  * the options and picks the command (options.c), runs the command's handler with its
- * operands and returns what the handler returns.  Exit codes (DESIGN.md): 0 analysed and
+ * operands and returns what the handler returns.  Exit codes (docs/design.md): 0 analysed and
  * nothing at or above --fail-on, 1 a failure diagnosed at or above it, 2 a usage error,
  * invalid rules, or an input that could not be read at all (2 wins over 1).
  *

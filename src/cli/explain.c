@@ -2,7 +2,7 @@
  * `loganalyze explain CODE...`: what a number or name means in each numbering space, the
  * likely causes ranked with the diagnosis priors, the remediation ladder of those causes
  * (cheapest first, with the ids for --tried), and which logs tell the causes apart.  All of
- * it comes from rules/codes.yaml and rules/causes.yaml (analyze/explain.c), rendered by
+ * it comes from rules/data/codes.yaml and rules/data/causes.yaml (analyze/explain.c), rendered by
  * report/explain.c: text, or with --format json or markdown those.
  */
 #include "config.h"

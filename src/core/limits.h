@@ -25,6 +25,28 @@
 #define LA_DEFAULT_MAX_UNEXPLAINED 50u              /* unexplained templates kept per input */
 #define LA_DEFAULT_MAX_UPLOAD (512ull << 20)        /* serve: bytes per upload */
 
+/*
+ * Fixed caps of the analysis (analyze/).  Unlike the defaults above they are
+ * not overridable: they bound the memory one input can take, whatever it
+ * holds, and sit far above what a real restore log needs.  Reaching the
+ * caps on attempts and matches per input gives a warning, reaching a
+ * "listed" cap gives LA106 in the report; the others drop quietly what a
+ * report would not show.
+ */
+#define LA_MAX_EVIDENCE_TEXT 400u         /* bytes of a line kept as evidence or example text */
+#define LA_MAX_TEXT_PER_RULE 8u           /* evidence lines with text, per rule and attempt */
+#define LA_MAX_TEXT_PER_INPUT (4u << 20)  /* bytes of evidence text kept per input */
+#define LA_MAX_MATCHES_PER_RULE 60000u    /* matches kept per rule and attempt (16-bit count) */
+#define LA_MAX_MATCHES_PER_ATTEMPT 4096u  /* matches kept per restore attempt */
+#define LA_MAX_MATCHES_PER_INPUT 65536u   /* matches kept per input (~3.5 MiB of records) */
+#define LA_MAX_ATTEMPTS_PER_INPUT 1000u   /* attempts told apart; later ones join the last */
+#define LA_MAX_ATTEMPTS_LISTED 200u       /* attempts listed in a report (the latest) */
+#define LA_MAX_MEMBERS_LISTED 5000u       /* members listed in a report (inspect lists all) */
+#define LA_MAX_STAGES 32u                 /* stages kept per attempt: the first, then the latest */
+#define LA_MAX_CODES 16u                  /* distinct error codes kept per attempt */
+#define LA_MAX_FACT 127u                  /* bytes of a captured fact; longer ones are ignored */
+#define LA_MAX_TEMPLATE 200u              /* bytes of an unexplained line's template (+ a word) */
+
 struct la_limits {
     unsigned max_depth;
     unsigned long max_members;

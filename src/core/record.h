@@ -3,7 +3,7 @@
 
 /*
  * struct la_record: one parsed log record, the value formats/ produces and
- * rules/ matches.  A small value type (STYLE.md 8.4): passed by pointer,
+ * rules/ matches.  A small value type (docs/style.md §4): passed by pointer,
  * never allocated, never owned.
  *
  * Invariants:

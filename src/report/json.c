@@ -2,7 +2,7 @@
  * json and ndjson: the document itself.
  *
  * json is the document as given, keys in their order, indented by 2, with a
- * trailing newline.  ndjson is the map/reduce shape of DESIGN.md: one
+ * trailing newline.  ndjson is the map/reduce shape of docs/design.md: one
  * self-contained line per report,
  *   {"schema":…,"tool":…,"ruleset":…,"report":{…}}
  * and a last line {"schema":…,"summary":{…}}, so a merge step can fold the

@@ -9,7 +9,7 @@
  * looks the format up, and guarantees the caller's buffer is back at its
  * entry length when a renderer fails, so a partial report is never written.
  *
- * The document contract (schema "loganalyze.report/1") is in DESIGN.md and
+ * The document contract (schema "loganalyze.report/1") is in docs/design.md and
  * docs/report.md; renderers read it leniently (report-internal.h) so a
  * missing key never crashes a format.
  */

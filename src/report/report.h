@@ -6,7 +6,7 @@
  * formats of its registry (registry.c), and explain entries (explain.c).
  *
  * The document is a jansson object of schema "loganalyze.report/1" (see
- * DESIGN.md and docs/report.md).  The reporter depends only on core/ and
+ * docs/design.md and docs/report.md).  The reporter depends only on core/ and
  * jansson; it never sees the analysis internals.  Every string in the
  * document is treated as untrusted text and escaped for the target format.
  *

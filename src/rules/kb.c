@@ -359,16 +359,30 @@ static enum la_rc load_one(struct la_kb *kb, const char *dir, const char *file,
     return kb->pool.oom ? LA_FATAL : rc;
 }
 
+/* The data files, in load order: the one place their names are written. */
+static const struct {
+    const char *name;
+    void (*load)(struct la_kb *, struct ydoc *);
+} kb_files[] = {
+    { "causes.yaml", load_causes },
+    { "codes.yaml", load_codes },
+    { "stages.yaml", load_stages },
+};
+
+const char *la_kb_marker(void)
+{
+    return kb_files[0].name;
+}
+
 enum la_rc la_kb_load(struct la_kb **ret_kb, const char *dir, struct la_diag_sink *sink)
 {
     struct la_kb *kb = la_calloc(1, sizeof(*kb));
-    enum la_rc rc;
+    enum la_rc rc = LA_OK;
 
     if (!kb)
         return LA_FATAL;
-    rc = load_one(kb, dir, "causes.yaml", load_causes, sink);
-    rc = la_rc_worst(rc, load_one(kb, dir, "codes.yaml", load_codes, sink));
-    rc = la_rc_worst(rc, load_one(kb, dir, "stages.yaml", load_stages, sink));
+    for (size_t i = 0; i < sizeof(kb_files) / sizeof(*kb_files); i++)
+        rc = la_rc_worst(rc, load_one(kb, dir, kb_files[i].name, kb_files[i].load, sink));
     if (rc != LA_OK) {
         la_kb_free(kb);
         return rc;

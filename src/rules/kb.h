@@ -69,6 +69,8 @@ struct la_kb;
  */
 LA_NODISCARD enum la_rc la_kb_load(struct la_kb **ret_kb, const char *dir,
                                    struct la_diag_sink *sink);
+/* The name of the data file whose presence marks a folder of data files (causes.yaml). */
+const char *la_kb_marker(void);
 void la_kb_free(struct la_kb *kb);
 size_t la_kb_n_causes(const struct la_kb *kb);
 const struct la_cause *la_kb_cause_at(const struct la_kb *kb, size_t i);

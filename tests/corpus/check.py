@@ -7,8 +7,8 @@ Every <NNN>-<slug>.json must have its <NNN>-<slug>.log beside it and hold:
   producer      non-empty string (idevicerestore, itunes, finder, futurerestore, ...)
   confirmation  the non-empty sentence of the thread that confirms the fix or cause
   expected      {"outcome": failed|succeeded|inconclusive,
-                 "cause": a cause id of rules/causes.yaml, "unclear" or "none",
-                 "codes": [integers], "stage": optional stage group of rules/stages.yaml}
+                 "cause": a cause id of rules/data/causes.yaml, "unclear" or "none",
+                 "codes": [integers], "stage": optional stage group of rules/data/stages.yaml}
   notes         non-empty string
 and nothing else. The log must be non-empty and at most 450 lines. SPLIT.tsv must match
 what split.py computes. Exits 1 with one message per problem. Stdlib only.
@@ -37,9 +37,9 @@ MAX_LINES = 450
 
 
 def cause_ids():
-    """The ids listed under `causes:` in rules/causes.yaml (no YAML library needed)."""
+    """The ids listed under `causes:` in rules/data/causes.yaml (no YAML library needed)."""
     ids, inside = [], False
-    with open(os.path.join(REPO, "rules", "causes.yaml"), encoding="utf-8") as f:
+    with open(os.path.join(REPO, "rules", "data", "causes.yaml"), encoding="utf-8") as f:
         for line in f:
             if re.match(r"^causes:\s*$", line):
                 inside = True
@@ -53,9 +53,9 @@ def cause_ids():
 
 
 def stage_groups():
-    """The coarse stage groups: the values of `stage_groups:` in rules/stages.yaml."""
+    """The coarse stage groups: the values of `stage_groups:` in rules/data/stages.yaml."""
     groups, inside = set(), False
-    with open(os.path.join(REPO, "rules", "stages.yaml"), encoding="utf-8") as f:
+    with open(os.path.join(REPO, "rules", "data", "stages.yaml"), encoding="utf-8") as f:
         for line in f:
             if re.match(r"^stage_groups:\s*$", line):
                 inside = True
@@ -84,7 +84,7 @@ def main():
     errs = []
     causes = cause_ids()
     if len(causes) != 9:
-        errs.append("rules/causes.yaml: expected 9 cause ids, read %d" % len(causes))
+        errs.append("rules/data/causes.yaml: expected 9 cause ids, read %d" % len(causes))
     stages = stage_groups()
     allowed_causes = causes | {"unclear", "none"}
     seen_urls, seen_nums = {}, {}
@@ -140,7 +140,7 @@ def main():
             if "outcome" in e and e["outcome"] not in OUTCOMES:
                 errs.append("%s: expected.outcome %r not one of %s" % (where, e["outcome"], sorted(OUTCOMES)))
             if "cause" in e and e["cause"] not in allowed_causes:
-                errs.append("%s: expected.cause %r is not a cause id of rules/causes.yaml, 'unclear' or 'none'" % (where, e["cause"]))
+                errs.append("%s: expected.cause %r is not a cause id of rules/data/causes.yaml, 'unclear' or 'none'" % (where, e["cause"]))
             if e.get("outcome") == "succeeded" and e.get("cause") not in (None, "none"):
                 errs.append("%s: a success has cause 'none'" % where)
             if e.get("outcome") == "failed" and e.get("cause") == "none":
@@ -150,7 +150,7 @@ def main():
                                  not all(isinstance(c, int) and not isinstance(c, bool) for c in codes)):
                 errs.append("%s: expected.codes must be a list of integers" % where)
             if "stage" in e and e["stage"] not in stages:
-                errs.append("%s: expected.stage %r is not a stage group of rules/stages.yaml %s" % (where, e["stage"], sorted(stages)))
+                errs.append("%s: expected.stage %r is not a stage group of rules/data/stages.yaml %s" % (where, e["stage"], sorted(stages)))
         logp = os.path.join(REAL, ident + ".log")
         if not os.path.exists(logp):
             errs.append("%s: %s.log is missing" % (where, ident))

@@ -1,6 +1,6 @@
 #!/bin/sh
 # `loganalyze explain`: exact text for a few codes, the JSON shape for every code in
-# rules/codes.yaml, names and hex forms, unknown codes, and a broken codes.yaml copy.
+# rules/data/codes.yaml, names and hex forms, unknown codes, and a broken codes.yaml copy.
 exe=$1 src=$2
 t=$(mktemp -d) || exit 1
 trap 'rm -rf "$t"' EXIT
@@ -17,7 +17,7 @@ for f in "$src"/tests/e2e/explain/*.expected; do
   if cmp -s "$f" "$t/out"; then ok; else bad "explain $name differs:"; diff "$f" "$t/out" | head -10; fi
 done
 
-codes=$(sed -n 's/^  - code: \(-\{0,1\}[0-9][0-9]*\).*/\1/p' "$src/rules/codes.yaml")
+codes=$(sed -n 's/^  - code: \(-\{0,1\}[0-9][0-9]*\).*/\1/p' "$src/rules/data/codes.yaml")
 n=0
 for c in $codes; do
   n=$((n + 1))
@@ -44,8 +44,8 @@ check_code "Status: Disk Failure" 6
 "$exe" explain 98765 | grep -q "is not in the error-code catalogue" && ok || bad "explain 98765: not in the catalogue"
 
 # A broken copy of codes.yaml gives positioned diagnostics and exit 2.
-mkdir "$t/data"; cp "$src"/rules/*.yaml "$t/data/"
-sed 's/^    meanings:/    meaning:/' "$src/rules/codes.yaml" > "$t/data/codes.yaml"
+mkdir -p "$t/data/data"; cp "$src"/rules/*.yaml "$t/data/"; cp "$src"/rules/data/*.yaml "$t/data/data/"
+sed 's/^    meanings:/    meaning:/' "$src/rules/data/codes.yaml" > "$t/data/data/codes.yaml"
 "$exe" --data-dir "$t/data" explain 4013 > /dev/null 2> "$t/err"; rc=$?
 [ $rc -eq 2 ] && grep -Eq "codes.yaml:[0-9]+:[0-9]+: error\[LA201\]: unknown key 'meaning'" "$t/err" \
   && ok || { bad "broken codes.yaml: exit $rc"; head -3 "$t/err"; }

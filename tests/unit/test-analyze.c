@@ -105,7 +105,8 @@ static json_t *run_dir(const char *host, const char *device)
     return rep;
 }
 
-static json_t *run(const char *log, const char *const *tried, int redact)
+static json_t *run_rules(const char *rule_text, const char *log, const char *const *tried,
+                         int redact)
 {
     struct la_engine_opts o;
     struct la_limits lim = LA_LIMITS_DEFAULT;
@@ -116,7 +117,7 @@ static json_t *run(const char *log, const char *const *tried, int redact)
 
     snprintf(rpath, sizeof(rpath), "%s/rules.yaml", dir);
     snprintf(lpath, sizeof(lpath), "%s/x.log", dir);
-    put("rules.yaml", rules);
+    put("rules.yaml", rule_text);
     put("x.log", log);
     memset(&o, 0, sizeof(o));
     o.limits = lim;
@@ -130,6 +131,11 @@ static json_t *run(const char *log, const char *const *tried, int redact)
     assert_int_equal(la_engine_analyze(e, lpath, &rep, NULL), LA_OK);
     la_engine_free(e);
     return rep;
+}
+
+static json_t *run(const char *log, const char *const *tried, int redact)
+{
+    return run_rules(rules, log, tried, redact);
 }
 
 static const char *outcome(const json_t *r)
@@ -312,6 +318,90 @@ static void join_needs_same_device(void **state)
     json_decref(other);
 }
 
+/* Captures and set: values mean the same, but a code printed on a result line wins. */
+static void captured_and_set_values(void **state)
+{
+    static const char *const vrules =
+        "rules:\n"
+        "  - id: v.start\n    title: start\n    kind: attempt\n"
+        "    match: {s: {contains: 'restore library built'}}\n"
+        "    samples: ['restore library built x']\n    not: ['y']\n"
+        "  - id: v.result\n    title: result\n    kind: result\n"
+        "    match: {r: {re: 'status: ?(?<code>-?[0-9]+)'}}\n"
+        "    samples: ['status: 0']\n    not: ['y']\n"
+        "  - id: v.tss\n    title: tss 94\n    kind: result\n    set: {code: '3194'}\n"
+        "    match: {s: {contains: 'STATUS=94'}}\n"
+        "    samples: ['STATUS=94']\n    not: ['y']\n"
+        "  - id: v.generic\n    title: generic\n    kind: fact\n    set: {code: '-1'}\n"
+        "    match: {s: {contains: 'generic failure'}}\n"
+        "    samples: ['generic failure']\n    not: ['y']\n"
+        "  - id: v.cp\n    title: checkpoint\n    kind: stage\n    set: {checkpoint: '0x1303'}\n"
+        "    match: {s: {contains: 'modem step'}}\n"
+        "    samples: ['modem step']\n    not: ['y']\n";
+    /* The printed result replaces the implied one; the implied one fills a gap. */
+    json_t *a = run_rules(vrules, "restore library built\nSTATUS=94\nstatus: 4013\n", NULL, 0);
+    json_t *b = run_rules(vrules, "restore library built\nstatus: 4013\nSTATUS=94\n", NULL, 0);
+    json_t *c = run_rules(vrules, "restore library built\nSTATUS=94\n", NULL, 0);
+    /* A negative code counts only as a result; a set checkpoint names a stage. */
+    json_t *d = run_rules(vrules, "restore library built\nmodem step\ngeneric failure\n"
+                                  "status: -1\n", NULL, 0);
+    json_t *e = run_rules(vrules, "restore library built\ngeneric failure\nstatus: 4013\n",
+                          NULL, 0);
+    json_t *ad = json_array_get(json_object_get(d, "attempts"), 0);
+
+    assert_int_equal(json_integer_value(json_array_get(json_object_get(a, "error_codes"), 0)),
+                     4013);
+    assert_int_equal(json_integer_value(json_array_get(json_object_get(b, "error_codes"), 0)),
+                     4013);
+    assert_int_equal(json_integer_value(json_array_get(json_object_get(c, "error_codes"), 0)),
+                     3194);
+    assert_int_equal(json_integer_value(json_object_get(ad, "result")), -1);
+    assert_string_equal(json_string_value(json_object_get(ad, "stage")), "update_baseband");
+    assert_int_equal(json_array_size(json_object_get(e, "error_codes")), 1);
+    json_decref(a);
+    json_decref(b);
+    json_decref(c);
+    json_decref(d);
+    json_decref(e);
+}
+
+/* A match keeps its stage after the attempt's stage list dropped it (more than 32 stages). */
+static void many_stages(void **state)
+{
+    static const char *const srules =
+        "rules:\n"
+        "  - id: s.start\n    title: start\n    kind: attempt\n"
+        "    match: {s: {contains: 'restore library built'}}\n"
+        "    samples: ['restore library built x']\n    not: ['y']\n"
+        "  - id: s.result\n    title: result\n    kind: result\n"
+        "    match: {r: {re: 'status: ?(?<code>-?[0-9]+)'}}\n"
+        "    samples: ['status: 0']\n    not: ['y']\n"
+        "  - id: s.stage\n    title: stage\n    kind: stage\n"
+        "    match: {s: {re: 'entering (?<stage>[a-z0-9_]+)'}}\n"
+        "    samples: ['entering s1']\n    not: ['y']\n"
+        "  - id: s.bb\n    title: baseband dead\n    cause: baseband\n    weight: 3\n"
+        "    when: {stage: [s1]}\n"
+        "    match: {s: {contains: 'Fail to ping baseband'}}\n"
+        "    samples: ['Fail to ping baseband']\n    not: ['y']\n";
+    char log[2048];
+    size_t n = (size_t)snprintf(log, sizeof(log), "restore library built\nentering s0\n"
+                                "entering s1\nFail to ping baseband\n");
+
+    for (int i = 2; i <= 40; i++)
+        n += (size_t)snprintf(log + n, sizeof(log) - n, "entering s%d\n", i);
+    snprintf(log + n, sizeof(log) - n, "status: 4013\n");
+    json_t *r = run_rules(srules, log, NULL, 0);
+    json_t *st = json_object_get(json_array_get(json_object_get(r, "attempts"), 0), "stages");
+
+    assert_int_equal(json_array_size(st), 32);
+    assert_string_equal(json_string_value(json_array_get(st, 1)), "s10");
+    /* The match came at s1, long dropped from the list: when: stage still holds. */
+    assert_string_equal(top(r), "baseband");
+    assert_true(json_array_size(json_object_get(json_array_get(json_object_get(r, "causes"), 0),
+                                                "evidence")) == 1);
+    json_decref(r);
+}
+
 static void batch_patterns(void **state)
 {
     struct la_engine_opts o;
@@ -399,6 +489,7 @@ int main(void)
         cmocka_unit_test(count_within), cmocka_unit_test(unless_suppresses),
         cmocka_unit_test(against_lowers), cmocka_unit_test(tried_moves_ranking),
         cmocka_unit_test(redaction), cmocka_unit_test(join_needs_same_device),
+        cmocka_unit_test(captured_and_set_values), cmocka_unit_test(many_stages),
         cmocka_unit_test(batch_patterns),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

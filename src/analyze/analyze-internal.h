@@ -1,0 +1,229 @@
+#ifndef LA_ANALYZE_ANALYZE_INTERNAL_H
+#define LA_ANALYZE_ANALYZE_INTERNAL_H
+
+/*
+ * Declarations shared by the files of analyze/ only; analyze.h is the API.
+ *
+ *   engine.c    the engine: data folder, rules, knowledge data, options
+ *   redact.c    identifier redaction: keyed tokens, redacted JSON strings
+ *   pipeline.c  one run per input: members → lines → records → rule hits
+ *   attempts.c  restore attempts: what a hit's values mean, stages, codes, joining
+ *   score.c     match filters, cause scores, attempt outcomes, the verdict
+ *   document.c  an input's report object and the batch document
+ *
+ * A run (struct run) is one call of la_engine_analyze() or la_engine_inspect()
+ * and owns everything it points to except the engine, which threads share and
+ * which a run only reads (apart from the profile totals, under e->lock).  An
+ * attempt owns its matches, stages, facts and member list; a match's stage
+ * points into its attempt's stage names (the list, or the retired ones).
+ */
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "analyze/analyze.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/limits.h"
+#include "core/sv.h"
+#include "rules/rules.h"
+
+struct la_format;
+struct la_matcher;
+struct la_record;
+struct redactor;
+
+/* ------------------------------------------------------------ the engine */
+
+struct la_engine {
+    struct la_engine_opts o;
+    struct la_ruleset *rs;
+    struct la_kb *kb;
+    char *data_dir;
+    const struct la_format *forced;   /* --input-format, or NULL */
+    struct redactor *rd;
+    pthread_mutex_t lock;             /* guards the profile totals */
+    unsigned char *referenced;        /* per rule: named by some rule's after/unless */
+    uint64_t *prof_checks, *prof_hits, *prof_ns;
+};
+
+/* Whether the ladder step id is in --tried. */
+int la_engine_tried(const struct la_engine *e, const char *step);
+
+/* ------------------------------------------------------------ a run's state */
+
+/* A rule hit kept for scoring: evidence, and hits of rules named by after/unless. */
+struct match {
+    size_t rule;
+    int64_t time;
+    int has_date;
+    unsigned member;
+    uint64_t line;
+    char *text;                       /* the line (capped), or NULL past the text budget */
+    const char *stage;                /* pooled in the attempt's stage list */
+};
+
+enum fact { FACT_MODEL, FACT_IOS, FACT_BUILD, FACT_HOST, FACT_HOSTOS, FACT_ECID, FACT_UDID,
+            FACT_SERIAL, FACT_N };
+
+/* One restore attempt: a tool run, or the lines of a member without one (implicit). */
+struct attempt {
+    int explicit_start;
+    int64_t start, end;
+    int has_date;
+    long result;
+    int has_result;
+    int outcome;                      /* the tool's word: -1 unknown, 0 succeeded, 1 failed */
+    const char *judged;               /* set by la_verdict_decide(): "failed", "evidence" … */
+    const char *stage;                /* last stage reached: stages[stage_ix] */
+    char *fail_stage;                 /* first stage reported failing, if any (owned) */
+    char *stages[LA_MAX_STAGES];
+    unsigned char stage_kept[LA_MAX_STAGES];   /* a match points at stages[i] */
+    unsigned nstages, stage_ix;
+    char **retired;                   /* dropped stages that matches still point at (owned) */
+    size_t nretired, capretired;
+    long codes[LA_MAX_CODES];
+    unsigned ncodes;
+    char *facts[FACT_N];
+    struct match *m;
+    size_t nm, capm;
+    unsigned *members;                /* member indices that contributed */
+    size_t nmembers, capmembers;
+    uint16_t *per_rule;               /* matches kept per rule (LA_MAX_MATCHES_PER_RULE) */
+    size_t *ix_start, *ix;            /* matches grouped by rule (built for scoring) */
+    int merged;                       /* joined into another attempt */
+};
+
+/* The last hit of a rule in this input, for `unless` at hit time. */
+struct lasthit {
+    int seen;
+    int64_t time;
+    int has_date;
+    unsigned member;
+    uint64_t line;
+    size_t attempt;                   /* index in run.att at the time */
+};
+
+struct member_info {
+    char *path;
+    const char *format;
+    uint64_t bytes, lines;
+    char *status;
+};
+
+/* Unexplained error lines grouped under a template with numbers masked. */
+struct tmpl {
+    char *key, *text, *source;
+    uint64_t line;
+    unsigned long count;
+};
+
+struct run {
+    struct la_engine *e;
+    struct la_matcher *m;             /* this run's own matcher (threads share the engine) */
+    uint64_t total;                   /* input size when known, for progress */
+    unsigned long lines_since;
+    const char *input;
+    struct la_diag_sink *outer;
+    struct la_diag_sink sink;         /* copies each diagnostic into warnings */
+    json_t *warnings;
+    struct member_info *members;
+    size_t nmembers, capmembers;
+    struct attempt **att;
+    size_t natt, capatt;
+    struct attempt *cur;              /* current attempt of the current member */
+    unsigned cur_member;
+    const char *cur_path;
+    const struct la_record *rec;
+    int rec_hit;
+    /* inspect: list members (probe and count lines, match nothing); each goes here, then is
+     * dropped.  NULL for an analysis. */
+    la_member_fn *inspect_fn;
+    void *inspect_user;
+    enum la_rc inspect_rc;
+    size_t nmatches, text_bytes;      /* kept per input, against the caps */
+    int matches_capped, attempts_capped;
+    struct lasthit *last;             /* per rule: the last hit in this input */
+    struct tmpl *tm;
+    size_t ntm, captm;
+    unsigned long tm_dropped;
+    int fatal;
+};
+
+/* ------------------------------------------------------------ redact.c */
+
+/* Compile the identifier patterns; the key is hashed from key, or random when NULL. */
+LA_NODISCARD enum la_rc la_redact_new(struct redactor **ret, const char *key,
+                                      struct la_diag_sink *sink);
+void la_redact_free(struct redactor *rd);
+/* Append the keyed token of identifier s ("ecid-1a2b3c4d") to out, unless *rc is set. */
+void la_redact_token(const struct redactor *rd, const char *kind, const char *s, size_t len,
+                     struct la_buf *out, enum la_rc *rc);
+/* A JSON string of untrusted text, redacted when the engine redacts; NULL on OOM. */
+json_t *la_redact_json(struct la_engine *e, const char *s, size_t len);
+
+/* ------------------------------------------------------------ attempts.c */
+
+struct attempt *la_attempt_new(struct run *r, int explicit_start);
+void la_attempt_free(struct attempt *a);
+/* The current member's attempt, created when there is none (NULL on OOM). */
+struct attempt *la_attempt_current(struct run *r);
+/* An attempt rule fired: start a new attempt unless the current one is still empty. */
+LA_NODISCARD enum la_rc la_attempt_start(struct run *r);
+/* Widen the attempt's time span to the record's. */
+void la_attempt_touch(struct attempt *a, const struct la_record *rec);
+/* Apply one captured (implied = 0) or set: (implied = 1) value of a hit; see attempts.c. */
+LA_NODISCARD enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
+                                               enum la_rule_kind kind, const char *name,
+                                               struct la_sv v, int implied);
+/* The current stage, for a match kept now (it stays valid while the attempt lives). */
+const char *la_attempt_stage_for_match(struct attempt *a);
+/* A stage rule whose line carries a code: the current stage is where it failed. */
+LA_NODISCARD enum la_rc la_attempt_mark_failing(struct attempt *a);
+/* Join implicit attempts to explicit ones (sets r->fatal on OOM). */
+void la_attempts_join(struct run *r);
+
+/* ------------------------------------------------------------ score.c */
+
+struct cause_score {
+    const struct la_cause *c;
+    double prior, score, conf;
+    int nfor, nagainst;
+    double *wfor, *wag;               /* weights of the rules that fired, for and against */
+    size_t *ev, *ag;                  /* match indices shown, for and against */
+    size_t nev, nag;
+    int tried_penalty;
+};
+
+/* What an input's report says, decided before anything is written. */
+struct verdict {
+    struct attempt *primary;          /* the attempt the verdict is about, or NULL */
+    const char *outcome;              /* "failed", "inconclusive", "succeeded" or
+                                       * "no-restore-found" */
+    const char *stage;                /* where the primary attempt failed or stopped, or NULL */
+    struct cause_score *causes;       /* the primary attempt's causes, most likely first */
+    int ncauses;
+    json_t *notes;                    /* ranking notes: strings saying why scores moved */
+};
+
+/* Whether format (an id) is a restore log written on the computer by a restore tool. */
+int la_is_host_log(const char *format);
+/*
+ * Decide the verdict of a run whose attempts are joined: each attempt's outcome
+ * (a->judged), the primary attempt, and its scored causes when it failed.  On
+ * success the caller releases *ret with la_verdict_release(); LA_FATAL on OOM.
+ */
+LA_NODISCARD enum la_rc la_verdict_decide(struct run *r, struct verdict *ret);
+void la_verdict_release(struct verdict *v);
+
+/* ------------------------------------------------------------ document.c */
+
+/* A member as listed in a report and by inspect: {"path","format","bytes","lines","status"}. */
+json_t *la_doc_member(struct run *r, const struct member_info *m);
+/* The report object of the run, as decided in v; NULL on OOM. */
+json_t *la_doc_report(struct run *r, const struct verdict *v);
+
+#endif

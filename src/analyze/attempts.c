@@ -1,0 +1,398 @@
+/*
+ * Restore attempts: the state a run builds from rule hits (pipeline.c) and
+ * scores at the end (score.c).
+ *
+ * An attempt is one tool run: an `attempt` rule starts one, `result`,
+ * `stage` and `fact` rules and the values of any hit fill it in (what each
+ * value name means is apply_value() below, the one place that says it).
+ * A member without an attempt marker (a device log, a panic) gets an
+ * implicit attempt; at the end of the input la_attempts_join() folds each
+ * implicit attempt into the explicit one it belongs to.
+ *
+ * Invariants: at most LA_MAX_STAGES stages (the first and the latest) and
+ * LA_MAX_CODES distinct codes per attempt; at most LA_MAX_ATTEMPTS_PER_INPUT
+ * attempts per input, later ones counted into the last.  A match's stage
+ * points into its attempt's stage list (or, once dropped from that list,
+ * into its retired names), so it lives as long as the attempt; joining
+ * re-pools it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analyze/analyze-internal.h"
+#include "core/alloc.h"
+#include "formats/formats.h"
+
+static const char *const fact_names[FACT_N] = { "model", "ios", "build", "host", "hostos", "ecid",
+                                                "udid", "serial" };
+
+struct attempt *la_attempt_new(struct run *r, int explicit_start)
+{
+    struct attempt *a = la_calloc(1, sizeof(*a));
+
+    if (!a)
+        return NULL;
+    a->explicit_start = explicit_start;
+    a->start = a->end = -1;
+    a->outcome = -1;
+    a->per_rule = la_calloc(la_ruleset_count(r->e->rs) + 1, sizeof(*a->per_rule));
+    if (!a->per_rule) {
+        la_free(a);
+        return NULL;
+    }
+    if (LA_GROW(r->att, r->capatt, r->natt + 1) != LA_OK) {
+        la_free(a->per_rule);
+        la_free(a);
+        return NULL;
+    }
+    r->att[r->natt++] = a;
+    return a;
+}
+
+void la_attempt_free(struct attempt *a)
+{
+    for (size_t i = 0; i < a->nm; i++)
+        la_free(a->m[i].text);
+    la_free(a->m);
+    for (unsigned i = 0; i < a->nstages; i++)
+        la_free(a->stages[i]);
+    for (size_t i = 0; i < a->nretired; i++)
+        la_free(a->retired[i]);
+    la_free(a->retired);
+    for (int i = 0; i < FACT_N; i++)
+        la_free(a->facts[i]);
+    la_free(a->fail_stage);
+    la_free(a->members);
+    la_free(a->per_rule);
+    la_free(a->ix_start);
+    la_free(a->ix);
+    la_free(a);
+}
+
+static int add_member_to(struct attempt *a, unsigned mi)
+{
+    for (size_t i = 0; i < a->nmembers; i++)
+        if (a->members[i] == mi)
+            return 0;
+    if (LA_GROW(a->members, a->capmembers, a->nmembers + 1) != LA_OK)
+        return -1;
+    a->members[a->nmembers++] = mi;
+    return 0;
+}
+
+/*
+ * Make room in a full stage list: drop stages[1] (stages[0] stays, where the restore
+ * began).  A match may point at it: then it is retired, not freed, so the match's stage
+ * stays valid; at most one retired name per match kept, so this is bounded too.
+ */
+static enum la_rc drop_stage(struct attempt *a)
+{
+    if (a->stage_kept[1]) {
+        if (LA_GROW(a->retired, a->capretired, a->nretired + 1) != LA_OK)
+            return LA_FATAL;
+        a->retired[a->nretired++] = a->stages[1];
+    } else {
+        la_free(a->stages[1]);
+    }
+    memmove(&a->stages[1], &a->stages[2], (LA_MAX_STAGES - 2) * sizeof(char *));
+    memmove(&a->stage_kept[1], &a->stage_kept[2], LA_MAX_STAGES - 2);
+    a->nstages--;
+    return LA_OK;
+}
+
+/* Record stage s as reached (pooled: an attempt keeps each name once); NULL on OOM. */
+static const char *add_stage(struct attempt *a, const char *s, size_t len)
+{
+    char low[128];
+    int upper = len > 0 && len < sizeof(low);
+
+    /* pymobiledevice3 prints checkpoint names in capitals: UPDATE_BASEBAND. */
+    for (size_t i = 0; upper && i < len; i++)
+        upper = !(s[i] >= 'a' && s[i] <= 'z');
+    if (upper) {
+        for (size_t i = 0; i < len; i++)
+            low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+        s = low;
+    }
+    for (unsigned i = 0; i < a->nstages; i++)
+        if (strlen(a->stages[i]) == len && !memcmp(a->stages[i], s, len)) {
+            a->stage_ix = i;
+            a->stage = a->stages[i];
+            return a->stage;
+        }
+    if (a->nstages == LA_MAX_STAGES && drop_stage(a) != LA_OK)
+        return NULL;
+    a->stages[a->nstages] = la_strndup(s, len);
+    if (!a->stages[a->nstages])
+        return NULL;
+    a->stage_kept[a->nstages] = 0;
+    a->stage_ix = a->nstages;
+    a->stage = a->stages[a->nstages++];
+    return a->stage;
+}
+
+const char *la_attempt_stage_for_match(struct attempt *a)
+{
+    if (a->stage)
+        a->stage_kept[a->stage_ix] = 1;
+    return a->stage;
+}
+
+static void add_code(struct attempt *a, long c)
+{
+    for (unsigned i = 0; i < a->ncodes; i++)
+        if (a->codes[i] == c)
+            return;
+    if (a->ncodes < LA_MAX_CODES)
+        a->codes[a->ncodes++] = c;
+}
+
+static int parse_code(struct la_sv v, long *ret)
+{
+    char buf[32];
+    char *end;
+
+    if (!v.len || v.len >= sizeof(buf))
+        return 0;
+    memcpy(buf, v.p, v.len);
+    buf[v.len] = 0;
+    errno = 0;
+    long c = strtol(buf, &end, 0);
+    if (errno || *end)
+        return 0;
+    *ret = c;
+    return 1;
+}
+
+struct attempt *la_attempt_current(struct run *r)
+{
+    if (!r->cur && r->natt >= LA_MAX_ATTEMPTS_PER_INPUT)
+        r->cur = r->att[r->natt - 1];
+    if (!r->cur) {
+        r->cur = la_attempt_new(r, 0);
+        if (!r->cur)
+            return NULL;
+    }
+    if (add_member_to(r->cur, r->cur_member) < 0)
+        return NULL;
+    return r->cur;
+}
+
+enum la_rc la_attempt_start(struct run *r)
+{
+    /* A new tool run: a fresh attempt unless the current one is still empty (or the input
+     * already holds as many attempts as are told apart: then it continues). */
+    if (r->natt >= LA_MAX_ATTEMPTS_PER_INPUT && r->cur) {
+        if (!r->attempts_capped) {
+            r->attempts_capped = 1;
+            la_diagf(&r->sink, LA_SEV_WARNING, LA_D_MEMBER_LIMIT, r->input, 0, 0,
+                     "more than %u restore attempts in this input; later ones are counted "
+                     "into the last", LA_MAX_ATTEMPTS_PER_INPUT);
+        }
+    } else if (!r->cur || r->cur->explicit_start || r->cur->nm || r->cur->has_result ||
+               r->cur->nstages) {
+        r->cur = la_attempt_new(r, 1);
+        if (!r->cur)
+            return LA_FATAL;
+    }
+    r->cur->explicit_start = 1;
+    return LA_OK;
+}
+
+void la_attempt_touch(struct attempt *a, const struct la_record *rec)
+{
+    if (rec->time < 0)
+        return;
+    if (a->start < 0 || rec->time < a->start) {
+        if (a->start < 0 || !a->has_date || rec->has_date)
+            a->start = rec->time;
+    }
+    if (rec->time > a->end)
+        a->end = rec->time;
+    a->has_date = a->has_date || rec->has_date;
+}
+
+/*
+ * Apply one value a rule hit gives its attempt: a capture from the line, or a set: value
+ * of the rule (implied).  Both come through here, so a set: value counts as if the line
+ * had printed it, with one precedence: on a result rule a code printed on the line sets
+ * the result, while an implied code (TSS status 94 is shown as 3194, "Disk Failure" is
+ * 6) only fills in a missing one.
+ *   code         the result (result rules); non-zero codes join the attempt's codes, but
+ *                a negative one only from a result rule: elsewhere it is a tool's return
+ *                value ("FAILURE:-1"), not a catalogue code
+ *   stage        the stage reached; op and checkpoint name one through stages.yaml
+ *   a fact name  the fact, the latest winning; empty or over-long values are ignored
+ * Other names are ignored (kept for future use).  LA_FATAL when memory runs out.
+ */
+enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
+                                  enum la_rule_kind kind, const char *name, struct la_sv v,
+                                  int implied)
+{
+    const char *s = NULL;
+    long n;
+
+    if (!strcmp(name, "code")) {
+        if (!parse_code(v, &n))
+            return LA_OK;
+        if (kind == LA_KIND_RESULT && (!implied || !a->has_result)) {
+            a->result = n;
+            a->has_result = 1;
+            a->outcome = n == 0 ? 0 : 1;
+        }
+        if (n > 0 || (n != 0 && kind == LA_KIND_RESULT))
+            add_code(a, n);
+        return LA_OK;
+    }
+    if (!strcmp(name, "stage"))
+        return !v.len || add_stage(a, v.p, v.len) ? LA_OK : LA_FATAL;
+    if (!strcmp(name, "op") && parse_code(v, &n))
+        s = la_kb_stage_of_op(e->kb, n);
+    else if (!strcmp(name, "checkpoint"))
+        s = la_kb_stage_of_checkpoint(e->kb, v.p, v.len);
+    if (s)
+        return add_stage(a, s, strlen(s)) ? LA_OK : LA_FATAL;
+    for (int f = 0; f < FACT_N; f++)
+        if (!strcmp(name, fact_names[f]) && v.len && v.len <= LA_MAX_FACT) {
+            la_free(a->facts[f]);
+            if (!(a->facts[f] = la_strndup(v.p, v.len)))
+                return LA_FATAL;
+        }
+    return LA_OK;
+}
+
+enum la_rc la_attempt_mark_failing(struct attempt *a)
+{
+    /* The first failing stage is the specific one (restored repeats the failure for every
+     * enclosing step). */
+    if (!a->fail_stage && a->stage && !(a->fail_stage = la_strdup(a->stage)))
+        return LA_FATAL;
+    return LA_OK;
+}
+
+/* Same device, as far as the ECIDs tell: unknown on either side counts as the same. */
+static int ecid_agrees(const struct attempt *a, const struct attempt *b)
+{
+    const char *x = a->facts[FACT_ECID], *y = b->facts[FACT_ECID];
+    char *ex, *ey;
+    unsigned long long vx, vy;
+
+    if (!x || !y)
+        return 1;
+    /* Written in hex with or without 0x, or in decimal: compare the values both ways. */
+    vx = strtoull(x, &ex, 16);
+    vy = strtoull(y, &ey, 16);
+    if (!*ex && !*ey && vx == vy)
+        return 1;
+    vx = strtoull(x, &ex, 10);
+    vy = strtoull(y, &ey, 16);
+    if (!*ex && !*ey && vx == vy)
+        return 1;
+    vx = strtoull(x, &ex, 16);
+    vy = strtoull(y, &ey, 10);
+    if (!*ex && !*ey && vx == vy)
+        return 1;
+    return !strcasecmp(x, y);
+}
+
+/*
+ * Where implicit attempt i goes: with no explicit attempt, the first earlier one still
+ * standing (so all fold into one); with one explicit attempt, that one; else the explicit
+ * one whose time span holds it or is nearest, else the last — never an attempt of another
+ * device (ECIDs that differ).  NULL: it stays apart.
+ */
+static struct attempt *join_target(struct run *r, size_t i, size_t nexp, struct attempt *last)
+{
+    struct attempt *a = r->att[i], *to = NULL;
+    int64_t best = INT64_MAX;
+
+    if (nexp == 0) {
+        for (size_t j = 0; j < i; j++)
+            if (!r->att[j]->merged)
+                return r->att[j];
+        return NULL;
+    }
+    if (nexp == 1)
+        return ecid_agrees(a, last) ? last : NULL;
+    for (size_t j = 0; j < r->natt; j++) {
+        struct attempt *b = r->att[j];
+        if (!b->explicit_start || !ecid_agrees(a, b))
+            continue;
+        if (a->start >= 0 && b->start >= 0 && a->has_date && b->has_date) {
+            int64_t d = a->start < b->start ? b->start - a->start
+                        : a->start > b->end ? a->start - b->end : 0;
+            if (d < best)
+                best = d, to = b;
+        }
+    }
+    if (!to && ecid_agrees(a, last))
+        to = last;
+    return to;
+}
+
+/* Move a's matches, stages, codes, facts, members and time span into to. */
+static enum la_rc merge_into(struct attempt *to, struct attempt *a)
+{
+    if (LA_GROW(to->m, to->capm, to->nm + a->nm) != LA_OK)
+        return LA_FATAL;
+    for (size_t k = 0; k < a->nm; k++) {
+        const char *s = a->m[k].stage;
+        to->m[to->nm] = a->m[k];
+        s = s ? add_stage(to, s, strlen(s)) : NULL;
+        to->m[to->nm].stage = s ? la_attempt_stage_for_match(to) : NULL;
+        to->nm++;
+    }
+    la_free(a->m);
+    a->m = NULL;
+    a->nm = a->capm = 0;
+    for (unsigned k = 0; k < a->nstages; k++)
+        add_stage(to, a->stages[k], strlen(a->stages[k]));
+    for (unsigned k = 0; k < a->ncodes; k++)
+        add_code(to, a->codes[k]);
+    if (!to->fail_stage && a->fail_stage) {
+        to->fail_stage = a->fail_stage;
+        a->fail_stage = NULL;
+    }
+    for (int f = 0; f < FACT_N; f++)
+        if (!to->facts[f] && a->facts[f]) {
+            to->facts[f] = a->facts[f];
+            a->facts[f] = NULL;
+        }
+    if (!to->has_result && a->has_result) {
+        to->has_result = 1;
+        to->result = a->result;
+    }
+    if (to->outcome < 0 && a->outcome >= 0)
+        to->outcome = a->outcome;
+    for (size_t k = 0; k < a->nmembers; k++)
+        add_member_to(to, a->members[k]);
+    if (a->start >= 0 && (to->start < 0 || (a->has_date == to->has_date && a->start < to->start)))
+        to->start = a->start;
+    if (a->end > to->end && a->has_date == to->has_date)
+        to->end = a->end;
+    a->merged = 1;
+    return LA_OK;
+}
+
+void la_attempts_join(struct run *r)
+{
+    size_t nexp = 0;
+    struct attempt *last = NULL;
+
+    for (size_t i = 0; i < r->natt; i++)
+        if (r->att[i]->explicit_start)
+            nexp++, last = r->att[i];
+    for (size_t i = 0; i < r->natt; i++) {
+        struct attempt *to;
+        if (r->att[i]->explicit_start || !(to = join_target(r, i, nexp, last)))
+            continue;
+        if (merge_into(to, r->att[i]) != LA_OK) {
+            r->fatal = 1;
+            return;
+        }
+    }
+}

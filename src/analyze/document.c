@@ -1,0 +1,646 @@
+/*
+ * The report document (schema loganalyze.report/1, docs/report-schema.json):
+ * an input's report object, written from its run and verdict, and the batch
+ * document that wraps the reports of a run of loganalyze with the tool, the
+ * ruleset and a summary.  report/ renders the document; nothing here decides
+ * anything (score.c does), it only writes down what was decided.
+ *
+ * Data flow: la_doc_report() writes, in this key order, the input, outcome,
+ * verdict line, error codes, device and host facts, attempts (the latest
+ * LA_MAX_ATTEMPTS_LISTED), causes with their evidence, members (the first
+ * LA_MAX_MEMBERS_LISTED), unexplained templates, warnings, what to collect
+ * next, the remediation ladder and the ranking notes.  la_engine_document()
+ * adds the summary: counts by outcome, cause, code and model, and patterns
+ * across inputs (one device failing at one step, failures clustering on one
+ * host).
+ *
+ * Invariants: every piece of untrusted text goes through la_redact_json();
+ * key order is part of the output (goldens compare bytes).  A value lost to
+ * OOM leaves its key out rather than failing the report, except for the
+ * top-level arrays and the verdict line.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analyze/analyze-internal.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "formats/formats.h"
+
+/* ------------------------------------------------------------ pieces of a report */
+
+json_t *la_doc_member(struct run *r, const struct member_info *m)
+{
+    json_t *mo = json_object();
+
+    json_object_set_new(mo, "path", la_redact_json(r->e, m->path, strlen(m->path)));
+    json_object_set_new(mo, "format", m->format ? json_string(m->format) : json_null());
+    json_object_set_new(mo, "bytes", json_integer((json_int_t)m->bytes));
+    json_object_set_new(mo, "lines", json_integer((json_int_t)m->lines));
+    json_object_set_new(mo, "status", json_string(m->status ? m->status : "ok"));
+    return mo;
+}
+
+/* A JSON string of a time, or null when there is none. */
+static json_t *time_json(int64_t t, int has_date)
+{
+    struct la_buf b = LA_BUF_INIT;
+    json_t *j = t >= 0 && la_format_time(&b, t, has_date) == LA_OK ? json_string(b.buf)
+                                                                  : json_null();
+
+    la_buf_release(&b);
+    return j;
+}
+
+static json_t *evidence_json(struct run *r, const struct match *x)
+{
+    const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, x->rule);
+    const char *src = r->members[x->member].path;
+    json_t *o = json_object();
+
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "rule", json_string(m->id));
+    json_object_set_new(o, "title", json_string(m->title));
+    json_object_set_new(o, "weight", json_real(m->weight));
+    json_object_set_new(o, "source", la_redact_json(r->e, src, strlen(src)));
+    json_object_set_new(o, "line", json_integer((json_int_t)x->line));
+    json_object_set_new(o, "time", time_json(x->time, x->has_date));
+    json_object_set_new(o, "text", la_redact_json(r->e, x->text, strlen(x->text)));
+    return o;
+}
+
+static json_t *facts_json(struct run *r, const struct attempt *a, int host)
+{
+    json_t *o = json_object();
+    static const int dev[] = { FACT_MODEL, FACT_IOS, FACT_BUILD, FACT_ECID, FACT_UDID,
+                               FACT_SERIAL };
+    static const char *const devk[] = { "model", "ios", "build", "ecid", "udid", "serial" };
+
+    if (!o || !a)
+        return o;
+    if (host) {
+        if (a->facts[FACT_HOST])
+            json_object_set_new(o, "software", la_redact_json(r->e, a->facts[FACT_HOST],
+                                                              strlen(a->facts[FACT_HOST])));
+        if (a->facts[FACT_HOSTOS])
+            json_object_set_new(o, "os", la_redact_json(r->e, a->facts[FACT_HOSTOS],
+                                                        strlen(a->facts[FACT_HOSTOS])));
+        return o;
+    }
+    for (int i = 0; i < 6; i++) {
+        const char *v = a->facts[dev[i]];
+        if (!v)
+            continue;
+        if (dev[i] >= FACT_ECID && r->e->o.redact) {
+            /* An identifier is a token as a whole, whatever the patterns would find in it. */
+            struct la_buf b = LA_BUF_INIT;
+            enum la_rc rc = LA_OK;
+            la_redact_token(r->e->rd, devk[i], v, strlen(v), &b, &rc);
+            if (rc == LA_OK)
+                json_object_set_new(o, devk[i], json_string(b.buf));
+            la_buf_release(&b);
+        } else {
+            json_object_set_new(o, devk[i], la_redact_json(r->e, v, strlen(v)));
+        }
+    }
+    return o;
+}
+
+/* The remediation ladder: the top cause's steps, or every step when there is none. */
+static json_t *ladder_json(struct run *r, const struct cause_score *top)
+{
+    json_t *arr = json_array();
+    const struct la_kb *kb = r->e->kb;
+
+    for (size_t i = 0; i < la_kb_n_steps(kb) && arr; i++) {
+        const struct la_step *s = la_kb_step_at(kb, i);
+        if (top) {
+            int in = 0;
+            for (const char *const *p = top->c->remediation; p && *p; p++)
+                in |= !strcmp(*p, s->id);
+            if (!in)
+                continue;
+        }
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(s->id));
+        json_object_set_new(o, "text", json_string(s->text));
+        json_object_set_new(o, "why", json_string(s->why ? s->why : ""));
+        json_object_set_new(o, "if_still_fails",
+                            json_string(s->if_still_fails ? s->if_still_fails : ""));
+        json_object_set_new(o, "tried", json_boolean(la_engine_tried(r->e, s->id)));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+/* What to collect next: the result code's advice, else the logs that are missing. */
+static json_t *collect_json(struct run *r, const struct attempt *a, const char *outcome)
+{
+    json_t *arr = json_array();
+    int have_device = 0, have_host = 0;
+
+    for (size_t i = 0; i < r->nmembers; i++) {
+        const char *f = r->members[i].format;
+        if (!f)
+            continue;
+        have_device |= !strcmp(f, "restored-device") || !strcmp(f, "ips-panic");
+        have_host |= la_is_host_log(f);
+    }
+    if (a && a->has_result) {
+        const struct la_code *c = la_kb_code(r->e->kb, a->result);
+        for (const char *const *p = c ? c->collect : NULL; p && *p; p++)
+            json_array_append_new(arr, json_string(*p));
+    }
+    if (!strcmp(outcome, "failed") && json_array_size(arr))
+        return arr;
+    if (!have_host)
+        json_array_append_new(arr, json_string(
+            "the host's restore log: on Windows the iPhone Updater Logs folder under "
+            "%AppData%\\Apple Computer\\iTunes, on a Mac the unified log of AMPDevicesAgent "
+            "(`log show --last 1h --predicate 'process == \"AMPDevicesAgent\"'`), or the "
+            "console output of idevicerestore run with -d (see `loganalyze logs`)"));
+    if (!have_device)
+        json_array_append_new(arr, json_string(
+            "the device's side: after the device boots again, a sysdiagnose (it holds panic "
+            "reports under crashes_and_spins/), or the device restore log that idevicerestore "
+            "prints after 'Log is available:'"));
+    return arr;
+}
+
+/* Most frequent first; ties in order of first appearance (source, line). */
+static int cmp_tmpl(const void *x, const void *y)
+{
+    const struct tmpl *a = x, *b = y;
+    int c;
+
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    c = strcmp(a->source, b->source);
+    if (c)
+        return c;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* Warning LA106 in the report only (not on stderr): a list of the report was cut short. */
+static void list_cut(struct run *r, const char *msg)
+{
+    json_array_append_new(r->warnings, json_pack("{s:s,s:s,s:s,s:s}", "code", "LA106",
+                                                 "severity", "warning", "source", r->input,
+                                                 "message", msg));
+}
+
+/* ------------------------------------------------------------ an input's report */
+
+/* An attempt worth listing: a tool run, a result, a stage or a kept match. */
+static int listable(const struct attempt *a)
+{
+    return !a->merged && (a->explicit_start || a->has_result || a->nm || a->nstages);
+}
+
+static json_t *attempt_json(struct run *r, const struct attempt *a, size_t idx)
+{
+    json_t *ao = json_object(), *st = json_array(), *src = json_array();
+    const char *st_name = a->fail_stage ? a->fail_stage : a->stage;
+
+    json_object_set_new(ao, "index", json_integer((json_int_t)idx));
+    json_object_set_new(ao, "started", time_json(a->start, a->has_date));
+    json_object_set_new(ao, "ended", time_json(a->end, a->has_date));
+    json_object_set_new(ao, "result", a->has_result ? json_integer(a->result) : json_null());
+    json_object_set_new(ao, "outcome", json_string(!strcmp(a->judged, "evidence") ? "failed"
+                                                                                 : a->judged));
+    json_object_set_new(ao, "stage", st_name ? json_string(st_name) : json_null());
+    for (unsigned k = 0; k < a->nstages; k++)
+        json_array_append_new(st, json_string(a->stages[k]));
+    json_object_set_new(ao, "stages", st);
+    for (size_t k = 0; k < a->nmembers; k++) {
+        const char *p = r->members[a->members[k]].path;
+        json_array_append_new(src, la_redact_json(r->e, p, strlen(p)));
+    }
+    json_object_set_new(ao, "sources", src);
+    return ao;
+}
+
+/* The listable attempts, numbered from 1; only the latest when there are too many. */
+static void fill_attempts(struct run *r, json_t *attempts, size_t *ret_skipped)
+{
+    size_t n = 0, idx = 0, skipped = 0;
+
+    for (size_t i = 0; i < r->natt; i++)
+        n += listable(r->att[i]);
+    for (size_t i = 0; i < r->natt; i++) {
+        if (!listable(r->att[i]))
+            continue;
+        idx++;
+        if (n > LA_MAX_ATTEMPTS_LISTED && skipped < n - LA_MAX_ATTEMPTS_LISTED) {
+            skipped++;
+            continue;
+        }
+        json_array_append_new(attempts, attempt_json(r, r->att[i], idx));
+    }
+    *ret_skipped = skipped;
+}
+
+/* Error codes: the primary attempt's result first, then the others seen. */
+static void fill_codes(const struct attempt *p, json_t *codes)
+{
+    if (!p)
+        return;
+    if (p->has_result && p->result)
+        json_array_append_new(codes, json_integer(p->result));
+    for (unsigned k = 0; k < p->ncodes; k++)
+        if (!p->has_result || p->codes[k] != p->result)
+            json_array_append_new(codes, json_integer(p->codes[k]));
+}
+
+static json_t *cause_json(struct run *r, const struct attempt *primary,
+                          const struct cause_score *s)
+{
+    json_t *co = json_object(), *ev = json_array(), *ag = json_array(), *rem = json_array();
+
+    json_object_set_new(co, "id", json_string(s->c->id));
+    json_object_set_new(co, "title", json_string(s->c->title));
+    /* Never claim certainty: a log is evidence, not proof. */
+    json_object_set_new(co, "confidence", json_real(fmin(0.99, round(s->conf * 1000) / 1000)));
+    json_object_set_new(co, "level", json_string(s->conf >= 0.7   ? "high"
+                                                 : s->conf >= 0.4 ? "medium"
+                                                                  : "low"));
+    json_object_set_new(co, "summary", json_string(s->c->summary));
+    for (size_t k = 0; k < s->nev; k++)
+        json_array_append_new(ev, evidence_json(r, &primary->m[s->ev[k]]));
+    for (size_t k = 0; k < s->nag; k++)
+        json_array_append_new(ag, evidence_json(r, &primary->m[s->ag[k]]));
+    json_object_set_new(co, "evidence", ev);
+    json_object_set_new(co, "against", ag);
+    for (const char *const *p = s->c->remediation; p && *p; p++) {
+        const struct la_step *st = la_kb_step(r->e->kb, *p);
+        if (st)
+            json_array_append_new(rem, json_string(st->text));
+    }
+    json_object_set_new(co, "remediation", rem);
+    json_object_set_new(co, "next_test", json_string(s->c->next_test ? s->c->next_test : ""));
+    return co;
+}
+
+/* Listed: causes with evidence, and the top three by prior when none has any. */
+static void fill_causes(struct run *r, const struct verdict *v, json_t *causes)
+{
+    const struct cause_score *cs = v->causes;
+
+    for (int i = 0; i < v->ncauses; i++) {
+        if (!cs[i].nfor && !cs[i].nagainst && (i >= 3 || cs[0].nfor))
+            continue;
+        json_array_append_new(causes, cause_json(r, v->primary, &cs[i]));
+    }
+}
+
+/* The verdict line: "FAILED 4013 at 'update_baseband' — most likely … (87 %)". */
+static enum la_rc verdict_line(const struct verdict *v, struct la_buf *out)
+{
+    const struct attempt *p = v->primary;
+    const struct cause_score *top = v->ncauses ? &v->causes[0] : NULL;
+    int failed = !strcmp(v->outcome, "failed");
+    enum la_rc rc;
+
+    if (failed || !strcmp(v->outcome, "inconclusive")) {
+        rc = la_buf_adds(out, failed ? "FAILED" : "INCONCLUSIVE");
+        if (rc == LA_OK && p && p->has_result)
+            rc = la_buf_addf(out, " %ld", p->result);
+        if (rc == LA_OK && v->stage)
+            rc = la_buf_addf(out, " at '%s'", v->stage);
+        if (rc == LA_OK && top)
+            rc = la_buf_addf(out, " — %s %s (%d %%)",
+                             failed ? "most likely"
+                                    : "no clear evidence; by the error code alone, perhaps",
+                             top->c->title, (int)lround(fmin(0.99, top->conf) * 100));
+        return rc;
+    }
+    if (!strcmp(v->outcome, "succeeded"))
+        return la_buf_adds(out, "SUCCEEDED — the restore completed");
+    rc = la_buf_adds(out, "NO RESTORE FOUND — no restore attempt in this input");
+    if (rc == LA_OK && top && top->nfor)
+        rc = la_buf_addf(out, "; the device shows signs of %s (%d %%)", top->c->title,
+                         (int)lround(top->conf * 100));
+    return rc;
+}
+
+static void fill_members(struct run *r, json_t *members)
+{
+    for (size_t i = 0; i < r->nmembers && i < LA_MAX_MEMBERS_LISTED; i++)
+        json_array_append_new(members, la_doc_member(r, &r->members[i]));
+}
+
+static void fill_unexplained(struct run *r, json_t *unexp)
+{
+    struct la_engine *e = r->e;
+
+    if (r->ntm)
+        qsort(r->tm, r->ntm, sizeof(*r->tm), cmp_tmpl);
+    for (size_t i = 0; i < r->ntm; i++) {
+        json_t *u = json_object();
+        json_object_set_new(u, "template", la_redact_json(e, r->tm[i].key, strlen(r->tm[i].key)));
+        json_object_set_new(u, "count", json_integer((json_int_t)r->tm[i].count));
+        json_object_set_new(u, "source", la_redact_json(e, r->tm[i].source,
+                                                        strlen(r->tm[i].source)));
+        json_object_set_new(u, "line", json_integer((json_int_t)r->tm[i].line));
+        json_object_set_new(u, "text", la_redact_json(e, r->tm[i].text, strlen(r->tm[i].text)));
+        json_array_append_new(unexp, u);
+    }
+}
+
+/* What to collect and which steps to take: for a clear failure, its top cause's. */
+static void add_advice(struct run *r, const struct verdict *v, json_t *rep)
+{
+    const char *o = v->outcome;
+    int need_help = strcmp(o, "failed") && strcmp(o, "succeeded");
+    /* json_object_get, not the causes array: set_new freed it when it could not be added. */
+    const json_t *listed = json_object_get(rep, "causes");
+
+    json_object_set_new(rep, "collect", need_help || !json_array_size(listed)
+                                            ? collect_json(r, v->primary, o)
+                                            : collect_json(r, v->primary, "failed"));
+    json_object_set_new(rep, "ladder",
+                        ladder_json(r, need_help || !v->ncauses ? NULL : &v->causes[0]));
+}
+
+json_t *la_doc_report(struct run *r, const struct verdict *v)
+{
+    struct la_buf line = LA_BUF_INIT;
+    size_t skipped = 0;
+    char buf[160];
+    json_t *rep = json_object(), *attempts = json_array(), *members = json_array();
+    json_t *codes = json_array(), *causes = json_array(), *unexp = json_array();
+
+    if (!rep || !attempts || !members || !codes || !causes || !unexp)
+        goto oom;
+    fill_attempts(r, attempts, &skipped);
+    fill_codes(v->primary, codes);
+    fill_causes(r, v, causes);
+    if (verdict_line(v, &line) != LA_OK)
+        goto oom;
+    json_object_set_new(rep, "input", la_redact_json(r->e, r->input, strlen(r->input)));
+    json_object_set_new(rep, "outcome", json_string(v->outcome));
+    json_object_set_new(rep, "verdict", json_string(line.buf));
+    la_buf_release(&line);
+    json_object_set_new(rep, "error_codes", codes);
+    json_object_set_new(rep, "device", facts_json(r, v->primary, 0));
+    json_object_set_new(rep, "host", facts_json(r, v->primary, 1));
+    json_object_set_new(rep, "attempts", attempts);
+    if (skipped) {
+        snprintf(buf, sizeof(buf), "%zu earlier restore attempts are not listed; the report "
+                 "shows the latest %u", skipped, LA_MAX_ATTEMPTS_LISTED);
+        list_cut(r, buf);
+    }
+    json_object_set_new(rep, "causes", causes);
+    fill_members(r, members);
+    json_object_set_new(rep, "members", members);
+    if (r->nmembers > LA_MAX_MEMBERS_LISTED) {
+        snprintf(buf, sizeof(buf), "%zu more members were read but are not listed "
+                 "(`loganalyze inspect` lists them all)", r->nmembers - LA_MAX_MEMBERS_LISTED);
+        list_cut(r, buf);
+    }
+    fill_unexplained(r, unexp);
+    json_object_set_new(rep, "unexplained", unexp);
+    json_object_set_new(rep, "warnings", json_incref(r->warnings));
+    add_advice(r, v, rep);
+    json_object_set(rep, "ranking_notes", v->notes);
+    return rep;
+oom:
+    la_buf_release(&line);
+    json_decref(rep);
+    json_decref(attempts);
+    json_decref(members);
+    json_decref(codes);
+    json_decref(causes);
+    json_decref(unexp);
+    return NULL;
+}
+
+/* ------------------------------------------------------------ the batch document */
+
+static void bump(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    json_object_set_new(obj, key, json_integer(v ? json_integer_value(v) + 1 : 1));
+}
+
+static const char *str_at(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+/* Count the reports by outcome (n: failed, succeeded, inconclusive, none), cause, code, model. */
+static void count_reports(json_t *reports, long n[4], json_t *bc, json_t *bcode, json_t *bm)
+{
+    size_t i;
+    json_t *rep;
+
+    json_array_foreach(reports, i, rep) {
+        const char *o = str_at(rep, "outcome");
+        json_t *c0 = json_array_get(json_object_get(rep, "causes"), 0);
+        json_t *codes = json_object_get(rep, "error_codes");
+        const char *model = str_at(json_object_get(rep, "device"), "model");
+        if (!o)
+            continue;
+        n[!strcmp(o, "failed") ? 0 : !strcmp(o, "succeeded") ? 1
+          : !strcmp(o, "inconclusive") ? 2 : 3]++;
+        if ((!strcmp(o, "failed") || !strcmp(o, "inconclusive")) && c0)
+            bump(bc, str_at(c0, "id"));
+        if (json_array_size(codes)) {
+            char k[32];
+            snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_array_get(codes, 0)));
+            bump(bcode, k);
+        }
+        if (model)
+            bump(bm, model);
+    }
+}
+
+/* A report's device token and first attempt's stage, when it failed (else NULLs). */
+static int failed_at(const json_t *rep, const char **ret_ecid, const char **ret_stage)
+{
+    const char *oc = str_at(rep, "outcome");
+
+    *ret_ecid = str_at(json_object_get(rep, "device"), "ecid");
+    *ret_stage = str_at(json_array_get(json_object_get(rep, "attempts"), 0), "stage");
+    return *ret_ecid && *ret_stage && oc && (!strcmp(oc, "failed") || !strcmp(oc, "inconclusive"));
+}
+
+/* Same ECID token failing at the same stage in several inputs → hardware. */
+static void device_patterns(json_t *reports, json_t *pat)
+{
+    size_t i, j;
+    json_t *rep, *o2;
+
+    json_array_foreach(reports, i, rep) {
+        const char *ecid, *stage;
+        size_t same = 1;
+        int first = 1;
+        if (!failed_at(rep, &ecid, &stage))
+            continue;
+        json_array_foreach(reports, j, o2) {
+            const char *e2 = str_at(json_object_get(o2, "device"), "ecid");
+            const char *s2 = str_at(json_array_get(json_object_get(o2, "attempts"), 0), "stage");
+            if (j < i && e2 && s2 && !strcmp(e2, ecid) && !strcmp(s2, stage))
+                first = 0;
+            if (j > i && e2 && s2 && !strcmp(e2, ecid) && !strcmp(s2, stage))
+                same++;
+        }
+        if (first && same > 1) {
+            char buf[512];
+            snprintf(buf, sizeof(buf),
+                     "the same device (%s) failed at '%s' in %zu inputs: a failure that repeats "
+                     "at the same step points at the device's hardware", ecid, stage, same);
+            json_array_append_new(pat, json_string(buf));
+        }
+    }
+}
+
+/* Reports grouped by host ("software on os"): {"failed", "ok", "devices": [failed ECIDs]}. */
+static json_t *group_by_host(json_t *reports)
+{
+    json_t *hosts = json_object(), *rep;
+    size_t i;
+
+    json_array_foreach(reports, i, rep) {
+        json_t *h = json_object_get(rep, "host");
+        const char *sw = str_at(h, "software"), *os = str_at(h, "os");
+        const char *o = str_at(rep, "outcome");
+        const char *dev = str_at(json_object_get(rep, "device"), "ecid");
+        char key[256];
+        if (!sw || !o || !hosts)
+            continue;
+        snprintf(key, sizeof(key), "%s%s%s", sw, os ? " on " : "", os ? os : "");
+        json_t *g = json_object_get(hosts, key);
+        if (!g) {
+            g = json_pack("{s:i,s:i,s:[]}", "failed", 0, "ok", 0, "devices");
+            json_object_set_new(hosts, key, g);
+        }
+        if (!g)
+            continue;
+        int failed = !strcmp(o, "failed") || !strcmp(o, "inconclusive");
+        if (failed)
+            bump(g, "failed");
+        else if (!strcmp(o, "succeeded"))
+            bump(g, "ok");
+        if (dev && failed) {
+            json_t *dl = json_object_get(g, "devices"), *v;
+            size_t k;
+            int seen = 0;
+            json_array_foreach(dl, k, v) seen |= !strcmp(json_string_value(v), dev);
+            if (!seen)
+                json_array_append_new(dl, json_string(dev));
+        }
+    }
+    return hosts;
+}
+
+/*
+ * Failures clustering on one host: several devices failing on the same host software
+ * while other hosts succeed points at the host (its software, ports or environment).
+ */
+static void host_patterns(json_t *reports, json_t *pat)
+{
+    json_t *hosts = group_by_host(reports), *g;
+    size_t nhosts = json_object_size(hosts);
+    const char *key;
+
+    json_object_foreach(hosts, key, g) {
+        long f = (long)json_integer_value(json_object_get(g, "failed"));
+        long ok = (long)json_integer_value(json_object_get(g, "ok"));
+        size_t nd = json_array_size(json_object_get(g, "devices"));
+        if (f >= 3 && nd >= 2 && f > 2 * ok && nhosts > 1) {
+            char buf[512];
+            snprintf(buf, sizeof(buf),
+                     "%ld failures on the host '%s' across %zu devices, while other hosts "
+                     "did better: the host (its software, ports or environment) is the "
+                     "common factor", f, key, nd);
+            json_array_append_new(pat, json_string(buf));
+        }
+    }
+    json_decref(hosts);
+}
+
+/* The head of the document: schema, tool, time (unless deterministic), ruleset. */
+static void doc_head(struct la_engine *e, json_t *doc, json_t *tool, json_t *rs)
+{
+    json_object_set_new(doc, "schema", json_string("loganalyze.report/1"));
+    json_object_set_new(tool, "name", json_string("loganalyze"));
+    json_object_set_new(tool, "version", json_string(LA_VERSION));
+    json_object_set_new(doc, "tool", tool);
+    if (!e->o.deterministic) {
+        char buf[32];
+        time_t now = time(NULL);
+        struct tm tmv;
+        gmtime_r(&now, &tmv);
+        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tmv);
+        json_object_set_new(doc, "generated", json_string(buf));
+    }
+    json_object_set_new(rs, "rules", json_integer((json_int_t)la_ruleset_count(e->rs)));
+    json_object_set_new(rs, "sha256", json_string(la_ruleset_sha256(e->rs)));
+    json_object_set_new(doc, "ruleset", rs);
+}
+
+json_t *la_engine_document(struct la_engine *e, json_t *reports)
+{
+    json_t *doc = json_object(), *tool = json_object(), *rs = json_object(), *sum = json_object();
+    json_t *bc = json_object(), *bcode = json_object(), *bm = json_object(), *pat = json_array();
+    long n[4] = { 0, 0, 0, 0 };
+
+    if (!doc || !tool || !rs || !sum || !bc || !bcode || !bm || !pat) {
+        json_decref(doc); json_decref(tool); json_decref(rs); json_decref(sum);
+        json_decref(bc); json_decref(bcode); json_decref(bm); json_decref(pat);
+        json_decref(reports);
+        return NULL;
+    }
+    doc_head(e, doc, tool, rs);
+    if (json_object_set_new(doc, "reports", reports) != 0) {
+        /* Out of memory; jansson has freed reports already. */
+        json_decref(doc); json_decref(sum); json_decref(bc); json_decref(bcode);
+        json_decref(bm); json_decref(pat);
+        return NULL;
+    }
+    /* Summary, and cross-input patterns: the same device failing at the same stage. */
+    count_reports(reports, n, bc, bcode, bm);
+    device_patterns(reports, pat);
+    host_patterns(reports, pat);
+    json_object_set_new(sum, "inputs", json_integer((json_int_t)json_array_size(reports)));
+    json_object_set_new(sum, "failed", json_integer(n[0]));
+    json_object_set_new(sum, "succeeded", json_integer(n[1]));
+    json_object_set_new(sum, "inconclusive", json_integer(n[2]));
+    json_object_set_new(sum, "no_restore_found", json_integer(n[3]));
+    json_object_set_new(sum, "by_cause", bc);
+    json_object_set_new(sum, "by_error_code", bcode);
+    json_object_set_new(sum, "by_model", bm);
+    json_object_set_new(sum, "patterns", pat);
+    json_object_set_new(doc, "summary", sum);
+    return doc;
+}
+
+int la_report_max_level(const json_t *doc)
+{
+    int best = -1;
+    size_t i;
+    json_t *rep;
+
+    json_array_foreach(json_object_get(doc, "reports"), i, rep) {
+        const char *o = str_at(rep, "outcome");
+        json_t *c0 = json_array_get(json_object_get(rep, "causes"), 0);
+        if (!o || (strcmp(o, "failed") && strcmp(o, "inconclusive")))
+            continue;
+        /* A failed restore is at least medium; the top cause's level raises it. */
+        int l = LA_LEVEL_MEDIUM, k = la_level_parse(str_at(c0, "level"));
+        if (k > l)
+            l = k;
+        if (!strcmp(o, "inconclusive"))
+            l = LA_LEVEL_LOW;
+        if (l > best)
+            best = l;
+    }
+    return best;
+}

@@ -1,0 +1,587 @@
+/*
+ * The record pipeline: one run per input (la_engine_analyze, la_engine_inspect).
+ *
+ * Data flow: ingest hands out the input's members (on_member, on_skipped);
+ * each is probed for its format, split into bounded lines and parsed into
+ * records (read_member); the run's matcher scans each record (on_record)
+ * and calls on_hit for every rule that fires.  A hit updates the restore
+ * attempt of its member (attempts.c):
+ *   attempt  → start a new attempt        result → result code / outcome
+ *   stage    → stage reached              fact   → device and host facts
+ *   evidence → a match kept for scoring (with time, stage, source, line)
+ * A record no rule explains that looks like an error is grouped under a
+ * template (note_unexplained).  At the end of the input the attempts are
+ * joined, the verdict decided (score.c) and the report written (document.c).
+ * inspect stops at the members: it probes and counts lines, matches nothing,
+ * and hands each member to its callback as soon as it is read.
+ *
+ * Invariants: memory per input is bounded (core/limits.h): evidence lines
+ * are copied capped and within a text budget, at most max_evidence × 64
+ * matches are kept per rule and attempt and LA_MAX_MATCHES_PER_INPUT in all,
+ * at most max_unexplained templates.  Diagnostics go to the caller's sink
+ * and into the report's warnings (capture_diag).  A run touches the shared
+ * engine only to add its profile counts, under e->lock.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "analyze/analyze-internal.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "formats/formats.h"
+#include "ingest/ingest.h"
+#include "ingest/linereader.h"
+
+/* ------------------------------------------------------------ hits */
+
+/*
+ * `unless` for structural rules acts when the line is seen: a hit is dropped
+ * when the named rule (possibly itself: "only the first of a burst") hit
+ * within the window before it, in the same attempt unless scope is input.
+ */
+static int suppressed(struct run *r, const struct la_rule_meta *m)
+{
+    const struct lasthit *h;
+    const struct la_record *rec = r->rec;
+
+    if (m->unless_rule < 0)
+        return 0;
+    h = &r->last[m->unless_rule];
+    if (!h->seen)
+        return 0;
+    if (!m->scope_input && (!r->cur || r->natt == 0 || h->attempt != r->natt - 1 ||
+                            r->att[h->attempt] != r->cur))
+        return 0;
+    if (h->time >= 0 && rec->time >= 0 && h->has_date == rec->has_date)
+        return !m->unless_within || llabs(rec->time - h->time) <= m->unless_within;
+    return h->member == r->cur_member && rec->line - h->line <= 2;
+}
+
+static void remember(struct run *r, size_t ri)
+{
+    struct lasthit *h = &r->last[ri];
+
+    h->seen = 1;
+    h->time = r->rec->time;
+    h->has_date = r->rec->has_date;
+    h->member = r->cur_member;
+    h->line = r->rec->line;
+    h->attempt = r->natt ? r->natt - 1 : 0;
+}
+
+/* Apply the hit's captures, then (a failing stage) and its set: values to attempt a. */
+static enum la_rc apply_hit(struct run *r, struct attempt *a, const struct la_rule_meta *m,
+                            const struct la_capture *caps, size_t ncaps)
+{
+    for (size_t i = 0; i < ncaps; i++)
+        if (la_attempt_apply_value(r->e, a, m->kind, caps[i].name, caps[i].value, 0) != LA_OK)
+            return LA_FATAL;
+    /* A stage line that carries a code is a failing step. */
+    for (size_t i = 0; i < ncaps && m->kind == LA_KIND_STAGE; i++)
+        if (!strcmp(caps[i].name, "code") && la_attempt_mark_failing(a) != LA_OK)
+            return LA_FATAL;
+    for (size_t i = 0; m->set_keys && m->set_keys[i]; i++)
+        if (la_attempt_apply_value(r->e, a, m->kind, m->set_keys[i],
+                                   la_sv_cstr(m->set_values[i]), 1) != LA_OK)
+            return LA_FATAL;
+    if (m->kind == LA_KIND_RESULT && m->outcome >= 0 && !a->has_result)
+        a->outcome = m->outcome;
+    if (m->kind == LA_KIND_RESULT && m->outcome == 1)
+        a->outcome = 1;
+    return LA_OK;
+}
+
+/* Keep the hit as a match of attempt a for scoring, within the caps. */
+static enum la_rc keep_match(struct run *r, struct attempt *a, size_t ri,
+                             const struct la_rule_meta *m)
+{
+    const struct la_record *rec = r->rec;
+    unsigned long per_rule_cap = (unsigned long)r->e->o.limits.max_evidence * 64;
+
+    if (per_rule_cap > LA_MAX_MATCHES_PER_RULE)
+        per_rule_cap = LA_MAX_MATCHES_PER_RULE;
+    if (a->per_rule[ri] >= per_rule_cap || a->nm >= LA_MAX_MATCHES_PER_ATTEMPT)
+        return LA_OK;
+    if (r->nmatches >= LA_MAX_MATCHES_PER_INPUT) {
+        if (!r->matches_capped) {
+            r->matches_capped = 1;
+            la_diagf(&r->sink, LA_SEV_WARNING, LA_D_BYTES_LIMIT, r->input, 0, 0,
+                     "more than %u rule matches in this input; later matches are not kept "
+                     "(the diagnosis rests on the first ones)", LA_MAX_MATCHES_PER_INPUT);
+        }
+        return LA_OK;
+    }
+    r->nmatches++;
+    if (LA_GROW(a->m, a->capm, a->nm + 1) != LA_OK)
+        return LA_FATAL;
+    struct match *x = &a->m[a->nm];
+    size_t tl = rec->text.len < LA_MAX_EVIDENCE_TEXT ? rec->text.len : LA_MAX_EVIDENCE_TEXT;
+    x->rule = ri;
+    x->time = rec->time;
+    x->has_date = rec->has_date;
+    x->member = r->cur_member;
+    x->line = rec->line;
+    x->stage = la_attempt_stage_for_match(a);
+    x->text = NULL;
+    /* Text only for the lines a report can show: the first few per rule, within a budget. */
+    if (m->kind == LA_KIND_EVIDENCE && a->per_rule[ri] < LA_MAX_TEXT_PER_RULE &&
+        r->text_bytes + tl < LA_MAX_TEXT_PER_INPUT) {
+        if (!(x->text = la_strndup(rec->text.p, tl)))
+            return LA_FATAL;
+        r->text_bytes += tl;
+    }
+    a->nm++;
+    a->per_rule[ri]++;
+    return LA_OK;
+}
+
+static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, size_t ncaps)
+{
+    struct run *r = user;
+    const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, ri);
+    struct attempt *a;
+
+    r->rec_hit = 1;
+    if (m->kind != LA_KIND_EVIDENCE && suppressed(r, m)) {
+        remember(r, ri);
+        return LA_OK;
+    }
+    if (m->kind == LA_KIND_ATTEMPT && la_attempt_start(r) != LA_OK)
+        return LA_FATAL;
+    a = la_attempt_current(r);
+    if (!a)
+        return LA_FATAL;
+    la_attempt_touch(a, r->rec);
+    if (apply_hit(r, a, m, caps, ncaps) != LA_OK)
+        return LA_FATAL;
+    remember(r, ri);
+    /* Keep evidence, and hits of rules that others name in after/unless (bounded). */
+    if (m->kind != LA_KIND_EVIDENCE && !r->e->referenced[ri])
+        return LA_OK;
+    return keep_match(r, a, ri, m);
+}
+
+/* ------------------------------------------------------------ unexplained lines */
+
+/*
+ * The template of a message: numbers, hex and identifiers masked, so lines that differ only
+ * in them group together.  A word is masked when it holds a digit, or when it is a run of
+ * hex digits and dashes of 8 or more (UUIDs, addresses).
+ */
+static enum la_rc template_of(struct la_sv msg, struct la_buf *key)
+{
+    for (size_t i = 0; i < msg.len && key->len < LA_MAX_TEMPLATE;) {
+        size_t j = i;
+        int digit = 0, hexdash = 1;
+        while (j < msg.len && (isalnum((unsigned char)msg.p[j]) || msg.p[j] == '-' ||
+                               msg.p[j] == '_')) {
+            digit |= isdigit((unsigned char)msg.p[j]);
+            hexdash &= isxdigit((unsigned char)msg.p[j]) || msg.p[j] == '-';
+            j++;
+        }
+        enum la_rc rc;
+        if (j > i && (digit || (hexdash && j - i >= 8)))
+            rc = la_buf_adds(key, "<*>");
+        else if (j > i)
+            rc = la_buf_add(key, msg.p + i, j - i);
+        else
+            rc = la_buf_addc(key, msg.p[i]);
+        if (rc != LA_OK)
+            return LA_FATAL;
+        i = j > i ? j : i + 1;
+    }
+    return LA_OK;
+}
+
+/* Whether a record no rule explained looks like an error worth listing. */
+static int looks_like_error(const struct run *r, const struct la_record *rec)
+{
+    int err = 0;
+
+    /*
+     * "error", "fail" or "panic(" in any case, in the message: the matcher's scan of the
+     * record's text saw them (the message is the text's tail).
+     */
+    for (int h = 0; h < LA_HINTS && !err; h++)
+        err = la_matcher_hint_at(r->m, (enum la_hint)h) > (size_t)(rec->message.p - rec->text.p);
+    return err || (rec->level.len && (!strncasecmp(rec->level.p, "error", 5) ||
+                                      !strncasecmp(rec->level.p, "fault", 5)));
+}
+
+/* Group an unexplained error line under its template (key, owned on success). */
+static enum la_rc add_template(struct run *r, const struct la_record *rec, struct la_buf *key)
+{
+    for (size_t i = 0; i < r->ntm; i++)
+        if (!strcmp(r->tm[i].key, key->buf)) {
+            r->tm[i].count++;
+            return LA_OK;
+        }
+    if (r->ntm >= r->e->o.limits.max_unexplained) {
+        r->tm_dropped++;
+        return LA_OK;
+    }
+    if (LA_GROW(r->tm, r->captm, r->ntm + 1) != LA_OK)
+        return LA_FATAL;
+    struct tmpl *n = &r->tm[r->ntm];
+    size_t tl = rec->text.len < LA_MAX_EVIDENCE_TEXT ? rec->text.len : LA_MAX_EVIDENCE_TEXT;
+    n->key = la_buf_detach(key, NULL);
+    n->text = la_strndup(rec->text.p, tl);
+    n->source = la_strdup(r->cur_path);
+    n->line = rec->line;
+    n->count = 1;
+    if (!n->key || !n->text || !n->source) {
+        la_free(n->key);
+        la_free(n->text);
+        la_free(n->source);
+        return LA_FATAL;
+    }
+    r->ntm++;
+    return LA_OK;
+}
+
+static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
+{
+    struct la_buf key = LA_BUF_INIT;
+    enum la_rc rc;
+
+    if (rec->message.len < 6 || !looks_like_error(r, rec))
+        return LA_OK;
+    rc = template_of(rec->message, &key);
+    if (rc == LA_OK)
+        rc = add_template(r, rec, &key);
+    la_buf_release(&key);
+    return rc;
+}
+
+static enum la_rc on_record(void *user, const struct la_record *rec)
+{
+    struct run *r = user;
+    enum la_rc rc;
+
+    r->rec = rec;
+    r->rec_hit = 0;
+    rc = la_matcher_scan(r->m, rec, on_hit, r, &r->sink);
+    if (rc != LA_OK)
+        return rc;
+    if (!r->rec_hit)
+        return note_unexplained(r, rec);
+    return LA_OK;
+}
+
+/* ------------------------------------------------------------ members */
+
+static enum la_rc member_reader(void *ctx, const void **buf, size_t *len)
+{
+    return la_member_read(ctx, buf, len);
+}
+
+static struct member_info *add_member(struct run *r, const char *path)
+{
+    if (LA_GROW(r->members, r->capmembers, r->nmembers + 1) != LA_OK)
+        return NULL;
+    struct member_info *m = &r->members[r->nmembers];
+    memset(m, 0, sizeof(*m));
+    m->path = la_strdup(path);
+    if (!m->path)
+        return NULL;
+    r->nmembers++;
+    return m;
+}
+
+/* inspect: hand the member just read to the caller and forget it. */
+static void inspected(struct run *r)
+{
+    struct member_info *m = &r->members[r->nmembers - 1];
+    json_t *mo = la_doc_member(r, m);
+
+    if (!mo)
+        r->fatal = 1;
+    else if (r->inspect_rc == LA_OK)
+        r->inspect_rc = r->inspect_fn(r->inspect_user, mo);
+    json_decref(mo);
+    la_free(m->path);
+    la_free(m->status);
+    r->nmembers--;
+}
+
+static void on_skipped(void *user, const char *path, uint64_t bytes, const char *status)
+{
+    struct run *r = user;
+    struct member_info *m = add_member(r, path);
+
+    if (!m) {
+        r->fatal = 1;
+        return;
+    }
+    /* Not probed: metadata and nested archives past the limit are binary; the rest unknown. */
+    m->format = strstr(status, "AppleDouble") || strstr(status, "metadata") ? "binary"
+                                                                           : "unknown";
+    m->bytes = bytes;
+    m->status = la_strdup(status);
+    if (r->inspect_fn)
+        inspected(r);
+}
+
+/* Feed the member's lines to the parser (inspect only counts them). */
+static enum la_rc read_lines(struct run *r, struct la_member *lm, struct member_info *mi,
+                             struct la_linereader *lr, struct la_parser *p)
+{
+    struct la_sv line;
+    uint64_t lineno = 0;
+    enum la_rc rc = LA_OK;
+
+    for (;;) {
+        enum la_rc lrc = la_linereader_next(lr, &line, &lineno);
+        if (lrc == LA_EOF)
+            break;
+        if (lrc != LA_OK) {
+            rc = lrc == LA_FATAL ? LA_FATAL : LA_WARN;
+            break;
+        }
+        mi->lines = lineno;
+        if (r->inspect_fn)
+            continue;
+        if (r->e->o.progress && ++r->lines_since >= 8192) {
+            r->lines_since = 0;
+            r->e->o.progress(r->e->o.progress_user, r->input, la_member_input_bytes(lm),
+                             r->total);
+        }
+        rc = la_parser_line(p, line, lineno, on_record, r);
+        if (rc != LA_OK)
+            break;
+    }
+    /* What was read before damage still counts: emit the record held back for rejoining. */
+    if (rc == LA_OK || rc == LA_WARN) {
+        enum la_rc frc = la_parser_finish(p, on_record, r);
+        if (frc != LA_OK)
+            rc = frc == LA_FATAL ? LA_FATAL : rc;
+    }
+    return rc;
+}
+
+/* Notes and warnings about how a member was read: rejoined, truncated, bad JSON. */
+static void member_diags(struct run *r, const struct member_info *mi, const struct la_format *f,
+                         struct la_linereader *lr, struct la_parser *p, unsigned cap)
+{
+    if (la_parser_rejoined(p))
+        la_diagf(&r->sink, LA_SEV_NOTE, LA_D_LINES_REJOINED, mi->path, 0, 0,
+                 "this paste is hard-wrapped at %u columns; %llu cut line%s rejoined",
+                 la_parser_wrap_width(p), (unsigned long long)la_parser_rejoined(p),
+                 la_parser_rejoined(p) == 1 ? " was" : "s were");
+    if (la_linereader_truncated(lr))
+        la_diagf(&r->sink, LA_SEV_WARNING, LA_D_LINE_TRUNCATED, mi->path, 0, 0,
+                 "%lu line%s longer than %u bytes truncated (raise with --limit %s=N)",
+                 la_linereader_truncated(lr), la_linereader_truncated(lr) == 1 ? "" : "s", cap,
+                 la_format_wants_long_lines(f) ? "ips" : "line");
+    if (la_parser_bad_json(p))
+        la_diagf(&r->sink, LA_SEV_WARNING, LA_D_IPS_BAD_JSON, mi->path, 1, 0,
+                 "the JSON header of this report does not parse; it was read as plain text");
+}
+
+/* A binary member is listed, not read. */
+static enum la_rc skip_binary(struct member_info *mi, struct la_member *lm, const char *reason)
+{
+    struct la_buf b = LA_BUF_INIT;
+    enum la_rc rc = la_buf_addf(&b, "skipped: %s", reason ? reason : "binary");
+
+    mi->status = rc == LA_OK ? la_buf_detach(&b, NULL) : NULL;
+    la_buf_release(&b);
+    mi->bytes = la_member_size(lm) > 0 ? (uint64_t)la_member_size(lm) : 0;
+    return mi->status ? LA_OK : LA_FATAL;
+}
+
+static enum la_rc read_member(struct run *r, struct la_member *lm)
+{
+    const void *head;
+    size_t hl;
+    const char *reason = NULL;
+    const struct la_format *f;
+    struct member_info *mi;
+    enum la_rc rc;
+
+    mi = add_member(r, la_member_path(lm));
+    if (!mi)
+        return LA_FATAL;
+    r->cur_member = (unsigned)(r->nmembers - 1);
+    r->cur_path = mi->path;
+    r->cur = NULL;
+    if (la_member_head(lm, &head, &hl) != LA_OK)
+        hl = 0;
+    f = r->e->forced ? r->e->forced
+                     : la_format_probe(la_member_path(lm), la_member_name(lm), head, hl, NULL,
+                                       &reason);
+    mi->format = la_format_id(f);
+    if (la_format_is_binary(f))
+        return skip_binary(mi, lm, reason);
+    unsigned cap = la_format_wants_long_lines(f) ? r->e->o.limits.max_ips
+                                                 : r->e->o.limits.max_line;
+    struct la_linereader *lr = la_linereader_new(member_reader, lm, cap);
+    struct la_parser *p = la_parser_new(f, la_member_path(lm));
+    if (!lr || !p) {
+        la_linereader_free(lr);
+        la_parser_free(p);
+        return LA_FATAL;
+    }
+    if (hl && !r->inspect_fn)  /* inspect parses nothing */
+        la_parser_set_head(p, head, hl);
+    rc = read_lines(r, lm, mi, lr, p);
+    member_diags(r, mi, f, lr, p, cap);
+    mi->bytes = la_member_consumed(lm);
+    if (rc == LA_WARN)
+        mi->status = la_strdup("error: damaged, read up to the damage");
+    else
+        mi->status = la_strdup("ok");
+    la_linereader_free(lr);
+    la_parser_free(p);
+    la_matcher_reset(r->m);
+    if (!mi->status)
+        return LA_FATAL;
+    return rc == LA_FATAL ? LA_FATAL : LA_OK;
+}
+
+static enum la_rc on_member(void *user, struct la_member *lm)
+{
+    struct run *r = user;
+    size_t n = r->nmembers;
+    enum la_rc rc = read_member(r, lm);
+
+    if (r->inspect_fn && r->nmembers > n)
+        inspected(r);
+    return rc;
+}
+
+/* ------------------------------------------------------------ the run */
+
+/* A diagnostic goes to the caller's sink and into the report's warnings (redacted). */
+static void capture_diag(void *user, const struct la_diag *d)
+{
+    struct run *r = user;
+    json_t *w = json_object();
+    struct la_buf code = LA_BUF_INIT;
+
+    if (r->outer && r->outer->fn)
+        r->outer->fn(r->outer->user, d);
+    if (!w || la_buf_addf(&code, "LA%03u", d->code) != LA_OK) {
+        json_decref(w);
+        return;
+    }
+    json_object_set_new(w, "code", json_string(code.buf));
+    json_object_set_new(w, "severity", json_string(la_severity_name(d->sev)));
+    json_object_set_new(w, "source", d->file ? la_redact_json(r->e, d->file, strlen(d->file))
+                                             : json_string(r->input));
+    json_object_set_new(w, "message", la_redact_json(r->e, d->msg, strlen(d->msg)));
+    json_array_append_new(r->warnings, w);
+    la_buf_release(&code);
+}
+
+static void run_release(struct run *r)
+{
+    if (r->m && r->e->o.profile) {
+        pthread_mutex_lock(&r->e->lock);
+        for (size_t i = 0; i < la_ruleset_count(r->e->rs); i++) {
+            uint64_t c, h, ns;
+            la_matcher_profile(r->m, i, &c, &h, &ns);
+            r->e->prof_checks[i] += c;
+            r->e->prof_hits[i] += h;
+            r->e->prof_ns[i] += ns;
+        }
+        pthread_mutex_unlock(&r->e->lock);
+    }
+    la_matcher_free(r->m);
+    for (size_t i = 0; i < r->natt; i++)
+        la_attempt_free(r->att[i]);
+    la_free(r->att);
+    for (size_t i = 0; i < r->nmembers; i++) {
+        la_free(r->members[i].path);
+        la_free(r->members[i].status);
+    }
+    la_free(r->members);
+    for (size_t i = 0; i < r->ntm; i++) {
+        la_free(r->tm[i].key);
+        la_free(r->tm[i].text);
+        la_free(r->tm[i].source);
+    }
+    la_free(r->tm);
+    la_free(r->last);
+    json_decref(r->warnings);
+}
+
+/* The end of an input: join its attempts, decide the verdict, write the report. */
+static json_t *report(struct run *r)
+{
+    struct verdict v;
+    json_t *rep;
+
+    la_attempts_join(r);
+    if (la_verdict_decide(r, &v) != LA_OK)
+        return NULL;
+    rep = la_doc_report(r, &v);
+    la_verdict_release(&v);
+    return rep;
+}
+
+static enum la_rc analyze(struct la_engine *e, const char *path, json_t **ret_report,
+                          struct la_diag_sink *sink, la_member_fn *inspect_fn,
+                          void *inspect_user)
+{
+    struct run r;
+    struct la_ingest_cb cb = { on_member, on_skipped, &r };
+    struct stat st;
+    enum la_rc rc;
+
+    memset(&r, 0, sizeof(r));
+    r.e = e;
+    r.inspect_fn = inspect_fn;
+    r.inspect_user = inspect_user;
+    r.input = !strcmp(path, "-") ? "<stdin>" : path;
+    r.outer = sink;
+    r.sink.fn = capture_diag;
+    r.sink.user = &r;
+    r.warnings = json_array();
+    r.last = la_calloc(la_ruleset_count(e->rs) + 1, sizeof(*r.last));
+    r.m = la_matcher_new(e->rs);
+    if (!r.warnings || !r.last || !r.m) {
+        json_decref(r.warnings);
+        la_free(r.last);
+        la_matcher_free(r.m);
+        return LA_FATAL;
+    }
+    la_matcher_enable_profile(r.m, e->o.profile);
+    if (strcmp(path, "-") && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        r.total = (uint64_t)st.st_size;
+    rc = la_ingest_path(path, &e->o.limits, &cb, NULL, &r.sink);
+    if (rc == LA_FATAL || r.fatal) {
+        run_release(&r);
+        return LA_FATAL;
+    }
+    if (r.inspect_fn) {
+        enum la_rc irc = r.inspect_rc;
+        run_release(&r);
+        return irc != LA_OK ? irc : rc == LA_FAILED ? LA_FAILED : LA_OK;
+    }
+    *ret_report = report(&r);
+    run_release(&r);
+    if (!*ret_report)
+        return LA_FATAL;
+    return rc == LA_FAILED ? LA_FAILED : LA_OK;
+}
+
+enum la_rc la_engine_analyze(struct la_engine *e, const char *path, json_t **ret_report,
+                             struct la_diag_sink *sink)
+{
+    return analyze(e, path, ret_report, sink, NULL, NULL);
+}
+
+enum la_rc la_engine_inspect(struct la_engine *e, const char *path, la_member_fn *fn,
+                             void *user, struct la_diag_sink *sink)
+{
+    if (!fn)
+        return LA_FATAL;
+    return analyze(e, path, NULL, sink, fn, user);
+}

@@ -1,0 +1,663 @@
+/*
+ * Scoring and the verdict (rules/README.md "Scoring").
+ *
+ * Data flow: la_verdict_decide() runs once per input, after the attempts are
+ * joined.  It judges each attempt (attempt_outcome: the tool's word, else
+ * strong failure evidence, else whether it was a restore at all), picks the
+ * primary attempt (the last of the highest rank: failed, inconclusive,
+ * evidence only, succeeded), and when that one failed scores it:
+ *   1. every cause starts from its prior: the result code's (codes.yaml),
+ *      else its family's, else the cause's default (causes.yaml);
+ *   2. each evidence rule that fired, after its filters (applies, when,
+ *      count, after, unless: match_counts), adds its weight once, the
+ *      strongest in full, the next half, the next a quarter …;
+ *   3. a failure repeated at the same step in several attempts lowers
+ *      usb-link, and each ladder step already tried (--tried) lowers what it
+ *      rules out;
+ *   4. softmax gives the confidences, most likely first.
+ * What the scores mean for the outcome (no evidence for the top cause:
+ * inconclusive) is decided here too; document.c only writes it out.
+ *
+ * Invariants: scoring reads the run and never changes it, except for the
+ * primary attempt's by-rule index (index_attempt) and each attempt's judged
+ * outcome.  Shown evidence is bounded: at most three lines per rule and
+ * 2 × max_evidence per cause and direction.
+ */
+#include "config.h"
+
+#include <fnmatch.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analyze/analyze-internal.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/version.h"
+
+/* ------------------------------------------------------------ match filters */
+
+static int match_before(const struct match *a, const struct match *b)
+{
+    if (a->time >= 0 && b->time >= 0 && a->has_date == b->has_date)
+        return a->time < b->time;
+    if (a->member == b->member)
+        return a->line < b->line;
+    return a->member < b->member;
+}
+
+static int near(const struct match *a, const struct match *b, int64_t within)
+{
+    if (a->time >= 0 && b->time >= 0 && a->has_date == b->has_date)
+        return !within || llabs(a->time - b->time) <= within;
+    return a->member == b->member &&
+           (a->line > b->line ? a->line - b->line : b->line - a->line) <= 2;
+}
+
+static const char *host_version(const char *host)
+{
+    if (!host)
+        return NULL;
+    for (const char *p = host; *p; p++)
+        if (*p >= '0' && *p <= '9')
+            return p;
+    return NULL;
+}
+
+/* applies: the device model, iOS version and host version the rule is about. */
+static int applies(const struct la_rule_meta *m, const struct attempt *a)
+{
+    if (m->applies_model) {
+        int ok = 0;
+        for (const char *const *g = m->applies_model; *g && a->facts[FACT_MODEL]; g++)
+            ok |= fnmatch(*g, a->facts[FACT_MODEL], 0) == 0;
+        if (!ok)
+            return 0;
+    }
+    if (m->applies_ios && (!a->facts[FACT_IOS] ||
+                           la_version_in_range(a->facts[FACT_IOS], strlen(a->facts[FACT_IOS]),
+                                               m->applies_ios) != 1))
+        return 0;
+    if (m->applies_host) {
+        const char *hv = host_version(a->facts[FACT_HOST]);
+        if (!hv || la_version_in_range(hv, strlen(hv), m->applies_host) != 1)
+            return 0;
+    }
+    return 1;
+}
+
+/* when: the stage (the match's, the attempt's last or failing one) and the codes. */
+static int when_holds(const struct la_rule_meta *m, const struct attempt *a,
+                      const struct match *x)
+{
+    if (m->when_stage) {
+        int ok = 0;
+        for (const char *const *s = m->when_stage; *s; s++)
+            ok |= (x->stage && !strcasecmp(*s, x->stage)) ||
+                  (a->stage && !strcasecmp(*s, a->stage)) ||
+                  (a->fail_stage && !strcasecmp(*s, a->fail_stage));
+        if (!ok)
+            return 0;
+    }
+    if (m->n_when_code) {
+        int ok = 0;
+        for (size_t i = 0; i < m->n_when_code; i++) {
+            ok |= a->has_result && a->result == m->when_code[i];
+            for (unsigned j = 0; j < a->ncodes; j++)
+                ok |= a->codes[j] == m->when_code[i];
+        }
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+/* The referenced rule's matches only, through the index when the attempt has one. */
+#define EACH_MATCH_OF(b, rl, j, body)                                                     \
+    do {                                                                                  \
+        if ((b)->ix_start) {                                                              \
+            for (size_t q_ = (b)->ix_start[rl]; q_ < (b)->ix_start[(rl) + 1]; q_++) {    \
+                size_t j = (b)->ix[q_];                                                   \
+                body                                                                      \
+            }                                                                             \
+        } else {                                                                          \
+            for (size_t j = 0; j < (b)->nm; j++)                                          \
+                if ((b)->m[j].rule == (size_t)(rl)) {                                     \
+                    body                                                                  \
+                }                                                                         \
+        }                                                                                 \
+    } while (0)
+
+/* after: the named rule matched before x (within the window), in the attempt or input. */
+static int after_holds(const struct la_rule_meta *m, const struct attempt *a,
+                       const struct match *x, struct attempt *const *all, size_t nall)
+{
+    size_t to = m->scope_input ? nall : 1;
+    int64_t within = m->after_within ? m->after_within : INT64_MAX / 4;
+    int ok = 0;
+
+    for (size_t ai = 0; ai < to && !ok; ai++) {
+        const struct attempt *b = m->scope_input ? all[ai] : a;
+        EACH_MATCH_OF(b, (size_t)m->after_rule, j, {
+            if (!ok && match_before(&b->m[j], x) && near(&b->m[j], x, within))
+                ok = 1;
+        });
+    }
+    return ok;
+}
+
+/* unless: the named rule (another match of it, before x, for the rule itself) is near x. */
+static int unless_holds(const struct la_rule_meta *m, const struct attempt *a,
+                        const struct match *x, struct attempt *const *all, size_t nall)
+{
+    size_t to = m->scope_input ? nall : 1;
+    int hit = 0;
+
+    for (size_t ai = 0; ai < to && !hit; ai++) {
+        const struct attempt *b = m->scope_input ? all[ai] : a;
+        EACH_MATCH_OF(b, (size_t)m->unless_rule, j, {
+            if (!hit && &b->m[j] != x &&
+                (b->m[j].rule != x->rule || match_before(&b->m[j], x)) &&
+                near(&b->m[j], x, m->unless_within))
+                hit = 1;
+        });
+    }
+    return hit;
+}
+
+#undef EACH_MATCH_OF
+
+/* Whether match k of attempt a survives the rule's filters (all: the input's attempts). */
+static int match_counts(const struct la_engine *e, const struct attempt *a, size_t k,
+                        struct attempt *const *all, size_t nall)
+{
+    const struct match *x = &a->m[k];
+    const struct la_rule_meta *m = la_ruleset_rule(e->rs, x->rule);
+
+    if (!applies(m, a) || !when_holds(m, a, x))
+        return 0;
+    if (m->after_rule >= 0 && !after_holds(m, a, x, all, nall))
+        return 0;
+    if (m->unless_rule >= 0 && unless_holds(m, a, x, all, nall))
+        return 0;
+    return 1;
+}
+
+/* ------------------------------------------------------------ scores */
+
+/*
+ * The code whose priors apply: the result code, else the first error code seen (a device
+ * log has no result line).  A MobileRestore transition result (4000-4099: the device left
+ * the expected state) says that the restore broke, not why; a code the device itself
+ * reported (1-3999) does.
+ */
+static long prior_code(const struct la_engine *e, const struct attempt *a)
+{
+    long code = a && a->has_result && a->result != 0 ? a->result
+                : a && a->ncodes ? a->codes[0] : 0;
+
+    if (code >= 4000 && code < 4100 && a)
+        for (unsigned i = 0; i < a->ncodes; i++)
+            if (a->codes[i] > 0 && a->codes[i] < 4000 && la_kb_code(e->kb, a->codes[i]))
+                return a->codes[i];
+    return code;
+}
+
+static double prior_of(const struct la_engine *e, const struct attempt *a,
+                       const struct la_cause *c)
+{
+    const struct la_prior *pr = NULL;
+    size_t np = 0;
+    double sum = 0, rest_default = 0;
+    long code = prior_code(e, a);
+
+    if (code) {
+        const struct la_code *lc = la_kb_code(e->kb, code);
+        if (lc && lc->n_priors) {
+            pr = lc->priors;
+            np = lc->n_priors;
+        } else {
+            const struct la_family *f = la_kb_family_of(e->kb, code);
+            if (f) {
+                pr = f->priors;
+                np = f->n_priors;
+            }
+        }
+    }
+    if (!np)
+        return c->prior > 0.005 ? c->prior : 0.005;
+    for (size_t i = 0; i < np; i++) {
+        if (!strcmp(pr[i].cause, c->id))
+            return pr[i].p > 0.005 ? pr[i].p : 0.005;
+        sum += pr[i].p;
+    }
+    /* Unlisted cause: its share of the rest, by default priors. */
+    for (size_t i = 0; i < la_kb_n_causes(e->kb); i++) {
+        const struct la_cause *o = la_kb_cause_at(e->kb, i);
+        int listed = 0;
+        for (size_t j = 0; j < np; j++)
+            listed |= !strcmp(pr[j].cause, o->id);
+        if (!listed)
+            rest_default += o->prior;
+    }
+    double p = rest_default > 0 ? (1 - sum) * c->prior / rest_default : 0;
+    return p > 0.005 ? p : 0.005;
+}
+
+static int cmp_desc(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
+static int cmp_score(const void *x, const void *y)
+{
+    const struct cause_score *a = x, *b = y;
+    if (a->conf != b->conf)
+        return a->conf > b->conf ? -1 : 1;
+    return strcmp(a->c->id, b->c->id);
+}
+
+static void free_scores(struct cause_score *cs, size_t n)
+{
+    for (size_t i = 0; cs && i < n; i++) {
+        la_free(cs[i].ev);
+        la_free(cs[i].ag);
+        la_free(cs[i].wfor);
+        la_free(cs[i].wag);
+    }
+    la_free(cs);
+}
+
+/* Group the attempt's matches by rule, in log order: ix[ix_start[r] .. ix_start[r + 1]). */
+static int index_attempt(struct attempt *a, size_t nrules)
+{
+    size_t *start = la_calloc(nrules + 2, sizeof(size_t)), *ix = la_calloc(a->nm + 1,
+                                                                             sizeof(size_t));
+    size_t *fill = la_calloc(nrules + 1, sizeof(size_t));
+
+    if (!start || !ix || !fill) {
+        la_free(start);
+        la_free(ix);
+        la_free(fill);
+        return -1;
+    }
+    for (size_t k = 0; k < a->nm; k++)
+        start[a->m[k].rule + 1]++;
+    for (size_t r = 0; r < nrules; r++)
+        start[r + 1] += start[r];
+    for (size_t k = 0; k < a->nm; k++)
+        ix[start[a->m[k].rule] + fill[a->m[k].rule]++] = k;
+    la_free(fill);
+    la_free(a->ix_start);
+    la_free(a->ix);
+    a->ix_start = start;
+    a->ix = ix;
+    return 0;
+}
+
+/* One score per cause, starting from its prior; NULL on OOM. */
+static struct cause_score *new_scores(const struct la_engine *e, const struct attempt *a,
+                                      size_t nc, size_t nrules)
+{
+    struct cause_score *cs = la_calloc(nc ? nc : 1, sizeof(*cs));
+
+    for (size_t i = 0; cs && i < nc; i++) {
+        cs[i].c = la_kb_cause_at(e->kb, i);
+        cs[i].prior = prior_of(e, a, cs[i].c);
+        cs[i].score = log(cs[i].prior);
+        cs[i].ev = la_calloc(a->nm + 1, sizeof(size_t));
+        cs[i].ag = la_calloc(a->nm + 1, sizeof(size_t));
+        cs[i].wfor = la_calloc(nrules + 1, sizeof(double));
+        cs[i].wag = la_calloc(nrules + 1, sizeof(double));
+        if (!cs[i].ev || !cs[i].ag || !cs[i].wfor || !cs[i].wag) {
+            free_scores(cs, nc);
+            return NULL;
+        }
+    }
+    return cs;
+}
+
+/*
+ * count: enough matches of rule ri (within the window)?  Decided once per rule (cache: 0
+ * unknown, 1 yes, 2 no), with a sliding window over its matches in log order.
+ */
+static int count_reached(const struct attempt *a, const struct la_rule_meta *m, size_t ri,
+                         unsigned char *cache)
+{
+    if (!cache[ri]) {
+        size_t s0 = a->ix_start[ri], s1 = a->ix_start[ri + 1], lo = s0, best = 0;
+        for (size_t hi = s0; hi < s1; hi++) {
+            while (m->count_within && lo < hi &&
+                   !near(&a->m[a->ix[lo]], &a->m[a->ix[hi]], m->count_within))
+                lo++;
+            if (hi - lo + 1 > best)
+                best = hi - lo + 1;
+        }
+        cache[ri] = best >= m->count_min ? 1 : 2;
+    }
+    return cache[ri] == 1;
+}
+
+/* Credit match k of rule m to cause score s: its weight once per rule, the line if shown. */
+static void credit(struct cause_score *s, const struct attempt *a, size_t k,
+                   const struct la_rule_meta *m, int first, unsigned max_evidence)
+{
+    /* Shown: at most 3 lines per rule, so every rule that counted is visible. */
+    size_t same = 0, *list = m->against ? s->ag : s->ev;
+    size_t nlist = m->against ? s->nag : s->nev;
+    int dup = 0;
+
+    for (size_t q = 0; q < nlist; q++) {
+        same += a->m[list[q]].rule == a->m[k].rule;
+        dup |= a->m[list[q]].member == a->m[k].member && a->m[list[q]].line == a->m[k].line;
+    }
+    int show = a->m[k].text && !dup && same < 3 && nlist < 2 * (size_t)max_evidence;
+    if (m->against) {
+        if (first)
+            s->wag[s->nagainst++] = m->weight;
+        if (show)
+            s->ag[s->nag++] = k;
+    } else {
+        if (first)
+            s->wfor[s->nfor++] = m->weight;
+        if (show)
+            s->ev[s->nev++] = k;
+    }
+}
+
+/* Credit every match of a that counts to its rule's cause; LA_FATAL on OOM. */
+static enum la_rc collect(struct run *r, struct attempt *a, struct cause_score *cs, size_t nc)
+{
+    const struct la_engine *e = r->e;
+    size_t nrules = la_ruleset_count(e->rs);
+    unsigned char *fired = la_calloc(nrules + 1, 1);
+    unsigned char *count_ok = la_calloc(nrules + 1, 1);
+
+    if (!fired || !count_ok) {
+        la_free(fired);
+        la_free(count_ok);
+        return LA_FATAL;
+    }
+    for (size_t k = 0; k < a->nm; k++) {
+        size_t ri = a->m[k].rule;
+        const struct la_rule_meta *m = la_ruleset_rule(e->rs, ri);
+        if (!m->cause || !match_counts(e, a, k, r->att, r->natt))
+            continue;
+        if (m->count_min > 1 && !count_reached(a, m, ri, count_ok))
+            continue;
+        for (size_t i = 0; i < nc; i++)
+            if (!strcmp(cs[i].c->id, m->cause))
+                credit(&cs[i], a, k, m, !fired[ri], e->o.limits.max_evidence);
+        fired[ri] = 1;
+    }
+    la_free(fired);
+    la_free(count_ok);
+    return LA_OK;
+}
+
+/*
+ * Rules that fire together often describe one event in several words, so their weights
+ * are not independent: the strongest counts in full, the next half, the next a quarter ...
+ */
+static void add_weights(struct cause_score *s)
+{
+    double f = 1;
+
+    qsort(s->wfor, (size_t)s->nfor, sizeof(double), cmp_desc);
+    qsort(s->wag, (size_t)s->nagainst, sizeof(double), cmp_desc);
+    for (int k = 0; k < s->nfor; k++, f /= 2)
+        s->score += s->wfor[k] * f;
+    f = 1;
+    for (int k = 0; k < s->nagainst; k++, f /= 2)
+        s->score -= s->wag[k] * f;
+}
+
+static void note(json_t *notes, const char *fmt, ...) LA_PRINTF(2, 3);
+
+/* Append a ranking note; a note lost to OOM only makes the report shorter. */
+static void note(json_t *notes, const char *fmt, ...)
+{
+    struct la_buf b = LA_BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (la_buf_vaddf(&b, fmt, ap) == LA_OK)
+        json_array_append_new(notes, json_string(b.buf));
+    va_end(ap);
+    la_buf_release(&b);
+}
+
+/*
+ * The same failure at the same step in several attempts of this input: a loose cable or a
+ * glitch rarely strikes at exactly the same step twice, a faulty part does.
+ */
+static void weigh_repeats(const struct run *r, const struct attempt *a, struct cause_score *cs,
+                          size_t nc, json_t *notes)
+{
+    const char *st = a->fail_stage ? a->fail_stage : a->stage;
+    unsigned same = 0;
+
+    for (size_t k = 0; k < r->natt && st; k++) {
+        const struct attempt *b = r->att[k];
+        const char *bs = b->fail_stage ? b->fail_stage : b->stage;
+        if (!b->merged && b->outcome == 1 && bs && !strcmp(bs, st) &&
+            (!a->has_result || !b->has_result || a->result == b->result))
+            same++;
+    }
+    for (size_t i = 0; i < nc && same >= 2; i++)
+        if (!strcmp(cs[i].c->id, "usb-link")) {
+            cs[i].score -= 1.0;
+            note(notes, "%u attempts failed the same way at '%s': a failure that repeats at the "
+                        "same step points away from the USB link (usb-link -1.0 log-odds) and "
+                        "towards the device", same, st);
+        }
+}
+
+/* Steps already tried: a failure that survived them lowers what they rule out. */
+static void weigh_tried(const struct la_engine *e, struct cause_score *cs, size_t nc,
+                        json_t *notes)
+{
+    for (size_t s = 0; s < la_kb_n_steps(e->kb); s++) {
+        const struct la_step *st = la_kb_step_at(e->kb, s);
+        if (!la_engine_tried(e, st->id))
+            continue;
+        for (const char *const *lw = st->lowers; lw && *lw; lw++)
+            for (size_t i = 0; i < nc; i++)
+                if (!strcmp(cs[i].c->id, *lw) && !cs[i].tried_penalty) {
+                    cs[i].score -= 1.5;
+                    cs[i].tried_penalty = 1;
+                    note(notes, "'%s' was already tried and the failure remained: %s made less "
+                                "likely (-1.5 log-odds)", st->id, *lw);
+                }
+    }
+}
+
+/* Shown evidence: strongest first, then in log order (a stable insertion sort). */
+static void order_evidence(const struct la_engine *e, const struct attempt *a,
+                           struct cause_score *s)
+{
+    for (size_t x = 1; x < s->nev; x++)
+        for (size_t y = x; y > 0; y--) {
+            const struct la_rule_meta *p = la_ruleset_rule(e->rs, a->m[s->ev[y - 1]].rule);
+            const struct la_rule_meta *q = la_ruleset_rule(e->rs, a->m[s->ev[y]].rule);
+            if (p->weight >= q->weight)
+                break;
+            size_t t = s->ev[y - 1];
+            s->ev[y - 1] = s->ev[y];
+            s->ev[y] = t;
+        }
+}
+
+/* Confidences by softmax over the scores, most likely first. */
+static void rank(struct cause_score *cs, size_t nc)
+{
+    double maxs = -1e300, sum = 0;
+
+    for (size_t i = 0; i < nc; i++)
+        if (cs[i].score > maxs)
+            maxs = cs[i].score;
+    for (size_t i = 0; i < nc; i++)
+        sum += exp(cs[i].score - maxs);
+    for (size_t i = 0; i < nc; i++)
+        cs[i].conf = exp(cs[i].score - maxs) / sum;
+    qsort(cs, nc, sizeof(*cs), cmp_score);
+}
+
+/* Score one attempt into causes (sorted).  Returns their count, or -1 on OOM. */
+static int score_attempt(struct run *r, struct attempt *a, struct cause_score **ret,
+                         json_t *notes)
+{
+    const struct la_engine *e = r->e;
+    size_t nc = la_kb_n_causes(e->kb), nrules = la_ruleset_count(e->rs);
+    struct cause_score *cs;
+
+    if (index_attempt(a, nrules) < 0)
+        return -1;
+    cs = new_scores(e, a, nc, nrules);
+    if (!cs)
+        return -1;
+    if (collect(r, a, cs, nc) != LA_OK) {
+        free_scores(cs, nc);
+        return -1;
+    }
+    for (size_t i = 0; i < nc; i++)
+        add_weights(&cs[i]);
+    weigh_repeats(r, a, cs, nc, notes);
+    weigh_tried(e, cs, nc, notes);
+    for (size_t i = 0; i < nc; i++)
+        order_evidence(e, a, &cs[i]);
+    rank(cs, nc);
+    *ret = cs;
+    return (int)nc;
+}
+
+/* ------------------------------------------------------------ the verdict */
+
+/* Failure evidence without a result line (a device log that stops at Disk Failure). */
+static int has_strong_evidence(const struct run *r, const struct attempt *a)
+{
+    for (size_t k = 0; k < a->nm; k++) {
+        const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, a->m[k].rule);
+        if (m->cause && !m->against && m->weight >= 1.5 && m->level >= LA_LEVEL_MEDIUM &&
+            match_counts(r->e, a, k, r->att, r->natt))
+            return 1;
+    }
+    return 0;
+}
+
+int la_is_host_log(const char *format)
+{
+    static const char *const host_formats[] = { "itunes-updater", "finder-restore",
+        "idevicerestore", "futurerestore", "pymobiledevice3", "flash-tool", NULL };
+
+    for (const char *const *f = host_formats; format && *f; f++)
+        if (!strcmp(format, *f))
+            return 1;
+    return 0;
+}
+
+/*
+ * An attempt is a restore when a tool run started, a result or stage was
+ * seen, or one of its members is a restore log (the computer's or the
+ * device's); a lone panic or crash report is not.
+ */
+static int is_restore(const struct run *r, const struct attempt *a)
+{
+    if (a->explicit_start || a->has_result || a->nstages)
+        return 1;
+    for (size_t i = 0; i < a->nmembers; i++) {
+        const char *f = r->members[a->members[i]].format;
+        if (f && (la_is_host_log(f) || !strcmp(f, "restored-device")))
+            return 1;
+    }
+    return 0;
+}
+
+static const char *attempt_outcome(const struct run *r, const struct attempt *a)
+{
+    int strong = has_strong_evidence(r, a);
+
+    if (a->outcome == 1)
+        return "failed";
+    /* A success with code 0 is the tool's word; a success marker yields to failure evidence. */
+    if (a->outcome == 0 && (a->has_result || !strong))
+        return "succeeded";
+    if (strong)
+        return is_restore(r, a) ? "failed" : "evidence";
+    if (is_restore(r, a))
+        return "inconclusive";
+    return "no-restore-found";
+}
+
+static int attempt_rank(const char *o)
+{
+    if (!strcmp(o, "failed"))
+        return 4;
+    if (!strcmp(o, "inconclusive"))
+        return 3;
+    if (!strcmp(o, "evidence"))
+        return 2;
+    if (!strcmp(o, "succeeded"))
+        return 1;
+    return 0;
+}
+
+/* Judge every attempt; the last attempt of the highest rank is the one the verdict is about. */
+static void judge(struct run *r, struct verdict *v)
+{
+    int best = -1;
+
+    for (size_t i = 0; i < r->natt; i++) {
+        struct attempt *a = r->att[i];
+        if (a->merged)
+            continue;
+        a->judged = attempt_outcome(r, a);
+        int rank = attempt_rank(a->judged);
+        if (rank >= best && (is_restore(r, a) || a->nm)) {
+            best = rank;
+            v->primary = a;
+            v->outcome = a->judged;
+        }
+    }
+}
+
+enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
+{
+    struct verdict v = { NULL, "no-restore-found", NULL, NULL, 0, json_array() };
+    const char *o;
+
+    if (!v.notes)
+        return LA_FATAL;
+    judge(r, &v);
+    o = v.outcome;
+    if (v.primary && (!strcmp(o, "failed") || !strcmp(o, "inconclusive") ||
+                      !strcmp(o, "evidence"))) {
+        v.ncauses = score_attempt(r, v.primary, &v.causes, v.notes);
+        if (v.ncauses < 0) {
+            json_decref(v.notes);
+            return LA_FATAL;
+        }
+        /* Failed, but nothing speaks for any cause: the log does not say why. */
+        if (!strcmp(o, "failed") && v.ncauses && !v.causes[0].nfor)
+            v.outcome = "inconclusive";
+        /* Failure evidence outside a restore: the device shows signs, no restore was seen. */
+        if (!strcmp(o, "evidence"))
+            v.outcome = "no-restore-found";
+    }
+    if (v.primary)
+        v.stage = v.primary->fail_stage ? v.primary->fail_stage : v.primary->stage;
+    *ret = v;
+    return LA_OK;
+}
+
+void la_verdict_release(struct verdict *v)
+{
+    free_scores(v->causes, (size_t)(v->ncauses > 0 ? v->ncauses : 0));
+    json_decref(v->notes);
+    v->causes = NULL;
+    v->ncauses = 0;
+    v->notes = NULL;
+}
