@@ -290,14 +290,26 @@ static void put_with_mapped(const struct attempt *p, unsigned k, unsigned char *
         }
 }
 
+/* With no attempt to report on (no restore seen), the last one that printed codes. */
+static const struct attempt *codes_attempt(const struct run *r)
+{
+    for (size_t i = r->natt; i-- > 0;)
+        if (!r->att[i]->merged && r->att[i]->ncodes)
+            return r->att[i];
+    return NULL;
+}
+
 /*
- * Error codes, most significant first: the primary attempt's result, then the others in
- * the order seen, a mapped restore error number right after the code it was mapped from.
- * error_codes holds the numbers (each once), codes the same with their numbering space.
+ * Error codes, most significant first: the primary attempt's result, then the codes on the
+ * restore error-number line in the order seen, then the other spaces' (a BBUpdater or
+ * futurerestore code says less about the restore than the number it failed with), a mapped
+ * error number right after the code it was mapped from.  error_codes holds the numbers (each
+ * once), codes the same with their numbering space.
  */
 static void fill_codes(const struct attempt *p, json_t *ints, json_t *objs)
 {
     unsigned char done[LA_MAX_CODES] = { 0 };
+    long num;
 
     if (!p)
         return;
@@ -314,6 +326,9 @@ static void fill_codes(const struct attempt *p, json_t *ints, json_t *objs)
             put_code(&r, ints, objs);
         }
     }
+    for (unsigned k = 0; k < p->ncodes; k++)
+        if (!done[k] && la_kb_space_number(p->codes[k].space, p->codes[k].code, &num))
+            put_with_mapped(p, k, done, ints, objs);
     for (unsigned k = 0; k < p->ncodes; k++)
         if (!done[k])
             put_with_mapped(p, k, done, ints, objs);
@@ -441,7 +456,7 @@ json_t *la_doc_report(struct run *r, const struct verdict *v)
     if (!rep || !attempts || !members || !codes || !causes || !unexp || !spaced)
         goto oom;
     fill_attempts(r, attempts, &skipped);
-    fill_codes(v->primary, codes, spaced);
+    fill_codes(v->primary ? v->primary : codes_attempt(r), codes, spaced);
     fill_causes(r, v, causes);
     if (verdict_line(v, &line) != LA_OK)
         goto oom;
