@@ -410,6 +410,13 @@ static void spaced_and_mapped_codes(void **state)
         "  - id: s.fail\n    title: failed\n    kind: result\n    outcome: failed\n"
         "    match: {s: {contains: 'RESTORE FAILED'}}\n"
         "    samples: ['RESTORE FAILED']\n    not: ['y']\n"
+        "  - id: s.status\n    title: status only\n    kind: fact\n"
+        "    match: {s: {re: 'server status (?<code_tss>\\d+)'}}\n"
+        "    samples: ['server status 33']\n    not: ['y']\n"
+        "  - id: s.when\n    title: when 3133\n    cause: host-software\n    weight: 3\n"
+        "    when: {code: [3133]}\n"
+        "    match: {s: {contains: 'when marker'}}\n"
+        "    samples: ['when marker']\n    not: ['y']\n"
         "  - id: s.typo\n    title: unknown space\n    kind: fact\n"
         "    match: {s: {re: 'weird (?<code_nosuch>\\d+)'}}\n"
         "    samples: ['weird 5']\n    not: ['y']\n";
@@ -427,6 +434,11 @@ static void spaced_and_mapped_codes(void **state)
      * TSS 94 is the signing server's 3194, where AMRestore 94 would be the USB link's. */
     json_t *c = run_rules(srules, "restore library built\nBBUpdater error 50\n"
                                   "TSS request failed (status=94)\nRESTORE FAILED\n", NULL, 0);
+    /* when: code compares restore error numbers: TSS status 33 is error 3133. */
+    json_t *d = run_rules(srules, "restore library built\nserver status 33\nwhen marker\n"
+                                  "RESTORE FAILED\n", NULL, 0);
+    json_t *e = run_rules(srules, "restore library built\nwhen marker\nRESTORE FAILED\n", NULL,
+                          0);
     json_t *ec = json_object_get(a, "error_codes");
 
     assert_int_equal(json_array_size(ec), 5);
@@ -449,9 +461,13 @@ static void spaced_and_mapped_codes(void **state)
     assert_code(b, 2, 3194, "dialog", 0, "tss:94");
     assert_int_equal(json_integer_value(json_object_get(json_array_get(
                          json_object_get(b, "attempts"), 0), "result")), -10);
+    assert_string_equal(top(d), "host-software");
+    assert_string_not_equal(top(e), "host-software");
     json_decref(a);
     json_decref(b);
     json_decref(c);
+    json_decref(d);
+    json_decref(e);
 }
 
 /* A match keeps its stage after the attempt's stage list dropped it (more than 32 stages). */
