@@ -20,6 +20,8 @@
 #include <cmocka.h>
 
 #include "analyze/analyze.h"
+#include "core/buf.h"
+#include "core/limits.h"
 
 static char dir[] = "/tmp/la-test-analyze-XXXXXX";
 
@@ -463,6 +465,16 @@ static void spaced_and_mapped_codes(void **state)
                          json_object_get(b, "attempts"), 0), "result")), -10);
     assert_string_equal(top(d), "host-software");
     assert_string_not_equal(top(e), "host-software");
+    /* At most LA_MAX_CODES distinct codes per attempt: the first ones are kept. */
+    struct la_buf many = LA_BUF_INIT;
+    assert_int_equal(la_buf_adds(&many, "restore library built\n"), LA_OK);
+    for (unsigned i = 0; i < LA_MAX_CODES + 8; i++)
+        assert_int_equal(la_buf_addf(&many, "BBUpdater error %u\n", i + 1), LA_OK);
+    json_t *f = run_rules(srules, many.buf, NULL, 0);
+    assert_int_equal(json_array_size(json_object_get(f, "codes")), LA_MAX_CODES);
+    assert_code(f, 0, 1, "bbu", 1, NULL);
+    json_decref(f);
+    la_buf_release(&many);
     json_decref(a);
     json_decref(b);
     json_decref(c);
