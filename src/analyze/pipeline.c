@@ -141,6 +141,20 @@ static enum la_rc keep_match(struct run *r, struct attempt *a, size_t ri,
     return LA_OK;
 }
 
+/*
+ * Whether a hit of m says something failed: a result that failed, evidence for a cause
+ * strong enough to count (weight >= 1, level >= medium), or a restore tool's own error
+ * message (vocabulary packs, rules/vocab/) that is not listed as harmless.
+ */
+static int says_failure(const struct la_rule_meta *m)
+{
+    if (m->kind == LA_KIND_RESULT)
+        return m->outcome == 1;
+    if (m->kind != LA_KIND_EVIDENCE || !m->cause || m->against)
+        return 0;
+    return m->weight >= 1.0 && m->level >= LA_LEVEL_MEDIUM;
+}
+
 static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, size_t ncaps)
 {
     struct run *r = user;
@@ -159,6 +173,8 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
         return LA_FATAL;
     la_attempt_touch(a, r->rec);
     if (apply_hit(r, a, m, caps, ncaps) != LA_OK)
+        return LA_FATAL;
+    if (says_failure(m) && la_attempt_note_failure(r, a, (long)ri) != LA_OK)
         return LA_FATAL;
     remember(r, ri);
     /* Keep evidence, and hits of rules that others name in after/unless (bounded). */
@@ -252,6 +268,9 @@ static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
 
     if (rec->message.len < 6 || !looks_like_error(r, rec))
         return LA_OK;
+    /* An error line no rule explains may still be the one that ended the run. */
+    if (r->cur && la_attempt_note_failure(r, r->cur, -1) != LA_OK)
+        return LA_FATAL;
     rc = template_of(rec->message, &key);
     if (rc == LA_OK)
         rc = add_template(r, rec, &key);
@@ -269,6 +288,10 @@ static enum la_rc on_record(void *user, const struct la_record *rec)
     rc = la_matcher_scan(r->m, rec, on_hit, r, &r->sink);
     if (rc != LA_OK)
         return rc;
+    if (r->cur) {
+        r->cur->last_member = r->cur_member;
+        r->cur->last_line = rec->line;
+    }
     if (!r->rec_hit)
         return note_unexplained(r, rec);
     return LA_OK;

@@ -108,7 +108,8 @@ enum la_rc la_report_junit(const json_t *doc, const struct la_report_opts *opts,
         if (failed || inconclusive) {
             const char *type = inconclusive ? "inconclusive" : "unknown";
 
-            if (failed && la_report_len(cs))
+            if (failed && la_report_len(cs) && json_array_size(la_report_arr(
+                                                    json_array_get(cs, 0), "evidence")))
                 type = la_report_str(json_array_get(cs, 0), "id");
             rc = la_buf_adds(out, "\">\n      <failure message=\"");
             if (rc == LA_OK)
