@@ -37,6 +37,7 @@
 #include "formats/formats.h"
 #include "ingest/ingest.h"
 #include "ingest/linereader.h"
+#include "rules/kb.h"
 
 /* ------------------------------------------------------------ hits */
 
@@ -176,6 +177,15 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
         return LA_FATAL;
     if (says_failure(m) && la_attempt_note_failure(r, a, (long)ri) != LA_OK)
         return LA_FATAL;
+    /* Evidence for a cause on the computer's side or the link (not a repair) in the output
+     * of a tool on the computer (a host log, or text no format claimed: a pasted terminal)
+     * only comes from a restore tool's run: the attempt was a restore. */
+    if (m->kind == LA_KIND_EVIDENCE && m->cause && !m->against &&
+        (la_format_id_flags(r->rec->format) & (LA_FORMAT_HOST_LOG | LA_FORMAT_FALLBACK))) {
+        const struct la_cause *c = la_kb_cause(r->e->kb, m->cause);
+        if (c && !c->hardware)
+            a->tool_run = 1;
+    }
     remember(r, ri);
     /* Keep evidence, and hits of rules that others name in after/unless (bounded). */
     if (m->kind != LA_KIND_EVIDENCE && !r->e->referenced[ri])
