@@ -5,18 +5,21 @@
  * joined.  It judges each attempt (attempt_outcome: the tool's word, else
  * strong failure evidence, else whether it was a restore at all), picks the
  * primary attempt (the last of the highest rank: failed, inconclusive,
- * evidence only, succeeded), and when that one failed scores it:
+ * evidence only, succeeded), and when that one failed (or stopped after
+ * something failed) scores it:
  *   1. every cause starts from its prior: the result code's (codes.yaml),
  *      else its family's, else the cause's default (causes.yaml);
  *   2. each evidence rule that fired, after its filters (applies, when,
  *      count, after, unless: match_counts), adds its weight once, the
  *      strongest in full, the next half, the next a quarter …;
- *   3. a failure repeated at the same step in several attempts lowers
+ *   3. the evidence that ended the run (ending_match: the strongest in the
+ *      final error cascade) gains ENDING_WEIGHT for its cause;
+ *   4. a failure repeated at the same step in several attempts lowers
  *      usb-link, and each ladder step already tried (--tried) lowers what it
  *      rules out;
- *   4. softmax gives the confidences, most likely first.
- * What the scores mean for the outcome (no evidence for the top cause:
- * inconclusive) is decided here too; document.c only writes it out.
+ *   5. softmax gives the confidences, most likely first.
+ * How sure the top cause is (verdict.level: confident, likely, unclear) is decided here
+ * too, apart from the outcome; document.c only writes it out.
  *
  * Invariants: scoring reads the run and never changes it, except for the
  * primary attempt's by-rule index (index_attempt) and each attempt's judged
