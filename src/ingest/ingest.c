@@ -28,7 +28,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -43,6 +42,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/dir.h"
 #include "ingest/ingest.h"
 
 #define BLOCK (64u << 10)
@@ -345,6 +345,13 @@ static const char *base_name(const char *p)
     return s && s[1] ? s + 1 : p;
 }
 
+/* A member that is not handed out goes to the caller's listing, when it keeps one. */
+static void note_skipped(struct input *in, const char *path, uint64_t bytes, const char *status)
+{
+    if (in->cb->skipped)
+        in->cb->skipped(in->cb->user, path, bytes, status);
+}
+
 /* Drain what the callback left unread, through the counting reads. */
 static void drain(struct la_member *m)
 {
@@ -459,25 +466,14 @@ static char *strip_suffix(const char *name)
     return la_strdup(name);
 }
 
-static enum la_rc walk_archive(struct la_member *parent, int seek)
+/*
+ * The formats and filters that matter for device logs.  Not format_all: some
+ * bidders (cab, lha, mtree, warc, iso9660) read far ahead, which turns a
+ * truncated .gz into an unreadable one instead of a partly read one.
+ * Likewise the filters: the uudecode bidder scans far into the data.
+ */
+static void support_formats(struct archive *a)
 {
-    struct input *in = parent->in;
-    struct archive *a = archive_read_new();
-    struct cbctx c = { parent, -1, NULL };
-    struct archive_entry *e;
-    struct src s;
-    unsigned entries = 0, retries = 0;
-    enum la_rc rc = LA_OK;
-
-    if (!a)
-        return LA_FATAL;
-    parent->container = 1;
-    /*
-     * Formats that matter for device logs.  Not format_all: some bidders
-     * (cab, lha, mtree, warc, iso9660) read far ahead, which turns a
-     * truncated .gz into an unreadable one instead of a partly read one.
-     * Likewise the filters: the uudecode bidder scans far into the data.
-     */
     archive_read_support_filter_gzip(a);
     archive_read_support_filter_bzip2(a);
     archive_read_support_filter_xz(a);
@@ -496,159 +492,274 @@ static enum la_rc walk_archive(struct la_member *parent, int seek)
     archive_read_support_format_rar5(a);
     archive_read_support_format_empty(a);
     archive_read_support_format_raw(a);
-    if (seek) {
-        c.fd = parent->src->fd;
-        c.block = la_malloc(BLOCK);
-        if (!c.block || lseek(c.fd, 0, SEEK_SET) != 0) {
-            la_free(c.block);
-            archive_read_free(a);
-            return c.block ? LA_WARN : LA_FATAL;
-        }
-        archive_read_set_read_callback(a, fd_read_cb);
-        archive_read_set_seek_callback(a, fd_seek_cb);
-        archive_read_set_callback_data(a, &c);
-        if (archive_read_open1(a) != ARCHIVE_OK) {
-            /* Fall back to streaming (a zip with a damaged central directory). */
-            la_free(c.block);
-            archive_read_free(a);
-            return LA_EOF;
-        }
-        parent->eof = 1;
-    } else if (archive_read_open(a, &c, NULL, ar_read_cb, NULL) != ARCHIVE_OK) {
-        const char *err = archive_error_string(a);
-        la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, parent->path, 0, 0,
-                 "cannot read as an archive: %s", err ? err : "unknown format");
-        in->damaged = 1;
-        archive_read_free(a);
-        return LA_WARN;
-    }
-    memset(&s, 0, sizeof(s));
-    s.kind = SRC_ARCHIVE;
-    s.ar = a;
-    s.block = la_malloc(BLOCK);
-    if (!s.block) {
-        la_free(c.block);
-        archive_read_free(a);
+}
+
+/* One archive being read: the libarchive handle and the state of its read loop. */
+struct arwalk {
+    struct la_member *parent;      /* the member whose bytes are the archive */
+    struct archive *a;
+    struct cbctx c;                /* what the read callbacks see */
+    struct src s;                  /* the current entry's data */
+    unsigned entries, retries;
+    enum la_rc rc;                 /* worst so far */
+};
+
+static void arwalk_release(struct arwalk *w)
+{
+    la_free(w->s.block);
+    la_free(w->c.block);
+    archive_read_free(w->a);
+}
+
+/*
+ * Open the input file itself, seeking.  Returns LA_EOF when libarchive
+ * cannot open it that way (a zip with a damaged central directory): the
+ * caller streams it instead.  LA_WARN when the file cannot be rewound.
+ */
+static enum la_rc open_seekable(struct arwalk *w)
+{
+    struct cbctx *c = &w->c;
+
+    c->fd = w->parent->src->fd;
+    c->block = la_malloc(BLOCK);
+    if (!c->block)
         return LA_FATAL;
-    }
+    if (lseek(c->fd, 0, SEEK_SET) != 0)
+        return LA_WARN;
+    archive_read_set_read_callback(w->a, fd_read_cb);
+    archive_read_set_seek_callback(w->a, fd_seek_cb);
+    archive_read_set_callback_data(w->a, c);
+    if (archive_read_open1(w->a) != ARCHIVE_OK)
+        return LA_EOF;
+    w->parent->eof = 1;
+    return LA_OK;
+}
+
+/* Open the archive on the parent member's reads (head first). */
+static enum la_rc open_streaming(struct arwalk *w)
+{
+    struct input *in = w->parent->in;
+    const char *err;
+
+    if (archive_read_open(w->a, &w->c, NULL, ar_read_cb, NULL) == ARCHIVE_OK)
+        return LA_OK;
+    err = archive_error_string(w->a);
+    la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, w->parent->path, 0, 0,
+             "cannot read as an archive: %s", err ? err : "unknown format");
+    in->damaged = 1;
+    return LA_WARN;
+}
+
+/* A header could not be read: the archive ends here, with what was read before kept. */
+static void archive_damaged(struct arwalk *w)
+{
+    struct input *in = w->parent->in;
+    const char *err = archive_error_string(w->a);
+
+    if (w->entries)
+        la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, w->parent->path, 0, 0,
+                 "archive damaged after %u member%s: %s; the members before the "
+                 "damage were read", w->entries, w->entries == 1 ? "" : "s",
+                 err ? err : "read error");
+    else
+        la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, w->parent->path, 0, 0,
+                 "damaged archive: %s", err ? err : "read error");
+    in->damaged = 1;
+    w->rc = la_rc_worst(w->rc, LA_WARN);
+}
+
+/*
+ * The header of the next regular entry (or of the single entry of a
+ * compressed file), in libarchive's read loop: RETRY is retried up to 100
+ * times, WARN is diagnosed and the entry read, FAILED and FATAL end the
+ * archive.  Returns 1 with *ret_e set, 0 at the end of the archive.
+ */
+static int next_entry(struct arwalk *w, struct archive_entry **ret_e)
+{
     for (;;) {
-        int r = archive_read_next_header(a, &e);
+        int r = archive_read_next_header(w->a, ret_e);
 
         if (r == ARCHIVE_EOF)
-            break;
-        if (r == ARCHIVE_RETRY && ++retries < 100)
+            return 0;
+        if (r == ARCHIVE_RETRY && ++w->retries < 100)
             continue;
         if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY || r == ARCHIVE_FAILED) {
-            const char *err = archive_error_string(a);
-            if (entries)
-                la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, parent->path, 0, 0,
-                         "archive damaged after %u member%s: %s; the members before the "
-                         "damage were read", entries, entries == 1 ? "" : "s",
-                         err ? err : "read error");
-            else
-                la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, parent->path, 0, 0,
-                         "damaged archive: %s", err ? err : "read error");
-            in->damaged = 1;
-            rc = LA_WARN;
-            break;
+            archive_damaged(w);
+            return 0;
         }
         if (r == ARCHIVE_WARN) {
-            const char *err = archive_error_string(a);
-            la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, parent->path, 0, 0,
-                     "%s", err ? err : "archive warning");
-            rc = LA_WARN;
+            const char *err = archive_error_string(w->a);
+            la_diagf(w->parent->in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED,
+                     w->parent->path, 0, 0, "%s", err ? err : "archive warning");
+            w->rc = la_rc_worst(w->rc, LA_WARN);
         }
-        if (archive_entry_filetype(e) != AE_IFREG && archive_format(a) != ARCHIVE_FORMAT_RAW)
-            continue;
-        entries++;
-
-        int raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
-        const char *ename = archive_entry_pathname(e);
-        struct la_member m;
-        struct la_buf path = LA_BUF_INIT;
-        char *rawname = NULL;
-        int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
-
-        if (!ename || !*ename)
-            ename = "(unnamed)";
-        while (ename[0] == '.' && ename[1] == '/')
-            ename += 2;
-        if (raw) {
-            rawname = strip_suffix(parent->name);
-            if (!rawname || la_buf_adds(&path, parent->path) != LA_OK) {
-                la_free(rawname);
-                rc = LA_FATAL;
-                break;
-            }
-        } else if (la_buf_addf(&path, "%s!/%s", parent->path, ename) != LA_OK) {
-            rc = LA_FATAL;
-            break;
-        }
-        if (in->st.members >= in->lim->max_members) {
-            la_diagf(in->sink, LA_SEV_WARNING, LA_D_MEMBER_LIMIT, parent->path, 0, 0,
-                     "more than %lu members; the rest were not read (raise with --limit "
-                     "members=N)", in->lim->max_members);
-            la_buf_release(&path);
-            la_free(rawname);
-            in->stop = 1;
-            rc = LA_WARN;
-            break;
-        }
-        if (!raw && is_appledouble(ename)) {
-            if (in->cb->skipped)
-                in->cb->skipped(in->cb->user, path.buf, size < 0 ? 0 : (uint64_t)size,
-                                "skipped: AppleDouble metadata");
-            la_buf_release(&path);
-            continue;
-        }
-        if (archive_entry_is_encrypted(e)) {
-            la_diagf(in->sink, LA_SEV_WARNING, LA_D_ENCRYPTED, path.buf, 0, 0,
-                     "member is encrypted (password-protected); skipped");
-            if (in->cb->skipped)
-                in->cb->skipped(in->cb->user, path.buf, size < 0 ? 0 : (uint64_t)size,
-                                "error: encrypted");
-            la_buf_release(&path);
-            in->damaged = 1;
-            rc = LA_WARN;
-            continue;
-        }
-        memset(&m, 0, sizeof(m));
-        m.in = in;
-        m.src = &s;
-        m.path = path.buf;
-        m.name = raw ? rawname : base_name(ename);
-        m.depth = parent->depth + 1;
-        m.size = size;
-        s.memlen = s.mempos = 0;
-        enum la_rc mr = walk_member(&m);
-        la_buf_release(&path);
-        la_free(rawname);
-        if (mr == LA_FATAL) {
-            rc = LA_FATAL;
-            break;
-        }
-        if (mr != LA_OK)
-            rc = la_rc_worst(rc, LA_WARN);
-        if (in->stop)
-            break;
-        if (m.failed) {
-            /* The data of this entry is damaged; libarchive usually cannot go on. */
-            if (archive_format(a) == ARCHIVE_FORMAT_RAW)
-                break;
+        if (archive_entry_filetype(*ret_e) == AE_IFREG ||
+            archive_format(w->a) == ARCHIVE_FORMAT_RAW) {
+            w->entries++;
+            return 1;
         }
     }
-    if (!entries && rc == LA_OK && !in->stop) {
-        la_diagf(in->sink, LA_SEV_WARNING, LA_D_EMPTY_INPUT, parent->path, 0, 0,
+}
+
+/* The entry's name in the archive, without leading "./". */
+static const char *entry_name(struct archive_entry *e)
+{
+    const char *name = archive_entry_pathname(e);
+
+    if (!name || !*name)
+        name = "(unnamed)";
+    while (name[0] == '.' && name[1] == '/')
+        name += 2;
+    return name;
+}
+
+/*
+ * The display path of an entry: "parent!/name", or for the single entry of a
+ * compressed file (raw) the parent's own path, with *ret_rawname (owned by
+ * the caller) the parent's name without its compression suffix.
+ */
+static enum la_rc name_entry(const struct la_member *parent, int raw, const char *ename,
+                             struct la_buf *path, char **ret_rawname)
+{
+    if (!raw)
+        return la_buf_addf(path, "%s!/%s", parent->path, ename) == LA_OK ? LA_OK : LA_FATAL;
+    *ret_rawname = strip_suffix(parent->name);
+    if (!*ret_rawname || la_buf_adds(path, parent->path) != LA_OK)
+        return LA_FATAL;
+    return LA_OK;
+}
+
+/* Past the member cap: say so and stop reading this input. */
+static int member_cap_reached(struct arwalk *w)
+{
+    struct input *in = w->parent->in;
+
+    if (in->st.members < in->lim->max_members)
+        return 0;
+    la_diagf(in->sink, LA_SEV_WARNING, LA_D_MEMBER_LIMIT, w->parent->path, 0, 0,
+             "more than %lu members; the rest were not read (raise with --limit "
+             "members=N)", in->lim->max_members);
+    in->stop = 1;
+    w->rc = la_rc_worst(w->rc, LA_WARN);
+    return 1;
+}
+
+/* A password-protected entry cannot be read: diagnosed, listed, skipped. */
+static void skip_encrypted(struct arwalk *w, const char *path, uint64_t bytes)
+{
+    struct input *in = w->parent->in;
+
+    la_diagf(in->sink, LA_SEV_WARNING, LA_D_ENCRYPTED, path, 0, 0,
+             "member is encrypted (password-protected); skipped");
+    note_skipped(in, path, bytes, "error: encrypted");
+    in->damaged = 1;
+    w->rc = la_rc_worst(w->rc, LA_WARN);
+}
+
+/*
+ * Hand the current entry's data to walk_member() as a member one level
+ * below the archive.  Returns 1 when the archive must not be read further.
+ */
+static int read_entry(struct arwalk *w, const char *path, const char *name, int64_t size)
+{
+    struct la_member m;
+    enum la_rc rc;
+
+    memset(&m, 0, sizeof(m));
+    m.in = w->parent->in;
+    m.src = &w->s;
+    m.path = (char *)path;
+    m.name = name;
+    m.depth = w->parent->depth + 1;
+    m.size = size;
+    w->s.memlen = w->s.mempos = 0;
+    rc = walk_member(&m);
+    if (rc == LA_FATAL) {
+        w->rc = LA_FATAL;
+        return 1;
+    }
+    if (rc != LA_OK)
+        w->rc = la_rc_worst(w->rc, LA_WARN);
+    if (m.in->stop)
+        return 1;
+    /* The data of a compressed single file is damaged: libarchive cannot go on. */
+    return m.failed && archive_format(w->a) == ARCHIVE_FORMAT_RAW;
+}
+
+/*
+ * One entry: name it, then stop at the member cap, skip AppleDouble
+ * metadata and encrypted entries, or read it.  Returns 1 to stop the archive.
+ */
+static int walk_entry(struct arwalk *w, struct archive_entry *e)
+{
+    int raw = archive_format(w->a) == ARCHIVE_FORMAT_RAW;
+    const char *ename = entry_name(e);
+    int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+    uint64_t bytes = size < 0 ? 0 : (uint64_t)size;
+    struct la_buf path = LA_BUF_INIT;
+    char *rawname = NULL;
+    int stop = 0;
+
+    if (name_entry(w->parent, raw, ename, &path, &rawname) != LA_OK) {
+        w->rc = LA_FATAL;
+        stop = 1;
+    } else if (member_cap_reached(w)) {
+        stop = 1;
+    } else if (!raw && is_appledouble(ename)) {
+        note_skipped(w->parent->in, path.buf, bytes, "skipped: AppleDouble metadata");
+    } else if (archive_entry_is_encrypted(e)) {
+        skip_encrypted(w, path.buf, bytes);
+    } else {
+        stop = read_entry(w, path.buf, raw ? rawname : base_name(ename), size);
+    }
+    la_buf_release(&path);
+    la_free(rawname);
+    return stop;
+}
+
+/*
+ * Read the archive (or compressed file) whose bytes are parent's, handing
+ * each entry to walk_member().  seek: open the input file itself, seeking
+ * (see fd_read_cb); LA_EOF then means "stream it instead".
+ */
+static enum la_rc walk_archive(struct la_member *parent, int seek)
+{
+    struct arwalk w;
+    struct archive_entry *e;
+    enum la_rc rc;
+
+    memset(&w, 0, sizeof(w));
+    w.parent = parent;
+    w.c.parent = parent;
+    w.c.fd = -1;
+    w.a = archive_read_new();
+    if (!w.a)
+        return LA_FATAL;
+    parent->container = 1;
+    support_formats(w.a);
+    rc = seek ? open_seekable(&w) : open_streaming(&w);
+    if (rc == LA_OK) {
+        w.s.kind = SRC_ARCHIVE;
+        w.s.ar = w.a;
+        w.s.block = la_malloc(BLOCK);
+        if (!w.s.block)
+            rc = LA_FATAL;
+    }
+    if (rc != LA_OK) {
+        arwalk_release(&w);
+        return rc;
+    }
+    while (next_entry(&w, &e) && !walk_entry(&w, e))
+        ;
+    if (!w.entries && w.rc == LA_OK && !parent->in->stop) {
+        la_diagf(parent->in->sink, LA_SEV_WARNING, LA_D_EMPTY_INPUT, parent->path, 0, 0,
                  "no members: an empty archive, or data that only looks like one "
                  "(e.g. all zero bytes)");
-        if (in->cb->skipped)
-            in->cb->skipped(in->cb->user, parent->path, 0, "skipped: no members");
-        rc = LA_WARN;
+        note_skipped(parent->in, parent->path, 0, "skipped: no members");
+        w.rc = LA_WARN;
     }
-    la_free(s.block);
-    la_free(c.block);
-    archive_read_free(a);
-    return rc;
+    arwalk_release(&w);
+    return w.rc;
 }
 #endif
 
@@ -661,8 +772,7 @@ static enum la_rc walk_member(struct la_member *m)
     enum la_rc rc = la_member_head(m, &h, &hl);
 
     if (rc != LA_OK) {
-        if (in->cb->skipped)
-            in->cb->skipped(in->cb->user, m->path, 0, "error: unreadable");
+        note_skipped(in, m->path, 0, "error: unreadable");
         return LA_WARN;
     }
     if (is_container(h, hl)) {
@@ -671,9 +781,8 @@ static enum la_rc walk_member(struct la_member *m)
             la_diagf(in->sink, LA_SEV_WARNING, LA_D_DEPTH_LIMIT, m->path, 0, 0,
                      "archive nested deeper than %u levels; not opened (raise with --limit "
                      "depth=N)", in->lim->max_depth);
-            if (in->cb->skipped)
-                in->cb->skipped(in->cb->user, m->path, m->size < 0 ? 0 : (uint64_t)m->size,
-                                "skipped: nesting deeper than the limit");
+            note_skipped(in, m->path, m->size < 0 ? 0 : (uint64_t)m->size,
+                         "skipped: nesting deeper than the limit");
             m->container = 1;
             drain(m);
             return LA_WARN;
@@ -696,8 +805,7 @@ static enum la_rc walk_member(struct la_member *m)
 #else
         la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_UNSUPPORTED, m->path, 0, 0,
                  "looks like an archive or compressed file, but archive support is not built");
-        if (in->cb->skipped)
-            in->cb->skipped(in->cb->user, m->path, 0, "skipped: archive support not built");
+        note_skipped(in, m->path, 0, "skipped: archive support not built");
         return LA_WARN;
 #endif
     }
@@ -744,23 +852,42 @@ struct dirstack {
     const struct dirstack *up;
 };
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static enum la_rc walk_path(struct input *in, const char *path, const char *display,
                             const struct dirstack *up, int top);
 
+/* Finder's and the resource fork's droppings: listed as skipped, never read. */
+static int is_macos_metadata(const char *name)
+{
+    return strncmp(name, "._", 2) == 0 || !strcmp(name, "__MACOSX") || !strcmp(name, ".DS_Store");
+}
+
+/* One entry of a folder: its path to open and its path to show. */
+static enum la_rc walk_dir_entry(struct input *in, const char *path, const char *display,
+                                 const char *name, const struct dirstack *me)
+{
+    struct la_buf p = LA_BUF_INIT, dp = LA_BUF_INIT;
+    enum la_rc rc = LA_OK;
+
+    if (la_buf_addf(&p, "%s/%s", path, name) != LA_OK ||
+        la_buf_addf(&dp, "%s%s%s", display,
+                    display[0] && display[strlen(display) - 1] == '/' ? "" : "/", name) != LA_OK)
+        rc = LA_FATAL;
+    else if (is_macos_metadata(name))
+        note_skipped(in, dp.buf, 0, "skipped: macOS metadata");
+    else
+        rc = walk_path(in, p.buf, dp.buf, me, 0);
+    la_buf_release(&p);
+    la_buf_release(&dp);
+    return rc;
+}
+
+/* A folder: its entries in byte order (la_dir_list), each walked in turn. */
 static enum la_rc walk_dir(struct input *in, const char *path, const char *display,
                            const struct stat *st, const struct dirstack *up)
 {
     struct dirstack me = { st->st_dev, st->st_ino, up };
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    enum la_rc rc = LA_OK;
-    DIR *d;
-    struct dirent *de;
+    struct la_dir_list l;
+    enum la_rc rc;
 
     for (const struct dirstack *p = up; p; p = p->up)
         if (p->dev == st->st_dev && p->ino == st->st_ino) {
@@ -768,56 +895,17 @@ static enum la_rc walk_dir(struct input *in, const char *path, const char *displ
                      "directory loop (a symlink points back to an enclosing folder); skipped");
             return LA_WARN;
         }
-    d = opendir(path);
-    if (!d) {
+    rc = la_dir_list(path, NULL, NULL, 0, &l, NULL);
+    if (rc == LA_FATAL)
+        return LA_FATAL;
+    if (rc != LA_OK) {
         la_diagf(in->sink, LA_SEV_WARNING, LA_D_OPEN_FAILED, display, 0, 0,
                  "cannot open directory: %s", strerror(errno));
         return LA_WARN;
     }
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 32;
-            char **nn = la_realloc(names, nc * sizeof(*names));
-            if (!nn) {
-                rc = LA_FATAL;
-                break;
-            }
-            names = nn;
-            cap = nc;
-        }
-        names[n] = la_strdup(de->d_name);
-        if (!names[n]) {
-            rc = LA_FATAL;
-            break;
-        }
-        n++;
-    }
-    closedir(d);
-    if (rc != LA_FATAL && n)
-        qsort(names, n, sizeof(*names), cmp_names);
-    for (size_t i = 0; i < n && rc != LA_FATAL && !in->stop; i++) {
-        struct la_buf p = LA_BUF_INIT, dp = LA_BUF_INIT;
-
-        if (la_buf_addf(&p, "%s/%s", path, names[i]) != LA_OK ||
-            la_buf_addf(&dp, "%s%s%s", display,
-                        display[0] && display[strlen(display) - 1] == '/' ? "" : "/",
-                        names[i]) != LA_OK) {
-            rc = LA_FATAL;
-        } else if (strncmp(names[i], "._", 2) == 0 || !strcmp(names[i], "__MACOSX") ||
-                   !strcmp(names[i], ".DS_Store")) {
-            if (in->cb->skipped)
-                in->cb->skipped(in->cb->user, dp.buf, 0, "skipped: macOS metadata");
-        } else {
-            rc = la_rc_worst(rc, walk_path(in, p.buf, dp.buf, &me, 0));
-        }
-        la_buf_release(&p);
-        la_buf_release(&dp);
-    }
-    for (size_t i = 0; i < n; i++)
-        la_free(names[i]);
-    la_free(names);
+    for (size_t i = 0; i < l.n && rc != LA_FATAL && !in->stop; i++)
+        rc = la_rc_worst(rc, walk_dir_entry(in, path, display, l.names[i], &me));
+    la_dir_list_release(&l);
     return rc;
 }
 
@@ -831,8 +919,8 @@ static enum la_rc walk_path(struct input *in, const char *path, const char *disp
     if (stat(path, &st) != 0) {
         la_diagf(in->sink, top ? LA_SEV_ERROR : LA_SEV_WARNING, LA_D_OPEN_FAILED, display, 0, 0,
                  "cannot open: %s", strerror(errno));
-        if (!top && in->cb->skipped)
-            in->cb->skipped(in->cb->user, display, 0, "error: cannot open");
+        if (!top)
+            note_skipped(in, display, 0, "error: cannot open");
         return top ? LA_FAILED : LA_WARN;
     }
     if (S_ISDIR(st.st_mode))
@@ -846,8 +934,8 @@ static enum la_rc walk_path(struct input *in, const char *path, const char *disp
     if (fd < 0) {
         la_diagf(in->sink, top ? LA_SEV_ERROR : LA_SEV_WARNING, LA_D_OPEN_FAILED, display, 0, 0,
                  "cannot open: %s", strerror(errno));
-        if (!top && in->cb->skipped)
-            in->cb->skipped(in->cb->user, display, 0, "error: cannot open");
+        if (!top)
+            note_skipped(in, display, 0, "error: cannot open");
         return top ? LA_FAILED : LA_WARN;
     }
     rc = walk_fd(in, fd, display, base_name(display), (int64_t)st.st_size);
