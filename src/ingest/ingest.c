@@ -22,6 +22,18 @@
  * counting reads, never through archive_read_data_skip(), so a bomb hidden
  * in a skipped member is caught too.
  *
+ * Archives.  walk_archive() runs libarchive's read loop (RETRY retried, WARN
+ * diagnosed, FAILED and FATAL end the archive with what was read kept) and
+ * hands each regular entry to walk_member() one level deeper, so nesting is
+ * plain recursion.  A zip or 7z given directly is opened seeking on the file
+ * (7z cannot be streamed; a zip's central directory is the true member
+ * list), falling back to streaming when that fails.
+ *
+ * Folders.  Entries come from la_dir_list() in byte order, so a folder gives
+ * the same report on every file system; macOS metadata (._*, __MACOSX,
+ * .DS_Store) is listed as skipped; a symlink back to an enclosing folder is
+ * a loop, found by (dev, inode), and skipped with a warning.
+ *
  * Errors.  A damaged member or archive is a warning: everything handed out
  * before stays valid and the caller keeps its results.  Only an input that
  * cannot be opened or read at all is LA_FAILED.
@@ -85,6 +97,8 @@ struct la_member {
     int eof, failed;
     uint64_t consumed;
 };
+
+/* ------------------------------------------------------------ reading a member */
 
 /* Raw read from the source, no head logic, no counting of leaf bytes. */
 static enum la_rc src_read(struct la_member *m, const void **buf, size_t *len)
@@ -304,6 +318,8 @@ uint64_t la_member_input_bytes(const struct la_member *m)
     return m->in->st.compressed;
 }
 
+/* ------------------------------------------------------------ what a member is */
+
 /* Magic bytes of compressors and archive formats libarchive reads. */
 static int is_container(const unsigned char *h, size_t n)
 {
@@ -363,6 +379,8 @@ static void drain(struct la_member *m)
 }
 
 static enum la_rc walk_member(struct la_member *m);
+
+/* ------------------------------------------------------------ archives (libarchive) */
 
 #if HAVE_LIBARCHIVE
 struct cbctx {
@@ -819,6 +837,8 @@ static enum la_rc walk_member(struct la_member *m)
     return rc == LA_OK ? LA_OK : LA_WARN;
 }
 
+/* ------------------------------------------------------------ files and folders */
+
 static enum la_rc walk_fd(struct input *in, int fd, const char *path, const char *name,
                           int64_t size)
 {
@@ -942,6 +962,8 @@ static enum la_rc walk_path(struct input *in, const char *path, const char *disp
     close(fd);
     return rc;
 }
+
+/* ------------------------------------------------------------ entry points */
 
 static void input_init(struct input *in, const char *root, const struct la_limits *lim,
                        const struct la_ingest_cb *cb, struct la_diag_sink *sink)
