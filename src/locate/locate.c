@@ -490,7 +490,8 @@ static void expand(struct scan *s, struct la_buf *path, const char *rel, const s
     while (*rel == '/')
         rel++;
     if (!*rel) {
-        walk(s, path, sp->kind, sp->depth);
+        walk(s, path, sp->kind,
+             sp->depth < LA_LOCATE_MAX_DEPTH ? sp->depth : LA_LOCATE_MAX_DEPTH);
         return;
     }
     slash = strchr(rel, '/');
