@@ -310,6 +310,8 @@ enum la_rc la_engine_new(struct la_engine **ret, const struct la_engine_opts *o,
     la_ruleset_set_vocabulary(e->rs, la_kb_cause_ids(e->kb), fmts);
     if (!o->no_default_rules)
         rc = la_rc_worst(rc, add_rules(e->rs, e->data_dir, 1, sink));
+    if (!o->no_default_rules && rc != LA_FATAL)     /* the producers' packs, <data>/vocab */
+        rc = la_rc_worst(rc, la_ruleset_add_vocab_dir(e->rs, e->data_dir, sink));
     for (const char *const *p = o->rule_paths; p && *p && rc != LA_FATAL; p++)
         rc = la_rc_worst(rc, add_rules(e->rs, *p, 0, sink));
     if (rc != LA_FATAL)
