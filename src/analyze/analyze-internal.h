@@ -41,6 +41,7 @@ struct redactor;
 struct la_engine {
     struct la_engine_opts o;
     struct la_ruleset *rs;
+    const char **format_ids;          /* the ruleset's format vocabulary (owned) */
     struct la_kb *kb;
     char *data_dir;
     const struct la_format *forced;   /* --input-format, or NULL */
