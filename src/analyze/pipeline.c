@@ -143,9 +143,9 @@ static enum la_rc keep_match(struct run *r, struct attempt *a, size_t ri,
 }
 
 /*
- * Whether a hit of m says something failed: a result that failed, evidence for a cause
- * strong enough to count (weight >= 1, level >= medium), or a restore tool's own error
- * message (vocabulary packs, rules/vocab/) that is not listed as harmless.
+ * Whether a hit of m says something failed: a result that failed (also a restore tool's
+ * "it failed" line from its vocabulary pack), evidence for a cause strong enough to count
+ * (weight >= 1, level >= medium), or a restore tool's own error message (rules/vocab/).
  */
 static int says_failure(const struct la_rule_meta *m)
 {
@@ -153,6 +153,8 @@ static int says_failure(const struct la_rule_meta *m)
         return m->outcome == 1;
     if (m->kind != LA_KIND_EVIDENCE || !m->cause || m->against)
         return 0;
+    if (m->vocab_producer)
+        return 1;
     return m->weight >= 1.0 && m->level >= LA_LEVEL_MEDIUM;
 }
 
@@ -180,10 +182,11 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     /* Evidence for a cause on the computer's side or the link (not a repair) in the output
      * of a tool on the computer (a host log, or text no format claimed: a pasted terminal)
      * only comes from a restore tool's run: the attempt was a restore. */
-    if (m->kind == LA_KIND_EVIDENCE && m->cause && !m->against &&
-        (la_format_id_flags(r->rec->format) & (LA_FORMAT_HOST_LOG | LA_FORMAT_FALLBACK))) {
-        const struct la_cause *c = la_kb_cause(r->e->kb, m->cause);
-        if (c && !c->hardware)
+    if (la_format_id_flags(r->rec->format) & (LA_FORMAT_HOST_LOG | LA_FORMAT_FALLBACK)) {
+        const struct la_cause *c = m->cause ? la_kb_cause(r->e->kb, m->cause) : NULL;
+        /* A restore tool's own message (vocabulary packs) is a tool run too. */
+        if (m->vocab_producer || (m->kind == LA_KIND_EVIDENCE && c && !c->hardware &&
+                                  !m->against))
             a->tool_run = 1;
     }
     remember(r, ri);

@@ -71,7 +71,8 @@ struct la_rule_meta {
      * for an ordinary rule.
      */
     const char *vocab_producer, *vocab_side, *vocab_at;
-    /* An ignored entry (kind fact): this error-level line is not a failure. */
+    /* An ignored entry: this error-level line names no cause (kind fact: it is not a
+     * failure; kind result, outcome failed: it only says the run failed). */
     int benign;
 };
 

@@ -21,7 +21,8 @@
  *              id "<id>.v<k>": variant k fires when the format matches and the whole line
  *              matches its 'match' but no earlier variant's, with the variant's cause, weight
  *              and side; the entry's own rule fires when no variant matches.
- *   ignored  → kind fact, benign = 1, no cause, weight 0, level info: the line is known and
+ *   ignored  → kind fact (kind result, outcome failed, for an entry ignored as "outcome":
+ *              the line says the run failed), benign = 1, no cause, weight 0, level info: the line is known and
  *              not a failure.
  *   A format without literal text ("%s", "ERROR: %s") cannot be told from any other line:
  *   the entry is skipped, and one note (LA221, shown by `rules lint`) per pack counts them
@@ -87,6 +88,7 @@ struct vpack {
 struct ventry {
     yaml_node_t *node, *format_node, *variants;
     int ignored;
+    int says_failed;                   /* ignored as "outcome": it says the run failed */
     const char *id, *at, *format;      /* pooled */
     const char *exception, *reason;    /* in the document */
     const char *side, *cause;          /* static, pooled */
@@ -258,8 +260,9 @@ static int load_reason(struct vpack *p, struct ventry *e, yaml_node_t *n, const 
 
 static int load_ignore(struct vpack *p, struct ventry *e, yaml_node_t *n, const char *key)
 {
-    (void)e;
-    (void)yone_of(p->d, n, key, ignore_kinds);
+    int k = yone_of(p->d, n, key, ignore_kinds);
+
+    e->says_failed = k >= 0 && !strcmp(ignore_kinds[k], "outcome");
     return 0;
 }
 
@@ -423,7 +426,13 @@ static int add_rule(struct vpack *p, const struct ventry *e, const struct la_pri
     struct la_rule_meta *m = &r->meta;
     if (describe(p, e, vn ? sval(d, yget(d, vn, "reason"), "reason") : e->reason, m) < 0)
         return -1;
-    if (e->ignored) {
+    if (e->ignored && e->says_failed) {
+        /* "Unable to restore device", "Done: restoring failed!": the run failed, no cause. */
+        m->kind = LA_KIND_RESULT;
+        m->outcome = 1;
+        m->level = LA_LEVEL_INFO;
+        m->benign = 1;
+    } else if (e->ignored) {
         m->kind = LA_KIND_FACT;
         m->level = LA_LEVEL_INFO;
         m->benign = 1;
