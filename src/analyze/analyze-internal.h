@@ -41,6 +41,7 @@ struct redactor;
 struct la_engine {
     struct la_engine_opts o;
     struct la_ruleset *rs;
+    const char **format_ids;          /* the ruleset's format vocabulary (owned) */
     struct la_kb *kb;
     char *data_dir;
     const struct la_format *forced;   /* --input-format, or NULL */
@@ -110,6 +111,14 @@ struct attempt {
     uint16_t *per_rule;               /* matches kept per rule (LA_MAX_MATCHES_PER_RULE) */
     size_t *ix_start, *ix;            /* matches grouped by rule (built for scoring) */
     int merged;                       /* joined into another attempt */
+    /* The line that ended the run (score.c): the attempt's last line read, and the last line
+     * that said something failed — a failure rule, a producer's error message, or an error
+     * line no rule explains — with its text (owned) and the rule that hit it (-1: none). */
+    unsigned last_member, fail_member;
+    uint64_t last_line, fail_line;
+    char *fail_text;
+    long fail_rule;
+    int tool_run;                     /* a restore tool's own message was seen (vocabulary) */
 };
 
 /* The last hit of a rule in this input, for `unless` at hit time. */
@@ -202,6 +211,8 @@ int la_attempt_has_number(const struct attempt *a, long n);
 const char *la_attempt_stage_for_match(struct attempt *a);
 /* A stage rule whose line carries a code: the current stage is where it failed. */
 LA_NODISCARD enum la_rc la_attempt_mark_failing(struct attempt *a);
+/* The record being read (r->rec) is attempt a's latest failure line (rule: the hit's, or -1). */
+LA_NODISCARD enum la_rc la_attempt_note_failure(struct run *r, struct attempt *a, long rule);
 /* Join implicit attempts to explicit ones (sets r->fatal on OOM). */
 void la_attempts_join(struct run *r);
 
@@ -226,6 +237,11 @@ struct verdict {
     struct cause_score *causes;       /* the primary attempt's causes, most likely first */
     int ncauses;
     json_t *notes;                    /* ranking notes: strings saying why scores moved */
+    const char *level;                /* how sure the top cause is: "confident", "likely",
+                                       * "unclear"; NULL when nothing failed */
+    long decider;                     /* the primary's match that ended the run and decided
+                                       * the cause, or -1 */
+    int ended_on_error;               /* the primary's last lines say it failed */
 };
 
 /* Whether format (an id) is a restore log written on the computer by a restore tool. */

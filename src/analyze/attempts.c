@@ -41,6 +41,7 @@ struct attempt *la_attempt_new(struct run *r, int explicit_start)
     a->explicit_start = explicit_start;
     a->start = a->end = -1;
     a->outcome = -1;
+    a->fail_rule = -1;
     a->per_rule = la_calloc(la_ruleset_count(r->e->rs) + 1, sizeof(*a->per_rule));
     if (!a->per_rule) {
         la_free(a);
@@ -68,6 +69,7 @@ void la_attempt_free(struct attempt *a)
     for (int i = 0; i < FACT_N; i++)
         la_free(a->facts[i]);
     la_free(a->fail_stage);
+    la_free(a->fail_text);
     la_free(a->members);
     la_free(a->per_rule);
     la_free(a->ix_start);
@@ -286,6 +288,22 @@ enum la_rc la_attempt_start(struct run *r)
             return LA_FATAL;
     }
     r->cur->explicit_start = 1;
+    return LA_OK;
+}
+
+enum la_rc la_attempt_note_failure(struct run *r, struct attempt *a, long rule)
+{
+    const struct la_record *rec = r->rec;
+    size_t tl = rec->text.len < LA_MAX_EVIDENCE_TEXT ? rec->text.len : LA_MAX_EVIDENCE_TEXT;
+    char *t = la_strndup(rec->text.p, tl);
+
+    if (!t)
+        return LA_FATAL;
+    la_free(a->fail_text);
+    a->fail_text = t;
+    a->fail_member = r->cur_member;
+    a->fail_line = rec->line;
+    a->fail_rule = rule;
     return LA_OK;
 }
 

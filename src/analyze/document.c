@@ -375,6 +375,12 @@ static void fill_causes(struct run *r, const struct verdict *v, json_t *causes)
     }
 }
 
+/* Whether the primary attempt printed an error code whose priors ranked the causes. */
+static int has_code(const struct attempt *p)
+{
+    return p && ((p->has_result && p->result) || p->ncodes);
+}
+
 /* The verdict line: "FAILED 4013 at 'update_baseband' — most likely … (87 %)". */
 static enum la_rc verdict_line(const struct verdict *v, struct la_buf *out)
 {
@@ -389,11 +395,21 @@ static enum la_rc verdict_line(const struct verdict *v, struct la_buf *out)
             rc = la_buf_addf(out, " %ld", p->result);
         if (rc == LA_OK && v->stage)
             rc = la_buf_addf(out, " at '%s'", v->stage);
-        if (rc == LA_OK && top)
-            rc = la_buf_addf(out, " — %s %s (%d %%)",
-                             failed ? "most likely"
-                                    : "no clear evidence; by the error code alone, perhaps",
+        if (rc != LA_OK)
+            return rc;
+        if (top && top->nfor)
+            return la_buf_addf(out, " — %s %s (%d %%)",
+                               failed ? "most likely" : "no clear end; the evidence points to",
+                               top->c->title, (int)lround(fmin(0.99, top->conf) * 100));
+        if (!top)
+            return la_buf_adds(out, " — the log ends before the restore does; nothing in it "
+                                    "failed");
+        rc = la_buf_adds(out, failed ? " — cause unclear" : " — no clear evidence");
+        if (rc == LA_OK && has_code(p))
+            rc = la_buf_addf(out, "; by the error code alone most often %s (%d %%)",
                              top->c->title, (int)lround(fmin(0.99, top->conf) * 100));
+        else if (rc == LA_OK)
+            rc = la_buf_adds(out, "; no line of the log says why");
         return rc;
     }
     if (!strcmp(v->outcome, "succeeded"))
@@ -403,6 +419,66 @@ static enum la_rc verdict_line(const struct verdict *v, struct la_buf *out)
         rc = la_buf_addf(out, "; the device shows signs of %s (%d %%)", top->c->title,
                          (int)lround(top->conf * 100));
     return rc;
+}
+
+/*
+ * The line that decided the diagnosis: the evidence that ended the run, else the top
+ * cause's strongest line, else the last line that said something failed (no rule
+ * explained it, or a rule with no cause).  NULL when there is none.
+ */
+static json_t *deciding_line(struct run *r, const struct verdict *v)
+{
+    const struct attempt *p = v->primary;
+    const struct match *x = NULL;
+    json_t *o;
+
+    const struct cause_score *top = v->ncauses && v->causes[0].nfor ? &v->causes[0] : NULL;
+
+    /* The ending line decided only when it names the cause that came out on top. */
+    if (top && v->decider >= 0 &&
+        !strcmp(la_ruleset_rule(r->e->rs, p->m[v->decider].rule)->cause, top->c->id))
+        x = &p->m[v->decider];
+    else if (top && top->nev)
+        x = &p->m[top->ev[0]];
+    if (x && x->text)
+        return evidence_json(r, x);
+    if (!p->fail_text)
+        return json_null();
+    o = json_object();
+    const char *src = r->members[p->fail_member].path;
+    json_object_set_new(o, "rule", p->fail_rule >= 0
+                                       ? json_string(la_ruleset_rule(r->e->rs,
+                                                                     (size_t)p->fail_rule)->id)
+                                       : json_null());
+    json_object_set_new(o, "source", la_redact_json(r->e, src, strlen(src)));
+    json_object_set_new(o, "line", json_integer((json_int_t)p->fail_line));
+    json_object_set_new(o, "text", la_redact_json(r->e, p->fail_text, strlen(p->fail_text)));
+    return o;
+}
+
+/*
+ * How sure the cause is, apart from what happened to the restore (outcome): level
+ * confident / likely / unclear, the cause it names (none when unclear), the line that
+ * decided it and the stage.  null when nothing failed.
+ */
+static json_t *diagnosis_json(struct run *r, const struct verdict *v)
+{
+    const struct cause_score *top = v->ncauses ? &v->causes[0] : NULL;
+    int named = top && top->nfor;
+    json_t *o;
+
+    if (!v->level || !v->primary)
+        return json_null();
+    o = json_object();
+    json_object_set_new(o, "level", json_string(v->level));
+    json_object_set_new(o, "cause", named ? json_string(top->c->id) : json_null());
+    json_object_set_new(o, "confidence",
+                        named ? json_real(fmin(0.99, round(top->conf * 1000) / 1000))
+                              : json_null());
+    json_object_set_new(o, "ended_on_error", json_boolean(v->ended_on_error));
+    json_object_set_new(o, "stage", v->stage ? json_string(v->stage) : json_null());
+    json_object_set_new(o, "line", deciding_line(r, v));
+    return o;
 }
 
 static void fill_members(struct run *r, json_t *members)
@@ -475,6 +551,7 @@ json_t *la_doc_report(struct run *r, const struct verdict *v)
         list_cut(r, buf);
     }
     json_object_set_new(rep, "causes", causes);
+    json_object_set_new(rep, "diagnosis", diagnosis_json(r, v));
     fill_members(r, members);
     json_object_set_new(rep, "members", members);
     if (r->nmembers > LA_MAX_MEMBERS_LISTED) {

@@ -122,19 +122,22 @@ static enum la_rc load_data(struct la_engine *e, struct la_diag_sink *sink)
 /* The ruleset: vocabulary (cause and format ids), the rule packs, compiled. */
 static enum la_rc load_rules(struct la_engine *e, struct la_diag_sink *sink)
 {
-    const char *fmts[32];
-    unsigned nf = 0;
+    /* Every format id, NULL-terminated; the ruleset points at it (the engine owns it). */
+    const char **fmts = la_calloc(la_format_count() + 1, sizeof(*fmts));
     enum la_rc rc = LA_OK;
 
-    e->rs = la_ruleset_new(&e->o.limits);
+    e->format_ids = fmts;
+
+    e->rs = fmts ? la_ruleset_new(&e->o.limits) : NULL;
     if (!e->rs)
         return LA_FATAL;
-    for (unsigned i = 0; i < la_format_count() && nf < 31; i++)
-        fmts[nf++] = la_format_id(la_format_at(i));
-    fmts[nf] = NULL;
+    for (unsigned i = 0; i < la_format_count(); i++)
+        fmts[i] = la_format_id(la_format_at(i));
     la_ruleset_set_vocabulary(e->rs, la_kb_cause_ids(e->kb), fmts);
     if (!e->o.no_default_rules)
         rc = la_rc_worst(rc, add_rules(e->rs, e->data_dir, sink));
+    if (!e->o.no_default_rules && rc != LA_FATAL)     /* the producers' packs, <data>/vocab */
+        rc = la_rc_worst(rc, la_ruleset_add_vocab_dir(e->rs, e->data_dir, sink));
     for (const char *const *p = e->o.rule_paths; p && *p && rc != LA_FATAL; p++)
         rc = la_rc_worst(rc, add_rules(e->rs, *p, sink));
     if (rc != LA_FATAL)
@@ -219,6 +222,7 @@ void la_engine_free(struct la_engine *e)
     la_free(e->prof_hits);
     la_free(e->prof_ns);
     la_ruleset_free(e->rs);
+    la_free(e->format_ids);
     la_kb_free(e->kb);
     la_redact_free(e->rd);
     la_free(e->data_dir);

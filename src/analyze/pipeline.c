@@ -37,6 +37,7 @@
 #include "formats/formats.h"
 #include "ingest/ingest.h"
 #include "ingest/linereader.h"
+#include "rules/kb.h"
 
 /* ------------------------------------------------------------ hits */
 
@@ -143,6 +144,22 @@ static enum la_rc keep_match(struct run *r, struct attempt *a, size_t ri,
     return LA_OK;
 }
 
+/*
+ * Whether a hit of m says something failed: a result that failed (also a restore tool's
+ * "it failed" line from its vocabulary pack), evidence for a cause strong enough to count
+ * (weight >= 1, level >= medium), or a restore tool's own error message (rules/vocab/).
+ */
+static int says_failure(const struct la_rule_meta *m)
+{
+    if (m->kind == LA_KIND_RESULT)
+        return m->outcome == 1;
+    if (m->kind != LA_KIND_EVIDENCE || !m->cause || m->against)
+        return 0;
+    if (m->vocab_producer)
+        return 1;
+    return m->weight >= 1.0 && m->level >= LA_LEVEL_MEDIUM;
+}
+
 static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, size_t ncaps)
 {
     struct run *r = user;
@@ -162,6 +179,18 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     la_attempt_touch(a, r->rec);
     if (apply_hit(r, a, m, caps, ncaps) != LA_OK)
         return LA_FATAL;
+    if (says_failure(m) && la_attempt_note_failure(r, a, (long)ri) != LA_OK)
+        return LA_FATAL;
+    /* Evidence for a cause on the computer's side or the link (not a repair) in the output
+     * of a tool on the computer (a host log, or text no format claimed: a pasted terminal)
+     * only comes from a restore tool's run: the attempt was a restore. */
+    if (la_format_id_flags(r->rec->format) & (LA_FORMAT_HOST_LOG | LA_FORMAT_FALLBACK)) {
+        const struct la_cause *c = m->cause ? la_kb_cause(r->e->kb, m->cause) : NULL;
+        /* A restore tool's own message (vocabulary packs) is a tool run too. */
+        if (m->vocab_producer || (m->kind == LA_KIND_EVIDENCE && c && !c->hardware &&
+                                  !m->against))
+            a->tool_run = 1;
+    }
     remember(r, ri);
     /* Keep evidence, and hits of rules that others name in after/unless (bounded). */
     if (m->kind != LA_KIND_EVIDENCE && !r->e->referenced[ri])
@@ -254,6 +283,9 @@ static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
 
     if (rec->message.len < 6 || !looks_like_error(r, rec))
         return LA_OK;
+    /* An error line no rule explains may still be the one that ended the run. */
+    if (r->cur && la_attempt_note_failure(r, r->cur, -1) != LA_OK)
+        return LA_FATAL;
     rc = template_of(rec->message, &key);
     if (rc == LA_OK)
         rc = add_template(r, rec, &key);
@@ -271,6 +303,10 @@ static enum la_rc on_record(void *user, const struct la_record *rec)
     rc = la_matcher_scan(r->m, rec, on_hit, r, &r->sink);
     if (rc != LA_OK)
         return rc;
+    if (r->cur) {
+        r->cur->last_member = r->cur_member;
+        r->cur->last_line = rec->line;
+    }
     if (!r->rec_hit)
         return note_unexplained(r, rec);
     return LA_OK;

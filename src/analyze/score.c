@@ -5,18 +5,21 @@
  * joined.  It judges each attempt (attempt_outcome: the tool's word, else
  * strong failure evidence, else whether it was a restore at all), picks the
  * primary attempt (the last of the highest rank: failed, inconclusive,
- * evidence only, succeeded), and when that one failed scores it:
+ * evidence only, succeeded), and when that one failed (or stopped after
+ * something failed) scores it:
  *   1. every cause starts from its prior: the result code's (codes.yaml),
  *      else its family's, else the cause's default (causes.yaml);
  *   2. each evidence rule that fired, after its filters (applies, when,
  *      count, after, unless: match_counts), adds its weight once, the
  *      strongest in full, the next half, the next a quarter …;
- *   3. a failure repeated at the same step in several attempts lowers
+ *   3. the evidence that ended the run (ending_match: the strongest in the
+ *      final error cascade) gains ENDING_WEIGHT for its cause;
+ *   4. a failure repeated at the same step in several attempts lowers
  *      usb-link, and each ladder step already tried (--tried) lowers what it
  *      rules out;
- *   4. softmax gives the confidences, most likely first.
- * What the scores mean for the outcome (no evidence for the top cause:
- * inconclusive) is decided here too; document.c only writes it out.
+ *   5. softmax gives the confidences, most likely first.
+ * How sure the top cause is (verdict.level: confident, likely, unclear) is decided here
+ * too, apart from the outcome; document.c only writes it out.
  *
  * Invariants: scoring reads the run and never changes it, except for the
  * primary attempt's by-rule index (index_attempt) and each attempt's judged
@@ -479,6 +482,73 @@ static void weigh_repeats(const struct run *r, const struct attempt *a, struct c
         }
 }
 
+/*
+ * The line that ended the run.  A restore tool that gives up prints its error cascade (the
+ * deepest error first, the wrappers on the way out) and a few cleanup lines: the run ended
+ * on an error when its last failure line sits within TAIL_LINES of its last line read, and
+ * the cascade is the failure lines up to CASCADE_LINES before that.
+ */
+#define TAIL_LINES 15u
+#define CASCADE_LINES 40u
+/* Log-odds the cause named by the line that ended the run gains: a failure's own words
+ * outrank the error code's priors, which only order the causes the log says nothing about. */
+#define ENDING_WEIGHT 2.0
+
+static int ended_on_error(const struct attempt *a)
+{
+    return a->fail_text && a->fail_member == a->last_member && a->last_line >= a->fail_line &&
+           a->last_line - a->fail_line <= TAIL_LINES;
+}
+
+/*
+ * The match that decided how the run ended: of the evidence in the final cascade that
+ * counts, the strongest; of equals, the earliest (the deepest error).  -1 when the run did
+ * not end on an error or no rule explains its cascade.
+ */
+static long ending_match(const struct run *r, const struct attempt *a)
+{
+    size_t nrules = la_ruleset_count(r->e->rs);
+    unsigned char *count_ok;
+    long best = -1;
+
+    if (!ended_on_error(a) || !a->ix_start)
+        return -1;
+    if (!(count_ok = la_calloc(nrules + 1, 1)))
+        return -1;                     /* out of memory: no ending bonus, nothing else lost */
+    for (size_t k = 0; k < a->nm; k++) {
+        const struct match *x = &a->m[k];
+        const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, x->rule);
+        if (m->kind != LA_KIND_EVIDENCE || !m->cause || m->against)
+            continue;
+        if (x->member != a->fail_member || x->line > a->fail_line ||
+            a->fail_line - x->line > CASCADE_LINES || !match_counts(r->e, a, k, r->att, r->natt))
+            continue;
+        if (m->count_min > 1 && !count_reached(a, m, x->rule, count_ok))
+            continue;
+        if (best < 0 || m->weight > la_ruleset_rule(r->e->rs, a->m[best].rule)->weight)
+            best = (long)k;
+    }
+    la_free(count_ok);
+    return best;
+}
+
+static void weigh_ending(const struct run *r, const struct attempt *a, long k,
+                         struct cause_score *cs, size_t nc, json_t *notes)
+{
+    const struct la_rule_meta *m;
+
+    if (k < 0)
+        return;
+    m = la_ruleset_rule(r->e->rs, a->m[k].rule);
+    for (size_t i = 0; i < nc; i++)
+        if (!strcmp(cs[i].c->id, m->cause)) {
+            cs[i].score += ENDING_WEIGHT;
+            note(notes, "the run ended on line %llu, which names %s ('%s'): %s +%.1f log-odds",
+                 (unsigned long long)a->m[k].line, cs[i].c->title, m->id, m->cause,
+                 ENDING_WEIGHT);
+        }
+}
+
 /* Steps already tried: a failure that survived them lowers what they rule out. */
 static void weigh_tried(const struct la_engine *e, struct cause_score *cs, size_t nc,
                         json_t *notes)
@@ -530,15 +600,13 @@ static void rank(struct cause_score *cs, size_t nc)
 }
 
 /* Score one attempt into causes (sorted).  Returns their count, or -1 on OOM. */
-static int score_attempt(struct run *r, struct attempt *a, struct cause_score **ret,
-                         json_t *notes)
+static int score_attempt(struct run *r, struct attempt *a, long ending,
+                         struct cause_score **ret, json_t *notes)
 {
     const struct la_engine *e = r->e;
     size_t nc = la_kb_n_causes(e->kb), nrules = la_ruleset_count(e->rs);
     struct cause_score *cs;
 
-    if (index_attempt(a, nrules) < 0)
-        return -1;
     cs = new_scores(e, a, nc, nrules);
     if (!cs)
         return -1;
@@ -548,6 +616,7 @@ static int score_attempt(struct run *r, struct attempt *a, struct cause_score **
     }
     for (size_t i = 0; i < nc; i++)
         add_weights(&cs[i]);
+    weigh_ending(r, a, ending, cs, nc, notes);
     weigh_repeats(r, a, cs, nc, notes);
     weigh_tried(e, cs, nc, notes);
     for (size_t i = 0; i < nc; i++)
@@ -589,7 +658,7 @@ int la_is_host_log(const char *format)
  */
 static int is_restore(const struct run *r, const struct attempt *a)
 {
-    if (a->explicit_start || a->has_result || a->nstages)
+    if (a->explicit_start || a->has_result || a->nstages || a->tool_run)
         return 1;
     for (size_t i = 0; i < a->nmembers; i++) {
         const char *f = r->members[a->members[i]].format;
@@ -611,7 +680,7 @@ static const char *attempt_outcome(const struct run *r, const struct attempt *a)
     if (strong)
         return is_restore(r, a) ? "failed" : "evidence";
     if (is_restore(r, a))
-        return "inconclusive";
+        return ended_on_error(a) ? "failed" : "inconclusive";
     return "no-restore-found";
 }
 
@@ -647,25 +716,45 @@ static void judge(struct run *r, struct verdict *v)
     }
 }
 
+/* How sure the top cause is: evidence of its own and a clear lead, evidence, or priors only. */
+static const char *certainty(const struct verdict *v)
+{
+    if (!v->ncauses || !v->causes[0].nfor)
+        return "unclear";
+    return v->causes[0].conf >= 0.7 ? "confident" : "likely";
+}
+
 enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
 {
-    struct verdict v = { NULL, "no-restore-found", NULL, NULL, 0, json_array() };
+    struct verdict v = { NULL, "no-restore-found", NULL, NULL, 0, json_array(), NULL, -1, 0 };
     const char *o;
 
     if (!v.notes)
         return LA_FATAL;
     judge(r, &v);
     o = v.outcome;
-    if (v.primary && (!strcmp(o, "failed") || !strcmp(o, "inconclusive") ||
-                      !strcmp(o, "evidence"))) {
-        v.ncauses = score_attempt(r, v.primary, &v.causes, v.notes);
+    if (v.primary)
+        v.ended_on_error = ended_on_error(v.primary);
+    /*
+     * Causes are weighed for a failure, for failure evidence outside a restore, and for a
+     * run whose log stops without a word on how it ended only when something in it failed:
+     * a run cut off while every step so far went well gets no cause at all.
+     */
+    if (v.primary && (!strcmp(o, "failed") || !strcmp(o, "evidence") ||
+                      (!strcmp(o, "inconclusive") && (v.primary->fail_text ||
+                                                       has_strong_evidence(r, v.primary))))) {
+        if (index_attempt(v.primary, la_ruleset_count(r->e->rs)) < 0) {
+            json_decref(v.notes);
+            return LA_FATAL;
+        }
+        v.decider = ending_match(r, v.primary);
+        v.ncauses = score_attempt(r, v.primary, v.decider, &v.causes, v.notes);
         if (v.ncauses < 0) {
             json_decref(v.notes);
             return LA_FATAL;
         }
-        /* Failed, but nothing speaks for any cause: the log does not say why. */
-        if (!strcmp(o, "failed") && v.ncauses && !v.causes[0].nfor)
-            v.outcome = "inconclusive";
+        if (strcmp(o, "evidence"))
+            v.level = certainty(&v);
         /* Failure evidence outside a restore: the device shows signs, no restore was seen. */
         if (!strcmp(o, "evidence"))
             v.outcome = "no-restore-found";

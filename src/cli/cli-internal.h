@@ -53,7 +53,8 @@ struct la_cli_opts {
 struct la_cli {
     struct la_cli_opts o;
     struct la_diag_sink sink;      /* prints through la_cli_diag(); user is this struct */
-    int lint;                      /* show speed warnings (LA208): `rules lint` only; set
+    int lint;                      /* show speed warnings (LA208) and skipped vocabulary
+                                      entries (LA221): `rules lint` only; set
                                       before any worker starts */
     pthread_mutex_t lock;          /* one writer on stderr at a time; guards the two below */
     unsigned errors;               /* diagnostics of severity error printed so far */
@@ -128,7 +129,8 @@ void la_cli_release(struct la_cli *cli);
 /*
  * The one way a diagnostic reaches stderr ("path:line:col: error[LA123]: message", control
  * characters shown escaped), from any thread: counts errors and clears a progress line
- * under the lock.  With --quiet only errors are shown; LA208 only by `rules lint`.
+ * under the lock.  With --quiet only errors are shown; LA208 and LA221 only by
+ * `rules lint`.
  */
 void la_cli_diag(struct la_cli *cli, const struct la_diag *d);
 

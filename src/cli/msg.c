@@ -63,7 +63,8 @@ void la_cli_diag(struct la_cli *cli, const struct la_diag *d)
 {
     struct la_buf b = LA_BUF_INIT;
     int show = (!cli->o.quiet || d->sev == LA_SEV_ERROR) &&
-               (d->code != LA_D_RULE_NO_LITERAL || cli->lint);
+               ((d->code != LA_D_RULE_NO_LITERAL && d->code != LA_D_VOCAB_SKIPPED) ||
+                cli->lint);
     enum la_rc rc = show ? la_diag_format(d, &b) : LA_OK;
 
     pthread_mutex_lock(&cli->lock);

@@ -1,5 +1,7 @@
 /*
- * ingest: paths → leaf members, streamed.
+ * ingest: paths → leaf members, streamed.  This file decides what a member
+ * is and walks files and folders; member.c reads a member's bytes and
+ * archive.c reads archives (ingest-internal.h, docs/internals/ingest.md).
  *
  * Data flow.  A byte source (a file descriptor, stdin, a memory buffer, or
  * the current entry of a libarchive handle) feeds a struct la_member.  The
@@ -22,287 +24,55 @@
  * counting reads, never through archive_read_data_skip(), so a bomb hidden
  * in a skipped member is caught too.
  *
+ * Archives are read in archive.c, each entry handed back to
+ * la_ingest_walk_member() one level deeper: nesting is plain recursion.
+ *
+ * Folders.  Entries come from la_dir_list() in byte order, so a folder gives
+ * the same report on every file system; macOS metadata (._*, __MACOSX,
+ * .DS_Store) is listed as skipped; a symlink back to an enclosing folder is
+ * a loop, found by (dev, inode), and skipped with a warning.
+ *
  * Errors.  A damaged member or archive is a warning: everything handed out
  * before stays valid and the caller keeps its results.  Only an input that
  * cannot be opened or read at all is LA_FAILED.
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#if HAVE_LIBARCHIVE
-#include <archive.h>
-#include <archive_entry.h>
-#endif
-
 #include "core/alloc.h"
 #include "core/buf.h"
-#include "ingest/ingest.h"
+#include "core/dir.h"
+#include "ingest/ingest-internal.h"
 
-#define BLOCK (64u << 10)
-
-struct input {
-    const struct la_limits *lim;
-    const struct la_ingest_cb *cb;
-    struct la_diag_sink *sink;
-    struct la_ingest_stats st;
-    const char *root;              /* the path given, for messages */
-    enum la_rc rc;                 /* worst so far */
-    int stop;                      /* a limit ended this input */
-    int damaged;                   /* some data could not be read */
-};
-
-enum src_kind { SRC_FD, SRC_MEM, SRC_ARCHIVE };
-
-struct src {
-    enum src_kind kind;
-    int fd;
-    const char *mem;
-    size_t memlen, mempos;
-#if HAVE_LIBARCHIVE
-    struct archive *ar;
-#endif
-    char *block;
-};
-
-struct la_member {
-    struct input *in;
-    struct src *src;
-    char *path;
-    const char *name;
-    unsigned depth;
-    int64_t size;
-    int container;                 /* bytes feed an inner archive: not leaf bytes */
-    char head[LA_MEMBER_HEAD];
-    size_t headlen, headpos;
-    int head_done;
-    int eof, failed;
-    uint64_t consumed;
-};
-
-/* Raw read from the source, no head logic, no counting of leaf bytes. */
-static enum la_rc src_read(struct la_member *m, const void **buf, size_t *len)
+const char *la_ingest_base_name(const char *p)
 {
-    struct src *s = m->src;
-    struct input *in = m->in;
-
-    switch (s->kind) {
-    case SRC_FD: {
-        ssize_t n;
-        do {
-            n = read(s->fd, s->block, BLOCK);
-        } while (n < 0 && errno == EINTR);
-        if (n < 0) {
-            la_diagf(in->sink, LA_SEV_ERROR, LA_D_READ_FAILED, m->path, 0, 0,
-                     "read failed: %s", strerror(errno));
-            return LA_FAILED;
-        }
-        if (n == 0)
-            return LA_EOF;
-        in->st.compressed += (uint64_t)n;
-        *buf = s->block;
-        *len = (size_t)n;
-        return LA_OK;
-    }
-    case SRC_MEM: {
-        size_t n = s->memlen - s->mempos;
-        if (n == 0)
-            return LA_EOF;
-        if (n > BLOCK)
-            n = BLOCK;
-        *buf = s->mem + s->mempos;
-        *len = n;
-        s->mempos += n;
-        in->st.compressed += n;
-        return LA_OK;
-    }
-    case SRC_ARCHIVE:
-#if HAVE_LIBARCHIVE
-    {
-        la_ssize_t n = archive_read_data(s->ar, s->block, BLOCK);
-        if (n == 0)
-            return LA_EOF;
-        if (n < 0) {
-            const char *e = archive_error_string(s->ar);
-            la_diagf(in->sink, LA_SEV_WARNING, LA_D_MEMBER_FAILED, m->path, 0, 0,
-                     "damaged member: %s", e ? e : "read error");
-            in->damaged = 1;
-            return LA_FAILED;
-        }
-        *buf = s->block;
-        *len = (size_t)n;
-        return LA_OK;
-    }
-#endif
-        break;
-    }
-    return LA_FAILED;
+    const char *s = strrchr(p, '/');
+    return s && s[1] ? s + 1 : p;
 }
 
-static enum la_rc fill_head(struct la_member *m)
+void la_ingest_note_skipped(struct input *in, const char *path, uint64_t bytes,
+                            const char *status)
 {
-    if (m->head_done)
-        return LA_OK;
-    m->head_done = 1;
-    while (m->headlen < sizeof(m->head)) {
-        const void *b;
-        size_t n;
-        enum la_rc rc = src_read(m, &b, &n);
-
-        if (rc == LA_EOF) {
-            m->eof = 1;
-            break;
-        }
-        if (rc != LA_OK) {
-            m->failed = 1;
-            return rc;
-        }
-        /* A block larger than the head room: keep the rest by pushing back. */
-        size_t room = sizeof(m->head) - m->headlen;
-        if (n <= room) {
-            memcpy(m->head + m->headlen, b, n);
-            m->headlen += n;
-            continue;
-        }
-        memcpy(m->head + m->headlen, b, room);
-        m->headlen += room;
-        /* Remember the remainder: for fd and memory sources rewind; for
-         * archive data keep it in the source block (handled by pending). */
-        if (m->src->kind == SRC_MEM) {
-            m->src->mempos -= n - room;
-            m->in->st.compressed -= n - room;
-        } else if (m->src->kind == SRC_FD) {
-            /* Cannot un-read a pipe: keep the remainder in the block. */
-            memmove(m->src->block, (const char *)b + room, n - room);
-            m->src->memlen = n - room;     /* pending bytes in block */
-            m->src->mempos = 0;
-        } else {
-            memmove(m->src->block, (const char *)b + room, n - room);
-            m->src->memlen = n - room;
-            m->src->mempos = 0;
-        }
-        break;
-    }
-    return LA_OK;
+    if (in->cb->skipped)
+        in->cb->skipped(in->cb->user, path, bytes, status);
 }
 
-enum la_rc la_member_head(struct la_member *m, const void **ret_buf, size_t *ret_len)
+/* Drain what the callback left unread, through the counting reads. */
+static void drain(struct la_member *m)
 {
-    enum la_rc rc = fill_head(m);
-
-    if (rc != LA_OK && !m->headlen)
-        return rc;
-    *ret_buf = m->head;
-    *ret_len = m->headlen;
-    return LA_OK;
-}
-
-static enum la_rc check_caps(struct la_member *m, size_t n)
-{
-    struct input *in = m->in;
-    const struct la_limits *lim = in->lim;
-
-    in->st.bytes += n;
-    if (lim->max_bytes && in->st.bytes > lim->max_bytes) {
-        la_diagf(in->sink, LA_SEV_WARNING, LA_D_BYTES_LIMIT, m->path, 0, 0,
-                 "input decompresses to more than %llu bytes; stopped reading it "
-                 "(raise with --limit bytes=N)", (unsigned long long)lim->max_bytes);
-        in->stop = 1;
-        return LA_FAILED;
-    }
-    if (lim->max_ratio && in->st.bytes > LA_RATIO_GRACE && in->st.compressed &&
-        in->st.bytes / in->st.compressed > lim->max_ratio) {
-        la_diagf(in->sink, LA_SEV_WARNING, LA_D_RATIO_LIMIT, m->path, 0, 0,
-                 "decompression ratio above %u:1 (zip bomb?); stopped reading this input "
-                 "(raise with --limit ratio=N)", lim->max_ratio);
-        in->stop = 1;
-        return LA_FAILED;
-    }
-    return LA_OK;
-}
-
-enum la_rc la_member_read(struct la_member *m, const void **ret_buf, size_t *ret_len)
-{
-    enum la_rc rc;
     const void *b;
     size_t n;
 
-    if (m->failed)
-        return LA_FAILED;
-    if (m->in->stop) {
-        m->failed = 1;
-        return LA_FAILED;
-    }
-    rc = fill_head(m);
-    if (m->headpos < m->headlen) {
-        b = m->head + m->headpos;
-        n = m->headlen - m->headpos;
-        m->headpos = m->headlen;
-    } else if (rc != LA_OK) {
-        return rc;
-    } else if (m->src->kind != SRC_MEM && m->src->mempos < m->src->memlen) {
-        /* Remainder of the block that filled the head. */
-        b = m->src->block + m->src->mempos;
-        n = m->src->memlen - m->src->mempos;
-        m->src->mempos = m->src->memlen = 0;
-    } else if (m->eof) {
-        return LA_EOF;
-    } else {
-        rc = src_read(m, &b, &n);
-        if (rc == LA_EOF) {
-            m->eof = 1;
-            return LA_EOF;
-        }
-        if (rc != LA_OK) {
-            m->failed = 1;
-            return rc;
-        }
-    }
-    if (!m->container && check_caps(m, n) != LA_OK) {
-        m->failed = 1;
-        return LA_FAILED;
-    }
-    m->consumed += n;
-    *ret_buf = b;
-    *ret_len = n;
-    return LA_OK;
+    while (!m->failed && la_member_read(m, &b, &n) == LA_OK)
+        ;
 }
 
-const char *la_member_path(const struct la_member *m)
-{
-    return m->path;
-}
-
-const char *la_member_name(const struct la_member *m)
-{
-    return m->name;
-}
-
-unsigned la_member_depth(const struct la_member *m)
-{
-    return m->depth;
-}
-
-int64_t la_member_size(const struct la_member *m)
-{
-    return m->size;
-}
-
-uint64_t la_member_consumed(const struct la_member *m)
-{
-    return m->consumed;
-}
-
-uint64_t la_member_input_bytes(const struct la_member *m)
-{
-    return m->in->st.compressed;
-}
+/* ------------------------------------------------------------ what a member is */
 
 /* Magic bytes of compressors and archive formats libarchive reads. */
 static int is_container(const unsigned char *h, size_t n)
@@ -339,321 +109,8 @@ static int is_container(const unsigned char *h, size_t n)
     return 0;
 }
 
-static const char *base_name(const char *p)
-{
-    const char *s = strrchr(p, '/');
-    return s && s[1] ? s + 1 : p;
-}
-
-/* Drain what the callback left unread, through the counting reads. */
-static void drain(struct la_member *m)
-{
-    const void *b;
-    size_t n;
-
-    while (!m->failed && la_member_read(m, &b, &n) == LA_OK)
-        ;
-}
-
-static enum la_rc walk_member(struct la_member *m);
-
-#if HAVE_LIBARCHIVE
-struct cbctx {
-    struct la_member *parent;
-    int fd;                        /* seekable mode: the input file itself, else -1 */
-    char *block;
-};
-
-/*
- * Seekable mode, for zip and 7z files given directly: 7z keeps its index at
- * the end and cannot be streamed, and a zip's central directory is the
- * authoritative member list.  Reads go to the file, counted as input bytes.
- */
-static la_ssize_t fd_read_cb(struct archive *a, void *user, const void **buf)
-{
-    struct cbctx *c = user;
-    ssize_t n;
-
-    do {
-        n = read(c->fd, c->block, BLOCK);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        archive_set_error(a, errno, "read failed");
-        return -1;
-    }
-    /* Input bytes are the furthest offset read: a seeking reader may read parts twice,
-     * and counting them twice would hide a zip bomb's ratio. */
-    off_t pos = lseek(c->fd, 0, SEEK_CUR);
-    if (pos > 0 && (uint64_t)pos > c->parent->in->st.compressed)
-        c->parent->in->st.compressed = (uint64_t)pos;
-    *buf = c->block;
-    return n;
-}
-
-static la_int64_t fd_seek_cb(struct archive *a, void *user, la_int64_t off, int whence)
-{
-    struct cbctx *c = user;
-    off_t r = lseek(c->fd, (off_t)off, whence);
-
-    if (r < 0) {
-        archive_set_error(a, errno, "seek failed");
-        return ARCHIVE_FATAL;
-    }
-    return (la_int64_t)r;
-}
-
-static int wants_seek(const struct la_member *m)
-{
-    const unsigned char *h = (const unsigned char *)m->head;
-
-    if (m->depth != 0 || m->src->kind != SRC_FD || m->size < 0 || m->headlen < 6)
-        return 0;
-    return !memcmp(h, "PK\x03\x04", 4) || !memcmp(h, "7z\xbc\xaf\x27\x1c", 6);
-}
-
-static la_ssize_t ar_read_cb(struct archive *a, void *user, const void **buf)
-{
-    struct cbctx *c = user;
-    size_t n;
-    enum la_rc rc = la_member_read(c->parent, buf, &n);
-
-    if (rc == LA_EOF)
-        return 0;
-    if (rc != LA_OK) {
-        archive_set_error(a, EIO, "the enclosing data could not be read");
-        return -1;
-    }
-    return (la_ssize_t)n;
-}
-
-static int is_appledouble(const char *p)
-{
-    const char *base = strrchr(p, '/');
-
-    base = base ? base + 1 : p;
-    return strncmp(base, "._", 2) == 0 || strncmp(p, "__MACOSX/", 9) == 0 ||
-           strstr(p, "/__MACOSX/") != NULL;
-}
-
-/* Strip a compression suffix to name the single file inside. */
-static char *strip_suffix(const char *name)
-{
-    static const char *const sfx[] = { ".gz", ".gzip", ".bz2", ".xz", ".zst", ".lz4",
-                                       ".lzma", ".Z", ".tgz", ".tbz2", ".txz" };
-    size_t len = strlen(name);
-
-    for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
-        size_t sl = strlen(sfx[i]);
-        if (len > sl && strcmp(name + len - sl, sfx[i]) == 0) {
-            if (!strcmp(sfx[i], ".tgz") || !strcmp(sfx[i], ".tbz2") || !strcmp(sfx[i], ".txz")) {
-                char *r = la_malloc(len - sl + 5);
-                if (r) {
-                    memcpy(r, name, len - sl);
-                    memcpy(r + len - sl, ".tar", 5);
-                }
-                return r;
-            }
-            return la_strndup(name, len - sl);
-        }
-    }
-    return la_strdup(name);
-}
-
-static enum la_rc walk_archive(struct la_member *parent, int seek)
-{
-    struct input *in = parent->in;
-    struct archive *a = archive_read_new();
-    struct cbctx c = { parent, -1, NULL };
-    struct archive_entry *e;
-    struct src s;
-    unsigned entries = 0, retries = 0;
-    enum la_rc rc = LA_OK;
-
-    if (!a)
-        return LA_FATAL;
-    parent->container = 1;
-    /*
-     * Formats that matter for device logs.  Not format_all: some bidders
-     * (cab, lha, mtree, warc, iso9660) read far ahead, which turns a
-     * truncated .gz into an unreadable one instead of a partly read one.
-     * Likewise the filters: the uudecode bidder scans far into the data.
-     */
-    archive_read_support_filter_gzip(a);
-    archive_read_support_filter_bzip2(a);
-    archive_read_support_filter_xz(a);
-    archive_read_support_filter_lzma(a);
-    archive_read_support_filter_lzip(a);
-    archive_read_support_filter_zstd(a);
-    archive_read_support_filter_lz4(a);
-    archive_read_support_filter_compress(a);
-    archive_read_support_format_tar(a);
-    archive_read_support_format_zip(a);
-    archive_read_support_format_7zip(a);
-    archive_read_support_format_cpio(a);
-    archive_read_support_format_ar(a);
-    archive_read_support_format_xar(a);
-    archive_read_support_format_rar(a);
-    archive_read_support_format_rar5(a);
-    archive_read_support_format_empty(a);
-    archive_read_support_format_raw(a);
-    if (seek) {
-        c.fd = parent->src->fd;
-        c.block = la_malloc(BLOCK);
-        if (!c.block || lseek(c.fd, 0, SEEK_SET) != 0) {
-            la_free(c.block);
-            archive_read_free(a);
-            return c.block ? LA_WARN : LA_FATAL;
-        }
-        archive_read_set_read_callback(a, fd_read_cb);
-        archive_read_set_seek_callback(a, fd_seek_cb);
-        archive_read_set_callback_data(a, &c);
-        if (archive_read_open1(a) != ARCHIVE_OK) {
-            /* Fall back to streaming (a zip with a damaged central directory). */
-            la_free(c.block);
-            archive_read_free(a);
-            return LA_EOF;
-        }
-        parent->eof = 1;
-    } else if (archive_read_open(a, &c, NULL, ar_read_cb, NULL) != ARCHIVE_OK) {
-        const char *err = archive_error_string(a);
-        la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, parent->path, 0, 0,
-                 "cannot read as an archive: %s", err ? err : "unknown format");
-        in->damaged = 1;
-        archive_read_free(a);
-        return LA_WARN;
-    }
-    memset(&s, 0, sizeof(s));
-    s.kind = SRC_ARCHIVE;
-    s.ar = a;
-    s.block = la_malloc(BLOCK);
-    if (!s.block) {
-        la_free(c.block);
-        archive_read_free(a);
-        return LA_FATAL;
-    }
-    for (;;) {
-        int r = archive_read_next_header(a, &e);
-
-        if (r == ARCHIVE_EOF)
-            break;
-        if (r == ARCHIVE_RETRY && ++retries < 100)
-            continue;
-        if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY || r == ARCHIVE_FAILED) {
-            const char *err = archive_error_string(a);
-            if (entries)
-                la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, parent->path, 0, 0,
-                         "archive damaged after %u member%s: %s; the members before the "
-                         "damage were read", entries, entries == 1 ? "" : "s",
-                         err ? err : "read error");
-            else
-                la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, parent->path, 0, 0,
-                         "damaged archive: %s", err ? err : "read error");
-            in->damaged = 1;
-            rc = LA_WARN;
-            break;
-        }
-        if (r == ARCHIVE_WARN) {
-            const char *err = archive_error_string(a);
-            la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_DAMAGED, parent->path, 0, 0,
-                     "%s", err ? err : "archive warning");
-            rc = LA_WARN;
-        }
-        if (archive_entry_filetype(e) != AE_IFREG && archive_format(a) != ARCHIVE_FORMAT_RAW)
-            continue;
-        entries++;
-
-        int raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
-        const char *ename = archive_entry_pathname(e);
-        struct la_member m;
-        struct la_buf path = LA_BUF_INIT;
-        char *rawname = NULL;
-        int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
-
-        if (!ename || !*ename)
-            ename = "(unnamed)";
-        while (ename[0] == '.' && ename[1] == '/')
-            ename += 2;
-        if (raw) {
-            rawname = strip_suffix(parent->name);
-            if (!rawname || la_buf_adds(&path, parent->path) != LA_OK) {
-                la_free(rawname);
-                rc = LA_FATAL;
-                break;
-            }
-        } else if (la_buf_addf(&path, "%s!/%s", parent->path, ename) != LA_OK) {
-            rc = LA_FATAL;
-            break;
-        }
-        if (in->st.members >= in->lim->max_members) {
-            la_diagf(in->sink, LA_SEV_WARNING, LA_D_MEMBER_LIMIT, parent->path, 0, 0,
-                     "more than %lu members; the rest were not read (raise with --limit "
-                     "members=N)", in->lim->max_members);
-            la_buf_release(&path);
-            la_free(rawname);
-            in->stop = 1;
-            rc = LA_WARN;
-            break;
-        }
-        if (!raw && is_appledouble(ename)) {
-            if (in->cb->skipped)
-                in->cb->skipped(in->cb->user, path.buf, size < 0 ? 0 : (uint64_t)size,
-                                "skipped: AppleDouble metadata");
-            la_buf_release(&path);
-            continue;
-        }
-        if (archive_entry_is_encrypted(e)) {
-            la_diagf(in->sink, LA_SEV_WARNING, LA_D_ENCRYPTED, path.buf, 0, 0,
-                     "member is encrypted (password-protected); skipped");
-            if (in->cb->skipped)
-                in->cb->skipped(in->cb->user, path.buf, size < 0 ? 0 : (uint64_t)size,
-                                "error: encrypted");
-            la_buf_release(&path);
-            in->damaged = 1;
-            rc = LA_WARN;
-            continue;
-        }
-        memset(&m, 0, sizeof(m));
-        m.in = in;
-        m.src = &s;
-        m.path = path.buf;
-        m.name = raw ? rawname : base_name(ename);
-        m.depth = parent->depth + 1;
-        m.size = size;
-        s.memlen = s.mempos = 0;
-        enum la_rc mr = walk_member(&m);
-        la_buf_release(&path);
-        la_free(rawname);
-        if (mr == LA_FATAL) {
-            rc = LA_FATAL;
-            break;
-        }
-        if (mr != LA_OK)
-            rc = la_rc_worst(rc, LA_WARN);
-        if (in->stop)
-            break;
-        if (m.failed) {
-            /* The data of this entry is damaged; libarchive usually cannot go on. */
-            if (archive_format(a) == ARCHIVE_FORMAT_RAW)
-                break;
-        }
-    }
-    if (!entries && rc == LA_OK && !in->stop) {
-        la_diagf(in->sink, LA_SEV_WARNING, LA_D_EMPTY_INPUT, parent->path, 0, 0,
-                 "no members: an empty archive, or data that only looks like one "
-                 "(e.g. all zero bytes)");
-        if (in->cb->skipped)
-            in->cb->skipped(in->cb->user, parent->path, 0, "skipped: no members");
-        rc = LA_WARN;
-    }
-    la_free(s.block);
-    la_free(c.block);
-    archive_read_free(a);
-    return rc;
-}
-#endif
-
 /* Leaf or container: decide from the head and dispatch. */
-static enum la_rc walk_member(struct la_member *m)
+enum la_rc la_ingest_walk_member(struct la_member *m)
 {
     struct input *in = m->in;
     const void *h;
@@ -661,8 +118,7 @@ static enum la_rc walk_member(struct la_member *m)
     enum la_rc rc = la_member_head(m, &h, &hl);
 
     if (rc != LA_OK) {
-        if (in->cb->skipped)
-            in->cb->skipped(in->cb->user, m->path, 0, "error: unreadable");
+        la_ingest_note_skipped(in, m->path, 0, "error: unreadable");
         return LA_WARN;
     }
     if (is_container(h, hl)) {
@@ -671,15 +127,14 @@ static enum la_rc walk_member(struct la_member *m)
             la_diagf(in->sink, LA_SEV_WARNING, LA_D_DEPTH_LIMIT, m->path, 0, 0,
                      "archive nested deeper than %u levels; not opened (raise with --limit "
                      "depth=N)", in->lim->max_depth);
-            if (in->cb->skipped)
-                in->cb->skipped(in->cb->user, m->path, m->size < 0 ? 0 : (uint64_t)m->size,
-                                "skipped: nesting deeper than the limit");
+            la_ingest_note_skipped(in, m->path, m->size < 0 ? 0 : (uint64_t)m->size,
+                                   "skipped: nesting deeper than the limit");
             m->container = 1;
             drain(m);
             return LA_WARN;
         }
-        if (wants_seek(m)) {
-            rc = walk_archive(m, 1);
+        if (la_ingest_wants_seek(m)) {
+            rc = la_ingest_walk_archive(m, 1);
             if (rc != LA_EOF)
                 return rc;
             /* Seekable open failed: stream it from the start instead. */
@@ -689,15 +144,14 @@ static enum la_rc walk_member(struct la_member *m)
             m->eof = 0;
             m->src->memlen = m->src->mempos = 0;
         }
-        rc = walk_archive(m, 0);
+        rc = la_ingest_walk_archive(m, 0);
         if (rc != LA_FATAL)
             drain(m);
         return rc;
 #else
         la_diagf(in->sink, LA_SEV_WARNING, LA_D_ARCHIVE_UNSUPPORTED, m->path, 0, 0,
                  "looks like an archive or compressed file, but archive support is not built");
-        if (in->cb->skipped)
-            in->cb->skipped(in->cb->user, m->path, 0, "skipped: archive support not built");
+        la_ingest_note_skipped(in, m->path, 0, "skipped: archive support not built");
         return LA_WARN;
 #endif
     }
@@ -711,6 +165,8 @@ static enum la_rc walk_member(struct la_member *m)
     return rc == LA_OK ? LA_OK : LA_WARN;
 }
 
+/* ------------------------------------------------------------ files and folders */
+
 static enum la_rc walk_fd(struct input *in, int fd, const char *path, const char *name,
                           int64_t size)
 {
@@ -721,7 +177,7 @@ static enum la_rc walk_fd(struct input *in, int fd, const char *path, const char
     memset(&s, 0, sizeof(s));
     s.kind = SRC_FD;
     s.fd = fd;
-    s.block = la_malloc(BLOCK);
+    s.block = la_malloc(LA_INGEST_BLOCK);
     if (!s.block)
         return LA_FATAL;
     memset(&m, 0, sizeof(m));
@@ -733,7 +189,7 @@ static enum la_rc walk_fd(struct input *in, int fd, const char *path, const char
     if (size == 0) {
         la_diagf(in->sink, LA_SEV_WARNING, LA_D_EMPTY_INPUT, path, 0, 0, "file is empty");
     }
-    rc = walk_member(&m);
+    rc = la_ingest_walk_member(&m);
     la_free(s.block);
     return rc;
 }
@@ -744,23 +200,42 @@ struct dirstack {
     const struct dirstack *up;
 };
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static enum la_rc walk_path(struct input *in, const char *path, const char *display,
                             const struct dirstack *up, int top);
 
+/* Finder's and the resource fork's droppings: listed as skipped, never read. */
+static int is_macos_metadata(const char *name)
+{
+    return strncmp(name, "._", 2) == 0 || !strcmp(name, "__MACOSX") || !strcmp(name, ".DS_Store");
+}
+
+/* One entry of a folder: its path to open and its path to show. */
+static enum la_rc walk_dir_entry(struct input *in, const char *path, const char *display,
+                                 const char *name, const struct dirstack *me)
+{
+    struct la_buf p = LA_BUF_INIT, dp = LA_BUF_INIT;
+    enum la_rc rc = LA_OK;
+
+    if (la_buf_addf(&p, "%s/%s", path, name) != LA_OK ||
+        la_buf_addf(&dp, "%s%s%s", display,
+                    display[0] && display[strlen(display) - 1] == '/' ? "" : "/", name) != LA_OK)
+        rc = LA_FATAL;
+    else if (is_macos_metadata(name))
+        la_ingest_note_skipped(in, dp.buf, 0, "skipped: macOS metadata");
+    else
+        rc = walk_path(in, p.buf, dp.buf, me, 0);
+    la_buf_release(&p);
+    la_buf_release(&dp);
+    return rc;
+}
+
+/* A folder: its entries in byte order (la_dir_list), each walked in turn. */
 static enum la_rc walk_dir(struct input *in, const char *path, const char *display,
                            const struct stat *st, const struct dirstack *up)
 {
     struct dirstack me = { st->st_dev, st->st_ino, up };
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    enum la_rc rc = LA_OK;
-    DIR *d;
-    struct dirent *de;
+    struct la_dir_list l;
+    enum la_rc rc;
 
     for (const struct dirstack *p = up; p; p = p->up)
         if (p->dev == st->st_dev && p->ino == st->st_ino) {
@@ -768,56 +243,17 @@ static enum la_rc walk_dir(struct input *in, const char *path, const char *displ
                      "directory loop (a symlink points back to an enclosing folder); skipped");
             return LA_WARN;
         }
-    d = opendir(path);
-    if (!d) {
+    rc = la_dir_list(path, NULL, NULL, 0, &l, NULL);
+    if (rc == LA_FATAL)
+        return LA_FATAL;
+    if (rc != LA_OK) {
         la_diagf(in->sink, LA_SEV_WARNING, LA_D_OPEN_FAILED, display, 0, 0,
                  "cannot open directory: %s", strerror(errno));
         return LA_WARN;
     }
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 32;
-            char **nn = la_realloc(names, nc * sizeof(*names));
-            if (!nn) {
-                rc = LA_FATAL;
-                break;
-            }
-            names = nn;
-            cap = nc;
-        }
-        names[n] = la_strdup(de->d_name);
-        if (!names[n]) {
-            rc = LA_FATAL;
-            break;
-        }
-        n++;
-    }
-    closedir(d);
-    if (rc != LA_FATAL && n)
-        qsort(names, n, sizeof(*names), cmp_names);
-    for (size_t i = 0; i < n && rc != LA_FATAL && !in->stop; i++) {
-        struct la_buf p = LA_BUF_INIT, dp = LA_BUF_INIT;
-
-        if (la_buf_addf(&p, "%s/%s", path, names[i]) != LA_OK ||
-            la_buf_addf(&dp, "%s%s%s", display,
-                        display[0] && display[strlen(display) - 1] == '/' ? "" : "/",
-                        names[i]) != LA_OK) {
-            rc = LA_FATAL;
-        } else if (strncmp(names[i], "._", 2) == 0 || !strcmp(names[i], "__MACOSX") ||
-                   !strcmp(names[i], ".DS_Store")) {
-            if (in->cb->skipped)
-                in->cb->skipped(in->cb->user, dp.buf, 0, "skipped: macOS metadata");
-        } else {
-            rc = la_rc_worst(rc, walk_path(in, p.buf, dp.buf, &me, 0));
-        }
-        la_buf_release(&p);
-        la_buf_release(&dp);
-    }
-    for (size_t i = 0; i < n; i++)
-        la_free(names[i]);
-    la_free(names);
+    for (size_t i = 0; i < l.n && rc != LA_FATAL && !in->stop; i++)
+        rc = la_rc_worst(rc, walk_dir_entry(in, path, display, l.names[i], &me));
+    la_dir_list_release(&l);
     return rc;
 }
 
@@ -831,8 +267,8 @@ static enum la_rc walk_path(struct input *in, const char *path, const char *disp
     if (stat(path, &st) != 0) {
         la_diagf(in->sink, top ? LA_SEV_ERROR : LA_SEV_WARNING, LA_D_OPEN_FAILED, display, 0, 0,
                  "cannot open: %s", strerror(errno));
-        if (!top && in->cb->skipped)
-            in->cb->skipped(in->cb->user, display, 0, "error: cannot open");
+        if (!top)
+            la_ingest_note_skipped(in, display, 0, "error: cannot open");
         return top ? LA_FAILED : LA_WARN;
     }
     if (S_ISDIR(st.st_mode))
@@ -846,14 +282,15 @@ static enum la_rc walk_path(struct input *in, const char *path, const char *disp
     if (fd < 0) {
         la_diagf(in->sink, top ? LA_SEV_ERROR : LA_SEV_WARNING, LA_D_OPEN_FAILED, display, 0, 0,
                  "cannot open: %s", strerror(errno));
-        if (!top && in->cb->skipped)
-            in->cb->skipped(in->cb->user, display, 0, "error: cannot open");
+        if (!top)
+            la_ingest_note_skipped(in, display, 0, "error: cannot open");
         return top ? LA_FAILED : LA_WARN;
     }
-    rc = walk_fd(in, fd, display, base_name(display), (int64_t)st.st_size);
+    rc = walk_fd(in, fd, display, la_ingest_base_name(display), (int64_t)st.st_size);
     close(fd);
     return rc;
 }
+/* ------------------------------------------------------------ entry points */
 
 static void input_init(struct input *in, const char *root, const struct la_limits *lim,
                        const struct la_ingest_cb *cb, struct la_diag_sink *sink)
@@ -913,8 +350,8 @@ enum la_rc la_ingest_memory(const char *name, const void *data, size_t len,
     m.in = &in;
     m.src = &s;
     m.path = (char *)name;
-    m.name = base_name(name);
+    m.name = la_ingest_base_name(name);
     m.size = (int64_t)len;
-    rc = walk_member(&m);
+    rc = la_ingest_walk_member(&m);
     return input_finish(&in, rc, ret_stats);
 }

@@ -11,16 +11,19 @@
  * a default kind and a depth.
  *
  * Data flow: roots from the environment -> expand each spec's folder ->
- * walk it (opendir/readdir/lstat, no symlinked folders, depth-limited) ->
- * classify each file by name (panic-*, sysdiagnose_*, restore_*.log,
- * iPhoneUpdater*.log, *.ips, ...) -> keep it unless the same (dev, inode) is
- * already kept -> sort newest first.
+ * walk it (la_dir_list, so entries come in byte order; lstat, no symlinked
+ * folders, depth-limited) -> classify each file by name (panic-*,
+ * sysdiagnose_*, restore_*.log, iPhoneUpdater*.log, *.ips, ...) -> keep it
+ * unless the same (dev, inode) is already kept -> sort newest first.
  *
  * Invariants: at most LA_LOCATE_MAX_FOUND results; when more files qualify
  * the oldest are dropped, so the newest are kept whatever the walk order.
- * At most MAX_VISITED directory entries are examined in one scan, so a huge
- * home folder cannot stall --auto.  Nothing is printed: unreadable folders and
- * the caps go to the diag sink as warnings.
+ * At most LA_LOCATE_MAX_VISITED directory entries are examined in one
+ * scan, so a huge home folder cannot stall --auto; a folder is listed only
+ * up to what is left of that budget (la_dir_list's max), so memory stays
+ * bounded too.
+ * Nothing is printed: unreadable folders and the caps go to the diag sink as
+ * warnings.
  *
  * Why LOGANALYZE_AUTO_ROOT: tests (and users with a copied profile) need to
  * point the scan at a fake tree laid out like a Windows, macOS or Linux home,
@@ -29,7 +32,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -39,10 +41,8 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/dir.h"
 #include "locate/locate.h"
-
-/* Directory entries examined per scan before giving up (with a warning). */
-#define MAX_VISITED 200000
 
 /* ------------------------------------------------------------ knowledge */
 
@@ -277,10 +277,10 @@ struct ident {
 
 struct scan {
     struct la_found *v;
-    struct ident *id;
-    size_t n, alloc;
+    struct ident *id;           /* id[i] identifies the file of v[i] */
+    size_t n, vcap, idcap;
     size_t dropped;            /* qualifying files beyond LA_LOCATE_MAX_FOUND */
-    size_t visited;
+    size_t visited, max_visited;
     int visit_warned;
     struct la_diag_sink *sink;
     enum la_rc rc;
@@ -361,21 +361,10 @@ static void add(struct scan *s, const char *path, const struct stat *st, const c
         la_free(s->v[slot].path);
         s->v[slot].path = NULL;
     } else {
-        if (s->n == s->alloc) {
-            size_t na = s->alloc ? s->alloc * 2 : 32;
-            struct la_found *nv = la_realloc(s->v, na * sizeof(*nv));
-            if (!nv) {
-                s->rc = LA_FATAL;
-                return;
-            }
-            s->v = nv;
-            struct ident *ni = la_realloc(s->id, na * sizeof(*ni));
-            if (!ni) {
-                s->rc = LA_FATAL;
-                return;
-            }
-            s->id = ni;
-            s->alloc = na;
+        if (LA_GROW(s->v, s->vcap, s->n + 1) != LA_OK
+            || LA_GROW(s->id, s->idcap, s->n + 1) != LA_OK) {
+            s->rc = LA_FATAL;
+            return;
         }
         slot = s->n;
     }
@@ -399,37 +388,68 @@ static void add(struct scan *s, const char *path, const struct stat *st, const c
         s->n++;
 }
 
+/*
+ * The entries of the folder in path, sorted (la_dir_list); keep filters them
+ * (NULL: all), max caps them (0: no cap).  Returns 0 when there is nothing to
+ * walk: the folder is missing (silently), unreadable (a warning) or memory
+ * ran out (s->rc).
+ */
+static int list_dir(struct scan *s, const char *path, la_dir_keep_fn *keep, void *user,
+                    size_t max, struct la_dir_list *ret)
+{
+    enum la_rc rc = la_dir_list(path, keep, user, max, ret, NULL);
+
+    if (rc == LA_FATAL)
+        s->rc = LA_FATAL;
+    else if (rc != LA_OK && errno != ENOENT && errno != ENOTDIR)
+        warn_unreadable(s, path, errno);
+    return rc == LA_OK;
+}
+
+/* Append name to path as one more component. */
+static enum la_rc join(struct la_buf *path, const char *name, size_t len)
+{
+    size_t base = path->len;
+
+    if (base && path->buf[base - 1] != '/' && la_buf_addc(path, '/') != LA_OK)
+        return LA_FATAL;
+    return la_buf_add(path, name, len) == LA_OK ? LA_OK : LA_FATAL;
+}
+
+/* One more entry examined; past the cap, say so (once) and stop the scan. */
+static int over_visit_cap(struct scan *s, const char *path)
+{
+    if (++s->visited <= s->max_visited)
+        return 0;
+    if (!s->visit_warned)
+        la_diagf(s->sink, LA_SEV_WARNING, LA_D_MEMBER_LIMIT, path, 0, 0,
+                 "more than %zu folder entries examined; the search stopped here",
+                 s->max_visited);
+    s->visit_warned = 1;
+    s->rc = la_rc_worst(s->rc, LA_WARN);
+    return 1;
+}
+
 /* Walk the folder in path (a la_buf restored on return), depth levels deep. */
 static void walk(struct scan *s, struct la_buf *path, const char *def, unsigned depth)
 {
-    DIR *d = opendir(path->buf);
-    struct dirent *e;
     size_t base = path->len;
+    struct la_dir_list l;
+    /* List no more entries than the visit budget has left, plus one to trip the cap. */
+    size_t left = s->visited < s->max_visited ? s->max_visited - s->visited : 0;
 
-    if (!d) {
-        if (errno != ENOENT && errno != ENOTDIR)
-            warn_unreadable(s, path->buf, errno);
+    if (!list_dir(s, path->buf, NULL, NULL, left + 1, &l))
         return;
-    }
-    while (s->rc != LA_FATAL && (e = readdir(d)) != NULL) {
+    for (size_t i = 0; i < l.n && s->rc != LA_FATAL; i++) {
+        const char *name = l.names[i];
         struct stat st;
 
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        if (++s->visited > MAX_VISITED) {
-            if (!s->visit_warned)
-                la_diagf(s->sink, LA_SEV_WARNING, LA_D_MEMBER_LIMIT, path->buf, 0, 0,
-                         "more than %d folder entries examined; the search stopped here",
-                         MAX_VISITED);
-            s->visit_warned = 1;
-            s->rc = la_rc_worst(s->rc, LA_WARN);
+        if (over_visit_cap(s, path->buf))
             break;
-        }
-        if (base + 1 + strlen(e->d_name) >= LA_LOCATE_MAX_PATH)
+        if (base + 1 + strlen(name) >= LA_LOCATE_MAX_PATH)
             continue;
         la_buf_truncate(path, base);
-        if ((base && path->buf[base - 1] != '/' && la_buf_addc(path, '/') != LA_OK)
-            || la_buf_adds(path, e->d_name) != LA_OK) {
+        if (join(path, name, strlen(name)) != LA_OK) {
             s->rc = LA_FATAL;
             break;
         }
@@ -444,12 +464,18 @@ static void walk(struct scan *s, struct la_buf *path, const char *def, unsigned 
             continue;           /* links to folders are not followed */
         if (!S_ISREG(st.st_mode))
             continue;
-        const char *kind = classify(e->d_name, def);
+        const char *kind = classify(name, def);
         if (kind)
             add(s, path->buf, &st, kind);
     }
     la_buf_truncate(path, base);
-    closedir(d);
+    la_dir_list_release(&l);
+}
+
+/* Entries a pattern component matches; hidden ones never do. */
+static int matches(const char *name, void *pat)
+{
+    return name[0] != '.' && fnmatch(pat, name, 0) == 0;
 }
 
 /* Resolve rel below path (components may be patterns), then walk each match. */
@@ -458,19 +484,21 @@ static void expand(struct scan *s, struct la_buf *path, const char *rel, const s
     size_t base = path->len;
     const char *slash, *comp;
     size_t clen;
+    struct la_dir_list l;
+    char *pat;
 
     while (*rel == '/')
         rel++;
     if (!*rel) {
-        walk(s, path, sp->kind, sp->depth);
+        walk(s, path, sp->kind,
+             sp->depth < LA_LOCATE_MAX_DEPTH ? sp->depth : LA_LOCATE_MAX_DEPTH);
         return;
     }
     slash = strchr(rel, '/');
     clen = slash ? (size_t)(slash - rel) : strlen(rel);
     comp = rel;
     if (!memchr(comp, '*', clen)) {
-        if ((base && path->buf[base - 1] != '/' && la_buf_addc(path, '/') != LA_OK)
-            || la_buf_add(path, comp, clen) != LA_OK) {
+        if (join(path, comp, clen) != LA_OK) {
             s->rc = LA_FATAL;
             return;
         }
@@ -479,36 +507,26 @@ static void expand(struct scan *s, struct la_buf *path, const char *rel, const s
         return;
     }
     /* A pattern component: match the entries of this folder. */
-    char *pat = la_strndup(comp, clen);
-    DIR *d;
-    struct dirent *e;
-
+    pat = la_strndup(comp, clen);
     if (!pat) {
         s->rc = LA_FATAL;
         return;
     }
-    d = opendir(path->buf);
-    if (!d) {
-        if (errno != ENOENT && errno != ENOTDIR)
-            warn_unreadable(s, path->buf, errno);
-        la_free(pat);
-        return;
-    }
-    while (s->rc != LA_FATAL && (e = readdir(d)) != NULL) {
-        struct stat st;
-        if (e->d_name[0] == '.' || fnmatch(pat, e->d_name, 0) != 0)
-            continue;
-        la_buf_truncate(path, base);
-        if ((base && path->buf[base - 1] != '/' && la_buf_addc(path, '/') != LA_OK)
-            || la_buf_adds(path, e->d_name) != LA_OK) {
-            s->rc = LA_FATAL;
-            break;
+    if (list_dir(s, path->buf, matches, pat, 0, &l)) {
+        for (size_t i = 0; i < l.n && s->rc != LA_FATAL; i++) {
+            struct stat st;
+
+            la_buf_truncate(path, base);
+            if (join(path, l.names[i], strlen(l.names[i])) != LA_OK) {
+                s->rc = LA_FATAL;
+                break;
+            }
+            if (lstat(path->buf, &st) == 0 && S_ISDIR(st.st_mode))
+                expand(s, path, rel + clen, sp);
         }
-        if (lstat(path->buf, &st) == 0 && S_ISDIR(st.st_mode))
-            expand(s, path, rel + clen, sp);
+        la_buf_truncate(path, base);
+        la_dir_list_release(&l);
     }
-    la_buf_truncate(path, base);
-    closedir(d);
     la_free(pat);
 }
 
@@ -559,7 +577,13 @@ static enum la_rc roots_from_env(struct la_buf r[R_COUNT], const char *root[R_CO
 
 enum la_rc la_locate_scan(struct la_found **ret, size_t *ret_n, struct la_diag_sink *sink)
 {
-    struct scan s = { NULL, NULL, 0, 0, 0, 0, 0, sink, LA_OK };
+    return la_locate_scan_limited(LA_LOCATE_MAX_VISITED, ret, ret_n, sink);
+}
+
+enum la_rc la_locate_scan_limited(size_t max_visited, struct la_found **ret, size_t *ret_n,
+                                  struct la_diag_sink *sink)
+{
+    struct scan s = { .max_visited = max_visited ? max_visited : 1, .sink = sink, .rc = LA_OK };
     struct la_buf r[R_COUNT];
     const char *root[R_COUNT];
     struct la_buf path = LA_BUF_INIT;

@@ -19,10 +19,15 @@
 
 #include "core/error.h"
 
-/* Caps: results kept, folder depth below a place's root, bytes of a path. */
+/*
+ * Caps: results kept, folder depth below a place's root, bytes of a path,
+ * folder entries examined in one scan (so a huge home folder cannot stall
+ * --auto).
+ */
 #define LA_LOCATE_MAX_FOUND 1000
 #define LA_LOCATE_MAX_DEPTH 6
 #define LA_LOCATE_MAX_PATH 4096
+#define LA_LOCATE_MAX_VISITED 200000
 /* Files within this many seconds of the attempt's anchor belong to it. */
 #define LA_LOCATE_WINDOW (2 * 3600)
 
@@ -72,7 +77,8 @@ struct la_place {
  * (LA_D_OPEN_FAILED) and skipped.  Symbolic links to folders are not
  * followed; a file reached twice is listed once.  At most
  * LA_LOCATE_MAX_FOUND files are kept (a warning, LA_D_MEMBER_LIMIT, says
- * when more were seen), LA_LOCATE_MAX_DEPTH folders deep.
+ * when more were seen), LA_LOCATE_MAX_DEPTH folders deep; the scan stops
+ * after LA_LOCATE_MAX_VISITED folder entries (a warning, LA_D_MEMBER_LIMIT).
  *
  * Results are sorted newest first (ties by path).  On success *ret is an
  * array of *ret_n entries (NULL when none) owned by the caller, freed with
@@ -81,6 +87,14 @@ struct la_place {
  */
 LA_NODISCARD enum la_rc la_locate_scan(struct la_found **ret, size_t *ret_n,
                                        struct la_diag_sink *sink);
+
+/*
+ * la_locate_scan() with max_visited folder entries examined at most instead
+ * of LA_LOCATE_MAX_VISITED (0 is taken as 1), so tests can reach the cap
+ * without creating 200 000 files.
+ */
+LA_NODISCARD enum la_rc la_locate_scan_limited(size_t max_visited, struct la_found **ret,
+                                               size_t *ret_n, struct la_diag_sink *sink);
 
 /* Free what la_locate_scan() returned (NULL is fine). */
 void la_locate_free(struct la_found *f, size_t n);

@@ -105,10 +105,16 @@ static enum la_rc report_annotations(struct gh *g, const json_t *r)
         }
     }
     if (rc == LA_OK && annotated == 0) {
+        /* No evidence to show (the cause is unclear): the line that says it failed. */
+        const json_t *l = la_report_deciding_line(r);
+
         la_buf_reset(&msg);
         rc = la_buf_addf(&msg, "%s: %s", la_report_str(r, "input"), la_report_verdict(r));
+        if (rc == LA_OK && l)
+            rc = la_buf_addf(&msg, ": %s", la_report_str(l, "text"));
         if (rc == LA_OK)
-            rc = annotate(g, T_ERROR, "", 0, "loganalyze", msg.buf);
+            rc = annotate(g, T_ERROR, la_report_str(l, "source"), la_report_int(l, "line"),
+                          "loganalyze", msg.buf);
     }
     la_buf_release(&title);
     la_buf_release(&msg);

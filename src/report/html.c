@@ -161,6 +161,17 @@ static enum la_rc facts(struct html *h, const json_t *r)
         rc = fact(h, "Error codes", codes.buf);
     la_buf_release(&codes);
     LA_TRY(rc);
+    if (la_report_certainty(r))
+        LA_TRY(fact(h, "Cause", la_report_certainty(r)));
+    if (la_report_deciding_line(r)) {
+        const json_t *l = la_report_deciding_line(r);
+
+        LA_TRY(add(h, "<dt>Decided by</dt><dd><span class=\"src\">"));
+        LA_TRY(esc(h, la_report_member(la_report_str(l, "source"), h->input)));
+        LA_TRY(la_buf_addf(h->out, ":%lld</span> <code>", la_report_int(l, "line")));
+        LA_TRY(esc(h, la_report_str(l, "text")));
+        LA_TRY(add(h, "</code></dd>\n"));
+    }
     return add(h, "</dl>\n");
 }
 
@@ -520,7 +531,7 @@ static enum la_rc one_report(struct html *h, const json_t *r, size_t n)
     LA_TRY(members(h, r));
     LA_TRY(unexplained(h, r));
     LA_TRY(warnings(h, r));
-    if (strcmp(o, "no-restore-found") == 0 || strcmp(o, "inconclusive") == 0) {
+    if (la_report_needs_help(r)) {
         LA_TRY(list(h, "What to collect next", la_report_arr(r, "collect")));
         LA_TRY(checklist(h, r));
     }

@@ -106,9 +106,10 @@ enum la_rc la_report_junit(const json_t *doc, const struct la_report_opts *opts,
         if (rc != LA_OK)
             break;
         if (failed || inconclusive) {
-            const char *type = inconclusive ? "inconclusive" : "unknown";
+            const char *type = inconclusive ? "inconclusive" : "unclear";
 
-            if (failed && la_report_len(cs))
+            if (failed && la_report_len(cs) && json_array_size(la_report_arr(
+                                                    json_array_get(cs, 0), "evidence")))
                 type = la_report_str(json_array_get(cs, 0), "id");
             rc = la_buf_adds(out, "\">\n      <failure message=\"");
             if (rc == LA_OK)

@@ -171,6 +171,23 @@ static enum la_rc facts(struct md *m, const json_t *r)
         LA_TRY(cell(m, m->tmp.buf));
         LA_TRY(add(m, "\n"));
     }
+    if (la_report_certainty(r)) {
+        const json_t *l = la_report_deciding_line(r);
+
+        LA_TRY(add(m, "| Cause |"));
+        LA_TRY(cell(m, la_report_certainty(r)));
+        LA_TRY(add(m, "\n"));
+        if (l) {
+            la_buf_reset(&m->tmp);
+            LA_TRY(la_buf_addf(&m->tmp, "%s:%lld: %s",
+                               la_report_member(la_report_str(l, "source"),
+                                                la_report_str(r, "input")),
+                               la_report_int(l, "line"), la_report_str(l, "text")));
+            LA_TRY(add(m, "| Decided by |"));
+            LA_TRY(cell(m, m->tmp.buf));
+            LA_TRY(add(m, "\n"));
+        }
+    }
     LA_TRY(add(m, "\n"));
     return commit(m);
 }
@@ -406,8 +423,6 @@ static enum la_rc checklist(struct md *m, const json_t *r)
 
 static enum la_rc one_report(struct md *m, const json_t *r, size_t n)
 {
-    const char *o = la_report_str(r, "outcome");
-
     LA_TRY(add(m, n > 1 ? "## " : "# "));
     LA_TRY(md(m, la_report_verdict(r)));
     LA_TRY(add(m, "\n\n"));
@@ -418,7 +433,7 @@ static enum la_rc one_report(struct md *m, const json_t *r, size_t n)
     LA_TRY(members(m, r));
     LA_TRY(unexplained(m, r));
     LA_TRY(warnings(m, r));
-    if (strcmp(o, "no-restore-found") == 0 || strcmp(o, "inconclusive") == 0) {
+    if (la_report_needs_help(r)) {
         LA_TRY(bullets(m, "What to collect next", la_report_arr(r, "collect")));
         LA_TRY(checklist(m, r));
     }

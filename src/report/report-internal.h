@@ -69,6 +69,12 @@ const char *la_report_item_str(const json_t *arr, size_t i);
 
 /* The verdict, or a fallback built from the outcome ("FAILED", ...). */
 const char *la_report_verdict(const json_t *report);
+/* The diagnosis' certainty in words ("unclear: the restore failed, but …"), or NULL. */
+const char *la_report_certainty(const json_t *report);
+/* The line that decided the diagnosis ({rule, source, line, text, …}), or NULL. */
+const json_t *la_report_deciding_line(const json_t *report);
+/* Whether the report asks for more: nothing failed for sure, or the cause is unclear. */
+int la_report_needs_help(const json_t *report);
 /* "FAILED", "SUCCEEDED", "NO RESTORE FOUND", "INCONCLUSIVE" or "UNKNOWN". */
 const char *la_report_outcome_label(const char *outcome);
 /* Confidence in [0,1] as a whole percentage, rounded. */

@@ -258,20 +258,52 @@ static size_t count_evidence(const json_t *reports)
     return n;
 }
 
+/*
+ * A failed restore whose cause is unclear still gets a result, so a CI gate sees it: rule
+ * "restore-failed", anchored at the line that says it failed (the input's first line when
+ * there is none), under a cause stand-in that says the cause is unclear.
+ */
+static enum la_rc add_unclear(struct sarif *s, const json_t *r)
+{
+    const json_t *l = la_report_deciding_line(r);
+    json_t *c = json_pack("{s:s,s:s,s:s,s:s,s:f,s:[s]}", "id", "unclear", "title",
+                          "Restore failed, cause unclear", "level", "medium", "summary",
+                          "The restore failed, but no line of the log says why; the report "
+                          "lists what to collect next.", "confidence", 0.0, "remediation",
+                          "Collect the logs the report lists and run loganalyze on them.");
+    json_t *e = json_pack("{s:s,s:s,s:s,s:I,s:s}", "rule", "restore-failed", "title",
+                          "The restore failed", "source", la_report_str(l, "source"), "line",
+                          (json_int_t)la_report_int(l, "line"), "text",
+                          l ? la_report_str(l, "text") : la_report_verdict(r));
+    enum la_rc rc = c && e ? add_result(s, r, c, e) : LA_FATAL;
+
+    json_decref(c);
+    json_decref(e);
+    return rc;
+}
+
 static enum la_rc collect(struct sarif *s, const json_t *reports)
 {
     for (size_t i = 0; i < la_report_len(reports); i++) {
         const json_t *r = json_array_get(reports, i), *cs = la_report_arr(r, "causes");
         const char *o = la_report_str(r, "outcome");
+        size_t before = 0;
 
         if (strcmp(o, "failed") != 0 && strcmp(o, "inconclusive") != 0)
             continue;
+        for (int l = 0; l < L_COUNT; l++)
+            before += json_array_size(s->by_level[l]);
         for (size_t k = 0; k < la_report_len(cs); k++) {
             const json_t *c = json_array_get(cs, k), *ev = la_report_arr(c, "evidence");
 
             for (size_t j = 0; j < la_report_len(ev); j++)
                 LA_TRY(add_result(s, r, c, json_array_get(ev, j)));
         }
+        size_t after = 0;
+        for (int l = 0; l < L_COUNT; l++)
+            after += json_array_size(s->by_level[l]);
+        if (after == before && strcmp(o, "failed") == 0)
+            LA_TRY(add_unclear(s, r));
     }
     return LA_OK;
 }

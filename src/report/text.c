@@ -249,6 +249,21 @@ static enum la_rc evidence_line(struct txt *t, size_t indent, const json_t *e,
     return clipped(t, indent + 2, la_report_str(e, "text"), NULL);
 }
 
+/* How sure the cause is, and the line that decided it. */
+static enum la_rc certainty(struct txt *t, const json_t *r, struct la_buf *b)
+{
+    const char *c = la_report_certainty(r);
+    const json_t *l = la_report_deciding_line(r);
+
+    if (!c)
+        return LA_OK;
+    LA_TRY(field(t, 0, "Cause:   ", c));
+    if (!l)
+        return LA_OK;
+    LA_TRY(field(t, 0, "Decided: ", "by this line"));
+    return evidence_line(t, 4, l, b);
+}
+
 static enum la_rc evidence_list(struct txt *t, const json_t *c, const char *key,
                                 const char *label, struct la_buf *b)
 {
@@ -476,12 +491,13 @@ static enum la_rc one_report(struct txt *t, const json_t *r, size_t idx, size_t 
     LA_TRY(wrapped(t, 0, 0, la_report_verdict(r), outcome_color(outcome)));
     t->input = la_report_str(r, "input");
     LA_TRY(facts(t, r, b));
+    LA_TRY(certainty(t, r, b));
     LA_TRY(causes(t, r, b));
     LA_TRY(attempts(t, r, b));
     LA_TRY(members(t, r, b));
     LA_TRY(unexplained(t, r, b));
     LA_TRY(warnings(t, r, b));
-    if (strcmp(outcome, "no-restore-found") == 0 || strcmp(outcome, "inconclusive") == 0) {
+    if (la_report_needs_help(r)) {
         LA_TRY(bullets(t, "What to collect next", la_report_arr(r, "collect")));
         LA_TRY(checklist(t, r, b));
     }

@@ -344,3 +344,30 @@ enum la_rc la_report_codes_line(const json_t *report, struct la_buf *out)
     }
     return LA_OK;
 }
+
+const char *la_report_certainty(const json_t *report)
+{
+    const json_t *d = la_report_obj(report, "diagnosis");
+    const char *l = la_report_str(d, "level");
+
+    if (!strcmp(l, "confident"))
+        return "confident: the log names the cause";
+    if (!strcmp(l, "likely"))
+        return "likely: the log points to the cause, not beyond doubt";
+    if (!strcmp(l, "unclear"))
+        return "unclear: the restore failed, but no line of the log says why";
+    return NULL;
+}
+
+const json_t *la_report_deciding_line(const json_t *report)
+{
+    return la_report_obj(la_report_obj(report, "diagnosis"), "line");
+}
+
+int la_report_needs_help(const json_t *report)
+{
+    const char *o = la_report_str(report, "outcome");
+
+    return !strcmp(o, "no-restore-found") || !strcmp(o, "inconclusive") ||
+           !strcmp(la_report_str(la_report_obj(report, "diagnosis"), "level"), "unclear");
+}

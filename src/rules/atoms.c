@@ -36,7 +36,7 @@
 
 char *la_atoms_literal(struct pool *pool, const char *s, size_t n)
 {
-    char *a = pool_keep(pool, la_memdup(s, n));
+    char *a = pool_memdup(pool, s, n);
 
     if (a)
         for (size_t i = 0; i < n; i++)

@@ -10,15 +10,19 @@
  * scalar is plain or single-quoted), and give it its prefilter atoms
  * (atoms.c).  A pattern with no atom runs on every record: LA208 warning.
  *
+ * A loader that makes its patterns (vocab.c: a printf format turned into a
+ * literal or a regex, with the atom it knows) uses la_compile_made().
+ *
  * Per set (la_ruleset_compile(), after the last file): duplicate ids and
  * unknown 'after'/'unless' rules are errors, all reported at once; then
- * every regex is JIT-compiled, the match context gets the PCRE2 limits, the
- * prefilter is built (match.c) and the SHA-256 of the loaded files is
- * fixed.  After it the ruleset is never written again, so any number of
- * matchers (threads) can share it.
+ * every regex but the vocabulary's (nojit) is JIT-compiled, the match
+ * context gets the PCRE2 limits, the prefilter is built (match.c) and the
+ * SHA-256 of the loaded files is fixed.  After it the ruleset is never
+ * written again, so any number of matchers (threads) can share it.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,8 +77,9 @@ static int compile_regex(struct la_ruleset *rs, struct ydoc *d, struct pat *pt,
     }
     pcre2_pattern_info(pt->re, PCRE2_INFO_NAMECOUNT, &namecount);
     pt->has_names = namecount > 0;
-    pt->atom = la_atoms_regex(&rs->pool, val, &pt->atomlen);
-    if (!pt->atom && !rs->pool.oom)
+    /* A late pattern is not in the prefilter: it needs no atom. */
+    pt->atom = pt->late ? NULL : la_atoms_regex(&rs->pool, val, &pt->atomlen);
+    if (!pt->atom && !pt->late && !rs->pool.oom)
         pt->alts = la_atoms_alternatives(&rs->pool, val);
     if (rs->pool.oom) {
         pcre2_code_free(pt->re);           /* not counted yet: free it here */
@@ -87,7 +92,7 @@ static int compile_regex(struct la_ruleset *rs, struct ydoc *d, struct pat *pt,
 /* The literal test and its atom: 0, or -1 when out of memory. */
 static int compile_literal(struct la_ruleset *rs, struct pat *pt, const char *val, size_t vlen)
 {
-    char *l = pool_keep(&rs->pool, la_memdup(val, vlen));
+    char *l = pool_memdup(&rs->pool, val, vlen);
 
     if (!l)
         return -1;
@@ -138,7 +143,7 @@ int la_compile_pattern(struct la_ruleset *rs, struct ydoc *d, const struct pat *
     } else if (compile_literal(rs, pt, val, vlen) < 0) {
         return -1;
     }
-    if (!pt->atom && !pt->alts)
+    if (!pt->atom && !pt->alts && !pt->late)
         ywarn(d, vn, LA_D_RULE_NO_LITERAL,
               "pattern '%s' has no required literal of 3+ characters; it runs on every line",
               val);
@@ -146,20 +151,96 @@ int la_compile_pattern(struct la_ruleset *rs, struct ydoc *d, const struct pat *
     return 0;
 }
 
-/* Duplicate ids: checked even after load errors, to report all at once. */
-static void check_ids(struct la_ruleset *rs, struct la_diag_sink *sink)
+int la_compile_made(struct la_ruleset *rs, struct ydoc *d, const struct pat *proto,
+                    const char *src, size_t len, const char *atom, size_t atomlen)
 {
-    for (size_t i = 0; i < rs->nrules; i++) {
-        struct rule *r = &rs->rules[i];
-        for (size_t j = 0; j < i; j++)
-            if (!strcmp(rs->rules[j].meta.id, r->meta.id)) {
-                la_diagf(sink, LA_SEV_ERROR, LA_D_RULE_DUPLICATE_ID, r->meta.file, r->meta.line,
-                         0, "duplicate rule id '%s' (first defined at %s:%u)", r->meta.id,
-                         rs->rules[j].meta.file, rs->rules[j].meta.line);
-                rs->errors++;
-                break;
-            }
+    struct pat *pt = new_pat(rs);
+    PCRE2_SIZE erroff;
+    int errcode;
+
+    if (!pt)
+        return -1;
+    *pt = *proto;
+    pt->src = pool_memdup(&rs->pool, src, len);
+    if (!pt->src)
+        return -1;
+    if (pt->op != OP_RE) {
+        char *l = pool_memdup(&rs->pool, src, len);
+        if (!l || !(pt->atom = la_atoms_literal(&rs->pool, atom, atomlen)))
+            return -1;
+        for (size_t i = 0; !pt->cased && i < len; i++)
+            l[i] = (char)tolower((unsigned char)l[i]);
+        pt->lit = l;
+        pt->litlen = len;
+        pt->atomlen = atomlen;
+        rs->npats++;
+        return 0;
     }
+    pt->re = pcre2_compile((PCRE2_SPTR)src, len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &errcode,
+                           &erroff, NULL);
+    if (!pt->re) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(errcode, msg, sizeof(msg));
+        la_diagf(d->sink, LA_SEV_ERROR, LA_D_RULE_BAD_REGEX, d->file, pt->line, pt->col,
+                 "invalid regex '%s': %s at offset %zu", pt->src, (const char *)msg,
+                 (size_t)erroff);
+        d->errors++;
+        return 0;
+    }
+    pt->atom = la_atoms_literal(&rs->pool, atom, atomlen);
+    if (!pt->atom) {
+        pcre2_code_free(pt->re);           /* not counted yet: free it here */
+        pt->re = NULL;
+        return -1;
+    }
+    pt->atomlen = atomlen;
+    rs->npats++;
+    return 0;
+}
+
+/* Rule indexes ordered by id, then index: the first of a run of equal ids is its first use. */
+static int cmp_id(const void *a, const void *b, void *user)
+{
+    const struct la_ruleset *rs = user;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(rs->rules[x].meta.id, rs->rules[y].meta.id);
+
+    return c ? c : x < y ? -1 : x > y;
+}
+
+/*
+ * Duplicate ids: checked even after load errors, to report all at once, in rule order.
+ * Sorted rather than compared pairwise: the vocabulary packs bring thousands of rules.
+ * -1 when out of memory.
+ */
+static int check_ids(struct la_ruleset *rs, struct la_diag_sink *sink)
+{
+    size_t *ix = la_malloc((rs->nrules + 1) * sizeof(*ix));
+    size_t *first = la_malloc((rs->nrules + 1) * sizeof(*first));
+
+    if (!ix || !first) {
+        la_free(ix);
+        la_free(first);
+        return -1;
+    }
+    for (size_t i = 0; i < rs->nrules; i++)
+        ix[i] = i;
+    qsort_r(ix, rs->nrules, sizeof(*ix), cmp_id, rs);
+    for (size_t k = 0; k < rs->nrules; k++)
+        first[ix[k]] = k && !strcmp(rs->rules[ix[k]].meta.id, rs->rules[ix[k - 1]].meta.id)
+                           ? first[ix[k - 1]] : ix[k];
+    for (size_t i = 0; i < rs->nrules; i++) {
+        const struct rule *r = &rs->rules[i], *f = &rs->rules[first[i]];
+        if (first[i] == i)
+            continue;
+        la_diagf(sink, LA_SEV_ERROR, LA_D_RULE_DUPLICATE_ID, r->meta.file, r->meta.line, 0,
+                 "duplicate rule id '%s' (first defined at %s:%u)", r->meta.id, f->meta.file,
+                 f->meta.line);
+        rs->errors++;
+    }
+    la_free(ix);
+    la_free(first);
+    return 0;
 }
 
 /* 'after' and 'unless' name rules: their ids become indexes. */
@@ -186,15 +267,17 @@ enum la_rc la_ruleset_compile(struct la_ruleset *rs, struct la_diag_sink *sink)
 
     if (rs->compiled)
         return LA_OK;
-    check_ids(rs, sink);
+    if (check_ids(rs, sink) < 0)
+        return LA_FATAL;
     resolve_refs(rs, sink);
     if (rs->errors)
         return LA_FAILED;
     /* JIT where available (else the interpreter); LOGANALYZE_NO_JIT=1 turns it off for
-     * memory checkers, which cannot follow JIT-compiled code. */
+     * memory checkers, which cannot follow JIT-compiled code.  Vocabulary patterns stay
+     * interpreted: thousands of them, each run only on the rare line with its atom. */
     if (!getenv("LOGANALYZE_NO_JIT"))
         for (size_t i = 0; i < rs->npats; i++)
-            if (rs->pats[i].re)
+            if (rs->pats[i].re && !rs->pats[i].nojit)
                 pcre2_jit_compile(rs->pats[i].re, PCRE2_JIT_COMPLETE);
     rs->mctx = pcre2_match_context_create(NULL);
     if (!rs->mctx)

@@ -64,8 +64,7 @@ static int word(struct cparse *c, char *buf, size_t size)
     return n > 0;
 }
 
-/* Append a node; its index, or -1 when out of memory. */
-static int add_node(struct rule *r, int op, int a, int b, uint64_t mask)
+int la_cond_node(struct rule *r, int op, int a, int b, uint64_t mask)
 {
     struct cnode *nn;
 
@@ -113,7 +112,7 @@ static int parse_factor(struct cparse *c)
     }
     if (!strcmp(w, "not")) {
         int a = parse_factor(c);
-        return a < 0 ? -1 : add_node(c->r, C_NOT, a, -1, 0);
+        return a < 0 ? -1 : la_cond_node(c->r, C_NOT, a, -1, 0);
     }
     if (!strcmp(w, "(")) {
         int a = parse_or(c);
@@ -146,7 +145,7 @@ static int parse_factor(struct cparse *c)
             cerr(c, "no selection matches '%s' at offset %u", g);
             return -1;
         }
-        return add_node(c->r, all ? C_ALL : C_ANY, -1, -1, mask);
+        return la_cond_node(c->r, all ? C_ALL : C_ANY, -1, -1, mask);
     }
     if (!strcmp(w, ")") || !strcmp(w, "and") || !strcmp(w, "or")) {
         cerr(c, "unexpected '%s' at offset %u", w);
@@ -154,7 +153,7 @@ static int parse_factor(struct cparse *c)
     }
     for (unsigned i = 0; i < c->r->nsel; i++)
         if (!strcmp(w, c->r->sels[i].name))
-            return add_node(c->r, C_SEL, (int)i, -1, 0);
+            return la_cond_node(c->r, C_SEL, (int)i, -1, 0);
     cerr(c, "unknown selection '%s' at offset %u", w);
     return -1;
 }
@@ -173,7 +172,7 @@ static int parse_chain(struct cparse *c, const char *opword, int op,
             break;
         }
         int b = sub(c);
-        a = b < 0 ? -1 : add_node(c->r, op, a, b, 0);
+        a = b < 0 ? -1 : la_cond_node(c->r, op, a, b, 0);
     }
     return a;
 }
@@ -205,7 +204,7 @@ void la_cond_parse(struct rule *r, struct ydoc *d, yaml_node_t *cond)
 
 void la_cond_single(struct rule *r)
 {
-    r->root = add_node(r, C_SEL, 0, -1, 0);
+    r->root = la_cond_node(r, C_SEL, 0, -1, 0);
 }
 
 int la_cond_eval(const struct rule *r, int node, uint64_t sels)

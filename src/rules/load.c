@@ -12,13 +12,15 @@
  *   MODIFIER  := contains | startswith | endswith | equals | re  (la_pattern_ops, compile.c)
  *   F         := message | text | component | level | context
  *
- * Data flow: la_ruleset_add_buffer() parses the text with libyaml (yaml.c)
- * and walks its rules.  Each rule mapping is checked against rule_keys[],
- * the one key → loader table: a key not in it is an error (LA201, "unknown
- * key 'x'"), a required key that is missing is an error, and each present
- * key's loader fills struct rule.  The 'match' loader walks the selections
- * (each modifier value becomes a pattern, compile.c) and parses the
- * condition (cond.c).
+ * Data flow: la_ruleset_add_buffer() parses the text with libyaml (yaml.c).
+ * A producer's vocabulary pack (top-level 'producer:'/'messages:', no
+ * 'rules:') goes to vocab.c; la_ruleset_add_vocab_dir() adds every pack of
+ * <data>/vocab/.  A rule file's rules are walked here: each rule mapping
+ * is checked against rule_keys[], the one key → loader table: a key not in
+ * it is an error (LA201, "unknown key 'x'"), a required key that is missing
+ * is an error, and each present key's loader fills struct rule.  The
+ * 'match' loader walks the selections (each modifier value becomes a
+ * pattern, compile.c) and parses the condition (cond.c).
  *
  * Invariants: loaders run in table order, so diagnostics come in that order
  * and a loader may read what the rows above it set ('cause' reads 'kind').
@@ -28,12 +30,12 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/dir.h"
 #include "core/version.h"
 #include "rules/rules-internal.h"
 
@@ -64,17 +66,6 @@ static int parse_duration(const char *s, int64_t *ret)
     return 0;
 }
 
-static int valid_id(const char *s)
-{
-    if (!*s || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
-        return 0;
-    for (; *s; s++)
-        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '.' ||
-              *s == '_' || *s == '-'))
-            return 0;
-    return 1;
-}
-
 /* Index of s in the NULL-terminated names, or -1. */
 static int pick(const char *s, const char *const *names)
 {
@@ -82,46 +73,6 @@ static int pick(const char *s, const char *const *names)
         if (!strcmp(s, names[i]))
             return i;
     return -1;
-}
-
-/* "a, b or c" for diagnostics that list the allowed words (partial when out of memory). */
-static void list_names(struct la_buf *out, const char *const *names)
-{
-    for (size_t k = 0; names[k]; k++) {
-        const char *sep = !k ? "" : names[k + 1] ? ", " : " or ";
-        if (la_buf_addf(out, "%s%s", sep, names[k]) != LA_OK)
-            break;
-    }
-}
-
-/*
- * A key whose value is one of names: its index; -1 when it is not a string or not one of
- * them (with an error listing them: "unknown KEY 'x' (a, b or c)").
- */
-static int one_of(struct ydoc *d, yaml_node_t *n, const char *key, const char *const *names)
-{
-    struct la_buf list = LA_BUF_INIT;
-    const char *s = ystr(d, n, key);
-    int i = s ? pick(s, names) : -1;
-
-    if (!s || i >= 0)
-        return i;
-    list_names(&list, names);
-    yerr(d, n, LA_D_RULE_BAD_VALUE, "unknown %s '%s' (%s)", key, s, list.buf);
-    la_buf_release(&list);
-    return -1;
-}
-
-static struct rule *new_rule(struct la_ruleset *rs)
-{
-    struct rule *r;
-
-    /* la_grow zeroes the new slots: la_ruleset_free reads the one after the last rule. */
-    if (LA_GROW(rs->rules, rs->caprules, rs->nrules + 1) != LA_OK)
-        return NULL;
-    r = &rs->rules[rs->nrules];
-    memset(r, 0, sizeof(*r));
-    return r;
 }
 
 /* ---------------------------------------------------------- selections */
@@ -149,7 +100,7 @@ static int load_selection(struct la_ruleset *rs, struct ydoc *d, struct rule *r,
 
     ycheck_keys_by(d, sn, selection_key);
     if (fn) {
-        int field = one_of(d, fn, "field", field_names);
+        int field = yone_of(d, fn, "field", field_names);
         if (field >= 0)
             proto.field = field;
     }
@@ -182,7 +133,7 @@ static int load_selection(struct la_ruleset *rs, struct ydoc *d, struct rule *r,
     }
     if (!proto.mod) {
         struct la_buf list = LA_BUF_INIT;
-        list_names(&list, la_pattern_ops);
+        ylist_names(&list, la_pattern_ops);
         yerr(d, sn, LA_D_RULE_MISSING_KEY, "selection has no test (%s)", list.buf);
         la_buf_release(&list);
     }
@@ -207,7 +158,7 @@ static int load_id(struct rload *c, yaml_node_t *n)
 {
     struct la_rule_meta *m = &c->r->meta;
 
-    if ((m->id = ystr(c->d, n, "id")) && !valid_id(m->id))
+    if ((m->id = ystr(c->d, n, "id")) && !yvalid_id(m->id))
         yerr(c->d, n, LA_D_RULE_BAD_VALUE, "rule id '%s' must match [a-z0-9][a-z0-9._-]*",
              m->id);
     return 0;
@@ -229,7 +180,7 @@ static int load_kind(struct rload *c, yaml_node_t *n)
 {
     static const char *const kinds[] = { "evidence", "fact", "attempt", "result", "stage",
                                          NULL };    /* enum la_rule_kind order */
-    int k = one_of(c->d, n, "kind", kinds);
+    int k = yone_of(c->d, n, "kind", kinds);
 
     if (k >= 0)
         c->r->meta.kind = (enum la_rule_kind)k;
@@ -283,7 +234,7 @@ static int load_weight(struct rload *c, yaml_node_t *n)
 
 static int load_level(struct rload *c, yaml_node_t *n)
 {
-    int l = one_of(c->d, n, "level", la_level_names());
+    int l = yone_of(c->d, n, "level", la_level_names());
 
     if (l >= 0)
         c->r->meta.level = (enum la_level)l;
@@ -454,7 +405,7 @@ static int load_set(struct rload *c, yaml_node_t *n)
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
         k[i] = ystr(d, ynode(d, p->key), "set key");
         v[i] = ystr(d, ynode(d, p->value), "set value");
-        if (k[i] && !valid_id(k[i]))
+        if (k[i] && !yvalid_id(k[i]))
             yerr(d, ynode(d, p->key), LA_D_RULE_BAD_VALUE,
                  "fact name '%s' must match [a-z0-9][a-z0-9._-]*", k[i]);
         if (k[i] && v[i])
@@ -615,7 +566,7 @@ static int load_rule(struct la_ruleset *rs, struct ydoc *d, yaml_node_t *rn)
         yerr(d, rn, LA_D_RULE_LIMIT, "more than %u rules", rs->lim.max_rules);
         return 0;
     }
-    c.r = new_rule(rs);
+    c.r = la_ruleset_new_rule(rs);
     if (!c.r)
         return -1;
     m = &c.r->meta;
@@ -635,14 +586,7 @@ static int load_rule(struct la_ruleset *rs, struct ydoc *d, yaml_node_t *rn)
     }
     if (d->errors != before) {
         /* Drop the broken rule and its patterns, keep checking the rest. */
-        for (size_t i = pats_before; i < rs->npats; i++)
-            if (rs->pats[i].re)
-                pcre2_code_free(rs->pats[i].re);
-        rs->npats = pats_before;
-        la_free(c.r->cond);
-        la_free(c.r->sels);
-        c.r->cond = NULL;
-        c.r->sels = NULL;
+        la_ruleset_drop_rule(rs, pats_before);
         return 0;
     }
     rs->nrules++;
@@ -672,6 +616,11 @@ enum la_rc la_ruleset_add_buffer(struct la_ruleset *rs, const char *name, const 
         yerr(&d, NULL, LA_D_RULE_MISSING_KEY, "empty rule file (expected 'rules:')");
     } else if (!yis_map(root)) {
         yerr(&d, root, LA_D_RULE_WRONG_TYPE, "a rule file must be a mapping with 'rules:'");
+    } else if (la_vocab_is_pack(&d, root)) {
+        if (la_vocab_load(rs, &d, root) < 0) {
+            ydoc_release(&d);
+            return LA_FATAL;
+        }
     } else {
         static const char *const top[] = { "rules", NULL };
         ycheck_keys(&d, root, top);
@@ -707,5 +656,44 @@ enum la_rc la_ruleset_add_file(struct la_ruleset *rs, const char *path,
     else
         rs->errors++;
     la_buf_release(&b);
+    return rc;
+}
+
+/* A pack's file name: *.yaml, not hidden. */
+static int pack_name(const char *name, void *user)
+{
+    size_t l = strlen(name);
+
+    (void)user;
+    return l > 5 && !strcmp(name + l - 5, ".yaml") && name[0] != '.';
+}
+
+enum la_rc la_ruleset_add_vocab_dir(struct la_ruleset *rs, const char *data_dir,
+                                    struct la_diag_sink *sink)
+{
+    struct la_buf dir = LA_BUF_INIT, path = LA_BUF_INIT;
+    struct la_dir_list l = { NULL, 0 };
+    enum la_rc rc;
+
+    if (la_buf_addf(&dir, "%s/vocab", data_dir) != LA_OK)
+        return LA_FATAL;
+    rc = la_dir_list(dir.buf, pack_name, NULL, 0, &l, NULL);
+    if (rc == LA_FAILED && errno == ENOENT) {
+        rc = LA_OK;
+    } else if (rc == LA_FAILED) {
+        la_diagf(sink, LA_SEV_ERROR, LA_D_OPEN_FAILED, dir.buf, 0, 0, "cannot open: %s",
+                 strerror(errno));
+        rs->errors++;
+    }
+    for (size_t i = 0; i < l.n && rc != LA_FATAL; i++) {
+        la_buf_reset(&path);
+        if (la_buf_addf(&path, "%s/%s", dir.buf, l.names[i]) != LA_OK)
+            rc = LA_FATAL;
+        else
+            rc = la_rc_worst(rc, la_ruleset_add_file(rs, path.buf, sink));
+    }
+    la_dir_list_release(&l);
+    la_buf_release(&dir);
+    la_buf_release(&path);
     return rc;
 }

@@ -12,8 +12,9 @@
  * check each candidate on its field (memmem on the line lowercased once,
  * when a literal test first needs it, or pcre2_match), set its modifier
  * bit, and evaluate (cond.c) the condition of every rule that had a hit.
- * Patterns on the 'context' field have no atom in the DFA: they run only
- * for rules another pattern touched.  A rule's named captures are
+ * Patterns on the 'context' field (and the 'late' ones of vocabulary
+ * variants) have no atom in the DFA: they run only for rules another
+ * pattern touched.  A rule's named captures are
  * extracted only when the rule matches.  Per-matcher state (match data,
  * stamps, bit sets) keeps the ruleset immutable and shareable by threads.
  */
@@ -81,16 +82,42 @@ static int add_out(struct la_ac *ac, uint32_t state, uint32_t atom, struct outca
 static const char *const hint_words[LA_HINTS] = { "error", "fail", "panic(" };
 #define HINT_PAT (UINT32_MAX - LA_HINTS)  /* ent_pat of a hint word: HINT_PAT + hint */
 
-/* One (atom, pattern) entry; the atom is added to the trie's list when new. */
-static void add_atom(struct la_ac *ac, const char **atoms, size_t *atomlen, size_t *atom_of,
-                     size_t *maxstates, const char *at, size_t al, uint32_t pat)
-{
-    size_t a;
+/*
+ * The distinct atoms while building: their text, and a hash table of their indexes + 1
+ * (0: empty slot), so that finding an atom among thousands is not a scan of all of them.
+ */
+struct atomset {
+    const char **atoms;
+    size_t *atomlen;
+    uint32_t *slot;
+    size_t mask;                   /* slots - 1, a power of two minus one */
+};
 
-    for (a = 0; a < ac->natoms; a++)
+static size_t atom_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;      /* FNV-1a */
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* One (atom, pattern) entry; the atom is added to the trie's list when new. */
+static void add_atom(struct la_ac *ac, struct atomset *as, size_t *atom_of, size_t *maxstates,
+                     const char *at, size_t al, uint32_t pat)
+{
+    const char **atoms = as->atoms;
+    size_t *atomlen = as->atomlen;
+    size_t a = 0, h = atom_hash(at, al) & as->mask;
+
+    for (; as->slot[h]; h = (h + 1) & as->mask) {
+        a = as->slot[h] - 1;
         if (atomlen[a] == al && !memcmp(atoms[a], at, al))
             break;
-    if (a == ac->natoms) {
+    }
+    if (!as->slot[h]) {
+        a = ac->natoms;
+        as->slot[h] = (uint32_t)a + 1;
         atoms[a] = at;
         atomlen[a] = al;
         ac->natoms++;
@@ -109,14 +136,52 @@ static void add_atom(struct la_ac *ac, const char **atoms, size_t *atomlen, size
         }
 }
 
+/*
+ * Number the states in breadth-first order (bfs: every state but the root, in that order),
+ * so that the shallow states, where the scan spends nearly all its steps, share a few
+ * cache lines instead of being spread over the table in the order their atoms were added
+ * (with thousands of vocabulary atoms the table is megabytes).  -1 when out of memory.
+ */
+static int renumber(struct la_ac *ac, const uint32_t *bfs)
+{
+    size_t n = ac->nstates, nc = ac->nclass;
+    uint32_t *perm = la_malloc(n * sizeof(uint32_t));
+    uint32_t *next = la_malloc(n * nc * sizeof(uint32_t));
+    uint32_t *outf = la_malloc(n * sizeof(uint32_t));
+
+    if (!perm || !next || !outf) {
+        la_free(perm);
+        la_free(next);
+        la_free(outf);
+        return -1;
+    }
+    perm[0] = 0;
+    for (size_t k = 0; k + 1 < n; k++)
+        perm[bfs[k]] = (uint32_t)(k + 1);
+    for (size_t old = 0; old < n; old++) {
+        const uint32_t *row = &ac->next[old * nc];
+        uint32_t *to = &next[(size_t)perm[old] * nc];
+        for (size_t c = 0; c < nc; c++)
+            to[c] = perm[row[c]];
+        outf[perm[old]] = ac->out_first[old];
+    }
+    la_free(ac->next);
+    la_free(ac->out_first);
+    la_free(perm);
+    ac->next = next;
+    ac->out_first = outf;
+    return 0;
+}
+
 enum la_rc la_match_build(struct la_ruleset *rs)
 {
     struct la_ac *ac = la_calloc(1, sizeof(*ac));
     size_t *atom_of = NULL, maxstates = 1;
     struct outcap outcap = { 0, 0 };
     uint32_t *fail = NULL, *queue = NULL;
-    const char **atoms = NULL;
-    size_t *atomlen = NULL;
+    struct atomset as = { NULL, NULL, NULL, 0 };
+    const char **atoms;
+    size_t *atomlen;
     enum la_rc rc = LA_FATAL;
 
     if (!ac)
@@ -138,19 +203,23 @@ enum la_rc la_match_build(struct la_ruleset *rs)
             total++;
     }
     atom_of = la_calloc(total + 1, sizeof(*atom_of));
-    atoms = la_calloc(total + 1, sizeof(*atoms));
-    atomlen = la_calloc(total + 1, sizeof(*atomlen));
+    atoms = as.atoms = la_calloc(total + 1, sizeof(*atoms));
+    atomlen = as.atomlen = la_calloc(total + 1, sizeof(*atomlen));
+    for (as.mask = 15; as.mask < 2 * total; as.mask = as.mask * 2 + 1)
+        ;
+    as.slot = la_calloc(as.mask + 1, sizeof(*as.slot));
     ac->ent_pat = la_malloc((total + 1) * sizeof(uint32_t));
     ac->ent_next = la_malloc((total + 1) * sizeof(uint32_t));
     rs->always = la_calloc(rs->npats + 1, sizeof(*rs->always));
-    if (!atom_of || !atoms || !atomlen || !ac->ent_pat || !ac->ent_next || !rs->always)
+    if (!atom_of || !atoms || !atomlen || !as.slot || !ac->ent_pat || !ac->ent_next ||
+        !rs->always)
         goto out;
     /* Distinct atoms and byte classes. */
     for (size_t i = 0; i < rs->npats; i++) {
         struct pat *p = &rs->pats[i];
         char *one[2] = { p->atom, NULL };
         char **list = p->atom ? one : p->alts;
-        if (p->field == FIELD_CONTEXT) {
+        if (p->field == FIELD_CONTEXT || p->late) {
             /* Tested only for rules another pattern already touched (see la_matcher_scan). */
             continue;
         }
@@ -159,12 +228,12 @@ enum la_rc la_match_build(struct la_ruleset *rs)
             continue;
         }
         for (; *list; list++)
-            add_atom(ac, atoms, atomlen, atom_of, &maxstates, *list,
+            add_atom(ac, &as, atom_of, &maxstates, *list,
                      p->atom ? p->atomlen : strlen(*list), (uint32_t)i);
     }
     /* The hint words, reported by the scan for free (la_matcher_hint_at). */
     for (unsigned h = 0; h < LA_HINTS; h++)
-        add_atom(ac, atoms, atomlen, atom_of, &maxstates, hint_words[h],
+        add_atom(ac, &as, atom_of, &maxstates, hint_words[h],
                  strlen(hint_words[h]), HINT_PAT + h);
     ac->nclass++;                          /* class 0: bytes in no atom */
     ac->atom_first = la_malloc((ac->natoms + 1) * sizeof(uint32_t));
@@ -223,6 +292,8 @@ enum la_rc la_match_build(struct la_ruleset *rs)
     /* Row offsets with the output flag (the rule limits keep them far below AC_OUT). */
     if ((uint64_t)ac->nstates * ac->nclass >= AC_OUT)
         goto out;
+    if (qt + 1 != ac->nstates || renumber(ac, queue) < 0)    /* the BFS reached every state */
+        goto out;
     for (size_t i = 0; i < (size_t)ac->nstates * ac->nclass; i++) {
         uint32_t t = ac->next[i];
         ac->next[i] = t * ac->nclass | (ac->out_first[t] != UINT32_MAX ? AC_OUT : 0);
@@ -230,8 +301,9 @@ enum la_rc la_match_build(struct la_ruleset *rs)
     rc = LA_OK;
 out:
     la_free(atom_of);
-    la_free(atoms);
-    la_free(atomlen);
+    la_free(as.atoms);
+    la_free(as.atomlen);
+    la_free(as.slot);
     la_free(fail);
     la_free(queue);
     return rc;
@@ -572,11 +644,12 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
 
         if (m->disabled[ri] || r->root < 0)
             continue;
-        /* Patterns on the group's context line run only here, for rules already touched. */
+        /* Patterns on the group's context line (and late ones) run only here, for rules
+         * already touched. */
         for (size_t pi = r->first_pat; pi < r->first_pat + r->npat; pi++) {
             const struct pat *p = &rs->pats[pi];
             int hit;
-            if (p->field != FIELD_CONTEXT)
+            if (p->field != FIELD_CONTEXT && !p->late)
                 continue;
             if (m->pat_stamp[pi] != m->gen) {
                 m->pat_stamp[pi] = m->gen;

@@ -9,13 +9,17 @@
  *   load.c     YAML rule tree → struct rule (the key → loader table)
  *   cond.c     the condition language: parser and evaluator
  *   compile.c  validate + pcre2_compile each pattern; la_ruleset_compile()
+ *   vocab.c    a producer's vocabulary pack → rules (one per entry)
+ *   printf.c   a printf format → pattern, sample line and title
  *   atoms.c    literal atoms of a pattern, for the prefilter
  *   match.c    the prefilter automaton and the matcher
  *   rules.c    the ruleset object: lifecycle and read-only queries
+ *   selftest.c the rules' self-test (rules/selftest.h)
  *
- * Calls go one way, with no cycle: load → compile, cond; compile → atoms,
- * match, rules; rules → match; match → cond; and all but match.c pool or
- * report through yaml.c.  kb.c (rules/kb.h) uses yaml.c only.
+ * Calls go one way, with no cycle: load → vocab, compile, cond; vocab →
+ * printf, compile, cond, rules; compile → atoms, match, rules; rules →
+ * match; match → cond; selftest → vocab; and all but match.c pool or report
+ * through yaml.c.  kb.c (rules/kb.h) uses yaml.c only.
  */
 
 #include <stddef.h>
@@ -35,11 +39,17 @@
 struct pool {
     void **items;
     size_t n, cap;
+    char *cur;                     /* the free part of the current chunk (pool_alloc) */
+    size_t left;
     int oom;
 };
 
 /* Keep ptr (NULL or not) in the pool; on failure ptr is freed, oom set, NULL returned. */
 void *pool_keep(struct pool *p, void *ptr);
+/* n bytes owned by the pool (aligned for any type); NULL (oom set) when out of memory. */
+void *pool_alloc(struct pool *p, size_t n);
+/* A NUL-terminated copy of n bytes of s. */
+char *pool_memdup(struct pool *p, const void *s, size_t n);
 char *pool_strdup(struct pool *p, const char *s);
 void *pool_calloc(struct pool *p, size_t n, size_t size);
 void pool_release(struct pool *p);
@@ -70,6 +80,15 @@ void ycheck_keys(struct ydoc *d, yaml_node_t *map, const char *const *allowed);
 typedef int ykey_known_fn(const char *key);
 void ycheck_keys_by(struct ydoc *d, yaml_node_t *map, ykey_known_fn *known);
 yaml_node_t *yget(struct ydoc *d, yaml_node_t *map, const char *key);
+/* An id of [a-z0-9][a-z0-9._-]* (rule ids, fact names, producers). */
+int yvalid_id(const char *s);
+/* "a, b or c" into out, for diagnostics that list the allowed words. */
+void ylist_names(struct la_buf *out, const char *const *names);
+/*
+ * A key whose value is one of names: its index; -1 when it is not a string or not one of
+ * them (with an LA210 error listing them: "unknown KEY 'x' (a, b or c)").
+ */
+int yone_of(struct ydoc *d, yaml_node_t *n, const char *key, const char *const *names);
 /* A scalar as a pooled string; NULL (with an error unless n is NULL) when not a scalar. */
 const char *ystr(struct ydoc *d, yaml_node_t *n, const char *what);
 int ynum(struct ydoc *d, yaml_node_t *n, const char *what, double *ret);
@@ -102,6 +121,9 @@ struct pat {
     size_t atomlen;
     char **alts;                   /* or: one literal per top-level alternative (NULL-terminated) */
     unsigned rule, sel, mod, line, col;
+    int nojit;                     /* left to the interpreter (vocabulary patterns: many, rare) */
+    int late;                      /* tested only for a rule another pattern touched, as the
+                                      'context' field is (a vocabulary variant's line test) */
 };
 
 struct sel {
@@ -127,6 +149,9 @@ struct rule {
     const char *after_id, *unless_id;
     unsigned after_line, after_col, unless_line, unless_col;
     size_t first_pat, npat;        /* set by la_match_build */
+    const char *vfmt;              /* a vocabulary entry's format (vocab.c), for `rules test` */
+    int pooled;                    /* sels and cond live in the pool (vocab.c: thousands of
+                                      rules, no allocation each) */
 };
 
 struct la_ac;
@@ -153,6 +178,11 @@ struct la_ruleset {
     unsigned *always;              /* patterns without atom */
     size_t nalways;
 };
+
+/* A new rule in the slot after the last (zeroed; counted when the caller bumps nrules). */
+struct rule *la_ruleset_new_rule(struct la_ruleset *rs);
+/* Free what the rule in that slot holds, and the patterns from pats_before on. */
+void la_ruleset_drop_rule(struct la_ruleset *rs, size_t pats_before);
 
 static inline int in_list(const char *const *l, const char *s)
 {
@@ -187,6 +217,8 @@ char **la_atoms_alternatives(struct pool *pool, const char *re);
 void la_cond_parse(struct rule *r, struct ydoc *d, yaml_node_t *cond);
 /* The condition of a rule with one selection and no 'condition': that selection. */
 void la_cond_single(struct rule *r);
+/* Append a condition node to r; its index, or -1 when out of memory. */
+int la_cond_node(struct rule *r, int op, int a, int b, uint64_t mask);
 /* Evaluate node of r's condition with sels the set of selections that hold (bit i = sel i). */
 int la_cond_eval(const struct rule *r, int node, uint64_t sels);
 
@@ -202,6 +234,56 @@ extern const char *const la_pattern_ops[];
  */
 int la_compile_pattern(struct la_ruleset *rs, struct ydoc *d, const struct pat *proto,
                        yaml_node_t *vn);
+/*
+ * A pattern a loader made rather than read (vocab.c): proto gives op (a literal op, or
+ * OP_RE), field, cased, rule, sel, mod, line and col; src (len bytes) is the literal or the
+ * regex, atom (atomlen bytes, any case) a literal every match contains.  A regex that does
+ * not compile is an LA207 error at proto's position.  0, or -1 when out of memory.
+ */
+int la_compile_made(struct la_ruleset *rs, struct ydoc *d, const struct pat *proto,
+                    const char *src, size_t len, const char *atom, size_t atomlen);
+
+/* --------------------------------------------------------------- printf.c */
+
+/* An atom shorter than this anchors a format's pattern to the whole message. */
+#define LA_PRINTF_MIN_LITERAL 8
+
+/* What a printf format becomes (la_printf_pattern). */
+struct la_printf_pat {
+    struct la_buf src;             /* the regex, or the literal of a case-sensitive 'contains' */
+    struct la_buf atom;            /* the longest run of literal text, as printed */
+    int literal;                   /* src is a literal */
+    int anchored;                  /* src is ^…$ over the whole message */
+};
+
+/*
+ * The pattern of a printf format's first line (printf.c tells how); exception, when not
+ * NULL, is the Python exception class whose traceback line may lead an anchored match.
+ * 0 made; 1 the format has no literal text (no pattern); -1 out of memory.  out's buffers
+ * are initialised by the caller and freed with la_printf_pat_release().
+ */
+int la_printf_pattern(const char *fmt, const char *exception, struct la_printf_pat *out);
+void la_printf_pat_release(struct la_printf_pat *p);
+/*
+ * The sample line of a format (its first line, conversions replaced by plausible values)
+ * and the same with one character of its longest literal run changed.  0, or -1 on OOM.
+ */
+int la_printf_sample(const char *fmt, struct la_buf *sample, struct la_buf *altered);
+/* The first line with conversions shown as "…" (and " …" when more lines follow), appended. */
+int la_printf_title(const char *fmt, struct la_buf *out);
+
+/* ---------------------------------------------------------------- vocab.c */
+
+/* A document whose root is a vocabulary pack (a 'producer' or 'messages' key, no 'rules'). */
+int la_vocab_is_pack(struct ydoc *d, yaml_node_t *root);
+/* Load the pack at root into rs (errors go to d).  0, or -1 when out of memory. */
+int la_vocab_load(struct la_ruleset *rs, struct ydoc *d, yaml_node_t *root);
+/*
+ * The lines `rules test` checks rule against: 1 with sample (must fire it) and altered
+ * (must not) written, when the rule is a vocabulary entry's; 0 when it is not; -1 on OOM.
+ */
+int la_vocab_lines(const struct la_ruleset *rs, size_t rule, struct la_buf *sample,
+                   struct la_buf *altered);
 
 /* ---------------------------------------------------------------- match.c */
 

@@ -37,6 +37,8 @@ void la_ruleset_free(struct la_ruleset *rs)
     la_free(rs->pats);
     /* The slot after the last rule may hold a rule that ran out of memory half-built. */
     for (size_t i = 0; i < rs->nrules + (rs->nrules < rs->caprules); i++) {
+        if (rs->rules[i].pooled)
+            continue;
         la_free(rs->rules[i].cond);
         la_free(rs->rules[i].sels);
     }
@@ -47,6 +49,34 @@ void la_ruleset_free(struct la_ruleset *rs)
         pcre2_match_context_free(rs->mctx);
     pool_release(&rs->pool);
     la_free(rs);
+}
+
+struct rule *la_ruleset_new_rule(struct la_ruleset *rs)
+{
+    struct rule *r;
+
+    /* la_grow zeroes the new slots: la_ruleset_free reads the one after the last rule. */
+    if (LA_GROW(rs->rules, rs->caprules, rs->nrules + 1) != LA_OK)
+        return NULL;
+    r = &rs->rules[rs->nrules];
+    memset(r, 0, sizeof(*r));
+    return r;
+}
+
+void la_ruleset_drop_rule(struct la_ruleset *rs, size_t pats_before)
+{
+    struct rule *r = &rs->rules[rs->nrules];
+
+    for (size_t i = pats_before; i < rs->npats; i++)
+        if (rs->pats[i].re)
+            pcre2_code_free(rs->pats[i].re);
+    rs->npats = pats_before;
+    if (!r->pooled) {
+        la_free(r->cond);
+        la_free(r->sels);
+    }
+    r->cond = NULL;
+    r->sels = NULL;
 }
 
 void la_ruleset_set_vocabulary(struct la_ruleset *rs, const char *const *causes,
@@ -85,7 +115,7 @@ void la_ruleset_pattern_stats(const struct la_ruleset *rs, size_t *ret_patterns,
     size_t u = 0;
 
     for (size_t i = 0; i < rs->npats; i++)
-        u += rs->pats[i].atom == NULL && rs->pats[i].alts == NULL;
+        u += rs->pats[i].atom == NULL && rs->pats[i].alts == NULL && !rs->pats[i].late;
     *ret_patterns = rs->npats;
     *ret_unfiltered = u;
 }

@@ -64,6 +64,16 @@ struct la_rule_meta {
     int scope_input;
     const char *const *set_keys, *const *set_values;   /* NULL-terminated pairs */
     const char *const *samples, *const *nots;
+    /*
+     * A rule made from an entry of a producer's vocabulary pack (rules/vocab/README.md):
+     * the producer ("idevicerestore"), the side the message names ("host-tool", "link" ...;
+     * NULL for an ignored entry) and where the source prints it ("src/asr.c:75").  All NULL
+     * for an ordinary rule.
+     */
+    const char *vocab_producer, *vocab_side, *vocab_at;
+    /* An ignored entry: this error-level line names no cause (kind fact: it is not a
+     * failure; kind result, outcome failed: it only says the run failed). */
+    int benign;
 };
 
 struct la_capture {
@@ -81,13 +91,24 @@ void la_ruleset_free(struct la_ruleset *rs);
 void la_ruleset_set_vocabulary(struct la_ruleset *rs, const char *const *causes,
                                const char *const *formats);
 
-/* Parse and validate one YAML rule file.  LA_OK, LA_FAILED (diagnostics given), LA_FATAL. */
+/*
+ * Parse and validate one YAML rule file: a rule file ('rules:') or a producer's vocabulary
+ * pack ('producer:', 'messages:', rules/vocab/README.md; each entry becomes a rule), told
+ * apart by its top-level keys.  LA_OK, LA_FAILED (diagnostics given), LA_FATAL.
+ */
 LA_NODISCARD enum la_rc la_ruleset_add_file(struct la_ruleset *rs, const char *path,
                                             struct la_diag_sink *sink);
 /* Same from memory; name is used in diagnostics. */
 LA_NODISCARD enum la_rc la_ruleset_add_buffer(struct la_ruleset *rs, const char *name,
                                               const char *data, size_t len,
                                               struct la_diag_sink *sink);
+/*
+ * Add the producers' vocabulary packs: every .yaml file of data_dir/vocab, in name order.
+ * A data folder without vocab/ adds nothing.  LA_OK, LA_FAILED (diagnostics given),
+ * LA_FATAL.
+ */
+LA_NODISCARD enum la_rc la_ruleset_add_vocab_dir(struct la_ruleset *rs, const char *data_dir,
+                                                 struct la_diag_sink *sink);
 /* Resolve references, compile patterns, build the prefilter.  After it the set is immutable. */
 LA_NODISCARD enum la_rc la_ruleset_compile(struct la_ruleset *rs, struct la_diag_sink *sink);
 

@@ -8,7 +8,9 @@
  * line's last line count, so a sample of several lines ("CHECKPOINT ...\nrestore-step-...")
  * gives the earlier lines as context and tests the last.  A rule's sample passes when it
  * fires in any of the sample formats (tried in order, stopping at the first that fires); a
- * not-line passes when it fires in none.
+ * not-line passes when it fires in none.  A rule made from a producer's vocabulary pack has
+ * no written samples: its sample is its format's first line with plausible values, its
+ * not-line the same with the longest literal run altered (vocab.c), both read as plain text.
  *
  * A fixture log is read line by line.  `#! format: ID` sets the format of the lines after
  * it, `#! expect: a, b` and `#! ok: c` name the rules the next log line must and must not
@@ -30,7 +32,9 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/buf.h"
 #include "core/error.h"
+#include "rules/rules-internal.h"
 #include "rules/rules.h"
 #include "rules/selftest.h"
 
@@ -44,6 +48,7 @@ struct run {
     void *user;
     struct la_selftest_counts n;
     struct la_diag_sink *sink;
+    struct la_buf sample, altered;     /* a vocabulary entry's lines */
 };
 
 /* One question: does rule want fire on the last line of a sample? */
@@ -118,20 +123,48 @@ static enum la_rc finish(struct run *r, const struct la_selftest_check *c)
     return r->fn ? r->fn(r->user, c) : LA_OK;
 }
 
-/* The samples, then the not-lines, of rule ri. */
+static int known_format(const struct la_selftest_formats *fmts, const char *id);
+
+/*
+ * Whether rule ri fires on line in a sample format: any of them (tried in order), or, for a
+ * vocabulary entry (plain), only "text" when the caller knows it: the tools print those
+ * lines bare, and a line must not need a format's prefix to be recognised.
+ */
+static int fires_sample(struct run *r, size_t ri, const char *line, int plain)
+{
+    int hit = 0;
+
+    if (plain && known_format(r->fmts, FIXTURE_FORMAT))
+        return fires(r, FIXTURE_FORMAT, ri, line) > 0;
+    for (size_t fi = 0; r->fmts->sample_ids[fi] && !hit; fi++)
+        hit = fires(r, r->fmts->sample_ids[fi], ri, line) > 0;
+    return hit;
+}
+
+/*
+ * The samples, then the not-lines, of rule ri.  A vocabulary entry's rule has one of each,
+ * made from its format (la_vocab_lines(): the first line with plausible values, and the
+ * same with its longest literal run altered), checked and reported like written ones.
+ */
 static enum la_rc run_rule(struct run *r, size_t ri)
 {
     const struct la_rule_meta *meta = la_ruleset_rule(r->rs, ri);
+    const char *made[2][2] = { { NULL, NULL }, { NULL, NULL } };
+    int vocab = la_vocab_lines(r->rs, ri, &r->sample, &r->altered);
     enum la_rc rc = LA_OK;
 
+    if (vocab < 0)
+        return LA_FATAL;
+    if (vocab) {
+        made[0][0] = r->sample.buf;
+        made[1][0] = r->altered.buf;
+    }
     for (int is_not = 0; is_not < 2 && rc == LA_OK; is_not++) {
-        const char *const *lines = is_not ? meta->nots : meta->samples;
+        const char *const *lines = vocab ? made[is_not] : is_not ? meta->nots : meta->samples;
         for (size_t k = 0; lines && lines[k] && rc == LA_OK; k++) {
             struct la_selftest_check c = { is_not ? LA_SELFTEST_NOT : LA_SELFTEST_SAMPLE,
                                            meta->id, meta->file, meta->line, k, lines[k], 0 };
-            int hit = 0;
-            for (size_t fi = 0; r->fmts->sample_ids[fi] && !hit; fi++)
-                hit = fires(r, r->fmts->sample_ids[fi], ri, lines[k]) > 0;
+            int hit = fires_sample(r, ri, lines[k], vocab);
             c.passed = is_not ? !hit : hit;
             rc = finish(r, &c);
         }
@@ -264,6 +297,8 @@ enum la_rc la_selftest_run(const struct la_ruleset *rs, const struct la_selftest
     r.fn = fn;
     r.user = user;
     r.sink = sink;
+    la_buf_init(&r.sample, 0);
+    la_buf_init(&r.altered, 0);
     r.m = la_matcher_new(rs);
     if (!r.m)
         return LA_FATAL;
@@ -272,6 +307,8 @@ enum la_rc la_selftest_run(const struct la_ruleset *rs, const struct la_selftest
     for (size_t i = 0; fixtures && fixtures[i] && rc == LA_OK; i++)
         rc = run_fixture(&r, fixtures[i]);
     la_matcher_free(r.m);
+    la_buf_release(&r.sample);
+    la_buf_release(&r.altered);
     if (rc == LA_OK)
         *ret_counts = r.n;
     return rc;

@@ -9,7 +9,9 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,14 +34,68 @@ void *pool_keep(struct pool *p, void *ptr)
     return ptr;
 }
 
+/*
+ * Small allocations are carved from POOL_CHUNK-byte chunks (each kept in the pool): the
+ * vocabulary packs bring tens of thousands of short strings, and one malloc and one free
+ * each would cost more than loading them.
+ */
+#define POOL_CHUNK 16384
+#define POOL_ALIGN 16
+
+void *pool_alloc(struct pool *p, size_t n)
+{
+    void *r;
+
+    if (n > POOL_CHUNK / 4)
+        return pool_keep(p, la_malloc(n));
+    n = (n + POOL_ALIGN - 1) & ~(size_t)(POOL_ALIGN - 1);
+    if (n > p->left) {
+        char *c = pool_keep(p, la_malloc(POOL_CHUNK));
+        if (!c)
+            return NULL;
+        p->cur = c;
+        p->left = POOL_CHUNK;
+    }
+    r = p->cur;
+    p->cur += n;
+    p->left -= n;
+    return r;
+}
+
+char *pool_memdup(struct pool *p, const void *s, size_t n)
+{
+    char *d = n < SIZE_MAX ? pool_alloc(p, n + 1) : NULL;
+
+    if (!d) {
+        p->oom = 1;
+        return NULL;
+    }
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
 char *pool_strdup(struct pool *p, const char *s)
 {
-    return pool_keep(p, la_strdup(s));
+    return pool_memdup(p, s, strlen(s));
 }
 
 void *pool_calloc(struct pool *p, size_t n, size_t size)
 {
-    return pool_keep(p, la_calloc(n ? n : 1, size));
+    void *r;
+
+    if (!n)
+        n = 1;
+    if (size && n > SIZE_MAX / size) {
+        p->oom = 1;
+        return NULL;
+    }
+    r = pool_alloc(p, n * size);
+    if (!r) {
+        p->oom = 1;
+        return NULL;
+    }
+    return memset(r, 0, n * size);
 }
 
 void pool_release(struct pool *p)
@@ -211,6 +267,46 @@ const char *ystr(struct ydoc *d, yaml_node_t *n, const char *what)
         return NULL;
     }
     return pool_strdup(d->pool, scalar(n));
+}
+
+int yvalid_id(const char *s)
+{
+    if (!*s || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
+        return 0;
+    for (; *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '.' ||
+              *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+/* Partial when out of memory. */
+void ylist_names(struct la_buf *out, const char *const *names)
+{
+    for (size_t k = 0; names[k]; k++) {
+        const char *sep = !k ? "" : names[k + 1] ? ", " : " or ";
+        if (la_buf_addf(out, "%s%s", sep, names[k]) != LA_OK)
+            break;
+    }
+}
+
+int yone_of(struct ydoc *d, yaml_node_t *n, const char *key, const char *const *names)
+{
+    struct la_buf list = LA_BUF_INIT;
+    const char *s;
+
+    if (!yis_scalar(n)) {
+        yerr(d, n, LA_D_RULE_WRONG_TYPE, "'%s' must be a string", key);
+        return -1;
+    }
+    s = scalar(n);
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(s, names[i]))
+            return i;
+    ylist_names(&list, names);
+    yerr(d, n, LA_D_RULE_BAD_VALUE, "unknown %s '%s' (%s)", key, s, list.buf);
+    la_buf_release(&list);
+    return -1;
 }
 
 int ynum(struct ydoc *d, yaml_node_t *n, const char *what, double *ret)

@@ -1,7 +1,7 @@
 /*
  * Fuzz target rules-load: the YAML rule loader and compiler.
  *
- * The input is one rule file.  It goes through the same steps as a user's
+ * The input is one rule file or vocabulary pack.  It goes through the same steps as a user's
  * --rules file: la_ruleset_add_buffer() (libyaml → AST → validation with
  * positioned diagnostics), la_ruleset_compile() (references, PCRE2 compile +
  * JIT, atoms, Aho-Corasick prefilter) and, when that succeeds, a matcher
@@ -90,8 +90,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const struct la_rule_meta *meta = la_ruleset_rule(rs, i);
             if (!meta || !meta->id || la_ruleset_find(rs, meta->id) < 0)
                 abort();
+            const char *title[] = { meta->title, NULL };
             scan_lines(m, meta->samples, &sink);
             scan_lines(m, meta->nots, &sink);
+            /* A vocabulary pack's rules have no samples: their title holds the format's text. */
+            scan_lines(m, title, &sink);
         }
         la_matcher_free(m);
     }

@@ -785,6 +785,29 @@ static void test_markdown_trim(void **state)
     json_decref(doc);
 }
 
+/* A failed restore with an unclear cause still reaches a CI gate: a SARIF result and a
+ * GitHub annotation anchored at the line that says it failed. */
+static void test_unclear_failure_is_reported(void **state)
+{
+    json_t *doc = load_doc("batch");
+    struct la_buf out;
+
+    (void)state;
+    render_ok("sarif", doc, NULL, &out);
+    assert_true(contains(&out, "\"ruleId\": \"restore-failed\""));
+    assert_true(contains(&out, "\"uri\": \"lab/bench-4/finder-2026-03-17.log\""));
+    assert_true(contains(&out, "\"startLine\": 4188"));
+    la_buf_release(&out);
+    render_ok("github", doc, NULL, &out);
+    assert_true(contains(&out, "::error file=lab/bench-4/finder-2026-03-17.log,line=4188,"));
+    la_buf_release(&out);
+    render_ok("text", doc, NULL, &out);
+    assert_true(contains(&out, "Cause:   unclear: the restore failed, but no line of the log "
+                               "says why"));
+    la_buf_release(&out);
+    json_decref(doc);
+}
+
 static void test_sarif_cap(void **state)
 {
     json_t *doc = big_doc(0, 6000, "low"), *s, *run, *results, *rules;
@@ -903,9 +926,12 @@ static void test_junit_shape(void **state)
 
     (void)state;
     render_ok("junit", doc, NULL, &out);
-    assert_true(contains(&out, "<testsuites name=\"loganalyze\" tests=\"3\" failures=\"2\" "
+    assert_true(contains(&out, "<testsuites name=\"loganalyze\" tests=\"4\" failures=\"3\" "
                                "errors=\"0\" skipped=\"1\">"));
     assert_true(contains(&out, "type=\"baseband\">"));
+    /* A failed restore whose cause is unclear is a failure of its own type, not its prior. */
+    assert_true(contains(&out, "type=\"unclear\">"));
+    assert_false(contains(&out, "type=\"usb-link\">"));
     assert_true(contains(&out, "type=\"inconclusive\">"));
     assert_true(contains(&out, "<skipped message=\"NO RESTORE FOUND"));
     assert_true(contains(&out, "<testcase classname=\"loganalyze\" "
@@ -1091,7 +1117,7 @@ int main(void)
         cmocka_unit_test(test_json_key_order),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_markdown_trim),
-        cmocka_unit_test(test_sarif_cap),
+        cmocka_unit_test(test_unclear_failure_is_reported), cmocka_unit_test(test_sarif_cap),
         cmocka_unit_test(test_sarif_uri),
         cmocka_unit_test(test_github_cap),
         cmocka_unit_test(test_junit_shape),

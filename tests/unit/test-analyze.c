@@ -567,9 +567,25 @@ static void batch_patterns(void **state)
     assert_non_null(strstr(s, "3 failures on the host 'iTunes 12.1'"));
     assert_non_null(strstr(s, "failed at 'update_baseband' in 2 inputs"));
     free(s);
-    /* No evidence rule fired: the four failures are inconclusive ones. */
+    /* No evidence rule fired: the four failed restores are failed, with an unclear cause. */
     assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "summary"),
-                                                        "inconclusive")), 4);
+                                                        "failed")), 4);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "summary"),
+                                                        "inconclusive")), 0);
+    for (size_t i = 0; i < n; i++) {
+        json_t *rep = json_array_get(json_object_get(doc, "reports"), i);
+        json_t *dg = json_object_get(rep, "diagnosis");
+        if (i == 3 || i == 4) {
+            assert_true(json_is_null(dg));
+            continue;
+        }
+        assert_string_equal(json_string_value(json_object_get(dg, "level")), "unclear");
+        assert_true(json_is_null(json_object_get(dg, "cause")));
+        assert_non_null(strstr(json_string_value(json_object_get(rep, "verdict")),
+                               "FAILED 4013"));
+        assert_non_null(strstr(json_string_value(json_object_get(rep, "verdict")),
+                               "cause unclear; by the error code alone most often"));
+    }
     json_decref(doc);
     la_engine_free(e);
     for (size_t i = 0; i < n; i++)

@@ -407,6 +407,44 @@ static void result_cap_keeps_newest(void **state)
     la_locate_free(f, n);
 }
 
+/*
+ * Past the cap on folder entries examined the scan stops with one warning:
+ * what was found before is kept, later places are not searched.  The cap is
+ * lowered to 20 here (la_locate_scan_limited): the real one is 200 000.
+ */
+static void visit_cap_stops_the_scan(void **state)
+{
+    struct fixture *fx = *state;
+    struct la_found *f = NULL;
+    size_t n = 0;
+    char rel[64];
+
+    mkfile(fx, "Library/Logs/iPhone Updater Logs/iPhoneUpdater 1.log", T0);
+    mkfile(fx, "Desktop/restore.log", T0);      /* searched after Downloads */
+    for (int i = 0; i < 30; i++) {
+        snprintf(rel, sizeof(rel), "Downloads/x%02d", i);
+        mkfile(fx, rel, T0);
+    }
+    struct la_diag_sink sink = { capture, &fx->diags };
+    assert_int_equal(la_locate_scan_limited(20, &f, &n, &sink), LA_WARN);
+    assert_int_equal(n, 1);
+    assert_non_null(find(f, n, "iPhoneUpdater 1.log"));
+    /* "here" is the last entry examined (which one depends on the file system's order) */
+    assert_non_null(strstr(fx->diags.buf, "/Downloads/x"));
+    assert_non_null(strstr(fx->diags.buf, ": warning[LA106]: more than 20 folder entries "
+                                          "examined; the search stopped here\n"));
+    assert_null(strstr(strstr(fx->diags.buf, "stopped here") + 1, "stopped here"));
+    la_locate_free(f, n);
+
+    /* Under the cap, the same tree is searched to the end. */
+    la_buf_reset(&fx->diags);
+    assert_int_equal(la_locate_scan_limited(40, &f, &n, &sink), LA_OK);
+    assert_int_equal(n, 2);
+    assert_non_null(find(f, n, "Desktop/restore.log"));
+    assert_int_equal(fx->diags.len, 0);
+    la_locate_free(f, n);
+}
+
 /* Every allocation failure unwinds to LA_FATAL with nothing returned. */
 static void allocation_failures(void **state)
 {
@@ -481,6 +519,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(links_and_duplicates, setup, teardown),
         cmocka_unit_test_setup_teardown(depth_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(result_cap_keeps_newest, setup, teardown),
+        cmocka_unit_test_setup_teardown(visit_cap_stops_the_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(allocation_failures, setup, teardown),
         cmocka_unit_test(knowledge_table),
     };

@@ -1,8 +1,8 @@
 /*
  * Unit tests: the rules' self-test (rules/selftest.h) on a ruleset from memory, with test
  * formats instead of formats/: samples and not-lines, multi-line samples (only the last
- * line counts), formats tried in turn, fixture logs and their directives, the diagnostics
- * of failures, and a caller that stops the run.
+ * line counts), formats tried in turn, vocabulary pack entries (made samples), fixture logs
+ * and their directives, the diagnostics of failures, and a caller that stops the run.
  */
 #include "config.h"
 
@@ -175,6 +175,49 @@ static void late_records(void **state)
     la_ruleset_free(rs);
 }
 
+/*
+ * A vocabulary pack's entries have no written samples: each gets its format's sample line
+ * (must fire) and the same line altered (must not), read as plain text, reported at the
+ * entry's line.  An entry whose variant catches every line of it never fires itself.
+ */
+static void vocabulary_entries(void **state)
+{
+    static const char *const quoted[] = { "quoted", NULL };
+    const struct la_selftest_formats fmts = { all_ids, quoted, parse, NULL };
+    struct la_ruleset *rs = load(
+        "producer: tool\nrepository: https://example.org/tool\ncommit: 0123456789abcdef\n"
+        "messages:\n"
+        "  - id: tool.00000001\n    at: a.c:1\n    level: error\n"
+        "    format: \"ERROR: Unable to open %s (%d)\"\n    side: link\n    cause: usb-link\n"
+        "    weight: 1\n    reason: r\n"
+        "  - id: tool.00000002\n    at: a.c:2\n    level: error\n"
+        "    format: \"Cannot reach the server\"\n    side: link\n    cause: usb-link\n"
+        "    weight: 1\n    reason: r\n    variants:\n      - match: server\n"
+        "        side: link\n        cause: usb-link\n        weight: 2\n        reason: r\n"
+        "ignored:\n  - id: tool.00000003\n    at: a.c:3\n    level: error\n"
+        "    format: failed\n    ignore: trace\n    reason: r\n");
+    struct la_buf checks = LA_BUF_INIT, diags = LA_BUF_INIT;
+    struct la_diag_sink sink = { capture, &diags };
+    struct la_selftest_counts n;
+
+    (void)state;
+    /* Plain text even when the sample formats are others: "text" is known. */
+    assert_int_equal(la_selftest_run(rs, &fmts, NULL, record, &checks, &n, &sink), LA_OK);
+    assert_int_equal(n.passed, 5);
+    assert_int_equal(n.failed, 1);
+    assert_string_equal(checks.buf, "sample tool.00000001 t.yaml:5 0 1\n"
+                                    "not tool.00000001 t.yaml:5 0 1\n"
+                                    "sample tool.00000002 t.yaml:13 0 0\n"
+                                    "not tool.00000002 t.yaml:13 0 1\n"
+                                    "sample tool.00000003 t.yaml:28 0 1\n"
+                                    "not tool.00000003 t.yaml:28 0 1\n");
+    assert_string_equal(diags.buf, "t.yaml:13: error[LA212]: rule 'tool.00000002': a sample "
+                                   "does not match: Cannot reach the server\n");
+    la_buf_release(&checks);
+    la_buf_release(&diags);
+    la_ruleset_free(rs);
+}
+
 static char *write_fixture(const char *text)
 {
     char *path = strdup("/tmp/test-selftest-XXXXXX");
@@ -271,6 +314,7 @@ int main(void)
         cmocka_unit_test(samples_and_not_lines),
         cmocka_unit_test(every_sample_format),
         cmocka_unit_test(late_records),
+        cmocka_unit_test(vocabulary_entries),
         cmocka_unit_test(fixtures),
         cmocka_unit_test(stops_and_arguments),
     };

@@ -1,0 +1,420 @@
+/*
+ * printf formats as patterns: what a vocabulary entry's `format` (the producer's printf
+ * format, rules/vocab/README.md) becomes in the matcher, in `rules test` and in reports.
+ *
+ * A format is read as tokens: a literal byte ("%%" is one literal '%'), or a conversion
+ * with its flags, width, precision and length ("%-08.3lld", "%*s", "%zu", "%llX"); a '%'
+ * that does not open a valid conversion is a literal.  Only the first line counts: a
+ * message printed over several lines is matched by its first.  Leading level words that the
+ * tools print or not depending on the release ("ERROR: ", "[Error] ", "WARNING: ", the
+ * words of scripts/vocab/classify.py's LEVEL_PREFIX, followed by ':' or in brackets) are not
+ * part of the pattern.
+ *
+ * la_printf_pattern():
+ *   - the atom is the longest run of literal text (after the level words), as printed;
+ *     a format with none ("%s", "ERROR: %s") has no pattern (1: the caller skips it);
+ *   - an atom of LA_PRINTF_MIN_LITERAL characters or more (not counting blanks at its
+ *     ends: " failure" is short) gives an unanchored pattern:
+ *     conversions that may print nothing (%s) at either end are dropped (an unanchored
+ *     match needs them no more than an optional level word), and when only literal text
+ *     is left the pattern is a literal for a case-sensitive 'contains' test, else a regex;
+ *   - a shorter atom ("failed", "fopen: %s: %s") anchors the regex to the whole message,
+ *     with the level words, and for a Python exception the "module.Class: " its traceback
+ *     prints, optional in front;
+ *   - blanks at either end of the line are not part of the pattern (a log line keeps no
+ *     trailing ones; an anchored pattern allows them).
+ *   Regexes escape every metacharacter of the literal text and turn conversions into
+ *   sub-patterns (conv_re[]): %s → .*?, integers → [-+]?[0-9]+, hex → (?:0[xX])?[0-9A-Fa-f]+,
+ *   %p → hex or (nil), floats, %c → one character; a width allows the padding spaces.
+ *
+ * la_printf_sample() writes what `rules test` feeds a vocabulary rule: the first line with
+ * each conversion replaced by a plausible value (conv_sample[]: %s → "x", integers → "1",
+ * hex → "0x1f"), and the same line with one character of its longest literal run changed,
+ * which must not fire the rule.  la_printf_title() is the first line with conversions shown
+ * as "…".
+ *
+ * Invariant: every match of a pattern contains its atom (the prefilter relies on it, see
+ * atoms.c): the atom is literal text the pattern requires, and nothing else.
+ * tests/unit/test-vocab.c pins every conversion kind.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "rules/rules-internal.h"
+
+enum conv { CV_NONE, CV_STR, CV_CHAR, CV_INT, CV_OCT, CV_HEX, CV_PTR, CV_FLOAT, CV_EMPTY };
+
+/* One token of a format: a literal byte (conv CV_NONE) or a conversion. */
+struct tok {
+    size_t len;                    /* bytes of the format it spans */
+    enum conv conv;
+    char lit;                      /* the literal byte */
+    int width, left;               /* a field width (or '*') is given; the '-' flag */
+};
+
+static const char *const conv_re[] = {
+    [CV_STR] = ".*?",
+    [CV_CHAR] = ".",
+    [CV_INT] = "[-+]?[0-9]+",
+    [CV_OCT] = "[0-7]+",
+    [CV_HEX] = "(?:0[xX])?[0-9A-Fa-f]+",
+    [CV_PTR] = "(?:(?:0x)?[0-9A-Fa-f]+|\\(nil\\))",
+    [CV_FLOAT] = "[-+]?(?:0[xX][0-9A-Fa-f.]+[pP][-+]?[0-9]+|[0-9]+(?:\\.[0-9]*)?(?:[eE][-+]?"
+                 "[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|inf|nan|INF|NAN)",
+    [CV_EMPTY] = "",
+};
+
+static const char *const conv_sample[] = {
+    [CV_STR] = "x", [CV_CHAR] = "x", [CV_INT] = "1", [CV_OCT] = "7", [CV_HEX] = "0x1f",
+    [CV_PTR] = "0x1f", [CV_FLOAT] = "1.5", [CV_EMPTY] = "",
+};
+
+/* The level words a tool may print before a message, followed by ':' or in brackets. */
+static const char *const level_words[] = { "ERROR", "Error", "error", "WARNING", "Warning",
+                                           "NOTE", "DEBUG", "FATAL", NULL };
+#define LEVEL_RE "(?:(?:\\[(?:ERROR|Error|error|WARNING|Warning|NOTE|DEBUG|FATAL)\\]|" \
+                 "(?:ERROR|Error|error|WARNING|Warning|NOTE|DEBUG|FATAL):)[ \\t]+)*"
+
+/* The token at s (s < end). */
+static void token(const char *s, const char *end, struct tok *t)
+{
+    const char *p = s + 1;
+
+    memset(t, 0, sizeof(*t));
+    t->len = 1;
+    t->lit = *s;
+    if (*s != '%' || p >= end)
+        return;
+    if (*p == '%') {
+        t->len = 2;
+        return;
+    }
+    for (; p < end && strchr("-+ #0'", *p); p++)
+        t->left |= *p == '-';
+    if (p < end && *p == '*') {
+        t->width = 1;
+        p++;
+    }
+    for (; p < end && isdigit((unsigned char)*p); p++)
+        t->width = 1;
+    if (p < end && *p == '.') {
+        p++;
+        if (p < end && *p == '*')
+            p++;
+        while (p < end && isdigit((unsigned char)*p))
+            p++;
+    }
+    if (end - p >= 2 && (!strncmp(p, "hh", 2) || !strncmp(p, "ll", 2)))
+        p += 2;
+    else if (p < end && strchr("hlLqjzt", *p))
+        p++;
+    if (p >= end)
+        return;
+    switch (*p) {
+    case 'd': case 'i': case 'u':
+        t->conv = CV_INT;
+        break;
+    case 'o':
+        t->conv = CV_OCT;
+        break;
+    case 'x': case 'X':
+        t->conv = CV_HEX;
+        break;
+    case 'p':
+        t->conv = CV_PTR;
+        break;
+    case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
+        t->conv = CV_FLOAT;
+        break;
+    case 'c': case 'C':
+        t->conv = CV_CHAR;
+        break;
+    case 's': case 'S': case 'm': case '@':
+        t->conv = CV_STR;
+        break;
+    case 'n':
+        t->conv = CV_EMPTY;
+        break;
+    default:
+        return;                    /* not a conversion: the '%' is literal text */
+    }
+    t->len = (size_t)(p + 1 - s);
+}
+
+/* The end of the first line of fmt. */
+static const char *line_end(const char *fmt)
+{
+    const char *nl = strchr(fmt, '\n');
+
+    return nl ? nl : fmt + strlen(fmt);
+}
+
+/* Bytes of the leading level words ("ERROR: ", "[Error] ", "WARNING: NOTE: ") of s..end. */
+static size_t level_prefix(const char *s, const char *end)
+{
+    size_t done = 0;
+
+    for (;;) {
+        const char *p = s + done;
+        int bracket = p < end && *p == '[';
+        size_t n = 0;
+        p += bracket;
+        for (const char *const *w = level_words; *w; w++) {
+            size_t l = strlen(*w);
+            if ((size_t)(end - p) > l && !strncmp(p, *w, l) && p[l] == (bracket ? ']' : ':')) {
+                n = l + 1;
+                break;
+            }
+        }
+        if (!n || p + n >= end || (p[n] != ' ' && p[n] != '\t'))
+            return done;
+        p += n;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        done = (size_t)(p - s);
+    }
+}
+
+/* Emptyable: a conversion an unanchored pattern needs not at either end. */
+static int emptyable(const struct tok *t)
+{
+    return t->conv == CV_STR || t->conv == CV_EMPTY;
+}
+
+/* Append the printed text of a literal token (the '%' of "%%"). */
+static enum la_rc add_lit(struct la_buf *b, const struct tok *t)
+{
+    return la_buf_addc(b, t->len == 2 ? '%' : t->lit);
+}
+
+static enum la_rc add_escaped(struct la_buf *b, char c)
+{
+    if (strchr("\\^$.|?*+()[]{}", c) && la_buf_addc(b, '\\') != LA_OK)
+        return LA_FATAL;
+    return la_buf_addc(b, c);
+}
+
+/* The longest run of literal text of s..end, as printed, into atom (first when tied). */
+static enum la_rc longest_run(const char *s, const char *end, struct la_buf *atom)
+{
+    const char *run = s, *best = NULL, *best_end = NULL;
+    size_t len = 0, best_len = 0;
+    enum la_rc rc = LA_OK;
+    struct tok t;
+
+    for (const char *p = s; p < end; p += t.len) {
+        token(p, end, &t);
+        if (t.conv != CV_NONE) {
+            run = p + t.len;
+            len = 0;
+        } else if (++len > best_len) {
+            best = run;
+            best_end = p + t.len;
+            best_len = len;
+        }
+    }
+    la_buf_reset(atom);
+    for (const char *p = best; p && p < best_end && rc == LA_OK; p += t.len) {
+        token(p, best_end, &t);
+        rc = add_lit(atom, &t);
+    }
+    return rc;
+}
+
+/* One token as regex text: an escaped literal, or its conversion's sub-pattern. */
+static enum la_rc add_token_re(struct la_buf *b, const struct tok *t)
+{
+    enum la_rc rc;
+
+    if (t->conv == CV_NONE)
+        return add_escaped(b, t->len == 2 ? '%' : t->lit);
+    /* A width pads numbers and characters with spaces: before them, or after with '-'. */
+    int pad = t->width && t->conv != CV_STR && t->conv != CV_EMPTY;
+    rc = pad && !t->left ? la_buf_adds(b, " *") : LA_OK;
+    if (rc == LA_OK)
+        rc = la_buf_adds(b, conv_re[t->conv]);
+    if (rc == LA_OK && pad && t->left)
+        rc = la_buf_adds(b, " *");
+    return rc;
+}
+
+/* An exception class name: letters, digits, '_' and '.'. */
+static int class_name(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '.')
+            return 0;
+    return 1;
+}
+
+/* The regex of s..end: all tokens, anchored to the whole message. */
+static enum la_rc anchored_re(const char *s, const char *end, const char *exception,
+                              struct la_buf *re)
+{
+    enum la_rc rc = la_buf_adds(re, "^[ \\t]*" LEVEL_RE);
+    struct tok t;
+
+    if (rc == LA_OK && class_name(exception)) {
+        rc = la_buf_adds(re, "(?:(?:[A-Za-z_][A-Za-z0-9_]*\\.)*");
+        for (const char *p = exception; *p && rc == LA_OK; p++)
+            rc = add_escaped(re, *p);
+        if (rc == LA_OK)
+            rc = la_buf_adds(re, ": )?");
+    }
+    for (const char *p = s; p < end && rc == LA_OK; p += t.len) {
+        token(p, end, &t);
+        rc = add_token_re(re, &t);
+    }
+    return rc == LA_OK ? la_buf_adds(re, "[ \\t]*$") : rc;
+}
+
+/*
+ * The pattern of s..end, unanchored: the conversions that may print nothing at either end
+ * dropped; a literal when only literal text is left.
+ */
+static enum la_rc unanchored(const char *s, const char *end, struct la_printf_pat *out)
+{
+    const char *from = NULL, *to = s;
+    enum la_rc rc = LA_OK;
+    int convs = 0;
+    struct tok t;
+
+    for (const char *p = s; p < end; p += t.len) {
+        token(p, end, &t);
+        if (emptyable(&t))
+            continue;
+        if (!from)
+            from = p;
+        to = p + t.len;
+    }
+    for (const char *p = from; p && p < to; p += t.len) {
+        token(p, to, &t);
+        convs |= t.conv != CV_NONE;
+    }
+    out->literal = !convs;
+    for (const char *p = from; p && p < to && rc == LA_OK; p += t.len) {
+        token(p, to, &t);
+        rc = out->literal ? add_lit(&out->src, &t) : add_token_re(&out->src, &t);
+    }
+    return rc;
+}
+
+/* The length of an atom without the blanks at its ends ("%s failure" is short). */
+static size_t text_len(const struct la_buf *atom)
+{
+    size_t a = 0, b = atom->len;
+
+    while (a < b && (atom->buf[a] == ' ' || atom->buf[a] == '\t'))
+        a++;
+    while (b > a && (atom->buf[b - 1] == ' ' || atom->buf[b - 1] == '\t'))
+        b--;
+    return b - a;
+}
+
+int la_printf_pattern(const char *fmt, const char *exception, struct la_printf_pat *out)
+{
+    const char *end = line_end(fmt), *s = fmt + level_prefix(fmt, end);
+
+    /* Blanks at either end: a log line keeps no trailing ones, and a parsed message no
+     * leading ones (an anchored pattern allows both). */
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+        end--;
+
+    la_buf_reset(&out->src);
+    out->literal = out->anchored = 0;
+    if (longest_run(s, end, &out->atom) != LA_OK)
+        return -1;
+    if (!out->atom.len)
+        return 1;
+    out->anchored = text_len(&out->atom) < LA_PRINTF_MIN_LITERAL;
+    if ((out->anchored ? anchored_re(s, end, exception, &out->src)
+                       : unanchored(s, end, out)) != LA_OK)
+        return -1;
+    return 0;
+}
+
+void la_printf_pat_release(struct la_printf_pat *p)
+{
+    la_buf_release(&p->src);
+    la_buf_release(&p->atom);
+}
+
+/* Change one character of b[at, at + n) so that the run no longer reads the same. */
+static void alter(struct la_buf *b, size_t at, size_t n)
+{
+    size_t mid = at + n / 2;
+
+    for (size_t k = 0; k <= n / 2 + 1; k++) {
+        for (int side = 0; side < 2; side++) {
+            size_t i = side ? mid + k : mid - k;
+            if (i < at || i >= at + n || (side && !k))
+                continue;
+            unsigned char c = (unsigned char)b->buf[i];
+            if (isalpha(c)) {
+                b->buf[i] = tolower(c) == 'q' ? 'z' : 'q';
+                return;
+            }
+            if (isdigit(c)) {
+                b->buf[i] = c == '0' ? '1' : '0';
+                return;
+            }
+        }
+    }
+    b->buf[mid] = b->buf[mid] == 'q' ? 'z' : 'q';
+}
+
+int la_printf_sample(const char *fmt, struct la_buf *sample, struct la_buf *altered)
+{
+    const char *end = line_end(fmt), *s = fmt + level_prefix(fmt, end);
+    size_t run_at = 0, best_at = 0, best_len = 0;
+    enum la_rc rc = LA_OK;
+    struct tok t;
+
+    la_buf_reset(sample);
+    la_buf_reset(altered);
+    rc = la_buf_add(sample, fmt, (size_t)(s - fmt));
+    run_at = sample->len;
+    for (const char *p = s; p < end && rc == LA_OK; p += t.len) {
+        token(p, end, &t);
+        if (t.conv != CV_NONE) {
+            rc = la_buf_adds(sample, conv_sample[t.conv]);
+            run_at = sample->len;
+            continue;
+        }
+        rc = add_lit(sample, &t);
+        if (sample->len - run_at > best_len) {
+            best_at = run_at;
+            best_len = sample->len - run_at;
+        }
+    }
+    if (rc == LA_OK)
+        rc = la_buf_add(altered, sample->buf, sample->len);
+    if (rc != LA_OK)
+        return -1;
+    if (best_len)
+        alter(altered, best_at, best_len);
+    return 0;
+}
+
+int la_printf_title(const char *fmt, struct la_buf *out)
+{
+    const char *end = line_end(fmt);
+    enum la_rc rc = LA_OK;
+    struct tok t;
+
+    for (const char *p = fmt; p < end && rc == LA_OK; p += t.len) {
+        token(p, end, &t);
+        rc = t.conv == CV_NONE ? add_lit(out, &t)
+             : t.conv == CV_EMPTY ? LA_OK : la_buf_adds(out, "\xe2\x80\xa6");
+    }
+    if (rc == LA_OK && *end)
+        rc = la_buf_adds(out, " \xe2\x80\xa6");
+    return rc == LA_OK ? 0 : -1;
+}

@@ -1,0 +1,56 @@
+#!/bin/sh
+# ThreadSanitizer run of the --jobs workers (docs/internals/core.md, "ThreadSanitizer").
+# Not part of `meson test`: it needs a build of its own.  Usage, from anywhere:
+#   sh tests/tsan.sh [BUILDDIR]      (default: build-tsan in the source tree)
+# Sets BUILDDIR up with -Db_sanitize=thread when it does not exist, builds loganalyze, then
+# runs with TSAN_OPTIONS=halt_on_error=1 and tests/tsan.supp:
+#   1. every sample (logs, .ips, zip, tar.gz, txt) with --jobs 2, as JSON;
+#   2. the same with the zip given twice, so two workers read the same archive at once;
+#   3. the same on a terminal (under script(1), when present), so the progress line is drawn;
+#   4. rules test.
+# Exits 1 at the first run that reports a race (its report is printed), 0 when all are clean.
+src=$(cd "$(dirname "$0")/.." && pwd) || exit 2
+b=${1:-$src/build-tsan}
+case $b in /*) ;; *) b=$PWD/$b ;; esac
+if [ ! -f "$b/build.ninja" ]; then
+  meson setup "$b" "$src" -Db_sanitize=thread || exit 2
+fi
+if ! grep -q '"name": "b_sanitize", "value": "thread"' "$b/meson-info/intro-buildoptions.json"; then
+  echo "tsan.sh: $b is not a ThreadSanitizer build (meson setup $b -Db_sanitize=thread)" >&2
+  exit 2
+fi
+meson compile -C "$b" loganalyze >/dev/null || exit 2
+exe=$b/src/loganalyze
+t=$(mktemp -d) || exit 2
+trap 'rm -rf "$t"' EXIT
+export TSAN_OPTIONS="halt_on_error=1 suppressions=$src/tests/tsan.supp"
+cd "$src" || exit 2
+pass=0 fail=0
+
+# check NAME RC LOG: a run is clean when no report was printed and its exit code is one
+# loganalyze gives (0 nothing, 1 findings, 2 error), not TSan's 66.
+check() {
+  if [ "$2" -le 2 ] && ! grep -q 'WARNING: ThreadSanitizer' "$3"; then
+    pass=$((pass + 1)); echo "ok   $1"
+  else
+    fail=$((fail + 1)); echo "FAIL $1 (exit $2)"; sed 's/^/  | /' "$3" | head -60
+  fi
+}
+
+inputs="samples/*.log samples/*.ips samples/*.zip samples/*.tar.gz samples/*.txt"
+# The two copies of the zip side by side: the two workers read them at the same time.
+twice="samples/*.log samples/*.ips samples/*.zip samples/*.zip samples/*.tar.gz samples/*.txt"
+# shellcheck disable=SC2086
+"$exe" --jobs 2 -f json $inputs >/dev/null 2>"$t/err"; check "--jobs 2, every sample" $? "$t/err"
+# shellcheck disable=SC2086
+"$exe" --jobs 2 -f json $twice >/dev/null 2>"$t/err"; check "--jobs 2, the zip twice" $? "$t/err"
+if command -v script >/dev/null; then
+  script -qec "\"$exe\" --jobs 2 $twice" /dev/null >"$t/err" 2>&1
+  check "--jobs 2 on a terminal (progress line)" $? "$t/err"
+else
+  echo "skip --jobs 2 on a terminal: script(1) is not installed"
+fi
+"$exe" rules test >/dev/null 2>"$t/err"; check "rules test" $? "$t/err"
+
+echo "$pass clean, $fail with reports"
+[ "$fail" -eq 0 ]

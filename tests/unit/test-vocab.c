@@ -1,0 +1,485 @@
+/*
+ * Unit tests: the producers' vocabulary packs (src/rules/printf.c, src/rules/vocab.c).
+ *
+ * printf formats as patterns: every conversion kind, flags, width, precision, "%%", the
+ * escaping of regex metacharacters, the optional level words, anchoring of short formats,
+ * multi-line formats, the sample and altered lines of `rules test`, the title.  The regexes
+ * are checked as text and, through PCRE2, by the lines they accept and refuse.
+ *
+ * Packs loaded from memory: what a message, an ignored entry and a variant become (meta,
+ * matching), and the exact diagnostics of broken packs (duplicate id, bad cause, unknown
+ * key, missing and malformed values).
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "rules/rules-internal.h"
+
+/* ------------------------------------------------------------ printf.c */
+
+/* The pattern of fmt: 0 made (and *pat filled), 1 none. */
+static int pattern(const char *fmt, const char *exception, struct la_printf_pat *pat)
+{
+    int rc;
+
+    la_buf_init(&pat->src, 0);
+    la_buf_init(&pat->atom, 0);
+    rc = la_printf_pattern(fmt, exception, pat);
+    assert_true(rc >= 0);
+    return rc;
+}
+
+/* The regex of fmt (an unanchored one unless anchored is set), as text. */
+static void regex_is(const char *fmt, const char *want)
+{
+    struct la_printf_pat p;
+
+    assert_int_equal(pattern(fmt, NULL, &p), 0);
+    assert_false(p.literal);
+    assert_string_equal(p.src.buf, want);
+    la_printf_pat_release(&p);
+}
+
+/* Whether the pattern of fmt (literal or regex) accepts line. */
+static int accepts(const char *fmt, const char *exception, const char *line)
+{
+    struct la_printf_pat p;
+    pcre2_match_data *md;
+    pcre2_code *re;
+    PCRE2_SIZE off;
+    int err, hit;
+
+    assert_int_equal(pattern(fmt, exception, &p), 0);
+    if (p.literal) {
+        hit = strstr(line, p.src.buf) != NULL;
+    } else {
+        re = pcre2_compile((PCRE2_SPTR)p.src.buf, p.src.len, PCRE2_UTF, &err, &off, NULL);
+        assert_non_null(re);
+        md = pcre2_match_data_create_from_pattern(re, NULL);
+        hit = pcre2_match(re, (PCRE2_SPTR)line, strlen(line), 0, 0, md, NULL) >= 0;
+        pcre2_match_data_free(md);
+        pcre2_code_free(re);
+    }
+    la_printf_pat_release(&p);
+    return hit;
+}
+
+static void conversions(void **state)
+{
+    (void)state;
+    regex_is("Unable to open %s for reading", "Unable to open .*? for reading");
+    regex_is("received %d bytes in total", "received [-+]?[0-9]+ bytes in total");
+    regex_is("got %i/%u/%ld/%lld/%lu/%llu/%zu/%hhd items in total",
+             "got [-+]?[0-9]+/[-+]?[0-9]+/[-+]?[0-9]+/[-+]?[0-9]+/[-+]?[0-9]+/[-+]?[0-9]+/"
+             "[-+]?[0-9]+/[-+]?[0-9]+ items in total");
+    regex_is("bad address %x/%X/%llx/%lX here", "bad address (?:0[xX])?[0-9A-Fa-f]+/"
+             "(?:0[xX])?[0-9A-Fa-f]+/(?:0[xX])?[0-9A-Fa-f]+/(?:0[xX])?[0-9A-Fa-f]+ here");
+    regex_is("the buffer at %p is gone", "the buffer at (?:(?:0x)?[0-9A-Fa-f]+|\\(nil\\)) is gone");
+    regex_is("the file mode %o is wrong", "the file mode [0-7]+ is wrong");
+    regex_is("drive letter %c missing", "drive letter . missing");
+    regex_is("progress at %f now", "progress at [-+]?(?:0[xX][0-9A-Fa-f.]+[pP][-+]?[0-9]+|"
+             "[0-9]+(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|inf|nan|"
+             "INF|NAN) now");
+    assert_true(accepts("ratio %g of %e total", NULL, "ratio 0.5 of 1.5e+03 total"));
+    assert_true(accepts("ratio %.2f of the total", NULL, "ratio -3.25 of the total"));
+    assert_true(accepts("wrote %n bytes of data", NULL, "wrote  bytes of data"));
+    assert_true(accepts("a pointer %p to nothing", NULL, "a pointer (nil) to nothing"));
+    assert_true(accepts("a pointer %p to nothing", NULL, "a pointer 0x7ffd1234 to nothing"));
+    assert_false(accepts("received %d bytes in total", NULL, "received many bytes in total"));
+    assert_false(accepts("bad address %x here", NULL, "bad address zz here"));
+}
+
+/* Flags, width and precision: padding is allowed where a width puts it. */
+static void flags_width_precision(void **state)
+{
+    (void)state;
+    regex_is("value is %5d here", "value is  *[-+]?[0-9]+ here");
+    regex_is("value is %-5d here", "value is [-+]?[0-9]+ * here");
+    regex_is("value is %*d here", "value is  *[-+]?[0-9]+ here");
+    regex_is("value is %#08x here", "value is  *(?:0[xX])?[0-9A-Fa-f]+ here");
+    regex_is("the name is %.*s and %-20s here", "the name is .*? and .*? here");
+    regex_is("value is %+.3d here", "value is [-+]?[0-9]+ here");
+    assert_true(accepts("value is %5d here", NULL, "value is    42 here"));
+    assert_true(accepts("value is %-5d here", NULL, "value is 42    here"));
+    assert_true(accepts("value is %#x here", NULL, "value is 0X1F here"));
+}
+
+/* "%%" is a '%'; a '%' that opens no conversion is literal text; metacharacters escaped. */
+static void literals_and_escapes(void **state)
+{
+    struct la_printf_pat p;
+
+    (void)state;
+    regex_is("progress 100%% at %d", "progress 100% at [-+]?[0-9]+");
+    regex_is("odd 50%! text %d", "odd 50%! text [-+]?[0-9]+");
+    regex_is("chars \\^$.|?*+()[]{} end %d",
+             "chars \\\\\\^\\$\\.\\|\\?\\*\\+\\(\\)\\[\\]\\{\\} end [-+]?[0-9]+");
+    assert_true(accepts("failed (a+b)* [x] %d", NULL, "failed (a+b)* [x] 3"));
+    assert_false(accepts("failed (a+b)* [x] %d", NULL, "failed aab [x] 3"));
+    /* Only literal text once the conversions at the ends are dropped: a literal. */
+    assert_int_equal(pattern("Unable to send APTicket", NULL, &p), 0);
+    assert_true(p.literal);
+    assert_false(p.anchored);
+    assert_string_equal(p.src.buf, "Unable to send APTicket");
+    assert_string_equal(p.atom.buf, "Unable to send APTicket");
+    la_printf_pat_release(&p);
+    assert_int_equal(pattern("%s: could not read 100%% of %s", NULL, &p), 0);
+    assert_true(p.literal);
+    assert_string_equal(p.src.buf, ": could not read 100% of ");
+    la_printf_pat_release(&p);
+    /* The atom is the longest literal run, as printed. */
+    assert_int_equal(pattern("ab %d the longest run %s x", NULL, &p), 0);
+    assert_string_equal(p.atom.buf, " the longest run ");
+    la_printf_pat_release(&p);
+    /* Matching is case-sensitive. */
+    assert_false(accepts("Unable to send APTicket", NULL, "unable to send apticket"));
+}
+
+/* Level words are dropped (optional) in front of unanchored patterns, optional in anchored. */
+static void level_words(void **state)
+{
+    struct la_printf_pat p;
+
+    (void)state;
+    regex_is("ERROR: Unable to frob %d", "Unable to frob [-+]?[0-9]+");
+    regex_is("[Error] Unable to frob %d", "Unable to frob [-+]?[0-9]+");
+    regex_is("WARNING: NOTE: Unable to frob %d", "Unable to frob [-+]?[0-9]+");
+    /* Not a level word: no ':' and no brackets. */
+    regex_is("Error opening %s for writing", "Error opening .*? for writing");
+    for (int i = 0; i < 2; i++) {
+        const char *fmt = i ? "Unable to frob %d" : "ERROR: Unable to frob %d";
+        assert_true(accepts(fmt, NULL, "ERROR: Unable to frob 3"));
+        assert_true(accepts(fmt, NULL, "12:00:01.123   <Error> Unable to frob 3"));
+        assert_true(accepts(fmt, NULL, "[TSSR] Unable to frob -3"));
+        assert_true(accepts(fmt, NULL, "[13:02:04][thread] : Unable to frob 3"));
+    }
+    /* Short: anchored, with the level words optional. */
+    assert_int_equal(pattern("ERROR: failed", NULL, &p), 0);
+    assert_true(p.anchored);
+    assert_string_equal(p.atom.buf, "failed");
+    la_printf_pat_release(&p);
+    assert_true(accepts("failed", NULL, "failed"));
+    assert_true(accepts("failed", NULL, "ERROR: failed"));
+    assert_true(accepts("failed", NULL, "[Error] failed"));
+    assert_true(accepts("failed", NULL, "  failed  "));
+    assert_false(accepts("failed", NULL, "it failed"));
+    assert_false(accepts("failed", NULL, "failed to start"));
+    /* Blanks at the ends of a literal do not count: " failure" is short. */
+    assert_int_equal(pattern("%s failure", NULL, &p), 0);
+    assert_true(p.anchored);
+    la_printf_pat_release(&p);
+    assert_true(accepts("%s failure", NULL, "pairing failure"));
+    assert_false(accepts("%s failure", NULL, "ASR STATUS: same failure at the same step"));
+    /* A Python exception's traceback line may lead an anchored match. */
+    assert_true(accepts("TODO", "NotImplementedError", "NotImplementedError: TODO"));
+    assert_true(accepts("TODO", "NotImplementedError", "builtins.NotImplementedError: TODO"));
+    assert_false(accepts("TODO", "NotImplementedError", "ValueError: TODO"));
+    /* No literal text at all: no pattern. */
+    assert_int_equal(pattern("%s", NULL, &p), 1);
+    la_printf_pat_release(&p);
+    assert_int_equal(pattern("ERROR: %s", NULL, &p), 1);
+    la_printf_pat_release(&p);
+    assert_int_equal(pattern("%s%d", NULL, &p), 1);
+    la_printf_pat_release(&p);
+}
+
+/* Only the first line of a format counts; trailing blanks are not required. */
+static void first_line(void **state)
+{
+    struct la_printf_pat p;
+
+    (void)state;
+    regex_is("Got status code %s from URLAsset %s:\n%s\n\n%s",
+             "Got status code .*? from URLAsset .*?:");
+    assert_int_equal(pattern("Sent %u of %u bytes to the device. \nrest", NULL, &p), 0);
+    assert_string_equal(p.src.buf, "Sent [-+]?[0-9]+ of [-+]?[0-9]+ bytes to the device\\.");
+    la_printf_pat_release(&p);
+    /* Short once trimmed: anchored, blanks allowed at the ends. */
+    assert_int_equal(pattern("Sent %u of %u bytes. ", NULL, &p), 0);
+    assert_true(p.anchored);
+    la_printf_pat_release(&p);
+}
+
+static void samples_and_titles(void **state)
+{
+    struct la_buf s = LA_BUF_INIT, a = LA_BUF_INIT, t = LA_BUF_INIT;
+
+    (void)state;
+    assert_int_equal(la_printf_sample("ERROR: Unable to open %s (%d, %x, %p) 100%%\nmore", &s,
+                                      &a), 0);
+    assert_string_equal(s.buf, "ERROR: Unable to open x (1, 0x1f, 0x1f) 100%");
+    /* The longest literal run, "Unable to open ", is changed in its middle. */
+    assert_string_equal(a.buf, "ERROR: Unable qo open x (1, 0x1f, 0x1f) 100%");
+    assert_false(accepts("ERROR: Unable to open %s (%d, %x, %p) 100%%", NULL, a.buf));
+    assert_true(accepts("ERROR: Unable to open %s (%d, %x, %p) 100%%", NULL, s.buf));
+    assert_int_equal(la_printf_sample("%c%f%o failed", &s, &a), 0);
+    assert_string_equal(s.buf, "x1.57 failed");
+    assert_string_equal(a.buf, "x1.57 faqled");
+    assert_int_equal(la_printf_title("Unable to open %s (%d)\nmore", &t), 0);
+    assert_string_equal(t.buf, "Unable to open \xe2\x80\xa6 (\xe2\x80\xa6) \xe2\x80\xa6");
+    la_buf_release(&s);
+    la_buf_release(&a);
+    la_buf_release(&t);
+}
+
+/* -------------------------------------------------------------- vocab.c */
+
+static void capture(void *user, const struct la_diag *d)
+{
+    struct la_buf *b = user;
+    assert_int_equal(la_diag_format(d, b), LA_OK);
+    assert_int_equal(la_buf_addc(b, '\n'), LA_OK);
+}
+
+/* Load texts (rule files or packs, "p<N>.yaml") and compile; the diagnostics into diags. */
+static struct la_ruleset *load(const char *const *texts, struct la_buf *diags, enum la_rc want)
+{
+    static const char *const causes[] = { "usb-link", "signing-server", "host-software",
+                                          NULL };
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_ruleset *rs = la_ruleset_new(&lim);
+    struct la_diag_sink sink = { capture, diags };
+    enum la_rc rc = LA_OK;
+    char name[32];
+
+    assert_non_null(rs);
+    la_ruleset_set_vocabulary(rs, causes, NULL);
+    for (int i = 0; texts[i]; i++) {
+        snprintf(name, sizeof(name), "p%d.yaml", i + 1);
+        rc = la_rc_worst(rc, la_ruleset_add_buffer(rs, name, texts[i], strlen(texts[i]), &sink));
+    }
+    /* Compiled even after load errors: duplicate ids are reported then too. */
+    rc = la_rc_worst(rc, la_ruleset_compile(rs, &sink));
+    assert_int_equal(rc, want);
+    return rs;
+}
+
+#define HEAD "producer: tool\nrepository: https://example.org/tool\n" \
+             "commit: 0123456789abcdef0123456789abcdef01234567\n"
+#define MSG(id, fmt, extra)                                                            \
+    "  - id: " id "\n    at: src/x.c:10\n    function: \"f\"\n    level: error\n"    \
+    "    format: \"" fmt "\"\n    side: link\n    cause: usb-link\n    weight: 1.5\n"  \
+    "    reason: \"the link broke\"\n" extra
+
+static const char *const good_pack =
+    HEAD "messages:\n"
+    MSG("tool.00000001", "ERROR: Unable to send data to ASR. Sent %u of %u bytes.", "")
+    MSG("tool.00000002", "TSS request failed (status=%d)",
+        "    variants:\n"
+        "      - match: \"status=94\\\\b\"\n        side: network-signing\n"
+        "        cause: signing-server\n        weight: 3.0\n        reason: \"not signed\"\n"
+        "      - match: \"status=(8|49)\\\\b\"\n        side: host-tool\n"
+        "        cause: host-software\n        weight: 2.0\n        reason: \"bad request\"\n")
+    MSG("tool.00000003", "%s", "")
+    "ignored:\n"
+    "  - id: tool.00000004\n    at: src/x.c:20\n    level: error\n    format: \"failed\"\n"
+    "    ignore: trace\n    reason: \"a trace\"\n";
+
+struct hits {
+    char ids[256];
+};
+
+static enum la_rc on_hit(void *user, size_t rule, const struct la_capture *c, size_t n)
+{
+    struct hits *h = user;
+
+    (void)c;
+    (void)n;
+    snprintf(h->ids + strlen(h->ids), sizeof(h->ids) - strlen(h->ids), "%s%zu",
+             h->ids[0] ? "," : "", rule);
+    return LA_OK;
+}
+
+/* The indexes of the rules that fire on line, "1,2". */
+static const char *scan(struct la_matcher *m, const char *line, struct hits *h)
+{
+    struct la_record f = { .format = "text", .text = la_sv_cstr(line),
+                           .message = la_sv_cstr(line) };
+
+    memset(h, 0, sizeof(*h));
+    assert_int_equal(la_matcher_scan(m, &f, on_hit, h, NULL), LA_OK);
+    return h->ids;
+}
+
+static void good_pack_loads(void **state)
+{
+    const char *texts[] = { good_pack, NULL };
+    struct la_buf d = LA_BUF_INIT;
+    struct la_ruleset *rs = load(texts, &d, LA_OK);
+    const struct la_rule_meta *m;
+    struct la_matcher *mt;
+    struct hits h;
+
+    (void)state;
+    /* The skipped "%s" entry is a note; messages, variants and the ignored entry are rules. */
+    assert_string_equal(d.buf, "p1.yaml: note[LA221]: pack 'tool': 1 entry without literal "
+                               "text to match not loaded\n");
+    assert_int_equal(la_ruleset_count(rs), 5);
+    m = la_ruleset_rule(rs, 0);
+    assert_string_equal(m->id, "tool.00000001");
+    assert_string_equal(m->title, "tool: ERROR: Unable to send data to ASR. Sent \xe2\x80\xa6 of "
+                                  "\xe2\x80\xa6 bytes.");
+    assert_string_equal(m->description, "the link broke (src/x.c:10 at 0123456)");
+    assert_int_equal(m->kind, LA_KIND_EVIDENCE);
+    assert_string_equal(m->cause, "usb-link");
+    assert_true(m->weight == 1.5);
+    assert_int_equal(m->level, LA_LEVEL_MEDIUM);
+    assert_string_equal(m->vocab_producer, "tool");
+    assert_string_equal(m->vocab_side, "link");
+    assert_string_equal(m->vocab_at, "src/x.c:10");
+    assert_string_equal(m->file, "p1.yaml");
+    assert_int_equal(m->line, 5);
+    assert_int_equal(m->benign, 0);
+    m = la_ruleset_rule(rs, 2);
+    assert_string_equal(m->id, "tool.00000002.v1");
+    assert_string_equal(m->cause, "signing-server");
+    assert_string_equal(m->vocab_side, "network-signing");
+    assert_string_equal(m->description, "not signed (src/x.c:10 at 0123456)");
+    assert_true(m->weight == 3.0);
+    m = la_ruleset_rule(rs, 3);
+    assert_string_equal(m->id, "tool.00000002.v2");
+    assert_int_equal(m->level, LA_LEVEL_MEDIUM);
+    m = la_ruleset_rule(rs, 4);
+    assert_string_equal(m->id, "tool.00000004");
+    assert_int_equal(m->kind, LA_KIND_FACT);
+    assert_int_equal(m->benign, 1);
+    assert_null(m->cause);
+    assert_null(m->vocab_side);
+    assert_true(m->weight == 0);
+    assert_int_equal(m->level, LA_LEVEL_INFO);
+
+    mt = la_matcher_new(rs);
+    assert_non_null(mt);
+    assert_string_equal(scan(mt, "[TSSR] Unable to send data to ASR. Sent 0 of 4 bytes.", &h),
+                        "0");
+    assert_string_equal(scan(mt, "12:00:00.001   <Error> Unable to send data to ASR. Sent 0 of "
+                                 "4 bytes.", &h), "0");
+    assert_string_equal(scan(mt, "unable to send data to asr. sent 0 of 4 bytes.", &h), "");
+    assert_string_equal(scan(mt, "Unable to send data to ASR. Sent all of 4 bytes.", &h), "");
+    /* A variant replaces the entry: the first whose regex the line matches. */
+    assert_string_equal(scan(mt, "TSS request failed (status=1)", &h), "1");
+    assert_string_equal(scan(mt, "TSS request failed (status=94)", &h), "2");
+    assert_string_equal(scan(mt, "TSS request failed (status=49)", &h), "3");
+    assert_string_equal(scan(mt, "status=94 but no TSS failure", &h), "");
+    assert_string_equal(scan(mt, "failed", &h), "4");
+    assert_string_equal(scan(mt, "ERROR: failed", &h), "4");
+    assert_string_equal(scan(mt, "it failed", &h), "");
+    la_matcher_free(mt);
+    la_ruleset_free(rs);
+    la_buf_release(&d);
+}
+
+/* An id used twice, in two packs or a pack and a rule file, is an error as for rules. */
+static void duplicate_ids(void **state)
+{
+    const char *packs[] = { good_pack, HEAD "messages:\n" MSG("tool.00000002", "Another one", ""),
+                            NULL };
+    const char *mixed[] = { "rules:\n  - id: tool.00000001\n    title: T\n    cause: usb-link\n"
+                            "    samples: [x]\n    not: [y]\n    match: {a: {contains: x}}\n",
+                            good_pack, NULL };
+    struct la_buf d = LA_BUF_INIT;
+
+    (void)state;
+    la_ruleset_free(load(packs, &d, LA_FAILED));
+    assert_non_null(strstr(d.buf, "p2.yaml:5: error[LA204]: duplicate rule id 'tool.00000002' "
+                                  "(first defined at p1.yaml:14)\n"));
+    la_buf_reset(&d);
+    la_ruleset_free(load(mixed, &d, LA_FAILED));
+    assert_non_null(strstr(d.buf, "p2.yaml:5: error[LA204]: duplicate rule id 'tool.00000001' "
+                                  "(first defined at p1.yaml:2)\n"));
+    la_buf_release(&d);
+}
+
+/* Broken packs: every error, positioned, in the rule files' words and codes. */
+static void diagnostics(void **state)
+{
+    const char *unknown_key[] = { HEAD "messages:\n" MSG("tool.00000001", "Unable to go", "")
+                                "    colour: red\n", NULL };
+    const char *bad_values[] = {
+        HEAD "messages:\n"
+        "  - id: other.00000001\n    at: src/x.c\n    level: loud\n    format: \"\"\n"
+        "    side: cable\n    cause: nand\n    weight: 11\n    reason: \"r\"\n"
+        "  - id: tool.00000002\n    at: src/x.c:3\n    level: error\n    format: \"Timed out\"\n"
+        "    side: link\n    weight: 1\n    variants:\n      - match: \"(\"\n"
+        "        side: link\n        cause: usb-link\n        weight: 1\n"
+        "ignored:\n  - id: tool.00000003\n    at: src/x.c:4\n    level: error\n"
+        "    format: \"x\"\n    ignore: nope\n    reason: \"r\"\n    cause: usb-link\n", NULL };
+    const char *no_head[] = { "messages: {}\npinned: maybe\n", NULL };
+    struct la_buf d = LA_BUF_INIT;
+
+    (void)state;
+    la_ruleset_free(load(unknown_key, &d, LA_FAILED));
+    assert_string_equal(d.buf, "p1.yaml:14:5: error[LA201]: unknown key 'colour'\n");
+    la_buf_reset(&d);
+    la_ruleset_free(load(bad_values, &d, LA_FAILED));
+    assert_string_equal(d.buf,
+        "p1.yaml:5:9: error[LA210]: id 'other.00000001' must start with 'tool.'\n"
+        "p1.yaml:6:9: error[LA210]: 'at' must be FILE:LINE, not 'src/x.c'\n"
+        "p1.yaml:7:12: error[LA210]: unknown level 'loud' (error, warning, fatal, notice, info, "
+        "verbose, debug, exception, print, stderr, error-string or status)\n"
+        "p1.yaml:8:13: error[LA210]: 'format' is empty\n"
+        "p1.yaml:9:11: error[LA210]: unknown side 'cable' (host-tool, host-environment, "
+        "network-signing, link, device or image)\n"
+        "p1.yaml:10:12: error[LA205]: unknown cause 'nand'\n"
+        "p1.yaml:11:13: error[LA210]: weight must be between 0 and 10\n"
+        "p1.yaml:13:5: error[LA203]: entry 'tool.00000002' has no 'cause'\n"
+        "p1.yaml:13:5: error[LA203]: entry 'tool.00000002' has no 'reason'\n"
+        "p1.yaml:20:9: error[LA203]: variant has no 'reason'\n"
+        "p1.yaml:31:5: error[LA201]: unknown key 'cause'\n"
+        "p1.yaml:29:13: error[LA210]: unknown ignore 'nope' (prompt, usage, trace, fragment, "
+        "outcome, non-fatal or no-text)\n");
+    la_buf_reset(&d);
+    la_ruleset_free(load(no_head, &d, LA_FAILED));
+    assert_string_equal(d.buf,
+        "p1.yaml:1:1: error[LA203]: missing 'producer:'\n"
+        "p1.yaml:1:1: error[LA203]: missing 'repository:'\n"
+        "p1.yaml:1:1: error[LA203]: missing 'commit:'\n"
+        "p1.yaml:2:9: error[LA202]: 'pinned' must be true or false, not 'maybe'\n"
+        "p1.yaml:1:11: error[LA202]: 'messages' must be a list\n");
+    la_buf_release(&d);
+}
+
+/* A variant regex that does not compile is reported once, at the variant. */
+static void bad_variant_regex(void **state)
+{
+    const char *texts[] = { HEAD "messages:\n"
+                            MSG("tool.00000001", "Timed out waiting",
+                                "    variants:\n      - match: \"(\"\n        side: link\n"
+                                "        cause: usb-link\n        weight: 1\n"
+                                "        reason: \"r\"\n"), NULL };
+    struct la_buf d = LA_BUF_INIT;
+    struct la_ruleset *rs = load(texts, &d, LA_FAILED);
+
+    (void)state;
+    assert_string_equal(d.buf, "p1.yaml:15:16: error[LA207]: invalid regex '(': missing closing "
+                               "parenthesis at offset 1\n");
+    assert_int_equal(la_ruleset_count(rs), 0);
+    la_ruleset_free(rs);
+    la_buf_release(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(conversions),
+        cmocka_unit_test(flags_width_precision),
+        cmocka_unit_test(literals_and_escapes),
+        cmocka_unit_test(level_words),
+        cmocka_unit_test(first_line),
+        cmocka_unit_test(samples_and_titles),
+        cmocka_unit_test(good_pack_loads),
+        cmocka_unit_test(duplicate_ids),
+        cmocka_unit_test(diagnostics),
+        cmocka_unit_test(bad_variant_regex),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
