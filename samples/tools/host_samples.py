@@ -1037,10 +1037,11 @@ def s_itunes_mac_3194_signing():
         L.w("%s: Recovery mode failed (result = 3194)" % dev["recdev"], 20, 80)
         L.wait(rng.randint(70, 200))
     return L.text(), dict(
-        outcome="failed", error_codes=[3194], top_cause="signing-server", format="itunes-updater",
+        outcome="failed", error_codes=[94, 3194], top_cause="signing-server", format="itunes-updater",
         note="macOS iTunes 10.4.1 (generation 2 lines) tries five times to restore an iPhone 4 to a build "
              "Apple no longer signs: every TSS request ends 'error from server=94 (This device isn't "
-             "eligible for the requested build.)' / cached error (3194). The getenv 2008 stall is benign.")
+             "eligible for the requested build.)' / cached error (3194). The getenv 2008 stall is benign. "
+             "The printed TSS status 94 is kept, 3194 beside it.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1106,7 +1107,8 @@ def s_itunes_win_1013_hosts():
     L.w("%s: operation 19 progress -1" % rd, 300, 700)
     L.w("%s: Restore failed (result = 1013)" % rd, 4000, 7000)
     return L.text(), dict(
-        outcome="failed", error_codes=[1013, 3194], top_cause="signing-server", format="itunes-updater",
+        outcome="failed", error_codes=[1013, 94, 3194], top_cause="signing-server",
+        format="itunes-updater",
         note="gs.apple.com answers the reachability check with 'server response status code: 404. status "
              "text: Not Found' (something other than Apple's TSS, typically a hosts-file redirect); the "
              "restore runs until the baseband ticket request, which is refused (94 / 3194), and iTunes "
@@ -1971,11 +1973,12 @@ def s_futurerestore_tss_signing():
     P("commit count=329")
     P("commit sha  =4b1a9e3f0c7d2e85a6b19f03d4c7e2a58b6f1d90")
     return L.text(), dict(
-        outcome="failed", error_codes=[3194], top_cause="signing-server", format="futurerestore",
+        outcome="failed", error_codes=[94, 3194, (436 << 16) | 0x2B], top_cause="signing-server",
+        format="futurerestore",
         note="futurerestore v2 (-d) checks whether the chosen SEP is signed: both TSS requests come back "
              "'STATUS=94&MESSAGE=This device isn't eligible for the requested build.' (TSS status 94, i.e. "
-             "3194 in AMRestore numbering) and it stops with 'SEP firmware is NOT being signed!' in an "
-             "[exception] block -- the build is not signed.")
+             "3194 in AMRestore numbering, kept beside it) and it stops with 'SEP firmware is NOT being "
+             "signed!' in an [exception] block (futurerestore's code after it) -- the build is not signed.")
 
 
 # --------------------------------------------------------------------------------------------

@@ -70,6 +70,18 @@ struct match {
 enum fact { FACT_MODEL, FACT_IOS, FACT_BUILD, FACT_HOST, FACT_HOSTOS, FACT_ECID, FACT_UDID,
             FACT_SERIAL, FACT_N };
 
+/*
+ * An error code of an attempt: as a line printed it (with its numbering space, kb.h), or a
+ * restore error number a rule maps it to (set: code; "from" is the code printed on the same
+ * line, TSS 94 for 3194).
+ */
+struct code {
+    long code, from_code;
+    unsigned char space, from_space;  /* la_kb_space_at() indices */
+    unsigned char printed;            /* 1: printed on a line; 0: implied by a rule */
+    unsigned char has_from;
+};
+
 /* One restore attempt: a tool run, or the lines of a member without one (implicit). */
 struct attempt {
     int explicit_start;
@@ -77,6 +89,7 @@ struct attempt {
     int has_date;
     long result;
     int has_result;
+    unsigned char result_space, result_printed;   /* the result's numbering space */
     int outcome;                      /* the tool's word: -1 unknown, 0 succeeded, 1 failed */
     const char *judged;               /* set by la_verdict_decide(): "failed", "evidence" … */
     const char *stage;                /* last stage reached: stages[stage_ix] */
@@ -86,8 +99,10 @@ struct attempt {
     unsigned nstages, stage_ix;
     char **retired;                   /* dropped stages that matches still point at (owned) */
     size_t nretired, capretired;
-    long codes[LA_MAX_CODES];
+    struct code codes[LA_MAX_CODES];  /* distinct (space, code), in the order seen */
     unsigned ncodes;
+    struct code line_code;            /* the spaced code the current hit printed, if any */
+    int has_line_code;
     char *facts[FACT_N];
     struct match *m;
     size_t nm, capm;
@@ -188,6 +203,10 @@ void la_attempt_touch(struct attempt *a, const struct la_record *rec);
 LA_NODISCARD enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
                                                enum la_rule_kind kind, const char *name,
                                                struct la_sv v, int implied);
+/* A rule hit begins: its set: values map from the codes its own line printed only. */
+void la_attempt_begin_hit(struct attempt *a);
+/* Whether the attempt's result or one of its codes is restore error number n (TSS 94: 3194). */
+int la_attempt_has_number(const struct attempt *a, long n);
 /* The current stage, for a match kept now (it stays valid while the attempt lives). */
 const char *la_attempt_stage_for_match(struct attempt *a);
 /* A stage rule whose line carries a code: the current stage is where it failed. */

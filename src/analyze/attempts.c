@@ -10,7 +10,9 @@
  * implicit attempt into the explicit one it belongs to.
  *
  * Invariants: at most LA_MAX_STAGES stages (the first and the latest) and
- * LA_MAX_CODES distinct codes per attempt; at most LA_MAX_ATTEMPTS_PER_INPUT
+ * LA_MAX_CODES distinct codes per attempt, each with its numbering space (a
+ * code a rule maps to, TSS 94 → 3194, is kept beside the printed one, never
+ * instead of it); at most LA_MAX_ATTEMPTS_PER_INPUT
  * attempts per input, later ones counted into the last.  A match's stage
  * points into its attempt's stage list (or, once dropped from that list,
  * into its retired names), so it lives as long as the attempt; joining
@@ -144,16 +146,28 @@ const char *la_attempt_stage_for_match(struct attempt *a)
     return a->stage;
 }
 
-static void add_code(struct attempt *a, long c)
+/*
+ * Keep code c once per (space, code), in the order seen.  A code printed on a line wins over
+ * the same code a rule implied (it becomes printed, its origin dropped).
+ */
+static void add_code(struct attempt *a, const struct code *c)
 {
-    for (unsigned i = 0; i < a->ncodes; i++)
-        if (a->codes[i] == c)
-            return;
+    for (unsigned i = 0; i < a->ncodes; i++) {
+        struct code *o = &a->codes[i];
+        if (o->code != c->code || o->space != c->space)
+            continue;
+        if (c->printed && !o->printed) {
+            o->printed = 1;
+            o->has_from = 0;
+        }
+        return;
+    }
     if (a->ncodes < LA_MAX_CODES)
-        a->codes[a->ncodes++] = c;
+        a->codes[a->ncodes++] = *c;
 }
 
-static int parse_code(struct la_sv v, long *ret)
+/* A code: decimal or 0x hex, or hex with or without 0x when hex (a `_hex` capture). */
+static int parse_code(struct la_sv v, int hex, long *ret)
 {
     char buf[32];
     char *end;
@@ -163,11 +177,83 @@ static int parse_code(struct la_sv v, long *ret)
     memcpy(buf, v.p, v.len);
     buf[v.len] = 0;
     errno = 0;
-    long c = strtol(buf, &end, 0);
-    if (errno || *end)
+    long c = strtol(buf, &end, hex ? 16 : 0);
+    if (errno || *end || end == buf)
         return 0;
     *ret = c;
     return 1;
+}
+
+/*
+ * The numbering space a value name gives a code: "code" the restore error number,
+ * "code_<space>" (kb.h) that space, with "_hex" after it for a code printed in hex without
+ * 0x ("RamrodErrorDomain/3ec").  -1: not a code, or an unknown space.
+ */
+static int code_space(const char *name, int *ret_hex)
+{
+    size_t n;
+
+    *ret_hex = 0;
+    if (!strcmp(name, "code"))
+        return LA_SPACE_DIALOG;
+    if (strncmp(name, "code_", 5))
+        return -1;
+    name += 5;
+    n = strlen(name);
+    if (n > 4 && !strcmp(name + n - 4, "_hex")) {
+        *ret_hex = 1;
+        n -= 4;
+    }
+    return la_kb_space_find(name, n);
+}
+
+void la_attempt_begin_hit(struct attempt *a)
+{
+    a->has_line_code = 0;
+}
+
+int la_attempt_has_number(const struct attempt *a, long n)
+{
+    long x;
+
+    if (a->has_result && la_kb_space_number(a->result_space, a->result, &x) && x == n)
+        return 1;
+    for (unsigned i = 0; i < a->ncodes; i++)
+        if (la_kb_space_number(a->codes[i].space, a->codes[i].code, &x) && x == n)
+            return 1;
+    return 0;
+}
+
+/*
+ * A code value of a hit (see la_attempt_apply_value): the result of a result rule, and the
+ * attempt's codes.  Zero is no error; a negative code on the error-number line is a tool's
+ * return value ("FAILURE:-1") and counts only in a result rule, while the spaces of the
+ * tools' own codes (futurerestore's -10, lockdownd's -21) are negative by nature.
+ */
+static void apply_code(struct attempt *a, enum la_rule_kind kind, int space, long n, int implied)
+{
+    struct code c = { .code = n, .space = (unsigned char)space, .printed = !implied };
+    const struct la_space *sp = la_kb_space_at((size_t)space);
+
+    if (kind == LA_KIND_RESULT && (!implied || !a->has_result)) {
+        a->result = n;
+        a->result_space = c.space;
+        a->result_printed = c.printed;
+        a->has_result = 1;
+        a->outcome = n == 0 ? 0 : 1;
+    }
+    /* A rule's set: code is the error number the line's own spaced code maps to. */
+    if (implied && space == LA_SPACE_DIALOG && a->has_line_code) {
+        c.has_from = 1;
+        c.from_code = a->line_code.code;
+        c.from_space = a->line_code.space;
+    }
+    if (n > 0 || (n != 0 && (kind == LA_KIND_RESULT || !sp->on_line)))
+        add_code(a, &c);
+    if (!implied && space != LA_SPACE_DIALOG) {
+        a->line_code = c;
+        a->has_line_code = 1;
+    }
 }
 
 struct attempt *la_attempt_current(struct run *r)
@@ -237,12 +323,15 @@ void la_attempt_touch(struct attempt *a, const struct la_record *rec)
 /*
  * Apply one value a rule hit gives its attempt: a capture from the line, or a set: value
  * of the rule (implied).  Both come through here, so a set: value counts as if the line
- * had printed it, with one precedence: on a result rule a code printed on the line sets
+ * had printed it, with two differences: on a result rule a code printed on the line sets
  * the result, while an implied code (TSS status 94 is shown as 3194, "Disk Failure" is
- * 6) only fills in a missing one.
- *   code         the result (result rules); non-zero codes join the attempt's codes, but
- *                a negative one only from a result rule: elsewhere it is a tool's return
- *                value ("FAILURE:-1"), not a catalogue code
+ * 6) only fills in a missing one; and an implied code is kept as not printed, beside the
+ * spaced code its line printed (la_attempt_begin_hit() starts a hit's line).
+ *   code         a restore error number: the result (result rules); non-zero codes join
+ *                the attempt's codes, but a negative one only from a result rule:
+ *                elsewhere it is a tool's return value ("FAILURE:-1"), not a catalogue code
+ *   code_<space> the same in a numbering space (code_tss, code_fr …; kb.h), hex with
+ *                code_<space>_hex; unknown spaces are ignored
  *   stage        the stage reached; op and checkpoint name one through stages.yaml
  *   a fact name  the fact, the latest winning; empty or over-long values are ignored
  * Other names are ignored (kept for future use).  LA_FATAL when memory runs out.
@@ -252,23 +341,19 @@ enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
                                   int implied)
 {
     const char *s = NULL;
+    int hex, space = code_space(name, &hex);
     long n;
 
-    if (!strcmp(name, "code")) {
-        if (!parse_code(v, &n))
-            return LA_OK;
-        if (kind == LA_KIND_RESULT && (!implied || !a->has_result)) {
-            a->result = n;
-            a->has_result = 1;
-            a->outcome = n == 0 ? 0 : 1;
-        }
-        if (n > 0 || (n != 0 && kind == LA_KIND_RESULT))
-            add_code(a, n);
+    if (space >= 0) {
+        if (parse_code(v, hex, &n))
+            apply_code(a, kind, space, n, implied);
         return LA_OK;
     }
+    if (!strncmp(name, "code_", 5))
+        return LA_OK;
     if (!strcmp(name, "stage"))
         return !v.len || add_stage(a, v.p, v.len) ? LA_OK : LA_FATAL;
-    if (!strcmp(name, "op") && parse_code(v, &n))
+    if (!strcmp(name, "op") && parse_code(v, 0, &n))
         s = la_kb_stage_of_op(e->kb, n);
     else if (!strcmp(name, "checkpoint"))
         s = la_kb_stage_of_checkpoint(e->kb, v.p, v.len);
@@ -370,7 +455,7 @@ static enum la_rc merge_into(struct attempt *to, struct attempt *a)
     for (unsigned k = 0; k < a->nstages; k++)
         add_stage(to, a->stages[k], strlen(a->stages[k]));
     for (unsigned k = 0; k < a->ncodes; k++)
-        add_code(to, a->codes[k]);
+        add_code(to, &a->codes[k]);
     if (!to->fail_stage && a->fail_stage) {
         to->fail_stage = a->fail_stage;
         a->fail_stage = NULL;
@@ -383,6 +468,8 @@ static enum la_rc merge_into(struct attempt *to, struct attempt *a)
     if (!to->has_result && a->has_result) {
         to->has_result = 1;
         to->result = a->result;
+        to->result_space = a->result_space;
+        to->result_printed = a->result_printed;
     }
     if (to->outcome < 0 && a->outcome >= 0)
         to->outcome = a->outcome;

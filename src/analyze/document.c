@@ -6,8 +6,9 @@
  * anything (score.c does), it only writes down what was decided.
  *
  * Data flow: la_doc_report() writes, in this key order, the input, outcome,
- * verdict line, error codes, device and host facts, attempts (the latest
- * LA_MAX_ATTEMPTS_LISTED), causes with their evidence, members (the first
+ * verdict line, error codes (the numbers, then with their numbering spaces),
+ * device and host facts, attempts (the latest LA_MAX_ATTEMPTS_LISTED), causes
+ * with their evidence, members (the first
  * LA_MAX_MEMBERS_LISTED), unexplained templates, warnings, what to collect
  * next, the remediation ladder and the ranking notes.  la_engine_document()
  * adds the summary: counts by outcome, cause, code and model, and patterns
@@ -153,7 +154,7 @@ static json_t *collect_json(struct run *r, const struct attempt *a, const char *
         have_host |= la_is_host_log(f);
     }
     if (a && a->has_result) {
-        const struct la_code *c = la_kb_code(r->e->kb, a->result);
+        const struct la_code *c = la_kb_code_in(r->e->kb, a->result_space, a->result);
         for (const char *const *p = c ? c->collect : NULL; p && *p; p++)
             json_array_append_new(arr, json_string(*p));
     }
@@ -246,16 +247,91 @@ static void fill_attempts(struct run *r, json_t *attempts, size_t *ret_skipped)
     *ret_skipped = skipped;
 }
 
-/* Error codes: the primary attempt's result first, then the others seen. */
-static void fill_codes(const struct attempt *p, json_t *codes)
+/* One entry of codes: {"code", "space", "printed", "from"?}; error_codes gets each number once. */
+static void put_code(const struct code *c, json_t *ints, json_t *objs)
 {
+    const struct la_space *sp = la_kb_space_at(c->space);
+    json_t *o = json_object();
+    size_t i;
+    json_t *v;
+    int seen = 0;
+
+    json_array_foreach(ints, i, v)
+        seen |= json_integer_value(v) == c->code;
+    if (!seen)
+        json_array_append_new(ints, json_integer(c->code));
+    if (!o)
+        return;
+    json_object_set_new(o, "code", json_integer(c->code));
+    json_object_set_new(o, "space", json_string(sp ? sp->id : "dialog"));
+    json_object_set_new(o, "printed", json_boolean(c->printed));
+    if (c->has_from) {
+        const struct la_space *fs = la_kb_space_at(c->from_space);
+        char from[64];
+        snprintf(from, sizeof(from), "%s:%ld", fs ? fs->id : "dialog", c->from_code);
+        json_object_set_new(o, "from", json_string(from));
+    }
+    json_array_append_new(objs, o);
+}
+
+/* Code k, then the codes mapped from it (TSS 94, then 3194 beside it). */
+static void put_with_mapped(const struct attempt *p, unsigned k, unsigned char *done,
+                            json_t *ints, json_t *objs)
+{
+    const struct code *c = &p->codes[k];
+
+    done[k] = 1;
+    put_code(c, ints, objs);
+    for (unsigned j = 0; j < p->ncodes; j++)
+        if (!done[j] && p->codes[j].has_from && p->codes[j].from_space == c->space &&
+            p->codes[j].from_code == c->code) {
+            done[j] = 1;
+            put_code(&p->codes[j], ints, objs);
+        }
+}
+
+/* With no attempt to report on (no restore seen), the last one that printed codes. */
+static const struct attempt *codes_attempt(const struct run *r)
+{
+    for (size_t i = r->natt; i-- > 0;)
+        if (!r->att[i]->merged && r->att[i]->ncodes)
+            return r->att[i];
+    return NULL;
+}
+
+/*
+ * Error codes, most significant first: the primary attempt's result, then the codes on the
+ * restore error-number line in the order seen, then the other spaces' (a BBUpdater or
+ * futurerestore code says less about the restore than the number it failed with), a mapped
+ * error number right after the code it was mapped from.  error_codes holds the numbers (each
+ * once), codes the same with their numbering space.
+ */
+static void fill_codes(const struct attempt *p, json_t *ints, json_t *objs)
+{
+    unsigned char done[LA_MAX_CODES] = { 0 };
+    long num;
+
     if (!p)
         return;
-    if (p->has_result && p->result)
-        json_array_append_new(codes, json_integer(p->result));
+    if (p->has_result && p->result) {
+        unsigned k = 0;
+        while (k < p->ncodes &&
+               (p->codes[k].code != p->result || p->codes[k].space != p->result_space))
+            k++;
+        if (k < p->ncodes) {
+            put_with_mapped(p, k, done, ints, objs);
+        } else {
+            struct code r = { .code = p->result, .space = p->result_space,
+                              .printed = p->result_printed };
+            put_code(&r, ints, objs);
+        }
+    }
     for (unsigned k = 0; k < p->ncodes; k++)
-        if (!p->has_result || p->codes[k] != p->result)
-            json_array_append_new(codes, json_integer(p->codes[k]));
+        if (!done[k] && la_kb_space_number(p->codes[k].space, p->codes[k].code, &num))
+            put_with_mapped(p, k, done, ints, objs);
+    for (unsigned k = 0; k < p->ncodes; k++)
+        if (!done[k])
+            put_with_mapped(p, k, done, ints, objs);
 }
 
 static json_t *cause_json(struct run *r, const struct attempt *primary,
@@ -451,11 +527,12 @@ json_t *la_doc_report(struct run *r, const struct verdict *v)
     char buf[160];
     json_t *rep = json_object(), *attempts = json_array(), *members = json_array();
     json_t *codes = json_array(), *causes = json_array(), *unexp = json_array();
+    json_t *spaced = json_array();
 
-    if (!rep || !attempts || !members || !codes || !causes || !unexp)
+    if (!rep || !attempts || !members || !codes || !causes || !unexp || !spaced)
         goto oom;
     fill_attempts(r, attempts, &skipped);
-    fill_codes(v->primary, codes);
+    fill_codes(v->primary ? v->primary : codes_attempt(r), codes, spaced);
     fill_causes(r, v, causes);
     if (verdict_line(v, &line) != LA_OK)
         goto oom;
@@ -464,6 +541,7 @@ json_t *la_doc_report(struct run *r, const struct verdict *v)
     json_object_set_new(rep, "verdict", json_string(line.buf));
     la_buf_release(&line);
     json_object_set_new(rep, "error_codes", codes);
+    json_object_set_new(rep, "codes", spaced);
     json_object_set_new(rep, "device", facts_json(r, v->primary, 0));
     json_object_set_new(rep, "host", facts_json(r, v->primary, 1));
     json_object_set_new(rep, "attempts", attempts);
@@ -493,6 +571,7 @@ oom:
     json_decref(attempts);
     json_decref(members);
     json_decref(codes);
+    json_decref(spaced);
     json_decref(causes);
     json_decref(unexp);
     return NULL;

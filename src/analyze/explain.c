@@ -3,86 +3,177 @@
  * numbering space, ranked likely causes from the same priors the diagnosis uses, the
  * remediation ladder of those causes, and which logs tell them apart — as a JSON document
  * (schema loganalyze.explain/1) that the command line and the web page both render.
+ *
+ * A query "SPACE:CODE" (tss:94, amr:37, bbu:50, fr:-10; the space ids of src/rules/kb.c)
+ * reads the code in that numbering space only, as the diagnosis does (la_kb_code_in): TSS
+ * 94 is the entry of error 3194, its meanings in that space and its priors.  A bare number
+ * reads the restore error number as before and adds "spaces": every numbering space in
+ * which the catalogue gives the number a meaning (the error number itself, TSS status
+ * N - 3100 or N + 3100, the entries off the line), so a user learns that 50 is also a
+ * BBUpdater error.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analyze/explain.h"
 #include "rules/rules.h"
 
-static const struct la_code *lookup_code(const struct la_kb *kb, const char *arg, long *ret_num)
+/* s as a number: decimal or 0x hex, or hex without 0x when hex. */
+static int parse_number(const char *s, int hex, long *ret)
 {
     char *end;
     long v;
 
     errno = 0;
-    v = strtol(arg, &end, 0);
-    if (!errno && !*end && end != arg) {
-        *ret_num = v;
-        return la_kb_code(kb, v);
-    }
-    const struct la_code *c = la_kb_code_by_name(kb, arg);
-    if (c)
-        *ret_num = c->code;
-    return c;
+    v = strtol(s, &end, hex ? 16 : 0);
+    if (errno || *end || end == s)
+        return 0;
+    *ret = v;
+    return 1;
 }
 
-json_t *la_explain(const struct la_kb *kb, const char *arg)
+/* "tss:94": the space (a known id before the colon) and the code after it; 0 otherwise. */
+static int parse_spaced(const char *arg, size_t *ret_space, long *ret_code)
 {
-    long num = 0;
-    int known_num = 0;
-    const struct la_code *c = lookup_code(kb, arg, &num);
-    char *end;
-    json_t *o = json_object(), *causes = json_array(), *ladder = json_array();
+    const char *colon = strchr(arg, ':');
+    int sp;
 
-    errno = 0;
-    (void)strtol(arg, &end, 0);
-    known_num = c || (!errno && !*end && end != arg);
-    json_object_set_new(o, "query", json_string(arg));
-    json_object_set_new(o, "known", json_boolean(c != NULL));
-    if (known_num)
-        json_object_set_new(o, "code", json_integer(num));
-    const struct la_prior *pr = NULL;
-    size_t np = 0;
-    const struct la_family *fam = known_num ? la_kb_family_of(kb, num) : NULL;
-    if (c) {
-        json_t *names = json_array(), *means = json_array(), *collect = json_array();
-        for (const char *const *n = c->names; n && *n; n++)
-            json_array_append_new(names, json_string(*n));
-        json_object_set_new(o, "names", names);
-        for (size_t i = 0; i < c->n_meanings; i++)
+    if (!colon || (sp = la_kb_space_find(arg, (size_t)(colon - arg))) < 0)
+        return 0;
+    if (!parse_number(colon + 1, 0, ret_code) &&
+        !(!strcmp(la_kb_space_at((size_t)sp)->id, "kio") && parse_number(colon + 1, 1, ret_code)))
+        return 0;
+    *ret_space = (size_t)sp;
+    return 1;
+}
+
+/* The space whose entries an off-line entry is filed under (its catalogue name). */
+static size_t space_of_entry(const struct la_code *c)
+{
+    for (size_t i = 0; c && c->space && i < la_kb_n_spaces(); i++) {
+        const struct la_space *sp = la_kb_space_at(i);
+        if (!sp->on_line && sp->catalogue[0] && !strcmp(sp->catalogue[0], c->space))
+            return i;
+    }
+    return LA_SPACE_DIALOG;
+}
+
+static int meaning_in(const struct la_meaning *m, size_t space)
+{
+    const struct la_space *sp = la_kb_space_at(space);
+
+    if (space == LA_SPACE_DIALOG || !sp->on_line)
+        return 1;
+    for (const char *const *n = sp->catalogue; *n; n++)
+        if (!strcmp(*n, m->space))
+            return 1;
+    return 0;
+}
+
+/* The entry's own part, its meanings as read in space: names, meanings, clashes, stage, logs. */
+static void put_entry(json_t *o, const struct la_code *c, size_t space)
+{
+    json_t *names = json_array(), *means = json_array(), *collect = json_array();
+
+    for (const char *const *n = c->names; n && *n; n++)
+        json_array_append_new(names, json_string(*n));
+    json_object_set_new(o, "names", names);
+    for (size_t i = 0; i < c->n_meanings; i++)
+        if (meaning_in(&c->meanings[i], space))
             json_array_append_new(means, json_pack("{s:s,s:s,s:b,s:s}", "space",
                                                    c->meanings[i].space, "text",
                                                    c->meanings[i].text, "confirmed",
                                                    c->meanings[i].confirmed, "source",
                                                    c->meanings[i].source));
-        json_object_set_new(o, "meanings", means);
-        if (c->collides)
-            json_object_set_new(o, "collides", json_string(c->collides));
-        if (c->stage)
-            json_object_set_new(o, "stage", json_string(c->stage));
-        for (const char *const *n = c->collect; n && *n; n++)
-            json_array_append_new(collect, json_string(*n));
-        json_object_set_new(o, "collect", collect);
-        pr = c->priors;
-        np = c->n_priors;
-        if (c->family && la_kb_family(kb, c->family))
-            fam = la_kb_family(kb, c->family);
-    }
-    if (fam) {
-        json_object_set_new(o, "family", json_pack("{s:s,s:s}", "id", fam->id, "title",
-                                                   fam->title ? fam->title : ""));
-        if (!np) {
-            pr = fam->priors;
-            np = fam->n_priors;
+    json_object_set_new(o, "meanings", means);
+    if (c->collides && space == LA_SPACE_DIALOG)
+        json_object_set_new(o, "collides", json_string(c->collides));
+    if (c->stage)
+        json_object_set_new(o, "stage", json_string(c->stage));
+    for (const char *const *n = c->collect; n && *n; n++)
+        json_array_append_new(collect, json_string(*n));
+    json_object_set_new(o, "collect", collect);
+}
+
+/* One reading of a bare number: {"space", "name", "code", "number"?, "meanings"?}. */
+static json_t *reading(size_t space, long code, const struct la_code *c)
+{
+    const struct la_space *sp = la_kb_space_at(space);
+    json_t *r = json_pack("{s:s,s:s,s:I}", "space", sp->id, "name",
+                          *sp->name ? sp->name : "error", "code", (json_int_t)code);
+    long num;
+
+    if (!r)
+        return NULL;
+    if (space != LA_SPACE_DIALOG && la_kb_space_number(space, code, &num))
+        json_object_set_new(r, "number", json_integer(num));
+    if (space == LA_SPACE_DIALOG && c) {
+        json_t *ms = json_array();
+        for (size_t i = 0; i < c->n_meanings; i++) {
+            int seen = 0;
+            for (size_t k = 0; k < i; k++)
+                seen |= !strcmp(c->meanings[k].space, c->meanings[i].space);
+            if (!seen)
+                json_array_append_new(ms, json_string(c->meanings[i].space));
         }
+        json_object_set_new(r, "meanings", ms);
     }
-    /* Ranked causes: the code's priors, else the family's, else the defaults. */
+    return r;
+}
+
+/* Every numbering space in which the catalogue gives the bare number num a meaning. */
+static json_t *spaces_json(const struct la_kb *kb, long num)
+{
+    int tss = la_kb_space_find("tss", 3);
+    const struct la_code *c = la_kb_code(kb, num);
+    json_t *arr = json_array();
+
+    if (!arr)
+        return NULL;
+    if (c)
+        json_array_append_new(arr, reading(LA_SPACE_DIALOG, num, c));
+    /* A TSS status N is error 3100 + N: 94 reads as TSS 94, 3194 as TSS status 94 too. */
+    if (tss >= 0 && la_kb_code_in(kb, (size_t)tss, num))
+        json_array_append_new(arr, reading((size_t)tss, num, NULL));
+    if (tss >= 0 && num > 3100 && la_kb_code_in(kb, (size_t)tss, num - 3100) &&
+        la_kb_code_in(kb, (size_t)tss, num - 3100)->code == num)
+        json_array_append_new(arr, reading((size_t)tss, num - 3100, NULL));
+    for (size_t i = 0; i < la_kb_n_spaces(); i++)
+        if (!la_kb_space_at(i)->on_line && la_kb_code_in(kb, i, num))
+            json_array_append_new(arr, reading(i, num, NULL));
+    return arr;
+}
+
+/* What the query's space is: {"id", "name", "title"}, and a futurerestore exception code decoded. */
+static void put_space(json_t *o, size_t space, long code)
+{
+    const struct la_space *sp = la_kb_space_at(space);
+    char note[200];
+
+    json_object_set_new(o, "space", json_pack("{s:s,s:s,s:s}", "id", sp->id, "name",
+                                              *sp->name ? sp->name : "error", "title",
+                                              sp->title));
+    /* libgeneral's exception code: source line << 16 | length of the source file's name. */
+    if (!strcmp(sp->id, "fr") && code >= 0x10000) {
+        snprintf(note, sizeof(note), "an exception code: raised at line %ld of a source file "
+                 "whose name is %ld characters long (code = line << 16 | name length); the "
+                 "exception's what= line says what failed", code >> 16, code & 0xFFFF);
+        json_object_set_new(o, "note", json_string(note));
+    }
+}
+
+/* Ranked causes (the priors, else the defaults) and the ladder of the likely ones. */
+static void put_causes(json_t *o, const struct la_kb *kb, const struct la_prior *pr, size_t np)
+{
+    json_t *causes = json_array(), *ladder = json_array();
     struct { const struct la_cause *c; double p; } rk[32];
     size_t nr = 0;
+
     for (size_t i = 0; i < la_kb_n_causes(kb) && nr < 32; i++) {
         const struct la_cause *cz = la_kb_cause_at(kb, i);
         double p = np ? 0 : cz->prior;
@@ -127,6 +218,55 @@ json_t *la_explain(const struct la_kb *kb, const char *arg)
                                                 s->if_still_fails ? s->if_still_fails : ""));
     }
     json_object_set_new(o, "ladder", ladder);
-    return o;
 }
 
+json_t *la_explain(const struct la_kb *kb, const char *arg)
+{
+    size_t space = LA_SPACE_DIALOG;
+    long num = 0, n;
+    int spaced = parse_spaced(arg, &space, &num);
+    int is_num = spaced || parse_number(arg, 0, &num);
+    const struct la_code *c = spaced ? la_kb_code_in(kb, space, num)
+                              : is_num ? la_kb_code(kb, num) : la_kb_code_by_name(kb, arg);
+    const struct la_family *fam;
+    const struct la_prior *pr = NULL;
+    size_t np = 0;
+    json_t *o = json_object();
+
+    if (!o)
+        return NULL;
+    if (!is_num && c) {
+        num = c->code;
+        space = space_of_entry(c);
+        spaced = space != LA_SPACE_DIALOG;
+    }
+    json_object_set_new(o, "query", json_string(arg));
+    json_object_set_new(o, "known", json_boolean(c != NULL));
+    if (spaced)
+        put_space(o, space, num);
+    if (is_num || c)
+        json_object_set_new(o, "code", json_integer(num));
+    if (spaced && space != LA_SPACE_DIALOG && la_kb_space_number(space, num, &n))
+        json_object_set_new(o, "number", json_integer(n));
+    if (is_num && !spaced)
+        json_object_set_new(o, "spaces", spaces_json(kb, num));
+    fam = spaced ? la_kb_family_in(kb, space, num) : (is_num || c) ? la_kb_family_of(kb, num)
+                                                                   : NULL;
+    if (c) {
+        put_entry(o, c, space);
+        pr = c->priors;
+        np = c->n_priors;
+        if (c->family && la_kb_family(kb, c->family))
+            fam = la_kb_family(kb, c->family);
+    }
+    if (fam) {
+        json_object_set_new(o, "family", json_pack("{s:s,s:s}", "id", fam->id, "title",
+                                                   fam->title ? fam->title : ""));
+        if (!np) {
+            pr = fam->priors;
+            np = fam->n_priors;
+        }
+    }
+    put_causes(o, kb, pr, np);
+    return o;
+}

@@ -4,17 +4,23 @@
 /*
  * `explain` as data: one code's entry for `loganalyze explain` and the web page.
  *
- * The object: {"query", "known", "code"?, "names"?, "meanings"?: [{"space", "text",
- * "confirmed", "source"}], "collides"?, "stage"?, "collect"?, "family"?: {"id", "title"},
- * "causes": [{"id", "title", "prior", "summary", "next_test"}] (most likely first),
- * "ladder": [{"id", "text", "why", "if_still_fails"}] (cheapest first)}.
+ * The object: {"query", "known", "space"?: {"id", "name", "title"} (a SPACE:CODE query, or a
+ * name of an entry off the error-number line), "note"?, "code"?, "number"? (the restore error
+ * number of a spaced code on the line: tss:94 → 3194), "spaces"? (a bare number: [{"space",
+ * "name", "code", "number"?, "meanings"?}], every space in which it has a meaning), "names"?,
+ * "meanings"?: [{"space", "text", "confirmed", "source"}], "collides"?, "stage"?, "collect"?,
+ * "family"?: {"id", "title"}, "causes": [{"id", "title", "prior", "summary", "next_test"}]
+ * (most likely first), "ladder": [{"id", "text", "why", "if_still_fails"}] (cheapest first)}.
  */
 
 #include <jansson.h>
 
 struct la_kb;
 
-/* A new reference to the entry for query (a number, 0x hex, a name or alias), NULL on OOM. */
+/*
+ * A new reference to the entry for query (a number, 0x hex, SPACE:CODE such as tss:94 or
+ * fr:-10, a name or alias), NULL on OOM.
+ */
 json_t *la_explain(const struct la_kb *kb, const char *query);
 
 #endif

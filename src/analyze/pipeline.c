@@ -80,12 +80,14 @@ static void remember(struct run *r, size_t ri)
 static enum la_rc apply_hit(struct run *r, struct attempt *a, const struct la_rule_meta *m,
                             const struct la_capture *caps, size_t ncaps)
 {
+    la_attempt_begin_hit(a);
     for (size_t i = 0; i < ncaps; i++)
         if (la_attempt_apply_value(r->e, a, m->kind, caps[i].name, caps[i].value, 0) != LA_OK)
             return LA_FATAL;
-    /* A stage line that carries a code is a failing step. */
+    /* A stage line that carries a code (code, code_step …) is a failing step. */
     for (size_t i = 0; i < ncaps && m->kind == LA_KIND_STAGE; i++)
-        if (!strcmp(caps[i].name, "code") && la_attempt_mark_failing(a) != LA_OK)
+        if ((!strcmp(caps[i].name, "code") || !strncmp(caps[i].name, "code_", 5)) &&
+            la_attempt_mark_failing(a) != LA_OK)
             return LA_FATAL;
     for (size_t i = 0; m->set_keys && m->set_keys[i]; i++)
         if (la_attempt_apply_value(r->e, a, m->kind, m->set_keys[i],

@@ -106,11 +106,8 @@ static int when_holds(const struct la_rule_meta *m, const struct attempt *a,
     }
     if (m->n_when_code) {
         int ok = 0;
-        for (size_t i = 0; i < m->n_when_code; i++) {
-            ok |= a->has_result && a->result == m->when_code[i];
-            for (unsigned j = 0; j < a->ncodes; j++)
-                ok |= a->codes[j] == m->when_code[i];
-        }
+        for (size_t i = 0; i < m->n_when_code; i++)
+            ok |= la_attempt_has_number(a, m->when_code[i]);
         if (!ok)
             return 0;
     }
@@ -191,38 +188,64 @@ static int match_counts(const struct la_engine *e, const struct attempt *a, size
 /* ------------------------------------------------------------ scores */
 
 /*
- * The code whose priors apply: the result code, else the first error code seen (a device
- * log has no result line).  A MobileRestore transition result (4000-4099: the device left
- * the expected state) says that the restore broke, not why; a code the device itself
- * reported (1-3999) does.
+ * The code whose priors apply, with its numbering space: the result code, else the first
+ * code seen on the restore error-number line (a device log has no result line), else the
+ * first code of another space.  A MobileRestore transition result (4000-4099: the device
+ * left the expected state) says that the restore broke, not why; a code the device itself
+ * reported (error number 1-3999, TSS 94 being 3194) does.  0 when there is none.
  */
-static long prior_code(const struct la_engine *e, const struct attempt *a)
+static int prior_code(const struct la_engine *e, const struct attempt *a, size_t *ret_space,
+                      long *ret_code)
 {
-    long code = a && a->has_result && a->result != 0 ? a->result
-                : a && a->ncodes ? a->codes[0] : 0;
+    const struct code *first = NULL;
+    long num;
 
-    if (code >= 4000 && code < 4100 && a)
-        for (unsigned i = 0; i < a->ncodes; i++)
-            if (a->codes[i] > 0 && a->codes[i] < 4000 && la_kb_code(e->kb, a->codes[i]))
-                return a->codes[i];
-    return code;
+    if (!a)
+        return 0;
+    for (unsigned i = 0; i < a->ncodes && !first; i++)
+        if (la_kb_space_number(a->codes[i].space, a->codes[i].code, &num))
+            first = &a->codes[i];
+    if (!first && a->ncodes)
+        first = &a->codes[0];
+    if (a->has_result && a->result != 0) {
+        *ret_space = a->result_space;
+        *ret_code = a->result;
+    } else if (first) {
+        *ret_space = first->space;
+        *ret_code = first->code;
+    } else {
+        return 0;
+    }
+    if (la_kb_space_number(*ret_space, *ret_code, &num) && num >= 4000 && num < 4100)
+        for (unsigned i = 0; i < a->ncodes; i++) {
+            const struct code *c = &a->codes[i];
+            if (la_kb_space_number(c->space, c->code, &num) && num > 0 && num < 4000 &&
+                la_kb_code_in(e->kb, c->space, c->code)) {
+                *ret_space = c->space;
+                *ret_code = c->code;
+                break;
+            }
+        }
+    return 1;
 }
 
 static double prior_of(const struct la_engine *e, const struct attempt *a,
                        const struct la_cause *c)
 {
     const struct la_prior *pr = NULL;
-    size_t np = 0;
+    size_t np = 0, space = LA_SPACE_DIALOG;
     double sum = 0, rest_default = 0;
-    long code = prior_code(e, a);
+    long code = 0;
 
-    if (code) {
-        const struct la_code *lc = la_kb_code(e->kb, code);
+    /* Looked up in the code's own space: TSS 94 is the TSS entry 3194, not AMRestore 94,
+     * and a futurerestore code has no catalogue prior (its space's family, if any). */
+    if (prior_code(e, a, &space, &code)) {
+        const struct la_code *lc = la_kb_code_in(e->kb, space, code);
         if (lc && lc->n_priors) {
             pr = lc->priors;
             np = lc->n_priors;
         } else {
-            const struct la_family *f = la_kb_family_of(e->kb, code);
+            const struct la_family *f = la_kb_family_in(e->kb, space, code);
             if (f) {
                 pr = f->priors;
                 np = f->n_priors;

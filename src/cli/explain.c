@@ -1,7 +1,8 @@
 /*
- * `loganalyze explain CODE...`: what a number or name means in each numbering space, the
- * likely causes ranked with the diagnosis priors, the remediation ladder of those causes
- * (cheapest first, with the ids for --tried), and which logs tell the causes apart.  All of
+ * `loganalyze explain CODE...`: what a number or name means in each numbering space (or, for
+ * SPACE:CODE such as tss:94 or fr:-10, in that space only), the likely causes ranked with
+ * the diagnosis priors, the remediation ladder of those causes (cheapest first, with the
+ * ids for --tried), and which logs tell the causes apart.  All of
  * it comes from rules/data/codes.yaml and rules/data/causes.yaml (analyze/explain.c), rendered by
  * report/explain.c: text, or with --format json or markdown those.
  */

@@ -43,7 +43,7 @@
 #define LA_MAX_ATTEMPTS_LISTED 200u       /* attempts listed in a report (the latest) */
 #define LA_MAX_MEMBERS_LISTED 5000u       /* members listed in a report (inspect lists all) */
 #define LA_MAX_STAGES 32u                 /* stages kept per attempt: the first, then the latest */
-#define LA_MAX_CODES 16u                  /* distinct error codes kept per attempt */
+#define LA_MAX_CODES 32u                  /* distinct (space, code) pairs kept per attempt */
 #define LA_MAX_FACT 127u                  /* bytes of a captured fact; longer ones are ignored */
 #define LA_MAX_TEMPLATE 200u              /* bytes of an unexplained line's template (+ a word) */
 

@@ -2,8 +2,8 @@
  * explain: what an error code means, rendered for a person.
  *
  * Input is an array of the entries la_explain() builds (analyze/explain.h: query, known,
- * code, names, meanings, collides, stage, family, causes, ladder, collect); output is one of
- * four forms, appended to a la_buf:
+ * space, note, code, number, spaces, names, meanings, collides, stage, family, causes,
+ * ladder, collect); output is one of four forms, appended to a la_buf:
  *
  *   text      `loganalyze explain CODE...`: every section, wrapped at a fixed width
  *             (88 columns unless opts->width says otherwise), entries separated by a rule
@@ -35,6 +35,72 @@
 #define EXPLAIN_SEPARATOR "\n----------------------------------------\n\n"
 #define HTML_MAX_CAUSES 5u             /* causes on the web page */
 #define SHOWN_NEXT_TESTS 3u            /* causes whose next test is shown (text, html) */
+
+/* ------------------------------------------------------------ numbering spaces */
+
+/* "TSS 94 (error 3194)" / "Error 4013": how the entry names its code. */
+static enum la_rc code_title(struct la_buf *b, const json_t *o)
+{
+    const json_t *sp = json_object_get(o, "space");
+
+    if (!sp || !strcmp(la_report_str(sp, "id"), "dialog"))
+        return la_buf_addf(b, "Error %lld", la_report_int(o, "code"));
+    if (!strcmp(la_report_str(sp, "id"), "kio") && la_report_int(o, "code") >= 0)
+        LA_TRY(la_buf_addf(b, "%s 0x%llx", la_report_str(sp, "name"), la_report_int(o, "code")));
+    else
+        LA_TRY(la_buf_addf(b, "%s %lld", la_report_str(sp, "name"), la_report_int(o, "code")));
+    if (la_report_is_int(o, "number") && la_report_int(o, "number") != la_report_int(o, "code"))
+        LA_TRY(la_buf_addf(b, " (error %lld)", la_report_int(o, "number")));
+    return LA_OK;
+}
+
+/* The code's title escaped for a target (the space's name comes from the entry). */
+static enum la_rc escaped_title(struct la_buf *b, const json_t *o,
+                                enum la_rc (*esc)(struct la_buf *, const char *))
+{
+    struct la_buf t = LA_BUF_INIT;
+    enum la_rc rc = code_title(&t, o);
+
+    if (rc == LA_OK)
+        rc = esc(b, t.buf);
+    la_buf_release(&t);
+    return rc;
+}
+
+/*
+ * A bare number's readings in the numbering spaces, as one line: "the restore error number
+ * 50 (AMRestore, device-status); BBUpdater 50 (explain bbu:50)".  Empty when the number
+ * means something in no space but the error number itself (the meanings already say that).
+ */
+static enum la_rc spaces_line(struct la_buf *b, const json_t *o)
+{
+    const json_t *arr = la_report_arr(o, "spaces"), *r, *m;
+    size_t i, k, other = 0;
+
+    json_array_foreach(arr, i, r)
+        other += strcmp(la_report_str(r, "space"), "dialog") != 0;
+    if (!other)
+        return LA_OK;
+    json_array_foreach(arr, i, r) {
+        const char *id = la_report_str(r, "space");
+        if (i)
+            LA_TRY(la_buf_adds(b, "; "));
+        if (!strcmp(id, "dialog")) {
+            LA_TRY(la_buf_addf(b, "the restore error number %lld", la_report_int(r, "code")));
+            json_array_foreach(la_report_arr(r, "meanings"), k, m)
+                LA_TRY(la_buf_addf(b, "%s%s", k ? ", " : " (", json_string_value(m)
+                                                                ? json_string_value(m) : ""));
+            if (la_report_len(la_report_arr(r, "meanings")))
+                LA_TRY(la_buf_addc(b, ')'));
+            continue;
+        }
+        LA_TRY(la_buf_addf(b, "%s %lld", la_report_str(r, "name"), la_report_int(r, "code")));
+        if (la_report_is_int(r, "number"))
+            LA_TRY(la_buf_addf(b, " = error %lld", la_report_int(r, "number")));
+        LA_TRY(la_buf_addf(b, " (explain %s:%lld)", id, la_report_int(r, "code")));
+    }
+    return LA_OK;
+}
 
 /* ------------------------------------------------------------ text */
 
@@ -70,6 +136,24 @@ static enum la_rc wrap(struct la_buf *b, const char *first, const char *s, unsig
     return la_buf_addc(b, '\n');
 }
 
+/* The query's numbering space, a note on the code, the spaces a bare number has a meaning in. */
+static enum la_rc text_spaces(struct la_buf *b, const json_t *o, unsigned width)
+{
+    const json_t *sp = json_object_get(o, "space");
+    struct la_buf line = LA_BUF_INIT;
+    enum la_rc rc;
+
+    if (sp && strcmp(la_report_str(sp, "id"), "dialog"))
+        LA_TRY(wrap(b, "Numbering space: ", la_report_str(sp, "title"), width));
+    if (json_object_get(o, "note"))
+        LA_TRY(wrap(b, "Note: ", la_report_str(o, "note"), width));
+    rc = spaces_line(&line, o);
+    if (rc == LA_OK && line.len)
+        rc = wrap(b, "Numbering spaces: ", line.buf, width);
+    la_buf_release(&line);
+    return rc;
+}
+
 /* The code's own part: what it means in each numbering space, clashes, the stage. */
 static enum la_rc text_meanings(struct la_buf *b, const json_t *o, unsigned width)
 {
@@ -78,10 +162,12 @@ static enum la_rc text_meanings(struct la_buf *b, const json_t *o, unsigned widt
     enum la_rc rc = LA_OK;
     size_t i;
 
-    LA_TRY(la_buf_addf(b, "Error %lld", la_report_int(o, "code")));
+    LA_TRY(code_title(b, o));
     if (la_report_len(names))
         LA_TRY(la_buf_addf(b, " (%s)", la_report_item_str(names, 0)));
-    LA_TRY(la_buf_adds(b, "\n\nWhat it means:\n"));
+    LA_TRY(la_buf_adds(b, "\n"));
+    LA_TRY(text_spaces(b, o, width));
+    LA_TRY(la_buf_adds(b, "\nWhat it means:\n"));
     json_array_foreach(la_report_arr(o, "meanings"), i, v) {
         const char *txt = la_report_str(v, "text");
         la_buf_reset(&line);
@@ -144,8 +230,16 @@ static enum la_rc text_entry(struct la_buf *b, const json_t *o, unsigned width)
 {
     if (!la_report_bool(o, "known")) {
         const json_t *fam = json_object_get(o, "family");
-        LA_TRY(la_buf_addf(b, "%s is not in the error-code catalogue.\n",
-                           la_report_str(o, "query")));
+        if (json_object_get(o, "space")) {
+            LA_TRY(code_title(b, o));
+            LA_TRY(la_buf_adds(b, " is not in the error-code catalogue.\n"));
+        } else {
+            LA_TRY(la_buf_addf(b, "%s is not in the error-code catalogue%s.\n",
+                               la_report_str(o, "query"),
+                               la_report_len(la_report_arr(o, "spaces"))
+                                   ? " as a restore error number" : ""));
+        }
+        LA_TRY(text_spaces(b, o, width));
         if (fam)
             LA_TRY(la_buf_addf(b, "It falls in the range of: %s.\n",
                                la_report_str(fam, "title")));
@@ -162,13 +256,59 @@ static enum la_rc md_esc(struct la_buf *b, const char *s)
     return la_escape_markdown(b, s, strlen(s));
 }
 
+/*
+ * The numbering-space lines of an entry as list items, set apart by a blank line: before
+ * them (after) when after is 0 (1); nothing when there are none.
+ */
+static enum la_rc md_spaces(struct la_buf *b, const json_t *o, int after)
+{
+    const json_t *sp = json_object_get(o, "space");
+    struct la_buf line = LA_BUF_INIT;
+    enum la_rc rc = LA_OK;
+    size_t start = b->len;
+    int any = 0;
+
+    if (!after)
+        LA_TRY(la_buf_adds(b, "\n"));
+
+    if (sp && strcmp(la_report_str(sp, "id"), "dialog")) {
+        LA_TRY(la_buf_adds(b, "- **Numbering space**: "));
+        LA_TRY(md_esc(b, la_report_str(sp, "title")));
+        LA_TRY(la_buf_adds(b, "\n"));
+        any = 1;
+    }
+    if (json_object_get(o, "note")) {
+        LA_TRY(la_buf_adds(b, "- **Note**: "));
+        LA_TRY(md_esc(b, la_report_str(o, "note")));
+        LA_TRY(la_buf_adds(b, "\n"));
+        any = 1;
+    }
+    rc = spaces_line(&line, o);
+    if (rc == LA_OK && line.len) {
+        rc = la_buf_adds(b, "- **Numbering spaces**: ");
+        if (rc == LA_OK)
+            rc = md_esc(b, line.buf);
+        if (rc == LA_OK)
+            rc = la_buf_adds(b, "\n");
+        any = 1;
+    }
+    la_buf_release(&line);
+    LA_TRY(rc);
+    if (!any)
+        la_buf_truncate(b, start);
+    return any && after ? la_buf_adds(b, "\n") : LA_OK;
+}
+
 static enum la_rc md_entry(struct la_buf *b, const json_t *o)
 {
     const json_t *v, *collect = la_report_arr(o, "collect");
     size_t i;
 
     if (la_report_bool(o, "known")) {
-        LA_TRY(la_buf_addf(b, "## Error %lld\n\n", la_report_int(o, "code")));
+        LA_TRY(la_buf_adds(b, "## "));
+        LA_TRY(escaped_title(b, o, md_esc));
+        LA_TRY(la_buf_adds(b, "\n\n"));
+        LA_TRY(md_spaces(b, o, 1));
         json_array_foreach(la_report_arr(o, "meanings"), i, v) {
             LA_TRY(la_buf_addf(b, "- **%s**: ", la_report_str(v, "space")));
             LA_TRY(md_esc(b, la_report_str(v, "text")));
@@ -181,6 +321,7 @@ static enum la_rc md_entry(struct la_buf *b, const json_t *o)
         LA_TRY(la_buf_adds(b, "## "));
         LA_TRY(md_esc(b, la_report_str(o, "query")));
         LA_TRY(la_buf_adds(b, "\n\nNot in the error-code catalogue.\n"));
+        LA_TRY(md_spaces(b, o, 0));
     }
     LA_TRY(la_buf_adds(b, "\n### Likely causes\n\n| # | cause | prior |\n|---|---|---|\n"));
     json_array_foreach(la_report_arr(o, "causes"), i, v) {
@@ -212,6 +353,35 @@ static enum la_rc html_esc(struct la_buf *b, const char *s)
     return la_escape_html(b, s, strlen(s));
 }
 
+/* The numbering space of the query, a note, and the spaces a bare number has a meaning in. */
+static enum la_rc html_spaces(struct la_buf *b, const json_t *o)
+{
+    const json_t *sp = json_object_get(o, "space");
+    struct la_buf line = LA_BUF_INIT;
+    enum la_rc rc;
+
+    if (sp && strcmp(la_report_str(sp, "id"), "dialog")) {
+        LA_TRY(la_buf_adds(b, "<p><b>Numbering space:</b> "));
+        LA_TRY(html_esc(b, la_report_str(sp, "title")));
+        LA_TRY(la_buf_adds(b, "</p>"));
+    }
+    if (json_object_get(o, "note")) {
+        LA_TRY(la_buf_adds(b, "<p><b>Note:</b> "));
+        LA_TRY(html_esc(b, la_report_str(o, "note")));
+        LA_TRY(la_buf_adds(b, "</p>"));
+    }
+    rc = spaces_line(&line, o);
+    if (rc == LA_OK && line.len) {
+        rc = la_buf_adds(b, "<p><b>Numbering spaces:</b> ");
+        if (rc == LA_OK)
+            rc = html_esc(b, line.buf);
+        if (rc == LA_OK)
+            rc = la_buf_adds(b, "</p>");
+    }
+    la_buf_release(&line);
+    return rc;
+}
+
 /* The heading and the code's own part; *ret_more = 0 when nothing else is to be shown. */
 static enum la_rc html_head(struct la_buf *b, const json_t *o, int *ret_more)
 {
@@ -223,6 +393,7 @@ static enum la_rc html_head(struct la_buf *b, const json_t *o, int *ret_more)
         LA_TRY(la_buf_adds(b, "<h2>"));
         LA_TRY(html_esc(b, la_report_str(o, "query")));
         LA_TRY(la_buf_adds(b, " is not in the error-code catalogue</h2>"));
+        LA_TRY(html_spaces(b, o));
         if (!fam) {
             *ret_more = 0;
             return la_buf_adds(b, "<p>Check the number, or drop the logs below: the analysis "
@@ -232,13 +403,16 @@ static enum la_rc html_head(struct la_buf *b, const json_t *o, int *ret_more)
         LA_TRY(html_esc(b, la_report_str(fam, "title")));
         return la_buf_adds(b, ".</p>");
     }
-    LA_TRY(la_buf_addf(b, "<h2>Error %lld", la_report_int(o, "code")));
+    LA_TRY(la_buf_adds(b, "<h2>"));
+    LA_TRY(escaped_title(b, o, html_esc));
     if (la_report_len(names)) {
         LA_TRY(la_buf_adds(b, " <small>("));
         LA_TRY(html_esc(b, la_report_item_str(names, 0)));
         LA_TRY(la_buf_adds(b, ")</small>"));
     }
-    LA_TRY(la_buf_adds(b, "</h2><h3>What it means</h3><ul class=\"meanings\">"));
+    LA_TRY(la_buf_adds(b, "</h2>"));
+    LA_TRY(html_spaces(b, o));
+    LA_TRY(la_buf_adds(b, "<h3>What it means</h3><ul class=\"meanings\">"));
     json_array_foreach(la_report_arr(o, "meanings"), i, v) {
         LA_TRY(la_buf_adds(b, "<li><b>"));
         LA_TRY(html_esc(b, la_report_str(v, "space")));

@@ -144,7 +144,8 @@ static enum la_rc fact(struct html *h, const char *label, const char *value)
 static enum la_rc facts(struct html *h, const json_t *r)
 {
     const json_t *d = la_report_obj(r, "device"), *ho = la_report_obj(r, "host");
-    const json_t *codes = la_report_arr(r, "error_codes");
+    struct la_buf codes = LA_BUF_INIT;
+    enum la_rc rc;
 
     h->input = la_report_str(r, "input");
     LA_TRY(add(h, "<dl class=\"facts\">\n"));
@@ -155,13 +156,11 @@ static enum la_rc facts(struct html *h, const json_t *r)
     LA_TRY(fact(h, "Device id", la_report_str(d, "ecid")));
     LA_TRY(fact(h, "Host software", la_report_str(ho, "software")));
     LA_TRY(fact(h, "Host system", la_report_str(ho, "os")));
-    if (la_report_len(codes)) {
-        LA_TRY(add(h, "<dt>Error codes</dt><dd>"));
-        for (size_t i = 0; i < la_report_len(codes); i++)
-            LA_TRY(la_buf_addf(h->out, "%s%lld", i ? ", " : "",
-                               (long long)json_integer_value(json_array_get(codes, i))));
-        LA_TRY(add(h, "</dd>\n"));
-    }
+    rc = la_report_codes_line(r, &codes);
+    if (rc == LA_OK && codes.len)
+        rc = fact(h, "Error codes", codes.buf);
+    la_buf_release(&codes);
+    LA_TRY(rc);
     if (la_report_certainty(r))
         LA_TRY(fact(h, "Cause", la_report_certainty(r)));
     if (la_report_deciding_line(r)) {

@@ -139,7 +139,6 @@ static enum la_rc evidence(struct md *m, const json_t *list, const char *label)
 static enum la_rc facts(struct md *m, const json_t *r)
 {
     const json_t *d = la_report_obj(r, "device"), *h = la_report_obj(r, "host");
-    const json_t *codes = la_report_arr(r, "error_codes");
     static const char *const dk[] = { "model", "ios", "build", "ecid" };
     static const char *const dl[] = { "Model", "iOS", "Build", "Device id" };
 
@@ -165,12 +164,12 @@ static enum la_rc facts(struct md *m, const json_t *r)
         LA_TRY(cell(m, m->tmp.buf));
         LA_TRY(add(m, "\n"));
     }
-    if (la_report_len(codes)) {
+    la_buf_reset(&m->tmp);
+    LA_TRY(la_report_codes_line(r, &m->tmp));
+    if (m->tmp.len) {
         LA_TRY(add(m, "| Error codes |"));
-        for (size_t i = 0; i < la_report_len(codes); i++)
-            LA_TRY(la_buf_addf(&m->u, "%s%lld", i ? ", " : " ",
-                               (long long)json_integer_value(json_array_get(codes, i))));
-        LA_TRY(add(m, " |\n"));
+        LA_TRY(cell(m, m->tmp.buf));
+        LA_TRY(add(m, "\n"));
     }
     if (la_report_certainty(r)) {
         const json_t *l = la_report_deciding_line(r);

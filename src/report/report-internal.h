@@ -79,6 +79,13 @@ int la_report_needs_help(const json_t *report);
 const char *la_report_outcome_label(const char *outcome);
 /* Confidence in [0,1] as a whole percentage, rounded. */
 int la_report_percent(double confidence);
+/*
+ * A report's error codes for a person, appended to out: "4013, TSS 94 (→ 3194), BBUpdater 50"
+ * from codes[] (numbering spaces), else error_codes.  Plain text of letters, digits and
+ * punctuation only (an unknown space id is cut to [A-Za-z0-9_-]), so any reporter can
+ * escape it as it escapes text.
+ */
+LA_NODISCARD enum la_rc la_report_codes_line(const json_t *report, struct la_buf *out);
 
 /*
  * UTF-8 decoding shared by the escapers.  Decodes one code point at s[0..len)

@@ -210,7 +210,6 @@ static enum la_rc facts(struct txt *t, const json_t *r, struct la_buf *b)
 {
     static const char *const dev_keys[] = { "model", "ios", "build", "ecid", NULL };
     static const char *const host_keys[] = { "software", "os", NULL };
-    const json_t *codes = la_report_arr(r, "error_codes");
 
     LA_TRY(field(t, 0, "Input:   ", la_report_str(r, "input")));
     la_buf_reset(b);
@@ -222,12 +221,7 @@ static enum la_rc facts(struct txt *t, const json_t *r, struct la_buf *b)
     if (b->len)
         LA_TRY(field(t, 0, "Host:    ", b->buf));
     la_buf_reset(b);
-    for (size_t i = 0; i < la_report_len(codes); i++) {
-        const json_t *c = json_array_get(codes, i);
-
-        LA_TRY(la_buf_addf(b, "%s%lld", i ? ", " : "",
-                           json_is_integer(c) ? (long long)json_integer_value(c) : 0LL));
-    }
+    LA_TRY(la_report_codes_line(r, b));
     if (b->len)
         LA_TRY(field(t, 0, "Errors:  ", b->buf));
     return LA_OK;

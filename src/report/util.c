@@ -1,10 +1,13 @@
 /*
  * Helpers shared by the reporter's formats: lenient document accessors,
- * UTF-8 decoding and column counting, hashing.  See report-internal.h.
+ * UTF-8 decoding and column counting, hashing, the error-codes line.  See
+ * report-internal.h.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -242,6 +245,104 @@ const char *la_report_member(const char *source, const char *input)
     if (il && strncmp(source, input, il) == 0 && source[il] == '!' && source[il + 1] == '/')
         return source + il + 2;
     return source;
+}
+
+/* ------------------------------------------------------------ error codes */
+
+/*
+ * How a person reads a code of a numbering space (the spaces are analyze's, src/rules/kb.c;
+ * report/ sees only the document).  same: the space shares the restore error number's digits
+ * (an AMRestore or step code equal to one already shown is not repeated); hex: shown in hex.
+ */
+static const struct {
+    const char *id, *label;
+    int same, hex;
+} code_spaces[] = {
+    { "dialog", "", 1, 0 }, { "amr", "AMR", 1, 0 }, { "step", "step", 1, 0 },
+    { "tss", "TSS", 0, 0 }, { "bbu", "BBUpdater", 0, 0 }, { "ramrod", "Ramrod", 0, 0 },
+    { "asr", "ASR", 0, 0 }, { "irecv", "irecv", 0, 0 }, { "kio", "kIOReturn", 0, 1 },
+    { "posix", "errno", 0, 0 }, { "nf", "NfResult", 0, 0 }, { "fr", "futurerestore", 0, 0 },
+    { "idr", "idevicerestore", 0, 0 }, { "imd", "libimobiledevice", 0, 0 },
+};
+
+static int code_space_at(const char *id)
+{
+    for (size_t i = 0; i < sizeof(code_spaces) / sizeof(*code_spaces); i++)
+        if (!strcmp(code_spaces[i].id, id))
+            return (int)i;
+    return -1;
+}
+
+/* "TSS 94": the label (or the id, cut to safe characters) and the number. */
+static enum la_rc put_spaced(struct la_buf *out, const char *space, long long code)
+{
+    int k = code_space_at(space);
+
+    if (k < 0) {
+        for (size_t i = 0; space[i] && i < 24; i++)
+            if (isalnum((unsigned char)space[i]) || space[i] == '_' || space[i] == '-')
+                LA_TRY(la_buf_addc(out, space[i]));
+        LA_TRY(la_buf_addc(out, ' '));
+    } else if (*code_spaces[k].label) {
+        LA_TRY(la_buf_addf(out, "%s ", code_spaces[k].label));
+    }
+    if (k >= 0 && code_spaces[k].hex && code >= 0)
+        return la_buf_addf(out, "0x%llx", code);
+    return la_buf_addf(out, "%lld", code);
+}
+
+/* The numbers mapped from "space:code", as " (→ 3194)". */
+static enum la_rc put_mapped(struct la_buf *out, const json_t *codes, const char *space,
+                             long long code)
+{
+    char key[64];
+    size_t i, n = 0;
+    const json_t *c;
+
+    snprintf(key, sizeof(key), "%s:%lld", space, code);
+    json_array_foreach(codes, i, c)
+        if (!strcmp(la_report_str(c, "from"), key))
+            LA_TRY(la_buf_addf(out, "%s%lld", n++ ? ", " : " (→ ", la_report_int(c, "code")));
+    return n ? la_buf_addc(out, ')') : LA_OK;
+}
+
+enum la_rc la_report_codes_line(const json_t *report, struct la_buf *out)
+{
+    const json_t *codes = la_report_arr(report, "codes"), *c;
+    const json_t *ints = la_report_arr(report, "error_codes");
+    size_t i, start = out->len;
+
+    if (!la_report_len(codes)) {
+        json_array_foreach(ints, i, c)
+            LA_TRY(la_buf_addf(out, "%s%lld", i ? ", " : "",
+                               json_is_integer(c) ? (long long)json_integer_value(c) : 0LL));
+        return LA_OK;
+    }
+    json_array_foreach(codes, i, c) {
+        const char *space = la_report_has_str(c, "space") ? la_report_str(c, "space") : "dialog";
+        long long code = la_report_int(c, "code");
+        int k = code_space_at(space), dup = 0;
+        size_t j;
+        const json_t *o;
+
+        /* A mapped number is shown with the code it comes from. */
+        if (la_report_has_str(c, "from") && !la_report_bool(c, "printed"))
+            continue;
+        for (j = 0; j < i && k >= 0 && code_spaces[k].same; j++) {
+            o = json_array_get(codes, j);
+            int ok = code_space_at(la_report_has_str(o, "space") ? la_report_str(o, "space")
+                                                                 : "dialog");
+            dup |= ok >= 0 && code_spaces[ok].same && la_report_int(o, "code") == code &&
+                   !la_report_has_str(o, "from");
+        }
+        if (dup)
+            continue;
+        if (out->len > start)
+            LA_TRY(la_buf_adds(out, ", "));
+        LA_TRY(put_spaced(out, space, code));
+        LA_TRY(put_mapped(out, codes, space, code));
+    }
+    return LA_OK;
 }
 
 const char *la_report_certainty(const json_t *report)

@@ -7,6 +7,15 @@
  * remediation text.  Loaded with the same YAML helpers as the rules, so a
  * broken data file gives the same positioned diagnostics (LA220 and the
  * LA2xx key/type codes).
+ *
+ * Numbering spaces (kb.h) are the table spaces[] below, not data: their ids are
+ * part of the rule language and the report.  codes.yaml files meanings, entries
+ * and families under catalogue space names (AMRestore, TSS, BBUpdater …); each
+ * space reads some of them.  Entries and families of the spaces on the error-
+ * number line carry no `space:` key (families name theirs: AMRestore, TSS …),
+ * so the bare lookups (la_kb_code, la_kb_family_of) see exactly what they saw
+ * before spaces existed; an entry of another space says `space: BBUpdater` and
+ * is unique per (space, code).
  */
 #include "config.h"
 
@@ -45,6 +54,87 @@ struct la_kb {
     struct cpmap *cps;
     size_t ncps;
 };
+
+/* ------------------------------------------------------------ numbering spaces */
+
+static const char *const cat_line[] = { "dialog", "AMRestore", "device-status", "MobileRestore",
+                                        "TSS", "any", NULL };
+static const char *const cat_amr[] = { "AMRestore", "device-status", NULL };
+static const char *const cat_tss[] = { "TSS", NULL };
+static const char *const cat_bbu[] = { "BBUpdater", NULL };
+static const char *const cat_ramrod[] = { "RamrodError", NULL };
+static const char *const cat_asr[] = { "ASR", NULL };
+static const char *const cat_irecv[] = { "irecv", NULL };
+static const char *const cat_kio[] = { "kIOReturn", NULL };
+static const char *const cat_posix[] = { "POSIX", NULL };
+static const char *const cat_fr[] = { "futurerestore", NULL };
+static const char *const cat_idr[] = { "idevicerestore", NULL };
+static const char *const cat_imd[] = { "libimobiledevice", NULL };
+static const char *const cat_nf[] = { "NfRestore", NULL };
+
+/* Index 0 is LA_SPACE_DIALOG.  Append only: reports and rules name spaces by id. */
+static const struct la_space spaces[] = {
+    { "dialog", "", "restore error number: what iTunes, Finder and Apple Configurator show "
+      "(AMRestore results, MobileRestore codes and 3100 + TSS status share it)", cat_line, 1, 0 },
+    { "amr", "AMR", "AMRestore result code (the device's AMRError, AMRestoreErrorDomain)",
+      cat_amr, 1, 0 },
+    { "step", "step", "restore-step code: restored's code for a failing step (CHECKPOINT "
+      "FAILURE, restore-step-codes), in the AMRestore numbering", cat_amr, 1, 0 },
+    { "tss", "TSS", "signing-server (TSS) status; AMRestore reports it as 3100 + status",
+      cat_tss, 1, 3100 },
+    { "bbu", "BBUpdater", "BBUpdater error: the device's baseband updater", cat_bbu, 0, 0 },
+    { "ramrod", "Ramrod", "RamrodErrorDomain error: the device's restore daemon (restored) "
+      "failing a step", cat_ramrod, 0, 0 },
+    { "asr", "ASR", "ASR (Apple Software Restore) error: writing the system image", cat_asr,
+      0, 0 },
+    { "irecv", "irecv", "libirecovery return value (irecv_error_t): USB in recovery or DFU mode",
+      cat_irecv, 0, 0 },
+    { "kio", "kIOReturn", "IOKit return value (kIOReturn…, NSMachErrorDomain 0xe00002xx)",
+      cat_kio, 0, 0 },
+    { "posix", "errno", "POSIX errno (EPIPE 32, ECONNRESET 104 …)", cat_posix, 0, 0 },
+    { "fr", "futurerestore", "futurerestore's own error code (a return value, or an exception "
+      "dump's code = source line << 16 | length of the file name)", cat_fr, 0, 0 },
+    { "idr", "idevicerestore", "idevicerestore's return value", cat_idr, 0, 0 },
+    { "imd", "libimobiledevice", "libimobiledevice service error (idevice_error_t, "
+      "lockdownd_error_t, restored_error_t …: the service the line names)", cat_imd, 0, 0 },
+    { "nf", "NfResult", "NfRestore result: the device's NFC controller (Stockholm) updater",
+      cat_nf, 0, 0 },
+};
+
+size_t la_kb_n_spaces(void)
+{
+    return sizeof(spaces) / sizeof(*spaces);
+}
+
+const struct la_space *la_kb_space_at(size_t i)
+{
+    return i < la_kb_n_spaces() ? &spaces[i] : NULL;
+}
+
+int la_kb_space_find(const char *s, size_t len)
+{
+    for (size_t i = 0; i < la_kb_n_spaces(); i++)
+        if (strlen(spaces[i].id) == len && !strncasecmp(spaces[i].id, s, len))
+            return (int)i;
+    return -1;
+}
+
+int la_kb_space_number(size_t space, long code, long *ret_number)
+{
+    if (space >= la_kb_n_spaces() || !spaces[space].on_line)
+        return 0;
+    *ret_number = spaces[space].offset + code;
+    return 1;
+}
+
+/* A catalogue space name codes.yaml may use: the line's, or another space's. */
+static int known_catalogue(const char *name)
+{
+    for (size_t i = 0; i < la_kb_n_spaces(); i++)
+        if (in_list(spaces[i].catalogue, name))
+            return 1;
+    return 0;
+}
 
 static size_t seq_len(yaml_node_t *n)
 {
@@ -185,8 +275,9 @@ static void load_codes(struct la_kb *kb, struct ydoc *d)
     static const char *const top[] = { "families", "codes", NULL };
     static const char *const fam_keys[] = { "id", "title", "ranges", "space", "priors", "source",
                                             NULL };
-    static const char *const code_keys[] = { "code", "names", "aliases", "family", "meanings",
-                                             "stage", "priors", "collect", "collides", NULL };
+    static const char *const code_keys[] = { "code", "space", "names", "aliases", "family",
+                                             "meanings", "stage", "priors", "collect",
+                                             "collides", NULL };
     static const char *const mean_keys[] = { "space", "text", "confirmed", "source", NULL };
     yaml_node_t *root = ydoc_root(d), *f, *c;
 
@@ -217,6 +308,9 @@ static void load_codes(struct la_kb *kb, struct ydoc *d)
         x->id = ystr(d, yget(d, n, "id"), "id");
         x->title = ystr(d, yget(d, n, "title"), "title");
         x->space = ystr(d, yget(d, n, "space"), "space");
+        if (x->space && !known_catalogue(x->space))
+            yerr(d, yget(d, n, "space"), LA_D_DATA_INVALID, "unknown numbering space '%s'",
+                 x->space);
         x->source = ystr(d, yget(d, n, "source"), "source");
         x->priors = load_priors(d, yget(d, n, "priors"), &x->n_priors, kb->cause_ids);
         rn = yget(d, n, "ranges");
@@ -256,8 +350,19 @@ static void load_codes(struct la_kb *kb, struct ydoc *d)
                 yerr(d, n, LA_D_RULE_MISSING_KEY, "a code entry needs 'code'");
             continue;
         }
+        /* An entry without `space:` is on the error-number line; another space's entry
+         * names it (an off-line catalogue name), and is unique within it. */
+        x->space = ystr(d, yget(d, n, "space"), "space");
+        if (x->space && (!known_catalogue(x->space) || in_list(cat_line, x->space))) {
+            yerr(d, yget(d, n, "space"), LA_D_DATA_INVALID,
+                 "'space' names the numbering space of an entry off the error-number line "
+                 "(BBUpdater, RamrodError …), not '%s'", x->space);
+            x->space = NULL;
+        }
         for (size_t k = 0; k < kb->ncodes; k++)
-            if (kb->codes[k].code == x->code)
+            if (kb->codes[k].code == x->code &&
+                (kb->codes[k].space == x->space ||
+                 (kb->codes[k].space && x->space && !strcmp(kb->codes[k].space, x->space))))
                 yerr(d, n, LA_D_DATA_INVALID, "code %ld is listed twice", x->code);
         x->names = ystrlist(d, yget(d, n, "names"), "names", NULL);
         x->aliases = ystrlist(d, yget(d, n, "aliases"), "aliases", NULL);
@@ -286,6 +391,9 @@ static void load_codes(struct la_kb *kb, struct ydoc *d)
             y->space = ystr(d, yget(d, e, "space"), "space");
             y->text = ystr(d, yget(d, e, "text"), "text");
             y->source = ystr(d, yget(d, e, "source"), "source");
+            if (y->space && !known_catalogue(y->space))
+                yerr(d, yget(d, e, "space"), LA_D_DATA_INVALID, "unknown numbering space '%s'",
+                     y->space);
             if (yget(d, e, "confirmed"))
                 ybool(d, yget(d, e, "confirmed"), "confirmed", &y->confirmed);
             if (!y->space || !y->text || !y->source) {
@@ -435,7 +543,7 @@ const struct la_step *la_kb_step(const struct la_kb *kb, const char *id)
 const struct la_code *la_kb_code(const struct la_kb *kb, long code)
 {
     for (size_t i = 0; i < kb->ncodes; i++)
-        if (kb->codes[i].code == code)
+        if (kb->codes[i].code == code && !kb->codes[i].space)
             return &kb->codes[i];
     return NULL;
 }
@@ -461,12 +569,62 @@ const struct la_family *la_kb_family(const struct la_kb *kb, const char *id)
     return NULL;
 }
 
+/* The first family filed under one of the names in spaces (any space: NULL) holding code. */
+static const struct la_family *family_among(const struct la_kb *kb, const char *const *names,
+                                            long code)
+{
+    for (size_t i = 0; i < kb->nfamilies; i++) {
+        const struct la_family *f = &kb->families[i];
+        if (names && !in_list(names, f->space ? f->space : "any"))
+            continue;
+        for (size_t r = 0; r < f->n_ranges; r++)
+            if (code >= f->ranges[2 * r] && code <= f->ranges[2 * r + 1])
+                return f;
+    }
+    return NULL;
+}
+
 const struct la_family *la_kb_family_of(const struct la_kb *kb, long code)
 {
-    for (size_t i = 0; i < kb->nfamilies; i++)
-        for (size_t r = 0; r < kb->families[i].n_ranges; r++)
-            if (code >= kb->families[i].ranges[2 * r] && code <= kb->families[i].ranges[2 * r + 1])
-                return &kb->families[i];
+    return family_among(kb, cat_line, code);
+}
+
+const struct la_code *la_kb_code_in(const struct la_kb *kb, size_t space, long code)
+{
+    const struct la_space *sp = la_kb_space_at(space);
+    const struct la_code *c;
+
+    if (!sp)
+        return NULL;
+    if (!sp->on_line) {
+        for (size_t i = 0; i < kb->ncodes; i++)
+            if (kb->codes[i].code == code && kb->codes[i].space &&
+                in_list(sp->catalogue, kb->codes[i].space))
+                return &kb->codes[i];
+        return NULL;
+    }
+    c = la_kb_code(kb, sp->offset + code);
+    if (!c || space == LA_SPACE_DIALOG)
+        return c;
+    for (size_t i = 0; i < c->n_meanings; i++)
+        if (in_list(sp->catalogue, c->meanings[i].space))
+            return c;
+    return NULL;
+}
+
+const struct la_family *la_kb_family_in(const struct la_kb *kb, size_t space, long code)
+{
+    const struct la_space *sp = la_kb_space_at(space);
+    const struct la_family *f;
+
+    if (!sp)
+        return NULL;
+    if (!sp->on_line)
+        return family_among(kb, sp->catalogue, code);
+    f = la_kb_family_of(kb, sp->offset + code);
+    if (!f || space == LA_SPACE_DIALOG || !f->space || !strcmp(f->space, "any") ||
+        in_list(sp->catalogue, f->space))
+        return f;
     return NULL;
 }
 

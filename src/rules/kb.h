@@ -14,6 +14,16 @@
  *
  * Every pointer a lookup returns is owned by the kb and lives until
  * la_kb_free(); lookups return NULL for "not found".
+ *
+ * Numbering spaces.  A printed error code belongs to a numbering space: the restore error
+ * number iTunes and Finder show ("dialog", what a plain `code` capture gives), an AMRestore
+ * result, a TSS status, a BBUpdater or RamrodErrorDomain error, futurerestore's own codes …
+ * (rules/README.md "Facts", codes.yaml).  The spaces are a fixed table (struct la_space),
+ * the same for every kb: its ids are part of the rule language (`code_tss`), of `explain
+ * tss:94` and of the report (codes[].space).  Spaces on the restore error-number line share
+ * its numbers: code + offset is the number a dialog shows (TSS status 94 is 3194), and their
+ * catalogue entries and families are the main ones.  The other spaces have entries and
+ * families of their own (`space:` in codes.yaml), or none.
  */
 
 #include <stddef.h>
@@ -44,6 +54,7 @@ struct la_meaning {
 
 struct la_code {
     long code;
+    const char *space;             /* NULL: the error-number line; else a space's catalogue name */
     const char *const *names, *const *aliases;
     const char *family, *stage, *collides;
     const struct la_meaning *meanings;
@@ -63,6 +74,19 @@ struct la_family {
 
 struct la_kb;
 
+/* One numbering space (see above). */
+struct la_space {
+    const char *id;                /* "tss": code_tss, `explain tss:94`, codes[].space */
+    const char *name;              /* "TSS": how a report labels a code of the space */
+    const char *title;             /* one line for explain */
+    const char *const *catalogue;  /* codes.yaml space names it reads, NULL-terminated */
+    int on_line;                   /* on the restore error-number line */
+    long offset;                   /* on the line: the error number is offset + code */
+};
+
+/* The space of a plain `code` capture: the restore error number itself. */
+#define LA_SPACE_DIALOG 0u
+
 /*
  * Load the three data files from dir (any may be missing: LA_FAILED with a diagnostic).
  * On LA_OK *ret_kb owns the new kb (free with la_kb_free()); on failure *ret_kb is untouched.
@@ -80,11 +104,32 @@ const struct la_step *la_kb_step_at(const struct la_kb *kb, size_t i);
 const struct la_step *la_kb_step(const struct la_kb *kb, const char *id);
 size_t la_kb_n_codes(const struct la_kb *kb);
 const struct la_code *la_kb_code_at(const struct la_kb *kb, size_t i);
+/* The entry of an error number (the line's own entries only), or NULL. */
 const struct la_code *la_kb_code(const struct la_kb *kb, long code);
 /* A code by one of its names or aliases (case-insensitive), or NULL. */
 const struct la_code *la_kb_code_by_name(const struct la_kb *kb, const char *name);
+/* The family whose ranges hold an error number (the line's own families only), or NULL. */
 const struct la_family *la_kb_family_of(const struct la_kb *kb, long code);
 const struct la_family *la_kb_family(const struct la_kb *kb, const char *id);
+/* The numbering spaces: how many, the i-th (NULL past the end). */
+size_t la_kb_n_spaces(void);
+const struct la_space *la_kb_space_at(size_t i);
+/* The index of the space whose id is s[0..len) (case-insensitive), or -1. */
+int la_kb_space_find(const char *s, size_t len);
+/*
+ * The error number of code in space (offset + code) when the space is on the line: 1 and
+ * *ret_number; 0 when the space has no error number.
+ */
+int la_kb_space_number(size_t space, long code, long *ret_number);
+/*
+ * Lookup by space: code's catalogue entry and family as read in space.  On the line, the
+ * entry of its error number when one of the entry's meanings is in the space (the dialog
+ * space takes any), and the family of the number whose space is the space's or "any";
+ * elsewhere the entries and families filed under the space.  NULL when there is none:
+ * TSS status 94 is the TSS entry 3194, never AMRestore 94.
+ */
+const struct la_code *la_kb_code_in(const struct la_kb *kb, size_t space, long code);
+const struct la_family *la_kb_family_in(const struct la_kb *kb, size_t space, long code);
 /* Stage name for an operation number / checkpoint id ("0x1303"), or NULL. */
 const char *la_kb_stage_of_op(const struct la_kb *kb, long op);
 const char *la_kb_stage_of_checkpoint(const struct la_kb *kb, const char *id, size_t len);

@@ -17,7 +17,10 @@ for f in "$src"/tests/e2e/explain/*.expected; do
   if cmp -s "$f" "$t/out"; then ok; else bad "explain $name differs:"; diff "$f" "$t/out" | head -10; fi
 done
 
-codes=$(sed -n 's/^  - code: \(-\{0,1\}[0-9][0-9]*\).*/\1/p' "$src/rules/data/codes.yaml")
+# Entries on the error-number line (no `space:` line after `code:`); the others are checked
+# below with their space prefix.
+codes=$(awk '/^  - code: / { if (c != "") print c; c = $3; next }
+             /^    space: / { c = "" } END { if (c != "") print c }' "$src/rules/data/codes.yaml")
 n=0
 for c in $codes; do
   n=$((n + 1))
@@ -29,6 +32,35 @@ for c in $codes; do
     && ok || bad "explain $c: JSON shape"
 done
 [ "$n" -ge 50 ] && ok || bad "only $n codes found in codes.yaml"
+
+# Entries off the error-number line answer SPACE:CODE with the same shape and their space.
+awk '/^  - / { c = "" } /^  - code: / { c = $3; next } /^    space: / && c != "" { print $2, c }' \
+  "$src/rules/data/codes.yaml" |
+while read -r cat c; do
+  case $cat in BBUpdater) s=bbu ;; RamrodError) s=ramrod ;; *) s=unknown ;; esac
+  "$exe" explain --format json -- "$s:$c" > "$t/j" 2>/dev/null || { echo "FAIL explain $s:$c exit status"; continue; }
+  jq -e --argjson c "$c" --arg s "$s" '.codes[0] | .known == true and .code == $c and
+      .space.id == $s and (.meanings | length) > 0 and (.causes | length) > 0' "$t/j" > /dev/null \
+    || echo "FAIL explain $s:$c: JSON shape"
+done > "$t/spaced"
+[ -s "$t/spaced" ] && bad "$(cat "$t/spaced")" || ok
+
+# A code is read in its numbering space: TSS 94 is error 3194 (the signing server first), a bare
+# number lists the spaces it has a meaning in, futurerestore codes have no entry.
+"$exe" explain --format json tss:94 | jq -e '.codes[0] | .known and .code == 94 and .number == 3194
+    and .space.id == "tss" and .causes[0].id == "signing-server"' >/dev/null \
+  && ok || bad "explain tss:94: not the TSS entry 3194"
+"$exe" explain --format json 94 | jq -e '.codes[0] | (.known | not) and
+    ([.spaces[].space] == ["tss"]) and .spaces[0].number == 3194' >/dev/null \
+  && ok || bad "explain 94: TSS status not listed"
+"$exe" explain --format json 50 | jq -e '[.codes[0].spaces[].space] == ["dialog", "bbu"]' >/dev/null \
+  && ok || bad "explain 50: spaces"
+"$exe" explain --format json fr:-10 amr:37 bbu:999 | jq -e '[.codes[] | .known] == [false, false, false]
+    and .codes[1].family.id == "amrestore-generic" and .codes[2].family.id == "bbupdater"
+    and (.codes[0] | has("family") | not)' >/dev/null \
+  && ok || bad "explain fr:-10 amr:37 bbu:999"
+"$exe" explain --format json 'nosuch:5' | jq -e '.codes[0] | (.known | not) and (has("code") | not)' >/dev/null \
+  && ok || bad "explain nosuch:5: an unknown prefix is not a space"
 
 # Names, hex and aliases resolve to the code; unknown codes say so and give a family.
 check_code() { # query expected-code

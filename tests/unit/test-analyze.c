@@ -20,6 +20,8 @@
 #include <cmocka.h>
 
 #include "analyze/analyze.h"
+#include "core/buf.h"
+#include "core/limits.h"
 
 static char dir[] = "/tmp/la-test-analyze-XXXXXX";
 
@@ -365,6 +367,121 @@ static void captured_and_set_values(void **state)
     json_decref(e);
 }
 
+/* The code at index i of a report's codes: its number, space, printed flag and origin. */
+static void assert_code(const json_t *rep, size_t i, long code, const char *space, int printed,
+                        const char *from)
+{
+    const json_t *c = json_array_get(json_object_get(rep, "codes"), i);
+
+    assert_non_null(c);
+    assert_int_equal(json_integer_value(json_object_get(c, "code")), code);
+    assert_string_equal(json_string_value(json_object_get(c, "space")), space);
+    assert_int_equal(json_is_true(json_object_get(c, "printed")), printed);
+    if (from)
+        assert_string_equal(json_string_value(json_object_get(c, "from")), from);
+    else
+        assert_null(json_object_get(c, "from"));
+}
+
+/* Codes keep their numbering space; a set: code is mapped beside the printed one, never instead. */
+static void spaced_and_mapped_codes(void **state)
+{
+    static const char *const srules =
+        "rules:\n"
+        "  - id: s.start\n    title: start\n    kind: attempt\n"
+        "    match: {s: {contains: 'restore library built'}}\n"
+        "    samples: ['restore library built x']\n    not: ['y']\n"
+        "  - id: s.tss\n    title: tss\n    kind: fact\n    set: {code: '3194'}\n"
+        "    match: {s: {re: 'TSS request failed \\(status=(?<code_tss>94)'}}\n"
+        "    samples: ['TSS request failed (status=94)']\n    not: ['y']\n"
+        "  - id: s.implied\n    title: implied\n    kind: fact\n    set: {code: '6'}\n"
+        "    match: {s: {contains: 'Status: Disk Failure'}}\n"
+        "    samples: ['Status: Disk Failure']\n    not: ['y']\n"
+        "  - id: s.bbu\n    title: bbu\n    kind: fact\n"
+        "    match: {s: {re: 'BBUpdater error (?<code_bbu>\\d+)'}}\n"
+        "    samples: ['BBUpdater error 50']\n    not: ['y']\n"
+        "  - id: s.ramrod\n    title: ramrod hex\n    kind: fact\n"
+        "    match: {s: {re: 'RamrodErrorDomain/(?<code_ramrod_hex>[0-9a-f]+):'}}\n"
+        "    samples: ['0: RamrodErrorDomain/3e9: x']\n    not: ['y']\n"
+        "  - id: s.fr\n    title: fr\n    kind: result\n"
+        "    match: {s: {re: 'Failed with errorcode=(?<code_fr>-?\\d+)'}}\n"
+        "    samples: ['Failed with errorcode=-10']\n    not: ['y']\n"
+        "  - id: s.step\n    title: step\n    kind: fact\n"
+        "    match: {s: {re: 'FAILURE:(?<code_step>-?\\d+)'}}\n"
+        "    samples: ['FAILURE:14']\n    not: ['y']\n"
+        "  - id: s.fail\n    title: failed\n    kind: result\n    outcome: failed\n"
+        "    match: {s: {contains: 'RESTORE FAILED'}}\n"
+        "    samples: ['RESTORE FAILED']\n    not: ['y']\n"
+        "  - id: s.status\n    title: status only\n    kind: fact\n"
+        "    match: {s: {re: 'server status (?<code_tss>\\d+)'}}\n"
+        "    samples: ['server status 33']\n    not: ['y']\n"
+        "  - id: s.when\n    title: when 3133\n    cause: host-software\n    weight: 3\n"
+        "    when: {code: [3133]}\n"
+        "    match: {s: {contains: 'when marker'}}\n"
+        "    samples: ['when marker']\n    not: ['y']\n"
+        "  - id: s.typo\n    title: unknown space\n    kind: fact\n"
+        "    match: {s: {re: 'weird (?<code_nosuch>\\d+)'}}\n"
+        "    samples: ['weird 5']\n    not: ['y']\n";
+    /* TSS 94 printed, 3194 mapped beside it; a set: code without a printed one has no origin;
+     * an off-line space keeps its own number; hex captures; an unknown space is ignored. */
+    json_t *a = run_rules(srules, "restore library built\nBBUpdater error 50\n"
+                                  "TSS request failed (status=94)\nStatus: Disk Failure\n"
+                                  "0: RamrodErrorDomain/3e9: update_iBoot\nweird 5\n"
+                                  "FAILURE:-1\n", NULL, 0);
+    /* A futurerestore result is negative and kept (its space is not the error-number line);
+     * the mapped number comes right after its origin, the result first. */
+    json_t *b = run_rules(srules, "restore library built\nTSS request failed (status=94)\n"
+                                  "Failed with errorcode=-10\n", NULL, 0);
+    /* No result: the prior is the first code's on the error-number line, read in its space:
+     * TSS 94 is the signing server's 3194, where AMRestore 94 would be the USB link's. */
+    json_t *c = run_rules(srules, "restore library built\nBBUpdater error 50\n"
+                                  "TSS request failed (status=94)\nRESTORE FAILED\n", NULL, 0);
+    /* when: code compares restore error numbers: TSS status 33 is error 3133. */
+    json_t *d = run_rules(srules, "restore library built\nserver status 33\nwhen marker\n"
+                                  "RESTORE FAILED\n", NULL, 0);
+    json_t *e = run_rules(srules, "restore library built\nwhen marker\nRESTORE FAILED\n", NULL,
+                          0);
+    json_t *ec = json_object_get(a, "error_codes");
+
+    assert_int_equal(json_array_size(ec), 5);
+    /* The error-number line's codes first (in the order seen), then the other spaces'. */
+    assert_int_equal(json_integer_value(json_array_get(ec, 0)), 94);
+    assert_int_equal(json_integer_value(json_array_get(ec, 1)), 3194);
+    assert_int_equal(json_integer_value(json_array_get(ec, 2)), 6);
+    assert_int_equal(json_integer_value(json_array_get(ec, 3)), 50);
+    assert_int_equal(json_integer_value(json_array_get(ec, 4)), 1001);
+    assert_int_equal(json_array_size(json_object_get(a, "codes")), 5);
+    assert_code(a, 0, 94, "tss", 1, NULL);
+    assert_code(a, 1, 3194, "dialog", 0, "tss:94");
+    assert_code(a, 2, 6, "dialog", 0, NULL);
+    assert_code(a, 3, 50, "bbu", 1, NULL);
+    assert_code(a, 4, 1001, "ramrod", 1, NULL);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(
+                            json_object_get(c, "causes"), 0), "id")), "signing-server");
+    assert_code(b, 0, -10, "fr", 1, NULL);
+    assert_code(b, 1, 94, "tss", 1, NULL);
+    assert_code(b, 2, 3194, "dialog", 0, "tss:94");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(
+                         json_object_get(b, "attempts"), 0), "result")), -10);
+    assert_string_equal(top(d), "host-software");
+    assert_string_not_equal(top(e), "host-software");
+    /* At most LA_MAX_CODES distinct codes per attempt: the first ones are kept. */
+    struct la_buf many = LA_BUF_INIT;
+    assert_int_equal(la_buf_adds(&many, "restore library built\n"), LA_OK);
+    for (unsigned i = 0; i < LA_MAX_CODES + 8; i++)
+        assert_int_equal(la_buf_addf(&many, "BBUpdater error %u\n", i + 1), LA_OK);
+    json_t *f = run_rules(srules, many.buf, NULL, 0);
+    assert_int_equal(json_array_size(json_object_get(f, "codes")), LA_MAX_CODES);
+    assert_code(f, 0, 1, "bbu", 1, NULL);
+    json_decref(f);
+    la_buf_release(&many);
+    json_decref(a);
+    json_decref(b);
+    json_decref(c);
+    json_decref(d);
+    json_decref(e);
+}
+
 /* A match keeps its stage after the attempt's stage list dropped it (more than 32 stages). */
 static void many_stages(void **state)
 {
@@ -505,7 +622,8 @@ int main(void)
         cmocka_unit_test(count_within), cmocka_unit_test(unless_suppresses),
         cmocka_unit_test(against_lowers), cmocka_unit_test(tried_moves_ranking),
         cmocka_unit_test(redaction), cmocka_unit_test(join_needs_same_device),
-        cmocka_unit_test(captured_and_set_values), cmocka_unit_test(many_stages),
+        cmocka_unit_test(captured_and_set_values), cmocka_unit_test(spaced_and_mapped_codes),
+        cmocka_unit_test(many_stages),
         cmocka_unit_test(batch_patterns),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -195,12 +196,61 @@ static void match_limit_disables_rule(void **state)
     la_buf_release(&d);
 }
 
+/* The catalogue read by numbering space (kb.h): the shipped rules/data files. */
+static void kb_lookup_by_space(void **state)
+{
+    struct la_buf dir = LA_BUF_INIT, d = LA_BUF_INIT;
+    struct la_diag_sink sink = { capture, &d };
+    struct la_kb *kb = NULL;
+    const char *root = getenv("LOGANALYZE_DATADIR");
+    int tss = la_kb_space_find("TSS", 3), amr = la_kb_space_find("amr", 3);
+    int bbu = la_kb_space_find("bbu", 3), fr = la_kb_space_find("fr", 2);
+    int ramrod = la_kb_space_find("ramrod", 6);
+    long n = 0;
+
+    (void)state;
+    assert_non_null(root);
+    assert_int_equal(la_buf_addf(&dir, "%s/data", root), LA_OK);
+    assert_int_equal(la_kb_load(&kb, dir.buf, &sink), LA_OK);
+    assert_true(tss > 0 && amr > 0 && bbu > 0 && fr > 0 && ramrod > 0);
+    assert_int_equal(la_kb_space_find("tss2", 4), -1);
+    assert_string_equal(la_kb_space_at(LA_SPACE_DIALOG)->id, "dialog");
+    /* TSS 94 is the TSS entry 3194 on the error-number line, never AMRestore 94. */
+    assert_int_equal(la_kb_space_number((size_t)tss, 94, &n), 1);
+    assert_int_equal(n, 3194);
+    assert_int_equal(la_kb_code_in(kb, (size_t)tss, 94)->code, 3194);
+    assert_null(la_kb_code_in(kb, (size_t)amr, 3194));
+    assert_string_equal(la_kb_family_in(kb, (size_t)tss, 133)->id, "tss-server");
+    assert_null(la_kb_code_in(kb, (size_t)tss, 133));
+    /* AMR 37 has no entry of its own: the AMRestore family; 4013 is not an AMRestore code. */
+    assert_null(la_kb_code_in(kb, (size_t)amr, 37));
+    assert_string_equal(la_kb_family_in(kb, (size_t)amr, 37)->id, "amrestore-generic");
+    assert_null(la_kb_code_in(kb, (size_t)amr, 4013));
+    assert_null(la_kb_family_in(kb, (size_t)amr, 4013));
+    assert_int_equal(la_kb_code_in(kb, LA_SPACE_DIALOG, 4013)->code, 4013);
+    /* Off the line: BBUpdater 50 is its own entry, not AMRestore 50; bare 50 stays AMRestore. */
+    assert_string_equal(la_kb_code_in(kb, (size_t)bbu, 50)->space, "BBUpdater");
+    assert_null(la_kb_code(kb, 50)->space);
+    assert_string_equal(la_kb_family_in(kb, (size_t)bbu, 47)->id, "bbupdater");
+    assert_string_equal(la_kb_family_of(kb, 47)->id, "amrestore-storage");
+    assert_int_equal(la_kb_space_number((size_t)bbu, 50, &n), 0);
+    assert_null(la_kb_code(kb, 1007));
+    assert_int_equal(la_kb_code_in(kb, (size_t)ramrod, 1007)->code, 1007);
+    /* futurerestore's codes have no catalogue entry and no family. */
+    assert_null(la_kb_code_in(kb, (size_t)fr, -10));
+    assert_null(la_kb_family_in(kb, (size_t)fr, -10));
+    assert_null(la_kb_code_in(kb, 999, 1));
+    la_kb_free(kb);
+    la_buf_release(&dir);
+    la_buf_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(diagnostics), cmocka_unit_test(matching),
         cmocka_unit_test(hint_words), cmocka_unit_test(durations),
-        cmocka_unit_test(match_limit_disables_rule),
+        cmocka_unit_test(match_limit_disables_rule), cmocka_unit_test(kb_lookup_by_space),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
