@@ -29,6 +29,7 @@
 #include "core/error.h"
 #include "core/limits.h"
 #include "core/sv.h"
+#include "rules/kb.h"
 #include "rules/rules.h"
 
 struct la_format;

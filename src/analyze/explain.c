@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "analyze/explain.h"
+#include "rules/kb.h"
 #include "rules/rules.h"
 
 /* s as a number: decimal or 0x hex, or hex without 0x when hex. */

@@ -25,9 +25,6 @@
 #include "core/limits.h"
 #include "core/record.h"
 #include "core/sv.h"
-/* Transitional: users of the knowledge base still reach it through this header; include
- * "rules/kb.h" directly, then drop this line. */
-#include "rules/kb.h"
 
 struct la_ruleset;
 struct la_matcher;

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "core/buf.h"
+#include "rules/kb.h"
 #include "rules/rules.h"
 
 static void capture(void *user, const struct la_diag *d)
