@@ -468,6 +468,16 @@ static enum la_rc read_member(struct run *r, struct la_member *lm)
     }
     if (hl && !r->inspect_fn)  /* inspect parses nothing */
         la_parser_set_head(p, head, hl);
+    /*
+     * A restore tool's own log is a restore run from its first line, whether or not a rule
+     * marks its start: its last lines then say how the run ended (a paste that begins in the
+     * middle of the run, or a tool version whose start line no rule knows).
+     */
+    if (!r->inspect_fn && (la_format_flags(f) & LA_FORMAT_HOST_LOG) && !la_attempt_current(r)) {
+        la_linereader_free(lr);
+        la_parser_free(p);
+        return LA_FATAL;
+    }
     rc = read_lines(r, lm, mi, lr, p);
     member_diags(r, mi, f, lr, p, cap);
     mi->bytes = la_member_consumed(lm);
