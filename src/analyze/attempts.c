@@ -295,12 +295,12 @@ enum la_rc la_attempt_note_failure(struct run *r, struct attempt *a, long rule)
 {
     const struct la_record *rec = r->rec;
     size_t tl = rec->text.len < LA_MAX_EVIDENCE_TEXT ? rec->text.len : LA_MAX_EVIDENCE_TEXT;
-    char *t = la_strndup(rec->text.p, tl);
 
-    if (!t)
+    /* One buffer per attempt, sized once: a log full of error lines allocates nothing more. */
+    if (!a->fail_text && !(a->fail_text = la_malloc(LA_MAX_EVIDENCE_TEXT + 1)))
         return LA_FATAL;
-    la_free(a->fail_text);
-    a->fail_text = t;
+    memcpy(a->fail_text, rec->text.p, tl);
+    a->fail_text[tl] = '\0';
     a->fail_member = r->cur_member;
     a->fail_line = rec->line;
     a->fail_rule = rule;
