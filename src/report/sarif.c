@@ -245,9 +245,11 @@ static enum la_rc add_result(struct sarif *s, const json_t *r, const json_t *c,
     return LA_OK;
 }
 
-static size_t count_evidence(const json_t *reports)
+/* At most how many results the reports give: every evidence line, and one per input (a
+ * failed input without evidence gets its restore-failed result). */
+static size_t count_results(const json_t *reports)
 {
-    size_t n = 0;
+    size_t n = la_report_len(reports);
 
     for (size_t i = 0; i < la_report_len(reports); i++) {
         const json_t *cs = la_report_arr(json_array_get(reports, i), "causes");
@@ -282,27 +284,32 @@ static enum la_rc add_unclear(struct sarif *s, const json_t *r)
     return rc;
 }
 
+/* Results collected so far, over every level. */
+static size_t n_results(const struct sarif *s)
+{
+    size_t n = 0;
+
+    for (int l = 0; l < L_COUNT; l++)
+        n += json_array_size(s->by_level[l]);
+    return n;
+}
+
 static enum la_rc collect(struct sarif *s, const json_t *reports)
 {
     for (size_t i = 0; i < la_report_len(reports); i++) {
         const json_t *r = json_array_get(reports, i), *cs = la_report_arr(r, "causes");
         const char *o = la_report_str(r, "outcome");
-        size_t before = 0;
+        size_t before = n_results(s);
 
         if (strcmp(o, "failed") != 0 && strcmp(o, "inconclusive") != 0)
             continue;
-        for (int l = 0; l < L_COUNT; l++)
-            before += json_array_size(s->by_level[l]);
         for (size_t k = 0; k < la_report_len(cs); k++) {
             const json_t *c = json_array_get(cs, k), *ev = la_report_arr(c, "evidence");
 
             for (size_t j = 0; j < la_report_len(ev); j++)
                 LA_TRY(add_result(s, r, c, json_array_get(ev, j)));
         }
-        size_t after = 0;
-        for (int l = 0; l < L_COUNT; l++)
-            after += json_array_size(s->by_level[l]);
-        if (after == before && strcmp(o, "failed") == 0)
+        if (n_results(s) == before && strcmp(o, "failed") == 0)
             LA_TRY(add_unclear(s, r));
     }
     return LA_OK;
@@ -320,8 +327,8 @@ static enum la_rc build(struct sarif *s, const json_t *doc, json_t **ret_log)
     results = json_array();
     if (!results)
         return LA_FATAL;
+    total = n_results(s);
     for (int l = 0; l < L_COUNT; l++) {
-        total += json_array_size(s->by_level[l]);
         for (size_t i = 0; i < json_array_size(s->by_level[l]); i++) {
             if (kept == LA_REPORT_SARIF_MAX_RESULTS)
                 break;
@@ -356,7 +363,7 @@ enum la_rc la_report_sarif(const json_t *doc, const struct la_report_opts *opts,
 {
     struct sarif s;
     json_t *log = NULL;
-    size_t n = count_evidence(la_report_arr(doc, "reports"));
+    size_t n = count_results(la_report_arr(doc, "reports"));
     enum la_rc rc = LA_FATAL;
 
     memset(&s, 0, sizeof(s));

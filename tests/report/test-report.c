@@ -808,6 +808,36 @@ static void test_unclear_failure_is_reported(void **state)
     json_decref(doc);
 }
 
+/* Many failed inputs without evidence: each gets its result (the fingerprint table is
+ * sized for them too, so rendering ends). */
+static void test_sarif_many_unclear(void **state)
+{
+    json_t *doc = load_doc("batch"), *reports = json_object_get(doc, "reports");
+    json_t *unclear = json_deep_copy(json_array_get(reports, 3));
+    struct la_buf out;
+    size_t n = 0;
+
+    (void)state;
+    json_array_clear(reports);
+    for (int i = 0; i < 100; i++) {
+        json_t *r = json_deep_copy(unclear);
+        char name[64];
+
+        snprintf(name, sizeof(name), "lab/unclear-%d.log", i);
+        json_object_set_new(r, "input", json_string(name));
+        json_object_set_new(json_object_get(json_object_get(r, "diagnosis"), "line"), "source",
+                            json_string(name));
+        json_array_append_new(reports, r);
+    }
+    render_ok("sarif", doc, NULL, &out);
+    for (const char *p = out.buf; (p = strstr(p, "\"ruleId\": \"restore-failed\"")); p++)
+        n++;
+    assert_int_equal(n, 100);
+    la_buf_release(&out);
+    json_decref(unclear);
+    json_decref(doc);
+}
+
 static void test_sarif_cap(void **state)
 {
     json_t *doc = big_doc(0, 6000, "low"), *s, *run, *results, *rules;
@@ -1117,7 +1147,8 @@ int main(void)
         cmocka_unit_test(test_json_key_order),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_markdown_trim),
-        cmocka_unit_test(test_unclear_failure_is_reported), cmocka_unit_test(test_sarif_cap),
+        cmocka_unit_test(test_unclear_failure_is_reported),
+        cmocka_unit_test(test_sarif_many_unclear), cmocka_unit_test(test_sarif_cap),
         cmocka_unit_test(test_sarif_uri),
         cmocka_unit_test(test_github_cap),
         cmocka_unit_test(test_junit_shape),
