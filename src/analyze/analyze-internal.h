@@ -161,6 +161,7 @@ struct run {
     size_t natt, capatt;
     struct attempt *cur;              /* current attempt of the current member */
     unsigned cur_member;
+    unsigned cur_flags;               /* LA_FORMAT_* of the current member's format */
     const char *cur_path;
     const struct la_record *rec;
     int rec_hit;

@@ -184,7 +184,7 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     /* Evidence for a cause on the computer's side or the link (not a repair) in the output
      * of a tool on the computer (a host log, or text no format claimed: a pasted terminal)
      * only comes from a restore tool's run: the attempt was a restore. */
-    if (la_format_id_flags(r->rec->format) & (LA_FORMAT_HOST_LOG | LA_FORMAT_FALLBACK)) {
+    if (r->cur_flags & (LA_FORMAT_HOST_LOG | LA_FORMAT_FALLBACK)) {
         const struct la_cause *c = m->cause ? la_kb_cause(r->e->kb, m->cause) : NULL;
         /* A restore tool's own message (vocabulary packs) is a tool run too. */
         if (m->vocab_producer || (m->kind == LA_KIND_EVIDENCE && c && !c->hardware &&
@@ -455,6 +455,7 @@ static enum la_rc read_member(struct run *r, struct la_member *lm)
                      : la_format_probe(la_member_path(lm), la_member_name(lm), head, hl, NULL,
                                        &reason);
     mi->format = la_format_id(f);
+    r->cur_flags = la_format_flags(f);
     if (la_format_is_binary(f))
         return skip_binary(mi, lm, reason);
     unsigned cap = la_format_wants_long_lines(f) ? r->e->o.limits.max_ips
@@ -473,7 +474,7 @@ static enum la_rc read_member(struct run *r, struct la_member *lm)
      * marks its start: its last lines then say how the run ended (a paste that begins in the
      * middle of the run, or a tool version whose start line no rule knows).
      */
-    if (!r->inspect_fn && (la_format_flags(f) & LA_FORMAT_HOST_LOG) && !la_attempt_current(r)) {
+    if (!r->inspect_fn && (r->cur_flags & LA_FORMAT_HOST_LOG) && !la_attempt_current(r)) {
         la_linereader_free(lr);
         la_parser_free(p);
         return LA_FATAL;
