@@ -36,36 +36,31 @@ NAME = re.compile(r"^(\d{3})-[a-z0-9][a-z0-9-]*$")
 MAX_LINES = 450
 
 
-def cause_ids():
-    """The ids listed under `causes:` in rules/data/causes.yaml (no YAML library needed)."""
-    ids, inside = [], False
-    with open(os.path.join(REPO, "rules", "data", "causes.yaml"), encoding="utf-8") as f:
+def section_values(name, key, value_re):
+    """The values value_re captures in the lines under top-level `key:` of rules/data/NAME
+    (no YAML library needed: the data files keep one entry a line)."""
+    found, inside = [], False
+    with open(os.path.join(REPO, "rules", "data", name), encoding="utf-8") as f:
         for line in f:
-            if re.match(r"^causes:\s*$", line):
+            if re.match(r"^%s:\s*$" % key, line):
                 inside = True
                 continue
             if inside and re.match(r"^\S", line) and not line.startswith("#"):
                 inside = False
-            m = re.match(r"^  - id:\s*([a-z0-9-]+)\s*$", line)
+            m = re.match(value_re, line)
             if inside and m:
-                ids.append(m.group(1))
-    return set(ids)
+                found.append(m.group(1))
+    return set(found)
+
+
+def cause_ids():
+    """The ids listed under `causes:` in rules/data/causes.yaml."""
+    return section_values("causes.yaml", "causes", r"^  - id:\s*([a-z0-9-]+)\s*$")
 
 
 def stage_groups():
     """The coarse stage groups: the values of `stage_groups:` in rules/data/stages.yaml."""
-    groups, inside = set(), False
-    with open(os.path.join(REPO, "rules", "data", "stages.yaml"), encoding="utf-8") as f:
-        for line in f:
-            if re.match(r"^stage_groups:\s*$", line):
-                inside = True
-                continue
-            if inside and re.match(r"^\S", line) and not line.startswith("#"):
-                inside = False
-            m = re.match(r"^  [^#\s][^:]*:\s*([a-z]+)\s*(#.*)?$", line)
-            if inside and m:
-                groups.add(m.group(1))
-    return groups
+    return section_values("stages.yaml", "stage_groups", r"^  [^#\s][^:]*:\s*([a-z]+)\s*(#.*)?$")
 
 
 def main():
