@@ -741,8 +741,7 @@ enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
      * a run cut off while every step so far went well gets no cause at all.
      */
     if (v.primary && (!strcmp(o, "failed") || !strcmp(o, "evidence") ||
-                      (!strcmp(o, "inconclusive") && (v.primary->fail_text ||
-                                                       has_strong_evidence(r, v.primary))))) {
+                      (!strcmp(o, "inconclusive") && v.primary->fail_text))) {
         if (index_attempt(v.primary, la_ruleset_count(r->e->rs)) < 0) {
             json_decref(v.notes);
             return LA_FATAL;
