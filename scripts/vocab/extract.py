@@ -103,6 +103,23 @@ PRODUCERS = {
         "exclude": [],
         "lang": "c",
     },
+    # futurerestore's signing-ticket helper (TSS requests, baseband GoldCertIDs, firmware
+    # lists); its messages appear in futurerestore's output. The current C++ rewrite ...
+    "tsschecker": {
+        "repo": "tihmstar/tsschecker",
+        "include": [r"^tsschecker/[^/]+\.(c|cpp|h|hpp)$"],
+        "exclude": [],
+        "lang": "c",
+    },
+    # ... and the C tsschecker that futurerestore's first release (tag v90, 2017) bundles as
+    # its external/tsschecker submodule: the words of the v1 builds still in use.
+    "tsschecker-legacy": {
+        "repo": "tihmstar/tsschecker",
+        "pin": "d0541a62b75dfe7c37e4d2d6bab60b8c40b9e0b5",
+        "include": [r"^tsschecker/[^/]+\.(c|cpp|h|hpp)$"],
+        "exclude": [],
+        "lang": "c",
+    },
     "pymobiledevice3": {
         "repo": "doronz88/pymobiledevice3",
         "include": [r"^pymobiledevice3/restore/[^/]+\.py$", r"^pymobiledevice3/irecv\.py$",

@@ -72,10 +72,15 @@ static const char *const conv_sample[] = {
     [CV_PTR] = "0x1f", [CV_FLOAT] = "1.5", [CV_EMPTY] = "",
 };
 
-/* The level words a tool may print before a message, followed by ':' or in brackets. */
+/*
+ * The level words a tool may print before a message, followed by ':' or in brackets, and the
+ * bracketed module tags of tihmstar's tools ("[TSSC] ", "[TSSR] ", "[LFZP] "), which some
+ * releases print and others do not.
+ */
 static const char *const level_words[] = { "ERROR", "Error", "error", "WARNING", "Warning",
                                            "NOTE", "DEBUG", "FATAL", NULL };
-#define LEVEL_RE "(?:(?:\\[(?:ERROR|Error|error|WARNING|Warning|NOTE|DEBUG|FATAL)\\]|" \
+#define LEVEL_RE "(?:(?:\\[(?:ERROR|Error|error|WARNING|Warning|NOTE|DEBUG|FATAL|" \
+                 "[A-Z][A-Z0-9]{1,9})\\]|" \
                  "(?:ERROR|Error|error|WARNING|Warning|NOTE|DEBUG|FATAL):)[ \\t]+)*"
 
 /* The token at s (s < end). */
@@ -152,6 +157,17 @@ static const char *line_end(const char *fmt)
     return nl ? nl : fmt + strlen(fmt);
 }
 
+/* Bytes of a module tag's name and its ']' at p ("TSSC]"), or 0: 2-10 capitals or digits. */
+static size_t module_tag(const char *p, const char *end)
+{
+    size_t l = 0;
+
+    while (p + l < end && l <= 10 && (isupper((unsigned char)p[l]) ||
+                                      (l && isdigit((unsigned char)p[l]))))
+        l++;
+    return l >= 2 && l <= 10 && p + l < end && p[l] == ']' ? l + 1 : 0;
+}
+
 /* Bytes of the leading level words ("ERROR: ", "[Error] ", "WARNING: NOTE: ") of s..end. */
 static size_t level_prefix(const char *s, const char *end)
 {
@@ -169,6 +185,8 @@ static size_t level_prefix(const char *s, const char *end)
                 break;
             }
         }
+        if (!n && bracket)
+            n = module_tag(p, end);
         if (!n || p + n >= end || (p[n] != ' ' && p[n] != '\t'))
             return done;
         p += n;
