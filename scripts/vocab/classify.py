@@ -533,13 +533,14 @@ RULES = [
        "host-software", 1.5,
        "the device rejected the personalized boot images and fell back to recovery/DFU: the "
        "tool's personalization is wrong for this device (update the tool)"),
-    ev(r"Device failed to enter restore mode", TOOL, "host-software", 1.0,
-       "the device never showed up in restore mode; the next line says whether usbmuxd or the "
-       "boot images are to blame"),
-    ev(r"Unable to place device into restore mode|Failed to place device in restore mode|"
-       r"Device can't enter to restore mode",
-       DEV, "device-software", 1.0,
-       "the device did not boot into the restore ramdisk"),
+    # The device did not come back in restore mode: a cable, the device's state, the boot
+    # images the tool sent or usbmuxd on the computer all end this way. The line says where
+    # the run failed, not why; the lines before it (or nothing) carry the cause.
+    ig(r"Device failed to enter restore mode|Unable to place device into restore mode|"
+       r"Failed to place device in restore mode|Device can't enter to restore mode",
+       "outcome", "says the device never reached restore mode, not why: a cable, the device's "
+       "state, the boot images or usbmuxd all end this way; the lines before it carry the "
+       "cause"),
     ev(r"stashbag", DEV, "device-software", 1.0,
        "the device could not create or commit its stash bag (passcode and update state)"),
     ev(r"Device did not (disconnect|reconnect)|did not disconnect/reconnect|failed to reconnect to "
