@@ -261,6 +261,67 @@ RULES = [
        TOOL, "host-software", 0.5, "an internal check of the tool failed (a bug)",
        producer=r"^tsschecker"),
 
+    # ---------------------------------------------------------------- Legacy iOS Kit
+    # A bash front end: error()/Error() print "[Error] ..." and exit; warn() prints
+    # "[WARNING] ..." and the script goes on (advice, flags in effect, known limits).
+    ig(r"^(?!.*[Cc]annot continue|.*will fail)", "non-fatal", "a warning the script prints and goes "
+       "on (advice, a flag in effect, a known limit)", producer=r"^legacy-ios-kit",
+       level={"warning"}),
+    ev(r"Failed to enter pwnDFU mode|Failed to send iBSS\. Your device has likely failed",
+       ENV, "host-environment", 0.5,
+       "the checkm8-style exploit did not take: its success depends on the computer's USB "
+       "controller (AMD, hubs, some Linux hosts) and on luck; retry, or another port or computer",
+       producer=r"^legacy-ios-kit"),
+    ev(r"Failed to enter pwnREC mode\. You may have to force restart|is NOT in PWNED DFU mode",
+       DEV, "device-software", 1.0,
+       "the device is not in the state the next step needs: force restart it and enter pwned "
+       "DFU again, as the script says", producer=r"^legacy-ios-kit"),
+    ig(r"Failed to enter (pwnDFU|pwnREC|%s) mode|Device failed to enter %s mode|Failed to find "
+       r"device in %s mode|Failed to find device in kDFU mode|is NOT in PWNED DFU mode|Failed to "
+       r"send iBSS\. Your device has likely failed|Failed to detect device in",
+       "outcome", "says the device did not reach the (pwned) mode the next step needs, not why: "
+       "the exploit's luck, the USB controller, the cable or the device's state",
+       producer=r"^legacy-ios-kit"),
+    ev(r"Internet connection|Downloading %s failed|[Ff]ailed to download|GitHub may be down|"
+       r"wikiproxy failed|git (clone|fetch) failed|Failed to check for updates",
+       ENV, "host-environment", 1.5,
+       "the script could not download what it needs: the computer's network, DNS or proxy",
+       producer=r"^legacy-ios-kit"),
+    ev(r"Verifying IPSW failed|Verifying %s failed|IPSW (file )?not found|No IPSW selected|"
+       r"custom IPSW|Cannot find darling|failed validation|Validation failed|does not seem to "
+       r"match the current version|An error occurred with the (tar|unzip|zip) operation",
+       IMG, "firmware-image", 1.5,
+       "the firmware file (IPSW) is missing, damaged, the wrong one, or could not be unpacked",
+       producer=r"^legacy-ios-kit"),
+    ev(r"SHSH|blobs? failed|[Bb]lob file|raw dump|onboard blobs|Saving %s blobs",
+       SIGN, "signing-server", 1.0,
+       "the signing tickets (SHSH blobs) for this restore could not be saved or are not valid",
+       producer=r"^legacy-ios-kit"),
+    ev(r"No device found|Unable to detect device type|Unable to get device UDID|Unable to pair",
+       LINK, "usb-link", 1.0,
+       "the computer does not see the device (cable, port, or the device is not trusted)",
+       producer=r"^legacy-ios-kit"),
+    ev(r"Unrecognized device|Your device %s ?%sis not supported|device is mostly not supported|"
+       r"is not supported for jailbreaking|not supported on Linux|This version \(%s\) is not "
+       r"supported|iOS %s is not supported|Missing BasebandURL|downloaded incorrectly|Setting "
+       r"tool paths failed|resources folder cannot be found|Failed to find bin directory",
+       TOOL, "host-software", 1.5,
+       "the script does not support this device or version, or its copy is incomplete: update "
+       "it and download it as its README says", producer=r"^legacy-ios-kit"),
+    ev(r"[Pp]latform|architecture|distro|Distro|macOS version|Xcode|not found in PATH|not "
+       r"installed|Python|running as root|[Ff]ile permissions|execute permissions|Running "
+       r"Legacy iOS Kit on iOS",
+       ENV, "host-environment", 1.5,
+       "the computer the script runs on is not one it supports, or lacks a dependency or "
+       "permission", producer=r"^legacy-ios-kit"),
+    ev(r"SSH|dump|Dump|jailbr|[Aa]ctivat|bootstrap|untether|mount|Mount",
+       DEV, "device-software", 0.5,
+       "a step on the device itself (SSH ramdisk, dump, jailbreak) failed",
+       producer=r"^legacy-ios-kit"),
+    ev(r".", TOOL, "host-software", 0.5,
+       "the script stopped with its own error; the lines before it carry more",
+       producer=r"^legacy-ios-kit"),
+
     # ---------------------------------------------------------------- the tool itself
     ig(r"^%s: ERROR: Can't|^ERROR: Can't find major version", "non-fatal",
        "reading the optional version.xml for --latest; the option fails later with its own line",

@@ -120,6 +120,23 @@ PRODUCERS = {
         "exclude": [],
         "lang": "c",
     },
+    # Legacy iOS Kit (bash): a front end that runs idevicerestore/futurerestore and prints its
+    # own "[Error] ..." lines (error()/Error(), which exit) and "[WARNING] ..." (warn()).
+    "legacy-ios-kit": {
+        "repo": "LukeZGD/Legacy-iOS-Kit",
+        "include": [r"^restore\.sh$"],
+        "exclude": [],
+        "lang": "sh",
+    },
+    # ... and as iOS-OTA-Downgrader, its name until the rewrite of 2023-01: the last commit of
+    # that layout (restore.sh + resources/*.sh), whose messages older pastes carry.
+    "legacy-ios-kit-ota-downgrader": {
+        "repo": "LukeZGD/Legacy-iOS-Kit",
+        "pin": "7630fda7c3c41f50292bdbfa6a898af9aa23491e",
+        "include": [r"^restore\.sh$", r"^resources/[^/]+\.sh$"],
+        "exclude": [],
+        "lang": "sh",
+    },
     "pymobiledevice3": {
         "repo": "doronz88/pymobiledevice3",
         "include": [r"^pymobiledevice3/restore/[^/]+\.py$", r"^pymobiledevice3/irecv\.py$",
@@ -877,6 +894,57 @@ def extract_py(producer, path, text, commit):
 
 
 # --------------------------------------------------------------------------------------
+# shell scripts: the message functions of Legacy iOS Kit (error/Error exit with "[Error] $1",
+# warn prints "[WARNING] $1"); only the first argument is the message.
+
+SH_CALL_RE = re.compile(r'(?<![\w$-])(error|Error|warn)[ \t]+"((?:[^"\\]|\\.)*)"')
+SH_FUNC_RE = re.compile(r'^[ \t]*(?:function[ \t]+)?([A-Za-z_][\w-]*)[ \t]*\(\)[ \t]*\{?')
+SH_EXPANSION_RE = re.compile(r'\$\(\([^)]*\)\)|\$\([^)]*\)|\$\{[^}]*\}|\$[A-Za-z_]\w*|\$[0-9*@#?]|`[^`]*`')
+SH_LEVELS = {"error": "error", "Error": "error", "warn": "warning"}
+
+
+def sh_format(body):
+    """The printf-style format of a double-quoted shell string: expansions become %s."""
+    out, i = [], 0
+    while i < len(body):
+        m = SH_EXPANSION_RE.match(body, i)
+        if m:
+            out.append("%s")
+            i = m.end()
+            continue
+        c = body[i]
+        if c == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            out.append({"n": "\n", "t": "\t"}.get(nxt, nxt if nxt in '"\\$`' else "\\" + nxt))
+            i += 2
+            continue
+        out.append("%%" if c == "%" else c)
+        i += 1
+    return "".join(out)
+
+
+def extract_sh(producer, path, text, commit):
+    out, func = [], None
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip()
+        if stripped.startswith("#"):
+            continue
+        fm = SH_FUNC_RE.match(line)
+        if fm and line.rstrip().endswith(("{", "()")):
+            func = fm.group(1)
+        for m in SH_CALL_RE.finditer(line):
+            if func in SH_LEVELS:      # the message function's own body
+                continue
+            fmt = clean_format(sh_format(m.group(2)))
+            if not fmt.strip("%s .") or line[:m.start()].rstrip().endswith("()"):
+                continue
+            out.append({"producer": producer, "file": path, "line": n, "commit": commit,
+                        "function": func, "level": SH_LEVELS[m.group(1)], "format": fmt,
+                        "call": m.group(1)})
+    return out, []
+
+
+# --------------------------------------------------------------------------------------
 
 def producer_files(producer, files):
     cfg = PRODUCERS[producer]
@@ -895,9 +963,10 @@ def extract(producer, git_dir, commit):
     all_files = git.ls_tree(commit)
     files = producer_files(producer, all_files)
     records, skipped = [], []
-    if cfg["lang"] == "py":
+    if cfg["lang"] in ("py", "sh"):
+        fn = extract_py if cfg["lang"] == "py" else extract_sh
         for f in files:
-            r, s = extract_py(producer, f, git.show(commit, f), commit)
+            r, s = fn(producer, f, git.show(commit, f), commit)
             records += r
             skipped += s
     else:

@@ -223,6 +223,42 @@ class PythonExtraction(unittest.TestCase):
         self.assertEqual(self.by_fmt["%s"]["exception"], "PyMobileDevice3Exception")
 
 
+class ShellExtraction(unittest.TestCase):
+    SRC = r"""
+error() {
+    echo -e "${color_R}[Error] ${1}\n${color_Y}${*:2}${color_N}"
+    exit 1
+}
+
+device_enter_mode() {
+    # error "commented out"
+    log "Entering $mode mode..."
+    $tar2 "$@" || error "An error occurred with the tar operation: $*"
+    error "Failed to find device in $mode mode (Timed out). Please run the script again." "$error_msg"
+    warn "Pressing \"Trust\" can take 100% of $(date) time"
+    Error "Your device ${device_type} is not supported."
+}
+"""
+
+    def setUp(self):
+        self.recs, _ = extract.extract_sh("legacy-ios-kit", "restore.sh", self.SRC, "c0ffee")
+        self.by_fmt = {r["format"]: r for r in self.recs}
+
+    def test_expansions_become_conversions(self):
+        self.assertEqual(set(self.by_fmt), {
+            "An error occurred with the tar operation: %s",
+            "Failed to find device in %s mode (Timed out). Please run the script again.",
+            'Pressing "Trust" can take 100%% of %s time',
+            "Your device %s is not supported.",
+        })
+
+    def test_levels_functions_and_lines(self):
+        r = self.by_fmt["Failed to find device in %s mode (Timed out). Please run the script again."]
+        self.assertEqual((r["level"], r["function"], r["line"]), ("error", "device_enter_mode", 11))
+        self.assertEqual(self.by_fmt['Pressing "Trust" can take 100%% of %s time']["level"],
+                         "warning")
+
+
 class Classification(unittest.TestCase):
     def cls(self, fmt, producer="idevicerestore", **kw):
         rec = {"producer": producer, "format": fmt, "file": kw.get("file", "src/x.c"),
