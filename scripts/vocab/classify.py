@@ -56,6 +56,7 @@ IGNORE_CATEGORIES = {
     "no-text": "only a prefix around text printed from elsewhere (a device or library message)",
 }
 
+NOT_TSS_C = r"^(?!tsschecker/tss\.c$)"
 TOOL, ENV, SIGN, LINK, DEV, IMG = ("host-tool", "host-environment", "network-signing", "link",
                                    "device", "image")
 
@@ -197,69 +198,70 @@ RULES = [
        r"^send_firmware_updater_preflight: %s$", "no-text"),
 
     # ---------------------------------------------------------------- tsschecker
+    # (its tss.c is idevicerestore's, copied: those messages are classified as there)
     # futurerestore's signing-ticket helper: it reads the firmware lists (ipsw.me), the
     # BuildManifest and its own device tables, builds the TSS request and reads the answer.
     ig(r"continuing without requesting Baseband ticket|Skipping requesting baseband ticket|"
        r"No ecid specified, generating random ecid|Ignoring incompatible ProductType|"
        r"Assuming SHA384|Assuming this is ota\.json|^Unknown restore rule|FUNCTION IS DEPRECATED|"
        r"A BasebandGoldCertID is not required",
-       "non-fatal", producer=r"^tsschecker"),
-    ig(r"^DEBUG: tmp=", "trace", producer=r"^tsschecker"),
+       "non-fatal", producer=r"^tsschecker", file=NOT_TSS_C),
+    ig(r"^DEBUG: tmp=", "trace", producer=r"^tsschecker", file=NOT_TSS_C),
     ev(r"is NOT signed|is NOT being signed", SIGN, "signing-server", 3.0,
        "Apple's signing server no longer signs this build for this device",
-       producer=r"^tsschecker"),
+       producer=r"^tsschecker", file=NOT_TSS_C),
     ev(r"not in bbgcid\.json|in baseband database|could not be found in devicelist|"
        r"cant find boardconfig|Can't get board type|can't unambiguously map|Unknown device with "
        r"noncelen|UNKNOWN CPID|no firmwares found for device|ProductType is not valid for this "
        r"request",
        TOOL, "host-software", 2.0,
        "the tool's own device tables do not know this device or model: update the tool or give "
-       "the board config by hand", producer=r"^tsschecker"),
+       "the board config by hand", producer=r"^tsschecker", file=NOT_TSS_C),
     ev(r"^Please specify|^No device specified|parsing parameter failed|manually specified "
        r"\w+=%s, but parsing failed|If you using --boardconfig|option out of range|Odd number of "
        r"char in hexstr|^Noncetype is|^Bad BbSNUM len|parsed \w+Noncelen != |Got unexpected char",
        TOOL, "host-software", 1.5,
        "an option or argument is wrong for this run: fix the command line",
-       producer=r"^tsschecker"),
+       producer=r"^tsschecker", file=NOT_TSS_C),
     ev(r"[Ff]ailed to open url|failed to download|curl failed|Failed to init curl|Failed to "
        r"download|Failed to send request with err|could not get firmware\.json",
        ENV, "host-environment", 1.5,
        "the tool could not fetch from the internet (firmware list, manifest or the signing "
-       "server): network, DNS, proxy or TLS on this computer", producer=r"^tsschecker"),
+       "server): network, DNS, proxy or TLS on this computer", producer=r"^tsschecker", file=NOT_TSS_C),
     ev(r"Failed to find (status|message) in response|Failed to find response$|^Failed to get "
        r"ticket$|^failure$",
        SIGN, "signing-server", 1.0,
-       "the signing server's answer holds no ticket", producer=r"^tsschecker"),
+       "the signing server's answer holds no ticket", producer=r"^tsschecker", file=NOT_TSS_C),
     ev(r"Failed to parse json|not DICT or ARRAY|not ARRAY|Failed to get (devices|firmwares|"
-       r"buildid|version) key|cached %s\.json|parsing %s\.json failed|Failed to (load|store) "
-       r"cache|failed finding latest iOS|couldn't find non-beta iOS|Failed to find firmware",
+       r"buildid|version) key|cached %s\.json|Failed to (load|store) cache|Failed to find "
+       r"firmware",
        TOOL, "host-software", 1.0,
        "the firmware list the tool downloads is not in the form this version expects: update "
-       "the tool", producer=r"^tsschecker"),
+       "the tool", producer=r"^tsschecker", file=NOT_TSS_C),
     ev(r"Failed to mkdir|Failed to create file|Failed to write to file|Failed to read file|"
        r"Failed to stat file|Failed to read from file|Failed to load plist from|could not get TMP "
        r"path",
        ENV, "host-environment", 1.0,
        "a file or folder on this computer could not be read or written (path, permission, "
-       "disk space)", producer=r"^tsschecker"),
+       "disk space)", producer=r"^tsschecker", file=NOT_TSS_C),
     ev(r"Manifest|BuildIdentit|buildidentiy|RestoreRamDisks|RestoreKernelCaches|DeviceMap|"
        r"RestoreBehavior|DeviceClass|infodict|could not get id|component (Path|Info)|"
        r"Failed to get '|ProductVersion|ProductBuildVersion|SupportedProductTypes|"
        r"Failed to get (CPID|BDID|cpid val|bdid val|board config val|variant str|kernelpath|"
-       r"updateRamdiskPath|userRamdiskPath)|Unexpected nonce type|BasebandFirmware node",
+       r"updateRamdiskPath|userRamdiskPath)|Unexpected nonce type",
        IMG, "firmware-image", 1.0,
        "the build manifest lacks what the request needs: a wrong, damaged or unusual firmware "
-       "manifest for this device", producer=r"^tsschecker"),
+       "manifest for this device", producer=r"^tsschecker", file=NOT_TSS_C),
     ev(r"tss request|tssrequest|Failed to create new request|construct baseband requste|"
        r"Failed to add custom non-optional component|getting BasebandGoldCertID|"
        r"Failed to get BasebandGoldCertID|failed to get BasebandGoldCertID",
        TOOL, "host-software", 1.0,
        "the tool could not build the signing request for this device and build",
-       producer=r"^tsschecker"),
+       producer=r"^tsschecker", file=NOT_TSS_C),
     ev(r"unexpected case|TODO implement|failed to malloc|internal error|Failed to get (str|data) "
        r"ptr|Failed to copy buildmanifest",
        TOOL, "host-software", 0.5, "an internal check of the tool failed (a bug)",
-       producer=r"^tsschecker"),
+       producer=r"^tsschecker", file=NOT_TSS_C),
 
     # ---------------------------------------------------------------- Legacy iOS Kit
     # A bash front end: error()/Error() print "[Error] ..." and exit; warn() prints
@@ -924,6 +926,9 @@ OVERRIDES = {
     ("libtatsu", "ERROR: Unable to find required BbSNUM in parameters"):
         (DEV, "baseband", 1.0, "the device did not report its baseband serial number: a "
          "baseband that does not answer (or an old tool)"),
+    ("libtatsu", "failure", "tss_request_send"):
+        "trace: ends a signing request attempt whose answer was not SUCCESS; the status line "
+        "after it is classified",
     ("usbmuxd", "ERROR: SavePairRecord: DeviceID %d (%s) is not connected"):
         (LINK, "usb-link", 0.5, "the device went away while its pairing record was saved"),
 }
@@ -952,9 +957,19 @@ def bare(fmt):
     return LEVEL_PREFIX.sub("", fmt).strip()
 
 
+# Files a producer copied from another producer: their messages are classified as there, so
+# one text never gets two classes (tsschecker's tss.c is idevicerestore's, now libtatsu).
+COPIED_FROM = {
+    ("tsschecker-legacy", "tsschecker/tss.c"): "libtatsu",
+}
+
+
 def classify(rec):
     """The class of one extracted message: a dict with side/cause/weight/reason (and maybe
     variants), or {"ignore": category, "reason": ...}."""
+    origin = COPIED_FROM.get((rec["producer"], rec["file"]))
+    if origin:
+        rec = dict(rec, producer=origin)
     fmt = bare(rec["format"])
     for key in ((rec["producer"], rec["format"], rec.get("function", "")),
                 (rec["producer"], rec["format"]),
