@@ -1,7 +1,8 @@
 /*
  * `loganalyze PATH...`: analyse inputs in parallel and write the reports.
  *
- * Flow: one engine; --jobs threads (default: the number of cores, at most one per input)
+ * Flow: inputs that do not exist are one line each and dropped (la_cli_keep_existing); one
+ * engine; --jobs threads (default: the number of cores, at most one per input)
  * take the next input from a shared counter and analyse it; the reports keep the order of
  * the command line; the document is rendered once per --format and written to its file
  * (or -o, or stdout); --profile prints the per-rule cost; the exit code follows --fail-on
@@ -191,13 +192,16 @@ int la_cli_analyze(struct la_cli *cli, int argc, char **argv)
     struct la_cli_opts *o = &cli->o;
     struct la_engine *e = NULL;
     struct batch b;
-    int rc = 2;
+    int rc = 2, missing;
 
     if (argc < 1) {
         la_cli_err(cli, LA_D_USAGE, NULL, "no input given (try --help, or `loganalyze explain "
                    "4013` if you only have the error number)");
         return 2;
     }
+    argc = la_cli_keep_existing(cli, argc, argv, &missing);
+    if (argc < 1)
+        return 2;
     memset(&b, 0, sizeof(b));
     b.cli = cli;
     b.show_progress = !o->quiet && isatty(STDERR_FILENO) && !getenv("LOGANALYZE_NO_PROGRESS");
@@ -217,6 +221,8 @@ int la_cli_analyze(struct la_cli *cli, int argc, char **argv)
     run_batch(&b, o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN));
     pthread_mutex_destroy(&b.lock);
     rc = finish(cli, e, &b);
+    if (missing)
+        rc = 2;
 out:
     la_free(b.reports);
     la_free(b.rcs);

@@ -146,6 +146,14 @@ unsigned la_cli_errors(struct la_cli *cli);
 void la_cli_progress(struct la_cli *cli, const char *fmt, ...) LA_PRINTF(2, 3);
 void la_cli_progress_clear(struct la_cli *cli);
 
+/*
+ * Drop the inputs that do not exist, each with one line ("x.log: error[LA101]: cannot open:
+ * No such file or directory"): a mistyped path is not worth a report.  "-" is kept.  The
+ * inputs left stay in order at the front of argv; returns how many, *ret_missing how many
+ * were dropped.
+ */
+int la_cli_keep_existing(struct la_cli *cli, int argc, char **argv, int *ret_missing);
+
 /* Write b to path ("-" = stdout).  0, or -1 after an LA301 diagnostic. */
 int la_cli_write_file(struct la_cli *cli, const char *path, const struct la_buf *b);
 

@@ -53,9 +53,25 @@ static int cmd_serve(struct la_cli *cli, int argc, char **argv)
     return la_serve_run(&so, &cli->o.eo, &cli->sink);
 }
 
+/*
+ * --open PATH...: the HTML report in the browser.  With no path (the desktop launcher opened
+ * without files) the drag-and-drop page instead, on a free loopback port (8080 may be taken;
+ * the browser is sent to the port bound), opened in the browser.
+ */
 static int cmd_open(struct la_cli *cli, int argc, char **argv)
 {
-    return la_open_report((const char *const *)argv, (size_t)argc, &cli->o.eo, &cli->sink);
+    int missing, rc;
+
+    if (argc == 0) {
+        cli->o.open_report = 1;
+        cli->o.serve_listen = "127.0.0.1:0";
+        return cmd_serve(cli, 0, argv);
+    }
+    argc = la_cli_keep_existing(cli, argc, argv, &missing);
+    if (argc < 1)
+        return 2;
+    rc = la_open_report((const char *const *)argv, (size_t)argc, &cli->o.eo, &cli->sink);
+    return missing ? 2 : rc;
 }
 
 /* name, mode, handler, option groups; synopsis and summary for the usage lines. */

@@ -1,5 +1,6 @@
 /*
- * stderr of the command line: diagnostics, the progress line, report files.
+ * stderr of the command line: diagnostics, the progress line, report files, and the inputs
+ * that do not exist (one line each, before any work).
  *
  * Every diagnostic, whether a module sent it through the sink (from any `--jobs` worker) or
  * the command line made it itself (la_cli_err), goes through la_cli_diag(): one format
@@ -18,6 +19,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli-internal.h"
 #include "core/buf.h"
@@ -144,4 +146,21 @@ int la_cli_write_file(struct la_cli *cli, const char *path, const struct la_buf 
         return -1;
     }
     return 0;
+}
+
+int la_cli_keep_existing(struct la_cli *cli, int argc, char **argv, int *ret_missing)
+{
+    int kept = 0;
+    struct stat st;
+
+    *ret_missing = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-") && stat(argv[i], &st) != 0) {
+            la_cli_err(cli, LA_D_OPEN_FAILED, argv[i], "cannot open: %s", strerror(errno));
+            (*ret_missing)++;
+            continue;
+        }
+        argv[kept++] = argv[i];
+    }
+    return kept;
 }
