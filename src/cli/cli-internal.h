@@ -48,6 +48,7 @@ struct la_cli_opts {
     int open_report;               /* --open: report to a temp file, opened in the browser */
     const char *serve_listen;      /* serve --listen ADDR */
     const char *serve_port_file;   /* serve --port-file FILE */
+    char *data_search[3];          /* eo.data_dir_search: owned, NULL-terminated (cli.c) */
 };
 
 struct la_cli {

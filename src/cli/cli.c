@@ -13,11 +13,16 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli-internal.h"
 #include "cli/cli.h"
+#include "core/alloc.h"
+#include "core/buf.h"
 #include "formats/formats.h"
 #include "serve/serve.h"
 
@@ -102,6 +107,36 @@ const struct la_cli_command la_cli_commands[] = {
 
 const size_t la_cli_n_commands = sizeof la_cli_commands / sizeof la_cli_commands[0];
 
+/*
+ * Where the engine looks for its data when neither --data-dir nor $LOGANALYZE_DATADIR says
+ * (analyze.h): the source tree's rules/ only when this binary is the one in the build folder
+ * it was built in (an uninstalled run), then the data beside the binary (an installation
+ * moved, or installed with --destdir).  An installed binary so never reads the source tree
+ * it was built from.  Nothing is added when /proc/self/exe cannot be read.
+ */
+static void find_data_search(struct la_cli *cli)
+{
+    char exe[PATH_MAX], *slash, *built;
+    struct la_buf b = LA_BUF_INIT;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    size_t k = 0;
+
+    if (n <= 0)
+        return;
+    exe[n] = 0;
+    if (!(slash = strrchr(exe, '/')))
+        return;
+    *slash = 0;                        /* exe is now the binary's folder */
+    built = realpath(LA_BUILD_ROOT "/src", NULL);
+    if (built && !strcmp(built, exe))
+        cli->o.data_search[k++] = la_strdup(LA_SOURCE_ROOT "/rules");
+    free(built);
+    if (*LA_BIN_TO_DATA && la_buf_addf(&b, "%s/" LA_BIN_TO_DATA "/rules", exe) == LA_OK)
+        cli->o.data_search[k++] = la_buf_detach(&b, NULL);
+    la_buf_release(&b);
+    cli->o.eo.data_dir_search = (const char *const *)cli->o.data_search;
+}
+
 int la_cli_main(int argc, char **argv)
 {
     struct la_cli cli;
@@ -113,6 +148,7 @@ int la_cli_main(int argc, char **argv)
         fputs("loganalyze: error[LA100]: out of memory\n", stderr);
         return 2;
     }
+    find_data_search(&cli);
     rc = la_cli_parse(&cli, argc, argv, &cmd, &nargs, &args);
     if (rc < 0)
         rc = cmd->run(&cli, nargs, args);

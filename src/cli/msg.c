@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli-internal.h"
+#include "core/alloc.h"
 #include "core/buf.h"
 #include "core/error.h"
 
@@ -49,6 +50,8 @@ int la_cli_init(struct la_cli *cli)
 
 void la_cli_release(struct la_cli *cli)
 {
+    for (size_t i = 0; i < sizeof cli->o.data_search / sizeof cli->o.data_search[0]; i++)
+        la_free(cli->o.data_search[i]);
     pthread_mutex_destroy(&cli->lock);
 }
 
@@ -64,10 +67,15 @@ static void clear_progress(struct la_cli *cli)
 void la_cli_diag(struct la_cli *cli, const struct la_diag *d)
 {
     struct la_buf b = LA_BUF_INIT;
+    struct la_diag named = *d;         /* no path: the program's name stands for it */
     int show = (!cli->o.quiet || d->sev == LA_SEV_ERROR) &&
                ((d->code != LA_D_RULE_NO_LITERAL && d->code != LA_D_VOCAB_SKIPPED) ||
                 cli->lint);
-    enum la_rc rc = show ? la_diag_format(d, &b) : LA_OK;
+    enum la_rc rc;
+
+    if (!named.file || !*named.file)
+        named.file = PROGRAM;
+    rc = show ? la_diag_format(&named, &b) : LA_OK;
 
     pthread_mutex_lock(&cli->lock);
     if (d->sev == LA_SEV_ERROR)
