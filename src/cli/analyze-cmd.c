@@ -102,11 +102,19 @@ static void run_batch(struct batch *b, long jobs)
     la_cli_progress_clear(b->cli);
 }
 
+/*
+ * Colour on: --color, else not with NO_COLOR set (no-color.org) or TERM=dumb (a terminal that
+ * shows escape sequences as text), else when the report goes to a terminal.
+ */
 static int want_color(const struct la_cli_opts *o, const char *file)
 {
+    const char *term = getenv("TERM");
+
     if (o->color >= 0)
         return o->color;
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+        return 0;
+    if (term && !strcmp(term, "dumb"))
         return 0;
     return (!file || !strcmp(file, "-")) && isatty(STDOUT_FILENO);
 }
@@ -119,11 +127,7 @@ static int emit(struct la_cli *cli, json_t *doc)
     for (int i = 0; i < o->nouts; i++) {
         struct la_buf b = LA_BUF_INIT;
         const char *file = o->outs[i].file ? o->outs[i].file : o->output ? o->output : "-";
-        struct la_report_opts ro = { want_color(o, file), 0, o->eo.deterministic };
-        const char *cols = getenv("COLUMNS");
-        unsigned long w = cols ? strtoul(cols, NULL, 10) : 0;
-        if (w > 20 && w < 1000)
-            ro.width = (unsigned)w;
+        struct la_report_opts ro = { want_color(o, file), la_cli_width(file), o->eo.deterministic };
         enum la_rc rc = la_report_render(o->outs[i].format, doc, &ro, &b, &cli->sink);
         if (rc != LA_OK || la_cli_write_file(cli, file, &b) < 0) {
             la_buf_release(&b);

@@ -155,6 +155,13 @@ void la_cli_progress_clear(struct la_cli *cli);
  */
 int la_cli_keep_existing(struct la_cli *cli, int argc, char **argv, int *ret_missing);
 
+/*
+ * The width of the text report written to file ("-" or NULL: stdout): the terminal's
+ * (TIOCGWINSZ) when stdout is one, else $COLUMNS, else 0 (the reporter's default).  Widths
+ * outside 21..999 are ignored.
+ */
+unsigned la_cli_width(const char *file);
+
 /* Write b to path ("-" = stdout).  0, or -1 after an LA301 diagnostic. */
 int la_cli_write_file(struct la_cli *cli, const char *path, const struct la_buf *b);
 

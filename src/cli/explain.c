@@ -43,6 +43,7 @@ int la_cli_explain(struct la_cli *cli, int argc, char **argv)
     struct la_engine *e = NULL;
     const char *format = "text";
     struct la_buf out = LA_BUF_INIT, near = LA_BUF_INIT;
+    struct la_report_opts ro = { 0, 0, 0 };
     json_t *all;
     int rc = 0;
 
@@ -88,7 +89,8 @@ int la_cli_explain(struct la_cli *cli, int argc, char **argv)
         la_engine_free(e);
         return 2;
     }
-    if (!all || la_report_explain(format, all, NULL, &out) != LA_OK ||
+    ro.width = la_cli_width("-");
+    if (!all || la_report_explain(format, all, &ro, &out) != LA_OK ||
         la_cli_write_file(cli, "-", &out) < 0)
         rc = 2;
     json_decref(all);

@@ -1,6 +1,6 @@
 /*
  * stderr of the command line: diagnostics, the progress line, report files, and the inputs
- * that do not exist (one line each, before any work).
+ * that do not exist (one line each, before any work), and the width of the terminal.
  *
  * Every diagnostic, whether a module sent it through the sink (from any `--jobs` worker) or
  * the command line made it itself (la_cli_err), goes through la_cli_diag(): one format
@@ -19,7 +19,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli-internal.h"
 #include "core/alloc.h"
@@ -171,4 +174,18 @@ int la_cli_keep_existing(struct la_cli *cli, int argc, char **argv, int *ret_mis
         argv[kept++] = argv[i];
     }
     return kept;
+}
+
+unsigned la_cli_width(const char *file)
+{
+    struct winsize ws;
+    const char *cols = getenv("COLUMNS");
+    unsigned long w = 0;
+
+    if ((!file || !strcmp(file, "-")) && isatty(STDOUT_FILENO) &&
+        ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        w = ws.ws_col;
+    else if (cols)
+        w = strtoul(cols, NULL, 10);
+    return w > 20 && w < 1000 ? (unsigned)w : 0;
 }
