@@ -91,7 +91,8 @@ struct la_cli_command {
     int (*run)(struct la_cli *cli, int argc, char **argv);   /* operands after the name */
     unsigned opts;                 /* LA_CLI_G_* groups it accepts (LA_CLI_G_ANY always) */
     const char *synopsis;          /* after "loganalyze " in the usage lines */
-    const char *summary;           /* beside it; lines after the first are indented */
+    const char *summary;           /* beside it; lines after the first are indented; NULL:
+                                      a hidden command, not in --help */
 };
 
 extern const struct la_cli_command la_cli_commands[];
@@ -105,8 +106,34 @@ int la_cli_rules_test(struct la_cli *cli, int argc, char **argv);
 int la_cli_rules_export(struct la_cli *cli, int argc, char **argv);
 int la_cli_logs(struct la_cli *cli, int argc, char **argv);
 int la_cli_auto(struct la_cli *cli, int argc, char **argv);
+int la_cli_completion(struct la_cli *cli, int argc, char **argv);
 
 /* ------------------------------------------------------------ options (options.c) */
+
+/* One row of the option table: --help, the parser, the completion scripts. */
+struct la_cli_opt {
+    const char *name;
+    int has_arg;
+    int id;                        /* getopt's value: the short option, or an O_* past 255 */
+    unsigned group;                /* LA_CLI_G_* */
+    const char *arg;               /* the argument's name in --help */
+    const char *help;              /* NULL: not listed; %F, %L, %M expand to the lists */
+    char values;                   /* what completes its argument: a list of la_cli_list()
+                                      ('F', 'L', 'M', 'I'), the --tried steps 'S', the
+                                      --color words 'C', a file 'f', a folder 'd', or 0 */
+};
+
+/* The option table, in --help order. */
+extern const struct la_cli_opt *const la_cli_opts;
+extern const size_t la_cli_n_opts;
+
+#define LA_CLI_MAX_LIST 64             /* names in one list of la_cli_list() */
+
+/*
+ * The names of a list, into names[LA_CLI_MAX_LIST]: the report formats ('F'), the levels and
+ * "never" ('L'), the --limit names ('M') or the input format ids ('I').  How many.
+ */
+size_t la_cli_list(char which, const char **names);
 
 /*
  * Parse the options of argv into cli->o and pick the command: getopt_long over every

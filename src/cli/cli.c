@@ -102,7 +102,10 @@ const struct la_cli_command la_cli_commands[] = {
     { "serve", NULL, cmd_serve, ENGINE_OPTS | G(SERVE) | G(OPEN),
       "serve [--listen ADDR] [--open]", "drag-and-drop web page (docs/serve.md)" },
     { NULL, "open", cmd_open, ENGINE_OPTS | G(OPEN),
-      "--open PATH...", "HTML report opened in the browser" },
+      "--open PATH...", "HTML report opened in the browser\n(without PATH: the serve page)" },
+    /* Hidden (no summary): the shell completion scripts meson installs. */
+    { "completion", NULL, la_cli_completion, G(DATA),
+      "completion bash|zsh|fish", NULL },
 };
 
 const size_t la_cli_n_commands = sizeof la_cli_commands / sizeof la_cli_commands[0];

@@ -48,63 +48,57 @@ enum {
     O_AUTO, O_OPEN, O_LISTEN, O_PORT_FILE,
 };
 
-struct opt {
-    const char *name;
-    int has_arg;
-    int id;                            /* getopt's value: the short option, or O_* */
-    unsigned group;                    /* LA_CLI_G_* */
-    const char *arg;                   /* the argument's name in --help */
-    const char *help;                  /* NULL: not listed; %F, %L, %M expand to the lists */
-};
-
 /* In --help order. */
-static const struct opt opts[] = {
+static const struct la_cli_opt opts[] = {
     { "format", required_argument, 'f', LA_CLI_G_FORMAT, "NAME[:FILE]",
-      "report format: %F (repeatable; FILE writes that format there)" },
+      "report format: %F (repeatable; FILE writes that format there)", 'F' },
     { "output", required_argument, 'o', LA_CLI_G_REPORT, "FILE",
-      "write the (single) report to FILE" },
+      "write the (single) report to FILE", 'f' },
     { "fail-on", required_argument, O_FAIL_ON, LA_CLI_G_REPORT, "LEVEL",
-      "exit 1 when a failure at or above LEVEL is diagnosed:\n%L (default: low)" },
+      "exit 1 when a failure at or above LEVEL is diagnosed:\n%L (default: low)", 'L' },
     { "exit-zero", no_argument, O_EXIT_ZERO, LA_CLI_G_REPORT, NULL,
-      "always exit 0 unless an error occurred" },
+      "always exit 0 unless an error occurred", 0 },
     { "rules", required_argument, O_RULES, LA_CLI_G_RULES, "PATH",
-      "add a rule file or folder (repeatable)" },
+      "add a rule file or folder (repeatable)", 'f' },
     { "no-default-rules", no_argument, O_NO_DEFAULT, LA_CLI_G_RULES, NULL,
-      "use only the rules given with --rules" },
+      "use only the rules given with --rules", 0 },
     { "data-dir", required_argument, O_DATA_DIR, LA_CLI_G_DATA, "DIR",
-      "where causes.yaml, codes.yaml and the rules are" },
+      "where causes.yaml, codes.yaml and the rules are", 'd' },
     { "input-format", required_argument, O_INPUT_FORMAT, LA_CLI_G_INPUT, "ID",
-      "skip probing; parse every member as ID" },
+      "skip probing; parse every member as ID", 'I' },
     { "tried", required_argument, O_TRIED, LA_CLI_G_ANALYSIS, "STEP,...",
-      "remediation steps already taken (see explain)" },
+      "remediation steps already taken (see explain)", 'S' },
     { "no-redact", no_argument, O_NO_REDACT, LA_CLI_G_ANALYSIS, NULL,
-      "keep ECID, UDID, serial, IMEI, e-mail, phone numbers" },
+      "keep ECID, UDID, serial, IMEI, e-mail, phone numbers", 0 },
     { "redact-key", required_argument, O_REDACT_KEY, LA_CLI_G_ANALYSIS, "KEY",
-      "key for the redaction tokens (default: random per run)" },
+      "key for the redaction tokens (default: random per run)", 0 },
     { "deterministic", no_argument, O_DETERMINISTIC, LA_CLI_G_ANALYSIS, NULL,
-      "no wall-clock time in reports (for golden tests)" },
+      "no wall-clock time in reports (for golden tests)", 0 },
     { "color", required_argument, O_COLOR, LA_CLI_G_REPORT, "WHEN",
-      "auto, always or never (NO_COLOR is honoured)" },
-    { "colour", required_argument, O_COLOR, LA_CLI_G_REPORT, NULL, NULL },
-    { "limit", required_argument, O_LIMIT, LA_CLI_G_DATA, "NAME=N", "%M" },
+      "auto, always or never (NO_COLOR is honoured)", 'C' },
+    { "colour", required_argument, O_COLOR, LA_CLI_G_REPORT, NULL, NULL, 'C' },
+    { "limit", required_argument, O_LIMIT, LA_CLI_G_DATA, "NAME=N", "%M", 'M' },
     { "open", no_argument, O_OPEN, LA_CLI_G_OPEN, NULL,
-      "write the HTML report to a temp file and open it" },
+      "write the HTML report to a temp file and open it", 0 },
     { "listen", required_argument, O_LISTEN, LA_CLI_G_SERVE, "ADDR:PORT",
-      "serve: where to listen (default " LA_SERVE_DEFAULT_LISTEN ")" },
+      "serve: where to listen (default " LA_SERVE_DEFAULT_LISTEN ")", 0 },
     { "port-file", required_argument, O_PORT_FILE, LA_CLI_G_SERVE, "FILE",
-      "serve: write the bound host:port to FILE" },
+      "serve: write the bound host:port to FILE", 'f' },
     { "profile", no_argument, O_PROFILE, LA_CLI_G_REPORT, NULL,
-      "print per-rule matching cost to stderr" },
+      "print per-rule matching cost to stderr", 0 },
     { "jobs", required_argument, 'j', LA_CLI_G_REPORT, "N",
-      "analyse N inputs in parallel (default: number of cores)" },
-    { "quiet", no_argument, 'q', LA_CLI_G_ANY, NULL, "no warnings on stderr" },
-    { "help", no_argument, 'h', LA_CLI_G_ANY, NULL, "this help" },
-    { "version", no_argument, 'V', LA_CLI_G_ANY, NULL, "the version" },
-    { "auto", no_argument, O_AUTO, LA_CLI_G_AUTO, NULL, NULL },
-    { "patterns", no_argument, O_PATTERNS, LA_CLI_G_EXPORT, NULL, NULL },
+      "analyse N inputs in parallel (default: number of cores)", 0 },
+    { "quiet", no_argument, 'q', LA_CLI_G_ANY, NULL, "no warnings on stderr", 0 },
+    { "help", no_argument, 'h', LA_CLI_G_ANY, NULL, "this help", 0 },
+    { "version", no_argument, 'V', LA_CLI_G_ANY, NULL, "the version", 0 },
+    { "auto", no_argument, O_AUTO, LA_CLI_G_AUTO, NULL, NULL, 0 },
+    { "patterns", no_argument, O_PATTERNS, LA_CLI_G_EXPORT, NULL, NULL, 0 },
 };
 
 #define N_OPTS (sizeof opts / sizeof opts[0])
+
+const struct la_cli_opt *const la_cli_opts = opts;
+const size_t la_cli_n_opts = N_OPTS;
 
 /* The engine limits --limit NAME=N sets, in --help order. */
 #define LIMIT(name, field)                                                                  \
@@ -125,7 +119,7 @@ static const struct {
 
 /* ------------------------------------------------------------ --help */
 
-#define MAX_LIST 64                    /* names in one list below */
+#define MAX_LIST LA_CLI_MAX_LIST
 
 /*
  * The names of a list: the report formats (F), the levels and "never" (L), the --limit
@@ -150,6 +144,11 @@ static size_t list_names(char which, const char **names)
             names[n] = limits[n].name;
     }
     return n;
+}
+
+size_t la_cli_list(char which, const char **names)
+{
+    return list_names(which, names);
 }
 
 /* A list's names joined by sep, with last before the final one (NULL: sep). */
@@ -240,7 +239,7 @@ static enum la_rc add_wrapped(struct la_buf *b, const char *text, size_t col, in
 }
 
 /* "  -f, --format NAME[:FILE]  report format: ..." */
-static enum la_rc add_option_help(struct la_buf *b, const struct opt *op)
+static enum la_rc add_option_help(struct la_buf *b, const struct la_cli_opt *op)
 {
     struct la_buf left = LA_BUF_INIT, text = LA_BUF_INIT;
     enum la_rc rc;
@@ -269,6 +268,8 @@ static enum la_rc add_usage(struct la_buf *b)
 
     for (size_t i = 0; i < la_cli_n_commands && rc == LA_OK; i++) {
         const struct la_cli_command *c = &la_cli_commands[i];
+        if (!c->summary)
+            continue;
         rc = la_buf_addf(b, "%sloganalyze %-*s  ", i ? "       " : "usage: ",
                          USAGE_TEXT_COL - (int)sizeof("loganalyze"), c->synopsis);
         for (const char *s = c->summary; *s && rc == LA_OK; s++)
@@ -525,7 +526,7 @@ static void see_help(void)
 }
 
 /* The row of an option by its getopt value, or NULL. */
-static const struct opt *opt_by_id(int id)
+static const struct la_cli_opt *opt_by_id(int id)
 {
     for (size_t k = 0; k < N_OPTS; k++)
         if (opts[k].id == id)
@@ -540,7 +541,7 @@ static const struct opt *opt_by_id(int id)
  */
 static int bad_option(struct la_cli *cli, int c, const char *word)
 {
-    const struct opt *op = opt_by_id(optopt);
+    const struct la_cli_opt *op = opt_by_id(optopt);
     int is_long = word && word[0] == '-' && word[1] == '-';
     struct la_buf name = LA_BUF_INIT, cands = LA_BUF_INIT;
     struct la_suggest sug;
