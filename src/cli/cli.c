@@ -134,8 +134,12 @@ static void find_data_search(struct la_cli *cli)
     if (built && !strcmp(built, exe))
         cli->o.data_search[k++] = la_strdup(LA_SOURCE_ROOT "/rules");
     free(built);
-    if (*LA_BIN_TO_DATA && la_buf_addf(&b, "%s/" LA_BIN_TO_DATA "/rules", exe) == LA_OK)
-        cli->o.data_search[k++] = la_buf_detach(&b, NULL);
+    /* realpath: diagnostics then name share/loganalyze/..., not bin/../share/... */
+    if (*LA_BIN_TO_DATA && la_buf_addf(&b, "%s/" LA_BIN_TO_DATA "/rules", exe) == LA_OK &&
+        (built = realpath(b.buf, NULL)) != NULL) {
+        cli->o.data_search[k++] = la_strdup(built);
+        free(built);
+    }
     la_buf_release(&b);
     cli->o.eo.data_dir_search = (const char *const *)cli->o.data_search;
 }
