@@ -24,6 +24,10 @@ struct la_kb;
 struct la_engine_opts {
     struct la_limits limits;
     const char *data_dir;          /* default rules, and data/ (causes/codes/stages); NULL = find */
+    /* Where to look when neither data_dir nor $LOGANALYZE_DATADIR is set, before the
+     * installed LA_DATADIR: the CLI's source tree for a build run from its build folder and
+     * the data beside a moved installation.  NULL-terminated, or NULL. */
+    const char *const *data_dir_search;
     const char *const *rule_paths; /* extra rule files or folders, NULL-terminated */
     int no_default_rules;
     const char *input_format;      /* force a format id, or NULL */
@@ -37,7 +41,13 @@ struct la_engine_opts {
     void *progress_user;
 };
 
-/* Build an engine.  LA_FAILED when rules or data are invalid (diagnostics given). */
+/*
+ * Build an engine.  The data folder is o->data_dir, else $LOGANALYZE_DATADIR (either one,
+ * when set, must hold data/causes.yaml: no other is tried), else the first of
+ * o->data_dir_search and the installed LA_DATADIR "/rules" that holds it.  Every --tried step
+ * must be a step of the ladder.  LA_FAILED when rules or data are invalid, the data folder
+ * is not found or a step is unknown (diagnostics given, one line with the nearest step).
+ */
 LA_NODISCARD enum la_rc la_engine_new(struct la_engine **ret, const struct la_engine_opts *o,
                                       struct la_diag_sink *sink);
 void la_engine_free(struct la_engine *e);

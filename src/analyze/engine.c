@@ -10,10 +10,15 @@
  * analyse inputs on it at once (pipeline.c); only the profile totals change,
  * under e->lock.
  *
- * The data folder is the first of --data-dir, $LOGANALYZE_DATADIR, the
- * source tree's rules/ (a build run) and the installed rules/ that holds
- * data/causes.yaml (la_kb_marker).  Rule packs sit in the folder itself and
- * data files in data/, so a folder listing needs to know no data-file name.
+ * The data folder is --data-dir, else $LOGANALYZE_DATADIR (one that is given
+ * and lacks data/causes.yaml is an error: no other folder is quietly used
+ * instead), else the first of the caller's search list (the CLI: the source
+ * tree for a build run from its build folder, the data beside a moved
+ * installation) and the installed rules/ that holds data/causes.yaml
+ * (la_kb_marker).  An installed binary so never reads the source tree it was
+ * built from.  Rule packs sit in the folder itself and data files in data/,
+ * so a folder listing needs to know no data-file name.  The --tried steps
+ * are checked against the ladder once the data is loaded.
  */
 #include "config.h"
 
@@ -26,6 +31,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/dir.h"
+#include "core/suggest.h"
 #include "formats/formats.h"
 
 #define DATA_SUBDIR "data"        /* the knowledge data, below the data folder */
@@ -36,24 +42,50 @@ static int file_exists(const char *p)
     return stat(p, &st) == 0;
 }
 
-/* The data dir: explicit, LA_DATADIR env, the source tree (build runs), installed. */
-static char *find_data_dir(const char *given)
+/* Does dir hold the knowledge data (data/causes.yaml)?  1, 0, or -1 on OOM. */
+static int is_data_dir(const char *dir)
+{
+    struct la_buf b = LA_BUF_INIT;
+    int ok;
+
+    if (la_buf_addf(&b, "%s/" DATA_SUBDIR "/%s", dir, la_kb_marker()) != LA_OK)
+        return -1;
+    ok = file_exists(b.buf);
+    la_buf_release(&b);
+    return ok;
+}
+
+/*
+ * The data dir (see the comment atop): *ret a copy, or NULL when none is found (*ret_named
+ * then names the folder that was given and lacks the data, if one was).  LA_FATAL on OOM.
+ */
+static enum la_rc find_data_dir(const struct la_engine_opts *o, char **ret,
+                                const char **ret_named)
 {
     const char *env = getenv("LOGANALYZE_DATADIR");
-    const char *cands[4] = { given, env, LA_SOURCE_ROOT "/rules", LA_DATADIR "/rules" };
+    const char *named = o->data_dir ? o->data_dir : env && *env ? env : NULL;
+    int ok;
 
-    for (int i = 0; i < 4; i++) {
-        struct la_buf b = LA_BUF_INIT;
-        if (!cands[i])
-            continue;
-        if (la_buf_addf(&b, "%s/" DATA_SUBDIR "/%s", cands[i], la_kb_marker()) != LA_OK)
-            return NULL;
-        int ok = file_exists(b.buf);
-        la_buf_release(&b);
-        if (ok)
-            return la_strdup(cands[i]);
+    *ret = NULL;
+    *ret_named = named;
+    if (named) {
+        ok = is_data_dir(named);
+        if (ok < 0)
+            return LA_FATAL;
+        *ret = ok ? la_strdup(named) : NULL;
+        return ok && !*ret ? LA_FATAL : LA_OK;
     }
-    return NULL;
+    for (const char *const *c = o->data_dir_search; c && *c; c++) {
+        ok = is_data_dir(*c);
+        if (ok < 0)
+            return LA_FATAL;
+        if (ok)
+            return (*ret = la_strdup(*c)) ? LA_OK : LA_FATAL;
+    }
+    ok = is_data_dir(LA_DATADIR "/rules");
+    if (ok < 0 || (ok && !(*ret = la_strdup(LA_DATADIR "/rules"))))
+        return LA_FATAL;
+    return LA_OK;
 }
 
 /* A rule pack in a folder: *.yaml, not hidden. */
@@ -101,13 +133,20 @@ static enum la_rc add_rules(struct la_ruleset *rs, const char *path, struct la_d
 /* Find the data folder and load the knowledge data from its data/ subfolder. */
 static enum la_rc load_data(struct la_engine *e, struct la_diag_sink *sink)
 {
-    const char *given = e->o.data_dir;
+    const char *named;
     struct la_buf sub = LA_BUF_INIT;
-    enum la_rc rc;
+    enum la_rc rc = find_data_dir(&e->o, &e->data_dir, &named);
 
-    e->data_dir = find_data_dir(given);
+    if (rc != LA_OK)
+        return rc;
+    if (!e->data_dir && named) {
+        la_diagf(sink, LA_SEV_ERROR, LA_D_OPEN_FAILED, named, 0, 0,
+                 "not a rules data folder: no " DATA_SUBDIR "/%s (%s)", la_kb_marker(),
+                 e->o.data_dir ? "--data-dir" : "LOGANALYZE_DATADIR");
+        return LA_FAILED;
+    }
     if (!e->data_dir) {
-        la_diagf(sink, LA_SEV_ERROR, LA_D_OPEN_FAILED, given ? given : "rules", 0, 0,
+        la_diagf(sink, LA_SEV_ERROR, LA_D_OPEN_FAILED, LA_DATADIR "/rules", 0, 0,
                  "cannot find the rules data folder (" DATA_SUBDIR "/%s); set "
                  "LOGANALYZE_DATADIR or --data-dir", la_kb_marker());
         return LA_FAILED;
@@ -116,6 +155,30 @@ static enum la_rc load_data(struct la_engine *e, struct la_diag_sink *sink)
         return LA_FATAL;
     rc = la_kb_load(&e->kb, sub.buf, sink);
     la_buf_release(&sub);
+    return rc;
+}
+
+/* --tried: every step must be one of the ladder's (causes.yaml); one line for each that is not. */
+static enum la_rc check_tried(struct la_engine *e, struct la_diag_sink *sink)
+{
+    enum la_rc rc = LA_OK;
+
+    for (const char *const *t = e->o.tried; t && *t; t++) {
+        struct la_suggest sug;
+        if (la_kb_step(e->kb, *t))
+            continue;
+        la_suggest_init(&sug, *t);
+        for (size_t i = 0; i < la_kb_n_steps(e->kb); i++)
+            la_suggest_add(&sug, la_kb_step_at(e->kb, i)->id);
+        if (sug.best)
+            la_diagf(sink, LA_SEV_ERROR, LA_D_TRIED_UNKNOWN, NULL, 0, 0,
+                     "unknown --tried step '%s'; did you mean '%s'? (`loganalyze explain CODE` "
+                     "lists the steps)", *t, sug.best);
+        else
+            la_diagf(sink, LA_SEV_ERROR, LA_D_TRIED_UNKNOWN, NULL, 0, 0,
+                     "unknown --tried step '%s' (`loganalyze explain CODE` lists the steps)", *t);
+        rc = LA_FAILED;
+    }
     return rc;
 }
 
@@ -195,6 +258,8 @@ enum la_rc la_engine_new(struct la_engine **ret, const struct la_engine_opts *o,
         return LA_FATAL;
     e->o = *o;
     rc = load_data(e, sink);
+    if (rc == LA_OK)
+        rc = check_tried(e, sink);
     if (rc == LA_OK)
         rc = load_rules(e, sink);
     if (rc == LA_OK)

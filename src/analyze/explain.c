@@ -11,6 +11,10 @@
  * which the catalogue gives the number a meaning (the error number itself, TSS status
  * N - 3100 or N + 3100, the entries off the line), so a user learns that 50 is also a
  * BBUpdater error.
+ *
+ * A query the catalogue does not know says what it can: a number its "nearby" entries (one
+ * digit away: a typo, or the nearest on either side), a name or a mistyped space its
+ * "suggest" (core/suggest.h), so the command line can exit 2 with "did you mean".
  */
 #include "config.h"
 
@@ -21,6 +25,7 @@
 #include <strings.h>
 
 #include "analyze/explain.h"
+#include "core/suggest.h"
 #include "rules/kb.h"
 #include "rules/rules.h"
 
@@ -221,6 +226,94 @@ static void put_causes(json_t *o, const struct la_kb *kb, const struct la_prior 
     json_object_set_new(o, "ladder", ladder);
 }
 
+#define NEARBY_MAX 6                   /* nearby entries listed for an unknown number */
+
+/* The first meaning's text of an entry, or "". */
+static const char *first_meaning(const struct la_code *c)
+{
+    return c->n_meanings ? c->meanings[0].text : "";
+}
+
+/*
+ * The error-number entries near an unknown number num: those one digit away (4031 for 4013:
+ * a swap, a wrong or missing digit), then the nearest below and above; in number order.
+ */
+static json_t *nearby_json(const struct la_kb *kb, long num)
+{
+    const struct la_code *pick[NEARBY_MAX], *below = NULL, *above = NULL;
+    char a[24], b[24];
+    size_t n = 0;
+    json_t *arr = json_array();
+    int al = snprintf(a, sizeof a, "%ld", num);
+
+    for (size_t i = 0; arr && i < la_kb_n_codes(kb) && n < NEARBY_MAX - 2; i++) {
+        const struct la_code *c = la_kb_code_at(kb, i);
+        int bl;
+        if (c->space)
+            continue;                  /* an entry off the error-number line */
+        bl = snprintf(b, sizeof b, "%ld", c->code);
+        if (la_edit_distance(a, (size_t)al, b, (size_t)bl) <= 1)
+            pick[n++] = c;
+    }
+    for (size_t i = 0; arr && i < la_kb_n_codes(kb); i++) {
+        const struct la_code *c = la_kb_code_at(kb, i);
+        if (c->space)
+            continue;
+        if (c->code < num && (!below || c->code > below->code))
+            below = c;
+        if (c->code > num && (!above || c->code < above->code))
+            above = c;
+    }
+    for (int k = 0; k < 2; k++) {
+        const struct la_code *c = k ? above : below;
+        int dup = 0;
+        for (size_t j = 0; j < n; j++)
+            dup |= pick[j] == c;
+        if (c && !dup)
+            pick[n++] = c;
+    }
+    for (size_t i = 1; i < n; i++)     /* number order */
+        for (size_t j = i; j > 0 && pick[j]->code < pick[j - 1]->code; j--) {
+            const struct la_code *t = pick[j];
+            pick[j] = pick[j - 1];
+            pick[j - 1] = t;
+        }
+    for (size_t i = 0; arr && i < n; i++)
+        json_array_append_new(arr, json_pack("{s:I,s:s}", "code", (json_int_t)pick[i]->code,
+                                             "meaning", first_meaning(pick[i])));
+    return arr;
+}
+
+/*
+ * What an unknown name may have meant: "tss:94" for "tsss:94" (a space id), else the
+ * nearest name or alias of an entry.  A new string, or NULL.
+ */
+static json_t *suggest_json(const struct la_kb *kb, const char *arg)
+{
+    const char *colon = strchr(arg, ':');
+    struct la_suggest sug;
+    char word[LA_SUGGEST_MAX_LEN + 1];
+
+    if (colon && (size_t)(colon - arg) <= LA_SUGGEST_MAX_LEN &&
+        la_kb_space_find(arg, (size_t)(colon - arg)) < 0) {
+        memcpy(word, arg, (size_t)(colon - arg));
+        word[colon - arg] = 0;
+        la_suggest_init(&sug, word);
+        for (size_t i = 0; i < la_kb_n_spaces(); i++)
+            la_suggest_add(&sug, la_kb_space_at(i)->id);
+        return sug.best ? json_sprintf("%s%s", sug.best, colon) : NULL;
+    }
+    la_suggest_init(&sug, arg);
+    for (size_t i = 0; i < la_kb_n_codes(kb); i++) {
+        const struct la_code *c = la_kb_code_at(kb, i);
+        for (const char *const *n = c->names; n && *n; n++)
+            la_suggest_add(&sug, *n);
+        for (const char *const *n = c->aliases; n && *n; n++)
+            la_suggest_add(&sug, *n);
+    }
+    return sug.best ? json_string(sug.best) : NULL;
+}
+
 json_t *la_explain(const struct la_kb *kb, const char *arg)
 {
     size_t space = LA_SPACE_DIALOG;
@@ -251,6 +344,13 @@ json_t *la_explain(const struct la_kb *kb, const char *arg)
         json_object_set_new(o, "number", json_integer(n));
     if (is_num && !spaced)
         json_object_set_new(o, "spaces", spaces_json(kb, num));
+    if (is_num && !spaced && !c)
+        json_object_set_new(o, "nearby", nearby_json(kb, num));
+    if (!is_num && !c) {
+        json_t *sug = suggest_json(kb, arg);
+        if (sug)
+            json_object_set_new(o, "suggest", sug);
+    }
     fam = spaced ? la_kb_family_in(kb, space, num) : (is_num || c) ? la_kb_family_of(kb, num)
                                                                    : NULL;
     if (c) {

@@ -10,7 +10,10 @@
  * "name", "code", "number"?, "meanings"?}], every space in which it has a meaning), "names"?,
  * "meanings"?: [{"space", "text", "confirmed", "source"}], "collides"?, "stage"?, "collect"?,
  * "family"?: {"id", "title"}, "causes": [{"id", "title", "prior", "summary", "next_test"}]
- * (most likely first), "ladder": [{"id", "text", "why", "if_still_fails"}] (cheapest first)}.
+ * (most likely first), "ladder": [{"id", "text", "why", "if_still_fails"}] (cheapest first),
+ * "nearby"? (a bare number not in the catalogue: [{"code", "meaning"}], the entries one digit
+ * away and the nearest on either side), "suggest"? (a name or SPACE:CODE not understood: the
+ * nearest name, alias or space, "tss:94" for "tsss:94")}.
  */
 
 #include <jansson.h>

@@ -1,7 +1,8 @@
 /*
  * `loganalyze PATH...`: analyse inputs in parallel and write the reports.
  *
- * Flow: one engine; --jobs threads (default: the number of cores, at most one per input)
+ * Flow: inputs that do not exist are one line each and dropped (la_cli_keep_existing); one
+ * engine; --jobs threads (default: the number of cores, at most one per input)
  * take the next input from a shared counter and analyse it; the reports keep the order of
  * the command line; the document is rendered once per --format and written to its file
  * (or -o, or stdout); --profile prints the per-rule cost; the exit code follows --fail-on
@@ -101,11 +102,19 @@ static void run_batch(struct batch *b, long jobs)
     la_cli_progress_clear(b->cli);
 }
 
+/*
+ * Colour on: --color, else not with NO_COLOR set (no-color.org) or TERM=dumb (a terminal that
+ * shows escape sequences as text), else when the report goes to a terminal.
+ */
 static int want_color(const struct la_cli_opts *o, const char *file)
 {
+    const char *term = getenv("TERM");
+
     if (o->color >= 0)
         return o->color;
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+        return 0;
+    if (term && !strcmp(term, "dumb"))
         return 0;
     return (!file || !strcmp(file, "-")) && isatty(STDOUT_FILENO);
 }
@@ -118,11 +127,7 @@ static int emit(struct la_cli *cli, json_t *doc)
     for (int i = 0; i < o->nouts; i++) {
         struct la_buf b = LA_BUF_INIT;
         const char *file = o->outs[i].file ? o->outs[i].file : o->output ? o->output : "-";
-        struct la_report_opts ro = { want_color(o, file), 0, o->eo.deterministic };
-        const char *cols = getenv("COLUMNS");
-        unsigned long w = cols ? strtoul(cols, NULL, 10) : 0;
-        if (w > 20 && w < 1000)
-            ro.width = (unsigned)w;
+        struct la_report_opts ro = { want_color(o, file), la_cli_width(file), o->eo.deterministic };
         enum la_rc rc = la_report_render(o->outs[i].format, doc, &ro, &b, &cli->sink);
         if (rc != LA_OK || la_cli_write_file(cli, file, &b) < 0) {
             la_buf_release(&b);
@@ -191,13 +196,16 @@ int la_cli_analyze(struct la_cli *cli, int argc, char **argv)
     struct la_cli_opts *o = &cli->o;
     struct la_engine *e = NULL;
     struct batch b;
-    int rc = 2;
+    int rc = 2, missing;
 
     if (argc < 1) {
         la_cli_err(cli, LA_D_USAGE, NULL, "no input given (try --help, or `loganalyze explain "
                    "4013` if you only have the error number)");
         return 2;
     }
+    argc = la_cli_keep_existing(cli, argc, argv, &missing);
+    if (argc < 1)
+        return 2;
     memset(&b, 0, sizeof(b));
     b.cli = cli;
     b.show_progress = !o->quiet && isatty(STDERR_FILENO) && !getenv("LOGANALYZE_NO_PROGRESS");
@@ -217,6 +225,8 @@ int la_cli_analyze(struct la_cli *cli, int argc, char **argv)
     run_batch(&b, o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN));
     pthread_mutex_destroy(&b.lock);
     rc = finish(cli, e, &b);
+    if (missing)
+        rc = 2;
 out:
     la_free(b.reports);
     la_free(b.rcs);

@@ -48,6 +48,7 @@ struct la_cli_opts {
     int open_report;               /* --open: report to a temp file, opened in the browser */
     const char *serve_listen;      /* serve --listen ADDR */
     const char *serve_port_file;   /* serve --port-file FILE */
+    char *data_search[3];          /* eo.data_dir_search: owned, NULL-terminated (cli.c) */
 };
 
 struct la_cli {
@@ -90,7 +91,8 @@ struct la_cli_command {
     int (*run)(struct la_cli *cli, int argc, char **argv);   /* operands after the name */
     unsigned opts;                 /* LA_CLI_G_* groups it accepts (LA_CLI_G_ANY always) */
     const char *synopsis;          /* after "loganalyze " in the usage lines */
-    const char *summary;           /* beside it; lines after the first are indented */
+    const char *summary;           /* beside it; lines after the first are indented; NULL:
+                                      a hidden command, not in --help */
 };
 
 extern const struct la_cli_command la_cli_commands[];
@@ -104,8 +106,34 @@ int la_cli_rules_test(struct la_cli *cli, int argc, char **argv);
 int la_cli_rules_export(struct la_cli *cli, int argc, char **argv);
 int la_cli_logs(struct la_cli *cli, int argc, char **argv);
 int la_cli_auto(struct la_cli *cli, int argc, char **argv);
+int la_cli_completion(struct la_cli *cli, int argc, char **argv);
 
 /* ------------------------------------------------------------ options (options.c) */
+
+/* One row of the option table: --help, the parser, the completion scripts. */
+struct la_cli_opt {
+    const char *name;
+    int has_arg;
+    int id;                        /* getopt's value: the short option, or an O_* past 255 */
+    unsigned group;                /* LA_CLI_G_* */
+    const char *arg;               /* the argument's name in --help */
+    const char *help;              /* NULL: not listed; %F, %L, %M expand to the lists */
+    char values;                   /* what completes its argument: a list of la_cli_list()
+                                      ('F', 'L', 'M', 'I'), the --tried steps 'S', the
+                                      --color words 'C', a file 'f', a folder 'd', or 0 */
+};
+
+/* The option table, in --help order. */
+extern const struct la_cli_opt *const la_cli_opts;
+extern const size_t la_cli_n_opts;
+
+#define LA_CLI_MAX_LIST 64             /* names in one list of la_cli_list() */
+
+/*
+ * The names of a list, into names[LA_CLI_MAX_LIST]: the report formats ('F'), the levels and
+ * "never" ('L'), the --limit names ('M') or the input format ids ('I').  How many.
+ */
+size_t la_cli_list(char which, const char **names);
 
 /*
  * Parse the options of argv into cli->o and pick the command: getopt_long over every
@@ -145,6 +173,21 @@ unsigned la_cli_errors(struct la_cli *cli);
 /* The progress line on stderr (replaces the previous one), and clearing it. */
 void la_cli_progress(struct la_cli *cli, const char *fmt, ...) LA_PRINTF(2, 3);
 void la_cli_progress_clear(struct la_cli *cli);
+
+/*
+ * Drop the inputs that do not exist, each with one line ("x.log: error[LA101]: cannot open:
+ * No such file or directory"): a mistyped path is not worth a report.  "-" is kept.  The
+ * inputs left stay in order at the front of argv; returns how many, *ret_missing how many
+ * were dropped.
+ */
+int la_cli_keep_existing(struct la_cli *cli, int argc, char **argv, int *ret_missing);
+
+/*
+ * The width of the text report written to file ("-" or NULL: stdout): the terminal's
+ * (TIOCGWINSZ) when stdout is one, else $COLUMNS, else 0 (the reporter's default).  Widths
+ * outside 21..999 are ignored.
+ */
+unsigned la_cli_width(const char *file);
 
 /* Write b to path ("-" = stdout).  0, or -1 after an LA301 diagnostic. */
 int la_cli_write_file(struct la_cli *cli, const char *path, const struct la_buf *b);

@@ -13,11 +13,16 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli-internal.h"
 #include "cli/cli.h"
+#include "core/alloc.h"
+#include "core/buf.h"
 #include "formats/formats.h"
 #include "serve/serve.h"
 
@@ -53,9 +58,25 @@ static int cmd_serve(struct la_cli *cli, int argc, char **argv)
     return la_serve_run(&so, &cli->o.eo, &cli->sink);
 }
 
+/*
+ * --open PATH...: the HTML report in the browser.  With no path (the desktop launcher opened
+ * without files) the drag-and-drop page instead, on a free loopback port (8080 may be taken;
+ * the browser is sent to the port bound), opened in the browser.
+ */
 static int cmd_open(struct la_cli *cli, int argc, char **argv)
 {
-    return la_open_report((const char *const *)argv, (size_t)argc, &cli->o.eo, &cli->sink);
+    int missing, rc;
+
+    if (argc == 0) {
+        cli->o.open_report = 1;
+        cli->o.serve_listen = "127.0.0.1:0";
+        return cmd_serve(cli, 0, argv);
+    }
+    argc = la_cli_keep_existing(cli, argc, argv, &missing);
+    if (argc < 1)
+        return 2;
+    rc = la_open_report((const char *const *)argv, (size_t)argc, &cli->o.eo, &cli->sink);
+    return missing ? 2 : rc;
 }
 
 /* name, mode, handler, option groups; synopsis and summary for the usage lines. */
@@ -81,10 +102,47 @@ const struct la_cli_command la_cli_commands[] = {
     { "serve", NULL, cmd_serve, ENGINE_OPTS | G(SERVE) | G(OPEN),
       "serve [--listen ADDR] [--open]", "drag-and-drop web page (docs/serve.md)" },
     { NULL, "open", cmd_open, ENGINE_OPTS | G(OPEN),
-      "--open PATH...", "HTML report opened in the browser" },
+      "--open PATH...", "HTML report opened in the browser\n(without PATH: the serve page)" },
+    /* Hidden (no summary): the shell completion scripts meson installs. */
+    { "completion", NULL, la_cli_completion, G(DATA),
+      "completion bash|zsh|fish", NULL },
 };
 
 const size_t la_cli_n_commands = sizeof la_cli_commands / sizeof la_cli_commands[0];
+
+/*
+ * Where the engine looks for its data when neither --data-dir nor $LOGANALYZE_DATADIR says
+ * (analyze.h): the source tree's rules/ only when this binary is the one in the build folder
+ * it was built in (an uninstalled run), then the data beside the binary (an installation
+ * moved, or installed with --destdir).  An installed binary so never reads the source tree
+ * it was built from.  Nothing is added when /proc/self/exe cannot be read.
+ */
+static void find_data_search(struct la_cli *cli)
+{
+    char exe[PATH_MAX], *slash, *built;
+    struct la_buf b = LA_BUF_INIT;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    size_t k = 0;
+
+    if (n <= 0)
+        return;
+    exe[n] = 0;
+    if (!(slash = strrchr(exe, '/')))
+        return;
+    *slash = 0;                        /* exe is now the binary's folder */
+    built = realpath(LA_BUILD_ROOT "/src", NULL);
+    if (built && !strcmp(built, exe))
+        cli->o.data_search[k++] = la_strdup(LA_SOURCE_ROOT "/rules");
+    free(built);
+    /* realpath: diagnostics then name share/loganalyze/..., not bin/../share/... */
+    if (*LA_BIN_TO_DATA && la_buf_addf(&b, "%s/" LA_BIN_TO_DATA "/rules", exe) == LA_OK &&
+        (built = realpath(b.buf, NULL)) != NULL) {
+        cli->o.data_search[k++] = la_strdup(built);
+        free(built);
+    }
+    la_buf_release(&b);
+    cli->o.eo.data_dir_search = (const char *const *)cli->o.data_search;
+}
 
 int la_cli_main(int argc, char **argv)
 {
@@ -97,6 +155,7 @@ int la_cli_main(int argc, char **argv)
         fputs("loganalyze: error[LA100]: out of memory\n", stderr);
         return 2;
     }
+    find_data_search(&cli);
     rc = la_cli_parse(&cli, argc, argv, &cmd, &nargs, &args);
     if (rc < 0)
         rc = cmd->run(&cli, nargs, args);

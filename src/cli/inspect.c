@@ -47,7 +47,7 @@ int la_cli_inspect(struct la_cli *cli, int argc, char **argv)
 {
     struct la_engine *e = NULL;
     struct inspect_out out = { 0, 0 };
-    int rc = 0;
+    int rc = 0, missing;
 
     for (int i = 0; i < cli->o.nouts; i++)
         if (!strcmp(cli->o.outs[i].format, "json"))
@@ -56,6 +56,10 @@ int la_cli_inspect(struct la_cli *cli, int argc, char **argv)
         la_cli_err(cli, LA_D_USAGE, NULL, "inspect needs a path");
         return 2;
     }
+    argc = la_cli_keep_existing(cli, argc, argv, &missing);
+    if (argc < 1)
+        return 2;
+    rc = missing ? 2 : 0;
     if (la_engine_new(&e, &cli->o.eo, &cli->sink) != LA_OK)
         return 2;
     if (out.as_json)

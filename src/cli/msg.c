@@ -1,5 +1,6 @@
 /*
- * stderr of the command line: diagnostics, the progress line, report files.
+ * stderr of the command line: diagnostics, the progress line, report files, and the inputs
+ * that do not exist (one line each, before any work), and the width of the terminal.
  *
  * Every diagnostic, whether a module sent it through the sink (from any `--jobs` worker) or
  * the command line made it itself (la_cli_err), goes through la_cli_diag(): one format
@@ -18,8 +19,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli-internal.h"
+#include "core/alloc.h"
 #include "core/buf.h"
 #include "core/error.h"
 
@@ -47,6 +53,8 @@ int la_cli_init(struct la_cli *cli)
 
 void la_cli_release(struct la_cli *cli)
 {
+    for (size_t i = 0; i < sizeof cli->o.data_search / sizeof cli->o.data_search[0]; i++)
+        la_free(cli->o.data_search[i]);
     pthread_mutex_destroy(&cli->lock);
 }
 
@@ -62,10 +70,15 @@ static void clear_progress(struct la_cli *cli)
 void la_cli_diag(struct la_cli *cli, const struct la_diag *d)
 {
     struct la_buf b = LA_BUF_INIT;
+    struct la_diag named = *d;         /* no path: the program's name stands for it */
     int show = (!cli->o.quiet || d->sev == LA_SEV_ERROR) &&
                ((d->code != LA_D_RULE_NO_LITERAL && d->code != LA_D_VOCAB_SKIPPED) ||
                 cli->lint);
-    enum la_rc rc = show ? la_diag_format(d, &b) : LA_OK;
+    enum la_rc rc;
+
+    if (!named.file || !*named.file)
+        named.file = PROGRAM;
+    rc = show ? la_diag_format(&named, &b) : LA_OK;
 
     pthread_mutex_lock(&cli->lock);
     if (d->sev == LA_SEV_ERROR)
@@ -144,4 +157,35 @@ int la_cli_write_file(struct la_cli *cli, const char *path, const struct la_buf 
         return -1;
     }
     return 0;
+}
+
+int la_cli_keep_existing(struct la_cli *cli, int argc, char **argv, int *ret_missing)
+{
+    int kept = 0;
+    struct stat st;
+
+    *ret_missing = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-") && stat(argv[i], &st) != 0) {
+            la_cli_err(cli, LA_D_OPEN_FAILED, argv[i], "cannot open: %s", strerror(errno));
+            (*ret_missing)++;
+            continue;
+        }
+        argv[kept++] = argv[i];
+    }
+    return kept;
+}
+
+unsigned la_cli_width(const char *file)
+{
+    struct winsize ws;
+    const char *cols = getenv("COLUMNS");
+    unsigned long w = 0;
+
+    if ((!file || !strcmp(file, "-")) && isatty(STDOUT_FILENO) &&
+        ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        w = ws.ws_col;
+    else if (cols)
+        w = strtoul(cols, NULL, 10);
+    return w > 20 && w < 1000 ? (unsigned)w : 0;
 }

@@ -27,10 +27,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli-internal.h"
 #include "core/buf.h"
 #include "core/limits.h"
+#include "core/suggest.h"
+#include "formats/formats.h"
 #include "report/report.h"
 #include "rules/rules.h"
 #include "serve/serve.h"
@@ -45,63 +48,57 @@ enum {
     O_AUTO, O_OPEN, O_LISTEN, O_PORT_FILE,
 };
 
-struct opt {
-    const char *name;
-    int has_arg;
-    int id;                            /* getopt's value: the short option, or O_* */
-    unsigned group;                    /* LA_CLI_G_* */
-    const char *arg;                   /* the argument's name in --help */
-    const char *help;                  /* NULL: not listed; %F, %L, %M expand to the lists */
-};
-
 /* In --help order. */
-static const struct opt opts[] = {
+static const struct la_cli_opt opts[] = {
     { "format", required_argument, 'f', LA_CLI_G_FORMAT, "NAME[:FILE]",
-      "report format: %F (repeatable; FILE writes that format there)" },
+      "report format: %F (repeatable; FILE writes that format there)", 'F' },
     { "output", required_argument, 'o', LA_CLI_G_REPORT, "FILE",
-      "write the (single) report to FILE" },
+      "write the (single) report to FILE", 'f' },
     { "fail-on", required_argument, O_FAIL_ON, LA_CLI_G_REPORT, "LEVEL",
-      "exit 1 when a failure at or above LEVEL is diagnosed:\n%L (default: low)" },
+      "exit 1 when a failure at or above LEVEL is diagnosed:\n%L (default: low)", 'L' },
     { "exit-zero", no_argument, O_EXIT_ZERO, LA_CLI_G_REPORT, NULL,
-      "always exit 0 unless an error occurred" },
+      "always exit 0 unless an error occurred", 0 },
     { "rules", required_argument, O_RULES, LA_CLI_G_RULES, "PATH",
-      "add a rule file or folder (repeatable)" },
+      "add a rule file or folder (repeatable)", 'f' },
     { "no-default-rules", no_argument, O_NO_DEFAULT, LA_CLI_G_RULES, NULL,
-      "use only the rules given with --rules" },
+      "use only the rules given with --rules", 0 },
     { "data-dir", required_argument, O_DATA_DIR, LA_CLI_G_DATA, "DIR",
-      "where causes.yaml, codes.yaml and the rules are" },
+      "where causes.yaml, codes.yaml and the rules are", 'd' },
     { "input-format", required_argument, O_INPUT_FORMAT, LA_CLI_G_INPUT, "ID",
-      "skip probing; parse every member as ID" },
+      "skip probing; parse every member as ID", 'I' },
     { "tried", required_argument, O_TRIED, LA_CLI_G_ANALYSIS, "STEP,...",
-      "remediation steps already taken (see explain)" },
+      "remediation steps already taken (see explain)", 'S' },
     { "no-redact", no_argument, O_NO_REDACT, LA_CLI_G_ANALYSIS, NULL,
-      "keep ECID, UDID, serial, IMEI, e-mail, phone numbers" },
+      "keep ECID, UDID, serial, IMEI, e-mail, phone numbers", 0 },
     { "redact-key", required_argument, O_REDACT_KEY, LA_CLI_G_ANALYSIS, "KEY",
-      "key for the redaction tokens (default: random per run)" },
+      "key for the redaction tokens (default: random per run)", 0 },
     { "deterministic", no_argument, O_DETERMINISTIC, LA_CLI_G_ANALYSIS, NULL,
-      "no wall-clock time in reports (for golden tests)" },
+      "no wall-clock time in reports (for golden tests)", 0 },
     { "color", required_argument, O_COLOR, LA_CLI_G_REPORT, "WHEN",
-      "auto, always or never (NO_COLOR is honoured)" },
-    { "colour", required_argument, O_COLOR, LA_CLI_G_REPORT, NULL, NULL },
-    { "limit", required_argument, O_LIMIT, LA_CLI_G_DATA, "NAME=N", "%M" },
+      "auto, always or never (NO_COLOR is honoured)", 'C' },
+    { "colour", required_argument, O_COLOR, LA_CLI_G_REPORT, NULL, NULL, 'C' },
+    { "limit", required_argument, O_LIMIT, LA_CLI_G_DATA, "NAME=N", "%M", 'M' },
     { "open", no_argument, O_OPEN, LA_CLI_G_OPEN, NULL,
-      "write the HTML report to a temp file and open it" },
+      "write the HTML report to a temp file and open it", 0 },
     { "listen", required_argument, O_LISTEN, LA_CLI_G_SERVE, "ADDR:PORT",
-      "serve: where to listen (default " LA_SERVE_DEFAULT_LISTEN ")" },
+      "serve: where to listen (default " LA_SERVE_DEFAULT_LISTEN ")", 0 },
     { "port-file", required_argument, O_PORT_FILE, LA_CLI_G_SERVE, "FILE",
-      "serve: write the bound host:port to FILE" },
+      "serve: write the bound host:port to FILE", 'f' },
     { "profile", no_argument, O_PROFILE, LA_CLI_G_REPORT, NULL,
-      "print per-rule matching cost to stderr" },
+      "print per-rule matching cost to stderr", 0 },
     { "jobs", required_argument, 'j', LA_CLI_G_REPORT, "N",
-      "analyse N inputs in parallel (default: number of cores)" },
-    { "quiet", no_argument, 'q', LA_CLI_G_ANY, NULL, "no warnings on stderr" },
-    { "help", no_argument, 'h', LA_CLI_G_ANY, NULL, "this help" },
-    { "version", no_argument, 'V', LA_CLI_G_ANY, NULL, "the version" },
-    { "auto", no_argument, O_AUTO, LA_CLI_G_AUTO, NULL, NULL },
-    { "patterns", no_argument, O_PATTERNS, LA_CLI_G_EXPORT, NULL, NULL },
+      "analyse N inputs in parallel (default: number of cores)", 0 },
+    { "quiet", no_argument, 'q', LA_CLI_G_ANY, NULL, "no warnings on stderr", 0 },
+    { "help", no_argument, 'h', LA_CLI_G_ANY, NULL, "this help", 0 },
+    { "version", no_argument, 'V', LA_CLI_G_ANY, NULL, "the version", 0 },
+    { "auto", no_argument, O_AUTO, LA_CLI_G_AUTO, NULL, NULL, 0 },
+    { "patterns", no_argument, O_PATTERNS, LA_CLI_G_EXPORT, NULL, NULL, 0 },
 };
 
 #define N_OPTS (sizeof opts / sizeof opts[0])
+
+const struct la_cli_opt *const la_cli_opts = opts;
+const size_t la_cli_n_opts = N_OPTS;
 
 /* The engine limits --limit NAME=N sets, in --help order. */
 #define LIMIT(name, field)                                                                  \
@@ -122,30 +119,70 @@ static const struct {
 
 /* ------------------------------------------------------------ --help */
 
+#define MAX_LIST LA_CLI_MAX_LIST
+
 /*
- * The report formats (F), the levels and "never" (L) or the --limit names (M), joined by
- * sep, with last before the final one (NULL: sep).
+ * The names of a list: the report formats (F), the levels and "never" (L), the --limit
+ * names (M) or the input format ids (I).  How many were put in names[MAX_LIST].
  */
-static enum la_rc add_list(struct la_buf *b, char which, const char *sep, const char *last)
+static size_t list_names(char which, const char **names)
 {
-    const char *names[32];
     size_t n = 0;
-    enum la_rc rc = LA_OK;
 
     if (which == 'F') {
-        for (; n < 32 && la_report_format_name(n); n++)
+        for (; n < MAX_LIST && la_report_format_name(n); n++)
             names[n] = la_report_format_name(n);
     } else if (which == 'L') {
         for (; n <= LA_LEVEL_CRITICAL; n++)
             names[n] = la_level_name((enum la_level)n);
         names[n++] = "never";
+    } else if (which == 'I') {
+        for (; n < MAX_LIST && n < la_format_count(); n++)
+            names[n] = la_format_id(la_format_at((unsigned)n));
     } else {
         for (; n < N_LIMITS; n++)
             names[n] = limits[n].name;
     }
+    return n;
+}
+
+size_t la_cli_list(char which, const char **names)
+{
+    return list_names(which, names);
+}
+
+/* A list's names joined by sep, with last before the final one (NULL: sep). */
+static enum la_rc add_list(struct la_buf *b, char which, const char *sep, const char *last)
+{
+    const char *names[MAX_LIST];
+    size_t n = list_names(which, names);
+    enum la_rc rc = LA_OK;
+
     for (size_t i = 0; i < n && rc == LA_OK; i++)
         rc = la_buf_addf(b, "%s%s", !i ? "" : i + 1 == n && last ? last : sep, names[i]);
     return rc;
+}
+
+/* The name of a list nearest to word (core/suggest.h), or NULL. */
+static const char *nearest(char which, const char *word)
+{
+    const char *names[MAX_LIST];
+    size_t n = list_names(which, names);
+    struct la_suggest sug;
+
+    la_suggest_init(&sug, word);
+    for (size_t i = 0; i < n; i++)
+        la_suggest_add(&sug, names[i]);
+    return sug.best;
+}
+
+/* "; did you mean 'json'?" into b when a name of the list is near word; b stays "" else. */
+static void mean(struct la_buf *b, char which, const char *word)
+{
+    const char *best = nearest(which, word);
+
+    if (best && la_buf_addf(b, "; did you mean '%s'?", best) != LA_OK)
+        la_buf_reset(b);
 }
 
 /* text with %F, %L and %M expanded (lists joined by spaces). */
@@ -202,7 +239,7 @@ static enum la_rc add_wrapped(struct la_buf *b, const char *text, size_t col, in
 }
 
 /* "  -f, --format NAME[:FILE]  report format: ..." */
-static enum la_rc add_option_help(struct la_buf *b, const struct opt *op)
+static enum la_rc add_option_help(struct la_buf *b, const struct la_cli_opt *op)
 {
     struct la_buf left = LA_BUF_INIT, text = LA_BUF_INIT;
     enum la_rc rc;
@@ -231,6 +268,8 @@ static enum la_rc add_usage(struct la_buf *b)
 
     for (size_t i = 0; i < la_cli_n_commands && rc == LA_OK; i++) {
         const struct la_cli_command *c = &la_cli_commands[i];
+        if (!c->summary)
+            continue;
         rc = la_buf_addf(b, "%sloganalyze %-*s  ", i ? "       " : "usage: ",
                          USAGE_TEXT_COL - (int)sizeof("loganalyze"), c->synopsis);
         for (const char *s = c->summary; *s && rc == LA_OK; s++)
@@ -266,35 +305,82 @@ void la_cli_usage(FILE *f)
 
 /* ------------------------------------------------------------ option values */
 
-/* "NAME=N" into the engine limits: 0; -1 for bad syntax; -2 when N does not fit (*ret_max). */
-static int set_limit(struct la_limits *l, const char *arg, unsigned long long *ret_max)
+/*
+ * The one parser of a number on the command line: decimal digits only (no sign, no blank,
+ * no suffix), from min to max.  0 and *ret; -1 when s is not such a number or out of range.
+ */
+static int parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *ret)
 {
-    const char *eq = strchr(arg, '=');
-    char *end;
-    unsigned long long v;
+    uint64_t v = 0;
 
-    if (!eq)
+    if (!*s)
         return -1;
-    errno = 0;
-    v = strtoull(eq + 1, &end, 10);
-    if (errno || *end || end == eq + 1)
+    for (const char *p = s; *p; p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (*p < '0' || *p > '9' || v > (UINT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    if (v < min || v > max)
         return -1;
-    for (size_t i = 0; i < N_LIMITS; i++) {
-        if (strlen(limits[i].name) != (size_t)(eq - arg) ||
-            strncmp(arg, limits[i].name, (size_t)(eq - arg)))
-            continue;
-        if (limits[i].size == sizeof(uint32_t)) {
-            uint32_t v32 = (uint32_t)v;
-            if (v > UINT32_MAX) {
-                *ret_max = UINT32_MAX;
-                return -2;
-            }
-            memcpy((char *)l + limits[i].off, &v32, sizeof v32);
-        } else {
-            uint64_t v64 = v;
-            memcpy((char *)l + limits[i].off, &v64, sizeof v64);
+    *ret = v;
+    return 0;
+}
+
+/* The highest value a --limit field holds. */
+static uint64_t limit_max(size_t i)
+{
+    return limits[i].size == sizeof(uint32_t) ? UINT32_MAX
+           : limits[i].size == sizeof(uint64_t) ? UINT64_MAX : UINT16_MAX;
+}
+
+/* "NAME=N" into the engine limits: -1 to go on, else 2 after a usage error. */
+static int set_limit(struct la_cli *cli, const char *arg)
+{
+    struct la_limits *l = &cli->o.eo.limits;
+    const char *eq = strchr(arg, '=');
+    struct la_buf name = LA_BUF_INIT, names = LA_BUF_INIT;
+    struct la_suggest sug;
+    uint64_t v;
+    size_t i;
+
+    if (!eq) {
+        la_cli_err(cli, LA_D_USAGE, NULL, "bad --limit '%s' (NAME=N)", arg);
+        return 2;
+    }
+    for (i = 0; i < N_LIMITS; i++)
+        if (strlen(limits[i].name) == (size_t)(eq - arg) &&
+            !strncmp(arg, limits[i].name, (size_t)(eq - arg)))
+            break;
+    if (i == N_LIMITS) {
+        if (la_buf_add(&name, arg, (size_t)(eq - arg)) != LA_OK ||
+            add_list(&names, 'M', ", ", NULL) != LA_OK) {
+            la_buf_reset(&name);
+            la_buf_reset(&names);
         }
-        return 0;
+        la_suggest_init(&sug, name.buf);
+        for (size_t k = 0; k < N_LIMITS; k++)
+            la_suggest_add(&sug, limits[k].name);
+        if (sug.best)
+            la_cli_err(cli, LA_D_USAGE, NULL, "unknown --limit name '%s'; did you mean '%s'? "
+                       "(%s)", name.buf, sug.best, names.buf);
+        else
+            la_cli_err(cli, LA_D_USAGE, NULL, "unknown --limit name '%s' (%s)", name.buf,
+                       names.buf);
+        la_buf_release(&name);
+        la_buf_release(&names);
+        return 2;
+    }
+    if (parse_count(eq + 1, 0, limit_max(i), &v) < 0) {
+        la_cli_err(cli, LA_D_USAGE, NULL, "bad --limit '%s': N must be a whole number from 0 "
+                   "to %llu", arg, (unsigned long long)limit_max(i));
+        return 2;
+    }
+    if (limits[i].size == sizeof(uint32_t)) {
+        uint32_t v32 = (uint32_t)v;
+        memcpy((char *)l + limits[i].off, &v32, sizeof v32);
+    } else {
+        memcpy((char *)l + limits[i].off, &v, sizeof v);
     }
     return -1;
 }
@@ -302,7 +388,7 @@ static int set_limit(struct la_limits *l, const char *arg, unsigned long long *r
 static int add_format(struct la_cli *cli, char *arg)
 {
     struct la_cli_opts *o = &cli->o;
-    struct la_buf names = LA_BUF_INIT;
+    struct la_buf names = LA_BUF_INIT, hint = LA_BUF_INIT;
     char *colon = strchr(arg, ':');
 
     if (o->nouts >= LA_CLI_MAX_OUT) {
@@ -313,10 +399,13 @@ static int add_format(struct la_cli *cli, char *arg)
     if (colon)
         *colon = 0;
     if (!la_report_known(arg)) {
+        mean(&hint, 'F', arg);
         if (add_list(&names, 'F', ", ", NULL) != LA_OK)
             la_buf_reset(&names);
-        la_cli_err(cli, LA_D_USAGE, NULL, "unknown report format '%s' (%s)", arg, names.buf);
+        la_cli_err(cli, LA_D_USAGE, NULL, "unknown report format '%s'%s (%s)", arg, hint.buf,
+                   names.buf);
         la_buf_release(&names);
+        la_buf_release(&hint);
         return 2;
     }
     o->outs[o->nouts].format = arg;
@@ -342,15 +431,34 @@ static int add_tried(struct la_cli *cli, char *arg)
 
 static int set_fail_on(struct la_cli *cli, const char *arg)
 {
-    struct la_buf names = LA_BUF_INIT;
+    struct la_buf names = LA_BUF_INIT, hint = LA_BUF_INIT;
 
     cli->o.fail_on = !strcmp(arg, "never") ? LA_CLI_FAIL_NEVER : la_level_parse(arg);
     if (cli->o.fail_on >= 0)
         return -1;
+    mean(&hint, 'L', arg);
     if (add_list(&names, 'L', ", ", " or ") != LA_OK)
         la_buf_reset(&names);
-    la_cli_err(cli, LA_D_USAGE, NULL, "--fail-on takes %s", names.buf);
+    la_cli_err(cli, LA_D_USAGE, NULL, "--fail-on takes %s, not '%s'%s", names.buf, arg,
+               hint.buf);
     la_buf_release(&names);
+    la_buf_release(&hint);
+    return 2;
+}
+
+/* --input-format: an id of `loganalyze formats`, checked before anything runs. */
+static int set_input_format(struct la_cli *cli, const char *arg)
+{
+    struct la_buf hint = LA_BUF_INIT;
+
+    if (la_format_find(arg)) {
+        cli->o.eo.input_format = arg;
+        return -1;
+    }
+    mean(&hint, 'I', arg);
+    la_cli_err(cli, LA_D_INPUT_FORMAT_UNKNOWN, NULL, "unknown input format '%s'%s (see "
+               "`loganalyze formats`)", arg, hint.buf);
+    la_buf_release(&hint);
     return 2;
 }
 
@@ -358,19 +466,18 @@ static int set_fail_on(struct la_cli *cli, const char *arg)
 static int apply(struct la_cli *cli, int id, char *arg)
 {
     struct la_cli_opts *o = &cli->o;
-    unsigned long long max = 0;
-    char *end;
+    uint64_t n;
 
     switch (id) {
     case 'f': return add_format(cli, arg);
     case 'o': o->output = arg; return -1;
     case 'j':
-        o->jobs = strtol(arg, &end, 10);
-        if (*end || o->jobs < 1 || o->jobs > LA_CLI_MAX_JOBS) {
+        if (parse_count(arg, 1, LA_CLI_MAX_JOBS, &n) < 0) {
             la_cli_err(cli, LA_D_USAGE, NULL, "--jobs takes a number from 1 to %d",
                        LA_CLI_MAX_JOBS);
             return 2;
         }
+        o->jobs = (long)n;
         return -1;
     case 'q': o->quiet = 1; return -1;
     case 'h': la_cli_usage(stdout); return 0;
@@ -387,7 +494,7 @@ static int apply(struct la_cli *cli, int id, char *arg)
         return -1;
     case O_NO_DEFAULT: o->eo.no_default_rules = 1; return -1;
     case O_DATA_DIR: o->eo.data_dir = arg; return -1;
-    case O_INPUT_FORMAT: o->eo.input_format = arg; return -1;
+    case O_INPUT_FORMAT: return set_input_format(cli, arg);
     case O_TRIED: return add_tried(cli, arg);
     case O_NO_REDACT: o->eo.redact = 0; return -1;
     case O_REDACT_KEY: o->eo.redact_key = arg; return -1;
@@ -399,24 +506,86 @@ static int apply(struct la_cli *cli, int id, char *arg)
             return 2;
         }
         return -1;
-    case O_LIMIT:
-        switch (set_limit(&o->eo.limits, arg, &max)) {
-        case 0: return -1;
-        case -2:
-            la_cli_err(cli, LA_D_USAGE, NULL, "bad --limit '%s' (at most %llu)", arg, max);
-            return 2;
-        default:
-            la_cli_err(cli, LA_D_USAGE, NULL, "bad --limit '%s' (NAME=NUMBER)", arg);
-            return 2;
-        }
+    case O_LIMIT: return set_limit(cli, arg);
     case O_PROFILE: o->eo.profile = 1; return -1;
     case O_PATTERNS: return -1;        /* `rules export` prints the patterns: the one export */
     case O_AUTO: return -1;            /* picks the --auto row of the command table */
     case O_OPEN: o->open_report = 1; return -1;
     case O_LISTEN: o->serve_listen = arg; return -1;
     case O_PORT_FILE: o->serve_port_file = arg; return -1;
-    default: la_cli_usage(stderr); return 2;
+    default: return 2;                 /* getopt's refusals are bad_option()'s */
     }
+}
+
+/* ------------------------------------------------------------ mistakes */
+
+/* The usage error's second line: where the whole usage is. */
+static void see_help(void)
+{
+    fputs("see 'loganalyze --help'\n", stderr);
+}
+
+/* The row of an option by its getopt value, or NULL. */
+static const struct la_cli_opt *opt_by_id(int id)
+{
+    for (size_t k = 0; k < N_OPTS; k++)
+        if (opts[k].id == id)
+            return &opts[k];
+    return NULL;
+}
+
+/*
+ * What getopt_long refused (it prints nothing: opterr is 0): an unknown or ambiguous long
+ * option, an unknown short one, a missing argument (c is ':') or an argument to an option
+ * that takes none.  One line with the nearest option, then see_help().  Returns 2.
+ */
+static int bad_option(struct la_cli *cli, int c, const char *word)
+{
+    const struct la_cli_opt *op = opt_by_id(optopt);
+    int is_long = word && word[0] == '-' && word[1] == '-';
+    struct la_buf name = LA_BUF_INIT, cands = LA_BUF_INIT;
+    struct la_suggest sug;
+    size_t nprefix = 0;
+
+    if (c == ':' && op) {
+        if (is_long)
+            la_cli_err(cli, LA_D_USAGE, NULL, "option '--%s' needs an argument (%s)", op->name,
+                       op->arg ? op->arg : "a value");
+        else
+            la_cli_err(cli, LA_D_USAGE, NULL, "option '-%c' needs an argument (%s)", op->id,
+                       op->arg ? op->arg : "a value");
+    } else if (op && optopt && is_long) {
+        la_cli_err(cli, LA_D_USAGE, NULL, "option '--%s' takes no argument", op->name);
+    } else if (optopt) {
+        la_cli_err(cli, LA_D_USAGE, NULL, "unknown option '-%c'", optopt);
+    } else {
+        const char *w = word && is_long ? word + 2 : word ? word : "";
+        if (la_buf_add(&name, w, strcspn(w, "=")) != LA_OK)
+            la_buf_reset(&name);
+        la_suggest_init(&sug, name.buf);
+        for (size_t k = 0; k < N_OPTS; k++) {
+            if (!opts[k].help && strcmp(opts[k].name, "auto") && strcmp(opts[k].name, "patterns"))
+                continue;              /* an alias (--colour) is no suggestion */
+            la_suggest_add(&sug, opts[k].name);
+            if (name.len && !strncmp(opts[k].name, name.buf, name.len)) {
+                nprefix++;
+                if (la_buf_addf(&cands, "%s--%s", cands.len ? ", " : "", opts[k].name) != LA_OK)
+                    la_buf_reset(&cands);
+            }
+        }
+        if (nprefix > 1)
+            la_cli_err(cli, LA_D_USAGE, NULL, "ambiguous option '--%s' (%s)", name.buf,
+                       cands.buf);
+        else if (sug.best)
+            la_cli_err(cli, LA_D_USAGE, NULL, "unknown option '--%s'; did you mean '--%s'?",
+                       name.buf, sug.best);
+        else
+            la_cli_err(cli, LA_D_USAGE, NULL, "unknown option '--%s'", name.buf);
+    }
+    la_buf_release(&name);
+    la_buf_release(&cands);
+    see_help();
+    return 2;
 }
 
 /* ------------------------------------------------------------ the command */
@@ -435,12 +604,50 @@ static int named(const struct la_cli_command *c, int argc, char **argv, int *ret
     return 1;
 }
 
-/* "usage: loganalyze rules lint|test|export [PATH...]" for a bad second word. */
-static void bad_subcommand(struct la_cli *cli, const char *word)
+/*
+ * The named command nearest to the operands: "explain" for "explian", "rules lint" for
+ * "rules lnit" (word is then "rules", second "lnit").  Hidden rows are not suggested.
+ */
+static const char *nearest_command(const char *word, const char *second, struct la_buf *tmp)
 {
-    struct la_buf subs = LA_BUF_INIT;
-    size_t l = strlen(word);
+    struct la_suggest sug;
+    size_t wl = strlen(word);
+    char first[8][24];                 /* the first words of two-word names ("rules") */
+    size_t nf = 0;
 
+    la_suggest_init(&sug, second ? second : word);
+    for (size_t i = 0; i < la_cli_n_commands; i++) {
+        const char *n = la_cli_commands[i].name, *sp;
+        if (!n || !la_cli_commands[i].summary)
+            continue;
+        sp = strchr(n, ' ');
+        if (second && sp && (size_t)(sp - n) == wl && !strncmp(n, word, wl))
+            la_suggest_add(&sug, sp + 1);
+        else if (!second && !sp)
+            la_suggest_add(&sug, n);
+        else if (!second && nf < 8 && (size_t)(sp - n) < sizeof first[0]) {
+            memcpy(first[nf], n, (size_t)(sp - n));
+            first[nf][sp - n] = 0;
+            la_suggest_add(&sug, first[nf++]);
+        }
+    }
+    la_buf_reset(tmp);
+    if (!sug.best || (second ? la_buf_addf(tmp, "%s %s", word, sug.best)
+                             : la_buf_adds(tmp, sug.best)) != LA_OK)
+        return NULL;
+    return tmp->buf;
+}
+
+/* "usage: loganalyze rules lint|test|export [PATH...]" for a bad second word. */
+static void bad_subcommand(struct la_cli *cli, const char *word, const char *second)
+{
+    struct la_buf subs = LA_BUF_INIT, tmp = LA_BUF_INIT;
+    size_t l = strlen(word);
+    const char *best = second ? nearest_command(word, second, &tmp) : NULL;
+
+    if (best)
+        la_cli_err(cli, LA_D_USAGE, NULL, "unknown command '%s %s'; did you mean '%s'?", word,
+                   second, best);
     for (size_t i = 0; i < la_cli_n_commands; i++) {
         const char *n = la_cli_commands[i].name;
         if (n && !strncmp(n, word, l) && n[l] == ' ' &&
@@ -449,6 +656,30 @@ static void bad_subcommand(struct la_cli *cli, const char *word)
     }
     la_cli_err(cli, LA_D_USAGE, NULL, "usage: loganalyze %s %s [PATH...]", word, subs.buf);
     la_buf_release(&subs);
+    la_buf_release(&tmp);
+}
+
+/*
+ * A first operand that is no path and is near a command's name is a mistyped command, not an
+ * input: "explian 4013" is `explain`, while a file of that name would still be read.  1 after
+ * the usage error, else 0.
+ */
+static int mistyped_command(struct la_cli *cli, const char *word)
+{
+    struct la_buf tmp = LA_BUF_INIT;
+    struct stat st;
+    const char *best;
+
+    if (!strcmp(word, "-") || stat(word, &st) == 0 || errno != ENOENT)
+        return 0;
+    best = nearest_command(word, NULL, &tmp);
+    if (best) {
+        la_cli_err(cli, LA_D_USAGE, NULL, "unknown command '%s'; did you mean '%s'?", word,
+                   best);
+        see_help();
+    }
+    la_buf_release(&tmp);
+    return best != NULL;
 }
 
 /* The command the operands (or a mode option) name; NULL after a usage error. */
@@ -467,13 +698,15 @@ static const struct la_cli_command *pick(struct la_cli *cli, const unsigned char
             two_word = argv[0];
     }
     if (two_word) {
-        bad_subcommand(cli, two_word);
+        bad_subcommand(cli, two_word, argc > 1 ? argv[1] : NULL);
         return NULL;
     }
     for (size_t i = 0; i < la_cli_n_commands; i++)
         for (size_t k = 0; la_cli_commands[i].mode && k < N_OPTS; k++)
             if (seen[k] && !strcmp(opts[k].name, la_cli_commands[i].mode))
                 return &la_cli_commands[i];
+    if (argc > 0 && mistyped_command(cli, argv[0]))
+        return NULL;
     for (size_t i = 0; i < la_cli_n_commands; i++)
         if (!la_cli_commands[i].name && !la_cli_commands[i].mode)
             return &la_cli_commands[i];
@@ -506,14 +739,15 @@ int la_cli_parse(struct la_cli *cli, int argc, char **argv, const struct la_cli_
                  int *ret_argc, char ***ret_argv)
 {
     struct option longopts[N_OPTS + 1];
-    char shortopts[2 * N_OPTS + 1];
+    char shortopts[2 * N_OPTS + 2];
     unsigned char seen[N_OPTS];        /* 1 given as --name, 2 as -c */
-    size_t ns = 0;
+    size_t ns = 1;                     /* shortopts[0] ':': a missing argument is ':' */
     int c, rc, words, li;
     const struct la_cli_command *cmd;
 
     memset(longopts, 0, sizeof longopts);
     memset(seen, 0, sizeof seen);
+    shortopts[0] = ':';
     for (size_t i = 0; i < N_OPTS; i++) {
         longopts[i] = (struct option){ opts[i].name, opts[i].has_arg, NULL, opts[i].id };
         if (opts[i].id < 256) {
@@ -523,7 +757,10 @@ int la_cli_parse(struct la_cli *cli, int argc, char **argv, const struct la_cli_
         }
     }
     shortopts[ns] = 0;
+    opterr = 0;                        /* bad_option() says what was wrong, in one line */
     while (li = -1, (c = getopt_long(argc, argv, shortopts, longopts, &li)) != -1) {
+        if (c == '?' || c == ':')
+            return bad_option(cli, c, optind > 0 && optind <= argc ? argv[optind - 1] : NULL);
         if (li >= 0)
             seen[li] = 1;
         for (size_t k = 0; li < 0 && k < N_OPTS; k++)

@@ -154,6 +154,37 @@ static enum la_rc text_spaces(struct la_buf *b, const json_t *o, unsigned width)
     return rc;
 }
 
+/*
+ * An unknown number's nearby entries (analyze/explain.h "nearby"): each code with the first
+ * sentence of its meaning, so a mistyped digit is seen at once.
+ */
+static enum la_rc text_nearby(struct la_buf *b, const json_t *o, unsigned width)
+{
+    const json_t *near = la_report_arr(o, "nearby"), *v;
+    struct la_buf first = LA_BUF_INIT, sentence = LA_BUF_INIT;
+    enum la_rc rc = LA_OK;
+    size_t i;
+
+    if (!la_report_len(near))
+        return LA_OK;
+    LA_TRY(la_buf_adds(b, "Nearby codes in the catalogue:\n"));
+    json_array_foreach(near, i, v) {
+        const char *m = la_report_str(v, "meaning"), *dot = strstr(m, ". ");
+        la_buf_reset(&first);
+        la_buf_reset(&sentence);
+        rc = la_buf_addf(&first, "  %-6lld", (long long)la_report_int(v, "code"));
+        if (rc == LA_OK)
+            rc = la_buf_add(&sentence, m, dot ? (size_t)(dot - m) + 1 : strlen(m));
+        if (rc == LA_OK)
+            rc = wrap(b, first.buf, sentence.buf, width);
+        if (rc != LA_OK)
+            break;
+    }
+    la_buf_release(&first);
+    la_buf_release(&sentence);
+    return rc;
+}
+
 /* The code's own part: what it means in each numbering space, clashes, the stage. */
 static enum la_rc text_meanings(struct la_buf *b, const json_t *o, unsigned width)
 {
@@ -243,6 +274,7 @@ static enum la_rc text_entry(struct la_buf *b, const json_t *o, unsigned width)
         if (fam)
             LA_TRY(la_buf_addf(b, "It falls in the range of: %s.\n",
                                la_report_str(fam, "title")));
+        LA_TRY(text_nearby(b, o, width));
     } else {
         LA_TRY(text_meanings(b, o, width));
     }
@@ -322,6 +354,11 @@ static enum la_rc md_entry(struct la_buf *b, const json_t *o)
         LA_TRY(md_esc(b, la_report_str(o, "query")));
         LA_TRY(la_buf_adds(b, "\n\nNot in the error-code catalogue.\n"));
         LA_TRY(md_spaces(b, o, 0));
+        json_array_foreach(la_report_arr(o, "nearby"), i, v)
+            LA_TRY(la_buf_addf(b, "%s%lld", i ? ", " : "\nNearby codes in the catalogue: ",
+                               (long long)la_report_int(v, "code")));
+        if (la_report_len(la_report_arr(o, "nearby")))
+            LA_TRY(la_buf_adds(b, ".\n"));
     }
     LA_TRY(la_buf_adds(b, "\n### Likely causes\n\n| # | cause | prior |\n|---|---|---|\n"));
     json_array_foreach(la_report_arr(o, "causes"), i, v) {
@@ -394,6 +431,11 @@ static enum la_rc html_head(struct la_buf *b, const json_t *o, int *ret_more)
         LA_TRY(html_esc(b, la_report_str(o, "query")));
         LA_TRY(la_buf_adds(b, " is not in the error-code catalogue</h2>"));
         LA_TRY(html_spaces(b, o));
+        json_array_foreach(la_report_arr(o, "nearby"), i, v)
+            LA_TRY(la_buf_addf(b, "%s%lld", i ? ", " : "<p>Nearby codes in the catalogue: ",
+                               (long long)la_report_int(v, "code")));
+        if (la_report_len(la_report_arr(o, "nearby")))
+            LA_TRY(la_buf_adds(b, ".</p>"));
         if (!fam) {
             *ret_more = 0;
             return la_buf_adds(b, "<p>Check the number, or drop the logs below: the analysis "

@@ -96,9 +96,12 @@ LA_NODISCARD enum la_rc la_report_codes_line(const json_t *report, struct la_buf
 size_t la_report_utf8_next(const char *s, size_t len, uint32_t *ret_cp);
 /* Append code point cp as UTF-8. */
 LA_NODISCARD enum la_rc la_report_put_cp(struct la_buf *out, uint32_t cp);
-/* Number of code points in s[0..len) (each invalid byte counts as one). */
+/*
+ * Terminal columns of s[0..len): 2 for wide characters (CJK, emoji), 0 for combining marks,
+ * 1 for the others (an invalid byte is U+FFFD: one), whatever the locale (utf8proc).
+ */
 size_t la_report_cols(const char *s, size_t len);
-/* Byte length of the longest prefix of s[0..len) with at most cols code points. */
+/* Byte length of the longest prefix of s[0..len) that takes at most cols columns. */
 size_t la_report_prefix(const char *s, size_t len, size_t cols);
 
 /* 64-bit FNV-1a, continued from h (start with LA_FNV_OFFSET). */

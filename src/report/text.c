@@ -129,15 +129,19 @@ static enum la_rc wrapped(struct txt *t, size_t first, size_t rest, const char *
             gap = 0;
             /* Break a word that cannot fit on a line of its own. */
             while (col + wcols > t->width && t->width > col && t->width - col < wcols) {
-                size_t take = t->width - col;
-                size_t bytes = la_report_prefix(t->esc.buf + i, j - i, take);
+                size_t bytes = la_report_prefix(t->esc.buf + i, j - i, t->width - col);
+                uint32_t cp;
 
+                if (!bytes && col > rest)      /* a wide character at the last column */
+                    bytes = 0;
+                else if (!bytes)               /* no room for one character: take it */
+                    bytes = la_report_utf8_next(t->esc.buf + i, j - i, &cp);
                 LA_TRY(la_buf_add(t->out, t->esc.buf + i, bytes));
                 LA_TRY(la_buf_addc(t->out, '\n'));
                 LA_TRY(spaces(t, rest));
                 col = rest;
+                wcols -= la_report_cols(t->esc.buf + i, bytes);
                 i += bytes;
-                wcols -= take;
             }
             LA_TRY(la_buf_add(t->out, t->esc.buf + i, j - i));
             col += wcols;
@@ -414,9 +418,13 @@ static enum la_rc unexplained(struct txt *t, const json_t *r, struct la_buf *b)
         LA_TRY(clipped(t, 0, b->buf, NULL));
         LA_TRY(evidence_line(t, 9, u, b));
     }
-    if (la_report_len(us) > 10)
-        LA_TRY(la_buf_addf(t->out, "    … %zu more kinds of line in the JSON report (--format "
-                                   "json)\n", la_report_len(us) - 10));
+    if (la_report_len(us) > 10) {
+        la_buf_reset(b);
+        LA_TRY(la_buf_addf(b, "… %zu more kinds of line in the JSON report (--format json)",
+                           la_report_len(us) - 10));
+        LA_TRY(spaces(t, 4));
+        LA_TRY(wrapped(t, 4, 6, b->buf, NULL));
+    }
     return LA_OK;
 }
 

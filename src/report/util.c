@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <utf8proc.h>
 
 #include "report/report-internal.h"
 
@@ -180,6 +181,21 @@ enum la_rc la_report_put_cp(struct la_buf *out, uint32_t cp)
     return la_buf_add(out, b, n);
 }
 
+/*
+ * The columns a code point takes on a terminal: utf8proc's table (Unicode's East Asian Width
+ * and emoji presentation), not wcwidth(), whose answer depends on the locale (0 for every
+ * non-ASCII character in the C locale).  A control character counts one: every escaper
+ * shows it as one visible character or more (U+FFFD in HTML, \x1b on a terminal).
+ */
+static size_t cp_cols(uint32_t cp)
+{
+    int w = utf8proc_charwidth((utf8proc_int32_t)cp);
+
+    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+        return 1;
+    return w > 0 ? (size_t)w : 0;
+}
+
 size_t la_report_cols(const char *s, size_t len)
 {
     size_t cols = 0, i = 0;
@@ -187,7 +203,7 @@ size_t la_report_cols(const char *s, size_t len)
 
     while (i < len) {
         i += la_report_utf8_next(s + i, len - i, &cp);
-        cols++;
+        cols += cp_cols(cp);
     }
     return cols;
 }
@@ -197,9 +213,12 @@ size_t la_report_prefix(const char *s, size_t len, size_t cols)
     size_t i = 0;
     uint32_t cp;
 
-    while (i < len && cols > 0) {
-        i += la_report_utf8_next(s + i, len - i, &cp);
-        cols--;
+    while (i < len) {
+        size_t n = la_report_utf8_next(s + i, len - i, &cp), w = cp_cols(cp);
+        if (w > cols)
+            break;
+        cols -= w;
+        i += n;
     }
     return i;
 }

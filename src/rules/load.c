@@ -191,10 +191,12 @@ static int load_kind(struct rload *c, yaml_node_t *n)
 static int load_cause(struct rload *c, yaml_node_t *n)
 {
     struct la_rule_meta *m = &c->r->meta;
+    char hint[96];
 
     if (n && (m->cause = ystr(c->d, n, "cause"))) {
         if (c->rs->causes && !in_list(c->rs->causes, m->cause))
-            yerr(c->d, n, LA_D_RULE_UNKNOWN_CAUSE, "unknown cause '%s'", m->cause);
+            yerr(c->d, n, LA_D_RULE_UNKNOWN_CAUSE, "unknown cause '%s'%s", m->cause,
+                 near_hint(c->rs->causes, m->cause, hint, sizeof hint));
     }
     if (m->kind == LA_KIND_EVIDENCE && !m->cause)
         yerr(c->d, c->rn, LA_D_RULE_MISSING_KEY, "evidence rule '%s' has no 'cause'",
@@ -243,10 +245,13 @@ static int load_level(struct rload *c, yaml_node_t *n)
 
 static int load_formats(struct rload *c, yaml_node_t *n)
 {
+    char hint[96];
+
     c->r->formats = ystrlist(c->d, n, "formats", NULL);
     for (const char *const *f = c->r->formats; f && *f; f++)
         if (c->rs->formats && !in_list(c->rs->formats, *f))
-            yerr(c->d, n, LA_D_RULE_UNKNOWN_FORMAT, "unknown format '%s'", *f);
+            yerr(c->d, n, LA_D_RULE_UNKNOWN_FORMAT, "unknown format '%s'%s", *f,
+                 near_hint(c->rs->formats, *f, hint, sizeof hint));
     return 0;
 }
 

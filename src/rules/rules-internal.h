@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <nettle/sha2.h>
@@ -31,6 +32,7 @@
 #include <yaml.h>
 
 #include "core/buf.h"
+#include "core/suggest.h"
 #include "rules/rules.h"
 
 /* ---------------------------------------------------------------- yaml.c */
@@ -190,6 +192,19 @@ static inline int in_list(const char *const *l, const char *s)
         if (!strcmp(*l, s))
             return 1;
     return 0;
+}
+
+/* "; did you mean 'usb-link'?" when an id of l is near s (core/suggest.h), else "". */
+static inline const char *near_hint(const char *const *l, const char *s, char *buf, size_t n)
+{
+    struct la_suggest sug;
+
+    la_suggest_init(&sug, s);
+    for (; l && *l; l++)
+        la_suggest_add(&sug, *l);
+    if (!sug.best || snprintf(buf, n, "; did you mean '%s'?", sug.best) >= (int)n)
+        return "";
+    return buf;
 }
 
 /* ---------------------------------------------------------------- atoms.c */

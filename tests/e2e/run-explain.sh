@@ -2,6 +2,7 @@
 # `loganalyze explain`: exact text for a few codes, the JSON shape for every code in
 # rules/data/codes.yaml, names and hex forms, unknown codes, and a broken codes.yaml copy.
 exe=$1 src=$2
+unset COLUMNS                  # the explain text is wrapped at its default width here
 t=$(mktemp -d) || exit 1
 trap 'rm -rf "$t"' EXIT
 pass=0 fail=0

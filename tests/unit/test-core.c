@@ -1,4 +1,4 @@
-/* Unit tests: core (la_buf, diagnostics registry, version comparison, encoding). */
+/* Unit tests: core (la_buf, diagnostics registry, version comparison, encoding, suggestions). */
 #include "config.h"
 
 #include <setjmp.h>
@@ -17,6 +17,7 @@
 #include "core/dir.h"
 #include "core/encoding.h"
 #include "core/error.h"
+#include "core/suggest.h"
 #include "core/version.h"
 
 static void buf_cap_leaves_unchanged(void **state)
@@ -198,6 +199,47 @@ static void dir_list_sorted_filtered_capped(void **state)
     assert_int_equal(l.n, 0);
 }
 
+static const char *suggest(const char *word, const char *const *cands)
+{
+    struct la_suggest s;
+
+    la_suggest_init(&s, word);
+    for (; *cands; cands++)
+        la_suggest_add(&s, *cands);
+    return s.best;
+}
+
+static void suggestions(void **state)
+{
+    static const char *const cmds[] = { "inspect", "explain", "rules", "formats", "logs",
+                                        "serve", NULL };
+    static const char *const opts[] = { "format", "fail-on", "output", "tried", "data-dir",
+                                        "limit", NULL };
+    static const char *const steps[] = { "cable", "update-host", "port", NULL };
+    char longword[LA_SUGGEST_MAX_LEN + 2];
+
+    (void)state;
+    assert_int_equal(la_edit_distance("explian", 7, "explain", 7), 1);   /* a swap is one */
+    assert_int_equal(la_edit_distance("kitten", 6, "sitting", 7), 3);
+    assert_int_equal(la_edit_distance("", 0, "abc", 3), 3);
+    assert_int_equal(la_edit_distance("ABC", 3, "abc", 3), 0);
+    assert_string_equal(suggest("explian", cmds), "explain");
+    assert_string_equal(suggest("sevre", cmds), "serve");
+    assert_string_equal(suggest("fromat", opts), "format");
+    assert_string_equal(suggest("fail-no", opts), "fail-on");
+    assert_string_equal(suggest("cabel", steps), "cable");
+    assert_string_equal(suggest("update", steps), "update-host");   /* a prefix */
+    assert_string_equal(suggest("Explain", cmds), "explain");       /* case only */
+    assert_null(suggest("report.zip", cmds));
+    assert_null(suggest("lgo", cmds));      /* two edits in a short word: too far */
+    assert_string_equal(suggest("lgos", cmds), "logs");
+    assert_null(suggest("", cmds));
+    memset(longword, 'a', sizeof longword - 1);
+    longword[sizeof longword - 1] = 0;
+    assert_int_equal(la_edit_distance(longword, strlen(longword), "a", 1), LA_SUGGEST_MAX_LEN + 1);
+    assert_null(suggest(longword, cmds));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +247,7 @@ int main(void)
         cmocka_unit_test(alloc_failure_is_reported), cmocka_unit_test(diag_codes_unique),
         cmocka_unit_test(diag_format), cmocka_unit_test(versions), cmocka_unit_test(encodings),
         cmocka_unit_test(grow_doubles_and_zeroes), cmocka_unit_test(dir_list_sorted_filtered_capped),
+        cmocka_unit_test(suggestions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
