@@ -29,11 +29,20 @@
  * point the scan at a fake tree laid out like a Windows, macOS or Linux home,
  * whatever OS the test runs on; it replaces every other root, including the
  * working directory, so the result does not depend on where the test runs.
+ *
+ * Under WSL the logs iTunes and the Apple Devices app wrote live in the Windows
+ * user folders, not in the Linux HOME: every folder of /mnt/c/Users (but the
+ * shared ones: Public, Default, ...) is scanned as one more Windows home
+ * (HOME, APPDATA and LOCALAPPDATA below it).  LOGANALYZE_WSL_USERS names that
+ * folder instead (tests, another drive); with LOGANALYZE_AUTO_ROOT it is the
+ * only way the Windows folders are scanned, so tests stay independent of the
+ * machine they run on.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -575,6 +584,90 @@ static enum la_rc roots_from_env(struct la_buf r[R_COUNT], const char *root[R_CO
     return LA_OK;
 }
 
+/* Scan every spec under the roots given (a NULL or empty root skips its specs). */
+static void scan_roots(struct scan *s, const char *const root[R_COUNT], struct la_buf *path)
+{
+    for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]) && s->rc != LA_FATAL; i++) {
+        const struct spec *sp = &specs[i];
+        if (!root[sp->root] || !*root[sp->root])
+            continue;
+        la_buf_reset(path);
+        if (la_buf_adds(path, root[sp->root]) != LA_OK) {
+            s->rc = LA_FATAL;
+            return;
+        }
+        expand(s, path, sp->rel, sp);
+    }
+}
+
+/* Whether this Linux runs under WSL (its kernel release names Microsoft). */
+static int under_wsl(void)
+{
+    char rel[256] = "";
+    FILE *f;
+
+    if (getenv("WSL_DISTRO_NAME") || getenv("WSL_INTEROP"))
+        return 1;
+    if (!(f = fopen("/proc/sys/kernel/osrelease", "r")))
+        return 0;
+    if (!fgets(rel, sizeof(rel), f))
+        rel[0] = '\0';
+    fclose(f);
+    return strstr(rel, "microsoft") || strstr(rel, "Microsoft");
+}
+
+/* The folder of the Windows user folders to scan as well, or NULL. */
+static const char *windows_users(void)
+{
+    const char *users = getenv("LOGANALYZE_WSL_USERS");
+
+    if (users)
+        return *users ? users : NULL;
+    if (getenv("LOGANALYZE_AUTO_ROOT") && *getenv("LOGANALYZE_AUTO_ROOT"))
+        return NULL;
+    return under_wsl() ? "/mnt/c/Users" : NULL;
+}
+
+/* A user's own folder, not one Windows shares between users (or a file such as desktop.ini). */
+static int personal_folder(const char *name, void *user)
+{
+    static const char *const shared[] = { "Public", "Default", "Default User", "All Users",
+                                          "WDAGUtilityAccount", "defaultuser0", NULL };
+    (void)user;
+    for (const char *const *p = shared; *p; p++)
+        if (!strcmp(name, *p))
+            return 0;
+    return !strchr(name, '.');
+}
+
+/* Every personal folder under users, scanned as a Windows home. */
+static void scan_windows_users(struct scan *s, const char *users, struct la_buf r[R_COUNT],
+                               struct la_buf *path)
+{
+    struct la_dir_list l;
+    size_t left = s->max_visited > s->visited ? s->max_visited - s->visited : 0;
+
+    if (!left || !list_dir(s, users, personal_folder, NULL, left, &l))
+        return;
+    for (size_t i = 0; i < l.n && s->rc != LA_FATAL; i++) {
+        const char *root[R_COUNT] = { NULL };
+        for (int k = 0; k < R_COUNT; k++)
+            la_buf_reset(&r[k]);
+        if (la_buf_addf(&r[R_HOME], "%s/%s", users, l.names[i]) != LA_OK
+            || la_buf_addf(&r[R_APPDATA], "%s/%s/AppData/Roaming", users, l.names[i]) != LA_OK
+            || la_buf_addf(&r[R_LOCALAPPDATA], "%s/%s/AppData/Local", users, l.names[i])
+                   != LA_OK) {
+            s->rc = LA_FATAL;
+            break;
+        }
+        root[R_HOME] = r[R_HOME].buf;
+        root[R_APPDATA] = r[R_APPDATA].buf;
+        root[R_LOCALAPPDATA] = r[R_LOCALAPPDATA].buf;
+        scan_roots(s, root, path);
+    }
+    la_dir_list_release(&l);
+}
+
 enum la_rc la_locate_scan(struct la_found **ret, size_t *ret_n, struct la_diag_sink *sink)
 {
     return la_locate_scan_limited(LA_LOCATE_MAX_VISITED, ret, ret_n, sink);
@@ -594,17 +687,10 @@ enum la_rc la_locate_scan_limited(size_t max_visited, struct la_found **ret, siz
         la_buf_init(&r[i], LA_LOCATE_MAX_PATH);
     if (roots_from_env(r, root) != LA_OK)
         s.rc = LA_FATAL;
-    for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]) && s.rc != LA_FATAL; i++) {
-        const struct spec *sp = &specs[i];
-        if (!root[sp->root] || !*root[sp->root])
-            continue;
-        la_buf_reset(&path);
-        if (la_buf_adds(&path, root[sp->root]) != LA_OK) {
-            s.rc = LA_FATAL;
-            break;
-        }
-        expand(&s, &path, sp->rel, sp);
-    }
+    else
+        scan_roots(&s, root, &path);
+    if (s.rc != LA_FATAL && windows_users())
+        scan_windows_users(&s, windows_users(), r, &path);
     la_buf_release(&path);
     for (int i = 0; i < R_COUNT; i++)
         la_buf_release(&r[i]);

@@ -81,6 +81,26 @@ if [ "$rc" -eq 0 ] && grep -q 'apple-devices-log' "$t/err" \
      "$t/out" >/dev/null; then ok
 else bad "windows env roots: rc=$rc"; fi
 
+# --- WSL: the Windows user folders (LOGANALYZE_WSL_USERS stands for /mnt/c/Users) are
+# scanned beside the Linux home; Public and Default are shared folders, not homes
+wu=$t/wsl/Users
+put "$wu" "lena/AppData/Roaming/Apple Computer/iTunes/iPhone Updater Logs/iPhoneUpdater 1.log" \
+  itunes-win-4013-baseband.log 600
+put "$wu" "Public/AppData/Roaming/Apple Computer/iTunes/iPhone Updater Logs/iPhoneUpdater 1.log" \
+  itunes-win-success.log 600
+mkdir -p "$t/wsl/home"
+(cd "$t/wsl/home" && LOGANALYZE_AUTO_ROOT="$t/wsl/home" LOGANALYZE_WSL_USERS="$wu" \
+  "$exe" --auto --format json --exit-zero) >"$t/out" 2>"$t/err"; rc=$?
+if [ "$rc" -eq 0 ] && grep -q 'Users/lena/AppData' "$t/err" && ! grep -q 'Users/Public' "$t/err" \
+   && jq -e '(.reports | length == 1) and (.reports[0].error_codes | index(4013) != null)' \
+     "$t/out" >/dev/null; then ok
+else bad "wsl: rc=$rc, want lena's updater log found and Public skipped"; fi
+# ... and without LOGANALYZE_WSL_USERS a test's fake root never reaches the real /mnt/c
+(cd "$t/wsl/home" && env -u LOGANALYZE_WSL_USERS WSL_DISTRO_NAME=Test \
+  LOGANALYZE_AUTO_ROOT="$t/wsl/home" "$exe" --auto --format json --exit-zero) >"$t/out" \
+  2>"$t/err"; rc=$?
+[ "$rc" -eq 2 ] && ok || bad "wsl with a fake root: rc=$rc, want 2 (nothing found)"
+
 # --- macOS: Configurator log plus the panic synced 10 minutes later, one attempt
 m=$t/mac
 grp="Library/Group Containers/K36BKF7T3D.group.com.apple.configurator"
