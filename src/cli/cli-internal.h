@@ -48,6 +48,8 @@ struct la_cli_opts {
     int open_report;               /* --open: report to a temp file, opened in the browser */
     const char *serve_listen;      /* serve --listen ADDR */
     const char *serve_port_file;   /* serve --port-file FILE */
+    unsigned serve_upload_timeout; /* serve --upload-timeout SECONDS; 0 = default */
+    uint64_t serve_upload_read;    /* serve --upload-read BYTES; 0 = default */
 };
 
 struct la_cli {
