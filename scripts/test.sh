@@ -1,7 +1,9 @@
 #!/bin/sh
 # Quick start 2: install the dependencies, build, and run the whole test suite.
-# With LA_CI=1 it also installs the SARIF Multitool (npm), builds with -Werror, and runs the
-# suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# With LA_CI=1 it also installs the SARIF Multitool (npm), builds with -Werror, runs the
+# suite again under AddressSanitizer and UndefinedBehaviorSanitizer, and runs tests/tsan.sh
+# (ThreadSanitizer: --jobs 2 over the samples, and serve under load; its own build of the
+# executable only, about 2-3 minutes).
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
@@ -26,4 +28,6 @@ if [ "${LA_CI:-0}" = 1 ]; then
     LA_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         meson test -C build-asan --print-errorlogs --no-suite valgrind --no-suite vocab-e2e
+    rm -rf build-tsan
+    sh tests/tsan.sh build-tsan
 fi

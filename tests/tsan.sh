@@ -7,8 +7,11 @@
 #   1. every sample (logs, .ips, zip, tar.gz, txt) with --jobs 2, as JSON;
 #   2. the same with the zip given twice, so two workers read the same archive at once;
 #   3. the same on a terminal (under script(1), when present), so the progress line is drawn;
-#   4. rules test.
-# Exits 1 at the first run that reports a race (its report is printed), 0 when all are clean.
+#   4. rules test;
+#   5. serve under load (tests/e2e/run-serve-load.py, when built with libmicrohttpd): 50
+#      concurrent uploads sharing one engine beside two bombs and slow clients, SIGINT during
+#      an analysis, SIGKILL and restart.
+# Prints every run that reports a race (its report), and exits 1 then, 0 when all are clean.
 src=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 b=${1:-$src/build-tsan}
 case $b in /*) ;; *) b=$PWD/$b ;; esac
@@ -20,6 +23,10 @@ if ! grep -q '"name": "b_sanitize", "value": "thread"' "$b/meson-info/intro-buil
   exit 2
 fi
 meson compile -C "$b" loganalyze >/dev/null || exit 2
+serve=0
+if grep -q '"name": "serve-load"' "$b/meson-info/intro-tests.json" 2>/dev/null; then
+  serve=1
+fi
 exe=$b/src/loganalyze
 t=$(mktemp -d) || exit 2
 trap 'rm -rf "$t"' EXIT
@@ -51,6 +58,18 @@ else
   echo "skip --jobs 2 on a terminal: script(1) is not installed"
 fi
 "$exe" rules test >/dev/null 2>"$t/err"; check "rules test" $? "$t/err"
+if [ "$serve" = 1 ]; then
+  # The server's output (with any race report) goes to $t/serve; the test's own verdict too.
+  : >"$t/serve"
+  LA_SANITIZED=1 LA_LOAD_RSS_MB=4096 LA_LOAD_LOG="$t/serve" \
+    python3 "$src/tests/e2e/run-serve-load.py" "$exe" "$src/samples" >"$t/load" 2>&1
+  rc=$?
+  cat "$t/load" >>"$t/serve"
+  [ "$rc" -eq 0 ] || rc=3
+  check "serve under load (50 uploads, bombs, slow clients, SIGINT, SIGKILL)" "$rc" "$t/serve"
+else
+  echo "skip serve under load: built without libmicrohttpd"
+fi
 
 echo "$pass clean, $fail with reports"
 [ "$fail" -eq 0 ]

@@ -170,6 +170,8 @@ struct run {
     la_member_fn *inspect_fn;
     void *inspect_user;
     enum la_rc inspect_rc;
+    la_stop_fn *stop;                 /* the caller's budget (la_engine_analyze_until), or NULL */
+    void *stop_user;
     size_t nmatches, text_bytes;      /* kept per input, against the caps */
     int matches_capped, attempts_capped;
     struct lasthit *last;             /* per rule: the last hit in this input */

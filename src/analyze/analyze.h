@@ -64,6 +64,19 @@ const char *la_engine_data_dir(const struct la_engine *e);
 LA_NODISCARD enum la_rc la_engine_analyze(struct la_engine *e, const char *path,
                                           json_t **ret_report, struct la_diag_sink *sink);
 
+/*
+ * la_engine_analyze() that the caller can stop.  stop is asked from the analysing thread
+ * before each archive entry and after each block read (bytes: decompressed bytes read from
+ * this input so far); a non-NULL answer stops the input cooperatively: what was read before
+ * stays in the report, whose warning LA119 names the member and quotes the answer.  serve
+ * uses it for its per-upload time and byte budgets; the library keeps no clock of its own.
+ */
+typedef const char *la_stop_fn(void *user, uint64_t bytes);
+LA_NODISCARD enum la_rc la_engine_analyze_until(struct la_engine *e, const char *path,
+                                                la_stop_fn *stop, void *stop_user,
+                                                json_t **ret_report,
+                                                struct la_diag_sink *sink);
+
 /* Wrap reports (stolen) into the document with tool, ruleset and summary.  NULL on OOM. */
 json_t *la_engine_document(struct la_engine *e, json_t *reports);
 

@@ -575,12 +575,20 @@ static json_t *report(struct run *r)
     return rep;
 }
 
+/* The caller's stop callback (la_engine_analyze_until), asked by ingest. */
+static const char *ask_stop(void *user, uint64_t bytes)
+{
+    struct run *r = user;
+
+    return r->stop(r->stop_user, bytes);
+}
+
 static enum la_rc analyze(struct la_engine *e, const char *path, json_t **ret_report,
                           struct la_diag_sink *sink, la_member_fn *inspect_fn,
-                          void *inspect_user)
+                          void *inspect_user, la_stop_fn *stop, void *stop_user)
 {
     struct run r;
-    struct la_ingest_cb cb = { on_member, on_skipped, &r };
+    struct la_ingest_cb cb = { on_member, on_skipped, &r, stop ? ask_stop : NULL };
     struct stat st;
     enum la_rc rc;
 
@@ -588,6 +596,8 @@ static enum la_rc analyze(struct la_engine *e, const char *path, json_t **ret_re
     r.e = e;
     r.inspect_fn = inspect_fn;
     r.inspect_user = inspect_user;
+    r.stop = stop;
+    r.stop_user = stop_user;
     r.input = !strcmp(path, "-") ? "<stdin>" : path;
     r.outer = sink;
     r.sink.fn = capture_diag;
@@ -624,7 +634,14 @@ static enum la_rc analyze(struct la_engine *e, const char *path, json_t **ret_re
 enum la_rc la_engine_analyze(struct la_engine *e, const char *path, json_t **ret_report,
                              struct la_diag_sink *sink)
 {
-    return analyze(e, path, ret_report, sink, NULL, NULL);
+    return analyze(e, path, ret_report, sink, NULL, NULL, NULL, NULL);
+}
+
+enum la_rc la_engine_analyze_until(struct la_engine *e, const char *path, la_stop_fn *stop,
+                                   void *stop_user, json_t **ret_report,
+                                   struct la_diag_sink *sink)
+{
+    return analyze(e, path, ret_report, sink, NULL, NULL, stop, stop_user);
 }
 
 enum la_rc la_engine_inspect(struct la_engine *e, const char *path, la_member_fn *fn,
@@ -632,5 +649,5 @@ enum la_rc la_engine_inspect(struct la_engine *e, const char *path, la_member_fn
 {
     if (!fn)
         return LA_FATAL;
-    return analyze(e, path, NULL, sink, fn, user);
+    return analyze(e, path, NULL, sink, fn, user, NULL, NULL);
 }

@@ -49,6 +49,8 @@ struct la_cli_opts {
     const char *serve_listen;      /* serve --listen ADDR */
     const char *serve_port_file;   /* serve --port-file FILE */
     char *data_search[3];          /* eo.data_dir_search: owned, NULL-terminated (cli.c) */
+    unsigned serve_upload_timeout; /* serve --upload-timeout SECONDS; 0 = default */
+    uint64_t serve_upload_read;    /* serve --upload-read BYTES; 0 = default */
 };
 
 struct la_cli {

@@ -55,6 +55,8 @@ static int cmd_serve(struct la_cli *cli, int argc, char **argv)
     so.open_browser = cli->o.open_report;
     so.port_file = cli->o.serve_port_file;
     so.max_upload = cli->o.eo.limits.max_upload;
+    so.upload_timeout_s = cli->o.serve_upload_timeout;
+    so.upload_read = cli->o.serve_upload_read;
     return la_serve_run(&so, &cli->o.eo, &cli->sink);
 }
 

@@ -45,7 +45,7 @@
 enum {
     O_FAIL_ON = 256, O_EXIT_ZERO, O_RULES, O_NO_DEFAULT, O_DATA_DIR, O_INPUT_FORMAT, O_TRIED,
     O_NO_REDACT, O_REDACT_KEY, O_DETERMINISTIC, O_COLOR, O_LIMIT, O_PROFILE, O_PATTERNS,
-    O_AUTO, O_OPEN, O_LISTEN, O_PORT_FILE,
+    O_AUTO, O_OPEN, O_LISTEN, O_PORT_FILE, O_UPLOAD_TIMEOUT, O_UPLOAD_READ,
 };
 
 /* In --help order. */
@@ -84,6 +84,12 @@ static const struct la_cli_opt opts[] = {
       "serve: where to listen (default " LA_SERVE_DEFAULT_LISTEN ")", 0 },
     { "port-file", required_argument, O_PORT_FILE, LA_CLI_G_SERVE, "FILE",
       "serve: write the bound host:port to FILE", 'f' },
+    { "upload-timeout", required_argument, O_UPLOAD_TIMEOUT, LA_CLI_G_SERVE, "SECS",
+      "serve: stop an upload's analysis after SECS seconds, keeping what was read (default 60, "
+      "at most 3600)", 0 },
+    { "upload-read", required_argument, O_UPLOAD_READ, LA_CLI_G_SERVE, "BYTES",
+      "serve: stop an upload's analysis after it has read BYTES of decompressed data "
+      "(default 4 GiB, at most 1 TiB)", 0 },
     { "profile", no_argument, O_PROFILE, LA_CLI_G_REPORT, NULL,
       "print per-rule matching cost to stderr", 0 },
     { "jobs", required_argument, 'j', LA_CLI_G_REPORT, "N",
@@ -99,6 +105,10 @@ static const struct la_cli_opt opts[] = {
 
 const struct la_cli_opt *const la_cli_opts = opts;
 const size_t la_cli_n_opts = N_OPTS;
+/* The --help texts of --upload-timeout and --upload-read spell these out. */
+_Static_assert(LA_SERVE_DEFAULT_UPLOAD_TIMEOUT_S == 60 && LA_SERVE_MAX_UPLOAD_TIMEOUT_S == 3600 &&
+               LA_SERVE_DEFAULT_UPLOAD_READ == 4ull << 30 && LA_SERVE_MAX_UPLOAD_READ == 1ull << 40,
+               "update the --help texts of --upload-timeout and --upload-read");
 
 /* The engine limits --limit NAME=N sets, in --help order. */
 #define LIMIT(name, field)                                                                  \
@@ -513,6 +523,22 @@ static int apply(struct la_cli *cli, int id, char *arg)
     case O_OPEN: o->open_report = 1; return -1;
     case O_LISTEN: o->serve_listen = arg; return -1;
     case O_PORT_FILE: o->serve_port_file = arg; return -1;
+    case O_UPLOAD_TIMEOUT:
+        if (parse_count(arg, 1, LA_SERVE_MAX_UPLOAD_TIMEOUT_S, &n) < 0) {
+            la_cli_err(cli, LA_D_USAGE, NULL, "--upload-timeout takes seconds from 1 to %u",
+                       LA_SERVE_MAX_UPLOAD_TIMEOUT_S);
+            return 2;
+        }
+        o->serve_upload_timeout = (unsigned)n;
+        return -1;
+    case O_UPLOAD_READ:
+        if (parse_count(arg, 1, LA_SERVE_MAX_UPLOAD_READ, &n) < 0) {
+            la_cli_err(cli, LA_D_USAGE, NULL, "--upload-read takes bytes from 1 to %llu",
+                       (unsigned long long)LA_SERVE_MAX_UPLOAD_READ);
+            return 2;
+        }
+        o->serve_upload_read = n;
+        return -1;
     default: return 2;                 /* getopt's refusals are bad_option()'s */
     }
 }

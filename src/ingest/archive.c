@@ -370,7 +370,8 @@ static int walk_entry(struct arwalk *w, struct archive_entry *e)
     if (name_entry(w->parent, raw, ename, &path, &rawname) != LA_OK) {
         w->rc = LA_FATAL;
         stop = 1;
-    } else if (member_cap_reached(w)) {
+    } else if (member_cap_reached(w) || la_ingest_stopped(w->parent->in, path.buf)) {
+        w->rc = la_rc_worst(w->rc, LA_WARN);
         stop = 1;
     } else if (!raw && is_appledouble(ename)) {
         la_ingest_note_skipped(w->parent->in, path.buf, bytes,

@@ -77,6 +77,11 @@ LA_NODISCARD enum la_rc la_ingest_walk_member(struct la_member *m);
 /* A member that is not handed out goes to the caller's listing, when it keeps one. */
 void la_ingest_note_skipped(struct input *in, const char *path, uint64_t bytes,
                             const char *status);
+/*
+ * Ask the caller's stop callback (la_ingest_cb.stop) whether to go on: 1 when the input must
+ * stop (in->stop set, LA119 given once, naming path), else 0.
+ */
+int la_ingest_stopped(struct input *in, const char *path);
 /* The last component of a path ("a/b/c.log" → "c.log"). */
 const char *la_ingest_base_name(const char *path);
 

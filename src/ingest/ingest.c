@@ -62,6 +62,20 @@ void la_ingest_note_skipped(struct input *in, const char *path, uint64_t bytes,
         in->cb->skipped(in->cb->user, path, bytes, status);
 }
 
+int la_ingest_stopped(struct input *in, const char *path)
+{
+    const char *why;
+
+    if (in->stop)
+        return 1;
+    if (!in->cb->stop || !(why = in->cb->stop(in->cb->user, in->st.bytes)))
+        return 0;
+    la_diagf(in->sink, LA_SEV_WARNING, LA_D_STOPPED, path, 0, 0,
+             "analysis stopped here: %s; what was read before is kept", why);
+    in->stop = 1;
+    return 1;
+}
+
 /* Drain what the callback left unread, through the counting reads. */
 static void drain(struct la_member *m)
 {

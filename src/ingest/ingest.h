@@ -30,6 +30,14 @@ struct la_ingest_cb {
     /* A member that was not handed out; status is "skipped: …" or "error: …". */
     void (*skipped)(void *user, const char *path, uint64_t bytes, const char *status);
     void *user;
+    /*
+     * Optional (NULL: never asked): asked before each archive entry and after each block
+     * read, with the decompressed bytes handed out from the input so far.  A non-NULL
+     * answer says why the input must stop (a budget of the caller's: "the time budget of
+     * 60 s per upload ran out"); the input then stops as at a limit: warning LA119 names
+     * the member it stopped in, and everything handed out before stays valid.
+     */
+    const char *(*stop)(void *user, uint64_t bytes);
 };
 
 /* Totals for one la_ingest_path() call. */

@@ -7,7 +7,8 @@
  * from the input itself (zip bombs) are checked on every read (check_caps);
  * bytes that feed an inner archive (a container's) are not leaf bytes and
  * are not counted twice.  A cap sets in->stop, and every later read of the
- * input fails.
+ * input fails; so does the caller's stop callback, asked after every read
+ * (la_ingest_stopped: a deadline of serve's).
  */
 #include "config.h"
 
@@ -195,7 +196,7 @@ enum la_rc la_member_read(struct la_member *m, const void **ret_buf, size_t *ret
             return rc;
         }
     }
-    if (!m->container && check_caps(m, n) != LA_OK) {
+    if ((!m->container && check_caps(m, n) != LA_OK) || la_ingest_stopped(m->in, m->path)) {
         m->failed = 1;
         return LA_FAILED;
     }

@@ -49,14 +49,6 @@
 #include "core/buf.h"
 #include "serve/serve-internal.h"
 
-static double elapsed_s(const struct timespec *t0)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 static int same_secret(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
@@ -193,25 +185,6 @@ int la_serve_upload_allowed(const struct la_server *s, struct MHD_Connection *c)
     return origin_ok(s, c) && tok && same_secret(tok, s->token);
 }
 
-int la_serve_take_slot(struct la_server *s)
-{
-    int ok;
-
-    pthread_mutex_lock(&s->lock);
-    ok = s->active < s->max_concurrent;
-    if (ok)
-        s->active++;
-    pthread_mutex_unlock(&s->lock);
-    return ok;
-}
-
-void la_serve_give_slot(struct la_server *s)
-{
-    pthread_mutex_lock(&s->lock);
-    s->active--;
-    pthread_mutex_unlock(&s->lock);
-}
-
 /* ------------------------------------------------------------ dispatch */
 
 enum MHD_Result la_serve_handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -224,13 +197,17 @@ enum MHD_Result la_serve_handle(void *cls, struct MHD_Connection *c, const char 
 
     (void)version;
     if (!rq) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
         rq = la_calloc(1, sizeof *rq);
         if (!rq)
             return MHD_NO;
         rq->srv = s;
         rq->fd = -1;
+        rq->conn = ci ? ci->socket_context : NULL;
         clock_gettime(CLOCK_MONOTONIC, &rq->start);
         *con_cls = rq;
+        la_serve_conn_phase(s, rq->conn, CONN_BUSY);   /* the head is in */
         if (!host_ok(s, c))
             return la_serve_send_text(c, 421, "misdirected request: this server answers only "
                                       "to the address it listens on");
@@ -258,8 +235,8 @@ enum MHD_Result la_serve_handle(void *cls, struct MHD_Connection *c, const char 
         *data_size = 0;            /* a body on a request already answered */
         return MHD_YES;
     }
-    if (elapsed_s(&rq->start) > s->timeout_s)
-        return MHD_NO;             /* total time per request exceeded: close */
+    if (la_serve_elapsed(&rq->start) > s->timeout_s || la_serve_stopping(s))
+        return MHD_NO;             /* total time per request exceeded, or stopping: close */
     if (*data_size) {
         la_serve_feed_upload(rq, data, *data_size);
         *data_size = 0;
@@ -279,8 +256,9 @@ void la_serve_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!rq)
         return;
     la_serve_release_upload(rq);
-    if (rq->has_slot)
-        la_serve_give_slot(rq->srv);
+    la_serve_end_request(rq->srv, rq);
+    /* Keep-alive: the next request head is due within HEAD_DEADLINE_S. */
+    la_serve_conn_phase(rq->srv, rq->conn, CONN_HEAD);
     la_free(rq);
     *con_cls = NULL;
 }

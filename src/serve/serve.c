@@ -28,6 +28,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #if HAVE_MICROHTTPD
@@ -233,13 +234,116 @@ out:
     return rc;
 }
 
+/* Wait for a stop signal, cutting off overdue connections once a second.  The signal. */
+static int wait_for_stop(struct la_server *s, const sigset_t *stop)
+{
+    const struct timespec tick = { 1, 0 };
+
+    for (;;) {
+        int sig = sigtimedwait(stop, NULL, &tick);
+        if (sig > 0)
+            return sig;
+        la_serve_reap(s);
+    }
+}
+
+/*
+ * After a stop signal: accept no new connection, refuse new uploads and wake the waiting ones
+ * (503), and wait for the uploads being analysed to be answered.  Their budgets bound the
+ * wait; further stop signals stay blocked meanwhile, and are dropped at the end.
+ */
+static void drain(struct la_server *s, struct MHD_Daemon *d)
+{
+    MHD_socket lfd = MHD_quiesce_daemon(d);
+    unsigned n;
+
+    if (lfd != MHD_INVALID_SOCKET)
+        close(lfd);
+    pthread_mutex_lock(&s->lock);
+    s->stopping = 1;
+    pthread_cond_broadcast(&s->cond);
+    n = s->inflight;
+    pthread_mutex_unlock(&s->lock);
+    if (n) {
+        printf("loganalyze serve: finishing %u running analys%s first (at most %u s; "
+               "Ctrl-C again is ignored)\n", n, n == 1 ? "is" : "es", s->upload_timeout_s);
+        fflush(stdout);
+    }
+    pthread_mutex_lock(&s->lock);
+    while (s->inflight) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&s->cond, &s->lock, &until);
+        pthread_mutex_unlock(&s->lock);
+        la_serve_reap(s);
+        pthread_mutex_lock(&s->lock);
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* The options, with their defaults and caps, into s. */
+static void set_limits(struct la_server *s, const struct la_serve_opts *so,
+                       const struct la_engine_opts *eo)
+{
+    s->eo = eo;
+    s->max_upload = so && so->max_upload ? so->max_upload
+                    : eo->limits.max_upload ? eo->limits.max_upload : LA_DEFAULT_MAX_UPLOAD;
+    s->max_concurrent = so && so->max_concurrent ? so->max_concurrent
+                                                 : LA_SERVE_DEFAULT_MAX_CONCURRENT;
+    s->timeout_s = so && so->request_timeout_s ? so->request_timeout_s
+                                               : LA_SERVE_DEFAULT_TIMEOUT_S;
+    s->idle_s = s->timeout_s < IDLE_TIMEOUT_S ? s->timeout_s : IDLE_TIMEOUT_S;
+    s->head_s = s->timeout_s < HEAD_DEADLINE_S ? s->timeout_s : HEAD_DEADLINE_S;
+    s->upload_timeout_s = so && so->upload_timeout_s ? so->upload_timeout_s
+                                                     : LA_SERVE_DEFAULT_UPLOAD_TIMEOUT_S;
+    if (s->upload_timeout_s > LA_SERVE_MAX_UPLOAD_TIMEOUT_S)
+        s->upload_timeout_s = LA_SERVE_MAX_UPLOAD_TIMEOUT_S;
+    s->upload_read = so && so->upload_read ? so->upload_read : LA_SERVE_DEFAULT_UPLOAD_READ;
+    if (s->upload_read > LA_SERVE_MAX_UPLOAD_READ)
+        s->upload_read = LA_SERVE_MAX_UPLOAD_READ;
+    s->disk_budget = DISK_UPLOADS * (s->max_upload + MULTIPART_SLACK);
+    s->lock_fd = -1;
+}
+
+/* Remove killed servers' roots, then make this run's root and lock it.  0, or -1 (said). */
+static int make_root(struct la_server *s, struct la_diag_sink *sink)
+{
+    struct la_buf root = LA_BUF_INIT;
+    unsigned stale = la_serve_clean_stale(la_serve_tmpdir());
+    int rc = -1;
+
+    if (stale) {
+        printf("loganalyze serve: removed the uploads of %u server%s that did not stop "
+               "cleanly\n", stale, stale == 1 ? "" : "s");
+        fflush(stdout);
+    }
+    if (la_buf_addf(&root, "%s/" ROOT_PREFIX "XXXXXX", la_serve_tmpdir()) != LA_OK ||
+        !mkdtemp(root.buf)) {
+        la_diagf(sink, LA_SEV_ERROR, LA_D_OUTPUT_FAILED, la_serve_tmpdir(), 0, 0,
+                 "cannot create a private temporary directory: %s", strerror(errno));
+        goto out;
+    }
+    snprintf(s->root, sizeof s->root, "%s", root.buf);
+    s->lock_fd = la_serve_lock_root(s->root);
+    if (s->lock_fd < 0) {
+        la_diagf(sink, LA_SEV_ERROR, LA_D_OUTPUT_FAILED, s->root, 0, 0,
+                 "cannot create the lock file of the temporary directory: %s",
+                 strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    la_buf_release(&root);
+    return rc;
+}
+
 int la_serve_run(const struct la_serve_opts *so, const struct la_engine_opts *eo,
                  struct la_diag_sink *sink)
 {
     struct la_server *s = NULL;
     struct MHD_Daemon *d = NULL;
     struct listen_addr la;
-    struct la_buf root = LA_BUF_INIT;
     sigset_t stop, old;
     struct sigaction ign, old_pipe;
     const char *listen_spec = so && so->listen ? so->listen : LA_SERVE_DEFAULT_LISTEN;
@@ -255,15 +359,13 @@ int la_serve_run(const struct la_serve_opts *so, const struct la_engine_opts *eo
     s = la_calloc(1, sizeof *s);
     if (!s)
         return 2;
-    s->eo = eo;
-    s->max_upload = so && so->max_upload ? so->max_upload
-                    : eo->limits.max_upload ? eo->limits.max_upload : LA_DEFAULT_MAX_UPLOAD;
-    s->max_concurrent = so && so->max_concurrent ? so->max_concurrent
-                                                 : LA_SERVE_DEFAULT_MAX_CONCURRENT;
-    s->timeout_s = so && so->request_timeout_s ? so->request_timeout_s
-                                               : LA_SERVE_DEFAULT_TIMEOUT_S;
+    set_limits(s, so, eo);
     if (pthread_mutex_init(&s->lock, NULL) != 0)
         goto out;
+    if (pthread_cond_init(&s->cond, NULL) != 0) {
+        pthread_mutex_destroy(&s->lock);
+        goto out;
+    }
     lock_ok = 1;
     /* Rules and data are validated once, up front: a bad rule file is exit 2. */
     if (la_engine_new(&s->engine, eo, sink) != LA_OK)
@@ -286,13 +388,8 @@ int la_serve_run(const struct la_serve_opts *so, const struct la_engine_opts *eo
     ign.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &ign, &old_pipe);
 
-    if (la_buf_addf(&root, "%s/loganalyze-serve-XXXXXX", la_serve_tmpdir()) != LA_OK ||
-        !mkdtemp(root.buf)) {
-        la_diagf(sink, LA_SEV_ERROR, LA_D_OUTPUT_FAILED, la_serve_tmpdir(), 0, 0,
-                 "cannot create a private temporary directory: %s", strerror(errno));
+    if (make_root(s, sink) < 0)
         goto restore;
-    }
-    snprintf(s->root, sizeof s->root, "%s", root.buf);
 
     fd = open_listener(&la, &port);
     if (fd < 0) {
@@ -306,14 +403,19 @@ int la_serve_run(const struct la_serve_opts *so, const struct la_engine_opts *eo
         snprintf(s->alt_host, sizeof s->alt_host, "localhost:%u", port);
         snprintf(s->alt_origin, sizeof s->alt_origin, "http://%s", s->alt_host);
     }
+    /* A thread per connection: an analysis blocks only its own connection's thread, and a
+     * slow client costs one thread, not the others' turn (lanes.c).  MHD_USE_ITC lets
+     * MHD_quiesce_daemon() stop accepting at a stop signal. */
     d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-                             MHD_USE_POLL | (la.v6 ? MHD_USE_IPv6 : 0),
+                             MHD_USE_POLL | MHD_USE_ITC | (la.v6 ? MHD_USE_IPv6 : 0),
                          0, NULL, NULL, la_serve_handle, s,
                          MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)s->timeout_s,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)s->idle_s,
                          MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)MAX_PER_IP,
                          MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
                          MHD_OPTION_NOTIFY_COMPLETED, la_serve_completed, s,
+                         MHD_OPTION_NOTIFY_CONNECTION, la_serve_notify_conn, s,
                          MHD_OPTION_END);
     if (!d) {
         la_diagf(sink, LA_SEV_ERROR, LA_D_USAGE, NULL, 0, 0,
@@ -336,15 +438,17 @@ int la_serve_run(const struct la_serve_opts *so, const struct la_engine_opts *eo
                      "cannot open a browser (%s); open %s yourself", strerror(errno), url.buf);
         la_buf_release(&url);
     }
-    while (sigwait(&stop, &sig) != 0)
-        ;
+    sig = wait_for_stop(s, &stop);
     printf("loganalyze serve: stopping (%s)\n", sig == SIGINT ? "interrupt" : "terminated");
     fflush(stdout);
+    drain(s, d);
     code = 0;
 restore:
     if (d)
         MHD_stop_daemon(d);        /* completes every request: their dirs go first */
     la_serve_rm_tree(s->root);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);
     sigaction(SIGPIPE, &old_pipe, NULL);
     for (;;) {
         /* Drop a stop signal that arrived meanwhile, then restore the mask. */
@@ -359,14 +463,15 @@ restore:
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 out:
-    la_buf_release(&root);
     if (s) {
         for (unsigned i = 0; i < MAX_REPORTS; i++)
             la_free(s->reports[i].html);
         la_free(s->page);
         la_engine_free(s->engine);
-        if (lock_ok)
+        if (lock_ok) {
+            pthread_cond_destroy(&s->cond);
             pthread_mutex_destroy(&s->lock);
+        }
         la_free(s);
     }
     return code;

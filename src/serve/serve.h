@@ -26,6 +26,11 @@
 #define LA_SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
 #define LA_SERVE_DEFAULT_MAX_CONCURRENT 2u
 #define LA_SERVE_DEFAULT_TIMEOUT_S 300u
+/* The budgets of one upload's analysis (--upload-timeout, --upload-read) and their caps. */
+#define LA_SERVE_DEFAULT_UPLOAD_TIMEOUT_S 60u
+#define LA_SERVE_MAX_UPLOAD_TIMEOUT_S 3600u
+#define LA_SERVE_DEFAULT_UPLOAD_READ (4ull << 30)
+#define LA_SERVE_MAX_UPLOAD_READ (1ull << 40)
 
 struct la_serve_opts {
     const char *listen;          /* "HOST:PORT" or "[V6]:PORT"; NULL = LA_SERVE_DEFAULT_LISTEN;
@@ -35,16 +40,23 @@ struct la_serve_opts {
                                     or LA_DEFAULT_MAX_UPLOAD when that is 0 too */
     unsigned max_concurrent;     /* uploads being received or analysed at once (503 beyond);
                                     0 = LA_SERVE_DEFAULT_MAX_CONCURRENT */
-    unsigned request_timeout_s;  /* idle and total time per request; 0 = default */
+    unsigned request_timeout_s;  /* total time to send one request; 0 = default */
+    unsigned upload_timeout_s;   /* seconds one upload's analysis may run (all its files);
+                                    0 = LA_SERVE_DEFAULT_UPLOAD_TIMEOUT_S, capped at the MAX */
+    uint64_t upload_read;        /* decompressed bytes one upload's analysis may read;
+                                    0 = LA_SERVE_DEFAULT_UPLOAD_READ, capped at the MAX */
     const char *port_file;       /* if set, the bound "host:port" is written there once
                                     listening (for tests) */
 };
 
 /*
- * Serve the drag-and-drop page until SIGINT or SIGTERM.  so and eo are only
- * read; eo is used for every analysis (and its rules are validated once at
+ * Serve the drag-and-drop page until SIGINT, SIGTERM or SIGHUP.  so and eo are
+ * only read; eo is used for every analysis (and its rules are validated once at
  * start).  Prints "loganalyze serve: listening on http://HOST:PORT/" on
- * stdout; diagnostics (bad rules, bind errors) go to sink.
+ * stdout; diagnostics (bad rules, bind errors) go to sink.  At start, the
+ * upload folders of servers that were killed are removed; at a stop signal no
+ * new upload is taken, the running analyses finish and are answered (further
+ * stop signals are ignored meanwhile), then every upload file is removed.
  *
  * Returns the process exit code: 0 after a clean stop, 2 for a usage error
  * (bad --listen), a bind error, invalid rules, or a build without

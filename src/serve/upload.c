@@ -2,18 +2,20 @@
  * serve's uploads: POST /analyze, from the first byte to the JSON answer.
  *
  * Data flow: the first call (la_serve_start_upload) checks the token, Origin and
- * Content-Length, takes one of max_concurrent slots (503 when none is free) and makes a
- * private directory with mkdtemp() under the run's own temp root; the body is streamed
- * through MHD_create_post_processor() (la_serve_feed_upload, on_part) straight into files
- * (mode 0600, one subdirectory per file so the user's names survive), never held in
- * memory, and counted against max_upload.  The last call (la_serve_finish_upload) analyses
- * each file with a fresh engine (building one takes milliseconds and keeps requests
- * independent of each other), wraps the reports into one document, replaces the temp
+ * Content-Length, reserves the body's size from the temp budget (503 past it, lanes.c) and
+ * makes a private directory with mkdtemp() under the run's own temp root; the body is
+ * streamed through MHD_create_post_processor() (la_serve_feed_upload, on_part) straight into
+ * files (mode 0600, one subdirectory per file so the user's names survive), never held in
+ * memory, and counted against max_upload.  The last call (la_serve_finish_upload) waits for
+ * an analysis slot (la_serve_wait_slot; 503 after QUEUE_WAIT_S or at a stop), analyses each
+ * file with the server's engine under the upload's time and byte budgets
+ * (la_engine_analyze_until + la_serve_upload_stop: a stop keeps what was read and says so
+ * first in the page's messages), wraps the reports into one document, replaces the temp
  * paths in it by the uploaded names, renders the HTML report and stores it under a random
  * id (pages.c).  The request's directory is removed by la_serve_release_upload(), called
  * from the completion callback for every request however it ends (success, error,
  * timeout, client gone, daemon stopped); the whole temp root is removed again when the
- * server stops.
+ * server stops, and a killed server's root at the next start (stale.c).
  *
  * Invariants: at most MAX_FILES files and max_upload bytes are written per request; past
  * the first failure (too big, too many, I/O error, bad body) the rest of the body is read
@@ -145,6 +147,7 @@ enum MHD_Result la_serve_start_upload(struct la_server *s, struct la_request *rq
 {
     const char *cl;
     struct la_buf dir = LA_BUF_INIT;
+    uint64_t need = s->max_upload + MULTIPART_SLACK;
 
     if (strcmp(method, MHD_HTTP_METHOD_POST))
         return la_serve_send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "Use POST to upload files.");
@@ -155,17 +158,19 @@ enum MHD_Result la_serve_start_upload(struct la_server *s, struct la_request *rq
     cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl) {
         char *end;
-        unsigned long long v;
         errno = 0;
-        v = strtoull(cl, &end, 10);
-        if (errno || end == cl || *end || v > s->max_upload + MULTIPART_SLACK) {
+        need = strtoull(cl, &end, 10);
+        if (errno || end == cl || *end || need > s->max_upload + MULTIPART_SLACK) {
             return la_serve_send_too_large(c, s);
         }
     }
-    if (!la_serve_take_slot(s))
+    if (la_serve_stopping(s))
+        return la_serve_send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+                                   "loganalyze is stopping and takes no new upload.");
+    /* The body goes to the temp folder: reserve its size (the most it can be) first. */
+    if (!la_serve_reserve(s, rq, need))
         return la_serve_send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
                                    "loganalyze is busy with other uploads. Try again in a moment.");
-    rq->has_slot = 1;
     if (la_buf_addf(&dir, "%s/u-XXXXXX", s->root) != LA_OK || !mkdtemp(dir.buf)) {
         la_buf_release(&dir);
         return la_serve_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -178,6 +183,7 @@ enum MHD_Result la_serve_start_upload(struct la_server *s, struct la_request *rq
         return la_serve_send_error(c, MHD_HTTP_BAD_REQUEST,
                                    "Expected a multipart/form-data upload with \"file\" parts.");
     rq->is_upload = 1;
+    la_serve_conn_phase(s, rq->conn, CONN_BODY);
     return MHD_YES;
 }
 
@@ -222,63 +228,84 @@ static void note_outcome(json_t *errors, const char *name, json_t *rep, enum la_
     la_buf_release(&b);
 }
 
-enum MHD_Result la_serve_finish_upload(struct la_server *s, struct la_request *rq,
-                                       struct MHD_Connection *c)
+/* The answer to an upload that failed before its analysis (*refused = 1), if it did. */
+static enum MHD_Result refuse(struct la_server *s, struct la_request *rq,
+                              struct MHD_Connection *c, int *refused)
 {
-    struct la_engine *e = NULL;
-    json_t *errors = json_array(), *headlines = json_array(), *reports = json_array();
-    json_t *doc = NULL, *resp = NULL;
+    *refused = 1;
+    if (rq->too_big)
+        return la_serve_send_too_large(c, s);
+    if (rq->too_many)
+        return la_serve_send_errorf(c, MHD_HTTP_CONTENT_TOO_LARGE,
+                                    "Too many files: at most %u per upload.", MAX_FILES);
+    if (rq->io_error)
+        return la_serve_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                                   "The upload could not be saved to a temporary file.");
+    if (rq->bad_body || !rq->nfiles)
+        return la_serve_send_error(c, MHD_HTTP_BAD_REQUEST, "The upload holds no file.");
+    *refused = 0;
+    return MHD_NO;
+}
+
+/* One upload's analysis: what the page gets back (its JSON, the report kept by id). */
+struct outcome {
+    unsigned status;                 /* HTTP status of the answer */
+    const char *error;               /* its message when not 200 */
+    json_t *resp;                    /* the 200 answer */
+};
+
+/* "Analysis stopped after 61 s: the time budget ... ran out. The report shows ..." */
+static void note_stop(struct la_request *rq, json_t *errors, unsigned done)
+{
+    struct la_buf b = LA_BUF_INIT;
+
+    if (la_buf_addf(&b, "Analysis stopped after %.0f s: %s. The report shows what was read "
+                        "before the stop (", la_serve_elapsed(&rq->astart), rq->stop_why) ==
+            LA_OK &&
+        la_serve_add_size(&b, rq->read_done + rq->read_cur) == LA_OK &&
+        la_buf_addf(&b, " of data in %u of %u file%s).", done, rq->nfiles,
+                    rq->nfiles == 1 ? "" : "s") == LA_OK)
+        json_array_insert_new(errors, 0, json_string(b.buf));
+    la_buf_release(&b);
+}
+
+/* Analyse rq's files into one stored HTML report; errors and headlines are filled in. */
+static void analyse(struct la_server *s, struct la_request *rq, json_t *errors,
+                    json_t *headlines, struct outcome *out)
+{
+    struct la_engine *e = s->engine;   /* shared: analyses are independent runs of it */
+    json_t *reports = json_array(), *doc = NULL;
     struct la_diag_sink sink = { capture_diag, errors };
     struct la_report_opts ro = { 0, 0, s->eo->deterministic };
     struct la_buf html = LA_BUF_INIT, path = LA_BUF_INIT, prefix = LA_BUF_INIT;
     const char *outcome = NULL;
     char id[2 * ID_BYTES + 1], url[64];
-    enum MHD_Result ret;
+    unsigned i, done = 0;
 
-    if (rq->fd >= 0) {
-        close(rq->fd);
-        rq->fd = -1;
-    }
-    if (rq->too_big) {
-        ret = la_serve_send_too_large(c, s);
+    out->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+    out->error = "The analysis could not start.";
+    if (!reports)
         goto out;
-    }
-    if (rq->too_many) {
-        ret = la_serve_send_errorf(c, MHD_HTTP_CONTENT_TOO_LARGE,
-                                   "Too many files: at most %u per upload.", MAX_FILES);
-        goto out;
-    }
-    if (rq->io_error) {
-        ret = la_serve_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                                  "The upload could not be saved to a temporary file.");
-        goto out;
-    }
-    if (rq->bad_body || !rq->nfiles) {
-        ret = la_serve_send_error(c, MHD_HTTP_BAD_REQUEST, "The upload holds no file.");
-        goto out;
-    }
-    if (!errors || !headlines || !reports || la_engine_new(&e, s->eo, &sink) != LA_OK) {
-        ret = la_serve_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                                  "The analysis could not start.");
-        goto out;
-    }
     html.max = MAX_REPORT_HTML;
-    for (unsigned i = 0; i < rq->nfiles; i++) {
+    out->error = "Out of memory.";
+    for (i = 0; i < rq->nfiles; i++) {
         json_t *rep = NULL;
         enum la_rc rc;
         const char *verdict, *oc;
 
+        rq->read_done += rq->read_cur;
+        rq->read_cur = 0;
+        done += !rq->stop_why[0];
         la_buf_reset(&path);
         la_buf_reset(&prefix);
         if (la_buf_addf(&prefix, "%s/f%u/", rq->dir, i + 1) != LA_OK ||
-            la_buf_addf(&path, "%s%s", prefix.buf, rq->names[i]) != LA_OK) {
-            ret = la_serve_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "Out of memory.");
+            la_buf_addf(&path, "%s%s", prefix.buf, rq->names[i]) != LA_OK)
             goto out;
-        }
-        rc = la_engine_analyze(e, path.buf, &rep, &sink);
+        /* The budgets are asked while the file is read (la_serve_upload_stop). */
+        rc = la_engine_analyze_until(e, path.buf, la_serve_upload_stop, rq, &rep, &sink);
         if (rc == LA_FATAL || !rep || la_serve_strip_prefix(rep, prefix.buf) < 0) {
             json_decref(rep);
-            ret = la_serve_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "The analysis failed.");
+            out->error = "The analysis failed.";
             goto out;
         }
         note_outcome(errors, rq->names[i], rep, rc);
@@ -296,40 +323,82 @@ enum MHD_Result la_serve_finish_upload(struct la_server *s, struct la_request *r
         /* outcome points into rep, which the reports array keeps alive. */
         json_array_append_new(reports, rep);
     }
-    outcome = outcome ? outcome : "inconclusive";
-    resp = json_pack("{s:b,s:s,s:s,s:O,s:O}", "ok", 1, "report", "", "outcome", outcome,
-                     "headlines", headlines, "errors", errors);
+    if (rq->stop_why[0])
+        note_stop(rq, errors, done);
+    out->resp = json_pack("{s:b,s:s,s:s,s:O,s:O}", "ok", 1, "report", "", "outcome",
+                          outcome ? outcome : "inconclusive", "headlines", headlines, "errors",
+                          errors);
     doc = la_engine_document(e, reports);
     reports = NULL;
-    if (!doc || !resp || la_report_render("html", doc, &ro, &html, &sink) != LA_OK) {
-        ret = la_serve_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                                  "The report could not be rendered.");
+    out->error = "The report could not be rendered.";
+    if (!doc || !out->resp || la_report_render("html", doc, &ro, &html, &sink) != LA_OK)
         goto out;
-    }
     {
         size_t len;
         char *h = la_buf_detach(&html, &len);
+        out->error = "The report could not be kept.";
         if (!h || la_serve_store_report(s, h, len, id) < 0) {
             la_free(h);
-            ret = la_serve_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                                      "The report could not be kept.");
             goto out;
         }
     }
     snprintf(url, sizeof url, "/report/%s", id);
-    json_object_set_new(resp, "report", json_string(url));
-    ret = la_serve_send_json(c, MHD_HTTP_OK, resp);
-    resp = NULL;
+    json_object_set_new(out->resp, "report", json_string(url));
+    out->status = MHD_HTTP_OK;
 out:
-    json_decref(resp);
+    if (out->status != MHD_HTTP_OK) {
+        json_decref(out->resp);
+        out->resp = NULL;
+    }
     json_decref(doc);
     json_decref(reports);
-    json_decref(errors);
-    json_decref(headlines);
     la_buf_release(&html);
     la_buf_release(&path);
     la_buf_release(&prefix);
-    la_engine_free(e);
+}
+
+enum MHD_Result la_serve_finish_upload(struct la_server *s, struct la_request *rq,
+                                       struct MHD_Connection *c)
+{
+    json_t *errors = json_array(), *headlines = json_array();
+    struct outcome out = { 0, NULL, NULL };
+    enum MHD_Result ret;
+    int refused, got;
+
+    if (rq->fd >= 0) {
+        close(rq->fd);
+        rq->fd = -1;
+    }
+    la_serve_conn_phase(s, rq->conn, CONN_BUSY);
+    ret = refuse(s, rq, c, &refused);
+    if (refused || !errors || !headlines) {
+        if (!refused)
+            ret = la_serve_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "Out of memory.");
+        goto out;
+    }
+    /* No idle timeout while the upload waits and is analysed; set again after, which also
+     * restarts its clock (MHD_set_connection_option from 0), so the answer is sent. */
+    MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, 0u);
+    got = la_serve_wait_slot(s, rq);
+    if (got > 0) {
+        clock_gettime(CLOCK_MONOTONIC, &rq->astart);
+        analyse(s, rq, errors, headlines, &out);
+        la_serve_end_analysis(s, rq);
+    }
+    MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, s->idle_s);
+    if (got < 0)
+        ret = la_serve_send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+                                  "loganalyze is stopping and takes no new upload.");
+    else if (!got)
+        ret = la_serve_send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+                                  "loganalyze is busy with other uploads. Try again in a moment.");
+    else if (out.status != MHD_HTTP_OK)
+        ret = la_serve_send_error(c, out.status, out.error);
+    else
+        ret = la_serve_send_json(c, MHD_HTTP_OK, out.resp);
+out:
+    json_decref(errors);
+    json_decref(headlines);
     return ret;
 }
 

@@ -149,7 +149,8 @@ function uploadDirs() {
     const dirs = [];
     for (const r of roots)
         for (const n of fs.readdirSync(path.join(tmp, r)))
-            dirs.push(path.join(r, n));
+            if (n !== '.lock')         // the run's lock file (a killed run's root is stale)
+                dirs.push(path.join(r, n));
     return { roots, dirs };
 }
 
@@ -252,22 +253,27 @@ async function httpTests(srv) {
     ok(r.status === 413 && /too large/.test(r.body), 'an oversized upload is 413 with a message',
        r.status ?? r.error);
 
-    // Busy: two held uploads take both slots; a third is 503; freed when they go away.
-    // The uploads above must have let go of their slots first (slow on a loaded machine).
+    // Busy: uploads being received reserve their declared size from the temp budget (4 ×
+    // (max upload + 1 MiB of multipart slack)); four held at the most they may declare fill
+    // it, so a fifth is 503; freed when they go away.
+    // The uploads above must have let go of their reservations first (slow on a loaded machine).
     await waitFor(() => uploadDirs().dirs.length === 0, 5000, 'earlier uploads done')
         .catch(() => 0);
     const held = [];
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 4; i++) {
         held.push(await request(srv, { method: 'POST', pathName: '/analyze', hold: true,
-                                       headers: upHeaders({ 'X-LA-Token': token }),
+                                       headers: upHeaders({ 'X-LA-Token': token,
+                                                            'Content-Length':
+                                                                String(MAX_UPLOAD + (1 << 20)) }),
                                        body: mp.body.subarray(0, 200) }));
     }
-    await waitFor(() => uploadDirs().dirs.length >= 2, 5000, 'two upload dirs').catch(() => 0);
+    await waitFor(() => uploadDirs().dirs.length >= 4, 5000, 'four upload dirs').catch(() => 0);
     const during = uploadDirs().dirs.length;
     r = await request(srv, { method: 'POST', pathName: '/analyze',
                              headers: upHeaders({ 'X-LA-Token': token }), body: mp.body });
-    ok(r.status === 503, 'a third concurrent upload is 503 (max 2)', r.status ?? r.error);
-    ok(during === 2, 'each open upload has its own private dir', during);
+    ok(r.status === 503 && /busy/.test(r.body),
+       'an upload past the temp budget is 503 (busy)', r.status ?? r.error);
+    ok(during === 4, 'each open upload has its own private dir', during);
     const modes = uploadDirs().dirs.map((d) => fs.statSync(path.join(tmp, d)).mode & 0o777);
     ok(modes.every((mo) => mo === 0o700), 'upload dirs are mode 0700',
        modes.map((x) => x.toString(8)));

@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct la_limits lim = LA_LIMITS_DEFAULT;
     struct state st = { 0, 0 };
-    struct la_ingest_cb cb = { on_member, on_skipped, &st };
+    struct la_ingest_cb cb = { on_member, on_skipped, &st, NULL };
     struct la_diag_sink sink = { on_diag, NULL };
     struct la_ingest_stats stats;
     enum la_rc rc;

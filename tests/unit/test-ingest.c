@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -105,7 +106,7 @@ static void memory_input_plain(void **state)
 {
     struct la_limits lim = LA_LIMITS_DEFAULT;
     size_t total = 0;
-    struct la_ingest_cb cb = { count_member, NULL, &total };
+    struct la_ingest_cb cb = { count_member, NULL, &total, NULL };
     struct la_ingest_stats st;
 
     assert_int_equal(la_ingest_memory("x.log", "hello\nworld\n", 12, &lim, &cb, &st, NULL), LA_OK);
@@ -113,11 +114,72 @@ static void memory_input_plain(void **state)
     assert_int_equal(st.members, 1);
 }
 
+/* The caller's stop callback: it stops the input once 100 000 bytes were read, once. */
+struct stop_state {
+    unsigned calls;
+    uint64_t last;
+    unsigned diags, code;
+};
+
+static const char *stop_after(void *user, uint64_t bytes)
+{
+    struct stop_state *s = user;
+
+    s->calls++;
+    s->last = bytes;
+    return bytes >= 100000 ? "the test's budget ran out" : NULL;
+}
+
+static enum la_rc read_all(void *user, struct la_member *m)
+{
+    const void *p;
+    size_t n;
+
+    (void)user;
+    while (la_member_read(m, &p, &n) == LA_OK)
+        ;
+    return LA_OK;
+}
+
+static void keep_diag(void *user, const struct la_diag *d)
+{
+    struct stop_state *s = user;
+
+    s->diags++;
+    s->code = d->code;
+    assert_non_null(strstr(d->msg, "the test's budget ran out"));
+}
+
+static void stop_callback_stops_input(void **state)
+{
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct stop_state st = { 0, 0, 0, 0 };
+    struct la_ingest_cb cb = { read_all, NULL, &st, stop_after };
+    struct la_diag_sink sink = { keep_diag, &st };
+    struct la_ingest_stats stats;
+    size_t len = 1u << 20;
+    char *big = malloc(len);
+
+    assert_non_null(big);
+    memset(big, 'x', len);
+    for (size_t i = 99; i < len; i += 100)
+        big[i] = '\n';
+    assert_int_equal(la_ingest_memory("big.log", big, len, &lim, &cb, &stats, &sink), LA_WARN);
+    /* Asked after every block; stopped at the first block past the budget, not at the end. */
+    assert_true(st.calls >= 2);
+    assert_true(st.last >= 100000 && st.last < 100000 + (128u << 10));
+    assert_true(stats.bytes < len);
+    assert_int_equal(st.diags, 1);
+    assert_int_equal(st.code, LA_D_STOPPED);
+    free(big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(split_any_chunking), cmocka_unit_test(overlong_truncated_and_counted),
         cmocka_unit_test(utf16le_with_bom), cmocka_unit_test(memory_input_plain),
+        cmocka_unit_test(stop_callback_stops_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
