@@ -232,7 +232,7 @@ enum MHD_Result la_serve_finish_upload(struct la_server *s, struct la_request *r
     struct la_report_opts ro = { 0, 0, s->eo->deterministic };
     struct la_buf html = LA_BUF_INIT, path = LA_BUF_INIT, prefix = LA_BUF_INIT;
     const char *outcome = NULL;
-    char id[2 * ID_BYTES + 1], url[64];
+    char id[2 * ID_BYTES + 1], url[64], *shown = NULL;
     enum MHD_Result ret;
 
     if (rq->fd >= 0) {
@@ -281,7 +281,15 @@ enum MHD_Result la_serve_finish_upload(struct la_server *s, struct la_request *r
             ret = la_serve_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "The analysis failed.");
             goto out;
         }
-        note_outcome(errors, rq->names[i], rep, rc);
+        /* The page names the file as the report does: redacted ("iPhone_<UDID>.log"). */
+        la_free(shown);
+        shown = la_engine_redact(e, rq->names[i], strlen(rq->names[i]));
+        if (!shown) {
+            json_decref(rep);
+            ret = la_serve_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "Out of memory.");
+            goto out;
+        }
+        note_outcome(errors, shown, rep, rc);
         oc = json_string_value(json_object_get(rep, "outcome"));
         if (oc && (!outcome || !strcmp(oc, "failed")))
             outcome = !outcome || strcmp(outcome, "failed") ? oc : outcome;
@@ -289,7 +297,7 @@ enum MHD_Result la_serve_finish_upload(struct la_server *s, struct la_request *r
         if (verdict) {
             struct la_buf h = LA_BUF_INIT;
             if ((rq->nfiles == 1 ? la_buf_adds(&h, verdict)
-                                 : la_buf_addf(&h, "%s: %s", rq->names[i], verdict)) == LA_OK)
+                                 : la_buf_addf(&h, "%s: %s", shown, verdict)) == LA_OK)
                 json_array_append_new(headlines, json_string(h.buf));
             la_buf_release(&h);
         }
@@ -321,6 +329,7 @@ enum MHD_Result la_serve_finish_upload(struct la_server *s, struct la_request *r
     ret = la_serve_send_json(c, MHD_HTTP_OK, resp);
     resp = NULL;
 out:
+    la_free(shown);
     json_decref(resp);
     json_decref(doc);
     json_decref(reports);
