@@ -507,7 +507,27 @@ static enum la_rc on_member(void *user, struct la_member *lm)
 
 /* ------------------------------------------------------------ the run */
 
-/* A diagnostic goes to the caller's sink and into the report's warnings (redacted). */
+/*
+ * The caller's copy of a diagnostic, redacted like the report: its path names members
+ * ("iPhone_<UDID>_backup/restore.log") and its message may quote the log.
+ */
+static void forward_diag(struct run *r, const struct la_diag *d)
+{
+    struct la_diag copy = *d;
+    char *file = NULL, *msg = NULL;
+
+    if (r->e->o.redact) {
+        file = d->file ? la_engine_redact(r->e, d->file, strlen(d->file)) : NULL;
+        msg = d->msg ? la_engine_redact(r->e, d->msg, strlen(d->msg)) : NULL;
+        copy.file = d->file ? (file ? file : "(out of memory)") : NULL;
+        copy.msg = d->msg ? (msg ? msg : "out of memory") : NULL;
+    }
+    r->outer->fn(r->outer->user, &copy);
+    la_free(file);
+    la_free(msg);
+}
+
+/* A diagnostic goes to the caller's sink and into the report's warnings (both redacted). */
 static void capture_diag(void *user, const struct la_diag *d)
 {
     struct run *r = user;
@@ -515,7 +535,7 @@ static void capture_diag(void *user, const struct la_diag *d)
     struct la_buf code = LA_BUF_INIT;
 
     if (r->outer && r->outer->fn)
-        r->outer->fn(r->outer->user, d);
+        forward_diag(r, d);
     if (!w || la_buf_addf(&code, "LA%03u", d->code) != LA_OK) {
         json_decref(w);
         return;
@@ -523,7 +543,7 @@ static void capture_diag(void *user, const struct la_diag *d)
     json_object_set_new(w, "code", json_string(code.buf));
     json_object_set_new(w, "severity", json_string(la_severity_name(d->sev)));
     json_object_set_new(w, "source", d->file ? la_redact_json(r->e, d->file, strlen(d->file))
-                                             : json_string(r->input));
+                                             : la_redact_json(r->e, r->input, strlen(r->input)));
     json_object_set_new(w, "message", la_redact_json(r->e, d->msg, strlen(d->msg)));
     json_array_append_new(r->warnings, w);
     la_buf_release(&code);

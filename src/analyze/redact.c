@@ -29,21 +29,47 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 
-/* Group 1 of each pattern is the identifier that is replaced. */
+/*
+ * The spellings real logs use (docs/internals/analyze.md, "Redaction"): a label (ECID, ApECID,
+ * UniqueChipID, SerialNumber, Serial No., SrNm, serial#, IMEI, InternationalMobile-
+ * EquipmentIdentity, PhoneNumber ...) then a separator as text, JSON, a plist, a key=value
+ * list or a DFU serial string writes it ("ECID: ", "\"ecid\" : ", "</key><string>",
+ * "SRNM:[", " is "), then the value; and the identifiers whose shape alone says what they are
+ * (UDIDs in any case, with or without the dash; international and US phone numbers).
+ * Identifiers end where a letter or digit does not follow, so '_' is a boundary
+ * ("iPhone_<UDID>_backup"); a label must not continue a word ("Intel" is no "tel").
+ */
+#define LABEL_START "(?<![A-Za-z])"
+#define ID_START "(?<![0-9A-Za-z])"
+#define ID_END "(?![0-9A-Za-z])"
+#define SEP "(?:[\\s\"'=:#\\[(>_]|</key>|<string>|<integer>|&quot;|(?<=\\s)is(?=\\s)){1,8}"
+
+/* The first set group of each pattern is the identifier that is replaced. */
 static const char *const id_patterns[] = {
-    /* ECID: labelled decimal or hex ("ECID: 0x…", "<ecid: …"), and idevicerestore's log name */
-    ("(?i)\\becid[\"'=:\\s\\[]{1,4}((?:0x)?[0-9a-f]{10,16})\\b|\\brestore_([0-9a-f]{16})_|"
-     "\\bdevice (?:0x)?([0-9a-f]{16}) \\(udid"),
-    /* UDID: 40 hex, or the 8-16 form of newer devices */
-    "\\b([0-9a-fA-F]{40}|[0-9A-F]{8}-[0-9A-F]{16})\\b",
-    /* serial numbers when labelled */
-    "(?i)\\bserial(?:number|[ _]number)?[\"'=:\\s\\[]{1,4}([A-Z0-9]{10,12})\\b",
-    /* IMEI / MEID when labelled */
-    "(?i)\\b(?:imei|meid)[\"'=:\\s\\[]{1,4}([0-9A-F]{14,15})\\b",
+    /* ECID: labelled decimal or hex of any length a 64-bit number has (zero-padded too), and
+       idevicerestore's log name */
+    "(?i)" LABEL_START "(?:(?:ap|device)[ _]?ecid|ecid|unique[ _]?chip[ _]?id)" SEP
+    "((?:0x)?[0-9a-f]{6,24})" ID_END
+    "|\\brestore_([0-9a-f]{16})_|\\bdevice (?:0x)?([0-9a-f]{16}) \\(udid",
+    /* UDID: 40 hex, the 8-16 form of newer devices (with or without its dash), in any case;
+       and what a UDID label names */
+    "(?i)" ID_START "([0-9a-f]{40}|[0-9a-f]{8}-[0-9a-f]{16}|0000[0-9a-f]{20})" ID_END
+    "|" LABEL_START "(?:udid|unique[ _]?device[ _]?id(?:entifier)?)" SEP
+    "([0-9a-f][0-9a-f-]{22,46}[0-9a-f])" ID_END,
+    /* serial numbers when labelled (with at least one digit: "Serial: NotAvailable" stays) */
+    "(?i)" LABEL_START "(?:(?:device|mlb|board)[ _]?)?(?:serial[ _-]?(?:number|num|no\\.?|#)?|"
+    "srnm|s/n)" SEP "((?=[a-z]*[0-9])[a-z0-9]{10,18})" ID_END,
+    /* IMEI / MEID when labelled, also grouped with blanks or dashes ("35 209900 176148 1") */
+    "(?i)" LABEL_START "(?:imei[ _]?[12]?|meid|international[ _]?mobile[ _]?equipment[ _]?"
+    "identity|mobile[ _]?equipment[ _]?identifier)" SEP
+    "((?:[0-9a-f][ -]?){13,15}[0-9a-f])" ID_END,
     /* e-mail */
     "([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\\.[A-Za-z]{2,24})",
-    /* phone numbers in international form */
-    "(\\+[1-9][0-9 ()-]{7,16}[0-9])",
+    /* phone numbers: international form; national forms when labelled; the US forms */
+    "(\\+[1-9][0-9 ()-]{7,16}[0-9])"
+    "|(?i)" LABEL_START "(?:phone[ _]?(?:number|no\\.?)?|msisdn|mdn|tel(?:ephone)?|"
+    "mobile[ _]?(?:number|no\\.?)?|cell[ _]?(?:phone)?)" SEP "(\\(?[0-9][0-9 ().-]{5,18}[0-9])"
+    ID_END "|" ID_START "(\\([0-9]{3}\\) ?[0-9]{3}[-. ][0-9]{4}|[0-9]{3}-[0-9]{3}-[0-9]{4})" ID_END,
 };
 static const char *const id_kinds[] = { "ecid", "udid", "serial", "imei", "email", "phone" };
 
@@ -123,11 +149,19 @@ void la_redact_token(const struct redactor *rd, const char *kind, const char *s,
     struct hmac_sha256_ctx h;
     uint8_t dig[SHA256_DIGEST_SIZE];
     char lower[64];
-    size_t n = len < sizeof(lower) ? len : sizeof(lower);
+    size_t n;
 
-    /* Case and 0x prefix do not change identity. */
-    for (size_t i = 0; i < n; i++)
-        lower[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
+    /* Case, 0x, an IMEI's grouping and a UDID's missing dash do not change identity. */
+    size_t m = 0;
+    for (size_t i = 0; i < len && m < sizeof(lower); i++) {
+        if (!strcmp(kind, "imei") && (s[i] == ' ' || s[i] == '-'))
+            continue;
+        if (!strcmp(kind, "udid") && len == 24 && !memchr(s, '-', len) && i == 8 &&
+            m < sizeof(lower) - 1)
+            lower[m++] = '-';
+        lower[m++] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
+    }
+    n = m;
     const char *p = lower;
     if (n > 2 && p[0] == '0' && p[1] == 'x')
         p += 2, n -= 2;
@@ -185,7 +219,7 @@ char *la_engine_redact(struct la_engine *e, const char *s, size_t len)
             return NULL;
         return la_buf_detach(&cur, NULL);
     }
-    md = pcre2_match_data_create(4, NULL);   /* per call: threads share the engine */
+    md = pcre2_match_data_create(8, NULL);   /* per call: threads share the engine */
     if (!md) {
         la_buf_release(&cur);
         return NULL;

@@ -39,15 +39,20 @@ struct batch {
     size_t next, done;
 };
 
+/* The progress line names the input by its base name, redacted like the report. */
 static void show_progress(void *user, const char *input, uint64_t done, uint64_t total)
 {
     struct batch *b = user;
-    const char *base = strrchr(input, '/');
+    const char *slash = strrchr(input, '/');
+    char *base;
     size_t finished;
 
     if (!b->show_progress)
         return;
-    base = base ? base + 1 : input;
+    slash = slash ? slash + 1 : input;
+    base = la_engine_redact(b->e, slash, strlen(slash));
+    if (!base)
+        return;
     pthread_mutex_lock(&b->lock);
     finished = b->done;
     pthread_mutex_unlock(&b->lock);
@@ -58,6 +63,7 @@ static void show_progress(void *user, const char *input, uint64_t done, uint64_t
     else
         la_cli_progress(b->cli, "[%zu/%zu] %.40s  %llu MB read", finished + 1, b->n, base,
                         (unsigned long long)(done >> 20));
+    la_free(base);
 }
 
 static void *worker(void *arg)

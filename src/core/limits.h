@@ -47,6 +47,18 @@
 #define LA_MAX_FACT 127u                  /* bytes of a captured fact; longer ones are ignored */
 #define LA_MAX_TEMPLATE 200u              /* bytes of an unexplained line's template (+ a word) */
 
+/*
+ * Fixed caps of rule and data files (rules/yaml.c, rules/cond.c), far above what the shipped
+ * files use (nesting 5, no alias, 17 000 nodes in the largest pack).  The bytes that aliases
+ * may add are capped by --limit rule-file, like the file itself.
+ */
+#define LA_YAML_MAX_DEPTH 64u             /* nested YAML collections */
+#define LA_YAML_MAX_ANCHORS 1000u         /* anchors per file */
+#define LA_YAML_MAX_ALIASES 10000u        /* aliases per file */
+#define LA_YAML_MAX_NODES 1000000u        /* nodes per file, every alias expanded */
+#define LA_COND_MAX_DEPTH 64u             /* parentheses and 'not' nested in a condition */
+#define LA_COND_MAX_NODES 1024u           /* nodes of one written condition */
+
 struct la_limits {
     unsigned max_depth;
     unsigned long max_members;

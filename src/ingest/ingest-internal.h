@@ -36,6 +36,7 @@ struct input {
     struct la_diag_sink *sink;
     struct la_ingest_stats st;
     const char *root;              /* the path given, for messages */
+    char *root_real;               /* a folder given: its real path (links stay inside it) */
     int stop;                      /* a limit ended this input */
     int damaged;                   /* some data could not be read */
 };

@@ -30,7 +30,11 @@
  * Folders.  Entries come from la_dir_list() in byte order, so a folder gives
  * the same report on every file system; macOS metadata (._*, __MACOSX,
  * .DS_Store) is listed as skipped; a symlink back to an enclosing folder is
- * a loop, found by (dev, inode), and skipped with a warning.
+ * a loop, found by (dev, inode), and skipped with a warning.  A folder's
+ * symlinks are followed only to where they resolve inside the folder given
+ * (its real path): one that leads out of it (to /etc, a key in the home
+ * folder) is listed as skipped with a warning (LA120), never read, so a
+ * folder of logs cannot carry other files' text into a report.
  *
  * Errors.  A damaged member or archive is a warning: everything handed out
  * before stays valid and the caller keeps its results.  Only an input that
@@ -40,6 +44,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -223,12 +229,50 @@ static int is_macos_metadata(const char *name)
     return strncmp(name, "._", 2) == 0 || !strcmp(name, "__MACOSX") || !strcmp(name, ".DS_Store");
 }
 
+/* Whether the real path real is the folder given or inside it. */
+static int inside_root(const struct input *in, const char *real)
+{
+    size_t n = strlen(in->root_real);
+
+    if (n == 1)                     /* the folder given is "/" */
+        return 1;
+    return !strncmp(real, in->root_real, n) && (real[n] == '\0' || real[n] == '/');
+}
+
+/*
+ * A symlink in the folder: walked at its real path when that is inside the folder given,
+ * else (or when the folder's own real path is unknown) listed as skipped.  A link that does
+ * not resolve is walked as it is, to be reported as a file that cannot be opened.
+ */
+static enum la_rc walk_link(struct input *in, const char *path, const char *display,
+                            const struct dirstack *me)
+{
+    char *real = realpath(path, NULL);
+    enum la_rc rc;
+
+    if (!real && errno == ENOMEM)
+        return LA_FATAL;
+    if (!real)
+        return walk_path(in, path, display, me, 0);
+    if (in->root_real && inside_root(in, real)) {
+        rc = walk_path(in, real, display, me, 0);
+    } else {
+        la_diagf(in->sink, LA_SEV_WARNING, LA_D_SYMLINK_OUTSIDE, display, 0, 0,
+                 "symbolic link to outside the folder given; skipped");
+        la_ingest_note_skipped(in, display, 0, "skipped: symbolic link outside the folder");
+        rc = LA_WARN;
+    }
+    free(real);
+    return rc;
+}
+
 /* One entry of a folder: its path to open and its path to show. */
 static enum la_rc walk_dir_entry(struct input *in, const char *path, const char *display,
                                  const char *name, const struct dirstack *me)
 {
     struct la_buf p = LA_BUF_INIT, dp = LA_BUF_INIT;
     enum la_rc rc = LA_OK;
+    struct stat st;
 
     if (la_buf_addf(&p, "%s/%s", path, name) != LA_OK ||
         la_buf_addf(&dp, "%s%s%s", display,
@@ -236,6 +280,8 @@ static enum la_rc walk_dir_entry(struct input *in, const char *path, const char 
         rc = LA_FATAL;
     else if (is_macos_metadata(name))
         la_ingest_note_skipped(in, dp.buf, 0, "skipped: macOS metadata");
+    else if (lstat(p.buf, &st) == 0 && S_ISLNK(st.st_mode))
+        rc = walk_link(in, p.buf, dp.buf, me);
     else
         rc = walk_path(in, p.buf, dp.buf, me, 0);
     la_buf_release(&p);
@@ -250,6 +296,12 @@ static enum la_rc walk_dir(struct input *in, const char *path, const char *displ
     struct dirstack me = { st->st_dev, st->st_ino, up };
     struct la_dir_list l;
     enum la_rc rc;
+
+    if (!up && !in->root_real) {    /* the folder given: where its links may lead */
+        in->root_real = realpath(path, NULL);
+        if (!in->root_real && errno == ENOMEM)
+            return LA_FATAL;
+    }
 
     for (const struct dirstack *p = up; p; p = p->up)
         if (p->dev == st->st_dev && p->ino == st->st_ino) {
@@ -319,6 +371,8 @@ static void input_init(struct input *in, const char *root, const struct la_limit
 static enum la_rc input_finish(struct input *in, enum la_rc rc,
                                struct la_ingest_stats *ret_stats)
 {
+    free(in->root_real);
+    in->root_real = NULL;
     if (ret_stats)
         *ret_stats = in->st;
     /* Damage before any member could be handed out: nothing was readable. */

@@ -18,7 +18,10 @@
  * held, so such a rule could not fire as written.
  *
  * Errors (LA209) point at the offending word: its column for a plain
- * scalar, else the scalar's start, and give its offset in the text.
+ * scalar, else the scalar's start, and give its offset in the text.  The
+ * parser and the evaluator recurse, so nesting (parentheses and 'not') is
+ * capped at LA_COND_MAX_DEPTH (LA222) and the nodes of one condition at
+ * LA_COND_MAX_NODES (LA214): a chain deepens the tree by one a term.
  */
 #include "config.h"
 
@@ -26,6 +29,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/limits.h"
 #include "rules/rules-internal.h"
 
 /* The parser's state: the text, the position, the start of the last word read. */
@@ -36,6 +40,7 @@ struct cparse {
     struct ydoc *d;
     yaml_node_t *node;
     int err;
+    unsigned depth;                /* parentheses and 'not' open around the position */
 };
 
 static void skip_ws(struct cparse *c)
@@ -78,23 +83,57 @@ int la_cond_node(struct rule *r, int op, int a, int b, uint64_t mask)
     return (int)r->ncond++;
 }
 
-/* Point at the offending word: its column for a plain scalar, else the scalar's start. */
-static void cerr(struct cparse *c, const char *fmt, const char *arg)
+/* Report code at the word just read: its column for a plain scalar, else the scalar's start. */
+static void report(struct cparse *c, unsigned code, const char *msg)
 {
-    struct la_buf b = LA_BUF_INIT;
     unsigned col = (unsigned)c->node->start_mark.column + 1;
 
-    if (c->err)
-        return;
     c->err = 1;
     if (c->node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
         col += (unsigned)c->wstart;
+    la_diagf(c->d->sink, LA_SEV_ERROR, code, c->d->file, (unsigned)c->node->start_mark.line + 1,
+             col, "%s", msg);
+    c->d->errors++;
+}
+
+/* LA209 at the offending word; fmt takes arg and the word's offset. */
+static void cerr(struct cparse *c, const char *fmt, const char *arg)
+{
+    struct la_buf b = LA_BUF_INIT;
+
+    if (c->err)
+        return;
     if (la_buf_addf(&b, fmt, arg, (unsigned)c->wstart + 1) != LA_OK)
         la_buf_reset(&b);
-    la_diagf(c->d->sink, LA_SEV_ERROR, LA_D_RULE_BAD_CONDITION, c->d->file,
-             (unsigned)c->node->start_mark.line + 1, col, "%s", b.len ? b.buf : "bad condition");
-    c->d->errors++;
+    report(c, LA_D_RULE_BAD_CONDITION, b.len ? b.buf : "bad condition");
     la_buf_release(&b);
+}
+
+/* A limit reached at the word just read; fmt takes the limit and the word's offset. */
+static void climit(struct cparse *c, unsigned code, const char *fmt, unsigned limit)
+{
+    struct la_buf b = LA_BUF_INIT;
+
+    if (c->err)
+        return;
+    if (la_buf_addf(&b, fmt, limit, (unsigned)c->wstart + 1) != LA_OK)
+        la_buf_reset(&b);
+    report(c, code, b.len ? b.buf : "condition too large");
+    la_buf_release(&b);
+}
+
+/*
+ * A node of the condition being parsed.  The evaluator recurses along the tree, and a chain
+ * ('a or b or c ...') grows it one level a term, so the terms are capped too.
+ */
+static int node(struct cparse *c, int op, int a, int b, uint64_t mask)
+{
+    if (c->r->ncond >= LA_COND_MAX_NODES) {
+        climit(c, LA_D_RULE_LIMIT, "condition has more than %u terms at offset %u",
+               LA_COND_MAX_NODES);
+        return -1;
+    }
+    return la_cond_node(c->r, op, a, b, mask);
 }
 
 static int parse_or(struct cparse *c);
@@ -110,12 +149,21 @@ static int parse_factor(struct cparse *c)
         cerr(c, "condition ends early%s at offset %u", "");
         return -1;
     }
+    if ((!strcmp(w, "not") || !strcmp(w, "(")) && c->depth >= LA_COND_MAX_DEPTH) {
+        climit(c, LA_D_NESTING_LIMIT, "condition nests deeper than %u levels at offset %u",
+               LA_COND_MAX_DEPTH);
+        return -1;
+    }
     if (!strcmp(w, "not")) {
+        c->depth++;
         int a = parse_factor(c);
-        return a < 0 ? -1 : la_cond_node(c->r, C_NOT, a, -1, 0);
+        c->depth--;
+        return a < 0 ? -1 : node(c, C_NOT, a, -1, 0);
     }
     if (!strcmp(w, "(")) {
+        c->depth++;
         int a = parse_or(c);
+        c->depth--;
         if (a < 0)
             return -1;
         if (!word(c, w, sizeof(w)) || strcmp(w, ")")) {
@@ -145,7 +193,7 @@ static int parse_factor(struct cparse *c)
             cerr(c, "no selection matches '%s' at offset %u", g);
             return -1;
         }
-        return la_cond_node(c->r, all ? C_ALL : C_ANY, -1, -1, mask);
+        return node(c, all ? C_ALL : C_ANY, -1, -1, mask);
     }
     if (!strcmp(w, ")") || !strcmp(w, "and") || !strcmp(w, "or")) {
         cerr(c, "unexpected '%s' at offset %u", w);
@@ -153,7 +201,7 @@ static int parse_factor(struct cparse *c)
     }
     for (unsigned i = 0; i < c->r->nsel; i++)
         if (!strcmp(w, c->r->sels[i].name))
-            return la_cond_node(c->r, C_SEL, (int)i, -1, 0);
+            return node(c, C_SEL, (int)i, -1, 0);
     cerr(c, "unknown selection '%s' at offset %u", w);
     return -1;
 }
@@ -172,7 +220,7 @@ static int parse_chain(struct cparse *c, const char *opword, int op,
             break;
         }
         int b = sub(c);
-        a = b < 0 ? -1 : la_cond_node(c->r, op, a, b, 0);
+        a = b < 0 ? -1 : node(c, op, a, b, 0);
     }
     return a;
 }
@@ -189,7 +237,7 @@ static int parse_or(struct cparse *c)
 
 void la_cond_parse(struct rule *r, struct ydoc *d, yaml_node_t *cond)
 {
-    struct cparse c = { (const char *)cond->data.scalar.value, 0, 0, r, d, cond, 0 };
+    struct cparse c = { (const char *)cond->data.scalar.value, 0, 0, r, d, cond, 0, 0 };
     char w[8];
 
     r->root = parse_or(&c);

@@ -611,7 +611,7 @@ enum la_rc la_ruleset_add_buffer(struct la_ruleset *rs, const char *name, const 
     if (rs->compiled)
         return LA_FATAL;
     sha256_update(&rs->sha, len, (const uint8_t *)data);
-    rc = ydoc_load(&d, fname, data, len, &rs->pool, sink);
+    rc = ydoc_load(&d, fname, data, len, rs->lim.max_rule_file, &rs->pool, sink);
     if (rc != LA_OK) {
         rs->errors++;
         return rc;

@@ -66,9 +66,13 @@ struct ydoc {
     int loaded;
 };
 
-/* Load text into d; LA_FAILED with an LA200 diagnostic on a syntax error. */
+/*
+ * Load text into d; LA_FAILED with a positioned diagnostic on a syntax error (LA200) or at
+ * a limit: nesting (LA222), anchors, aliases and the bytes aliases add, at most cap
+ * (LA223), nodes once aliases are expanded (LA224).  LA_FATAL when out of memory.
+ */
 enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t len,
-                     struct pool *pool, struct la_diag_sink *sink);
+                     size_t cap, struct pool *pool, struct la_diag_sink *sink);
 void ydoc_release(struct ydoc *d);
 yaml_node_t *ydoc_root(struct ydoc *d);
 yaml_node_t *ynode(struct ydoc *d, int id);
@@ -78,6 +82,11 @@ void ywarn(struct ydoc *d, const yaml_node_t *n, unsigned code, const char *fmt,
     LA_PRINTF(4, 5);
 /* Check a mapping's keys against allowed (NULL-terminated): unknown or duplicate → error. */
 void ycheck_keys(struct ydoc *d, yaml_node_t *map, const char *const *allowed);
+/*
+ * Per pair of map, 1 when an earlier pair has the same (scalar) key; found by sorting, so a
+ * mapping of many keys costs n log n.  Owned by the caller (la_free); NULL when out of memory.
+ */
+unsigned char *yrepeated_keys(struct ydoc *d, yaml_node_t *map);
 /* The same with the allowed keys given by a predicate (a key table's lookup). */
 typedef int ykey_known_fn(const char *key);
 void ycheck_keys_by(struct ydoc *d, yaml_node_t *map, ykey_known_fn *known);

@@ -507,9 +507,17 @@ static int entry_key(const char *key, unsigned in)
     return -1;
 }
 
-/* Whether a pair before q of map has the key k (a scalar). */
-static int given_before(struct ydoc *d, yaml_node_t *map, yaml_node_pair_t *q, const char *k)
+/* Whether a pair before q of map has the key k (a scalar); *rep is made on first use. */
+static int given_before(struct ydoc *d, yaml_node_t *map, yaml_node_pair_t *q, const char *k,
+                        unsigned char **rep)
 {
+    if (map->data.mapping.pairs.top - map->data.mapping.pairs.start > 16) {
+        if (!*rep && !(*rep = yrepeated_keys(d, map))) {
+            d->pool->oom = 1;
+            return 0;
+        }
+        return (*rep)[q - map->data.mapping.pairs.start];
+    }
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < q; p++) {
         yaml_node_t *kn = ynode(d, p->key);
         if (yis_scalar(kn) && !strcmp((const char *)kn->data.scalar.value, k))
@@ -525,6 +533,8 @@ static int given_before(struct ydoc *d, yaml_node_t *map, yaml_node_pair_t *q, c
  */
 static void entry_values(struct ydoc *d, yaml_node_t *n, unsigned in, yaml_node_t **val)
 {
+    unsigned char *rep = NULL;
+
     for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < n->data.mapping.pairs.top;
          q++) {
         yaml_node_t *kn = ynode(d, q->key);
@@ -542,9 +552,10 @@ static void entry_values(struct ydoc *d, yaml_node_t *n, unsigned in, yaml_node_
         }
         if (i < 0)
             yerr(d, kn, LA_D_RULE_UNKNOWN_KEY, "unknown key '%s'", k);
-        if (i >= 0 || given_before(d, n, q, k))
+        if (i >= 0 || given_before(d, n, q, k, &rep))
             yerr(d, kn, LA_D_RULE_DUPLICATE_KEY, "key '%s' given twice", k);
     }
+    la_free(rep);
 }
 
 /* One entry of 'messages' or (ignored) of 'ignored'.  -1 when out of memory. */

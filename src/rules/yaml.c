@@ -11,12 +11,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/limits.h"
 #include "rules/rules-internal.h"
 
 void *pool_keep(struct pool *p, void *ptr)
@@ -106,10 +108,249 @@ void pool_release(struct pool *p)
     memset(p, 0, sizeof(*p));
 }
 
-enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t len,
-                     struct pool *pool, struct la_diag_sink *sink)
+/*
+ * The document is built from libyaml's events (yaml_parser_parse) with libyaml's own
+ * document calls, not by yaml_parser_load(), so that it can be measured while it is read
+ * and abandoned at the first limit: nesting deeper than LA_YAML_MAX_DEPTH (libyaml's
+ * scanner costs O(depth) per token in flow context, so deep nesting alone is quadratic),
+ * more than LA_YAML_MAX_ANCHORS anchors or LA_YAML_MAX_ALIASES aliases, an alias inside the
+ * node it names (a cycle the loaders would walk forever), and a document that, once every
+ * alias is expanded (the loaders visit an aliased node at every use), has more than
+ * LA_YAML_MAX_NODES nodes or whose aliases add more than the rule-file cap in bytes.
+ */
+struct yanchor {
+    char *name;
+    int id;
+    int open;                       /* its collection is still being read */
+    uint64_t nodes, bytes;          /* the node's size with every alias in it expanded */
+};
+
+struct yframe {
+    int id, key;                    /* the collection; a mapping's key waiting for its value */
+    int anchor;                     /* index in anchors, or -1 */
+    uint64_t nodes, bytes;
+};
+
+struct ybuild {
+    struct ydoc *d;
+    size_t cap;                     /* bytes aliases may add */
+    struct yframe *stack;
+    size_t depth, capstack;
+    struct yanchor *anchors;
+    size_t nanchors, capanchors;
+    unsigned long aliases;
+    uint64_t nodes, added;          /* nodes with aliases expanded; bytes the aliases add */
+    yaml_mark_t *where;             /* the event a limit was reached at */
+};
+
+static void ylimit(struct ybuild *b, unsigned code, const char *fmt, ...) LA_PRINTF(3, 4);
+
+static void ylimit(struct ybuild *b, unsigned code, const char *fmt, ...)
 {
+    struct la_buf m = LA_BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (la_buf_vaddf(&m, fmt, ap) != LA_OK)
+        la_buf_reset(&m);
+    va_end(ap);
+    la_diagf(b->d->sink, LA_SEV_ERROR, code, b->d->file, (unsigned)b->where->line + 1,
+             (unsigned)b->where->column + 1, "%s", m.len ? m.buf : "out of memory");
+    la_buf_release(&m);
+    b->d->errors++;
+}
+
+static yaml_node_t *bnode(struct ybuild *b, int id)
+{
+    return b->d->doc.nodes.start + id - 1;
+}
+
+/* A node of (nodes, bytes) is complete: count it and hang it in its parent.  -1 on error. */
+static int attach(struct ybuild *b, int id, uint64_t nodes, uint64_t bytes)
+{
+    struct yframe *f;
+    yaml_node_t *parent;
+
+    b->nodes += nodes;
+    if (b->nodes > LA_YAML_MAX_NODES) {
+        ylimit(b, LA_D_YAML_TOO_LARGE, "more than %u YAML nodes once aliases are expanded",
+               LA_YAML_MAX_NODES);
+        return -1;
+    }
+    if (!b->depth)
+        return 0;                   /* the root */
+    f = &b->stack[b->depth - 1];
+    f->nodes += nodes;
+    f->bytes += bytes;
+    parent = bnode(b, f->id);
+    if (parent->type == YAML_SEQUENCE_NODE)
+        return yaml_document_append_sequence_item(&b->d->doc, f->id, id) ? 0 : -2;
+    if (!f->key) {
+        f->key = id;
+        return 0;
+    }
+    if (!yaml_document_append_mapping_pair(&b->d->doc, f->id, f->key, id))
+        return -2;
+    f->key = 0;
+    return 0;
+}
+
+static int find_anchor(struct ybuild *b, const char *name)
+{
+    for (size_t i = b->nanchors; i-- > 0;)
+        if (!strcmp(b->anchors[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+/* Register the anchor (NULL: none) of node id; *ret_a its index or -1.  -1 stop, -2 OOM. */
+static int add_anchor(struct ybuild *b, const yaml_char_t *anchor, int id, int open,
+                      int *ret_a)
+{
+    struct yanchor *a;
+
+    *ret_a = -1;
+    if (!anchor)
+        return 0;
+    if (b->nanchors >= LA_YAML_MAX_ANCHORS) {
+        ylimit(b, LA_D_YAML_ALIAS_LIMIT, "more than %u YAML anchors", LA_YAML_MAX_ANCHORS);
+        return -1;
+    }
+    if (LA_GROW(b->anchors, b->capanchors, b->nanchors + 1) != LA_OK)
+        return -2;
+    a = &b->anchors[b->nanchors];
+    a->name = la_strdup((const char *)anchor);
+    if (!a->name)
+        return -2;
+    a->id = id;
+    a->open = open;
+    a->nodes = 1;
+    a->bytes = 1;
+    *ret_a = (int)b->nanchors++;
+    return 0;
+}
+
+static int on_alias(struct ybuild *b, const char *name)
+{
+    int i = find_anchor(b, name);
+    struct yanchor *a;
+
+    if (i < 0) {
+        ylimit(b, LA_D_YAML_SYNTAX, "invalid YAML: found undefined alias '%s'", name);
+        return -1;
+    }
+    a = &b->anchors[i];
+    if (a->open) {
+        ylimit(b, LA_D_YAML_ALIAS_LIMIT, "alias '*%s' is inside the node it names", name);
+        return -1;
+    }
+    if (++b->aliases > LA_YAML_MAX_ALIASES) {
+        ylimit(b, LA_D_YAML_ALIAS_LIMIT, "more than %u YAML aliases", LA_YAML_MAX_ALIASES);
+        return -1;
+    }
+    b->added += a->bytes;
+    if (b->added > b->cap) {
+        ylimit(b, LA_D_YAML_ALIAS_LIMIT,
+               "YAML aliases expand the file by more than %zu bytes (raise with --limit "
+               "rule-file=N)", b->cap);
+        return -1;
+    }
+    return attach(b, a->id, a->nodes, a->bytes);
+}
+
+static int on_scalar(struct ybuild *b, yaml_event_t *e)
+{
+    yaml_scalar_style_t style = e->data.scalar.style;
+    int id = yaml_document_add_scalar(&b->d->doc, e->data.scalar.tag, e->data.scalar.value,
+                                      (int)e->data.scalar.length, style);
+    int a, r;
+
+    if (!id)
+        return -2;
+    bnode(b, id)->start_mark = e->start_mark;
+    bnode(b, id)->end_mark = e->end_mark;
+    r = add_anchor(b, e->data.scalar.anchor, id, 0, &a);
+    if (r < 0)
+        return r;
+    if (a >= 0)
+        b->anchors[a].bytes = e->data.scalar.length + 1;
+    return attach(b, id, 1, e->data.scalar.length + 1);
+}
+
+static int on_start(struct ybuild *b, yaml_event_t *e)
+{
+    int map = e->type == YAML_MAPPING_START_EVENT;
+    const yaml_char_t *anchor = map ? e->data.mapping_start.anchor
+                                    : e->data.sequence_start.anchor;
+    int id, a, r;
+
+    if (b->depth >= LA_YAML_MAX_DEPTH) {
+        ylimit(b, LA_D_NESTING_LIMIT, "YAML nests deeper than %u levels", LA_YAML_MAX_DEPTH);
+        return -1;
+    }
+    id = map ? yaml_document_add_mapping(&b->d->doc, e->data.mapping_start.tag,
+                                         e->data.mapping_start.style)
+             : yaml_document_add_sequence(&b->d->doc, e->data.sequence_start.tag,
+                                          e->data.sequence_start.style);
+    if (!id)
+        return -2;
+    bnode(b, id)->start_mark = e->start_mark;
+    r = add_anchor(b, anchor, id, 1, &a);
+    if (r < 0)
+        return r;
+    if (LA_GROW(b->stack, b->capstack, b->depth + 1) != LA_OK)
+        return -2;
+    b->stack[b->depth++] = (struct yframe){ id, 0, a, 1, 1 };
+    return 0;
+}
+
+static int on_end(struct ybuild *b, yaml_event_t *e)
+{
+    struct yframe f = b->stack[--b->depth];
+
+    bnode(b, f.id)->end_mark = e->end_mark;
+    if (f.anchor >= 0) {
+        b->anchors[f.anchor].open = 0;
+        b->anchors[f.anchor].nodes = f.nodes;
+        b->anchors[f.anchor].bytes = f.bytes;
+    }
+    return attach(b, f.id, f.nodes, f.bytes);
+}
+
+/* One event into the document: 1 at its end, 0 to go on, -1 stopped (reported), -2 OOM. */
+static int on_event(struct ybuild *b, yaml_event_t *e)
+{
+    b->where = &e->start_mark;
+    switch (e->type) {
+    case YAML_STREAM_START_EVENT:
+    case YAML_DOCUMENT_START_EVENT:
+        return 0;
+    case YAML_STREAM_END_EVENT:
+    case YAML_DOCUMENT_END_EVENT:
+        return 1;
+    case YAML_ALIAS_EVENT:
+        return on_alias(b, (const char *)e->data.alias.anchor);
+    case YAML_SCALAR_EVENT:
+        return on_scalar(b, e);
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+        return on_start(b, e);
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        return on_end(b, e);
+    default:
+        return 0;
+    }
+}
+
+enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t len,
+                     size_t cap, struct pool *pool, struct la_diag_sink *sink)
+{
+    struct ybuild b = { .d = d, .cap = cap };
     yaml_parser_t parser;
+    yaml_event_t e;
+    enum la_rc rc = LA_OK;
+    int r = 0;
 
     memset(d, 0, sizeof(*d));
     d->file = file;
@@ -117,19 +358,36 @@ enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t 
     d->pool = pool;
     if (!yaml_parser_initialize(&parser))
         return LA_FATAL;
-    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-    if (!yaml_parser_load(&parser, &d->doc)) {
-        la_diagf(sink, LA_SEV_ERROR, LA_D_YAML_SYNTAX, file,
-                 (unsigned)parser.problem_mark.line + 1, (unsigned)parser.problem_mark.column + 1,
-                 "invalid YAML: %s%s%s", parser.problem ? parser.problem : "syntax error",
-                 parser.context ? " " : "", parser.context ? parser.context : "");
+    if (!yaml_document_initialize(&d->doc, NULL, NULL, NULL, 1, 1)) {
         yaml_parser_delete(&parser);
-        d->errors++;
-        return LA_FAILED;
+        return LA_FATAL;
+    }
+    d->loaded = 1;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+    while (!r) {
+        if (!yaml_parser_parse(&parser, &e)) {
+            la_diagf(sink, LA_SEV_ERROR, LA_D_YAML_SYNTAX, file,
+                     (unsigned)parser.problem_mark.line + 1,
+                     (unsigned)parser.problem_mark.column + 1, "invalid YAML: %s%s%s",
+                     parser.problem ? parser.problem : "syntax error",
+                     parser.context ? " " : "", parser.context ? parser.context : "");
+            d->errors++;
+            r = -1;
+            break;
+        }
+        r = on_event(&b, &e);
+        yaml_event_delete(&e);
+    }
+    if (r < 0) {
+        rc = r == -1 ? LA_FAILED : LA_FATAL;
+        ydoc_release(d);
     }
     yaml_parser_delete(&parser);
-    d->loaded = 1;
-    return LA_OK;
+    for (size_t i = 0; i < b.nanchors; i++)
+        la_free(b.anchors[i].name);
+    la_free(b.anchors);
+    la_free(b.stack);
+    return rc;
 }
 
 void ydoc_release(struct ydoc *d)
@@ -201,12 +459,75 @@ static const char *scalar(const yaml_node_t *n)
     return (const char *)n->data.scalar.value;
 }
 
-/* Unknown keys (allowed list or known predicate, either may be NULL) and duplicates. */
+struct keyref {
+    const char *key;
+    size_t i;
+};
+
+static int keyref_cmp(const void *a, const void *b)
+{
+    const struct keyref *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+
+    return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Below this many pairs a mapping's keys are compared pairwise, above it sorted. */
+#define KEYS_PAIRWISE 16
+
+unsigned char *yrepeated_keys(struct ydoc *d, yaml_node_t *map)
+{
+    size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start), m = 0;
+    unsigned char *rep = la_calloc(n ? n : 1, 1);
+    struct keyref *k = la_calloc(n ? n : 1, sizeof(*k));
+
+    if (!rep || !k) {
+        la_free(rep);
+        la_free(k);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *kn = ynode(d, map->data.mapping.pairs.start[i].key);
+        if (yis_scalar(kn))
+            k[m++] = (struct keyref){ scalar(kn), i };
+    }
+    qsort(k, m, sizeof(*k), keyref_cmp);
+    for (size_t j = 1; j < m; j++)
+        if (!strcmp(k[j].key, k[j - 1].key))
+            rep[k[j].i] = 1;
+    la_free(k);
+    return rep;
+}
+
+/* Whether the key k of pair p was given by an earlier pair (rep: yrepeated_keys() or NULL). */
+static int repeated(struct ydoc *d, yaml_node_t *map, yaml_node_pair_t *p, const char *k,
+                    const unsigned char *rep)
+{
+    if (rep)
+        return rep[p - map->data.mapping.pairs.start];
+    for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
+        yaml_node_t *k2 = ynode(d, q->key);
+        if (yis_scalar(k2) && !strcmp(scalar(k2), k))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Unknown keys (allowed list or known predicate, either may be NULL) and duplicates.  A
+ * large mapping's repeats are found by sorting, so a mapping of many keys is not quadratic.
+ */
 static void check_keys(struct ydoc *d, yaml_node_t *map, const char *const *allowed,
                        ykey_known_fn *known)
 {
-    yaml_node_pair_t *p, *q;
+    size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+    unsigned char *rep = NULL;
+    yaml_node_pair_t *p;
 
+    if (n > KEYS_PAIRWISE && !(rep = yrepeated_keys(d, map))) {
+        d->pool->oom = 1;
+        return;
+    }
     for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *k = ynode(d, p->key);
         int ok = 0;
@@ -224,14 +545,10 @@ static void check_keys(struct ydoc *d, yaml_node_t *map, const char *const *allo
             if (!ok)
                 yerr(d, k, LA_D_RULE_UNKNOWN_KEY, "unknown key '%s'", scalar(k));
         }
-        for (q = map->data.mapping.pairs.start; q < p; q++) {
-            yaml_node_t *k2 = ynode(d, q->key);
-            if (yis_scalar(k2) && !strcmp(scalar(k2), scalar(k))) {
-                yerr(d, k, LA_D_RULE_DUPLICATE_KEY, "key '%s' given twice", scalar(k));
-                break;
-            }
-        }
+        if (repeated(d, map, p, scalar(k), rep))
+            yerr(d, k, LA_D_RULE_DUPLICATE_KEY, "key '%s' given twice", scalar(k));
     }
+    la_free(rep);
 }
 
 void ycheck_keys(struct ydoc *d, yaml_node_t *map, const char *const *allowed)

@@ -279,7 +279,7 @@ static void analyse(struct la_server *s, struct la_request *rq, json_t *errors,
     struct la_report_opts ro = { 0, 0, s->eo->deterministic };
     struct la_buf html = LA_BUF_INIT, path = LA_BUF_INIT, prefix = LA_BUF_INIT;
     const char *outcome = NULL;
-    char id[2 * ID_BYTES + 1], url[64];
+    char id[2 * ID_BYTES + 1], url[64], *shown = NULL;
     unsigned i, done = 0;
 
     out->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
@@ -308,7 +308,14 @@ static void analyse(struct la_server *s, struct la_request *rq, json_t *errors,
             out->error = "The analysis failed.";
             goto out;
         }
-        note_outcome(errors, rq->names[i], rep, rc);
+        /* The page names the file as the report does: redacted ("iPhone_<UDID>.log"). */
+        la_free(shown);
+        shown = la_engine_redact(e, rq->names[i], strlen(rq->names[i]));
+        if (!shown) {
+            json_decref(rep);
+            goto out;                  /* out->error: "Out of memory." */
+        }
+        note_outcome(errors, shown, rep, rc);
         oc = json_string_value(json_object_get(rep, "outcome"));
         if (oc && (!outcome || !strcmp(oc, "failed")))
             outcome = !outcome || strcmp(outcome, "failed") ? oc : outcome;
@@ -316,7 +323,7 @@ static void analyse(struct la_server *s, struct la_request *rq, json_t *errors,
         if (verdict) {
             struct la_buf h = LA_BUF_INIT;
             if ((rq->nfiles == 1 ? la_buf_adds(&h, verdict)
-                                 : la_buf_addf(&h, "%s: %s", rq->names[i], verdict)) == LA_OK)
+                                 : la_buf_addf(&h, "%s: %s", shown, verdict)) == LA_OK)
                 json_array_append_new(headlines, json_string(h.buf));
             la_buf_release(&h);
         }
@@ -350,6 +357,7 @@ out:
         json_decref(out->resp);
         out->resp = NULL;
     }
+    la_free(shown);
     json_decref(doc);
     json_decref(reports);
     la_buf_release(&html);

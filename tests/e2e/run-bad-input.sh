@@ -1,6 +1,6 @@
 #!/bin/sh
 # Bad input matrix: each case checks the exit code and that the message names the path.
-# Fixtures are generated into a temporary folder (needs gzip, tar; zip for the zip cases).
+# Fixtures are generated into a temporary folder (needs gzip, tar, python3; zip for the zip cases).
 exe=$1
 t=$(mktemp -d) || exit 1
 trap 'chmod -R u+rwx "$t"; rm -rf "$t"' EXIT
@@ -44,6 +44,41 @@ check depth-ok 1 "" "$exe" "$t/outer.tar"
 # Directory loop.
 mkdir -p "$t/loop/sub"; ln -s .. "$t/loop/sub/up"; printf '%s\n' "$log" > "$t/loop/sub/x.log"
 check dir-loop 1 "warning\[LA110\]" "$exe" "$t/loop"
+# Symlinks in a folder lead only inside it: links out of it (a system file, a folder, a
+# credentials file beside the folder) are listed as skipped and their text never read; a link
+# that resolves inside the folder is read.
+mkdir -p "$t/links/sub" "$t/beside"; printf '%s\n' "$log" > "$t/links/a.log"
+printf 'aws_secret_access_key = OUTSIDE-SECRET-1234\n' > "$t/beside/credentials"
+printf 'not the restore log\n' > "$t/links/sub/real.log"
+ln -s /etc/passwd "$t/links/passwd.log"; ln -s /etc "$t/links/etc"
+ln -s ../beside/credentials "$t/links/creds.log"; ln -s "$t/beside" "$t/links/sub/out"
+ln -s real.log "$t/links/sub/in.log"; ln -s ../links/sub "$t/links/sub2"
+check symlink-outside 1 "links/creds.log: warning\[LA120\]: symbolic link to outside the folder" \
+  "$exe" --format json -o "$t/links.json" "$t/links"
+# status: the status of a member of links.json, by its path under $t/links
+status() { python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(" ".join(m["status"] for m in d["reports"][0]["members"] if m["path"] == sys.argv[2]))' \
+  "$t/links.json" "$t/links/$1" 2>/dev/null; }
+for link in passwd.log etc creds.log sub/out sub2/out; do
+  [ "$(status $link)" = "skipped: symbolic link outside the folder" ] && pass=$((pass + 1)) \
+    || { echo "FAIL symlink-outside: $link is '$(status $link)'"; fail=$((fail + 1)); }
+done
+if [ -s "$t/links.json" ] && ! grep -q 'OUTSIDE-SECRET\|root:x:0:0' "$t/links.json"; then
+  pass=$((pass + 1))
+else echo "FAIL symlink-outside: no report, or text from outside the folder in it"; fail=$((fail + 1)); fi
+for link in sub/in.log sub2/real.log; do
+  [ "$(status $link)" = ok ] && pass=$((pass + 1)) \
+    || { echo "FAIL symlink-inside: $link is '$(status $link)'"; fail=$((fail + 1)); }
+done
+# A tar's symlink and hard-link entries are never followed on disk (nothing is extracted).
+mkdir "$t/tl"; printf '%s\n' "$log" > "$t/tl/a.log"; ln -s /etc/passwd "$t/tl/pw.log"
+ln -s "$t/beside/credentials" "$t/tl/creds.log"
+tar -C "$t/tl" -cf "$t/links.tar" a.log pw.log creds.log
+check tar-symlink 1 "" "$exe" --format json -o "$t/tar.json" "$t/links.tar"
+if [ -s "$t/tar.json" ] && ! grep -q 'OUTSIDE-SECRET\|root:x:0:0' "$t/tar.json"; then
+  pass=$((pass + 1))
+else echo "FAIL tar-symlink: no report, or a tar's link was followed"; fail=$((fail + 1)); fi
 # Unreadable files: one inside a folder is a warning and the rest is analysed; one given
 # directly is exit 2.  Root reads everything, so as root the checks run as user nobody.
 mkdir "$t/perm"; printf '%s\n' "$log" > "$t/perm/ok.log"; printf 'x\n' > "$t/perm/no.log"; chmod 000 "$t/perm/no.log"

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "analyze/analyze.h"
+#include "core/alloc.h"
 #include "core/buf.h"
 #include "core/limits.h"
 
@@ -301,6 +302,77 @@ static void redaction(void **state)
     assert_null(strstr(s, "lena@example.com"));
     free(s);
     json_decref(r);
+}
+
+/* la_engine_redact() on one line: want is the line with every identifier replaced. */
+static void redacts_to(struct la_engine *e, const char *line, const char *want)
+{
+    char *got = la_engine_redact(e, line, strlen(line));
+
+    assert_non_null(got);
+    if (strcmp(got, want))
+        fail_msg("redacting '%s'\n  got  '%s'\n  want '%s'", line, got, want);
+    la_free(got);
+}
+
+/*
+ * The spellings real logs use, each replaced whole; and what must stay: build ids, error
+ * codes, timestamps, addresses, chip and board ids, UUIDs, digests, steps.  Tokens are
+ * HMAC(key "k") of the normalised value, so the forms of one identifier share a token.
+ */
+static void redaction_spellings(void **state)
+{
+    struct la_engine_opts o;
+    struct la_engine *e = NULL;
+    static const char *const none[] = { NULL };
+    static const char *const keep[] = {
+        "[10:52:06.056] <Restore Device 0x191823f0>: operation 59 progress 0",
+        "AMRestorePerformRestoreModeRestore failed with error: 0xe8000015 (4013)",
+        "2024-03-01 10:52:06.123 Build 21A5248v, BuildID 20G75, iBoot-8422.141.2",
+        "CPID:8030 CPRV:11 CPFM:03 SCEP:01 BDID:0C IBFL:3C ChipID: 0x8030 BoardID: 0x0C",
+        "Incident Identifier: 3F2504E0-4F89-11D3-9A0C-0305E82C3301 uuid 8f0c3a1b2d4e5f60718293a4b5c6d7e8",
+        "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 step 0x2f",
+        "Serial: NotAvailable serial port ttyUSB0 Intel 8086 hotel 5551234567 tel",
+        "<Restore Device 0000025762236D20>: checkpoint 1203 status 0x0 took 12345 ms",
+        NULL
+    };
+
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    o.limits = (struct la_limits)LA_LIMITS_DEFAULT;
+    o.rule_paths = none;
+    o.no_default_rules = 1;
+    o.redact = 1;
+    o.redact_key = "k";
+    assert_int_equal(la_engine_new(&e, &o, NULL), LA_OK);
+    for (size_t i = 0; keep[i]; i++)
+        redacts_to(e, keep[i], keep[i]);
+    /* One device's ECID in its spellings: one token. */
+    redacts_to(e, "ApECID = 0x1A2B3C4D5E6F7; UniqueChipID: 0x001a2b3c4d5e6f7",
+               "ApECID = ecid-db52c353; UniqueChipID: ecid-db52c353");
+    redacts_to(e, "\"ecid\" : 18446744073709551615, <key>ApECID</key><integer>12345678901234567"
+                  "</integer>",
+               "\"ecid\" : ecid-f6cff7c8, <key>ApECID</key><integer>ecid-939f8c7e</integer>");
+    /* UDIDs: dashed or not, in any case, next to '_'; a 40-hex one. */
+    redacts_to(e, "iPhone_00008030-001A2B3C4D5E6F7A_backup 00008030001a2b3c4d5e6f7a",
+               "iPhone_udid-4b6f5d2b_backup udid-4b6f5d2b");
+    redacts_to(e, "<key>UniqueDeviceID</key><string>c8e31a07d2f94b6e05a1c3d79e2b48f01a2b3c4d"
+                  "</string>",
+               "<key>UniqueDeviceID</key><string>udid-fb2b6e3b</string>");
+    /* Serial numbers under their labels. */
+    redacts_to(e, "Serial No.: C39XK0ABHG7F, SrNm:[F2LXK3J9KXKN], serial#DNPX1234ABCD",
+               "Serial No.: serial-0b45ca9a, SrNm:[serial-7f099b14], serial#serial-7c1d2da1");
+    redacts_to(e, "<key>SerialNumber</key><string>H7J2K4L9XQ</string> device serial number is "
+                  "F4GZK1A7N72J",
+               "<key>SerialNumber</key><string>serial-dca3c9dd</string> device serial number is "
+               "serial-56b35c6f");
+    /* IMEIs grouped or not: one token; MEID. */
+    redacts_to(e, "IMEI: 35 209900 176148 1 InternationalMobileEquipmentIdentity=352099001761481",
+               "IMEI: imei-1a81c7c7 InternationalMobileEquipmentIdentity=imei-1a81c7c7");
+    /* Phone numbers: international, labelled national, US. */
+    redacts_to(e, "PhoneNumber: 07700 900123, call (415) 555-0132 or +44 20 7946 0958",
+               "PhoneNumber: phone-15afc2fc, call phone-4d334e33 or phone-1e097c6c");
+    la_engine_free(e);
 }
 
 static void join_needs_same_device(void **state)
@@ -621,7 +693,8 @@ int main(void)
         cmocka_unit_test(no_restore), cmocka_unit_test(applies_and_when),
         cmocka_unit_test(count_within), cmocka_unit_test(unless_suppresses),
         cmocka_unit_test(against_lowers), cmocka_unit_test(tried_moves_ranking),
-        cmocka_unit_test(redaction), cmocka_unit_test(join_needs_same_device),
+        cmocka_unit_test(redaction), cmocka_unit_test(redaction_spellings),
+        cmocka_unit_test(join_needs_same_device),
         cmocka_unit_test(captured_and_set_values), cmocka_unit_test(spaced_and_mapped_codes),
         cmocka_unit_test(many_stages),
         cmocka_unit_test(batch_patterns),

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "core/buf.h"
+#include "core/limits.h"
 #include "rules/kb.h"
 #include "rules/rules.h"
 
@@ -78,6 +79,68 @@ static void diagnostics(void **state)
     rs = load("rules: [\n", &d, LA_FAILED);
     assert_non_null(strstr(d.buf, "error[LA200]: invalid YAML"));
     la_ruleset_free(rs);
+    la_buf_release(&d);
+}
+
+/* Load text built at run time (the caps need more text than a literal holds). */
+static void load_built(struct la_buf *yaml, struct la_buf *d, enum la_rc want, const char *diag)
+{
+    struct la_ruleset *rs = load(yaml->buf, d, want);
+
+    if (diag && !strstr(d->buf, diag))
+        fail_msg("expected '%s' in:\n%.400s", diag, d->buf);
+    la_ruleset_free(rs);
+    la_buf_reset(d);
+    la_buf_reset(yaml);
+}
+
+/* Aliases that stay within the caps load as before; anchors, aliases and nesting are capped. */
+static void yaml_limits(void **state)
+{
+    struct la_buf d = LA_BUF_INIT, y = LA_BUF_INIT;
+    unsigned i;
+
+    (void)state;
+    /* An anchored list of patterns used by two rules: both rules load, with its patterns. */
+    assert_int_equal(la_buf_addf(&y, "rules:\n%s%s",
+        "  - {id: t.a, title: A, cause: usb-link, samples: [xab], not: [y],\n"
+        "     match: {a: {contains: &p [xab, xcd]}}}\n",
+        "  - {id: t.b, title: B, cause: usb-link, samples: [xcd], not: [y],\n"
+        "     match: {a: {contains: *p}}}\n"), LA_OK);
+    struct la_ruleset *rs = load(y.buf, &d, LA_OK);
+    assert_int_equal(la_ruleset_count(rs), 2);
+    la_ruleset_free(rs);
+    la_buf_reset(&y);
+    assert_string_equal(d.buf, "");
+    /* An alias to no anchor. */
+    assert_int_equal(la_buf_addf(&y, "rules: [*nope]\n"), LA_OK);
+    load_built(&y, &d, LA_FAILED, "t.yaml:1:9: error[LA200]: invalid YAML: found undefined "
+                                  "alias 'nope'");
+    /* More anchors than LA_YAML_MAX_ANCHORS. */
+    assert_int_equal(la_buf_addf(&y, "rules: ["), LA_OK);
+    for (i = 0; i <= LA_YAML_MAX_ANCHORS; i++)
+        assert_int_equal(la_buf_addf(&y, "&a%u x,", i), LA_OK);
+    assert_int_equal(la_buf_addf(&y, "]\n"), LA_OK);
+    load_built(&y, &d, LA_FAILED, "error[LA223]: more than 1000 YAML anchors");
+    /* More aliases than LA_YAML_MAX_ALIASES. */
+    assert_int_equal(la_buf_addf(&y, "rules: [&a x,"), LA_OK);
+    for (i = 0; i <= LA_YAML_MAX_ALIASES; i++)
+        assert_int_equal(la_buf_addf(&y, "*a,"), LA_OK);
+    assert_int_equal(la_buf_addf(&y, "]\n"), LA_OK);
+    load_built(&y, &d, LA_FAILED, "t.yaml:1:30014: error[LA223]: more than 10000 YAML aliases");
+    /* Exactly LA_YAML_MAX_DEPTH levels load (the rule is then wrong, not the YAML). */
+    assert_int_equal(la_buf_addf(&y, "rules: "), LA_OK);
+    for (i = 1; i < LA_YAML_MAX_DEPTH; i++)
+        assert_int_equal(la_buf_addc(&y, '['), LA_OK);
+    for (i = 1; i < LA_YAML_MAX_DEPTH; i++)
+        assert_int_equal(la_buf_addc(&y, ']'), LA_OK);
+    load_built(&y, &d, LA_FAILED, "error[LA202]: a rule must be a mapping");
+    /* A mapping of 20 000 keys is checked in n log n, not n^2 (this took minutes). */
+    assert_int_equal(la_buf_addf(&y, "rules:\n  - id: t.w\n"), LA_OK);
+    for (i = 0; i < 20000; i++)
+        assert_int_equal(la_buf_addf(&y, "    k%u: 1\n", i % 19999), LA_OK);
+    load_built(&y, &d, LA_FAILED, "t.yaml:20002:5: error[LA216]: key 'k0' given twice");
+    la_buf_release(&y);
     la_buf_release(&d);
 }
 
@@ -249,7 +312,7 @@ static void kb_lookup_by_space(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(diagnostics), cmocka_unit_test(matching),
+        cmocka_unit_test(diagnostics), cmocka_unit_test(yaml_limits), cmocka_unit_test(matching),
         cmocka_unit_test(hint_words), cmocka_unit_test(durations),
         cmocka_unit_test(match_limit_disables_rule), cmocka_unit_test(kb_lookup_by_space),
     };
