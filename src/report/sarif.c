@@ -1,8 +1,9 @@
 /*
  * sarif: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
  *
- * One run; tool.driver carries name, version and semanticVersion (no
- * informationUri: there is no real one to give).  driver.rules has one
+ * One run; tool.driver carries name, version, semanticVersion and
+ * informationUri (LA_HOMEPAGE: meson's -Dhomepage, else a file: URI of the
+ * installed README).  driver.rules has one
  * reporting descriptor per distinct evidence rule id, in order of first
  * appearance: id, a PascalCase name, shortDescription (the evidence title),
  * fullDescription (cause title and summary), help (the remediation steps)
@@ -339,9 +340,9 @@ static enum la_rc build(struct sarif *s, const json_t *doc, json_t **ret_log)
             kept++;
         }
     }
-    run = json_pack("{s:{s:{s:s,s:s,s:s,s:O}},s:o}", "tool", "driver", "name", "loganalyze",
-                    "version", version, "semanticVersion", version, "rules", s->rules,
-                    "results", results);
+    run = json_pack("{s:{s:{s:s,s:s,s:s,s:s,s:O}},s:o}", "tool", "driver", "name", "loganalyze",
+                    "version", version, "semanticVersion", version, "informationUri",
+                    LA_HOMEPAGE, "rules", s->rules, "results", results);
     if (run && total > kept &&
         json_object_set_new(run, "properties",
                             json_pack("{s:b,s:I}", "resultsTruncated", 1, "resultsTotal",
