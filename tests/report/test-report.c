@@ -864,8 +864,8 @@ static void test_sarif_cap(void **state)
                         "error");
     assert_string_equal(json_string_value(json_object_get(json_array_get(results, 1), "level")),
                         "note");
-    assert_null(json_object_get(json_object_get(json_object_get(run, "tool"), "driver"),
-                                "informationUri"));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(
+                            run, "tool"), "driver"), "informationUri")), LA_HOMEPAGE);
     /* ruleIndex points at the rule with that id; fingerprints are unique. */
     for (size_t i = 0; i < json_array_size(results); i++) {
         json_t *r = json_array_get(results, i);
