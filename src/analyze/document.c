@@ -591,6 +591,22 @@ static const char *str_at(const json_t *obj, const char *key)
 }
 
 /* Count the reports by outcome (n: failed, succeeded, inconclusive, none), cause, code, model. */
+/*
+ * The code a report is counted under in summary.by_error_code: its first restore error number
+ * (the number a dialog shows: TSS status 94 counts as 3194, beside which it was printed), else
+ * its first printed code.
+ */
+static json_int_t summary_code(const json_t *rep, const json_t *error_codes)
+{
+    size_t i;
+    const json_t *c;
+
+    json_array_foreach(json_object_get(rep, "codes"), i, c)
+        if (!strcmp(str_at(c, "space") ? str_at(c, "space") : "", "dialog"))
+            return json_integer_value(json_object_get(c, "code"));
+    return json_integer_value(json_array_get(error_codes, 0));
+}
+
 static void count_reports(json_t *reports, long n[4], json_t *bc, json_t *bcode, json_t *bm)
 {
     size_t i;
@@ -609,7 +625,7 @@ static void count_reports(json_t *reports, long n[4], json_t *bc, json_t *bcode,
             bump(bc, str_at(c0, "id"));
         if (json_array_size(codes)) {
             char k[32];
-            snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_array_get(codes, 0)));
+            snprintf(k, sizeof(k), "%lld", (long long)summary_code(rep, codes));
             bump(bcode, k);
         }
         if (model)

@@ -664,6 +664,43 @@ static void batch_patterns(void **state)
         unlink(p[i]);
 }
 
+/* summary.by_error_code counts the dialog number (TSS 94 as 3194), else the first printed code. */
+static void summary_counts_dialog_number(void **state)
+{
+    struct la_engine_opts o;
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_engine *e = NULL;
+    char rpath[512];
+    const char *rp[2] = { rpath, NULL };
+    json_t *reports = json_pack(
+        "[{s:s,s:[i,i],s:[{s:i,s:s},{s:i,s:s}]},{s:s,s:[i],s:[{s:i,s:s}]},"
+        "{s:s,s:[i],s:[{s:i,s:s}]}]",
+        "outcome", "failed", "error_codes", 94, 3194, "codes", "code", 94, "space", "tss",
+        "code", 3194, "space", "dialog",
+        "outcome", "failed", "error_codes", -10, "codes", "code", -10, "space", "fr",
+        "outcome", "failed", "error_codes", 3194, "codes", "code", 3194, "space", "dialog");
+    json_t *doc, *by;
+
+    (void)state;
+    snprintf(rpath, sizeof(rpath), "%s/rules.yaml", dir);
+    put("rules.yaml", rules);
+    memset(&o, 0, sizeof(o));
+    o.limits = lim;
+    o.rule_paths = rp;
+    o.no_default_rules = 1;
+    o.deterministic = 1;
+    assert_non_null(reports);
+    assert_int_equal(la_engine_new(&e, &o, NULL), LA_OK);
+    doc = la_engine_document(e, reports);
+    assert_non_null(doc);
+    by = json_object_get(json_object_get(doc, "summary"), "by_error_code");
+    assert_int_equal(json_object_size(by), 2);
+    assert_int_equal(json_integer_value(json_object_get(by, "3194")), 2);
+    assert_int_equal(json_integer_value(json_object_get(by, "-10")), 1);
+    json_decref(doc);
+    la_engine_free(e);
+}
+
 static int setup(void **state)
 {
     return mkdtemp(dir) ? 0 : -1;
@@ -697,7 +734,7 @@ int main(void)
         cmocka_unit_test(join_needs_same_device),
         cmocka_unit_test(captured_and_set_values), cmocka_unit_test(spaced_and_mapped_codes),
         cmocka_unit_test(many_stages),
-        cmocka_unit_test(batch_patterns),
+        cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
