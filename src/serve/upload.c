@@ -9,8 +9,9 @@
  * memory, and counted against max_upload.  The last call (la_serve_finish_upload) analyses
  * each file with a fresh engine (building one takes milliseconds and keeps requests
  * independent of each other), wraps the reports into one document, replaces the temp
- * paths in it by the uploaded names, renders the HTML report and stores it under a random
- * id (pages.c).  The request's directory is removed by la_serve_release_upload(), called
+ * paths in it by the uploaded names, renders the HTML report (stored under a random id for
+ * the page's "Save the report" link, pages.c) and the same report as a fragment, which the
+ * JSON answer carries for the page to show in itself.  The request's directory is removed by la_serve_release_upload(), called
  * from the completion callback for every request however it ends (success, error,
  * timeout, client gone, daemon stopped); the whole temp root is removed again when the
  * server stops.
@@ -230,7 +231,8 @@ enum MHD_Result la_serve_finish_upload(struct la_server *s, struct la_request *r
     json_t *doc = NULL, *resp = NULL;
     struct la_diag_sink sink = { capture_diag, errors };
     struct la_report_opts ro = { 0, 0, s->eo->deterministic };
-    struct la_buf html = LA_BUF_INIT, path = LA_BUF_INIT, prefix = LA_BUF_INIT;
+    struct la_buf html = LA_BUF_INIT, frag = LA_BUF_INIT, path = LA_BUF_INIT;
+    struct la_buf prefix = LA_BUF_INIT;
     const char *outcome = NULL;
     char id[2 * ID_BYTES + 1], url[64];
     enum MHD_Result ret;
@@ -262,7 +264,7 @@ enum MHD_Result la_serve_finish_upload(struct la_server *s, struct la_request *r
                                   "The analysis could not start.");
         goto out;
     }
-    html.max = MAX_REPORT_HTML;
+    html.max = frag.max = MAX_REPORT_HTML;
     for (unsigned i = 0; i < rq->nfiles; i++) {
         json_t *rep = NULL;
         enum la_rc rc;
@@ -301,7 +303,9 @@ enum MHD_Result la_serve_finish_upload(struct la_server *s, struct la_request *r
                      "headlines", headlines, "errors", errors);
     doc = la_engine_document(e, reports);
     reports = NULL;
-    if (!doc || !resp || la_report_render("html", doc, &ro, &html, &sink) != LA_OK) {
+    if (!doc || !resp || la_report_render("html", doc, &ro, &html, &sink) != LA_OK ||
+        la_report_html_fragment(doc, &frag) != LA_OK ||
+        json_object_set_new(resp, "html", json_stringn(frag.buf, frag.len)) != 0) {
         ret = la_serve_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
                                   "The report could not be rendered.");
         goto out;
@@ -327,6 +331,7 @@ out:
     json_decref(errors);
     json_decref(headlines);
     la_buf_release(&html);
+    la_buf_release(&frag);
     la_buf_release(&path);
     la_buf_release(&prefix);
     la_engine_free(e);
