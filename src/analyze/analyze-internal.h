@@ -97,6 +97,12 @@ struct attempt {
     char *fail_stage;                 /* first stage reported failing, if any (owned) */
     char *stages[LA_MAX_STAGES];
     unsigned char stage_kept[LA_MAX_STAGES];   /* a match points at stages[i] */
+    int64_t stage_time[LA_MAX_STAGES];         /* when stages[i] was first reached, or -1 */
+    unsigned char stage_dated[LA_MAX_STAGES];  /* stage_time[i] has a date */
+    unsigned stage_seq[LA_MAX_STAGES];         /* when stages[i] was last reached: a count */
+    unsigned seq;                              /* stages reached so far, counting revisits */
+    int64_t now;                      /* the time of the line being applied (-1: none) */
+    int now_dated;
     unsigned nstages, stage_ix;
     char **retired;                   /* dropped stages that matches still point at (owned) */
     size_t nretired, capretired;
@@ -246,6 +252,7 @@ struct verdict {
     long decider;                     /* the primary's match that ended the run and decided
                                        * the cause, or -1 */
     int ended_on_error;               /* the primary's last lines say it failed */
+    json_t *reasons;                  /* [{kind, text}]: what moved the ranking, in words */
 };
 
 /* Whether format (an id) is a restore log written on the computer by a restore tool. */

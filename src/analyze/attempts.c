@@ -39,7 +39,7 @@ struct attempt *la_attempt_new(struct run *r, int explicit_start)
     if (!a)
         return NULL;
     a->explicit_start = explicit_start;
-    a->start = a->end = -1;
+    a->start = a->end = a->now = -1;
     a->outcome = -1;
     a->fail_rule = -1;
     a->per_rule = la_calloc(la_ruleset_count(r->e->rs) + 1, sizeof(*a->per_rule));
@@ -104,12 +104,19 @@ static enum la_rc drop_stage(struct attempt *a)
     }
     memmove(&a->stages[1], &a->stages[2], (LA_MAX_STAGES - 2) * sizeof(char *));
     memmove(&a->stage_kept[1], &a->stage_kept[2], LA_MAX_STAGES - 2);
+    memmove(&a->stage_time[1], &a->stage_time[2], (LA_MAX_STAGES - 2) * sizeof(int64_t));
+    memmove(&a->stage_dated[1], &a->stage_dated[2], LA_MAX_STAGES - 2);
+    memmove(&a->stage_seq[1], &a->stage_seq[2], (LA_MAX_STAGES - 2) * sizeof(unsigned));
     a->nstages--;
     return LA_OK;
 }
 
-/* Record stage s as reached (pooled: an attempt keeps each name once); NULL on OOM. */
-static const char *add_stage(struct attempt *a, const char *s, size_t len)
+/*
+ * Record stage s as reached at time t (-1: unknown; dated: t has a date), pooled: an
+ * attempt keeps each name once, with the time it was first reached and the count of stages
+ * reached when it was last reached (stage_seq, revisits too).  NULL on OOM.
+ */
+static const char *add_stage(struct attempt *a, const char *s, size_t len, int64_t t, int dated)
 {
     char low[128];
     int upper = len > 0 && len < sizeof(low);
@@ -124,6 +131,7 @@ static const char *add_stage(struct attempt *a, const char *s, size_t len)
     }
     for (unsigned i = 0; i < a->nstages; i++)
         if (strlen(a->stages[i]) == len && !memcmp(a->stages[i], s, len)) {
+            a->stage_seq[i] = ++a->seq;
             a->stage_ix = i;
             a->stage = a->stages[i];
             return a->stage;
@@ -134,6 +142,9 @@ static const char *add_stage(struct attempt *a, const char *s, size_t len)
     if (!a->stages[a->nstages])
         return NULL;
     a->stage_kept[a->nstages] = 0;
+    a->stage_time[a->nstages] = t;
+    a->stage_dated[a->nstages] = (unsigned char)(dated != 0);
+    a->stage_seq[a->nstages] = ++a->seq;
     a->stage_ix = a->nstages;
     a->stage = a->stages[a->nstages++];
     return a->stage;
@@ -309,6 +320,8 @@ enum la_rc la_attempt_note_failure(struct run *r, struct attempt *a, long rule)
 
 void la_attempt_touch(struct attempt *a, const struct la_record *rec)
 {
+    a->now = rec->time;
+    a->now_dated = rec->has_date;
     if (rec->time < 0)
         return;
     if (a->start < 0 || rec->time < a->start) {
@@ -352,13 +365,13 @@ enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
     if (!strncmp(name, "code_", 5))
         return LA_OK;
     if (!strcmp(name, "stage"))
-        return !v.len || add_stage(a, v.p, v.len) ? LA_OK : LA_FATAL;
+        return !v.len || add_stage(a, v.p, v.len, a->now, a->now_dated) ? LA_OK : LA_FATAL;
     if (!strcmp(name, "op") && parse_code(v, 0, &n))
         s = la_kb_stage_of_op(e->kb, n);
     else if (!strcmp(name, "checkpoint"))
         s = la_kb_stage_of_checkpoint(e->kb, v.p, v.len);
     if (s)
-        return add_stage(a, s, strlen(s)) ? LA_OK : LA_FATAL;
+        return add_stage(a, s, strlen(s), a->now, a->now_dated) ? LA_OK : LA_FATAL;
     for (int f = 0; f < FACT_N; f++)
         if (!strcmp(name, fact_names[f]) && v.len && v.len <= LA_MAX_FACT) {
             la_free(a->facts[f]);
@@ -437,6 +450,16 @@ static struct attempt *join_target(struct run *r, size_t i, size_t nexp, struct 
     return to;
 }
 
+/* The index of stage name s in a's list, or a->nstages (dropped from it). */
+static unsigned stage_index(const struct attempt *a, const char *s)
+{
+    unsigned i = 0;
+
+    while (i < a->nstages && strcmp(a->stages[i], s))
+        i++;
+    return i;
+}
+
 /* Move a's matches, stages, codes, facts, members and time span into to. */
 static enum la_rc merge_into(struct attempt *to, struct attempt *a)
 {
@@ -445,7 +468,10 @@ static enum la_rc merge_into(struct attempt *to, struct attempt *a)
     for (size_t k = 0; k < a->nm; k++) {
         const char *s = a->m[k].stage;
         to->m[to->nm] = a->m[k];
-        s = s ? add_stage(to, s, strlen(s)) : NULL;
+        unsigned at = s ? stage_index(a, s) : a->nstages;
+        s = s ? add_stage(to, s, strlen(s), at < a->nstages ? a->stage_time[at] : a->m[k].time,
+                          at < a->nstages ? a->stage_dated[at] : a->m[k].has_date)
+              : NULL;
         to->m[to->nm].stage = s ? la_attempt_stage_for_match(to) : NULL;
         to->nm++;
     }
@@ -453,7 +479,7 @@ static enum la_rc merge_into(struct attempt *to, struct attempt *a)
     a->m = NULL;
     a->nm = a->capm = 0;
     for (unsigned k = 0; k < a->nstages; k++)
-        add_stage(to, a->stages[k], strlen(a->stages[k]));
+        add_stage(to, a->stages[k], strlen(a->stages[k]), a->stage_time[k], a->stage_dated[k]);
     for (unsigned k = 0; k < a->ncodes; k++)
         add_code(to, &a->codes[k]);
     if (!to->fail_stage && a->fail_stage) {

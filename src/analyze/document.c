@@ -204,6 +204,86 @@ static int listable(const struct attempt *a)
     return !a->merged && (a->explicit_start || a->has_result || a->nm || a->nstages);
 }
 
+/* One phase of an attempt's timeline: the stages of one stage group. */
+struct phase {
+    const struct la_stage_group *g;   /* NULL: stages stages.yaml does not group */
+    unsigned first, last, n;          /* indices into the attempt's stages */
+    unsigned seq;                     /* when a stage of it was last reached (stage_seq) */
+};
+
+static int cmp_phase(const void *x, const void *y)
+{
+    const struct phase *a = x, *b = y;
+
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/*
+ * The attempt's timeline: its stages by stage group (stages.yaml), one phase per group, in
+ * the order the phases were last worked on (stage_seq: a stage reached again counts where it
+ * was reached last), so the phase the attempt stopped in comes last
+ * (a restore interleaves housekeeping with its main steps: by first appearance the baseband
+ * migration data early in a restore would put "Modem" before the system image).  Each phase
+ * has its group's id and label, its stages, when its first and last stage were reached and
+ * whether the attempt failed in it.  Stages no group lists share one phase, group null.
+ */
+static json_t *phases_json(struct run *r, const struct attempt *a, const char *failed_stage)
+{
+    struct phase ph[LA_MAX_STAGES];
+    unsigned nph = 0;
+    json_t *arr = json_array();
+
+    for (unsigned k = 0; k < a->nstages; k++) {
+        const struct la_stage_group *g = la_kb_stage_group(r->e->kb, a->stages[k]);
+        unsigned i = 0;
+        while (i < nph && ph[i].g != g)
+            i++;
+        if (i == nph)
+            ph[nph++] = (struct phase){ g, k, k, 0, 0 };
+        ph[i].last = k;
+        ph[i].n++;
+        if (a->stage_seq[k] > ph[i].seq)
+            ph[i].seq = a->stage_seq[k];
+    }
+    qsort(ph, nph, sizeof(*ph), cmp_phase);
+    for (unsigned i = 0; i < nph && arr; i++) {
+        json_t *o = json_object(), *st = json_array();
+        int failed = 0;
+        for (unsigned k = ph[i].first; k <= ph[i].last; k++) {
+            if (la_kb_stage_group(r->e->kb, a->stages[k]) != ph[i].g)
+                continue;
+            json_array_append_new(st, json_string(a->stages[k]));
+            failed |= failed_stage && !strcmp(a->stages[k], failed_stage);
+        }
+        json_object_set_new(o, "group", ph[i].g ? json_string(ph[i].g->id) : json_null());
+        json_object_set_new(o, "label", json_string(ph[i].g ? ph[i].g->label : "Other steps"));
+        json_object_set_new(o, "stages", st);
+        json_object_set_new(o, "first", time_json(a->stage_time[ph[i].first],
+                                                  a->stage_dated[ph[i].first]));
+        json_object_set_new(o, "last", time_json(a->stage_time[ph[i].last],
+                                                 a->stage_dated[ph[i].last]));
+        json_object_set_new(o, "failed", json_boolean(failed));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+/* The last line of the attempt that said something failed: {source, line, text}, or null. */
+static json_t *failure_json(struct run *r, const struct attempt *a)
+{
+    const char *src;
+    json_t *o;
+
+    if (!a->fail_text)
+        return json_null();
+    src = r->members[a->fail_member].path;
+    o = json_object();
+    json_object_set_new(o, "source", la_redact_json(r->e, src, strlen(src)));
+    json_object_set_new(o, "line", json_integer((json_int_t)a->fail_line));
+    json_object_set_new(o, "text", la_redact_json(r->e, a->fail_text, strlen(a->fail_text)));
+    return o;
+}
+
 static json_t *attempt_json(struct run *r, const struct attempt *a, size_t idx)
 {
     json_t *ao = json_object(), *st = json_array(), *src = json_array();
@@ -224,6 +304,12 @@ static json_t *attempt_json(struct run *r, const struct attempt *a, size_t idx)
         json_array_append_new(src, la_redact_json(r->e, p, strlen(p)));
     }
     json_object_set_new(ao, "sources", src);
+    json_object_set_new(ao, "host", facts_json(r, a, 1));
+    json_object_set_new(ao, "phases",
+                        phases_json(r, a, !strcmp(a->judged, "failed") ||
+                                                  !strcmp(a->judged, "evidence") ? st_name
+                                                                                 : NULL));
+    json_object_set_new(ao, "failure", failure_json(r, a));
     return ao;
 }
 
@@ -478,6 +564,12 @@ static json_t *diagnosis_json(struct run *r, const struct verdict *v)
     json_object_set_new(o, "ended_on_error", json_boolean(v->ended_on_error));
     json_object_set_new(o, "stage", v->stage ? json_string(v->stage) : json_null());
     json_object_set_new(o, "line", deciding_line(r, v));
+    {
+        const struct la_stage_group *g = la_kb_stage_group(r->e->kb, v->stage);
+        json_object_set_new(o, "stage_name",
+                            g && g->doing ? json_string(g->doing) : json_null());
+    }
+    json_object_set_new(o, "reasons", json_incref(v->reasons));
     return o;
 }
 

@@ -456,12 +456,27 @@ static void note(json_t *notes, const char *fmt, ...)
     la_buf_release(&b);
 }
 
+/* Append a reason {kind, text} in plain words (diagnosis.reasons); lost to OOM: shorter. */
+static void reason(json_t *reasons, const char *kind, const char *fmt, ...) LA_PRINTF(3, 4);
+
+static void reason(json_t *reasons, const char *kind, const char *fmt, ...)
+{
+    struct la_buf b = LA_BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (la_buf_vaddf(&b, fmt, ap) == LA_OK)
+        json_array_append_new(reasons, json_pack("{s:s,s:s}", "kind", kind, "text", b.buf));
+    va_end(ap);
+    la_buf_release(&b);
+}
+
 /*
  * The same failure at the same step in several attempts of this input: a loose cable or a
  * glitch rarely strikes at exactly the same step twice, a faulty part does.
  */
 static void weigh_repeats(const struct run *r, const struct attempt *a, struct cause_score *cs,
-                          size_t nc, json_t *notes)
+                          size_t nc, json_t *notes, json_t *reasons)
 {
     const char *st = a->fail_stage ? a->fail_stage : a->stage;
     unsigned same = 0;
@@ -479,6 +494,10 @@ static void weigh_repeats(const struct run *r, const struct attempt *a, struct c
             note(notes, "%u attempts failed the same way at '%s': a failure that repeats at the "
                         "same step points away from the USB link (usb-link -1.0 log-odds) and "
                         "towards the device", same, st);
+            reason(reasons, "repeat", "%s attempts stopped at the same step (%s): a loose cable "
+                   "or a USB glitch rarely strikes at exactly the same step twice, so the USB "
+                   "connection is an unlikely cause", same == 2 ? "Two" : same == 3 ? "Three"
+                                                                 : "Several", st);
         }
 }
 
@@ -551,7 +570,7 @@ static void weigh_ending(const struct run *r, const struct attempt *a, long k,
 
 /* Steps already tried: a failure that survived them lowers what they rule out. */
 static void weigh_tried(const struct la_engine *e, struct cause_score *cs, size_t nc,
-                        json_t *notes)
+                        json_t *notes, json_t *reasons)
 {
     for (size_t s = 0; s < la_kb_n_steps(e->kb); s++) {
         const struct la_step *st = la_kb_step_at(e->kb, s);
@@ -564,6 +583,8 @@ static void weigh_tried(const struct la_engine *e, struct cause_score *cs, size_
                     cs[i].tried_penalty = 1;
                     note(notes, "'%s' was already tried and the failure remained: %s made less "
                                 "likely (-1.5 log-odds)", st->id, *lw);
+                    reason(reasons, "tried", "'%s' was already tried and the restore still "
+                           "failed, so %s is less likely", st->id, cs[i].c->title);
                 }
     }
 }
@@ -601,7 +622,7 @@ static void rank(struct cause_score *cs, size_t nc)
 
 /* Score one attempt into causes (sorted).  Returns their count, or -1 on OOM. */
 static int score_attempt(struct run *r, struct attempt *a, long ending,
-                         struct cause_score **ret, json_t *notes)
+                         struct cause_score **ret, json_t *notes, json_t *reasons)
 {
     const struct la_engine *e = r->e;
     size_t nc = la_kb_n_causes(e->kb), nrules = la_ruleset_count(e->rs);
@@ -617,8 +638,8 @@ static int score_attempt(struct run *r, struct attempt *a, long ending,
     for (size_t i = 0; i < nc; i++)
         add_weights(&cs[i]);
     weigh_ending(r, a, ending, cs, nc, notes);
-    weigh_repeats(r, a, cs, nc, notes);
-    weigh_tried(e, cs, nc, notes);
+    weigh_repeats(r, a, cs, nc, notes, reasons);
+    weigh_tried(e, cs, nc, notes, reasons);
     for (size_t i = 0; i < nc; i++)
         order_evidence(e, a, &cs[i]);
     rank(cs, nc);
@@ -726,11 +747,15 @@ static const char *certainty(const struct verdict *v)
 
 enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
 {
-    struct verdict v = { NULL, "no-restore-found", NULL, NULL, 0, json_array(), NULL, -1, 0 };
+    struct verdict v = { NULL, "no-restore-found", NULL, NULL, 0, json_array(), NULL, -1, 0,
+                         json_array() };
     const char *o;
 
-    if (!v.notes)
+    if (!v.notes || !v.reasons) {
+        json_decref(v.notes);
+        json_decref(v.reasons);
         return LA_FATAL;
+    }
     judge(r, &v);
     o = v.outcome;
     if (v.primary)
@@ -743,13 +768,14 @@ enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
     if (v.primary && (!strcmp(o, "failed") || !strcmp(o, "evidence") ||
                       (!strcmp(o, "inconclusive") && v.primary->fail_text))) {
         if (index_attempt(v.primary, la_ruleset_count(r->e->rs)) < 0) {
-            json_decref(v.notes);
+            la_verdict_release(&v);
             return LA_FATAL;
         }
         v.decider = ending_match(r, v.primary);
-        v.ncauses = score_attempt(r, v.primary, v.decider, &v.causes, v.notes);
+        v.ncauses = score_attempt(r, v.primary, v.decider, &v.causes, v.notes, v.reasons);
         if (v.ncauses < 0) {
-            json_decref(v.notes);
+            v.ncauses = 0;
+            la_verdict_release(&v);
             return LA_FATAL;
         }
         if (strcmp(o, "evidence"))
@@ -768,7 +794,8 @@ void la_verdict_release(struct verdict *v)
 {
     free_scores(v->causes, (size_t)(v->ncauses > 0 ? v->ncauses : 0));
     json_decref(v->notes);
+    json_decref(v->reasons);
     v->causes = NULL;
     v->ncauses = 0;
-    v->notes = NULL;
+    v->notes = v->reasons = NULL;
 }

@@ -46,18 +46,10 @@ static void human_age(int64_t secs, char *out, size_t n)
         snprintf(out, n, "%lld days ago", (long long)(secs / 86400));
 }
 
-static const char *host_title(const char *h)
-{
-    return !strcmp(h, "windows") ? "Windows" : !strcmp(h, "macos") ? "macOS"
-           : !strcmp(h, "linux") ? "Linux (idevicerestore, futurerestore, pymobiledevice3 "
-                                   "also run on macOS and Windows)"
-           : "The iPhone or iPad itself";
-}
-
 /* The places of one host as text (md: Markdown list). */
 static void print_places(FILE *f, const char *host, int md)
 {
-    fprintf(f, md ? "\n## %s\n" : "\n%s\n", host_title(host));
+    fprintf(f, md ? "\n## %s\n" : "\n%s\n", la_locate_host_title(host));
     for (size_t i = 0; i < la_locate_n_places(); i++) {
         const struct la_place *p = la_locate_place(i);
         if (strcmp(p->host, host))

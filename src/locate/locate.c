@@ -219,6 +219,15 @@ const char *la_locate_host(void)
 #endif
 }
 
+const char *la_locate_host_title(const char *host)
+{
+    return !strcmp(host, "windows") ? "Windows"
+           : !strcmp(host, "macos") ? "macOS"
+           : !strcmp(host, "linux") ? "Linux (idevicerestore, futurerestore, pymobiledevice3 "
+                                      "also run on macOS and Windows)"
+                                    : "The iPhone or iPad itself";
+}
+
 int la_locate_kind_is_restore_log(const char *kind)
 {
     static const char *const k[] = { LA_KIND_UPDATER, LA_KIND_CONFIGURATOR,

@@ -123,6 +123,12 @@ const struct la_place *la_locate_place(size_t i);
 /* The host loganalyze was built for: "windows", "macos" or "linux". */
 const char *la_locate_host(void);
 
+/*
+ * How a person names a host of the knowledge table ("windows" → "Windows", "device" → "The
+ * iPhone or iPad itself"): a heading for its places.  The string is static.
+ */
+const char *la_locate_host_title(const char *host);
+
 /* True for kinds that are a host-side restore log (an attempt's anchor). */
 int la_locate_kind_is_restore_log(const char *kind);
 

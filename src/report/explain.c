@@ -5,11 +5,18 @@
  * space, note, code, number, spaces, names, meanings, collides, stage, family, causes,
  * ladder, collect); output is one of four forms, appended to a la_buf:
  *
- *   text      `loganalyze explain CODE...`: every section, wrapped at a fixed width
- *             (88 columns unless opts->width says otherwise), entries separated by a rule
- *   markdown  `explain --format markdown`: the same content for a ticket or a comment
- *   html      the fragment `loganalyze serve` returns for /explain: meanings, stage,
- *             family, the five likeliest causes, the first step, the logs to collect
+ *   text      `loganalyze explain CODE...`: the opening, then every section, wrapped at a
+ *             fixed width (88 columns unless opts->width says otherwise), entries separated
+ *             by a rule
+ *   markdown  `explain --format markdown`: the same content for a ticket or a comment,
+ *             everything after the opening folded in a <details>
+ *   html      the fragment `loganalyze serve` returns for /explain: the opening, then
+ *             folded: meanings with their sources, stage, family, the five likeliest
+ *             causes, the first step in full, the logs to collect
+ *
+ * Every form opens the same way, for someone who only saw "error 4013": one plain sentence
+ * (what the code means and its most common cause) and the cheapest steps of the ladder in
+ * short (SHORT_STEPS, each cut at its first ": " or ". "); the sources come after.
  *   json      {"schema": "loganalyze.explain/1", "codes": [entries]}, indented
  *
  * The CLI and the web page both render through here, so an entry looks the same wherever it
@@ -24,6 +31,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -101,6 +109,54 @@ static enum la_rc spaces_line(struct la_buf *b, const json_t *o)
     }
     return LA_OK;
 }
+
+/* ------------------------------------------------------------ the opening */
+
+/*
+ * The entry in one plain sentence: what the code means (its family's title, else the first
+ * sentence of its first meaning) and its most common cause by the priors: "Error 4013:
+ * Device did not reach the expected mode (…); most often: USB connection: … (32 %)".
+ * Nothing for an entry the catalogue does not know (its own line says so).
+ */
+static enum la_rc plain_sentence(struct la_buf *b, const json_t *o)
+{
+    const json_t *fam = json_object_get(o, "family");
+    const json_t *m = json_array_get(la_report_arr(o, "meanings"), 0);
+    const json_t *top = json_array_get(la_report_arr(o, "causes"), 0);
+    const char *what = fam ? la_report_str(fam, "title") : la_report_str(m, "text");
+    const char *end = strstr(what, ". ");
+    size_t len = end ? (size_t)(end - what) : strlen(what);
+
+    if (!la_report_bool(o, "known"))
+        return LA_OK;
+    LA_TRY(code_title(b, o));
+    if (len && what[len - 1] == '.')
+        len--;
+    if (len) {
+        LA_TRY(la_buf_adds(b, ": "));
+        LA_TRY(la_buf_add(b, what, len));
+    }
+    if (top)
+        LA_TRY(la_buf_addf(b, "%smost often: %s (%.0f %%)", len ? "; " : ": ",
+                           la_report_str(top, "title"), la_report_real(top, "prior") * 100));
+    return la_buf_addc(b, '.');
+}
+
+/* A step of the ladder in short: its text up to the first ": " or ". ", as a sentence. */
+static enum la_rc short_step(struct la_buf *b, const char *text)
+{
+    const char *colon = strstr(text, ": "), *stop = strstr(text, ". ");
+    size_t len = strlen(text);
+
+    if (colon && (!stop || colon < stop))
+        len = (size_t)(colon - text);
+    else if (stop)
+        len = (size_t)(stop - text);
+    LA_TRY(la_buf_add(b, text, len));
+    return len && text[len - 1] == '.' ? LA_OK : la_buf_addc(b, '.');
+}
+
+#define SHORT_STEPS 5u                 /* steps in the opening's short list */
 
 /* ------------------------------------------------------------ text */
 
@@ -257,8 +313,40 @@ static enum la_rc text_advice(struct la_buf *b, const json_t *o, unsigned width)
     return LA_OK;
 }
 
+/* The opening: the plain sentence and the cheapest steps in short, numbered. */
+static enum la_rc text_opening(struct la_buf *b, const json_t *o, unsigned width)
+{
+    const json_t *ladder = la_report_arr(o, "ladder");
+    struct la_buf line = LA_BUF_INIT;
+    enum la_rc rc = plain_sentence(&line, o);
+    size_t n = la_report_len(ladder);
+
+    if (rc == LA_OK && line.len)
+        rc = wrap(b, "", line.buf, width);
+    if (rc == LA_OK && n)
+        rc = la_buf_adds(b, "\nTry these first, cheapest first:\n");
+    for (size_t i = 0; i < n && i < SHORT_STEPS && rc == LA_OK; i++) {
+        char num[16];
+
+        la_buf_reset(&line);
+        snprintf(num, sizeof(num), "  %zu. ", i + 1);
+        rc = short_step(&line, la_report_str(json_array_get(ladder, i), "text"));
+        if (rc == LA_OK)
+            rc = wrap(b, num, line.buf, width);
+    }
+    if (rc == LA_OK && n)
+        rc = la_buf_addf(b, "  (%s step%s in full, with why, below)\n",
+                         n > SHORT_STEPS ? "all" : "each", n > SHORT_STEPS ? "s" : "");
+    la_buf_release(&line);
+    return rc;
+}
+
 static enum la_rc text_entry(struct la_buf *b, const json_t *o, unsigned width)
 {
+    if (la_report_bool(o, "known")) {
+        LA_TRY(text_opening(b, o, width));
+        LA_TRY(la_buf_addc(b, '\n'));
+    }
     if (!la_report_bool(o, "known")) {
         const json_t *fam = json_object_get(o, "family");
         if (json_object_get(o, "space")) {
@@ -275,6 +363,7 @@ static enum la_rc text_entry(struct la_buf *b, const json_t *o, unsigned width)
             LA_TRY(la_buf_addf(b, "It falls in the range of: %s.\n",
                                la_report_str(fam, "title")));
         LA_TRY(text_nearby(b, o, width));
+        LA_TRY(text_opening(b, o, width));
     } else {
         LA_TRY(text_meanings(b, o, width));
     }
@@ -331,6 +420,40 @@ static enum la_rc md_spaces(struct la_buf *b, const json_t *o, int after)
     return any && after ? la_buf_adds(b, "\n") : LA_OK;
 }
 
+/*
+ * The opening: the plain sentence, the cheapest steps in short, then a <details> that
+ * md_entry closes after the sources (GitHub renders Markdown inside it after a blank line).
+ */
+static enum la_rc md_opening(struct la_buf *b, const json_t *o)
+{
+    const json_t *ladder = la_report_arr(o, "ladder");
+    struct la_buf line = LA_BUF_INIT;
+    enum la_rc rc = plain_sentence(&line, o);
+    size_t n = la_report_len(ladder);
+
+    if (rc == LA_OK && line.len)
+        rc = md_esc(b, line.buf);
+    if (rc == LA_OK && line.len)
+        rc = la_buf_adds(b, "\n\n");
+    if (rc == LA_OK && n)
+        rc = la_buf_adds(b, "**Try these first, cheapest first:**\n\n");
+    for (size_t i = 0; i < n && i < SHORT_STEPS && rc == LA_OK; i++) {
+        la_buf_reset(&line);
+        rc = short_step(&line, la_report_str(json_array_get(ladder, i), "text"));
+        if (rc == LA_OK)
+            rc = la_buf_addf(b, "%zu. ", i + 1);
+        if (rc == LA_OK)
+            rc = md_esc(b, line.buf);
+        if (rc == LA_OK)
+            rc = la_buf_adds(b, "\n");
+    }
+    if (rc == LA_OK)
+        rc = la_buf_adds(b, "\n<details><summary>What it means, the likely causes, every step "
+                            "and the sources</summary>\n\n");
+    la_buf_release(&line);
+    return rc;
+}
+
 static enum la_rc md_entry(struct la_buf *b, const json_t *o)
 {
     const json_t *v, *collect = la_report_arr(o, "collect");
@@ -340,6 +463,7 @@ static enum la_rc md_entry(struct la_buf *b, const json_t *o)
         LA_TRY(la_buf_adds(b, "## "));
         LA_TRY(escaped_title(b, o, md_esc));
         LA_TRY(la_buf_adds(b, "\n\n"));
+        LA_TRY(md_opening(b, o));
         LA_TRY(md_spaces(b, o, 1));
         json_array_foreach(la_report_arr(o, "meanings"), i, v) {
             LA_TRY(la_buf_addf(b, "- **%s**: ", la_report_str(v, "space")));
@@ -352,7 +476,8 @@ static enum la_rc md_entry(struct la_buf *b, const json_t *o)
     } else {
         LA_TRY(la_buf_adds(b, "## "));
         LA_TRY(md_esc(b, la_report_str(o, "query")));
-        LA_TRY(la_buf_adds(b, "\n\nNot in the error-code catalogue.\n"));
+        LA_TRY(la_buf_adds(b, "\n\nNot in the error-code catalogue.\n\n"));
+        LA_TRY(md_opening(b, o));
         LA_TRY(md_spaces(b, o, 0));
         json_array_foreach(la_report_arr(o, "nearby"), i, v)
             LA_TRY(la_buf_addf(b, "%s%lld", i ? ", " : "\nNearby codes in the catalogue: ",
@@ -380,7 +505,7 @@ static enum la_rc md_entry(struct la_buf *b, const json_t *o)
             LA_TRY(la_buf_adds(b, "\n"));
         }
     }
-    return la_buf_adds(b, "\n");
+    return la_buf_adds(b, "\n</details>\n\n");
 }
 
 /* ------------------------------------------------------------ html */
@@ -419,7 +544,42 @@ static enum la_rc html_spaces(struct la_buf *b, const json_t *o)
     return rc;
 }
 
-/* The heading and the code's own part; *ret_more = 0 when nothing else is to be shown. */
+/* The opening: the plain sentence and the cheapest steps in short. */
+static enum la_rc html_opening(struct la_buf *b, const json_t *o)
+{
+    const json_t *ladder = la_report_arr(o, "ladder");
+    struct la_buf line = LA_BUF_INIT;
+    enum la_rc rc = plain_sentence(&line, o);
+    size_t n = la_report_len(ladder);
+
+    if (rc == LA_OK && line.len)
+        rc = la_buf_adds(b, "<p class=\"plain\">");
+    if (rc == LA_OK && line.len)
+        rc = html_esc(b, line.buf);
+    if (rc == LA_OK && line.len)
+        rc = la_buf_adds(b, "</p>");
+    if (rc == LA_OK && n)
+        rc = la_buf_adds(b, "<h3>Try these first, cheapest first</h3><ol class=\"try\">");
+    for (size_t i = 0; i < n && i < SHORT_STEPS && rc == LA_OK; i++) {
+        la_buf_reset(&line);
+        rc = short_step(&line, la_report_str(json_array_get(ladder, i), "text"));
+        if (rc == LA_OK)
+            rc = la_buf_adds(b, "<li>");
+        if (rc == LA_OK)
+            rc = html_esc(b, line.buf);
+        if (rc == LA_OK)
+            rc = la_buf_adds(b, "</li>");
+    }
+    if (rc == LA_OK && n)
+        rc = la_buf_adds(b, "</ol>");
+    la_buf_release(&line);
+    return rc;
+}
+
+/*
+ * The heading, the opening and the start of the folded part (<details>, which html_entry
+ * closes) with the code's own meanings; *ret_more = 0 when nothing else is to be shown.
+ */
 static enum la_rc html_head(struct la_buf *b, const json_t *o, int *ret_more)
 {
     const json_t *fam = json_object_get(o, "family"), *names = la_report_arr(o, "names"), *v;
@@ -443,7 +603,9 @@ static enum la_rc html_head(struct la_buf *b, const json_t *o, int *ret_more)
         }
         LA_TRY(la_buf_adds(b, "<p>It falls in the range of: "));
         LA_TRY(html_esc(b, la_report_str(fam, "title")));
-        return la_buf_adds(b, ".</p>");
+        LA_TRY(la_buf_adds(b, ".</p>"));
+        LA_TRY(html_opening(b, o));
+        return la_buf_adds(b, "<details class=\"more\"><summary>The likely causes</summary>");
     }
     LA_TRY(la_buf_adds(b, "<h2>"));
     LA_TRY(escaped_title(b, o, html_esc));
@@ -453,6 +615,9 @@ static enum la_rc html_head(struct la_buf *b, const json_t *o, int *ret_more)
         LA_TRY(la_buf_adds(b, ")</small>"));
     }
     LA_TRY(la_buf_adds(b, "</h2>"));
+    LA_TRY(html_opening(b, o));
+    LA_TRY(la_buf_adds(b, "<details class=\"more\"><summary>What it means, the likely causes "
+                          "and the sources</summary>"));
     LA_TRY(html_spaces(b, o));
     LA_TRY(la_buf_adds(b, "<h3>What it means</h3><ul class=\"meanings\">"));
     json_array_foreach(la_report_arr(o, "meanings"), i, v) {
@@ -508,7 +673,7 @@ static enum la_rc html_entry(struct la_buf *b, const json_t *o)
     if (la_report_len(causes))
         LA_TRY(la_buf_adds(b, "</ol>"));
     if (step) {
-        LA_TRY(la_buf_adds(b, "<p><b>First thing to try:</b> "));
+        LA_TRY(la_buf_adds(b, "<h3>The first step in full</h3><p>"));
         LA_TRY(html_esc(b, la_report_str(step, "text")));
         LA_TRY(la_buf_adds(b, "</p>"));
     }
@@ -521,7 +686,7 @@ static enum la_rc html_entry(struct la_buf *b, const json_t *o)
         }
         LA_TRY(la_buf_adds(b, "</ul>"));
     }
-    return LA_OK;
+    return la_buf_adds(b, "</details>");
 }
 
 /* ------------------------------------------------------------ entry point */

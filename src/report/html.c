@@ -1,23 +1,29 @@
 /*
- * html: one self-contained page for people (the drag-and-drop path).
+ * html: the report for people (the drag-and-drop path): one self-contained page, or the
+ * same report as a fragment the serve page shows inside itself.
  *
- * The page needs nothing but itself: inline CSS, an inline SVG timeline of
- * the attempts (one row per attempt, one segment per stage reached, the
- * failing stage red), <details> for evidence, no script, no external URL of
- * any kind (a Content-Security-Policy meta tag says default-src 'none').
- * It is printable: @media print drops coloured backgrounds and opens the
- * evidence.
+ * The page needs nothing but itself: inline CSS, an inline SVG timeline of the attempts
+ * (timeline.c), <details> for everything long, no script, no external URL of any kind (a
+ * Content-Security-Policy meta tag says default-src 'none').  It is printable: @media print
+ * opens the folded parts.  The fragment (la_report_html_fragment) is the page's body
+ * without the document around it and without the CSS, which la_report_html_css() gives the
+ * host page (every rule is scoped under .la-report, so it styles nothing else).
  *
- * The markup is HTML5 that is also well-formed XML (void elements written
- * "<meta … />", only the XML entities, no raw controls), so the test suite
- * can check it with an XML parser as well as an HTML one.  Every document
- * string goes through la_escape_html().
+ * The result view, per report, in this order:
+ *   the verdict once, first, in plain words (view.c: headline, the cause with how sure it
+ *   is, the codes and the stage id in small print); why (the two or three reasons that
+ *   decided it, each with its log line); what to collect and the checklist when the cause
+ *   is not known; the timeline (one picture of every attempt, and every step in a folded
+ *   table); the causes (from 5 % on with their advice, evidence folded; under 5 % one folded
+ *   line each, without advice); then the details: facts, members, unexplained lines,
+ *   warnings and the ranking notes.  Several reports get a summary first.
  *
- * Layout: a verdict banner; with several reports a summary section first;
- * then per report: verdict, facts, causes (confidence meter, summary,
- * evidence for and against, steps, next test), attempts (SVG and table),
- * members not read, unexplained lines, warnings, and for undiagnosed inputs
- * what to collect next and the checklist.
+ * Narrow screens (a phone, 390 CSS pixels): nothing is wider than the screen.  Tables stack
+ * into one block per row, log lines scroll inside their own <pre>, long words break.
+ *
+ * The markup is HTML5 that is also well-formed XML (void elements written "<meta … />",
+ * only the XML entities, no raw controls), so the test suite can check it with an XML
+ * parser as well as an HTML one.  Every document string goes through la_escape_html().
  */
 #include "config.h"
 
@@ -28,64 +34,91 @@
 
 #include "report/report-internal.h"
 
-#define HTML_MAX_ROWS 2000u         /* rows per evidence / member table */
-#define SVG_W 800
-#define SVG_LABEL_W 50
-#define SVG_RESULT_W 110
-#define SVG_ROW_H 30
+#define HTML_MAX_ROWS 2000u         /* rows per evidence list / member table */
 
-static const char css[] =
-    ":root{--fail:#b91c1c;--ok:#15803d;--warn:#a16207;--ink:#1f2328;--muted:#59636e;"
-    "--line:#d1d9e0;--soft:#f6f8fa}\n"
-    "*{box-sizing:border-box}\n"
+/* The report's own rules, all under .la-report (shared with the serve page). */
+static const char report_css[] =
+    ".la-report{--fail:#b91c1c;--ok:#15803d;--warn:#a16207;--ink:#1f2328;--muted:#59636e;"
+    "--line:#d1d9e0;--soft:#f6f8fa;color:var(--ink);overflow-wrap:anywhere}\n"
+    ".la-report *{box-sizing:border-box}\n"
+    ".la-report section.report{margin:0 0 2rem}\n"
+    ".la-report .verdict{margin:0 0 1rem;padding:.9rem 1rem;border:3px solid var(--warn);"
+    "border-radius:10px;background:#fffbeb}\n"
+    ".la-report .verdict.failed{border-color:var(--fail);background:#fff5f5}\n"
+    ".la-report .verdict.succeeded{border-color:var(--ok);background:#f0fdf4}\n"
+    ".la-report .headline{margin:0;font-size:1.5rem;line-height:1.25;color:var(--warn)}\n"
+    ".la-report .failed .headline{color:var(--fail)}"
+    ".la-report .succeeded .headline{color:var(--ok)}\n"
+    ".la-report .cause{margin:.4rem 0 0;font-weight:600;font-size:1.05rem}\n"
+    ".la-report .fine{margin:.35rem 0 0;color:var(--muted);font-size:.85rem}\n"
+    ".la-report .fine code,.la-report .src{font-family:ui-monospace,monospace}\n"
+    ".la-report h2,.la-report h3{margin:1.5rem 0 .5rem;line-height:1.3}\n"
+    ".la-report .sect{font-size:1.15rem;border-bottom:2px solid var(--line)}\n"
+    ".la-report ol,.la-report ul{padding-left:1.4rem}\n"
+    ".la-report li{margin:.2rem 0;min-width:0}\n"
+    ".la-report ol.reasons>li{margin:.4rem 0}\n"
+    ".la-report pre{margin:.25rem 0;padding:.35rem .5rem;max-width:100%;overflow-x:auto;"
+    "white-space:pre;overflow-wrap:normal;background:var(--soft);border:1px solid var(--line);"
+    "border-radius:4px;font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}\n"
+    ".la-report .src{color:var(--muted);font-size:.85rem}\n"
+    ".la-report ul.lines{list-style:none;padding-left:0}\n"
+    ".la-report ul.lines>li{margin:.5rem 0}\n"
+    ".la-report svg.timeline{display:block;width:100%;max-width:34rem;height:auto}\n"
+    ".la-report ol.causes{padding-left:1.6rem}\n"
+    ".la-report ol.causes>li{margin:0 0 .9rem}\n"
+    ".la-report .ctitle{font-weight:700}\n"
+    ".la-report .cid{color:var(--muted);font-weight:400;font-size:.85rem;"
+    "font-family:ui-monospace,monospace}\n"
+    ".la-report .pct{font-weight:700}\n"
+    ".la-report .level{font-size:.8em;padding:0 .35rem;border-radius:4px;border:1px solid}\n"
+    ".la-report .level.high{color:var(--fail)}.la-report .level.medium{color:var(--warn)}"
+    ".la-report .level.low{color:var(--muted)}\n"
+    ".la-report meter{width:8rem;max-width:40%;vertical-align:middle}\n"
+    ".la-report details{margin:.4rem 0}\n"
+    ".la-report summary{cursor:pointer}\n"
+    ".la-report details.more>summary{font-weight:600}\n"
+    ".la-report li.minor{color:var(--muted)}\n"
+    ".la-report table{border-collapse:collapse;width:100%;margin:.5rem 0;font-size:.9rem}\n"
+    ".la-report th,.la-report td{border:1px solid var(--line);padding:.2rem .4rem;"
+    "text-align:left;vertical-align:top}\n"
+    ".la-report th{background:var(--soft)}.la-report td.num{text-align:right}\n"
+    ".la-report dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);"
+    "gap:.1rem 1rem}\n"
+    ".la-report dl.facts dt{font-weight:600}.la-report dl.facts dd{margin:0}\n"
+    ".la-report ul.checklist{list-style:none;padding-left:.25rem}\n"
+    "@media (max-width:40rem){.la-report .headline{font-size:1.3rem}\n"
+    ".la-report table.stack,.la-report table.stack tbody,.la-report table.stack tr,"
+    ".la-report table.stack td{display:block;width:auto}\n"
+    ".la-report table.stack thead{display:none}\n"
+    ".la-report table.stack tr{margin:.4rem 0;border:1px solid var(--line);border-radius:4px}\n"
+    ".la-report table.stack td{border:0;text-align:left}\n"
+    ".la-report table.stack td[data-label]::before{content:attr(data-label) \": \";"
+    "font-weight:600}\n"
+    ".la-report dl.facts{grid-template-columns:minmax(0,1fr)}"
+    ".la-report dl.facts dd{margin:0 0 .3rem .75rem}}\n"
+    "@media print{.la-report .verdict{background:none}\n"
+    ".la-report details>*{display:block}.la-report summary{list-style:none}\n"
+    ".la-report pre{white-space:pre-wrap;overflow-wrap:anywhere}\n"
+    ".la-report tr,.la-report li{break-inside:avoid}}\n"
+    "@media print{.la-report details::details-content{content-visibility:visible;"
+    "display:block}}\n";
+
+/* The page around a standalone report. */
+static const char page_css[] =
     "body{margin:0;font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;"
-    "color:var(--ink);background:#fff}\n"
-    "main,footer{max-width:72rem;margin:0 auto;padding:0 1rem}\n"
-    ".banner{padding:1.25rem 1rem;color:#fff;background:var(--warn)}\n"
-    ".banner.failed{background:var(--fail)}.banner.succeeded{background:var(--ok)}\n"
-    ".banner h1{margin:0 auto;max-width:72rem;font-size:1.5rem;overflow-wrap:anywhere}\n"
-    ".banner p{margin:.25rem auto 0;max-width:72rem;opacity:.9}\n"
-    "h2{margin-top:2rem;border-bottom:2px solid var(--line);overflow-wrap:anywhere}\n"
-    "h3{margin-top:1.5rem}h4{margin:.25rem 0}\n"
-    ".badge{display:inline-block;padding:0 .5rem;border-radius:1rem;color:#fff;"
-    "font-size:.8em;background:var(--warn);vertical-align:middle}\n"
-    ".badge.failed{background:var(--fail)}.badge.succeeded{background:var(--ok)}\n"
-    ".verdict{font-weight:600;font-size:1.1rem}\n"
-    ".verdict.failed{color:var(--fail)}.verdict.succeeded{color:var(--ok)}\n"
-    ".verdict.inconclusive,.verdict.no-restore-found{color:var(--warn)}\n"
-    "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem}\n"
-    "dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}\n"
-    "ol.causes>li{margin:0 0 1rem;padding:.5rem .75rem;border:1px solid var(--line);"
-    "border-radius:6px}\n"
-    ".cid{color:var(--muted);font-weight:400;font-family:ui-monospace,monospace}\n"
-    ".level{font-size:.8em;padding:0 .4rem;border-radius:4px;border:1px solid}\n"
-    ".level.high{color:var(--fail)}.level.medium{color:var(--warn)}\n"
-    ".level.low{color:var(--muted)}\n"
-    "meter{width:10rem;vertical-align:middle}\n"
-    "table{border-collapse:collapse;width:100%;margin:.5rem 0;font-size:.9rem}\n"
-    "th,td{border:1px solid var(--line);padding:.2rem .4rem;text-align:left;"
-    "vertical-align:top}\n"
-    "th{background:var(--soft)}td.num{text-align:right;white-space:nowrap}\n"
-    "td.src,td code{font-family:ui-monospace,monospace;overflow-wrap:anywhere;"
-    "white-space:pre-wrap}\n"
-    "details{margin:.5rem 0}summary{cursor:pointer;font-weight:600}\n"
-    "ul.checklist{list-style:none;padding-left:.5rem}\n"
-    "svg.timeline{width:100%;height:auto;max-width:800px;display:block}\n"
-    "footer{margin-top:2rem;padding-bottom:2rem;color:var(--muted);font-size:.85rem}\n"
-    "@media print{body{background:#fff;color:#000;font-size:11pt}\n"
-    ".banner,.banner.failed,.banner.succeeded{background:none;color:#000;"
-    "border:3px solid #000;padding:.5rem}\n"
-    ".badge{color:#000;background:none;border:1px solid #000}\n"
-    "th{background:none}summary{list-style:none}\n"
-    "details>*{display:block}\n"
-    "tr,li{break-inside:avoid}}\n"
-    "@media print{details::details-content{content-visibility:visible;display:block}}\n";
+    "color:#1f2328;background:#fff}\n"
+    "main,footer,.banner{max-width:60rem;margin:0 auto;padding:0 1rem}\n"
+    "main{padding-top:1rem}\n"
+    ".banner{padding-top:1rem}.banner h1{margin:0;font-size:1.5rem}\n"
+    "footer{margin-top:2rem;padding-bottom:2rem;color:#59636e;font-size:.85rem;"
+    "overflow-wrap:anywhere}\n";
 
 struct html {
     const char *input;          /* the current report's input: left out of member paths */
     struct la_buf *out;
     struct la_buf tmp;
     size_t section;             /* report number, for ids */
+    int hl;                     /* heading level of a report's headline (its sections: +1) */
 };
 
 static enum la_rc add(struct html *h, const char *s)
@@ -109,6 +142,12 @@ static enum la_rc elem(struct html *h, const char *tag, const char *cls, const c
     return la_buf_addf(h->out, "</%s>\n", tag);
 }
 
+/* A section heading, one level under the report's headline. */
+static enum la_rc sect(struct html *h, const char *title)
+{
+    return la_buf_addf(h->out, "<h%d class=\"sect\">%s</h%d>\n", h->hl + 1, title, h->hl + 1);
+}
+
 /* A CSS class from an outcome: one of four fixed words, never document text. */
 static const char *outcome_class(const char *o)
 {
@@ -130,7 +169,237 @@ static const char *level_class(const char *l)
     return "low";
 }
 
-/* --- facts and causes ---------------------------------------------------- */
+/* --- the verdict and why --------------------------------------------------- */
+
+static enum la_rc verdict(struct html *h, const json_t *r, size_t n)
+{
+    la_buf_reset(&h->tmp);
+    LA_TRY(la_buf_addf(h->out, "<div class=\"verdict %s\">\n<h%d class=\"headline\">",
+                       outcome_class(la_report_str(r, "outcome")), h->hl));
+    LA_TRY(la_report_headline(r, &h->tmp));
+    LA_TRY(la_escape_html(h->out, h->tmp.buf, h->tmp.len));
+    LA_TRY(la_buf_addf(h->out, "</h%d>\n", h->hl));
+    la_buf_reset(&h->tmp);
+    LA_TRY(la_report_cause_line(r, &h->tmp));
+    if (h->tmp.len)
+        LA_TRY(elem(h, "p", "cause", h->tmp.buf));
+    la_buf_reset(&h->tmp);
+    LA_TRY(la_report_fine_print(r, &h->tmp));
+    LA_TRY(add(h, "<p class=\"fine\">"));
+    if (n > 1 || !h->tmp.len) {
+        LA_TRY(esc(h, la_report_str(r, "input")));
+        if (h->tmp.len)
+            LA_TRY(add(h, " \xc2\xb7 "));
+    }
+    LA_TRY(la_escape_html(h->out, h->tmp.buf, h->tmp.len));
+    return add(h, "</p>\n</div>\n");
+}
+
+/* "source:line · time" of a log line, then the line in its own scrolling box. */
+static enum la_rc log_line(struct html *h, const json_t *e)
+{
+    LA_TRY(add(h, "<span class=\"src\">"));
+    LA_TRY(esc(h, la_report_member(la_report_str(e, "source"), h->input)));
+    if (la_report_int(e, "line") > 0)
+        LA_TRY(la_buf_addf(h->out, ":%lld", la_report_int(e, "line")));
+    if (la_report_has_str(e, "time")) {
+        LA_TRY(add(h, " \xc2\xb7 "));
+        LA_TRY(esc(h, la_report_str(e, "time")));
+    }
+    LA_TRY(add(h, "</span>\n<pre>"));
+    LA_TRY(esc(h, la_report_str(e, "text")));
+    return add(h, "</pre>\n");
+}
+
+static enum la_rc why(struct html *h, const json_t *r)
+{
+    struct la_report_reason rs[LA_REPORT_MAX_REASONS];
+    size_t n = 0;
+    enum la_rc rc;
+
+    for (size_t i = 0; i < LA_REPORT_MAX_REASONS; i++)
+        la_buf_init(&rs[i].text, 0);
+    rc = la_report_reasons(r, rs, &n);
+    if (rc == LA_OK && n)
+        rc = sect(h, "Why");
+    if (rc == LA_OK && n)
+        rc = add(h, "<ol class=\"reasons\">\n");
+    for (size_t i = 0; i < n && rc == LA_OK; i++) {
+        rc = add(h, "<li>");
+        if (rc == LA_OK)
+            rc = la_escape_html(h->out, rs[i].text.buf, rs[i].text.len);
+        if (rc == LA_OK && rs[i].line)
+            rc = add(h, "<br/>\n");
+        if (rc == LA_OK && rs[i].line)
+            rc = log_line(h, rs[i].line);
+        if (rc == LA_OK)
+            rc = add(h, "</li>\n");
+    }
+    if (rc == LA_OK && n)
+        rc = add(h, "</ol>\n");
+    for (size_t i = 0; i < LA_REPORT_MAX_REASONS; i++)
+        la_buf_release(&rs[i].text);
+    return rc;
+}
+
+/* --- timeline --------------------------------------------------------------- */
+
+static enum la_rc cell(struct html *h, const char *label, const char *cls, const char *s)
+{
+    LA_TRY(la_buf_addf(h->out, "<td data-label=\"%s\"", label));
+    if (cls)
+        LA_TRY(la_buf_addf(h->out, " class=\"%s\"", cls));
+    LA_TRY(add(h, ">"));
+    LA_TRY(esc(h, s));
+    return add(h, "</td>");
+}
+
+/* Every step of every attempt, in a folded table (the picture groups them). */
+static enum la_rc steps_table(struct html *h, const json_t *as)
+{
+    LA_TRY(add(h, "<details><summary>Every step, attempt by attempt</summary>\n"
+                  "<table class=\"stack\"><thead><tr><th>#</th><th>Started</th><th>Ended</th>"
+                  "<th>Result</th><th>Steps reached</th><th>Logs</th></tr></thead>\n<tbody>\n"));
+    for (size_t i = 0; i < la_report_len(as); i++) {
+        const json_t *a = json_array_get(as, i), *st = la_report_arr(a, "stages");
+        const json_t *src = la_report_arr(a, "sources");
+
+        LA_TRY(la_buf_addf(h->out, "<tr><td data-label=\"Attempt\" class=\"num\">%lld</td>",
+                           la_report_int(a, "index")));
+        LA_TRY(cell(h, "Started", NULL, la_report_str(a, "started")));
+        LA_TRY(cell(h, "Ended", NULL, la_report_str(a, "ended")));
+        la_buf_reset(&h->tmp);
+        LA_TRY(la_report_attempt_result(a, &h->tmp));
+        if (la_report_has_str(a, "stage"))
+            LA_TRY(la_buf_addf(&h->tmp, " at %s", la_report_str(a, "stage")));
+        LA_TRY(cell(h, "Result", NULL, h->tmp.buf));
+        la_buf_reset(&h->tmp);
+        for (size_t k = 0; k < la_report_len(st); k++)
+            LA_TRY(la_buf_addf(&h->tmp, "%s%s", k ? " \xe2\x86\x92 " : "",
+                               la_report_item_str(st, k)));
+        LA_TRY(cell(h, "Steps", NULL, h->tmp.buf));
+        la_buf_reset(&h->tmp);
+        for (size_t k = 0; k < la_report_len(src); k++)
+            LA_TRY(la_buf_addf(&h->tmp, "%s%s", k ? "\n" : "",
+                               la_report_member(la_report_item_str(src, k), h->input)));
+        LA_TRY(cell(h, "Logs", "src", h->tmp.buf));
+        LA_TRY(add(h, "</tr>\n"));
+    }
+    return add(h, "</tbody></table>\n</details>\n");
+}
+
+static enum la_rc timeline(struct html *h, const json_t *r)
+{
+    const json_t *as = la_report_arr(r, "attempts");
+
+    if (!la_report_len(as))
+        return LA_OK;
+    LA_TRY(sect(h, la_report_len(as) == 1 ? "The attempt" : "The attempts"));
+    LA_TRY(la_report_timeline_svg(r, h->section, h->out));
+    return steps_table(h, as);
+}
+
+/* --- causes ------------------------------------------------------------------ */
+
+/* A folded list of evidence lines: "Evidence (13 lines)". */
+static enum la_rc lines(struct html *h, const json_t *list, const char *label)
+{
+    size_t n = la_report_len(list);
+
+    if (!n)
+        return LA_OK;
+    LA_TRY(la_buf_addf(h->out, "<details><summary>%s (%zu line%s)</summary>\n"
+                               "<ul class=\"lines\">\n", label, n, n == 1 ? "" : "s"));
+    for (size_t i = 0; i < n && i < HTML_MAX_ROWS; i++) {
+        const json_t *e = json_array_get(list, i);
+
+        LA_TRY(add(h, "<li>"));
+        if (la_report_has_str(e, "title")) {
+            LA_TRY(esc(h, la_report_str(e, "title")));
+            LA_TRY(add(h, "<br/>\n"));
+        }
+        LA_TRY(log_line(h, e));
+        LA_TRY(add(h, "</li>\n"));
+    }
+    if (n > HTML_MAX_ROWS)
+        LA_TRY(la_buf_addf(h->out, "<li>\xe2\x80\xa6 %zu more lines (see the JSON report)</li>\n",
+                           n - HTML_MAX_ROWS));
+    return add(h, "</ul>\n</details>\n");
+}
+
+static enum la_rc cause_head(struct html *h, const json_t *c)
+{
+    int pct = la_report_percent(la_report_real(c, "confidence"));
+
+    LA_TRY(add(h, "<span class=\"ctitle\">"));
+    LA_TRY(esc(h, la_report_str(c, "title")));
+    LA_TRY(la_buf_addf(h->out, "</span> \xe2\x80\x94 <span class=\"pct\">%d %%</span> "
+                               "<span class=\"cid\">", pct));
+    LA_TRY(esc(h, la_report_str(c, "id")));
+    return add(h, "</span>");
+}
+
+/* A cause of 5 % or more: its share, what it is, what to do, its evidence folded. */
+static enum la_rc major(struct html *h, const json_t *c)
+{
+    const json_t *rem = la_report_arr(c, "remediation");
+    int pct = la_report_percent(la_report_real(c, "confidence"));
+
+    LA_TRY(add(h, "<li>\n<p>"));
+    LA_TRY(cause_head(h, c));
+    LA_TRY(la_buf_addf(h->out, "<br/>\n<meter min=\"0\" max=\"100\" value=\"%d\">%d %%</meter> "
+                               "<span class=\"level %s\">", pct, pct,
+                       level_class(la_report_str(c, "level"))));
+    LA_TRY(esc(h, la_report_str(c, "level")));
+    LA_TRY(add(h, "</span></p>\n"));
+    if (la_report_has_str(c, "summary"))
+        LA_TRY(elem(h, "p", NULL, la_report_str(c, "summary")));
+    if (la_report_len(rem)) {
+        LA_TRY(add(h, "<p><strong>What to do</strong></p>\n<ol class=\"steps\">\n"));
+        for (size_t k = 0; k < la_report_len(rem); k++)
+            LA_TRY(elem(h, "li", NULL, la_report_item_str(rem, k)));
+        LA_TRY(add(h, "</ol>\n"));
+    }
+    if (la_report_has_str(c, "next_test")) {
+        LA_TRY(add(h, "<p><strong>Next test:</strong> "));
+        LA_TRY(esc(h, la_report_str(c, "next_test")));
+        LA_TRY(add(h, "</p>\n"));
+    }
+    LA_TRY(lines(h, la_report_arr(c, "evidence"), "Evidence"));
+    LA_TRY(lines(h, la_report_arr(c, "against"), "Evidence against"));
+    return add(h, "</li>\n");
+}
+
+/* A cause under 5 %: one line; folded inside, what it is and its lines, no advice. */
+static enum la_rc minor(struct html *h, const json_t *c)
+{
+    LA_TRY(add(h, "<li class=\"minor\"><details><summary>"));
+    LA_TRY(cause_head(h, c));
+    LA_TRY(add(h, "</summary>\n"));
+    if (la_report_has_str(c, "summary"))
+        LA_TRY(elem(h, "p", NULL, la_report_str(c, "summary")));
+    LA_TRY(lines(h, la_report_arr(c, "evidence"), "Evidence"));
+    LA_TRY(lines(h, la_report_arr(c, "against"), "Evidence against"));
+    return add(h, "</details></li>\n");
+}
+
+static enum la_rc causes(struct html *h, const json_t *r)
+{
+    const json_t *cs = la_report_arr(r, "causes");
+
+    if (!la_report_len(cs))
+        return LA_OK;
+    LA_TRY(sect(h, "Causes, most likely first"));
+    LA_TRY(add(h, "<ol class=\"causes\">\n"));
+    for (size_t i = 0; i < la_report_len(cs); i++) {
+        const json_t *c = json_array_get(cs, i);
+
+        LA_TRY(la_report_minor_cause(c) ? minor(h, c) : major(h, c));
+    }
+    return add(h, "</ol>\n");
+}
+
+/* --- details: facts, members, unexplained, warnings, lists ------------------ */
 
 static enum la_rc fact(struct html *h, const char *label, const char *value)
 {
@@ -147,7 +416,6 @@ static enum la_rc facts(struct html *h, const json_t *r)
     struct la_buf codes = LA_BUF_INIT;
     enum la_rc rc;
 
-    h->input = la_report_str(r, "input");
     LA_TRY(add(h, "<dl class=\"facts\">\n"));
     LA_TRY(fact(h, "Input", la_report_str(r, "input")));
     LA_TRY(fact(h, "Model", la_report_str(d, "model")));
@@ -161,231 +429,8 @@ static enum la_rc facts(struct html *h, const json_t *r)
         rc = fact(h, "Error codes", codes.buf);
     la_buf_release(&codes);
     LA_TRY(rc);
-    if (la_report_certainty(r))
-        LA_TRY(fact(h, "Cause", la_report_certainty(r)));
-    if (la_report_deciding_line(r)) {
-        const json_t *l = la_report_deciding_line(r);
-
-        LA_TRY(add(h, "<dt>Decided by</dt><dd><span class=\"src\">"));
-        LA_TRY(esc(h, la_report_member(la_report_str(l, "source"), h->input)));
-        LA_TRY(la_buf_addf(h->out, ":%lld</span> <code>", la_report_int(l, "line")));
-        LA_TRY(esc(h, la_report_str(l, "text")));
-        LA_TRY(add(h, "</code></dd>\n"));
-    }
     return add(h, "</dl>\n");
 }
-
-static enum la_rc lines_table(struct html *h, const json_t *list, const char *label,
-                              int open)
-{
-    size_t n = la_report_len(list);
-
-    if (!n)
-        return LA_OK;
-    LA_TRY(la_buf_addf(h->out, "<details%s><summary>%s (%zu line%s)</summary>\n"
-                               "<table class=\"lines\"><thead><tr><th>Source</th>"
-                               "<th>Line</th><th>Time</th><th>Text</th></tr></thead>\n<tbody>\n",
-                       open ? " open=\"open\"" : "", label, n, n == 1 ? "" : "s"));
-    for (size_t i = 0; i < n && i < HTML_MAX_ROWS; i++) {
-        const json_t *e = json_array_get(list, i);
-
-        LA_TRY(add(h, "<tr><td class=\"src\">"));
-        LA_TRY(esc(h, la_report_member(la_report_str(e, "source"), h->input)));
-        if (la_report_int(e, "line") > 0)
-            LA_TRY(la_buf_addf(h->out, "</td><td class=\"num\">%lld</td><td>",
-                               la_report_int(e, "line")));
-        else
-            LA_TRY(add(h, "</td><td class=\"num\"></td><td>"));
-        LA_TRY(esc(h, la_report_str(e, "time")));
-        LA_TRY(add(h, "</td><td><code>"));
-        LA_TRY(esc(h, la_report_str(e, "text")));
-        LA_TRY(add(h, "</code></td></tr>\n"));
-    }
-    if (n > HTML_MAX_ROWS)
-        LA_TRY(la_buf_addf(h->out, "<tr><td colspan=\"4\">… %zu more lines (see the JSON "
-                                   "report)</td></tr>\n", n - HTML_MAX_ROWS));
-    return add(h, "</tbody></table>\n</details>\n");
-}
-
-static enum la_rc causes(struct html *h, const json_t *r)
-{
-    const json_t *cs = la_report_arr(r, "causes");
-
-    if (!la_report_len(cs))
-        return LA_OK;
-    LA_TRY(add(h, "<h3>Likely causes</h3>\n<ol class=\"causes\">\n"));
-    for (size_t i = 0; i < la_report_len(cs); i++) {
-        const json_t *c = json_array_get(cs, i), *rem = la_report_arr(c, "remediation");
-        const char *lc = level_class(la_report_str(c, "level"));
-        double conf = la_report_real(c, "confidence");
-        int pct = la_report_percent(conf);
-
-        LA_TRY(add(h, "<li>\n<h4>"));
-        LA_TRY(esc(h, la_report_str(c, "title")));
-        LA_TRY(add(h, " <span class=\"cid\">"));
-        LA_TRY(esc(h, la_report_str(c, "id")));
-        LA_TRY(la_buf_addf(h->out, "</span></h4>\n<p><meter min=\"0\" max=\"100\" "
-                                   "value=\"%d\">%d %%</meter> %d %% "
-                                   "<span class=\"level %s\">", pct, pct, pct, lc));
-        LA_TRY(esc(h, la_report_str(c, "level")));
-        LA_TRY(add(h, "</span></p>\n"));
-        if (la_report_has_str(c, "summary"))
-            LA_TRY(elem(h, "p", NULL, la_report_str(c, "summary")));
-        if (la_report_len(rem)) {
-            LA_TRY(add(h, "<p><strong>What to do</strong></p>\n<ol class=\"steps\">\n"));
-            for (size_t k = 0; k < la_report_len(rem); k++)
-                LA_TRY(elem(h, "li", NULL, la_report_item_str(rem, k)));
-            LA_TRY(add(h, "</ol>\n"));
-        }
-        if (la_report_has_str(c, "next_test")) {
-            LA_TRY(add(h, "<p><strong>Next test:</strong> "));
-            LA_TRY(esc(h, la_report_str(c, "next_test")));
-            LA_TRY(add(h, "</p>\n"));
-        }
-        LA_TRY(lines_table(h, la_report_arr(c, "evidence"), "Evidence", i == 0));
-        LA_TRY(lines_table(h, la_report_arr(c, "against"), "Evidence against", 0));
-        LA_TRY(add(h, "</li>\n"));
-    }
-    return add(h, "</ol>\n");
-}
-
-/* --- attempts: SVG timeline and table ------------------------------------ */
-
-/* Index of the failing stage of attempt a, or -1. */
-static long failing_stage(const json_t *a)
-{
-    const json_t *st = la_report_arr(a, "stages");
-    const char *o = la_report_str(a, "outcome"), *stage = la_report_str(a, "stage");
-    size_t n = la_report_len(st);
-    int failed = strcmp(o, "failed") == 0 ||
-                 (!*o && la_report_is_int(a, "result") && la_report_int(a, "result") != 0);
-
-    if (!failed || n == 0)
-        return -1;
-    for (size_t i = n; i-- > 0;)
-        if (*stage && strcmp(la_report_item_str(st, i), stage) == 0)
-            return (long)i;
-    return (long)n - 1;
-}
-
-/* An SVG <text>: s shortened to at most cols code points. */
-static enum la_rc svg_text(struct html *h, int x, int y, const char *fill, const char *s,
-                           size_t cols)
-{
-    size_t len = strlen(s);
-
-    LA_TRY(la_buf_addf(h->out, "<text x=\"%d\" y=\"%d\" fill=\"%s\">", x, y, fill));
-    if (la_report_cols(s, len) > cols && cols > 1) {
-        LA_TRY(la_escape_html(h->out, s, la_report_prefix(s, len, cols - 1)));
-        LA_TRY(add(h, "…"));
-    } else if (cols > 1) {
-        LA_TRY(esc(h, s));
-    }
-    return add(h, "</text>");
-}
-
-static enum la_rc timeline(struct html *h, const json_t *as)
-{
-    size_t n = la_report_len(as), max_stages = 1;
-    int height = (int)n * SVG_ROW_H + 10, seg;
-
-    for (size_t i = 0; i < n; i++) {
-        size_t k = la_report_len(la_report_arr(json_array_get(as, i), "stages"));
-
-        if (k > max_stages)
-            max_stages = k;
-    }
-    seg = (SVG_W - SVG_LABEL_W - SVG_RESULT_W) / (int)max_stages;
-    LA_TRY(la_buf_addf(h->out, "<svg class=\"timeline\" viewBox=\"0 0 %d %d\" width=\"%d\" "
-                               "height=\"%d\" role=\"img\" aria-labelledby=\"tl%zu\" "
-                               "font-family=\"system-ui,sans-serif\" font-size=\"12\">\n"
-                               "<title id=\"tl%zu\">Attempt timeline: stages reached per attempt; "
-                               "the failing stage in red</title>\n",
-                       SVG_W, height, SVG_W, height, h->section, h->section));
-    for (size_t i = 0; i < n; i++) {
-        const json_t *a = json_array_get(as, i), *st = la_report_arr(a, "stages");
-        long bad = failing_stage(a);
-        int y = 5 + (int)i * SVG_ROW_H;
-        char label[32];
-
-        snprintf(label, sizeof(label), "#%lld", la_report_int(a, "index"));
-        LA_TRY(svg_text(h, 4, y + 17, "#1f2328", label, 8));
-        LA_TRY(add(h, "\n"));
-        for (size_t k = 0; k < la_report_len(st); k++) {
-            int x = SVG_LABEL_W + (int)k * seg, red = (long)k == bad;
-
-            LA_TRY(add(h, "<g><title>"));
-            LA_TRY(esc(h, la_report_item_str(st, k)));
-            LA_TRY(la_buf_addf(h->out, "%s</title><rect x=\"%d\" y=\"%d\" width=\"%d\" "
-                                       "height=\"22\" rx=\"3\" fill=\"%s\" stroke=\"%s\"/>",
-                               red ? " (failed here)" : "", x, y, seg - 4,
-                               red ? "#dc2626" : "#dbeafe", red ? "#991b1b" : "#93c5fd"));
-            LA_TRY(svg_text(h, x + 5, y + 15, red ? "#ffffff" : "#1f2328",
-                            la_report_item_str(st, k), (size_t)(seg - 12) / 7));
-            LA_TRY(add(h, "</g>\n"));
-        }
-        la_buf_reset(&h->tmp);
-        LA_TRY(la_buf_adds(&h->tmp, la_report_has_str(a, "outcome")
-                                        ? la_report_str(a, "outcome") : "unknown"));
-        if (la_report_is_int(a, "result"))
-            LA_TRY(la_buf_addf(&h->tmp, " %lld", la_report_int(a, "result")));
-        LA_TRY(svg_text(h, SVG_W - SVG_RESULT_W + 6, y + 15, bad >= 0 ? "#b91c1c" : "#1f2328",
-                        h->tmp.buf, 15));
-        LA_TRY(add(h, "\n"));
-    }
-    return add(h, "</svg>\n");
-}
-
-static enum la_rc cell(struct html *h, const char *cls, const char *s)
-{
-    if (cls)
-        LA_TRY(la_buf_addf(h->out, "<td class=\"%s\">", cls));
-    else
-        LA_TRY(add(h, "<td>"));
-    LA_TRY(esc(h, s));
-    return add(h, "</td>");
-}
-
-static enum la_rc attempts(struct html *h, const json_t *r)
-{
-    const json_t *as = la_report_arr(r, "attempts");
-
-    if (!la_report_len(as))
-        return LA_OK;
-    LA_TRY(add(h, "<h3>Attempts</h3>\n"));
-    LA_TRY(timeline(h, as));
-    LA_TRY(add(h, "<table><thead><tr><th>#</th><th>Started</th><th>Ended</th>"
-                  "<th>Stages reached</th><th>Result</th><th>Sources</th></tr></thead>\n"
-                  "<tbody>\n"));
-    for (size_t i = 0; i < la_report_len(as); i++) {
-        const json_t *a = json_array_get(as, i), *st = la_report_arr(a, "stages");
-        const json_t *src = la_report_arr(a, "sources");
-
-        LA_TRY(la_buf_addf(h->out, "<tr><td class=\"num\">%lld</td>", la_report_int(a, "index")));
-        LA_TRY(cell(h, NULL, la_report_str(a, "started")));
-        LA_TRY(cell(h, NULL, la_report_str(a, "ended")));
-        la_buf_reset(&h->tmp);
-        for (size_t k = 0; k < la_report_len(st); k++)
-            LA_TRY(la_buf_addf(&h->tmp, "%s%s", k ? " → " : "", la_report_item_str(st, k)));
-        LA_TRY(cell(h, NULL, h->tmp.buf));
-        la_buf_reset(&h->tmp);
-        LA_TRY(la_buf_adds(&h->tmp, la_report_has_str(a, "outcome")
-                                        ? la_report_str(a, "outcome") : "unknown"));
-        if (la_report_is_int(a, "result"))
-            LA_TRY(la_buf_addf(&h->tmp, " %lld", la_report_int(a, "result")));
-        if (la_report_has_str(a, "stage"))
-            LA_TRY(la_buf_addf(&h->tmp, " at %s", la_report_str(a, "stage")));
-        LA_TRY(cell(h, NULL, h->tmp.buf));
-        la_buf_reset(&h->tmp);
-        for (size_t k = 0; k < la_report_len(src); k++)
-            LA_TRY(la_buf_addf(&h->tmp, "%s%s", k ? "\n" : "", la_report_item_str(src, k)));
-        LA_TRY(cell(h, "src", h->tmp.buf));
-        LA_TRY(add(h, "</tr>\n"));
-    }
-    return add(h, "</tbody></table>\n");
-}
-
-/* --- members, unexplained, warnings, lists -------------------------------- */
 
 static enum la_rc members(struct html *h, const json_t *r)
 {
@@ -396,12 +441,10 @@ static enum la_rc members(struct html *h, const json_t *r)
         return LA_OK;
     for (size_t i = 0; i < n; i++)
         ok += strcmp(la_report_str(json_array_get(ms, i), "status"), "ok") == 0;
-    LA_TRY(la_buf_addf(h->out, "<h3>Members</h3>\n<p>%zu of %zu member%s read.</p>\n", ok, n,
-                       n == 1 ? "" : "s"));
-    LA_TRY(la_buf_addf(h->out, "<details%s><summary>All members</summary>\n"
-                               "<table><thead><tr><th>Path</th><th>Format</th><th>Bytes</th>"
-                               "<th>Lines</th><th>Status</th></tr></thead>\n<tbody>\n",
-                       ok < n ? " open=\"open\"" : ""));
+    LA_TRY(la_buf_addf(h->out, "<details%s><summary>Files read: %zu of %zu</summary>\n"
+                               "<table class=\"stack\"><thead><tr><th>Path</th><th>Format</th>"
+                               "<th>Bytes</th><th>Lines</th><th>Status</th></tr></thead>\n"
+                               "<tbody>\n", ok < n ? " open=\"open\"" : "", ok, n));
     for (size_t i = 0; i < n; i++) {
         const json_t *m = json_array_get(ms, i);
 
@@ -410,15 +453,16 @@ static enum la_rc members(struct html *h, const json_t *r)
             continue;
         rows++;
         LA_TRY(add(h, "<tr>"));
-        LA_TRY(cell(h, "src", la_report_str(m, "path")));
-        LA_TRY(cell(h, NULL, la_report_str(m, "format")));
-        LA_TRY(la_buf_addf(h->out, "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>",
+        LA_TRY(cell(h, "Path", "src", la_report_str(m, "path")));
+        LA_TRY(cell(h, "Format", NULL, la_report_str(m, "format")));
+        LA_TRY(la_buf_addf(h->out, "<td data-label=\"Bytes\" class=\"num\">%lld</td>"
+                                   "<td data-label=\"Lines\" class=\"num\">%lld</td>",
                            la_report_int(m, "bytes"), la_report_int(m, "lines")));
-        LA_TRY(cell(h, NULL, la_report_str(m, "status")));
+        LA_TRY(cell(h, "Status", NULL, la_report_str(m, "status")));
         LA_TRY(add(h, "</tr>\n"));
     }
     if (rows < n)
-        LA_TRY(la_buf_addf(h->out, "<tr><td colspan=\"5\">… %zu more members read "
+        LA_TRY(la_buf_addf(h->out, "<tr><td colspan=\"5\">\xe2\x80\xa6 %zu more members read "
                                    "(see the JSON report)</td></tr>\n", n - rows));
     return add(h, "</tbody></table>\n</details>\n");
 }
@@ -426,26 +470,22 @@ static enum la_rc members(struct html *h, const json_t *r)
 static enum la_rc unexplained(struct html *h, const json_t *r)
 {
     const json_t *us = la_report_arr(r, "unexplained");
+    size_t n = la_report_len(us);
 
-    if (!la_report_len(us))
+    if (!n)
         return LA_OK;
-    LA_TRY(add(h, "<h3>Unexplained lines</h3>\n<table><thead><tr><th>Count</th>"
-                  "<th>Template</th><th>First example</th></tr></thead>\n<tbody>\n"));
-    for (size_t i = 0; i < la_report_len(us) && i < HTML_MAX_ROWS; i++) {
+    LA_TRY(la_buf_addf(h->out, "<details><summary>Error lines no rule explains (%zu kind%s)"
+                               "</summary>\n<ul class=\"lines\">\n", n, n == 1 ? "" : "s"));
+    for (size_t i = 0; i < n && i < HTML_MAX_ROWS; i++) {
         const json_t *u = json_array_get(us, i);
 
-        LA_TRY(la_buf_addf(h->out, "<tr><td class=\"num\">%lld</td><td><code>",
-                           la_report_int(u, "count")));
+        LA_TRY(la_buf_addf(h->out, "<li>%lld \xc3\x97 <code>", la_report_int(u, "count")));
         LA_TRY(esc(h, la_report_str(u, "template")));
-        LA_TRY(add(h, "</code></td><td><span class=\"cid\">"));
-        LA_TRY(esc(h, la_report_str(u, "source")));
-        if (la_report_int(u, "line") > 0)
-            LA_TRY(la_buf_addf(h->out, ":%lld", la_report_int(u, "line")));
-        LA_TRY(add(h, "</span><br/><code>"));
-        LA_TRY(esc(h, la_report_str(u, "text")));
-        LA_TRY(add(h, "</code></td></tr>\n"));
+        LA_TRY(add(h, "</code><br/>\nfirst: "));
+        LA_TRY(log_line(h, u));
+        LA_TRY(add(h, "</li>\n"));
     }
-    return add(h, "</tbody></table>\n");
+    return add(h, "</ul>\n</details>\n");
 }
 
 static enum la_rc warnings(struct html *h, const json_t *r)
@@ -454,7 +494,7 @@ static enum la_rc warnings(struct html *h, const json_t *r)
 
     if (!la_report_len(ws))
         return LA_OK;
-    LA_TRY(add(h, "<h3>Warnings</h3>\n<ul>\n"));
+    LA_TRY(add(h, "<p><strong>Warnings</strong></p>\n<ul>\n"));
     for (size_t i = 0; i < la_report_len(ws); i++) {
         const json_t *w = json_array_get(ws, i);
 
@@ -476,7 +516,8 @@ static enum la_rc list(struct html *h, const char *title, const json_t *l)
 {
     if (!la_report_len(l))
         return LA_OK;
-    LA_TRY(la_buf_addf(h->out, "<h3>%s</h3>\n<ul>\n", title));
+    LA_TRY(sect(h, title));
+    LA_TRY(add(h, "<ul>\n"));
     for (size_t i = 0; i < la_report_len(l); i++)
         LA_TRY(elem(h, "li", NULL, la_report_item_str(l, i)));
     return add(h, "</ul>\n");
@@ -488,7 +529,8 @@ static enum la_rc checklist(struct html *h, const json_t *r)
 
     if (!la_report_len(ladder))
         return LA_OK;
-    LA_TRY(add(h, "<h3>Checklist</h3>\n<ul class=\"checklist\">\n"));
+    LA_TRY(sect(h, "What to try, cheapest first"));
+    LA_TRY(add(h, "<ul class=\"checklist\">\n"));
     for (size_t i = 0; i < la_report_len(ladder); i++) {
         const json_t *s = json_array_get(ladder, i);
         int tried = la_report_bool(s, "tried");
@@ -511,33 +553,40 @@ static enum la_rc checklist(struct html *h, const json_t *r)
     return add(h, "</ul>\n");
 }
 
-static enum la_rc one_report(struct html *h, const json_t *r, size_t n)
+static enum la_rc details(struct html *h, const json_t *r)
 {
-    const char *o = la_report_str(r, "outcome"), *oc = outcome_class(o);
+    const json_t *notes = la_report_arr(r, "ranking_notes");
 
-    LA_TRY(la_buf_addf(h->out, "<section class=\"report\" id=\"report-%zu\">\n", h->section));
-    if (n > 1) {
-        LA_TRY(la_buf_addf(h->out, "<h2><span class=\"badge %s\">%s</span> ", oc,
-                           la_report_outcome_label(o)));
-        LA_TRY(esc(h, la_report_str(r, "input")));
-        LA_TRY(add(h, "</h2>\n"));
-    }
-    LA_TRY(la_buf_addf(h->out, "<p class=\"verdict %s\">", oc));
-    LA_TRY(esc(h, la_report_verdict(r)));
-    LA_TRY(add(h, "</p>\n"));
+    LA_TRY(sect(h, "Details"));
     LA_TRY(facts(h, r));
-    LA_TRY(causes(h, r));
-    LA_TRY(attempts(h, r));
     LA_TRY(members(h, r));
     LA_TRY(unexplained(h, r));
     LA_TRY(warnings(h, r));
+    if (!la_report_len(notes))
+        return LA_OK;
+    LA_TRY(add(h, "<details><summary>How the ranking moved (log-odds)</summary>\n<ul>\n"));
+    for (size_t i = 0; i < la_report_len(notes); i++)
+        LA_TRY(elem(h, "li", NULL, la_report_item_str(notes, i)));
+    return add(h, "</ul>\n</details>\n");
+}
+
+static enum la_rc one_report(struct html *h, const json_t *r, size_t n)
+{
+    h->input = la_report_str(r, "input");
+    LA_TRY(la_buf_addf(h->out, "<section class=\"report\" id=\"report-%zu\">\n", h->section));
+    LA_TRY(verdict(h, r, n));
+    LA_TRY(why(h, r));
     if (la_report_needs_help(r)) {
         LA_TRY(list(h, "What to collect next", la_report_arr(r, "collect")));
         LA_TRY(checklist(h, r));
     }
-    LA_TRY(list(h, "Ranking notes", la_report_arr(r, "ranking_notes")));
+    LA_TRY(timeline(h, r));
+    LA_TRY(causes(h, r));
+    LA_TRY(details(h, r));
     return add(h, "</section>\n");
 }
+
+/* --- several reports: the summary ------------------------------------------ */
 
 static enum la_rc count_rows(struct html *h, const char *label, const json_t *obj)
 {
@@ -545,9 +594,9 @@ static enum la_rc count_rows(struct html *h, const char *label, const json_t *ob
     json_t *v;
 
     json_object_foreach((json_t *)obj, key, v) {
-        LA_TRY(la_buf_addf(h->out, "<tr><td>%s</td>", label));
-        LA_TRY(cell(h, NULL, key));
-        LA_TRY(la_buf_addf(h->out, "<td class=\"num\">%lld</td></tr>\n",
+        LA_TRY(la_buf_addf(h->out, "<tr><td data-label=\"By\">%s</td>", label));
+        LA_TRY(cell(h, "Value", NULL, key));
+        LA_TRY(la_buf_addf(h->out, "<td data-label=\"Inputs\" class=\"num\">%lld</td></tr>\n",
                            json_is_integer(v) ? (long long)json_integer_value(v) : 0LL));
     }
     return LA_OK;
@@ -557,109 +606,161 @@ static enum la_rc summary(struct html *h, const json_t *doc)
 {
     const json_t *s = la_report_obj(doc, "summary"), *reports = la_report_arr(doc, "reports");
 
-    LA_TRY(add(h, "<section class=\"summary\" id=\"summary\">\n<h2>Summary</h2>\n"
-                  "<table><thead><tr><th>Input</th><th>Outcome</th><th>Verdict</th></tr>"
+    LA_TRY(add(h, "<section class=\"summary\" id=\"summary\">\n<h2 class=\"sect\">Summary</h2>\n"
+                  "<table class=\"stack\"><thead><tr><th>Input</th><th>Result</th></tr>"
                   "</thead>\n<tbody>\n"));
     for (size_t i = 0; i < la_report_len(reports); i++) {
         const json_t *r = json_array_get(reports, i);
-        const char *o = la_report_str(r, "outcome");
 
-        LA_TRY(la_buf_addf(h->out, "<tr><td><a href=\"#report-%zu\">", i + 1));
+        LA_TRY(la_buf_addf(h->out, "<tr><td data-label=\"Input\"><a href=\"#report-%zu\">",
+                           i + 1));
         LA_TRY(esc(h, la_report_str(r, "input")));
-        LA_TRY(la_buf_addf(h->out, "</a></td><td><span class=\"badge %s\">%s</span></td>",
-                           outcome_class(o), la_report_outcome_label(o)));
-        LA_TRY(cell(h, NULL, la_report_verdict(r)));
+        LA_TRY(add(h, "</a></td>"));
+        la_buf_reset(&h->tmp);
+        LA_TRY(la_report_headline(r, &h->tmp));
+        LA_TRY(cell(h, "Result", NULL, h->tmp.buf));
         LA_TRY(add(h, "</tr>\n"));
     }
     LA_TRY(add(h, "</tbody></table>\n"));
     if (s) {
-        LA_TRY(la_buf_addf(h->out, "<p>%lld inputs: %lld failed, %lld succeeded, %lld "
-                                   "inconclusive, %lld no restore found.</p>\n",
-                           la_report_int(s, "inputs"), la_report_int(s, "failed"),
-                           la_report_int(s, "succeeded"), la_report_int(s, "inconclusive"),
-                           la_report_int(s, "no_restore_found")));
-        LA_TRY(add(h, "<table><thead><tr><th>By</th><th>Value</th><th>Inputs</th></tr>"
-                      "</thead>\n<tbody>\n"));
+        LA_TRY(add(h, "<table class=\"stack\"><thead><tr><th>By</th><th>Value</th>"
+                      "<th>Inputs</th></tr></thead>\n<tbody>\n"));
         LA_TRY(count_rows(h, "cause", la_report_obj(s, "by_cause")));
         LA_TRY(count_rows(h, "error code", la_report_obj(s, "by_error_code")));
         LA_TRY(count_rows(h, "model", la_report_obj(s, "by_model")));
         LA_TRY(add(h, "</tbody></table>\n"));
-        LA_TRY(list(h, "Patterns", la_report_arr(s, "patterns")));
+        if (la_report_len(la_report_arr(s, "patterns"))) {
+            LA_TRY(add(h, "<p><strong>Patterns</strong></p>\n<ul>\n"));
+            for (size_t i = 0; i < la_report_len(la_report_arr(s, "patterns")); i++)
+                LA_TRY(elem(h, "li", NULL, la_report_item_str(la_report_arr(s, "patterns"), i)));
+            LA_TRY(add(h, "</ul>\n"));
+        }
     }
     return add(h, "</section>\n");
+}
+
+/* "3 inputs: 1 failed, 2 succeeded, 0 inconclusive, 0 no restore found" */
+static enum la_rc counts(struct html *h, const json_t *doc, size_t n)
+{
+    const json_t *s = la_report_obj(doc, "summary");
+
+    return la_buf_addf(h->out, "%zu inputs: %lld failed, %lld succeeded, %lld inconclusive, "
+                               "%lld no restore found", n, la_report_int(s, "failed"),
+                       la_report_int(s, "succeeded"), la_report_int(s, "inconclusive"),
+                       la_report_int(s, "no_restore_found"));
+}
+
+/* The reports (and with several, the summary first): the body of both forms. */
+static enum la_rc body(struct html *h, const json_t *doc, int standalone)
+{
+    const json_t *reports = la_report_arr(doc, "reports");
+    size_t n = la_report_len(reports);
+    enum la_rc rc = LA_OK;
+
+    h->hl = standalone && n == 1 ? 1 : 2;
+    if (n == 0)
+        return add(h, "<p>No inputs were analysed.</p>\n");
+    if (n > 1 && !standalone) {
+        LA_TRY(add(h, "<p class=\"cause\">"));
+        LA_TRY(counts(h, doc, n));
+        LA_TRY(add(h, "</p>\n"));
+    }
+    if (n > 1)
+        LA_TRY(summary(h, doc));
+    for (size_t i = 0; i < n && rc == LA_OK; i++) {
+        h->section = i + 1;
+        rc = one_report(h, json_array_get(reports, i), n);
+    }
+    return rc;
+}
+
+static enum la_rc footer(struct html *h, const json_t *doc, const struct la_report_opts *opts)
+{
+    const json_t *tool = la_report_obj(doc, "tool"), *rs = la_report_obj(doc, "ruleset");
+
+    LA_TRY(add(h, "<footer>\n<p>"));
+    LA_TRY(esc(h, la_report_has_str(tool, "name") ? la_report_str(tool, "name")
+                                                    : "loganalyze"));
+    LA_TRY(add(h, " "));
+    LA_TRY(esc(h, la_report_str(tool, "version")));
+    if (rs) {
+        LA_TRY(la_buf_addf(h->out, " · %lld rules", la_report_int(rs, "rules")));
+        if (la_report_has_str(rs, "sha256")) {
+            LA_TRY(add(h, " (sha256 "));
+            LA_TRY(esc(h, la_report_str(rs, "sha256")));
+            LA_TRY(add(h, ")"));
+        }
+    }
+    if (!opts->deterministic && la_report_has_str(doc, "generated")) {
+        LA_TRY(add(h, " · generated "));
+        LA_TRY(esc(h, la_report_str(doc, "generated")));
+    }
+    return add(h, "</p>\n</footer>\n");
+}
+
+static enum la_rc page(struct html *h, const json_t *doc, const struct la_report_opts *opts)
+{
+    const json_t *reports = la_report_arr(doc, "reports");
+    size_t n = la_report_len(reports);
+
+    LA_TRY(add(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+                  "<meta charset=\"utf-8\" />\n"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
+                  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+                  "'none'; style-src 'unsafe-inline'; img-src data:\" />\n"
+                  "<meta name=\"color-scheme\" content=\"light\" />\n"
+                  "<title>loganalyze: "));
+    la_buf_reset(&h->tmp);
+    if (n == 1)
+        LA_TRY(la_report_headline(json_array_get(reports, 0), &h->tmp));
+    else
+        LA_TRY(la_buf_addf(&h->tmp, "%zu inputs", n));
+    LA_TRY(la_escape_html(h->out, h->tmp.buf, h->tmp.len));
+    LA_TRY(la_buf_addf(h->out, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", page_css,
+                       report_css));
+    if (n > 1) {
+        LA_TRY(add(h, "<header class=\"banner\">\n<h1>"));
+        LA_TRY(counts(h, doc, n));
+        LA_TRY(add(h, "</h1>\n</header>\n"));
+    }
+    LA_TRY(add(h, "<main class=\"la-report\">\n"));
+    LA_TRY(body(h, doc, 1));
+    LA_TRY(add(h, "</main>\n"));
+    LA_TRY(footer(h, doc, opts));
+    return add(h, "</body>\n</html>\n");
 }
 
 enum la_rc la_report_html(const json_t *doc, const struct la_report_opts *opts,
                           struct la_buf *out)
 {
-    const json_t *reports = la_report_arr(doc, "reports"), *s = la_report_obj(doc, "summary");
-    const json_t *tool = la_report_obj(doc, "tool"), *rs = la_report_obj(doc, "ruleset");
-    const json_t *first = json_array_get(reports, 0);
-    size_t n = la_report_len(reports);
-    const char *bc = n == 1 ? outcome_class(la_report_str(first, "outcome"))
-                            : (la_report_int(s, "failed") ? "failed" : "inconclusive");
-    struct html h;
-    enum la_rc rc = LA_OK;
+    struct html h = { NULL, out, LA_BUF_INIT, 0, 1 };
+    enum la_rc rc = page(&h, doc, opts);
 
-    if (n > 1 && !la_report_int(s, "failed") && !la_report_int(s, "inconclusive") &&
-        !la_report_int(s, "no_restore_found"))
-        bc = "succeeded";
-    h.out = out;
-    h.section = 0;
-    la_buf_init(&h.tmp, 0);
-    LA_TRY(la_buf_addf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-                            "<meta charset=\"utf-8\" />\n"
-                            "<meta name=\"viewport\" content=\"width=device-width, "
-                            "initial-scale=1\" />\n"
-                            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
-                            "'none'; style-src 'unsafe-inline'; img-src data:\" />\n"
-                            "<meta name=\"color-scheme\" content=\"light\" />\n"
-                            "<title>loganalyze: "));
-    if (n == 1) {
-        LA_TRY(esc(&h, la_report_verdict(first)));
-    } else {
-        LA_TRY(la_buf_addf(out, "%zu inputs", n));
-    }
-    LA_TRY(la_buf_addf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n"
-                            "<header class=\"banner %s\">\n<h1>", css, bc));
-    if (n == 1) {
-        LA_TRY(esc(&h, la_report_verdict(first)));
-        LA_TRY(add(&h, "</h1>\n<p>"));
-        LA_TRY(esc(&h, la_report_str(first, "input")));
-    } else {
-        LA_TRY(la_buf_addf(out, "%zu inputs: %lld failed, %lld succeeded, %lld inconclusive, "
-                                "%lld no restore found</h1>\n<p>loganalyze report", n,
-                           la_report_int(s, "failed"), la_report_int(s, "succeeded"),
-                           la_report_int(s, "inconclusive"),
-                           la_report_int(s, "no_restore_found")));
-    }
-    LA_TRY(add(&h, "</p>\n</header>\n<main>\n"));
-    if (n == 0)
-        rc = add(&h, "<p>No inputs were analysed.</p>\n");
-    if (rc == LA_OK && n > 1)
-        rc = summary(&h, doc);
-    for (size_t i = 0; i < n && rc == LA_OK; i++) {
-        h.section = i + 1;
-        rc = one_report(&h, json_array_get(reports, i), n);
-    }
     la_buf_release(&h.tmp);
-    LA_TRY(rc);
-    LA_TRY(add(&h, "</main>\n<footer>\n<p>"));
-    LA_TRY(esc(&h, la_report_has_str(tool, "name") ? la_report_str(tool, "name")
-                                                     : "loganalyze"));
-    LA_TRY(add(&h, " "));
-    LA_TRY(esc(&h, la_report_str(tool, "version")));
-    if (rs) {
-        LA_TRY(la_buf_addf(out, " · %lld rules", la_report_int(rs, "rules")));
-        if (la_report_has_str(rs, "sha256")) {
-            LA_TRY(add(&h, " (sha256 "));
-            LA_TRY(esc(&h, la_report_str(rs, "sha256")));
-            LA_TRY(add(&h, ")"));
-        }
-    }
-    if (!opts->deterministic && la_report_has_str(doc, "generated")) {
-        LA_TRY(add(&h, " · generated "));
-        LA_TRY(esc(&h, la_report_str(doc, "generated")));
-    }
-    return add(&h, "</p>\n</footer>\n</body>\n</html>\n");
+    return rc;
+}
+
+const char *la_report_html_css(void)
+{
+    return report_css;
+}
+
+enum la_rc la_report_html_fragment(const json_t *doc, struct la_buf *out)
+{
+    struct html h = { NULL, out, LA_BUF_INIT, 0, 2 };
+    size_t start;
+    enum la_rc rc;
+
+    if (!json_is_object(doc) || !out)
+        return LA_FATAL;
+    start = out->len;
+    rc = add(&h, "<div class=\"la-report\">\n");
+    if (rc == LA_OK)
+        rc = body(&h, doc, 0);
+    if (rc == LA_OK)
+        rc = add(&h, "</div>\n");
+    la_buf_release(&h.tmp);
+    if (rc != LA_OK)
+        la_buf_truncate(out, start);
+    return rc;
 }

@@ -2,11 +2,13 @@
  * markdown: GitHub-flavoured Markdown, shaped for a GitHub Actions step
  * summary ($GITHUB_STEP_SUMMARY) or a pull-request comment.
  *
- * Per report: a heading with the verdict, a facts table, a causes table,
- * per cause its explanation, steps and next test, evidence inside a
- * collapsible <details> as a fenced code block, then tables for attempts,
- * members (only those not read) and unexplained lines, warnings, and for
- * undiagnosed inputs what to collect next and the checklist (GFM task list).
+ * Per report, the result view of view.c: a heading with the verdict in plain
+ * words, the cause and the codes; why (the reasons that decided it); for
+ * undiagnosed inputs what to collect next and the checklist (GFM task list);
+ * the attempts (their phases and stages); a causes table, and per cause of
+ * 5 % or more its explanation, steps and next test, evidence inside a
+ * collapsible <details> as a fenced code block; then the facts, members (only
+ * those not read), unexplained lines and warnings.
  * Several reports end with a summary table.
  *
  * Escaping: inline text goes through la_escape_markdown() (backslash escapes;
@@ -171,23 +173,6 @@ static enum la_rc facts(struct md *m, const json_t *r)
         LA_TRY(cell(m, m->tmp.buf));
         LA_TRY(add(m, "\n"));
     }
-    if (la_report_certainty(r)) {
-        const json_t *l = la_report_deciding_line(r);
-
-        LA_TRY(add(m, "| Cause |"));
-        LA_TRY(cell(m, la_report_certainty(r)));
-        LA_TRY(add(m, "\n"));
-        if (l) {
-            la_buf_reset(&m->tmp);
-            LA_TRY(la_buf_addf(&m->tmp, "%s:%lld: %s",
-                               la_report_member(la_report_str(l, "source"),
-                                                la_report_str(r, "input")),
-                               la_report_int(l, "line"), la_report_str(l, "text")));
-            LA_TRY(add(m, "| Decided by |"));
-            LA_TRY(cell(m, m->tmp.buf));
-            LA_TRY(add(m, "\n"));
-        }
-    }
     LA_TRY(add(m, "\n"));
     return commit(m);
 }
@@ -219,6 +204,9 @@ static enum la_rc causes(struct md *m, const json_t *r)
     for (size_t i = 0; i < la_report_len(cs); i++) {
         const json_t *c = json_array_get(cs, i), *rem = la_report_arr(c, "remediation");
 
+        /* Under 5 %: the table row is all (no advice; the JSON report has the lines). */
+        if (la_report_minor_cause(c))
+            continue;
         LA_TRY(la_buf_addf(&m->u, "#### %zu. ", i + 1));
         LA_TRY(md(m, la_report_str(c, "title")));
         LA_TRY(la_buf_addf(&m->u, " (%d %%, ", la_report_percent(la_report_real(c, "confidence"))));
@@ -255,8 +243,8 @@ static enum la_rc attempts(struct md *m, const json_t *r)
 
     if (!la_report_len(as))
         return LA_OK;
-    LA_TRY(add(m, "### Attempts\n\n| # | Started | Ended | Stages reached | Result |\n"
-                  "|---:|---|---|---|---|\n"));
+    LA_TRY(add(m, "### Attempts\n\n| # | Started | Ended | Phases | Stages reached | Result |\n"
+                  "|---:|---|---|---|---|---|\n"));
     LA_TRY(commit(m));
     for (size_t i = 0; i < la_report_len(as); i++) {
         const json_t *a = json_array_get(as, i), *st = la_report_arr(a, "stages");
@@ -264,6 +252,15 @@ static enum la_rc attempts(struct md *m, const json_t *r)
         LA_TRY(la_buf_addf(&m->u, "| %lld |", la_report_int(a, "index")));
         LA_TRY(cell(m, la_report_has_str(a, "started") ? la_report_str(a, "started") : "—"));
         LA_TRY(cell(m, la_report_has_str(a, "ended") ? la_report_str(a, "ended") : "—"));
+        la_buf_reset(&m->tmp);
+        for (size_t k = 0; la_report_arr(a, "phases") && k < la_report_n_phases(a); k++) {
+            struct la_report_phase p;
+
+            la_report_phase_at(a, k, &p);
+            LA_TRY(la_buf_addf(&m->tmp, "%s%s%s", k ? " › " : "", p.failed ? "✗ " : "",
+                               p.label));
+        }
+        LA_TRY(cell(m, m->tmp.len ? m->tmp.buf : "—"));
         la_buf_reset(&m->tmp);
         for (size_t k = 0; k < la_report_len(st); k++)
             LA_TRY(la_buf_addf(&m->tmp, "%s%s", k ? " → " : "", la_report_item_str(st, k)));
@@ -421,22 +418,74 @@ static enum la_rc checklist(struct md *m, const json_t *r)
     return commit(m);
 }
 
+/* The reasons that decided the diagnosis, each with its log line folded. */
+static enum la_rc why(struct md *m, const json_t *r)
+{
+    struct la_report_reason rs[LA_REPORT_MAX_REASONS];
+    size_t n = 0;
+    enum la_rc rc;
+
+    for (size_t i = 0; i < LA_REPORT_MAX_REASONS; i++)
+        la_buf_init(&rs[i].text, 0);
+    rc = la_report_reasons(r, rs, &n);
+    if (rc == LA_OK && n)
+        rc = add(m, "### Why\n\n");
+    for (size_t i = 0; i < n && rc == LA_OK; i++) {
+        rc = la_buf_addf(&m->u, "%zu. ", i + 1);
+        if (rc == LA_OK)
+            rc = md(m, rs[i].text.buf);
+        if (rc == LA_OK && rs[i].line) {
+            la_buf_reset(&m->tmp);
+            rc = la_buf_addf(&m->tmp, " (%s:%lld)",
+                             la_report_member(la_report_str(rs[i].line, "source"),
+                                              la_report_str(r, "input")),
+                             la_report_int(rs[i].line, "line"));
+            if (rc == LA_OK)
+                rc = md(m, m->tmp.buf);
+        }
+        if (rc == LA_OK)
+            rc = add(m, "\n");
+    }
+    if (rc == LA_OK && n)
+        rc = add(m, "\n");
+    for (size_t i = 0; i < LA_REPORT_MAX_REASONS; i++)
+        la_buf_release(&rs[i].text);
+    return rc == LA_OK ? commit(m) : rc;
+}
+
 static enum la_rc one_report(struct md *m, const json_t *r, size_t n)
 {
     LA_TRY(add(m, n > 1 ? "## " : "# "));
-    LA_TRY(md(m, la_report_verdict(r)));
+    la_buf_reset(&m->tmp);
+    LA_TRY(la_report_headline(r, &m->tmp));
+    LA_TRY(md(m, m->tmp.buf));
     LA_TRY(add(m, "\n\n"));
+    la_buf_reset(&m->tmp);
+    LA_TRY(la_report_cause_line(r, &m->tmp));
+    if (m->tmp.len) {
+        LA_TRY(add(m, "**"));
+        LA_TRY(md(m, m->tmp.buf));
+        LA_TRY(add(m, "**\n\n"));
+    }
+    la_buf_reset(&m->tmp);
+    LA_TRY(la_report_fine_print(r, &m->tmp));
+    if (m->tmp.len) {
+        LA_TRY(add(m, "<sub>"));
+        LA_TRY(md(m, m->tmp.buf));
+        LA_TRY(add(m, "</sub>\n\n"));
+    }
     LA_TRY(commit(m));
-    LA_TRY(facts(m, r));
-    LA_TRY(causes(m, r));
-    LA_TRY(attempts(m, r));
-    LA_TRY(members(m, r));
-    LA_TRY(unexplained(m, r));
-    LA_TRY(warnings(m, r));
+    LA_TRY(why(m, r));
     if (la_report_needs_help(r)) {
         LA_TRY(bullets(m, "What to collect next", la_report_arr(r, "collect")));
         LA_TRY(checklist(m, r));
     }
+    LA_TRY(attempts(m, r));
+    LA_TRY(causes(m, r));
+    LA_TRY(facts(m, r));
+    LA_TRY(members(m, r));
+    LA_TRY(unexplained(m, r));
+    LA_TRY(warnings(m, r));
     return bullets(m, "Ranking notes", la_report_arr(r, "ranking_notes"));
 }
 
@@ -496,7 +545,9 @@ static enum la_rc summary(struct md *m, const json_t *doc)
         LA_TRY(add(m, "|"));
         LA_TRY(cell(m, la_report_str(r, "input")));
         LA_TRY(cell(m, la_report_str(r, "outcome")));
-        LA_TRY(cell(m, la_report_verdict(r)));
+        la_buf_reset(&m->tmp);
+        LA_TRY(la_report_headline(r, &m->tmp));
+        LA_TRY(cell(m, m->tmp.buf));
         LA_TRY(add(m, "\n"));
         LA_TRY(commit(m));
     }

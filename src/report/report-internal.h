@@ -87,6 +87,68 @@ int la_report_percent(double confidence);
  */
 LA_NODISCARD enum la_rc la_report_codes_line(const json_t *report, struct la_buf *out);
 
+/* --- the result view in words (view.c): shared by text, html and markdown --- */
+
+#define LA_REPORT_MAX_REASONS 3u        /* reasons shown under the verdict */
+#define LA_REPORT_MINOR_PERCENT 5       /* causes under this share get one line */
+
+/* "Failed while updating the modem (baseband)": the outcome and the stage in words. */
+LA_NODISCARD enum la_rc la_report_headline(const json_t *report, struct la_buf *out);
+/* The verdict's word on the cause, capitalised, with the certainty; nothing when none. */
+LA_NODISCARD enum la_rc la_report_cause_line(const json_t *report, struct la_buf *out);
+/* The small print under the headline: "error 4013, BBUpdater 3 · step update_baseband". */
+LA_NODISCARD enum la_rc la_report_fine_print(const json_t *report, struct la_buf *out);
+
+/* One reason that decided the diagnosis: words, and the log line it rests on (or NULL). */
+struct la_report_reason {
+    struct la_buf text;
+    const json_t *line;           /* {source, line, time, text}, borrowed from the document */
+};
+/*
+ * The reasons that decided the diagnosis, strongest first, into r[0..*ret_n) (at most
+ * LA_REPORT_MAX_REASONS; the caller initialises and releases each r[i].text): the deciding
+ * line, diagnosis.reasons, the evidence count of the top cause, the runner-up.  None when
+ * nothing failed.
+ */
+LA_NODISCARD enum la_rc la_report_reasons(const json_t *report, struct la_report_reason *r,
+                                          size_t *ret_n);
+/* Whether a cause is under LA_REPORT_MINOR_PERCENT: shown on one line, without advice. */
+int la_report_minor_cause(const json_t *cause);
+/* A time as a clock reading: "2026-03-14T10:19:02" and "10:19:02.123" give "10:19:02". */
+LA_NODISCARD enum la_rc la_report_clock(const char *time, struct la_buf *out);
+
+/* --- the attempt timeline (timeline.c) --- */
+
+/* One phase of an attempt: a segment of its timeline. */
+struct la_report_phase {
+    const char *label;            /* "Modem" (a stage id in documents without phases) */
+    const char *first, *last;     /* when its first / last stage was reached, or "" */
+    const json_t *stages;         /* its stage ids, or NULL */
+    int failed;                   /* the attempt failed in it */
+    int ok_end;                   /* the last phase of an attempt that succeeded */
+};
+/* How many phases attempt has (attempts[].phases, else one per stage). */
+size_t la_report_n_phases(const json_t *attempt);
+/* Phase i (< la_report_n_phases()) of attempt; strings borrowed from the document. */
+void la_report_phase_at(const json_t *attempt, size_t i, struct la_report_phase *ret);
+/* "failed 4013": the attempt's outcome and result. */
+LA_NODISCARD enum la_rc la_report_attempt_result(const json_t *attempt, struct la_buf *out);
+/* "10:04:12–10:10:30 · iTunes 12.13.2.3 on Windows 10": when it ran and the host. */
+LA_NODISCARD enum la_rc la_report_attempt_facts(const json_t *attempt, struct la_buf *out);
+/* "from folder/iPhoneUpdater 3.log and 1 more": the attempt's logs (input left out). */
+LA_NODISCARD enum la_rc la_report_attempt_source(const json_t *attempt, const char *input,
+                                                 struct la_buf *out);
+/* The line that said the attempt failed ({source, line, text}), for a failed or
+ * inconclusive attempt only; NULL otherwise. */
+const json_t *la_report_attempt_failure(const json_t *attempt);
+/*
+ * The report's attempts as an inline SVG (<svg class="timeline">), appended to out; id
+ * makes its element ids unique in the page.  Nothing when the report has no attempts is the
+ * caller's to decide: this always draws.
+ */
+LA_NODISCARD enum la_rc la_report_timeline_svg(const json_t *report, size_t id,
+                                               struct la_buf *out);
+
 /*
  * UTF-8 decoding shared by the escapers.  Decodes one code point at s[0..len)
  * (len > 0) into *ret_cp and returns the bytes used (1-4).  Invalid,

@@ -58,6 +58,19 @@ const char *la_report_extension(const char *format);
 const char *la_report_format_name(size_t n);
 
 /*
+ * The HTML report of doc as a fragment for a page that shows it inside itself (`loganalyze
+ * serve`): the body of the "html" format in one <div class="la-report">, without the
+ * document around it and without its CSS, which la_report_html_css() gives (every rule is
+ * scoped under .la-report).  No script, no inline style attribute, no external URL; every
+ * string escaped.  Appends to out; LA_OK, LA_FAILED when out's cap is too small, LA_FATAL on
+ * OOM or invalid arguments; on failure out is back at its entry length.
+ */
+LA_NODISCARD enum la_rc la_report_html_fragment(const json_t *doc, struct la_buf *out);
+
+/* The CSS of the HTML report's own rules (all under .la-report); a static string. */
+const char *la_report_html_css(void);
+
+/*
  * Render explain entries, a JSON array of la_explain() objects (analyze/explain.h), as
  * format "text" (sections wrapped at opts->width columns, 0 = 88; entries separated by a
  * line of dashes), "markdown", "html" (the fragment `loganalyze serve` answers /explain

@@ -1,13 +1,17 @@
 /*
  * text: the terminal report.
  *
- * Layout, per report: the verdict line first (coloured by outcome when
- * opts->color), the facts (input, device, host, error codes), the ranked
- * causes with their evidence, evidence against, remediation and next test,
- * the attempt timeline, skipped and failed members, unexplained lines,
- * warnings, and - when nothing was diagnosed (no-restore-found or
- * inconclusive) - what to collect next and the remediation ladder as a
- * checklist.  Several reports are numbered and followed by a summary block.
+ * Layout, per report, the result view of view.c: the verdict once, first, in
+ * plain words (coloured by outcome when opts->color), the cause and how sure
+ * it is, the codes and stage id in small print; why (the reasons that decided
+ * it, each with its log line); when nothing was diagnosed (no-restore-found,
+ * inconclusive, an unclear cause) what to collect next and the remediation
+ * ladder as a checklist; the attempt timeline (per attempt its facts, its
+ * phases with times, "✗" where it failed, the line that said so); the facts
+ * (input, device, host, error codes); the ranked causes with their evidence,
+ * evidence against, remediation and next test (a cause under 5 % on one line);
+ * skipped and failed members, unexplained lines, warnings, ranking notes.
+ * Several reports are numbered and followed by a summary block.
  *
  * Every document string goes through la_escape_terminal() first, so no
  * control sequence from a log reaches the terminal; widths are then counted
@@ -253,19 +257,28 @@ static enum la_rc evidence_line(struct txt *t, size_t indent, const json_t *e,
     return clipped(t, indent + 2, la_report_str(e, "text"), NULL);
 }
 
-/* How sure the cause is, and the line that decided it. */
-static enum la_rc certainty(struct txt *t, const json_t *r, struct la_buf *b)
+/* The reasons that decided the diagnosis, numbered, each with its log line. */
+static enum la_rc why(struct txt *t, const json_t *r, struct la_buf *b)
 {
-    const char *c = la_report_certainty(r);
-    const json_t *l = la_report_deciding_line(r);
+    struct la_report_reason rs[LA_REPORT_MAX_REASONS];
+    size_t n = 0;
+    enum la_rc rc;
 
-    if (!c)
-        return LA_OK;
-    LA_TRY(field(t, 0, "Cause:   ", c));
-    if (!l)
-        return LA_OK;
-    LA_TRY(field(t, 0, "Decided: ", "by this line"));
-    return evidence_line(t, 4, l, b);
+    for (size_t i = 0; i < LA_REPORT_MAX_REASONS; i++)
+        la_buf_init(&rs[i].text, 0);
+    rc = la_report_reasons(r, rs, &n);
+    if (rc == LA_OK && n)
+        rc = heading(t, "Why");
+    for (size_t i = 0; i < n && rc == LA_OK; i++) {
+        rc = la_buf_addf(t->out, "  %zu. ", i + 1);
+        if (rc == LA_OK)
+            rc = wrapped(t, 5, 5, rs[i].text.buf, NULL);
+        if (rc == LA_OK && rs[i].line)
+            rc = evidence_line(t, 7, rs[i].line, b);
+    }
+    for (size_t i = 0; i < LA_REPORT_MAX_REASONS; i++)
+        la_buf_release(&rs[i].text);
+    return rc;
 }
 
 static enum la_rc evidence_list(struct txt *t, const json_t *c, const char *key,
@@ -300,6 +313,11 @@ static enum la_rc causes(struct txt *t, const json_t *r, struct la_buf *b)
                            la_report_percent(la_report_real(c, "confidence")),
                            la_report_str(c, "level")));
         LA_TRY(la_buf_addf(t->out, "%3d. ", num));
+        /* Under 5 %: one line, no evidence and no advice (the JSON report has them). */
+        if (la_report_minor_cause(c)) {
+            LA_TRY(wrapped(t, 5, 5, b->buf, C_DIM));
+            continue;
+        }
         LA_TRY(wrapped(t, 5, 5, b->buf, i == 0 ? C_BOLD : NULL));
         if (la_report_has_str(c, "summary")) {
             LA_TRY(spaces(t, 5));
@@ -325,38 +343,88 @@ static enum la_rc causes(struct txt *t, const json_t *r, struct la_buf *b)
 
 /* --- attempts, members, unexplained, warnings -------------------------- */
 
+/* Join the words of b from byte start on with no-break spaces: one phase wraps as a unit. */
+static enum la_rc keep_together(struct la_buf *b, size_t start)
+{
+    struct la_buf u = LA_BUF_INIT;
+    enum la_rc rc = la_buf_add(&u, b->buf + start, b->len - start);
+
+    la_buf_truncate(b, start);
+    for (size_t i = 0; i < u.len && rc == LA_OK; i++)
+        rc = u.buf[i] == ' ' ? la_buf_adds(b, "\xc2\xa0") : la_buf_addc(b, u.buf[i]);
+    la_buf_release(&u);
+    return rc;
+}
+
+/*
+ * The attempt timeline in characters: per attempt its result and facts, its logs, its
+ * phases in order with the time each was reached ("✗" where it failed, with the code), and
+ * the line that said it failed.
+ */
+static enum la_rc attempt(struct txt *t, const json_t *a, struct la_buf *b)
+{
+    const json_t *fail = la_report_attempt_failure(a);
+    char num[32];
+    size_t ind, unit;
+
+    snprintf(num, sizeof(num), "  #%lld  ", la_report_int(a, "index"));
+    ind = strlen(num);
+    la_buf_reset(b);
+    LA_TRY(la_report_attempt_result(a, b));
+    if (la_report_has_str(a, "stage"))
+        LA_TRY(la_buf_addf(b, " at %s", la_report_str(a, "stage")));
+    {
+        size_t before = b->len;
+        LA_TRY(la_buf_adds(b, "  "));
+        LA_TRY(la_report_attempt_facts(a, b));
+        if (b->len == before + 2)
+            la_buf_truncate(b, before);
+    }
+    LA_TRY(la_buf_adds(t->out, num));
+    LA_TRY(wrapped(t, ind, ind, b->buf, NULL));
+    la_buf_reset(b);
+    LA_TRY(la_report_attempt_source(a, t->input, b));
+    if (b->len)
+        LA_TRY(clipped(t, ind, b->buf, NULL));
+    la_buf_reset(b);
+    for (size_t k = 0; k < la_report_n_phases(a); k++) {
+        struct la_report_phase p;
+
+        la_report_phase_at(a, k, &p);
+        LA_TRY(la_buf_adds(b, k ? " › " : ""));
+        unit = b->len;
+        LA_TRY(la_buf_addf(b, "%s%s", p.failed ? "✗ " : p.ok_end ? "✓ " : "", p.label));
+        if (p.failed && la_report_is_int(a, "result"))
+            LA_TRY(la_buf_addf(b, " %lld", la_report_int(a, "result")));
+        if (*p.last) {
+            LA_TRY(la_buf_addc(b, ' '));
+            LA_TRY(la_report_clock(p.last, b));
+        }
+        LA_TRY(keep_together(b, unit));
+    }
+    if (b->len) {
+        LA_TRY(spaces(t, ind));
+        LA_TRY(wrapped(t, ind, ind, b->buf, NULL));
+    }
+    if (fail) {
+        la_buf_reset(b);
+        LA_TRY(la_buf_addf(b, "✗ line %lld of %s", la_report_int(fail, "line"),
+                           la_report_member(la_report_str(fail, "source"), t->input)));
+        LA_TRY(clipped(t, ind, b->buf, NULL));
+        LA_TRY(clipped(t, ind + 2, la_report_str(fail, "text"), NULL));
+    }
+    return LA_OK;
+}
+
 static enum la_rc attempts(struct txt *t, const json_t *r, struct la_buf *b)
 {
     const json_t *as = la_report_arr(r, "attempts");
 
     if (!la_report_len(as))
         return LA_OK;
-    LA_TRY(heading(t, "Attempts"));
-    for (size_t i = 0; i < la_report_len(as); i++) {
-        const json_t *a = json_array_get(as, i), *st = la_report_arr(a, "stages");
-        char num[32];
-
-        la_buf_reset(b);
-        if (la_report_has_str(a, "started"))
-            LA_TRY(la_buf_addf(b, "%s  ", la_report_str(a, "started")));
-        LA_TRY(la_buf_adds(b, la_report_has_str(a, "outcome") ? la_report_str(a, "outcome")
-                                                              : "unknown"));
-        if (la_report_is_int(a, "result"))
-            LA_TRY(la_buf_addf(b, " %lld", la_report_int(a, "result")));
-        if (la_report_has_str(a, "stage"))
-            LA_TRY(la_buf_addf(b, " at %s", la_report_str(a, "stage")));
-        snprintf(num, sizeof(num), "  #%lld  ", la_report_int(a, "index"));
-        LA_TRY(la_buf_adds(t->out, num));
-        LA_TRY(wrapped(t, strlen(num), strlen(num), b->buf, NULL));
-        la_buf_reset(b);
-        for (size_t k = 0; k < la_report_len(st); k++)
-            LA_TRY(la_buf_addf(b, "%s%s", k ? " > " : "", la_report_item_str(st, k)));
-        if (b->len) {
-            LA_TRY(spaces(t, strlen(num)));
-            LA_TRY(la_buf_adds(t->out, "stages: "));
-            LA_TRY(wrapped(t, strlen(num) + 8, strlen(num) + 8, b->buf, NULL));
-        }
-    }
+    LA_TRY(heading(t, la_report_len(as) == 1 ? "The attempt" : "The attempts"));
+    for (size_t i = 0; i < la_report_len(as); i++)
+        LA_TRY(attempt(t, json_array_get(as, i), b));
     return LA_OK;
 }
 
@@ -496,19 +564,30 @@ static enum la_rc one_report(struct txt *t, const json_t *r, size_t idx, size_t 
             LA_TRY(la_buf_addc(t->out, '\n'));
         LA_TRY(clipped(t, 0, b->buf, C_BOLD));
     }
-    LA_TRY(wrapped(t, 0, 0, la_report_verdict(r), outcome_color(outcome)));
     t->input = la_report_str(r, "input");
-    LA_TRY(facts(t, r, b));
-    LA_TRY(certainty(t, r, b));
-    LA_TRY(causes(t, r, b));
-    LA_TRY(attempts(t, r, b));
-    LA_TRY(members(t, r, b));
-    LA_TRY(unexplained(t, r, b));
-    LA_TRY(warnings(t, r, b));
+    la_buf_reset(b);
+    LA_TRY(la_report_headline(r, b));
+    LA_TRY(wrapped(t, 0, 0, b->buf, outcome_color(outcome)));
+    la_buf_reset(b);
+    LA_TRY(la_report_cause_line(r, b));
+    if (b->len)
+        LA_TRY(wrapped(t, 0, 0, b->buf, C_BOLD));
+    la_buf_reset(b);
+    LA_TRY(la_report_fine_print(r, b));
+    if (b->len)
+        LA_TRY(wrapped(t, 0, 0, b->buf, C_DIM));
+    LA_TRY(why(t, r, b));
     if (la_report_needs_help(r)) {
         LA_TRY(bullets(t, "What to collect next", la_report_arr(r, "collect")));
         LA_TRY(checklist(t, r, b));
     }
+    LA_TRY(attempts(t, r, b));
+    LA_TRY(la_buf_addc(t->out, '\n'));
+    LA_TRY(facts(t, r, b));
+    LA_TRY(causes(t, r, b));
+    LA_TRY(members(t, r, b));
+    LA_TRY(unexplained(t, r, b));
+    LA_TRY(warnings(t, r, b));
     return bullets(t, "Ranking notes", la_report_arr(r, "ranking_notes"));
 }
 

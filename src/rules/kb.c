@@ -38,6 +38,11 @@ struct cpmap {
     const char *name;
 };
 
+struct stagemap {
+    const char *stage;
+    const struct la_stage_group *group;
+};
+
 struct la_kb {
     struct pool pool;
     struct la_step *steps;
@@ -53,6 +58,10 @@ struct la_kb {
     size_t nops;
     struct cpmap *cps;
     size_t ncps;
+    struct la_stage_group *groups;
+    size_t ngroups;
+    struct stagemap *sgs;
+    size_t nsgs;
 };
 
 /* ------------------------------------------------------------ numbering spaces */
@@ -408,9 +417,72 @@ static void load_codes(struct la_kb *kb, struct ydoc *d)
     }
 }
 
+static size_t map_len(const yaml_node_t *n)
+{
+    return (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+}
+
+/*
+ * group_names (each group's timeline label and "Failed while …" words), then stage_groups
+ * (stage name → group).  With group_names present every group named must be in it; without
+ * it (an older data folder) a group is known by its id alone.
+ */
+static void load_stage_groups(struct la_kb *kb, struct ydoc *d, yaml_node_t *names,
+                              yaml_node_t *groups)
+{
+    static const char *const name_keys[] = { "label", "doing", NULL };
+    size_t ng = (yis_map(names) ? map_len(names) : 0) + (yis_map(groups) ? map_len(groups) : 0);
+
+    if (!yis_map(groups))
+        return;
+    kb->groups = pool_calloc(&kb->pool, ng + 1, sizeof(*kb->groups));
+    kb->sgs = pool_calloc(&kb->pool, map_len(groups), sizeof(*kb->sgs));
+    if (!kb->groups || !kb->sgs)
+        return;
+    for (yaml_node_pair_t *p = yis_map(names) ? names->data.mapping.pairs.start : NULL;
+         p && p < names->data.mapping.pairs.top; p++) {
+        yaml_node_t *v = ynode(d, p->value);
+        struct la_stage_group *g = &kb->groups[kb->ngroups];
+        if (!(g->id = ystr(d, ynode(d, p->key), "stage group")))
+            continue;
+        if (!yis_map(v)) {
+            yerr(d, v, LA_D_RULE_WRONG_TYPE, "a stage group's names must be a mapping");
+            continue;
+        }
+        ycheck_keys(d, v, name_keys);
+        g->label = ystr(d, yget(d, v, "label"), "label");
+        g->doing = ystr(d, yget(d, v, "doing"), "doing");
+        if (g->label && g->doing)
+            kb->ngroups++;
+    }
+    for (yaml_node_pair_t *p = groups->data.mapping.pairs.start; p < groups->data.mapping.pairs.top;
+         p++) {
+        const char *stage = ystr(d, ynode(d, p->key), "stage");
+        const char *gid = ystr(d, ynode(d, p->value), "stage group");
+        const struct la_stage_group *g = NULL;
+        if (!stage || !gid)
+            continue;
+        for (size_t i = 0; i < kb->ngroups && !g; i++)
+            if (!strcmp(kb->groups[i].id, gid))
+                g = &kb->groups[i];
+        if (!g && yis_map(names)) {
+            yerr(d, ynode(d, p->value), LA_D_DATA_INVALID,
+                 "stage group '%s' is not listed under group_names", gid);
+            continue;
+        }
+        if (!g) {
+            kb->groups[kb->ngroups].id = kb->groups[kb->ngroups].label = gid;
+            g = &kb->groups[kb->ngroups++];
+        }
+        kb->sgs[kb->nsgs].stage = stage;
+        kb->sgs[kb->nsgs++].group = g;
+    }
+}
+
 static void load_stages(struct la_kb *kb, struct ydoc *d)
 {
-    static const char *const top[] = { "operations", "checkpoints", "stage_groups", NULL };
+    static const char *const top[] = { "operations", "checkpoints", "group_names",
+                                       "stage_groups", NULL };
     yaml_node_t *root = ydoc_root(d), *o, *c;
 
     if (!yis_map(root)) {
@@ -440,6 +512,7 @@ static void load_stages(struct la_kb *kb, struct ydoc *d)
                 (kb->cps[kb->ncps].name = ystr(d, ynode(d, p->value), "stage")))
                 kb->ncps++;
     }
+    load_stage_groups(kb, d, yget(d, root, "group_names"), yget(d, root, "stage_groups"));
 }
 
 static enum la_rc load_one(struct la_kb *kb, const char *dir, const char *file,
@@ -652,5 +725,13 @@ const char *la_kb_stage_of_checkpoint(const struct la_kb *kb, const char *id, si
     for (size_t i = 0; i < kb->ncps; i++)
         if ((kb->cps[i].id & 0xFFFF) == (v & 0xFFFF))
             return kb->cps[i].name;
+    return NULL;
+}
+
+const struct la_stage_group *la_kb_stage_group(const struct la_kb *kb, const char *stage)
+{
+    for (size_t i = 0; stage && i < kb->nsgs; i++)
+        if (!strcmp(kb->sgs[i].stage, stage))
+            return kb->sgs[i].group;
     return NULL;
 }

@@ -4,7 +4,8 @@
 /*
  * kb: the knowledge data beside the rule packs: causes.yaml (causes and the
  * remediation ladder), codes.yaml (error-code catalogue and families) and
- * stages.yaml (restore operation numbers and checkpoint ids → stage names).
+ * stages.yaml (restore operation numbers and checkpoint ids → stage names, and the stage
+ * groups with their names for a person).
  * One source for `explain`, the diagnosis priors and the remediation text.
  *
  * Lifecycle:
@@ -72,6 +73,13 @@ struct la_family {
     size_t n_priors;
 };
 
+/* A stage group of stages.yaml: a coarse part of the restore, in words for a person. */
+struct la_stage_group {
+    const char *id;                /* "baseband" */
+    const char *label;             /* "Modem": a segment of the attempt timeline */
+    const char *doing;             /* "updating the modem (baseband)"; NULL without group_names */
+};
+
 struct la_kb;
 
 /* One numbering space (see above). */
@@ -133,6 +141,8 @@ const struct la_family *la_kb_family_in(const struct la_kb *kb, size_t space, lo
 /* Stage name for an operation number / checkpoint id ("0x1303"), or NULL. */
 const char *la_kb_stage_of_op(const struct la_kb *kb, long op);
 const char *la_kb_stage_of_checkpoint(const struct la_kb *kb, const char *id, size_t len);
+/* The group of a stage name (stage_groups, as written there), or NULL for one not listed. */
+const struct la_stage_group *la_kb_stage_group(const struct la_kb *kb, const char *stage);
 /* NULL-terminated cause ids, for la_ruleset_set_vocabulary(). */
 const char *const *la_kb_cause_ids(const struct la_kb *kb);
 

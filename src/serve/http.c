@@ -2,12 +2,15 @@
  * serve's HTTP layer: routing, the checks every request passes, and the responses.
  *
  * Routes (everything else is 404, wrong methods 405):
- *   GET  /              the page (page.html with this run's token), /app.css, /app.js
+ *   GET  /              the page (page.html with this run's token), /app.css, /app.js,
+ *                       /report.css (the report's own rules, la_report_html_css)
  *   POST /analyze       multipart upload of one or more "file" parts → analysis →
- *                       {"ok":true,"report":"/report/ID","outcome","headlines","errors"}
- *                       or {"ok":false,"error":"…"} with 400/403/413/500/503 (upload.c)
- *   GET  /report/ID     a stored HTML report (la_report_render "html"), shown by the
- *                       page in a sandboxed iframe (pages.c)
+ *                       {"ok":true,"report":"/report/ID","html","outcome","headlines",
+ *                       "errors"} or {"ok":false,"error":"…"} with 400/403/413/500/503
+ *                       (upload.c); "html" is the report as a fragment the page shows in
+ *                       itself (la_report_html_fragment: every string escaped, no script)
+ *   GET  /report/ID     a stored HTML report (la_report_render "html"), the page's "Save
+ *                       the report" link, served with a sandboxing CSP (pages.c)
  *   GET  /explain?code= an HTML fragment: what an error code means, every string escaped
  *                       (pages.c, rendered by report/explain.c)
  *
@@ -26,9 +29,10 @@
  *   - responses carry a strict Content-Security-Policy (the page's script and style are
  *     same-origin files, no inline code; reports get `sandbox` and no scripts at all),
  *     X-Content-Type-Options: nosniff, no-store caching and no referrer;
- *   - log text reaches the browser only inside the HTML report (escaped by the reporter),
- *     the explain fragment (escaped by the reporter) and JSON strings that the page sets
- *     with textContent.
+ *   - log text reaches the browser only inside the HTML report and its fragment (escaped
+ *     by the reporter; the page inserts the fragment as markup, and the page's CSP runs
+ *     only its own script file, so markup cannot run code), the explain fragment (escaped
+ *     by the reporter) and JSON strings that the page sets with textContent.
  *
  * A request's state (struct la_request) is made on its first call and freed in
  * la_serve_completed(), which libmicrohttpd calls for every request however it ends.
@@ -47,6 +51,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "report/report.h"
 #include "serve/serve-internal.h"
 
 static int same_secret(const char *a, const char *b)
@@ -222,6 +227,10 @@ enum MHD_Result la_serve_handle(void *cls, struct MHD_Connection *c, const char 
         if (!strcmp(url, "/app.css"))
             return la_serve_send_body(c, MHD_HTTP_OK, "text/css; charset=utf-8",
                                       la_serve_page_css, la_serve_page_css_len, LA_RESP_OTHER, 1);
+        if (!strcmp(url, "/report.css"))
+            return la_serve_send_body(c, MHD_HTTP_OK, "text/css; charset=utf-8",
+                                      la_report_html_css(), strlen(la_report_html_css()),
+                                      LA_RESP_OTHER, 1);
         if (!strcmp(url, "/app.js"))
             return la_serve_send_body(c, MHD_HTTP_OK, "text/javascript; charset=utf-8",
                                       la_serve_page_js, la_serve_page_js_len, LA_RESP_OTHER, 1);

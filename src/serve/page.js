@@ -1,6 +1,8 @@
 /* loganalyze serve: the drag-and-drop page.  Served as /app.js under a CSP
  * that allows only same-origin scripts; it never builds HTML from log text
- * (reports come as a separate sandboxed document, messages via textContent). */
+ * itself: the report and the explain answer come as fragments the server
+ * built with every string escaped (and the CSP runs no script they could
+ * hold), messages are set via textContent. */
 'use strict';
 
 (function () {
@@ -12,8 +14,7 @@
     var progress = document.getElementById('progress');
     var errorBox = document.getElementById('error');
     var result = document.getElementById('result');
-    var verdict = document.getElementById('verdict');
-    var frame = document.getElementById('report');
+    var report = document.getElementById('report');
     var download = document.getElementById('download');
     var busy = false;
 
@@ -77,11 +78,10 @@
                 return;
             }
             showError(r.errors || []);
-            var cls = (r.outcome || '').replace(/[^a-z-]/g, '');
-            verdict.className = 'verdict ' + cls;
-            verdict.textContent = (r.headlines || []).join('\n');
+            /* The report in the page itself: a fragment the server rendered with every
+             * string escaped; it says the verdict once, first. */
+            report.innerHTML = typeof r.html === 'string' ? r.html : '';
             download.href = r.report;
-            frame.src = r.report;
             result.hidden = false;
             result.scrollIntoView({ block: 'start' });
         });
@@ -133,6 +133,24 @@
     pick.addEventListener('change', function () {
         upload(pick.files);
     });
+
+    /* "Where are my logs?": open the visitor's system, first; the others stay folded. */
+    (function () {
+        var ua = navigator.userAgent || '';
+        var host = /iPhone|iPad|iPod/.test(ua) ? 'device'
+            : /Windows/.test(ua) ? 'windows'
+            : /Macintosh|Mac OS X/.test(ua) ? 'macos'
+            : /Linux|X11|CrOS/.test(ua) ? 'linux' : '';
+        var box = document.getElementById('logs');
+        var mine = host && box.querySelector('details[data-host="' + host + '"]');
+        if (!mine)
+            return;
+        mine.open = true;
+        box.insertBefore(mine, box.querySelector('details.host'));
+        document.getElementById('logs-system').textContent =
+            (host === 'device' ? 'You are on an iPhone or iPad: its steps come first'
+                               : 'Your system comes first') + '; the others are below it.';
+    })();
 
     var explainForm = document.getElementById('explain-form');
     var explainBox = document.getElementById('explain');

@@ -1,6 +1,7 @@
 /*
- * serve's pages: the drop page built from its template, the explain fragment, and the
- * ring of recent reports behind /report/ID.
+ * serve's pages: the drop page built from its template (with the "Where are my logs?"
+ * panel from locate/'s table), the explain fragment, and the ring of recent reports behind
+ * /report/ID.
  *
  * The page (page.html, embedded at build time with page.css and page.js) gets this run's
  * token and upload limit filled in once, at start.  /explain renders the entry
@@ -22,10 +23,69 @@
 #include "analyze/explain.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "locate/locate.h"
 #include "report/report.h"
 #include "serve/serve-internal.h"
 
-/* Fill in @TOKEN@, @MAX_UPLOAD@, @MAX_UPLOAD_TEXT@, @VERSION@ in the page. */
+/* Evaluate a la_rc expression; return it unless LA_OK (report/'s LA_TRY, for this file). */
+#define TRY(expr)                                                                      \
+    do {                                                                               \
+        enum la_rc try_rc_ = (expr);                                                   \
+        if (try_rc_ != LA_OK)                                                          \
+            return try_rc_;                                                            \
+    } while (0)
+
+/* An escaped string of the places table (static text, escaped all the same). */
+static enum la_rc esc(struct la_buf *b, const char *s)
+{
+    return la_escape_html(b, s, strlen(s));
+}
+
+/* The places of one host as a folded list: what, where, how to capture it, the source. */
+static enum la_rc host_places(struct la_buf *b, const char *host)
+{
+    TRY(la_buf_addf(b, "<details class=\"host\" data-host=\"%s\"><summary>", host));
+    TRY(esc(b, la_locate_host_title(host)));
+    TRY(la_buf_adds(b, "</summary>\n<ul class=\"places\">\n"));
+    for (size_t i = 0; i < la_locate_n_places(); i++) {
+        const struct la_place *p = la_locate_place(i);
+        if (strcmp(p->host, host))
+            continue;
+        TRY(la_buf_adds(b, "<li><b>"));
+        TRY(esc(b, p->tool));
+        TRY(la_buf_adds(b, "</b>: "));
+        TRY(esc(b, p->what));
+        if (!p->confirmed)
+            TRY(la_buf_adds(b, " <span class=\"unconfirmed\">(unconfirmed)</span>"));
+        TRY(la_buf_adds(b, "<br>\n<code class=\"where\">"));
+        TRY(esc(b, p->pattern));
+        TRY(la_buf_adds(b, "</code>"));
+        if (p->capture) {
+            TRY(la_buf_adds(b, "<br>\nhow: "));
+            TRY(esc(b, p->capture));
+        }
+        TRY(la_buf_adds(b, "<br>\n<span class=\"src\">source: "));
+        TRY(esc(b, p->source));
+        TRY(la_buf_adds(b, "</span></li>\n"));
+    }
+    return la_buf_adds(b, "</ul>\n</details>\n");
+}
+
+/*
+ * The "Where are my logs?" panel: the knowledge table `loganalyze logs` prints (locate/),
+ * one folded list per host and one for the device.  page.js opens the visitor's system
+ * (from the User-Agent) and moves it first; the others stay one click away.
+ */
+static enum la_rc logs_panel(struct la_buf *b)
+{
+    static const char *const hosts[] = { "windows", "macos", "linux", "device" };
+
+    for (size_t i = 0; i < sizeof(hosts) / sizeof(*hosts); i++)
+        TRY(host_places(b, hosts[i]));
+    return LA_OK;
+}
+
+/* Fill in @TOKEN@, @MAX_UPLOAD@, @MAX_UPLOAD_TEXT@, @VERSION@, @LOGS@ in the page. */
 int la_serve_build_page(struct la_server *s)
 {
     struct la_buf b = LA_BUF_INIT;
@@ -54,6 +114,9 @@ int la_serve_build_page(struct la_server *s)
         } else if (!strncmp(p, "@VERSION@", 9)) {
             r = la_buf_adds(&b, LA_VERSION);
             p += 9;
+        } else if (!strncmp(p, "@LOGS@", 6)) {
+            r = logs_panel(&b);
+            p += 6;
         } else {
             r = la_buf_addc(&b, '@');
             p++;

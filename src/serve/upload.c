@@ -11,10 +11,12 @@
  * file with the server's engine under the upload's time and byte budgets
  * (la_engine_analyze_until + la_serve_upload_stop: a stop keeps what was read and says so
  * first in the page's messages), wraps the reports into one document, replaces the temp
- * paths in it by the uploaded names, renders the HTML report and stores it under a random
- * id (pages.c).  The request's directory is removed by la_serve_release_upload(), called
- * from the completion callback for every request however it ends (success, error,
- * timeout, client gone, daemon stopped); the whole temp root is removed again when the
+ * paths in it by the uploaded names, renders the HTML report (stored under a random id for
+ * the page's "Save the report" link, pages.c) and the same report as a fragment, which the
+ * JSON answer carries for the page to show in itself.  The request's directory is removed by
+ * la_serve_release_upload(), called from the completion callback for every request however
+ * it ends (success, error, timeout, client gone, daemon stopped); the whole temp root is
+ * removed again when the
  * server stops, and a killed server's root at the next start (stale.c).
  *
  * Invariants: at most MAX_FILES files and max_upload bytes are written per request; past
@@ -277,7 +279,8 @@ static void analyse(struct la_server *s, struct la_request *rq, json_t *errors,
     json_t *reports = json_array(), *doc = NULL;
     struct la_diag_sink sink = { capture_diag, errors };
     struct la_report_opts ro = { 0, 0, s->eo->deterministic };
-    struct la_buf html = LA_BUF_INIT, path = LA_BUF_INIT, prefix = LA_BUF_INIT;
+    struct la_buf html = LA_BUF_INIT, frag = LA_BUF_INIT, path = LA_BUF_INIT;
+    struct la_buf prefix = LA_BUF_INIT;
     const char *outcome = NULL;
     char id[2 * ID_BYTES + 1], url[64], *shown = NULL;
     unsigned i, done = 0;
@@ -286,7 +289,7 @@ static void analyse(struct la_server *s, struct la_request *rq, json_t *errors,
     out->error = "The analysis could not start.";
     if (!reports)
         goto out;
-    html.max = MAX_REPORT_HTML;
+    html.max = frag.max = MAX_REPORT_HTML;
     out->error = "Out of memory.";
     for (i = 0; i < rq->nfiles; i++) {
         json_t *rep = NULL;
@@ -338,7 +341,9 @@ static void analyse(struct la_server *s, struct la_request *rq, json_t *errors,
     doc = la_engine_document(e, reports);
     reports = NULL;
     out->error = "The report could not be rendered.";
-    if (!doc || !out->resp || la_report_render("html", doc, &ro, &html, &sink) != LA_OK)
+    if (!doc || !out->resp || la_report_render("html", doc, &ro, &html, &sink) != LA_OK ||
+        la_report_html_fragment(doc, &frag) != LA_OK ||
+        json_object_set_new(out->resp, "html", json_stringn(frag.buf, frag.len)) != 0)
         goto out;
     {
         size_t len;
@@ -361,6 +366,7 @@ out:
     json_decref(doc);
     json_decref(reports);
     la_buf_release(&html);
+    la_buf_release(&frag);
     la_buf_release(&path);
     la_buf_release(&prefix);
 }

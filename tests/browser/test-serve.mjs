@@ -212,6 +212,11 @@ async function httpTests(srv) {
     try { j = JSON.parse(r.body); } catch { /* checked below */ }
     ok(r.status === 200 && j.ok && /^\/report\/[0-9a-f]{32}$/.test(j.report),
        'an upload with the token is analysed', r.body);
+    ok(typeof j.html === 'string' && j.html.startsWith('<div class="la-report">') &&
+       j.html.includes('Failed while updating the modem (baseband)') &&
+       !/<script|<iframe|<link|\sstyle=|\son[a-z]+=|https?:/i.test(j.html),
+       'the answer carries the report as a fragment: no script, style attribute or URL',
+       (j.html || '').slice(0, 300));
     ok((j.headlines || []).some((h) => h.startsWith('FAILED 4013')),
        'the verdict is FAILED 4013', JSON.stringify(j.headlines));
     if (j.report) {
@@ -294,8 +299,17 @@ async function httpTests(srv) {
                              headers: upHeaders({ 'X-LA-Token': token }), body: mp.body });
     ok(r.status === 200, 'after the aborted uploads the next one works', r.status ?? r.error);
 
+    r = await request(srv, { pathName: '/report.css', headers: good });
+    ok(r.status === 200 && /^text\/css/.test(r.headers['content-type'] || '') &&
+       r.body.includes('.la-report') && !/^(body|h2|table)\{/m.test(r.body),
+       'GET /report.css: the report rules, all scoped under .la-report', r.status);
     r = await request(srv, { pathName: '/explain?code=4013', headers: good });
     ok(r.status === 200 && r.body.includes('Error 4013'), 'GET /explain?code=4013', r.status);
+    ok(/^<h2>Error 4013<\/h2><p class="plain">Error 4013: [^<]+most often: USB connection/
+           .test(r.body) && /<ol class="try"><li>Update the computer\.<\/li>/.test(r.body) &&
+       /<details class="more"><summary>What it means/.test(r.body),
+       'explain opens with a plain sentence and the cheapest steps, the sources folded',
+       r.body.slice(0, 400));
     r = await request(srv, { pathName: '/explain?code=%3Cscript%3Ealert(1)%3C/script%3E',
                              headers: good });
     ok(r.status === 200 && !r.body.includes('<script') && r.body.includes('&lt;script'),
@@ -325,32 +339,78 @@ async function dropFiles(page, files) {
     }, payload);
 }
 
+// Wait for the next answer: the report shown anew in the page (its link changes), or an error.
 async function waitResult(page, previous) {
     await page.waitForFunction((prev) => {
         const res = document.getElementById('result');
         const err = document.getElementById('error');
-        const frame = document.getElementById('report');
-        const fresh = frame.getAttribute('src') && frame.getAttribute('src') !== prev;
+        const link = document.getElementById('download').getAttribute('href');
+        const fresh = link && link !== '#' && link !== prev;
         return document.getElementById('status').hidden &&
                ((!res.hidden && fresh) || !err.hidden);
     }, previous, { timeout: 60000 });
-    return page.$eval('#report', (f) => f.getAttribute('src'));
+    return page.$eval('#download', (a) => a.getAttribute('href'));
 }
 
+const HEADLINE = 'Failed while updating the modem (baseband)';
+
 async function checkReport(page, what) {
-    const verdict = await page.textContent('#verdict');
-    ok(/FAILED 4013/.test(verdict), `${what}: the page shows the verdict FAILED 4013`, verdict);
-    const frame = page.frameLocator('#report');
-    const h1 = await frame.getByText(/FAILED 4013/).first().textContent({ timeout: 20000 })
-        .catch((e) => e);
-    ok(/FAILED 4013/.test(String(h1)), `${what}: the report in the frame says FAILED 4013`, h1);
-    const cause = await frame.locator('ol.causes > li').first().textContent({ timeout: 20000 })
-        .catch((e) => String(e));
+    const h = await page.textContent('#report .verdict .headline').catch((e) => String(e));
+    ok(h === HEADLINE, `${what}: the page shows the verdict in plain words`, h);
+    const frames = await page.$$('iframe');
+    ok(frames.length === 0, `${what}: the report is in the page itself, not in a frame`);
+    const cause = await page.textContent('#report ol.causes > li').catch((e) => String(e));
     ok(/baseband/i.test(cause), `${what}: the top cause is baseband`, cause.slice(0, 300));
-    const ev = await frame.getByText('Fail to ping baseband').first().isVisible()
-        .catch(() => false);
-    const evAttached = await frame.getByText('Fail to ping baseband').count().catch(() => 0);
-    ok(ev || evAttached > 0, `${what}: an evidence line appears`);
+    const ev = await page.getByText('Fail to ping baseband').count().catch(() => 0);
+    ok(ev > 0, `${what}: an evidence line appears`);
+}
+
+/*
+ * The result view at one width: nothing scrolls sideways, the verdict is said once, the
+ * timeline is there and labelled, evidence is folded; a screenshot of the page.
+ */
+async function checkLayout(page, what, shot) {
+    const m = await page.evaluate((headline) => {
+        const body = document.body.innerText;
+        const svg = document.querySelector('.la-report svg.timeline');
+        const texts = svg ? [...svg.querySelectorAll('text')].map((t) => t.textContent) : [];
+        const wide = [...document.querySelectorAll('body *')].filter((e) => {
+            const r = e.getBoundingClientRect();
+            return r.width > 0 && r.right > innerWidth + 1 && !e.closest('pre');
+        }).map((e) => e.tagName + '.' + e.className).slice(0, 5);
+        return {
+            scroll: document.scrollingElement.scrollWidth, inner: innerWidth, wide,
+            once: body.split(headline).length - 1,
+            svg: !!svg, label: svg && svg.getAttribute('aria-label'),
+            title: svg && svg.querySelector('title') && svg.querySelector('title').textContent,
+            segments: svg ? svg.querySelectorAll('g > title').length : 0,
+            modem: texts.includes('\u2717 Modem'), starting: texts.includes('Starting'),
+            dashed: svg ? svg.querySelectorAll('rect[stroke-dasharray]').length : 0,
+            evidence: [...document.querySelectorAll('.la-report details')]
+                .filter((d) => /^Evidence/.test(d.querySelector('summary').textContent)),
+            evidenceOpen: [...document.querySelectorAll('.la-report details')]
+                .filter((d) => /^Evidence/.test(d.querySelector('summary').textContent) &&
+                               d.open).length,
+            preScroll: [...document.querySelectorAll('.la-report pre')]
+                .every((p) => getComputedStyle(p).overflowX === 'auto'),
+            evidenceCount: [...document.querySelectorAll('.la-report details > summary')]
+                .filter((s) => /^Evidence/.test(s.textContent)).length,
+        };
+    }, HEADLINE);
+    ok(m.scroll <= m.inner, `${what}: nothing scrolls sideways (${m.scroll} <= ${m.inner})`,
+       JSON.stringify(m.wide));
+    ok(m.once === 1, `${what}: the verdict is said exactly once`, m.once);
+    ok(m.svg && /^Timeline of 2 restore attempts$/.test(m.label) && /Timeline/.test(m.title),
+       `${what}: the timeline SVG is there, with a title and an aria-label`, m.label);
+    ok(m.segments >= 4 && m.modem && m.starting && m.dashed === 2,
+       `${what}: its stages are labelled segments, the failing ones marked ✗ and dashed`,
+       JSON.stringify({ segments: m.segments, modem: m.modem, dashed: m.dashed }));
+    ok(m.evidenceCount >= 2 && m.evidenceOpen === 0, `${what}: evidence is folded`,
+       JSON.stringify({ n: m.evidenceCount, open: m.evidenceOpen }));
+    ok(m.preScroll, `${what}: log lines scroll inside their own box`);
+    await page.screenshot({ path: path.join(artifacts, shot + '.png'), fullPage: true });
+    await page.evaluate(() => document.querySelector('.la-report').scrollIntoView());
+    await page.screenshot({ path: path.join(artifacts, shot + '-top.png') });
 }
 
 async function browserTests(srv) {
@@ -361,7 +421,7 @@ async function browserTests(srv) {
                '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     try {
-        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
         const problems = [];
         let dialogs = 0;
         page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
@@ -398,6 +458,7 @@ async function browserTests(srv) {
         await dropFiles(page, [zip]);
         let src = await waitResult(page, null);
         await checkReport(page, 'drop');
+        await checkLayout(page, 'serve page at 1280 px', 'serve-1280');
         const seen = await page.evaluate(() => window.__status);
         ok(seen.some((s) => s.startsWith('Uploading')) &&
            seen.some((s) => s.startsWith('Analysing')),
@@ -446,35 +507,94 @@ async function browserTests(srv) {
         src = await waitResult(page, src);
         await sleep(500);
         ok(dialogs === 0, 'no script from log text or file names runs', dialogs);
-        const v = await page.textContent('#verdict');
-        ok(/^_img src=x onerror=alert\(3\)_\.log: /m.test(v),
-           'a markup file name is shown defused, as text', v);
-        await checkReport(page, 'two files');
+        const v = await page.textContent('#report .summary');
+        ok(v.includes('_img src=x onerror=alert(3)_.log') &&
+           (await page.$$('#report img')).length === 0,
+           'a markup file name is shown defused, as text', v.slice(0, 300));
+        const heads = await page.$$eval('#report .verdict .headline', (hs) =>
+            hs.map((h) => h.textContent));
+        ok(heads.length === 2 && heads[1] === HEADLINE, 'two files: a verdict for each, in words',
+           JSON.stringify(heads));
 
         const csp = await page.evaluate(() => window.__csp);
         ok(csp.length === 0, 'no Content-Security-Policy violations', csp.join('\n'));
-        // The init script above is injected into every frame; in the sandboxed report
-        // frame Chromium refuses it, which shows the sandbox works.
-        const sandboxed = new RegExp("^console: Blocked script execution in '(about:blank|" +
-                                     "http://[^']+/report/[0-9a-f]{32})' because the " +
-                                     "document's frame is sandboxed");
-        ok(problems.some((p) => sandboxed.test(p)), 'scripts are blocked in the report frame');
-        ok(problems.filter((p) => !/status of 413/.test(p) && !sandboxed.test(p)).length === 0,
+        ok(problems.filter((p) => !/status of 413/.test(p)).length === 0,
            'no script errors in the page', problems.join('\n'));
 
         // The screenshot of the normal case: explain shown, a report below.
         await page.fill('#code', '4013');
         await page.click('#explain-button');
         await dropFiles(page, [zip]);
-        await waitResult(page, src);
-        await page.frameLocator('#report').getByText(/FAILED 4013/).first()
-            .waitFor({ timeout: 20000 });
+        src = await waitResult(page, src);
+        await checkReport(page, 'after explain');
         await page.screenshot({ path: path.join(artifacts, 'serve-result.png') });
         await page.screenshot({ path: path.join(artifacts, 'serve-page.png'), fullPage: true });
         ok(fs.statSync(path.join(artifacts, 'serve-page.png')).size > 10000,
            'screenshot saved to tests/browser/artifacts/serve-page.png');
+
+        // The same report as its own page (the "Save the report" link), at 1280 px.
+        await page.setViewportSize({ width: 1280, height: 900 });
+        await page.goto(new URL(src, srv.url).href);
+        await checkLayout(page, 'HTML report at 1280 px', 'report-1280');
+        await page.close();
+
+        // A phone, 390 px wide: the page after an upload, then the report on its own.
+        const phone = await browser.newContext({
+            viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true,
+            userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) ' +
+                       'AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148',
+        });
+        const p2 = await phone.newPage();
+        await p2.goto(srv.url);
+        const first = await p2.$eval('#logs details.host', (d) => [d.dataset.host, d.open]);
+        ok(first[0] === 'device' && first[1], 'Where are my logs? on a phone: the device first',
+           JSON.stringify(first));
+        await p2.setInputFiles('#pick', sample);
+        const p2src = await waitResult(p2, null);
+        await checkReport(p2, 'phone');
+        await checkLayout(p2, 'serve page at 390 px', 'serve-390');
+        await p2.goto(new URL(p2src, srv.url).href);
+        await checkLayout(p2, 'HTML report at 390 px', 'report-390');
+        await phone.close();
+        await logsPanel(browser, srv);
     } finally {
         await browser.close();
+    }
+}
+
+// The "Where are my logs?" panel: the same places as `loganalyze logs`, the visitor's
+// system (from the User-Agent) open and first, the others folded below it.
+async function logsPanel(browser, srv) {
+    const agents = {
+        windows: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like ' +
+                 'Gecko) Chrome/126.0 Safari/537.36',
+        macos: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like ' +
+               'Gecko) Version/17.5 Safari/605.1.15',
+        linux: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) ' +
+               'Chrome/126.0 Safari/537.36',
+    };
+    const logs = cli ? spawnSync(cli, ['logs', '--format', 'json'], { encoding: 'utf8' }) : null;
+    let places = [];
+    try { places = JSON.parse(logs.stdout).places; } catch { /* checked below */ }
+    for (const [host, ua] of Object.entries(agents)) {
+        const ctx = await browser.newContext({ userAgent: ua, viewport: { width: 1280,
+                                                                          height: 900 } });
+        const p = await ctx.newPage();
+        await p.goto(srv.url);
+        const s = await p.$$eval('#logs details.host', (ds) => ds.map((d) => ({
+            host: d.dataset.host, open: d.open,
+            where: [...d.querySelectorAll('code.where')].map((c) => c.textContent) })));
+        ok(s.length === 4 && s[0].host === host && s[0].open && s.slice(1).every((d) => !d.open),
+           `Where are my logs? for ${host}: it comes first and open, the others folded`,
+           JSON.stringify(s.map((d) => [d.host, d.open])));
+        const want = places.filter((pl) => pl.host === host).map((pl) => pl.where);
+        ok(want.length > 0 && JSON.stringify(s[0].where) === JSON.stringify(want),
+           `Where are my logs? for ${host}: the same places as \`loganalyze logs\``,
+           JSON.stringify({ got: s[0].where, want }));
+        if (host === 'windows')
+            await p.screenshot({ path: path.join(artifacts, 'serve-logs-windows.png'),
+                                 fullPage: true });
+        await ctx.close();
     }
 }
 
@@ -498,7 +618,7 @@ function openerTests() {
         const st = fs.statSync(m[1]);
         ok((st.mode & 0o777) === 0o600, '--open: the report file is mode 0600',
            (st.mode & 0o777).toString(8));
-        ok(fs.readFileSync(m[1], 'utf8').includes('FAILED 4013'),
+        ok(fs.readFileSync(m[1], 'utf8').includes(HEADLINE),
            '--open: the report is the diagnosis');
     } else {
         ok(false, '--open: the report file exists', m && m[1]);

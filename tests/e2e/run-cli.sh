@@ -108,7 +108,7 @@ check path-missing 2 "^nosuch.log: error\[LA101\]: cannot open: No such file or 
 onel path-missing 1
 [ ! -s "$t/out" ] && pass=$((pass + 1)) || { echo "FAIL path-missing printed a report"; fail=$((fail + 1)); }
 check path-missing-one-of-two 2 "nosuch.log: error\[LA101\]" "$exe" nosuch.log "$samples/itunes-win-4013-baseband.log"
-grep -q "FAILED 4013" "$t/out" && pass=$((pass + 1)) || { echo "FAIL the readable input of two was not analysed"; fail=$((fail + 1)); }
+grep -q "Failed while updating the modem" "$t/out" && pass=$((pass + 1)) || { echo "FAIL the readable input of two was not analysed"; fail=$((fail + 1)); }
 check inspect-missing 2 "nosuch.log: error\[LA101\]" "$exe" inspect nosuch.log
 onel inspect-missing 1
 

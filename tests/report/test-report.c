@@ -112,6 +112,16 @@ static int contains(const struct la_buf *b, const char *needle)
     return strstr(b->buf, needle) != NULL;
 }
 
+/* How many times needle occurs in b (not overlapping). */
+static size_t count(const struct la_buf *b, const char *needle)
+{
+    size_t n = 0;
+
+    for (const char *p = strstr(b->buf, needle); p; p = strstr(p + strlen(needle), needle))
+        n++;
+    return n;
+}
+
 /* Number of code points on the longest line. */
 static size_t longest_line(const char *s)
 {
@@ -472,15 +482,38 @@ static void test_text_content(void **state)
 
     (void)state;
     render_ok("text", failed, &plain, &out);
-    assert_true(strncmp(out.buf, "FAILED 4013 at 'update_baseband'", 32) == 0);
+    /* The verdict once, first, in plain words; the ids in small print below it. */
+    assert_true(strncmp(out.buf, "Failed while updating the modem (baseband)\n"
+                                 "Most likely baseband hardware (87 %) — confident: the log "
+                                 "names the cause\nerror 4013, 2009 · step update_baseband\n",
+                        strlen("Failed while updating the modem (baseband)\n"
+                               "Most likely baseband hardware (87 %) — confident: the log "
+                               "names the cause\nerror 4013, 2009 · step update_baseband\n"))
+                == 0);
+    assert_true(count(&out, "Failed while updating the modem") == 1);
+    /* Why: the deciding line, the analysis' reasons in words, the evidence count. */
+    assert_true(contains(&out, "\nWhy\n  1. The log says so: bbupdater could not ping the "
+                               "baseband\n       logs/restore.log:812"));
+    assert_true(contains(&out, "  2. 'cable' was already tried and the restore still failed"));
+    assert_true(contains(&out, "  3. 3 lines of the log point to Baseband (modem) hardware; "
+                               "1 speaks against it\n"));
+    assert_false(contains(&out, "log-odds\n  1."));
+    /* The timeline: phases in order with times, the failing one marked with its code. */
+    assert_true(contains(&out, "  #2  failed 4013 at update_baseband  10:22:41–10:31:40 · "
+                               "iTunes 12.12.8.2 on Windows 10\n"));
+    assert_true(contains(&out, "System\xc2\xa0" "image\xc2\xa0" "10:27:40 › Firmware\xc2\xa0"
+                               "10:29:11 › ✗\xc2\xa0" "Modem\xc2\xa0" "4013\xc2\xa0"
+                               "10:30:58\n"));
+    assert_true(contains(&out, "✗ line 813 of logs/restore.log\n"));
     assert_true(contains(&out, "  1. baseband — Baseband (modem) hardware  87 % high\n"));
     /* Evidence: the member path without the input's own name, then the line below it. */
     assert_true(contains(&out, "       logs/restore.log:812  2026-03-14T10:31:02\n         "));
     assert_true(contains(&out, "Evidence against:"));
     assert_true(contains(&out, "       1. Restore once more in DFU mode"));
     assert_true(contains(&out, "Next test: "));
-    assert_true(contains(&out, "stages: restore_image > verify_image > flash_firmware > "
-                               "update_baseband"));
+    /* A cause from 5 % on gets its advice, a cause under 5 % one line. */
+    assert_true(contains(&out, "  2. usb-link — Cable, port, hub or USB power  9 % low\n"
+                               "     The device disconnected once"));
     assert_true(contains(&out, "skipped  report.tar.gz!/Library/Logs/powerlog.PLSQL — "
                                "binary (SQLite)"));
     assert_true(contains(&out, "failed   report.tar.gz!/logs/old.log.gz — truncated gzip"));
@@ -492,15 +525,15 @@ static void test_text_content(void **state)
     la_buf_release(&out);
 
     render_ok("text", failed, &color, &out);
-    assert_true(strncmp(out.buf, "\033[1;31mFAILED 4013", 18) == 0);
+    assert_true(strncmp(out.buf, "\033[1;31mFailed while updating", 28) == 0);
     la_buf_release(&out);
     render_ok("text", ok, &color, &out);
-    assert_true(strncmp(out.buf, "\033[1;32mSUCCEEDED", 16) == 0);
+    assert_true(strncmp(out.buf, "\033[1;32mSucceeded", 16) == 0);
     la_buf_release(&out);
 
     render_ok("text", batch, &color, &out);
-    assert_true(contains(&out, "\033[1;33mNO RESTORE FOUND"));
-    assert_true(contains(&out, "\033[1;33mINCONCLUSIVE"));
+    assert_true(contains(&out, "\033[1;33mNo restore found"));
+    assert_true(contains(&out, "\033[1;33mInconclusive"));
     la_buf_release(&out);
     render_ok("text", batch, &plain, &out);
     assert_true(contains(&out, "What to collect next"));
@@ -802,8 +835,8 @@ static void test_unclear_failure_is_reported(void **state)
     assert_true(contains(&out, "::error file=lab/bench-4/finder-2026-03-17.log,line=4188,"));
     la_buf_release(&out);
     render_ok("text", doc, NULL, &out);
-    assert_true(contains(&out, "Cause:   unclear: the restore failed, but no line of the log "
-                               "says why"));
+    assert_true(contains(&out, "  1. No line of the log says why it failed, so the causes below "
+                               "are ranked by what error 4013"));
     la_buf_release(&out);
     json_decref(doc);
 }
@@ -981,10 +1014,26 @@ static void test_html_shape(void **state)
     assert_true(contains(&out, "<meta charset=\"utf-8\" />"));
     assert_true(contains(&out, "<meta name=\"viewport\""));
     assert_true(contains(&out, "@media print"));
+    /* The verdict once, first; the timeline labelled and readable without colour. */
+    assert_true(count(&out, "Failed while updating the modem (baseband)") == 2);  /* + <title> */
+    assert_true(contains(&out, "<main class=\"la-report\">\n<section class=\"report\" "
+                               "id=\"report-1\">\n<div class=\"verdict failed\">\n"
+                               "<h1 class=\"headline\">Failed while updating the modem "
+                               "(baseband)</h1>"));
     assert_true(contains(&out, "<svg class=\"timeline\""));
-    assert_true(contains(&out, "(failed here)</title><rect"));
-    assert_true(contains(&out, "fill=\"#dc2626\""));
-    assert_true(contains(&out, "<details open=\"open\"><summary>Evidence (3 lines)"));
+    assert_true(contains(&out, "aria-label=\"Timeline of 2 restore attempts\""));
+    assert_true(contains(&out, "<title>Modem (the attempt failed here, error 4013): "
+                               "update_baseband; reached 2026-03-14T10:30:58</title>"));
+    assert_true(contains(&out, "stroke-dasharray=\"6 3\""));
+    assert_true(contains(&out, ">✗ Modem</text>"));
+    assert_true(contains(&out, "&lt;&quot;usb&quot; &amp; &#39;gone&#39;&gt;"));
+    /* Evidence folded, long lines in their own scrolling box, tables that stack. */
+    assert_true(contains(&out, "<details><summary>Evidence (3 lines)"));
+    assert_false(contains(&out, "<details open=\"open\"><summary>Evidence"));
+    assert_true(contains(&out, ".la-report pre{"));
+    assert_true(contains(&out, "overflow-x:auto"));
+    assert_true(contains(&out, "<table class=\"stack\">"));
+    assert_true(contains(&out, "<td data-label=\"Steps\">"));
     assert_false(contains(&out, "http:"));
     assert_false(contains(&out, "https:"));
     assert_false(contains(&out, "<script"));

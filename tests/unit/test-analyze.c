@@ -591,6 +591,72 @@ static void many_stages(void **state)
     json_decref(r);
 }
 
+/* The timeline data: an attempt's phases by stage group, ordered by each group's last stage,
+ * with times, the failing one marked; the host; the failure line; reasons in words. */
+static void timeline_phases_and_reasons(void **state)
+{
+    static const char *const tried[] = { "cable", NULL };
+    const char *log = "restore library built\n"
+                      "2020-01-01 10:00:00.000 [1:1]: entering restore_image\n"
+                      "2020-01-01 10:00:05.000 [1:1]: entering flash_firmware\n"
+                      "2020-01-01 10:00:07.000 [1:1]: entering verify_restore\n"
+                      "2020-01-01 10:00:09.000 [1:1]: entering update_baseband\n"
+                      "2020-01-01 10:00:10.000 [1:1]: entering some_unknown_step\n"
+                      "2020-01-01 10:00:11.000 [1:1]: entering update_baseband\n"
+                      "Fail to ping baseband\n"
+                      "Restore completed, status: 4013\n"
+                      "restore library built\n"
+                      "entering update_baseband\n"
+                      "Restore completed, status: 4013\n";
+    json_t *r = run(log, NULL, 0), *b = run(log, tried, 0);
+    const json_t *as = json_object_get(r, "attempts"), *a = json_array_get(as, 0);
+    const json_t *ph = json_object_get(a, "phases"), *d = json_object_get(r, "diagnosis");
+    const json_t *rs = json_object_get(d, "reasons"), *p;
+    char *s;
+
+    (void)state;
+    assert_int_equal(json_array_size(as), 2);
+    /* Firmware was last worked on before the image's verify step, the modem last of all;
+     * a step no group lists is a phase of its own, group null. */
+    assert_int_equal(json_array_size(ph), 4);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ph, 0), "label")),
+                        "Firmware");
+    p = json_array_get(ph, 1);
+    assert_string_equal(json_string_value(json_object_get(p, "group")), "image");
+    assert_int_equal(json_array_size(json_object_get(p, "stages")), 2);
+    assert_non_null(strstr(json_string_value(json_object_get(p, "first")), "10:00:00"));
+    assert_non_null(strstr(json_string_value(json_object_get(p, "last")), "10:00:07"));
+    assert_false(json_is_true(json_object_get(p, "failed")));
+    p = json_array_get(ph, 2);
+    assert_true(json_is_null(json_object_get(p, "group")));
+    assert_string_equal(json_string_value(json_object_get(p, "label")), "Other steps");
+    p = json_array_get(ph, 3);
+    assert_string_equal(json_string_value(json_object_get(p, "label")), "Modem");
+    assert_true(json_is_true(json_object_get(p, "failed")));
+    /* The time a stage was first reached stays when it is reached again. */
+    assert_non_null(strstr(json_string_value(json_object_get(p, "first")), "10:00:09"));
+    assert_true(json_is_object(json_object_get(a, "host")));
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(a, "failure"), "line")),
+                     9);
+    /* The stage in words, and the repeat said in words, not in log-odds. */
+    assert_string_equal(json_string_value(json_object_get(d, "stage_name")),
+                        "updating the modem (baseband)");
+    assert_int_equal(json_array_size(rs), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rs, 0), "kind")),
+                        "repeat");
+    s = (char *)json_string_value(json_object_get(json_array_get(rs, 0), "text"));
+    assert_non_null(strstr(s, "Two attempts stopped at the same step (update_baseband)"));
+    assert_null(strstr(s, "log-odds"));
+    rs = json_object_get(json_object_get(b, "diagnosis"), "reasons");
+    assert_int_equal(json_array_size(rs), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rs, 1), "kind")),
+                        "tried");
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(rs, 1), "text")),
+                           "'cable' was already tried and the restore still failed"));
+    json_decref(r);
+    json_decref(b);
+}
+
 static void batch_patterns(void **state)
 {
     struct la_engine_opts o;
@@ -733,7 +799,7 @@ int main(void)
         cmocka_unit_test(redaction), cmocka_unit_test(redaction_spellings),
         cmocka_unit_test(join_needs_same_device),
         cmocka_unit_test(captured_and_set_values), cmocka_unit_test(spaced_and_mapped_codes),
-        cmocka_unit_test(many_stages),
+        cmocka_unit_test(many_stages), cmocka_unit_test(timeline_phases_and_reasons),
         cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -300,6 +300,14 @@ static void kb_lookup_by_space(void **state)
     assert_int_equal(la_kb_space_number((size_t)bbu, 50, &n), 0);
     assert_null(la_kb_code(kb, 1007));
     assert_int_equal(la_kb_code_in(kb, (size_t)ramrod, 1007)->code, 1007);
+    /* Stage groups and their names for a person (stages.yaml group_names). */
+    assert_string_equal(la_kb_stage_group(kb, "update_baseband")->id, "baseband");
+    assert_string_equal(la_kb_stage_group(kb, "update_baseband")->label, "Modem");
+    assert_string_equal(la_kb_stage_group(kb, "update_baseband")->doing,
+                        "updating the modem (baseband)");
+    assert_string_equal(la_kb_stage_group(kb, "asr_and_invert_image")->label, "System image");
+    assert_null(la_kb_stage_group(kb, "no_such_step"));
+    assert_null(la_kb_stage_group(kb, NULL));
     /* futurerestore's codes have no catalogue entry and no family. */
     assert_null(la_kb_code_in(kb, (size_t)fr, -10));
     assert_null(la_kb_family_in(kb, (size_t)fr, -10));
