@@ -293,8 +293,10 @@ static json_t *attempt_json(struct run *r, const struct attempt *a, size_t idx)
     json_object_set_new(ao, "started", time_json(a->start, a->has_date));
     json_object_set_new(ao, "ended", time_json(a->end, a->has_date));
     json_object_set_new(ao, "result", a->has_result ? json_integer(a->result) : json_null());
-    json_object_set_new(ao, "outcome", json_string(!strcmp(a->judged, "evidence") ? "failed"
-                                                                                 : a->judged));
+    /* Evidence without a restore (a lone panic report) is not a failed restore: the attempt
+     * says what the report says, "no-restore-found"; its causes still show the fault. */
+    json_object_set_new(ao, "outcome", json_string(!strcmp(a->judged, "evidence")
+                                                       ? "no-restore-found" : a->judged));
     json_object_set_new(ao, "stage", st_name ? json_string(st_name) : json_null());
     for (unsigned k = 0; k < a->nstages; k++)
         json_array_append_new(st, json_string(a->stages[k]));

@@ -290,7 +290,7 @@ static enum la_rc steps_table(struct html *h, const json_t *as)
 
 static enum la_rc timeline(struct html *h, const json_t *r)
 {
-    const json_t *as = la_report_arr(r, "attempts");
+    const json_t *as = la_report_shown_attempts(r);
 
     if (!la_report_len(as))
         return LA_OK;

@@ -239,7 +239,7 @@ static enum la_rc causes(struct md *m, const json_t *r)
 
 static enum la_rc attempts(struct md *m, const json_t *r)
 {
-    const json_t *as = la_report_arr(r, "attempts");
+    const json_t *as = la_report_shown_attempts(r);
 
     if (!la_report_len(as))
         return LA_OK;

@@ -58,6 +58,9 @@ int la_report_has_str(const json_t *obj, const char *key);       /* non-empty st
 long long la_report_int(const json_t *obj, const char *key);      /* 0 when absent */
 int la_report_is_int(const json_t *obj, const char *key);
 double la_report_real(const json_t *obj, const char *key);        /* ints accepted */
+/* The attempts a report shows: none when no restore was found (a lone panic report's
+ * evidence is a finding, not an attempt that failed), else its attempts array. */
+const json_t *la_report_shown_attempts(const json_t *rep);
 /* "note: " for a warnings[] entry of severity note, else "" (warnings need no label). */
 const char *la_report_severity_label(const json_t *warning);
 int la_report_bool(const json_t *obj, const char *key);

@@ -418,7 +418,7 @@ static enum la_rc attempt(struct txt *t, const json_t *a, struct la_buf *b)
 
 static enum la_rc attempts(struct txt *t, const json_t *r, struct la_buf *b)
 {
-    const json_t *as = la_report_arr(r, "attempts");
+    const json_t *as = la_report_shown_attempts(r);
 
     if (!la_report_len(as))
         return LA_OK;

@@ -83,6 +83,12 @@ size_t la_report_len(const json_t *arr)
     return json_is_array(arr) ? json_array_size(arr) : 0;
 }
 
+const json_t *la_report_shown_attempts(const json_t *rep)
+{
+    return strcmp(la_report_str(rep, "outcome"), "no-restore-found")
+               ? la_report_arr(rep, "attempts") : NULL;
+}
+
 const char *la_report_item_str(const json_t *arr, size_t i)
 {
     const json_t *v = json_is_array(arr) ? json_array_get(arr, i) : NULL;
