@@ -79,7 +79,7 @@ pane() {
 # The terminal's width wins over $COLUMNS: 70 columns, COLUMNS=200.
 pane 70 COLUMNS=200 TERM=xterm-256color
 w=$(cols "$t/pane.txt")
-if grep -q "FAILED 4013" "$t/pane.txt" && [ "$w" -le 70 ] && [ "$w" -ge 65 ]; then ok
+if grep -q "Failed while updating the modem" "$t/pane.txt" && [ "$w" -le 70 ] && [ "$w" -ge 65 ]; then ok
 else bad "in a 70-column terminal with COLUMNS=200: widest line $w"; head -5 "$t/pane.txt"; fi
 pane 120 TERM=xterm-256color
 w=$(cols "$t/pane.txt")
@@ -90,10 +90,10 @@ esc=$(printf '\033')
 pane 100 TERM=xterm-256color
 grep -q "$esc\[" "$t/pane" && ok || bad "no colour on a terminal with TERM=xterm-256color"
 pane 100 TERM=dumb
-grep -q "FAILED 4013" "$t/pane.txt" && ! grep -q "$esc\[[0-9;]*[1-9][0-9;]*m" "$t/pane" && ok \
+grep -q "Failed while updating the modem" "$t/pane.txt" && ! grep -q "$esc\[[0-9;]*[1-9][0-9;]*m" "$t/pane" && ok \
   || bad "TERM=dumb: escape sequences on the terminal"
 pane 100 TERM=xterm-256color NO_COLOR=1
-grep -q "FAILED 4013" "$t/pane.txt" && ! grep -q "$esc\[[0-9;]*[1-9][0-9;]*m" "$t/pane" && ok \
+grep -q "Failed while updating the modem" "$t/pane.txt" && ! grep -q "$esc\[[0-9;]*[1-9][0-9;]*m" "$t/pane" && ok \
   || bad "NO_COLOR=1: escape sequences on the terminal"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
