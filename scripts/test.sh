@@ -30,7 +30,7 @@ if [ "${LA_CI:-0}" = 1 ]; then
     meson compile -C build-asan >/dev/null
     LA_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-        meson test -C build-asan --print-errorlogs --no-suite valgrind --no-suite vocab-e2e
+        meson test -C build-asan --print-errorlogs --no-suite valgrind
     rm -rf build-tsan
     sh tests/tsan.sh build-tsan
 fi

@@ -5,8 +5,9 @@
 
 For each `messages:` entry of the given vocabulary packs (rules/vocab/<producer>.yaml) it
 writes a one-line log holding the entry's format with its conversions filled in (as
-`rules test` does: %s -> x, integers -> 1, hex -> 0x1f), runs `LOGANALYZE --format json` on
-it and checks what a user would need from that log: the restore is reported `failed`, the
+`rules test` does: %s -> x, integers -> 1, hex -> 0x1f), analyses all those logs in one batch
+run (`LOGANALYZE --format ndjson LOG...`: one load of the rules, one report per log) and checks
+what a user would need from each log: the restore is reported `failed`, the
 diagnosis is not `unclear`, and the top cause is the entry's cause.  This is the end-to-end
 form of issue 15's "fed every error message, one per short log" measurement.  Entries whose
 filled-in line holds no word of three letters (nothing to recognise) are skipped and counted.
@@ -64,24 +65,45 @@ def entries(path):
     return [(e["id"], e["format"], e["cause"]) for e in out if "format" in e and "cause" in e]
 
 
+def analyse_all(exe, tmp, lines):
+    """The report of each line, each alone in a log of its own: one batch run over all the
+    logs (one load of the rules), --format ndjson giving one report line per input."""
+    paths = []
+    for k, line in enumerate(lines):
+        path = os.path.join(tmp, "m%05d.log" % k)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(line + "\n")
+        paths.append(path)
+    p = subprocess.run([exe, "-q", "--exit-zero", "--format", "ndjson"] + paths,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    by_input = {}
+    for raw in p.stdout.splitlines():
+        doc = json.loads(raw)
+        rep = doc.get("report")
+        if rep is not None:
+            by_input[rep["input"]] = rep
+    missing = [q for q in paths if q not in by_input]
+    if missing:
+        raise SystemExit("no report for %d logs (first: %s); exit %d: %s"
+                         % (len(missing), missing[0], p.returncode, p.stderr[-500:]))
+    return [by_input[q] for q in paths]
+
+
 def main():
     exe, packs = sys.argv[1], sys.argv[2:]
     below = False
     with tempfile.TemporaryDirectory() as tmp:
-        log = os.path.join(tmp, "one.log")
         for pack in packs:
-            n = ok = skipped = 0
+            todo, skipped = [], 0
             for ident, fmt, cause in entries(pack):
                 line = fill(fmt)
                 if not re.search(r"[A-Za-z]{3}", line):
                     skipped += 1
                     continue
-                n += 1
-                with open(log, "w", encoding="utf-8") as f:
-                    f.write(line + "\n")
-                p = subprocess.run([exe, "-q", "--exit-zero", "--format", "json", log],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
-                rep = json.loads(p.stdout)["reports"][0]
+                todo.append((ident, line, cause))
+            reports = analyse_all(exe, tmp, [line for _, line, _ in todo])
+            n, ok = len(todo), 0
+            for (ident, line, cause), rep in zip(todo, reports):
                 top = (rep.get("causes") or [{}])[0].get("id")
                 level = (rep.get("diagnosis") or {}).get("level")
                 if rep.get("outcome") == "failed" and level not in (None, "unclear") and \
@@ -90,6 +112,8 @@ def main():
                 else:
                     print("differs %s: %r -> outcome %s, diagnosis %s, top cause %s (entry: %s)"
                           % (ident, line, rep.get("outcome"), level, top, cause))
+            for name in os.listdir(tmp):
+                os.unlink(os.path.join(tmp, name))
             rate = 100.0 * ok / n if n else 100.0
             below |= rate < 95.0
             print("%s: %d of %d messages understood alone (%.1f %%), %d without words skipped%s"
