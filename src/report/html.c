@@ -275,8 +275,8 @@ static enum la_rc svg_text(struct html *h, int x, int y, const char *fill, const
     size_t len = strlen(s);
 
     LA_TRY(la_buf_addf(h->out, "<text x=\"%d\" y=\"%d\" fill=\"%s\">", x, y, fill));
-    if (la_report_cols(s, len) > cols && cols > 1) {
-        LA_TRY(la_escape_html(h->out, s, la_report_prefix(s, len, cols - 1)));
+    if (la_utf8_cols(s, len) > cols && cols > 1) {
+        LA_TRY(la_escape_html(h->out, s, la_utf8_prefix(s, len, cols - 1)));
         LA_TRY(add(h, "…"));
     } else if (cols > 1) {
         LA_TRY(esc(h, s));

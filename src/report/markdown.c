@@ -103,8 +103,8 @@ static enum la_rc fence_line(struct md *m, struct la_buf *b, const json_t *e)
     LA_TRY(la_buf_adds(b, "  "));
     cut = b->len;
     LA_TRY(la_escape_terminal(b, la_report_str(e, "text"), strlen(la_report_str(e, "text"))));
-    if (la_report_cols(b->buf + cut, b->len - cut) > MD_MAX_TEXT) {
-        la_buf_truncate(b, cut + la_report_prefix(b->buf + cut, b->len - cut, MD_MAX_TEXT - 1));
+    if (la_utf8_cols(b->buf + cut, b->len - cut) > MD_MAX_TEXT) {
+        la_buf_truncate(b, cut + la_utf8_prefix(b->buf + cut, b->len - cut, MD_MAX_TEXT - 1));
         LA_TRY(la_buf_adds(b, "…"));
     }
     return la_buf_addc(b, '\n');
@@ -339,8 +339,8 @@ static enum la_rc unexplained(struct md *m, const json_t *r)
         LA_TRY(la_buf_adds(&m->tmp, ": "));
         cut = m->tmp.len;
         LA_TRY(la_buf_adds(&m->tmp, la_report_str(u, "text")));
-        if (la_report_cols(m->tmp.buf + cut, m->tmp.len - cut) > MD_MAX_TEXT) {
-            la_buf_truncate(&m->tmp, cut + la_report_prefix(m->tmp.buf + cut, m->tmp.len - cut,
+        if (la_utf8_cols(m->tmp.buf + cut, m->tmp.len - cut) > MD_MAX_TEXT) {
+            la_buf_truncate(&m->tmp, cut + la_utf8_prefix(m->tmp.buf + cut, m->tmp.len - cut,
                                                             MD_MAX_TEXT - 1));
             LA_TRY(la_buf_adds(&m->tmp, "…"));
         }

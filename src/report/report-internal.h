@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "core/buf.h"
+#include "core/encoding.h"
 #include "core/error.h"
 #include "report/report.h"
 
@@ -86,20 +87,6 @@ int la_report_percent(double confidence);
  * escape it as it escapes text.
  */
 LA_NODISCARD enum la_rc la_report_codes_line(const json_t *report, struct la_buf *out);
-
-/*
- * UTF-8 decoding shared by the escapers.  Decodes one code point at s[0..len)
- * (len > 0) into *ret_cp and returns the bytes used (1-4).  Invalid,
- * overlong, surrogate or truncated sequences give *ret_cp = 0xFFFD and
- * consume exactly one byte.
- */
-size_t la_report_utf8_next(const char *s, size_t len, uint32_t *ret_cp);
-/* Append code point cp as UTF-8. */
-LA_NODISCARD enum la_rc la_report_put_cp(struct la_buf *out, uint32_t cp);
-/* Number of code points in s[0..len) (each invalid byte counts as one). */
-size_t la_report_cols(const char *s, size_t len);
-/* Byte length of the longest prefix of s[0..len) with at most cols code points. */
-size_t la_report_prefix(const char *s, size_t len, size_t cols);
 
 /* 64-bit FNV-1a, continued from h (start with LA_FNV_OFFSET). */
 #define LA_FNV_OFFSET 0xcbf29ce484222325ull

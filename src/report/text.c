@@ -70,10 +70,10 @@ static enum la_rc clipped(struct txt *t, size_t indent, const char *s, const cha
     LA_TRY(spaces(t, indent));
     if (pre)
         LA_TRY(color(t, pre));
-    if (la_report_cols(t->esc.buf, t->esc.len) <= avail) {
+    if (la_utf8_cols(t->esc.buf, t->esc.len) <= avail) {
         LA_TRY(la_buf_add(t->out, t->esc.buf, t->esc.len));
     } else {
-        LA_TRY(la_buf_add(t->out, t->esc.buf, la_report_prefix(t->esc.buf, t->esc.len,
+        LA_TRY(la_buf_add(t->out, t->esc.buf, la_utf8_prefix(t->esc.buf, t->esc.len,
                                                                avail - 1)));
         LA_TRY(la_buf_adds(t->out, "…"));
     }
@@ -114,7 +114,7 @@ static enum la_rc wrapped(struct txt *t, size_t first, size_t rest, const char *
             }
             while (j < t->esc.len && t->esc.buf[j] != ' ')
                 j++;
-            wcols = la_report_cols(t->esc.buf + i, j - i);
+            wcols = la_utf8_cols(t->esc.buf + i, j - i);
             if (!line_empty && col + gap + wcols > t->width) {
                 LA_TRY(la_buf_addc(t->out, '\n'));
                 LA_TRY(spaces(t, rest));
@@ -130,7 +130,7 @@ static enum la_rc wrapped(struct txt *t, size_t first, size_t rest, const char *
             /* Break a word that cannot fit on a line of its own. */
             while (col + wcols > t->width && t->width > col && t->width - col < wcols) {
                 size_t take = t->width - col;
-                size_t bytes = la_report_prefix(t->esc.buf + i, j - i, take);
+                size_t bytes = la_utf8_prefix(t->esc.buf + i, j - i, take);
 
                 LA_TRY(la_buf_add(t->out, t->esc.buf + i, bytes));
                 LA_TRY(la_buf_addc(t->out, '\n'));
@@ -535,7 +535,7 @@ static enum la_rc summary(struct txt *t, const json_t *doc, struct la_buf *b)
                        la_report_int(s, "inconclusive"), la_report_int(s, "no_restore_found")));
     snprintf(head, sizeof(head), "  Inputs: %lld — ", la_report_int(s, "inputs"));
     LA_TRY(la_buf_adds(t->out, head));
-    LA_TRY(wrapped(t, la_report_cols(head, strlen(head)), 4, b->buf, NULL));
+    LA_TRY(wrapped(t, la_utf8_cols(head, strlen(head)), 4, b->buf, NULL));
     LA_TRY(counts(t, "By cause: ", la_report_obj(s, "by_cause"), b));
     LA_TRY(counts(t, "By error code: ", la_report_obj(s, "by_error_code"), b));
     LA_TRY(counts(t, "By model: ", la_report_obj(s, "by_model"), b));

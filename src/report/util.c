@@ -1,7 +1,7 @@
 /*
  * Helpers shared by the reporter's formats: lenient document accessors,
- * UTF-8 decoding and column counting, hashing, the error-codes line.  See
- * report-internal.h.
+ * hashing, the document dump, the error-codes line (UTF-8 decoding and
+ * column counting are core/encoding.h's).  See report-internal.h.
  */
 #include "config.h"
 
@@ -116,92 +116,6 @@ int la_report_percent(double confidence)
     if (confidence >= 1.0)
         return 100;
     return (int)lround(confidence * 100.0);
-}
-
-size_t la_report_utf8_next(const char *str, size_t len, uint32_t *ret_cp)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    uint32_t cp, min;
-    size_t n;
-
-    if (s[0] < 0x80) {
-        *ret_cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-        n = 2, cp = s[0] & 0x1f, min = 0x80;
-    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        n = 3, cp = s[0] & 0x0f, min = 0x800;
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        n = 4, cp = s[0] & 0x07, min = 0x10000;
-    } else {
-        goto bad;
-    }
-    if (len < n)
-        goto bad;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            goto bad;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        goto bad;
-    *ret_cp = cp;
-    return n;
-bad:
-    *ret_cp = 0xfffd;
-    return 1;
-}
-
-enum la_rc la_report_put_cp(struct la_buf *out, uint32_t cp)
-{
-    char b[4];
-    size_t n;
-
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        b[0] = (char)(0xc0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3f));
-        n = 2;
-    } else if (cp < 0x10000) {
-        b[0] = (char)(0xe0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[2] = (char)(0x80 | (cp & 0x3f));
-        n = 3;
-    } else {
-        b[0] = (char)(0xf0 | (cp >> 18));
-        b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[3] = (char)(0x80 | (cp & 0x3f));
-        n = 4;
-    }
-    return la_buf_add(out, b, n);
-}
-
-size_t la_report_cols(const char *s, size_t len)
-{
-    size_t cols = 0, i = 0;
-    uint32_t cp;
-
-    while (i < len) {
-        i += la_report_utf8_next(s + i, len - i, &cp);
-        cols++;
-    }
-    return cols;
-}
-
-size_t la_report_prefix(const char *s, size_t len, size_t cols)
-{
-    size_t i = 0;
-    uint32_t cp;
-
-    while (i < len && cols > 0) {
-        i += la_report_utf8_next(s + i, len - i, &cp);
-        cols--;
-    }
-    return i;
 }
 
 uint64_t la_report_fnv1a(uint64_t h, const void *p, size_t len)
