@@ -16,12 +16,26 @@
  * the input stops, AppleDouble files and encrypted entries are listed as
  * skipped.
  *
+ * Names are UTF-8 whatever the process locale: libarchive converts entry
+ * names into the calling thread's locale (a zip's UTF-8 names, pax and 7z
+ * names), and in the C locale every non-ASCII name failed to convert (no
+ * name, and a spurious "cannot be converted" warning).  So the walk runs in a
+ * UTF-8 LC_CTYPE for this thread only (uselocale(3), restored on return), zip
+ * names not flagged UTF-8 (general purpose bit 11 clear: Windows Explorer,
+ * old tools) are read as CP437, the zip default (libarchive's "hdrcharset"
+ * option), and names are taken with archive_entry_pathname_utf8().  What
+ * libarchive cannot convert (a Latin-1 name in a tar: tar has no charset)
+ * stays as bytes, and la_redact_json() and the escapers turn the bad bytes
+ * into U+FFFD where they are shown.
+ *
  * Built only with libarchive (src/meson.build); without it ingest.c lists
  * archives as not readable.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -159,6 +173,35 @@ static void support_formats(struct archive *a)
     archive_read_support_format_rar5(a);
     archive_read_support_format_empty(a);
     archive_read_support_format_raw(a);
+    /* Zip names without the UTF-8 flag are CP437 (APPNOTE.TXT, appendix D).  Without the
+     * iconv module for CP437 the option fails and such names stay bytes (U+FFFD shown). */
+    (void)archive_read_set_format_option(a, "zip", "hdrcharset", "CP437");
+}
+
+/*
+ * A UTF-8 LC_CTYPE for this thread while an archive is read, so libarchive converts names
+ * to UTF-8 (see the comment atop this file).  Returns the locale to free with
+ * utf8_locale_end(), or (locale_t)0 when the thread's locale is UTF-8 already (a nested
+ * archive, a UTF-8 environment) or the C.UTF-8 locale is not installed.
+ */
+static locale_t utf8_locale_begin(locale_t *ret_old)
+{
+    locale_t utf8;
+
+    if (!strcmp(nl_langinfo(CODESET), "UTF-8"))
+        return (locale_t)0;
+    utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (utf8)
+        *ret_old = uselocale(utf8);
+    return utf8;
+}
+
+static void utf8_locale_end(locale_t utf8, locale_t old)
+{
+    if (!utf8)
+        return;
+    uselocale(old);
+    freelocale(utf8);
 }
 
 /* One archive being read: the libarchive handle and the state of its read loop. */
@@ -268,10 +311,13 @@ static int next_entry(struct arwalk *w, struct archive_entry **ret_e)
     }
 }
 
-/* The entry's name in the archive, without leading "./". */
+/* The entry's name in the archive (UTF-8 when libarchive could convert it), without "./". */
 static const char *entry_name(struct archive_entry *e)
 {
-    const char *name = archive_entry_pathname(e);
+    const char *name = archive_entry_pathname_utf8(e);
+
+    if (!name)
+        name = archive_entry_pathname(e);
 
     if (!name || !*name)
         name = "(unnamed)";
@@ -391,6 +437,7 @@ enum la_rc la_ingest_walk_archive(struct la_member *parent, int seek)
     struct arwalk w;
     struct archive_entry *e;
     enum la_rc rc;
+    locale_t old = (locale_t)0, utf8;
 
     memset(&w, 0, sizeof(w));
     w.parent = parent;
@@ -400,6 +447,7 @@ enum la_rc la_ingest_walk_archive(struct la_member *parent, int seek)
     if (!w.a)
         return LA_FATAL;
     parent->container = 1;
+    utf8 = utf8_locale_begin(&old);   /* before the options: libarchive caches the charset */
     support_formats(w.a);
     rc = seek ? open_seekable(&w) : open_streaming(&w);
     if (rc == LA_OK) {
@@ -411,6 +459,7 @@ enum la_rc la_ingest_walk_archive(struct la_member *parent, int seek)
     }
     if (rc != LA_OK) {
         arwalk_release(&w);
+        utf8_locale_end(utf8, old);
         return rc;
     }
     while (next_entry(&w, &e) && !walk_entry(&w, e))
@@ -423,5 +472,6 @@ enum la_rc la_ingest_walk_archive(struct la_member *parent, int seek)
         w.rc = LA_WARN;
     }
     arwalk_release(&w);
+    utf8_locale_end(utf8, old);
     return w.rc;
 }
