@@ -528,6 +528,7 @@ static int known(const char *format)
 enum la_rc la_report_explain(const char *format, const json_t *entries,
                              const struct la_report_opts *opts, struct la_buf *out)
 {
+    json_t *valid;
     size_t start;
     enum la_rc rc;
 
@@ -536,7 +537,10 @@ enum la_rc la_report_explain(const char *format, const json_t *entries,
     if (!known(format))
         return LA_FAILED;
     start = out->len;
-    rc = render(format, entries, opts && opts->width ? opts->width : EXPLAIN_WIDTH, out);
+    valid = la_report_valid(entries);
+    rc = valid ? render(format, valid, opts && opts->width ? opts->width : EXPLAIN_WIDTH, out)
+               : LA_FATAL;
+    json_decref(valid);
     if (rc != LA_OK)
         la_buf_truncate(out, start);
     return rc;

@@ -95,4 +95,13 @@ uint64_t la_report_fnv1a(uint64_t h, const void *p, size_t len);
 /* json_dump_callback() into out (no trailing newline).  LA_FATAL on OOM. */
 LA_NODISCARD enum la_rc la_report_dump(struct la_buf *out, const json_t *j, size_t flags);
 
+/*
+ * j with every string and object key valid UTF-8: a new reference to j itself when it is so
+ * already (the analysis makes it so: la_redact_json()), else a deep copy with each bad byte
+ * as U+FFFD.  NULL on OOM.  la_report_render() and la_report_explain() render through it, so
+ * a format never meets a string jansson would refuse to write (json_pack, json_dump).
+ * Documents are a few levels deep, so its recursion is shallow.
+ */
+json_t *la_report_valid(const json_t *j);
+
 #endif

@@ -152,6 +152,78 @@ enum la_rc la_report_dump(struct la_buf *out, const json_t *j, size_t flags)
     return LA_OK;
 }
 
+/* 1 when every string and object key in j is valid UTF-8. */
+static int all_valid(const json_t *j)
+{
+    const json_t *v;
+    const char *k;
+    size_t i;
+
+    if (json_is_string(j))
+        return la_utf8_valid(json_string_value(j), json_string_length(j));
+    if (json_is_array(j)) {
+        json_array_foreach(j, i, v)
+            if (!all_valid(v))
+                return 0;
+    } else if (json_is_object(j)) {
+        json_object_foreach((json_t *)j, k, v)
+            if (!la_utf8_valid(k, strlen(k)) || !all_valid(v))
+                return 0;
+    }
+    return 1;
+}
+
+/* A JSON string of s[0..len) made valid UTF-8, or NULL when out of memory. */
+static json_t *valid_string(const char *s, size_t len)
+{
+    struct la_buf b = LA_BUF_INIT;
+    json_t *r = la_utf8_add(&b, s, len) == LA_OK ? json_stringn_nocheck(b.buf, b.len) : NULL;
+
+    la_buf_release(&b);
+    return r;
+}
+
+/* A deep copy of j whose strings and keys are valid UTF-8, or NULL when out of memory. */
+static json_t *valid_copy(const json_t *j)
+{
+    json_t *r, *v;
+    const char *k;
+    size_t i;
+
+    if (json_is_string(j))
+        return valid_string(json_string_value(j), json_string_length(j));
+    if (json_is_array(j)) {
+        r = json_array();
+        json_array_foreach(j, i, v) {
+            if (!r || json_array_append_new(r, valid_copy(v)) != 0) {
+                json_decref(r);
+                return NULL;
+            }
+        }
+        return r;
+    }
+    if (json_is_object(j)) {
+        r = json_object();
+        json_object_foreach((json_t *)j, k, v) {
+            struct la_buf key = LA_BUF_INIT;
+            int bad = !r || la_utf8_add(&key, k, strlen(k)) != LA_OK ||
+                      json_object_set_new_nocheck(r, key.buf, valid_copy(v)) != 0;
+            la_buf_release(&key);
+            if (bad) {
+                json_decref(r);
+                return NULL;
+            }
+        }
+        return r;
+    }
+    return json_copy((json_t *)j);   /* numbers, true, false, null */
+}
+
+json_t *la_report_valid(const json_t *j)
+{
+    return all_valid(j) ? json_incref((json_t *)j) : valid_copy(j);
+}
+
 const char *la_report_member(const char *source, const char *input)
 {
     size_t il = input ? strlen(input) : 0;
