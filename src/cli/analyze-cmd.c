@@ -24,6 +24,7 @@
 #include "cli/cli-internal.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/encoding.h"
 #include "report/report.h"
 
 struct batch {
@@ -43,19 +44,23 @@ static void show_progress(void *user, const char *input, uint64_t done, uint64_t
     struct batch *b = user;
     const char *base = strrchr(input, '/');
     size_t finished;
+    int cut;
 
     if (!b->show_progress)
         return;
     base = base ? base + 1 : input;
+    /* The name's first 40 characters (not bytes: a cut never splits one); la_cli_progress()
+     * escapes the line for the terminal. */
+    cut = (int)la_utf8_prefix(base, strlen(base), 40);
     pthread_mutex_lock(&b->lock);
     finished = b->done;
     pthread_mutex_unlock(&b->lock);
     if (total && done <= total)
-        la_cli_progress(b->cli, "[%zu/%zu] %.40s  %3d %%  (%llu of %llu MB)", finished + 1,
-                        b->n, base, (int)(done * 100 / total), (unsigned long long)(done >> 20),
-                        (unsigned long long)(total >> 20));
+        la_cli_progress(b->cli, "[%zu/%zu] %.*s  %3d %%  (%llu of %llu MB)", finished + 1,
+                        b->n, cut, base, (int)(done * 100 / total),
+                        (unsigned long long)(done >> 20), (unsigned long long)(total >> 20));
     else
-        la_cli_progress(b->cli, "[%zu/%zu] %.40s  %llu MB read", finished + 1, b->n, base,
+        la_cli_progress(b->cli, "[%zu/%zu] %.*s  %llu MB read", finished + 1, b->n, cut, base,
                         (unsigned long long)(done >> 20));
 }
 
