@@ -115,13 +115,18 @@ static int want_color(const struct la_cli_opts *o, const char *file)
     return (!file || !strcmp(file, "-")) && isatty(STDOUT_FILENO);
 }
 
-/* Every --format of the document to its file. */
+/*
+ * Every --format of the document to its file.  One that cannot be rendered or written is an
+ * LA301 error naming the format, the file and why, and the others are still written.
+ * Returns -1 when any failed.
+ */
 static int emit(struct la_cli *cli, json_t *doc)
 {
     const struct la_cli_opts *o = &cli->o;
+    int failed = 0;
 
     for (int i = 0; i < o->nouts; i++) {
-        struct la_buf b = LA_BUF_INIT;
+        struct la_buf b = LA_BUF_INIT, what = LA_BUF_INIT;
         const char *file = o->outs[i].file ? o->outs[i].file : o->output ? o->output : "-";
         struct la_report_opts ro = { want_color(o, file), 0, o->eo.deterministic };
         const char *cols = getenv("COLUMNS");
@@ -129,13 +134,20 @@ static int emit(struct la_cli *cli, json_t *doc)
         if (w > 20 && w < 1000)
             ro.width = (unsigned)w;
         enum la_rc rc = la_report_render(o->outs[i].format, doc, &ro, &b, &cli->sink);
-        if (rc != LA_OK || la_cli_write_file(cli, file, &b) < 0) {
-            la_buf_release(&b);
-            return -1;
+        if (rc == LA_OK && la_buf_addf(&what, "%s report", o->outs[i].format) != LA_OK)
+            rc = LA_FATAL;
+        if (rc != LA_OK) {
+            la_cli_err(cli, LA_D_OUTPUT_FAILED, strcmp(file, "-") ? file : "standard output",
+                       "cannot write the %s report: %s", o->outs[i].format,
+                       rc == LA_FATAL ? "out of memory" : "it could not be rendered");
+            failed = 1;
+        } else if (la_cli_write_file(cli, file, what.buf, &b) < 0) {
+            failed = 1;
         }
+        la_buf_release(&what);
         la_buf_release(&b);
     }
-    return 0;
+    return failed ? -1 : 0;
 }
 
 static void print_profile(struct la_engine *e)

@@ -146,7 +146,11 @@ unsigned la_cli_errors(struct la_cli *cli);
 void la_cli_progress(struct la_cli *cli, const char *fmt, ...) LA_PRINTF(2, 3);
 void la_cli_progress_clear(struct la_cli *cli);
 
-/* Write b to path ("-" = stdout).  0, or -1 after an LA301 diagnostic. */
-int la_cli_write_file(struct la_cli *cli, const char *path, const struct la_buf *b);
+/*
+ * Write b to path ("-" = stdout).  0, or -1 after an LA301 diagnostic that names the file
+ * and what it was to hold (what: "json report", "explain page" ...) and says why.
+ */
+int la_cli_write_file(struct la_cli *cli, const char *path, const char *what,
+                      const struct la_buf *b);
 
 #endif

@@ -45,7 +45,7 @@ int la_cli_explain(struct la_cli *cli, int argc, char **argv)
     for (int i = 0; all && i < argc; i++)
         json_array_append_new(all, la_explain(la_engine_kb(e), argv[i]));
     if (!all || la_report_explain(format, all, NULL, &out) != LA_OK ||
-        la_cli_write_file(cli, "-", &out) < 0)
+        la_cli_write_file(cli, "-", "explain page", &out) < 0)
         rc = 2;
     json_decref(all);
     la_buf_release(&out);

@@ -140,16 +140,20 @@ void la_cli_progress_clear(struct la_cli *cli)
     pthread_mutex_unlock(&cli->lock);
 }
 
-int la_cli_write_file(struct la_cli *cli, const char *path, const struct la_buf *b)
+int la_cli_write_file(struct la_cli *cli, const char *path, const char *what,
+                      const struct la_buf *b)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "wb") : stdout;
+    const char *name = f == stdout ? "standard output" : path;
 
     if (!f) {
-        la_cli_err(cli, LA_D_OUTPUT_FAILED, path, "cannot write report: %s", strerror(errno));
+        la_cli_err(cli, LA_D_OUTPUT_FAILED, name, "cannot write the %s: %s", what,
+                   strerror(errno));
         return -1;
     }
     if (fwrite(b->buf, 1, b->len, f) != b->len || (f != stdout ? fclose(f) : fflush(f))) {
-        la_cli_err(cli, LA_D_OUTPUT_FAILED, path, "cannot write report: %s", strerror(errno));
+        la_cli_err(cli, LA_D_OUTPUT_FAILED, name, "cannot write the %s: %s", what,
+                   strerror(errno));
         return -1;
     }
     return 0;
