@@ -20,7 +20,8 @@
  * names into the calling thread's locale (a zip's UTF-8 names, pax and 7z
  * names), and in the C locale every non-ASCII name failed to convert (no
  * name, and a spurious "cannot be converted" warning).  So the walk runs in a
- * UTF-8 LC_CTYPE for this thread only (uselocale(3), restored on return), zip
+ * UTF-8 LC_CTYPE for this thread only (uselocale(3) with one C.UTF-8 locale
+ * object made once per process, restored on return), zip
  * names not flagged UTF-8 (general purpose bit 11 clear: Windows Explorer,
  * old tools) are read as CP437, the zip default (libarchive's "hdrcharset"
  * option), and names are taken with archive_entry_pathname_utf8().  What
@@ -36,6 +37,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -179,29 +181,34 @@ static void support_formats(struct archive *a)
 }
 
 /*
- * A UTF-8 LC_CTYPE for this thread while an archive is read, so libarchive converts names
- * to UTF-8 (see the comment atop this file).  Returns the locale to free with
- * utf8_locale_end(), or (locale_t)0 when the thread's locale is UTF-8 already (a nested
- * archive, a UTF-8 environment) or the C.UTF-8 locale is not installed.
+ * The C.UTF-8 LC_CTYPE the walks read archives in: made once per process (pthread_once), never
+ * changed or freed, so it is shared by every thread read-only.  Making and freeing one per
+ * archive would churn glibc's table of loaded locales for nothing.  NULL when C.UTF-8 is not
+ * installed: names then convert as the process locale allows.
  */
-static locale_t utf8_locale_begin(locale_t *ret_old)
-{
-    locale_t utf8;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+static locale_t utf8_ctype;
 
-    if (!strcmp(nl_langinfo(CODESET), "UTF-8"))
-        return (locale_t)0;
-    utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-    if (utf8)
-        *ret_old = uselocale(utf8);
-    return utf8;
+static void make_utf8_ctype(void)
+{
+    utf8_ctype = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 }
 
-static void utf8_locale_end(locale_t utf8, locale_t old)
+/*
+ * Switch this thread to the UTF-8 LC_CTYPE while an archive is read, so libarchive converts
+ * names to UTF-8 (see the comment atop this file).  Returns 1 with *ret_old the locale to
+ * restore with uselocale(), or 0 when nothing was switched: the thread's locale is UTF-8
+ * already (a nested archive, a UTF-8 environment) or C.UTF-8 is not installed.
+ */
+static int utf8_locale_begin(locale_t *ret_old)
 {
-    if (!utf8)
-        return;
-    uselocale(old);
-    freelocale(utf8);
+    if (!strcmp(nl_langinfo(CODESET), "UTF-8"))
+        return 0;
+    pthread_once(&utf8_once, make_utf8_ctype);
+    if (!utf8_ctype)
+        return 0;
+    *ret_old = uselocale(utf8_ctype);
+    return 1;
 }
 
 /* One archive being read: the libarchive handle and the state of its read loop. */
@@ -437,7 +444,8 @@ enum la_rc la_ingest_walk_archive(struct la_member *parent, int seek)
     struct arwalk w;
     struct archive_entry *e;
     enum la_rc rc;
-    locale_t old = (locale_t)0, utf8;
+    locale_t old = (locale_t)0;
+    int utf8;
 
     memset(&w, 0, sizeof(w));
     w.parent = parent;
@@ -459,7 +467,8 @@ enum la_rc la_ingest_walk_archive(struct la_member *parent, int seek)
     }
     if (rc != LA_OK) {
         arwalk_release(&w);
-        utf8_locale_end(utf8, old);
+        if (utf8)
+            uselocale(old);
         return rc;
     }
     while (next_entry(&w, &e) && !walk_entry(&w, e))
@@ -472,6 +481,7 @@ enum la_rc la_ingest_walk_archive(struct la_member *parent, int seek)
         w.rc = LA_WARN;
     }
     arwalk_release(&w);
-    utf8_locale_end(utf8, old);
+    if (utf8)
+        uselocale(old);
     return w.rc;
 }
