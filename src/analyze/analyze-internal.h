@@ -196,7 +196,11 @@ void la_redact_free(struct redactor *rd);
 /* Append the keyed token of identifier s ("ecid-1a2b3c4d") to out, unless *rc is set. */
 void la_redact_token(const struct redactor *rd, const char *kind, const char *s, size_t len,
                      struct la_buf *out, enum la_rc *rc);
-/* A JSON string of untrusted text, redacted when the engine redacts; NULL on OOM. */
+/*
+ * A JSON string of untrusted text, valid UTF-8 (each bad byte U+FFFD) and redacted when the
+ * engine redacts; NULL on OOM.  The one way log text, paths and member names enter the
+ * document.
+ */
 json_t *la_redact_json(struct la_engine *e, const char *s, size_t len);
 
 /* ------------------------------------------------------------ attempts.c */

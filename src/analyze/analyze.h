@@ -97,7 +97,10 @@ json_t *la_engine_profile(struct la_engine *e);
 /* Highest level among the causes of a report doc: -1 none, else enum la_level. */
 int la_report_max_level(const json_t *doc);
 
-/* Redact identifiers in s into a new string (caller frees with la_free). */
+/*
+ * Redact identifiers in s[0..len) into a new string (caller frees with la_free), made valid
+ * UTF-8 first (core/encoding.h: each bad byte U+FFFD).  NULL when out of memory.
+ */
 char *la_engine_redact(struct la_engine *e, const char *s, size_t len);
 
 #endif

@@ -15,10 +15,11 @@
  * across inputs (one device failing at one step, failures clustering on one
  * host).
  *
- * Invariants: every piece of untrusted text goes through la_redact_json();
- * key order is part of the output (goldens compare bytes).  A value lost to
- * OOM leaves its key out rather than failing the report, except for the
- * top-level arrays and the verdict line.
+ * Invariants: every piece of untrusted text goes through la_redact_json(),
+ * which makes it valid UTF-8 (jansson writes nothing else); key order is part
+ * of the output (goldens compare bytes).  A value lost to OOM leaves its key
+ * out rather than failing the report, except for the top-level arrays and the
+ * verdict line.
  */
 #include "config.h"
 
@@ -191,8 +192,10 @@ static int cmp_tmpl(const void *x, const void *y)
 /* Warning LA106 in the report only (not on stderr): a list of the report was cut short. */
 static void list_cut(struct run *r, const char *msg)
 {
-    json_array_append_new(r->warnings, json_pack("{s:s,s:s,s:s,s:s}", "code", "LA106",
-                                                 "severity", "warning", "source", r->input,
+    json_array_append_new(r->warnings, json_pack("{s:s,s:s,s:o,s:s}", "code", "LA106",
+                                                 "severity", "warning", "source",
+                                                 la_redact_json(r->e, r->input,
+                                                                strlen(r->input)),
                                                  "message", msg));
 }
 
@@ -758,11 +761,12 @@ static void device_patterns(json_t *reports, json_t *pat)
                 same++;
         }
         if (first && same > 1) {
-            char buf[512];
-            snprintf(buf, sizeof(buf),
-                     "the same device (%s) failed at '%s' in %zu inputs: a failure that repeats "
-                     "at the same step points at the device's hardware", ecid, stage, same);
-            json_array_append_new(pat, json_string(buf));
+            struct la_buf b = LA_BUF_INIT;
+            if (la_buf_addf(&b, "the same device (%s) failed at '%s' in %zu inputs: a failure "
+                            "that repeats at the same step points at the device's hardware",
+                            ecid, stage, same) == LA_OK)
+                json_array_append_new(pat, json_string(b.buf));
+            la_buf_release(&b);
         }
     }
 }
@@ -778,15 +782,21 @@ static json_t *group_by_host(json_t *reports)
         const char *sw = str_at(h, "software"), *os = str_at(h, "os");
         const char *o = str_at(rep, "outcome");
         const char *dev = str_at(json_object_get(rep, "device"), "ecid");
-        char key[256];
-        if (!sw || !o || !hosts)
+        struct la_buf key = LA_BUF_INIT;
+        /* The whole key, never cut: its parts are facts of at most LA_MAX_FACT bytes, and a
+         * cut could split a character, which jansson refuses in a key. */
+        if (!sw || !o || !hosts ||
+            la_buf_addf(&key, "%s%s%s", sw, os ? " on " : "", os ? os : "") != LA_OK) {
+            la_buf_release(&key);
             continue;
-        snprintf(key, sizeof(key), "%s%s%s", sw, os ? " on " : "", os ? os : "");
-        json_t *g = json_object_get(hosts, key);
+        }
+        json_t *g = json_object_get(hosts, key.buf);
         if (!g) {
             g = json_pack("{s:i,s:i,s:[]}", "failed", 0, "ok", 0, "devices");
-            json_object_set_new(hosts, key, g);
+            if (json_object_set_new(hosts, key.buf, g) != 0)
+                g = NULL;
         }
+        la_buf_release(&key);
         if (!g)
             continue;
         int failed = !strcmp(o, "failed") || !strcmp(o, "inconclusive");
@@ -821,12 +831,12 @@ static void host_patterns(json_t *reports, json_t *pat)
         long ok = (long)json_integer_value(json_object_get(g, "ok"));
         size_t nd = json_array_size(json_object_get(g, "devices"));
         if (f >= 3 && nd >= 2 && f > 2 * ok && nhosts > 1) {
-            char buf[512];
-            snprintf(buf, sizeof(buf),
-                     "%ld failures on the host '%s' across %zu devices, while other hosts "
-                     "did better: the host (its software, ports or environment) is the "
-                     "common factor", f, key, nd);
-            json_array_append_new(pat, json_string(buf));
+            struct la_buf b = LA_BUF_INIT;
+            if (la_buf_addf(&b, "%ld failures on the host '%s' across %zu devices, while "
+                            "other hosts did better: the host (its software, ports or "
+                            "environment) is the common factor", f, key, nd) == LA_OK)
+                json_array_append_new(pat, json_string(b.buf));
+            la_buf_release(&b);
         }
     }
     json_decref(hosts);

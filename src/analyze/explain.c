@@ -26,6 +26,8 @@
 
 #include "analyze/explain.h"
 #include "core/suggest.h"
+#include "core/alloc.h"
+#include "core/encoding.h"
 #include "rules/kb.h"
 #include "rules/rules.h"
 
@@ -326,6 +328,7 @@ json_t *la_explain(const struct la_kb *kb, const char *arg)
     const struct la_prior *pr = NULL;
     size_t np = 0;
     json_t *o = json_object();
+    char *q;
 
     if (!o)
         return NULL;
@@ -334,7 +337,10 @@ json_t *la_explain(const struct la_kb *kb, const char *arg)
         space = space_of_entry(c);
         spaced = space != LA_SPACE_DIALOG;
     }
-    json_object_set_new(o, "query", json_string(arg));
+    /* The query as typed, valid UTF-8 (a bad byte as U+FFFD), so the entry always has it. */
+    q = la_utf8_dup(arg, strlen(arg));
+    json_object_set_new(o, "query", q ? json_string_nocheck(q) : NULL);
+    la_free(q);
     json_object_set_new(o, "known", json_boolean(c != NULL));
     if (spaced)
         put_space(o, space, num);

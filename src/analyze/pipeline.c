@@ -34,6 +34,7 @@
 #include "analyze/analyze-internal.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/encoding.h"
 #include "formats/formats.h"
 #include "ingest/ingest.h"
 #include "ingest/linereader.h"
@@ -124,7 +125,7 @@ static enum la_rc keep_match(struct run *r, struct attempt *a, size_t ri,
     if (LA_GROW(a->m, a->capm, a->nm + 1) != LA_OK)
         return LA_FATAL;
     struct match *x = &a->m[a->nm];
-    size_t tl = rec->text.len < LA_MAX_EVIDENCE_TEXT ? rec->text.len : LA_MAX_EVIDENCE_TEXT;
+    size_t tl = la_utf8_cut(rec->text.p, rec->text.len, LA_MAX_EVIDENCE_TEXT);
     x->rule = ri;
     x->time = rec->time;
     x->has_date = rec->has_date;
@@ -217,15 +218,18 @@ static enum la_rc template_of(struct la_sv msg, struct la_buf *key)
             j++;
         }
         enum la_rc rc;
+        uint32_t cp;
         if (j > i && (digit || (hexdash && j - i >= 8)))
             rc = la_buf_adds(key, "<*>");
         else if (j > i)
             rc = la_buf_add(key, msg.p + i, j - i);
-        else
-            rc = la_buf_addc(key, msg.p[i]);
+        else {  /* one character, whole: the cap never splits it */
+            j = i + la_utf8_next(msg.p + i, msg.len - i, &cp);
+            rc = la_buf_add(key, msg.p + i, j - i);
+        }
         if (rc != LA_OK)
             return LA_FATAL;
-        i = j > i ? j : i + 1;
+        i = j;
     }
     return LA_OK;
 }
@@ -260,7 +264,7 @@ static enum la_rc add_template(struct run *r, const struct la_record *rec, struc
     if (LA_GROW(r->tm, r->captm, r->ntm + 1) != LA_OK)
         return LA_FATAL;
     struct tmpl *n = &r->tm[r->ntm];
-    size_t tl = rec->text.len < LA_MAX_EVIDENCE_TEXT ? rec->text.len : LA_MAX_EVIDENCE_TEXT;
+    size_t tl = la_utf8_cut(rec->text.p, rec->text.len, LA_MAX_EVIDENCE_TEXT);
     n->key = la_buf_detach(key, NULL);
     n->text = la_strndup(rec->text.p, tl);
     n->source = la_strdup(r->cur_path);

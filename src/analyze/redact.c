@@ -28,6 +28,7 @@
 #include "analyze/analyze-internal.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/encoding.h"
 
 /*
  * The spellings real logs use (docs/internals/analyze.md, "Redaction"): a label (ECID, ApECID,
@@ -210,7 +211,7 @@ static enum la_rc redact_kind(const struct redactor *rd, size_t k, const struct 
 char *la_engine_redact(struct la_engine *e, const char *s, size_t len)
 {
     struct la_buf out = LA_BUF_INIT, cur = LA_BUF_INIT;
-    enum la_rc rc = la_buf_add(&cur, s, len);
+    enum la_rc rc = la_utf8_add(&cur, s, len);   /* every output needs valid UTF-8 */
     pcre2_match_data *md;
 
     if (!e->o.redact || rc != LA_OK) {
@@ -247,16 +248,7 @@ json_t *la_redact_json(struct la_engine *e, const char *s, size_t len)
 
     if (!r)
         return NULL;
-    j = json_stringn_nocheck(r, strlen(r));
-    if (!j) {
-        /* Invalid UTF-8: replace bad bytes. */
-        struct la_buf b = LA_BUF_INIT;
-        for (const unsigned char *p = (const unsigned char *)r; *p; p++)
-            if (la_buf_addc(&b, *p < 0x80 ? (char)*p : '?') != LA_OK)
-                break;
-        j = json_string(b.buf);
-        la_buf_release(&b);
-    }
+    j = json_stringn_nocheck(r, strlen(r));   /* la_engine_redact() made it valid UTF-8 */
     la_free(r);
     return j;
 }

@@ -25,6 +25,7 @@
 #include "cli/cli-internal.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/encoding.h"
 #include "report/report.h"
 
 struct batch {
@@ -46,6 +47,7 @@ static void show_progress(void *user, const char *input, uint64_t done, uint64_t
     const char *slash = strrchr(input, '/');
     char *base;
     size_t finished;
+    int cut;
 
     if (!b->show_progress)
         return;
@@ -53,15 +55,18 @@ static void show_progress(void *user, const char *input, uint64_t done, uint64_t
     base = la_engine_redact(b->e, slash, strlen(slash));
     if (!base)
         return;
+    /* The name's first 40 characters (not bytes: a cut never splits one); la_cli_progress()
+     * escapes the line for the terminal. */
+    cut = (int)la_utf8_prefix(base, strlen(base), 40);
     pthread_mutex_lock(&b->lock);
     finished = b->done;
     pthread_mutex_unlock(&b->lock);
     if (total && done <= total)
-        la_cli_progress(b->cli, "[%zu/%zu] %.40s  %3d %%  (%llu of %llu MB)", finished + 1,
-                        b->n, base, (int)(done * 100 / total), (unsigned long long)(done >> 20),
-                        (unsigned long long)(total >> 20));
+        la_cli_progress(b->cli, "[%zu/%zu] %.*s  %3d %%  (%llu of %llu MB)", finished + 1,
+                        b->n, cut, base, (int)(done * 100 / total),
+                        (unsigned long long)(done >> 20), (unsigned long long)(total >> 20));
     else
-        la_cli_progress(b->cli, "[%zu/%zu] %.40s  %llu MB read", finished + 1, b->n, base,
+        la_cli_progress(b->cli, "[%zu/%zu] %.*s  %llu MB read", finished + 1, b->n, cut, base,
                         (unsigned long long)(done >> 20));
     la_free(base);
 }
@@ -125,23 +130,35 @@ static int want_color(const struct la_cli_opts *o, const char *file)
     return (!file || !strcmp(file, "-")) && isatty(STDOUT_FILENO);
 }
 
-/* Every --format of the document to its file. */
+/*
+ * Every --format of the document to its file.  One that cannot be rendered or written is an
+ * LA301 error naming the format, the file and why, and the others are still written.
+ * Returns -1 when any failed.
+ */
 static int emit(struct la_cli *cli, json_t *doc)
 {
     const struct la_cli_opts *o = &cli->o;
+    int failed = 0;
 
     for (int i = 0; i < o->nouts; i++) {
-        struct la_buf b = LA_BUF_INIT;
+        struct la_buf b = LA_BUF_INIT, what = LA_BUF_INIT;
         const char *file = o->outs[i].file ? o->outs[i].file : o->output ? o->output : "-";
         struct la_report_opts ro = { want_color(o, file), la_cli_width(file), o->eo.deterministic };
         enum la_rc rc = la_report_render(o->outs[i].format, doc, &ro, &b, &cli->sink);
-        if (rc != LA_OK || la_cli_write_file(cli, file, &b) < 0) {
-            la_buf_release(&b);
-            return -1;
+        if (rc == LA_OK && la_buf_addf(&what, "%s report", o->outs[i].format) != LA_OK)
+            rc = LA_FATAL;
+        if (rc != LA_OK) {
+            la_cli_err(cli, LA_D_OUTPUT_FAILED, strcmp(file, "-") ? file : "standard output",
+                       "cannot write the %s report: %s", o->outs[i].format,
+                       rc == LA_FATAL ? "out of memory" : "it could not be rendered");
+            failed = 1;
+        } else if (la_cli_write_file(cli, file, what.buf, &b) < 0) {
+            failed = 1;
         }
+        la_buf_release(&what);
         la_buf_release(&b);
     }
-    return 0;
+    return failed ? -1 : 0;
 }
 
 static void print_profile(struct la_engine *e)

@@ -191,7 +191,11 @@ int la_cli_keep_existing(struct la_cli *cli, int argc, char **argv, int *ret_mis
  */
 unsigned la_cli_width(const char *file);
 
-/* Write b to path ("-" = stdout).  0, or -1 after an LA301 diagnostic. */
-int la_cli_write_file(struct la_cli *cli, const char *path, const struct la_buf *b);
+/*
+ * Write b to path ("-" = stdout).  0, or -1 after an LA301 diagnostic that names the file
+ * and what it was to hold (what: "json report", "explain page" ...) and says why.
+ */
+int la_cli_write_file(struct la_cli *cli, const char *path, const char *what,
+                      const struct la_buf *b);
 
 #endif

@@ -351,7 +351,7 @@ int la_cli_completion(struct la_cli *cli, int argc, char **argv)
              : !strcmp(argv[0], "zsh") ? zsh(&out, &w) : fish(&out, &w);
     if (rc != LA_OK)
         la_cli_err(cli, LA_D_NO_MEMORY, NULL, "out of memory");
-    else if (la_cli_write_file(cli, "-", &out) == 0)
+    else if (la_cli_write_file(cli, "-", "completion script", &out) == 0)
         code = 0;
     la_buf_release(&out);
     release(&w);

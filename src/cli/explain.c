@@ -91,7 +91,7 @@ int la_cli_explain(struct la_cli *cli, int argc, char **argv)
     }
     ro.width = la_cli_width("-");
     if (!all || la_report_explain(format, all, &ro, &out) != LA_OK ||
-        la_cli_write_file(cli, "-", &out) < 0)
+        la_cli_write_file(cli, "-", "explain page", &out) < 0)
         rc = 2;
     json_decref(all);
     la_buf_release(&out);

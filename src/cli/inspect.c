@@ -4,6 +4,9 @@
  *
  * Members are written while the inputs are read, a table row or an array element each;
  * nothing is collected, so an archive of any number of members lists in constant memory.
+ * A member's path is the archive's own name for it: in the table it is escaped for the
+ * terminal (la_escape_terminal: no escape sequence, and a newline in a name cannot start a
+ * row of its own) and padded by characters, not bytes; in JSON it is valid UTF-8 already.
  */
 #include "config.h"
 
@@ -14,11 +17,32 @@
 
 #include "analyze/analyze.h"
 #include "cli/cli-internal.h"
+#include "core/buf.h"
+#include "core/encoding.h"
+#include "report/report.h"
+
+#define PATH_COLS 60               /* the table's first column, in characters */
 
 struct inspect_out {
+    struct la_cli *cli;
     int as_json;
     unsigned long n;               /* members written */
+    struct la_buf esc;             /* scratch: one escaped cell */
 };
+
+/* s escaped for the terminal into o->esc, padded with spaces to cols characters. */
+static enum la_rc cell(struct inspect_out *o, const char *s, size_t cols)
+{
+    size_t n;
+
+    la_buf_reset(&o->esc);
+    if (la_escape_terminal(&o->esc, s ? s : "", s ? strlen(s) : 0) != LA_OK)
+        return LA_FATAL;
+    for (n = la_utf8_cols(o->esc.buf, o->esc.len); n < cols; n++)
+        if (la_buf_addc(&o->esc, ' ') != LA_OK)
+            return LA_FATAL;
+    return LA_OK;
+}
 
 /* One member, written as soon as it has been read. */
 static enum la_rc member(void *user, const json_t *m)
@@ -27,14 +51,19 @@ static enum la_rc member(void *user, const json_t *m)
 
     if (o->as_json) {
         char *s = json_dumps(m, JSON_PRESERVE_ORDER | JSON_COMPACT);
-        if (!s)
+        if (!s) {
+            la_cli_err(o->cli, LA_D_NO_MEMORY, NULL, "out of memory");
             return LA_FATAL;
+        }
         printf("%s    %s", o->n ? ",\n" : "\n", s);
         free(s);
     } else {
-        const char *p = json_string_value(json_object_get(m, "path"));
         const char *f = json_string_value(json_object_get(m, "format"));
-        printf("%-60s %-16s %12lld %9lld  %s\n", p ? p : "", f ? f : "-",
+        if (cell(o, json_string_value(json_object_get(m, "path")), PATH_COLS) != LA_OK) {
+            la_cli_err(o->cli, LA_D_NO_MEMORY, NULL, "out of memory");
+            return LA_FATAL;
+        }
+        printf("%s %-16s %12lld %9lld  %s\n", o->esc.buf, f ? f : "-",
                (long long)json_integer_value(json_object_get(m, "bytes")),
                (long long)json_integer_value(json_object_get(m, "lines")),
                json_string_value(json_object_get(m, "status")));
@@ -46,7 +75,7 @@ static enum la_rc member(void *user, const json_t *m)
 int la_cli_inspect(struct la_cli *cli, int argc, char **argv)
 {
     struct la_engine *e = NULL;
-    struct inspect_out out = { 0, 0 };
+    struct inspect_out out = { cli, 0, 0, LA_BUF_INIT };
     int rc = 0, missing;
 
     for (int i = 0; i < cli->o.nouts; i++)
@@ -80,5 +109,6 @@ int la_cli_inspect(struct la_cli *cli, int argc, char **argv)
         rc = 2;
     }
     la_engine_free(e);
+    la_buf_release(&out.esc);
     return rc;
 }

@@ -4,9 +4,11 @@
  *
  * Every diagnostic, whether a module sent it through the sink (from any `--jobs` worker) or
  * the command line made it itself (la_cli_err), goes through la_cli_diag(): one format
- * ("path:line:col: error[LA123]: message"), control characters shown escaped so a hostile
- * path or log line cannot drive the terminal, and one lock around the write, the error
- * count and the progress line, so concurrent workers never interleave or lose a count.
+ * ("path:line:col: error[LA123]: message"), escaped by la_escape_terminal() (report/report.h:
+ * ESC, C0 and C1 controls, DEL, newlines, bidi overrides, bytes that are not UTF-8) so a
+ * hostile path, member name or log line can neither drive the terminal nor forge a line, and
+ * one lock around the write, the error count and the progress line, so concurrent workers
+ * never interleave or lose a count.  The progress line is escaped the same way.
  *
  * Invariants: stderr is written only under cli->lock; cli->errors counts every error
  * diagnostic, shown or not; a progress line on screen is erased before anything else is
@@ -28,6 +30,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "report/report.h"
 
 #define PROGRAM "loganalyze"           /* the "file" of the command line's own diagnostics */
 #define CLEAR_LINE "\r\033[K"
@@ -69,7 +72,7 @@ static void clear_progress(struct la_cli *cli)
 
 void la_cli_diag(struct la_cli *cli, const struct la_diag *d)
 {
-    struct la_buf b = LA_BUF_INIT;
+    struct la_buf b = LA_BUF_INIT, esc = LA_BUF_INIT;
     struct la_diag named = *d;         /* no path: the program's name stands for it */
     int show = (!cli->o.quiet || d->sev == LA_SEV_ERROR) &&
                ((d->code != LA_D_RULE_NO_LITERAL && d->code != LA_D_VOCAB_SKIPPED) ||
@@ -80,23 +83,20 @@ void la_cli_diag(struct la_cli *cli, const struct la_diag *d)
         named.file = PROGRAM;
     rc = show ? la_diag_format(&named, &b) : LA_OK;
 
+    if (show && rc == LA_OK)
+        rc = la_escape_terminal(&esc, b.buf, b.len);
     pthread_mutex_lock(&cli->lock);
     if (d->sev == LA_SEV_ERROR)
         cli->errors++;
     if (show) {
         clear_progress(cli);
         if (rc == LA_OK) {
-            for (size_t i = 0; i < b.len; i++) {
-                unsigned char c = (unsigned char)b.buf[i];
-                if (c < 0x20 && c != '\t')
-                    fprintf(stderr, "\\x%02x", c);
-                else
-                    fputc(c, stderr);
-            }
+            fwrite(esc.buf, 1, esc.len, stderr);
             fputc('\n', stderr);
         }
     }
     pthread_mutex_unlock(&cli->lock);
+    la_buf_release(&esc);
     la_buf_release(&b);
 }
 
@@ -126,15 +126,24 @@ unsigned la_cli_errors(struct la_cli *cli)
 
 void la_cli_progress(struct la_cli *cli, const char *fmt, ...)
 {
+    struct la_buf b = LA_BUF_INIT, esc = LA_BUF_INIT;
+    enum la_rc rc;
     va_list ap;
 
-    pthread_mutex_lock(&cli->lock);
-    fputs(CLEAR_LINE, stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    rc = la_buf_vaddf(&b, fmt, ap);
     va_end(ap);
-    cli->progress_shown = 1;
+    if (rc == LA_OK)
+        rc = la_escape_terminal(&esc, b.buf, b.len);
+    pthread_mutex_lock(&cli->lock);
+    if (rc == LA_OK) {
+        fputs(CLEAR_LINE, stderr);
+        fwrite(esc.buf, 1, esc.len, stderr);
+        cli->progress_shown = 1;
+    }
     pthread_mutex_unlock(&cli->lock);
+    la_buf_release(&esc);
+    la_buf_release(&b);
 }
 
 void la_cli_progress_clear(struct la_cli *cli)
@@ -144,16 +153,20 @@ void la_cli_progress_clear(struct la_cli *cli)
     pthread_mutex_unlock(&cli->lock);
 }
 
-int la_cli_write_file(struct la_cli *cli, const char *path, const struct la_buf *b)
+int la_cli_write_file(struct la_cli *cli, const char *path, const char *what,
+                      const struct la_buf *b)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "wb") : stdout;
+    const char *name = f == stdout ? "standard output" : path;
 
     if (!f) {
-        la_cli_err(cli, LA_D_OUTPUT_FAILED, path, "cannot write report: %s", strerror(errno));
+        la_cli_err(cli, LA_D_OUTPUT_FAILED, name, "cannot write the %s: %s", what,
+                   strerror(errno));
         return -1;
     }
     if (fwrite(b->buf, 1, b->len, f) != b->len || (f != stdout ? fclose(f) : fflush(f))) {
-        la_cli_err(cli, LA_D_OUTPUT_FAILED, path, "cannot write report: %s", strerror(errno));
+        la_cli_err(cli, LA_D_OUTPUT_FAILED, name, "cannot write the %s: %s", what,
+                   strerror(errno));
         return -1;
     }
     return 0;

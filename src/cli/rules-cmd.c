@@ -88,7 +88,7 @@ int la_cli_rules_export(struct la_cli *cli, int argc, char **argv)
     if (la_engine_new(&e, &cli->o.eo, &cli->sink) != LA_OK)
         return 2;
     rc = la_ruleset_export_patterns(la_engine_ruleset(e), &b) == LA_OK &&
-                 la_cli_write_file(cli, "-", &b) == 0
+                 la_cli_write_file(cli, "-", "pattern list", &b) == 0
              ? 0 : 2;
     la_buf_release(&b);
     la_engine_free(e);

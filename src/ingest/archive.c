@@ -16,12 +16,28 @@
  * the input stops, AppleDouble files and encrypted entries are listed as
  * skipped.
  *
+ * Names are UTF-8 whatever the process locale: libarchive converts entry
+ * names into the calling thread's locale (a zip's UTF-8 names, pax and 7z
+ * names), and in the C locale every non-ASCII name failed to convert (no
+ * name, and a spurious "cannot be converted" warning).  So the walk runs in a
+ * UTF-8 LC_CTYPE for this thread only (uselocale(3) with one C.UTF-8 locale
+ * object made once per process, restored on return), zip
+ * names not flagged UTF-8 (general purpose bit 11 clear: Windows Explorer,
+ * old tools) are read as CP437, the zip default (libarchive's "hdrcharset"
+ * option), and names are taken with archive_entry_pathname_utf8().  What
+ * libarchive cannot convert (a Latin-1 name in a tar: tar has no charset)
+ * stays as bytes, and la_redact_json() and the escapers turn the bad bytes
+ * into U+FFFD where they are shown.
+ *
  * Built only with libarchive (src/meson.build); without it ingest.c lists
  * archives as not readable.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -159,6 +175,40 @@ static void support_formats(struct archive *a)
     archive_read_support_format_rar5(a);
     archive_read_support_format_empty(a);
     archive_read_support_format_raw(a);
+    /* Zip names without the UTF-8 flag are CP437 (APPNOTE.TXT, appendix D).  Without the
+     * iconv module for CP437 the option fails and such names stay bytes (U+FFFD shown). */
+    (void)archive_read_set_format_option(a, "zip", "hdrcharset", "CP437");
+}
+
+/*
+ * The C.UTF-8 LC_CTYPE the walks read archives in: made once per process (pthread_once), never
+ * changed or freed, so it is shared by every thread read-only.  Making and freeing one per
+ * archive would churn glibc's table of loaded locales for nothing.  NULL when C.UTF-8 is not
+ * installed: names then convert as the process locale allows.
+ */
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+static locale_t utf8_ctype;
+
+static void make_utf8_ctype(void)
+{
+    utf8_ctype = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/*
+ * Switch this thread to the UTF-8 LC_CTYPE while an archive is read, so libarchive converts
+ * names to UTF-8 (see the comment atop this file).  Returns 1 with *ret_old the locale to
+ * restore with uselocale(), or 0 when nothing was switched: the thread's locale is UTF-8
+ * already (a nested archive, a UTF-8 environment) or C.UTF-8 is not installed.
+ */
+static int utf8_locale_begin(locale_t *ret_old)
+{
+    if (!strcmp(nl_langinfo(CODESET), "UTF-8"))
+        return 0;
+    pthread_once(&utf8_once, make_utf8_ctype);
+    if (!utf8_ctype)
+        return 0;
+    *ret_old = uselocale(utf8_ctype);
+    return 1;
 }
 
 /* One archive being read: the libarchive handle and the state of its read loop. */
@@ -268,10 +318,13 @@ static int next_entry(struct arwalk *w, struct archive_entry **ret_e)
     }
 }
 
-/* The entry's name in the archive, without leading "./". */
+/* The entry's name in the archive (UTF-8 when libarchive could convert it), without "./". */
 static const char *entry_name(struct archive_entry *e)
 {
-    const char *name = archive_entry_pathname(e);
+    const char *name = archive_entry_pathname_utf8(e);
+
+    if (!name)
+        name = archive_entry_pathname(e);
 
     if (!name || !*name)
         name = "(unnamed)";
@@ -392,6 +445,8 @@ enum la_rc la_ingest_walk_archive(struct la_member *parent, int seek)
     struct arwalk w;
     struct archive_entry *e;
     enum la_rc rc;
+    locale_t old = (locale_t)0;
+    int utf8;
 
     memset(&w, 0, sizeof(w));
     w.parent = parent;
@@ -401,6 +456,7 @@ enum la_rc la_ingest_walk_archive(struct la_member *parent, int seek)
     if (!w.a)
         return LA_FATAL;
     parent->container = 1;
+    utf8 = utf8_locale_begin(&old);   /* before the options: libarchive caches the charset */
     support_formats(w.a);
     rc = seek ? open_seekable(&w) : open_streaming(&w);
     if (rc == LA_OK) {
@@ -412,6 +468,8 @@ enum la_rc la_ingest_walk_archive(struct la_member *parent, int seek)
     }
     if (rc != LA_OK) {
         arwalk_release(&w);
+        if (utf8)
+            uselocale(old);
         return rc;
     }
     while (next_entry(&w, &e) && !walk_entry(&w, e))
@@ -424,5 +482,7 @@ enum la_rc la_ingest_walk_archive(struct la_member *parent, int seek)
         w.rc = LA_WARN;
     }
     arwalk_release(&w);
+    if (utf8)
+        uselocale(old);
     return w.rc;
 }

@@ -3,7 +3,9 @@
  *
  * UTF-16 is converted to UTF-8 block by block; a code unit or surrogate
  * pair split across blocks is carried over.  Unpaired surrogates become
- * U+FFFD.  Detection without a BOM: in the first 512 bytes, if most odd
+ * U+FFFD.  An over-long line is cut on a character boundary (la_utf8_trim),
+ * so a cut never leaves a piece of a character; other bytes pass unchanged
+ * (the rules match bytes; outputs make them valid UTF-8).  Detection without a BOM: in the first 512 bytes, if most odd
  * bytes are NUL and few even ones are, the text is UTF-16 LE (and the
  * mirror for BE); logs are mostly ASCII, so this is reliable in practice.
  */
@@ -13,6 +15,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/encoding.h"
 #include "core/limits.h"
 #include "ingest/linereader.h"
 
@@ -71,33 +74,6 @@ enum la_encoding la_linereader_encoding(const struct la_linereader *lr)
     return lr->enc;
 }
 
-static enum la_rc put_utf8(struct la_buf *b, uint32_t c)
-{
-    unsigned char u[4];
-    size_t n;
-
-    if (c < 0x80) {
-        u[0] = (unsigned char)c;
-        n = 1;
-    } else if (c < 0x800) {
-        u[0] = (unsigned char)(0xC0 | (c >> 6));
-        u[1] = (unsigned char)(0x80 | (c & 0x3F));
-        n = 2;
-    } else if (c < 0x10000) {
-        u[0] = (unsigned char)(0xE0 | (c >> 12));
-        u[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-        u[2] = (unsigned char)(0x80 | (c & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (unsigned char)(0xF0 | (c >> 18));
-        u[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
-        u[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-        u[3] = (unsigned char)(0x80 | (c & 0x3F));
-        n = 4;
-    }
-    return la_buf_add(b, u, n);
-}
-
 /* Convert UTF-16 bytes (with carried-over bytes) into lr->conv. */
 static enum la_rc convert16(struct la_linereader *lr, const unsigned char *p, size_t n)
 {
@@ -143,7 +119,7 @@ static enum la_rc convert16(struct la_linereader *lr, const unsigned char *p, si
         } else if (u >= 0xDC00 && u <= 0xDFFF) {
             u = 0xFFFD;
         }
-        if (put_utf8(&lr->conv, u) != LA_OK)
+        if (la_utf8_put(&lr->conv, u) != LA_OK)
             return LA_FATAL;
         /* Return the unused assembled bytes to the carry. */
         lr->ncarry = have - used;
@@ -278,6 +254,8 @@ enum la_rc la_linereader_next(struct la_linereader *lr, struct la_sv *ret_line,
             if (la_buf_add(&lr->line, s, add) != LA_OK)
                 return LA_FATAL;
             if (add < take) {
+                /* Cut on a character boundary (the character may have begun in a block before). */
+                la_buf_truncate(&lr->line, la_utf8_trim(lr->line.buf, lr->line.len));
                 lr->in_trunc = 1;
                 lr->truncated++;
             }

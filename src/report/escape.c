@@ -4,8 +4,8 @@
  * Every string in a report document may hold anything a log file held:
  * markup, ANSI escape sequences, workflow commands, line separators.  Each
  * escaper walks the input one code point at a time (invalid UTF-8 decodes as
- * U+FFFD one byte at a time, see la_report_utf8_next()), decides per code
- * point, and appends.  On failure the output is truncated back to its entry
+ * U+FFFD one byte at a time, see la_utf8_next() in core/encoding.h), decides
+ * per code point, and appends.  On failure the output is truncated back to its entry
  * length, so a half-escaped string never reaches a report.
  *
  * The choices, per target:
@@ -67,7 +67,7 @@ enum la_rc la_escape_html(struct la_buf *out, const char *s, size_t len)
         return LA_FATAL;
     start = out->len;
     while (i < len && rc == LA_OK) {
-        n = la_report_utf8_next(s + i, len - i, &cp);
+        n = la_utf8_next(s + i, len - i, &cp);
         if (cp == '&')
             rc = la_buf_adds(out, "&amp;");
         else if (cp == '<')
@@ -81,11 +81,11 @@ enum la_rc la_escape_html(struct la_buf *out, const char *s, size_t len)
         else if (cp == '\t' || cp == '\n' || cp == '\r')
             rc = la_buf_addc(out, (char)cp);
         else if (is_c0(cp) || cp == 0x7f || is_c1(cp) || is_noncharacter(cp))
-            rc = la_report_put_cp(out, 0xfffd);
+            rc = la_utf8_put(out, 0xfffd);
         else if (is_line_sep(cp))
             rc = la_buf_addf(out, "&#x%X;", (unsigned)cp);
         else if (cp == 0xfffd)
-            rc = la_report_put_cp(out, cp);
+            rc = la_utf8_put(out, cp);
         else
             rc = la_buf_add(out, s + i, n);
         i += n;
@@ -103,7 +103,7 @@ enum la_rc la_escape_xml(struct la_buf *out, const char *s, size_t len)
         return LA_FATAL;
     start = out->len;
     while (i < len && rc == LA_OK) {
-        n = la_report_utf8_next(s + i, len - i, &cp);
+        n = la_utf8_next(s + i, len - i, &cp);
         if (cp == '&')
             rc = la_buf_adds(out, "&amp;");
         else if (cp == '<')
@@ -123,7 +123,7 @@ enum la_rc la_escape_xml(struct la_buf *out, const char *s, size_t len)
         else if (cp == 0x7f || is_c1(cp) || is_line_sep(cp))
             rc = la_buf_addf(out, "&#x%X;", (unsigned)cp);
         else if (cp == 0xfffd)
-            rc = la_report_put_cp(out, cp);
+            rc = la_utf8_put(out, cp);
         else
             rc = la_buf_add(out, s + i, n);
         i += n;
@@ -147,7 +147,7 @@ enum la_rc la_escape_terminal(struct la_buf *out, const char *s, size_t len)
         return LA_FATAL;
     start = out->len;
     while (i < len && rc == LA_OK) {
-        n = la_report_utf8_next(s + i, len - i, &cp);
+        n = la_utf8_next(s + i, len - i, &cp);
         if (cp == 0x1b)
             rc = la_buf_adds(out, "^[");
         else if (cp == '\t')
@@ -157,7 +157,7 @@ enum la_rc la_escape_terminal(struct la_buf *out, const char *s, size_t len)
         else if (is_line_sep(cp) || is_bidi_control(cp))
             rc = la_buf_addf(out, "<U+%04X>", (unsigned)cp);
         else if (cp == 0xfffd)
-            rc = la_report_put_cp(out, cp);
+            rc = la_utf8_put(out, cp);
         else
             rc = la_buf_add(out, s + i, n);
         i += n;
@@ -185,7 +185,7 @@ enum la_rc la_escape_github(struct la_buf *out, const char *s, size_t len, int p
     start = out->len;
     /* Find a "::" after leading white space: the runner would TrimStart() it. */
     while (lead < len) {
-        n = la_report_utf8_next(s + lead, len - lead, &cp);
+        n = la_utf8_next(s + lead, len - lead, &cp);
         if (!is_dotnet_space(cp))
             break;
         lead += n;
@@ -193,7 +193,7 @@ enum la_rc la_escape_github(struct la_buf *out, const char *s, size_t len, int p
     if (len - lead >= 2 && s[lead] == ':' && s[lead + 1] == ':')
         neutralise = 1;
     while (i < len && rc == LA_OK) {
-        n = la_report_utf8_next(s + i, len - i, &cp);
+        n = la_utf8_next(s + i, len - i, &cp);
         if (cp == '%')
             rc = la_buf_adds(out, "%25");
         else if (cp == '\r')
@@ -207,7 +207,7 @@ enum la_rc la_escape_github(struct la_buf *out, const char *s, size_t len, int p
         else if (cp == '\t')
             rc = la_buf_addc(out, '\t');
         else if (is_c0(cp) || cp == 0x7f || is_c1(cp) || is_line_sep(cp) || cp == 0xfffd)
-            rc = la_report_put_cp(out, 0xfffd);
+            rc = la_utf8_put(out, 0xfffd);
         else
             rc = la_buf_add(out, s + i, n);
         i += n;
@@ -242,14 +242,14 @@ enum la_rc la_escape_markdown(struct la_buf *out, const char *s, size_t len)
     if (digits == len || (s[digits] != '.' && s[digits] != ')'))
         digits = SIZE_MAX;
     while (i < len && rc == LA_OK) {
-        n = la_report_utf8_next(s + i, len - i, &cp);
+        n = la_utf8_next(s + i, len - i, &cp);
         if (md_special(cp) || (i == 0 && (cp == '+' || cp == '-' || cp == '=')) ||
             i == digits)
             rc = la_buf_addf(out, "\\%c", (char)cp);
         else if (cp == '\n' || cp == '\r' || cp == '\t' || is_line_sep(cp))
             rc = la_buf_addc(out, ' ');
         else if (is_c0(cp) || cp == 0x7f || is_c1(cp) || cp == 0xfffd)
-            rc = la_report_put_cp(out, 0xfffd);
+            rc = la_utf8_put(out, 0xfffd);
         else
             rc = la_buf_add(out, s + i, n);
         i += n;

@@ -22,10 +22,11 @@
  * The CLI and the web page both render through here, so an entry looks the same wherever it
  * is shown and the escaping lives in one place: every string taken from the entry is
  * escaped for its target (la_escape_markdown, la_escape_html); the text form is for a
- * terminal the CLI writes to as it does every report.
+ * terminal, and the one string in it that is not the catalogue's own, the query the user
+ * typed, goes through la_escape_terminal.
  *
  * Entries are read leniently (report-internal.h): a missing string reads as "", so an entry
- * whose query could not be stored (not UTF-8) renders instead of crashing.  Sections are
+ * whose query could not be stored renders instead of crashing.  Sections are
  * shown when their key is present, as the entries are built; that decides the layout, not
  * whether a value is empty.  On failure out is back at its entry length.
  */
@@ -353,8 +354,9 @@ static enum la_rc text_entry(struct la_buf *b, const json_t *o, unsigned width)
             LA_TRY(code_title(b, o));
             LA_TRY(la_buf_adds(b, " is not in the error-code catalogue.\n"));
         } else {
-            LA_TRY(la_buf_addf(b, "%s is not in the error-code catalogue%s.\n",
-                               la_report_str(o, "query"),
+            const char *q = la_report_str(o, "query");
+            LA_TRY(la_escape_terminal(b, q, strlen(q)));   /* the user's argument, as typed */
+            LA_TRY(la_buf_addf(b, " is not in the error-code catalogue%s.\n",
                                la_report_len(la_report_arr(o, "spaces"))
                                    ? " as a restore error number" : ""));
         }
@@ -735,6 +737,7 @@ static int known(const char *format)
 enum la_rc la_report_explain(const char *format, const json_t *entries,
                              const struct la_report_opts *opts, struct la_buf *out)
 {
+    json_t *valid;
     size_t start;
     enum la_rc rc;
 
@@ -743,7 +746,10 @@ enum la_rc la_report_explain(const char *format, const json_t *entries,
     if (!known(format))
         return LA_FAILED;
     start = out->len;
-    rc = render(format, entries, opts && opts->width ? opts->width : EXPLAIN_WIDTH, out);
+    valid = la_report_valid(entries);
+    rc = valid ? render(format, valid, opts && opts->width ? opts->width : EXPLAIN_WIDTH, out)
+               : LA_FATAL;
+    json_decref(valid);
     if (rc != LA_OK)
         la_buf_truncate(out, start);
     return rc;

@@ -66,6 +66,7 @@ enum la_rc la_report_render(const char *format, const json_t *doc,
     static const struct la_report_opts defaults = { 0, 0, 0 };
     const struct la_reporter *r;
     struct la_buf names = LA_BUF_INIT;
+    json_t *valid;
     size_t start;
     enum la_rc rc;
 
@@ -82,7 +83,9 @@ enum la_rc la_report_render(const char *format, const json_t *doc,
         return LA_FAILED;
     }
     start = out->len;
-    rc = r->render(doc, opts ? opts : &defaults, out);
+    valid = la_report_valid(doc);
+    rc = valid ? r->render(valid, opts ? opts : &defaults, out) : LA_FATAL;
+    json_decref(valid);
     if (rc != LA_OK)
         la_buf_truncate(out, start);
     return rc;

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "core/buf.h"
+#include "core/encoding.h"
 #include "core/error.h"
 #include "report/report.h"
 
@@ -153,15 +154,6 @@ LA_NODISCARD enum la_rc la_report_timeline_svg(const json_t *report, size_t id,
                                                struct la_buf *out);
 
 /*
- * UTF-8 decoding shared by the escapers.  Decodes one code point at s[0..len)
- * (len > 0) into *ret_cp and returns the bytes used (1-4).  Invalid,
- * overlong, surrogate or truncated sequences give *ret_cp = 0xFFFD and
- * consume exactly one byte.
- */
-size_t la_report_utf8_next(const char *s, size_t len, uint32_t *ret_cp);
-/* Append code point cp as UTF-8. */
-LA_NODISCARD enum la_rc la_report_put_cp(struct la_buf *out, uint32_t cp);
-/*
  * Terminal columns of s[0..len): 2 for wide characters (CJK, emoji), 0 for combining marks,
  * 1 for the others (an invalid byte is U+FFFD: one), whatever the locale (utf8proc).
  */
@@ -175,5 +167,14 @@ uint64_t la_report_fnv1a(uint64_t h, const void *p, size_t len);
 
 /* json_dump_callback() into out (no trailing newline).  LA_FATAL on OOM. */
 LA_NODISCARD enum la_rc la_report_dump(struct la_buf *out, const json_t *j, size_t flags);
+
+/*
+ * j with every string and object key valid UTF-8: a new reference to j itself when it is so
+ * already (the analysis makes it so: la_redact_json()), else a deep copy with each bad byte
+ * as U+FFFD.  NULL on OOM.  la_report_render() and la_report_explain() render through it, so
+ * a format never meets a string jansson would refuse to write (json_pack, json_dump).
+ * Documents are a few levels deep, so its recursion is shallow.
+ */
+json_t *la_report_valid(const json_t *j);
 
 #endif

@@ -111,9 +111,12 @@ LA_NODISCARD enum la_rc la_escape_html(struct la_buf *out, const char *s, size_t
 LA_NODISCARD enum la_rc la_escape_xml(struct la_buf *out, const char *s, size_t len);
 
 /*
- * A terminal: ESC is shown as ^[, other C0 controls (\t and \n included),
- * DEL and C1 controls as \xHH; U+2028/U+2029 and bidirectional formatting
- * characters (U+202A-U+202E, U+2066-U+2069) as <U+XXXX>.
+ * A terminal: ESC is shown as ^[ (so no escape sequence reaches it), a tab
+ * as a space, other C0 controls (\n and \r included), DEL and C1 controls as
+ * \xHH; U+2028/U+2029 and bidirectional formatting characters (U+202A-U+202E,
+ * U+2066-U+2069) as <U+XXXX>; bytes that are not UTF-8 as U+FFFD.  The one
+ * escaper of every line loganalyze writes to a terminal: the text report,
+ * diagnostics and the progress line on stderr, `inspect`'s table, `explain`.
  */
 LA_NODISCARD enum la_rc la_escape_terminal(struct la_buf *out, const char *s, size_t len);
 

@@ -139,7 +139,7 @@ static enum la_rc wrapped(struct txt *t, size_t first, size_t rest, const char *
                 if (!bytes && col > rest)      /* a wide character at the last column */
                     bytes = 0;
                 else if (!bytes)               /* no room for one character: take it */
-                    bytes = la_report_utf8_next(t->esc.buf + i, j - i, &cp);
+                    bytes = la_utf8_next(t->esc.buf + i, j - i, &cp);
                 LA_TRY(la_buf_add(t->out, t->esc.buf + i, bytes));
                 LA_TRY(la_buf_addc(t->out, '\n'));
                 LA_TRY(spaces(t, rest));

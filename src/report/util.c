@@ -1,7 +1,7 @@
 /*
  * Helpers shared by the reporter's formats: lenient document accessors,
- * UTF-8 decoding and column counting, hashing, the error-codes line.  See
- * report-internal.h.
+ * hashing, the document dump, the error-codes line (UTF-8 decoding and
+ * column counting are core/encoding.h's).  See report-internal.h.
  */
 #include "config.h"
 
@@ -125,68 +125,6 @@ int la_report_percent(double confidence)
     return (int)lround(confidence * 100.0);
 }
 
-size_t la_report_utf8_next(const char *str, size_t len, uint32_t *ret_cp)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    uint32_t cp, min;
-    size_t n;
-
-    if (s[0] < 0x80) {
-        *ret_cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-        n = 2, cp = s[0] & 0x1f, min = 0x80;
-    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        n = 3, cp = s[0] & 0x0f, min = 0x800;
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        n = 4, cp = s[0] & 0x07, min = 0x10000;
-    } else {
-        goto bad;
-    }
-    if (len < n)
-        goto bad;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            goto bad;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        goto bad;
-    *ret_cp = cp;
-    return n;
-bad:
-    *ret_cp = 0xfffd;
-    return 1;
-}
-
-enum la_rc la_report_put_cp(struct la_buf *out, uint32_t cp)
-{
-    char b[4];
-    size_t n;
-
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        b[0] = (char)(0xc0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3f));
-        n = 2;
-    } else if (cp < 0x10000) {
-        b[0] = (char)(0xe0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[2] = (char)(0x80 | (cp & 0x3f));
-        n = 3;
-    } else {
-        b[0] = (char)(0xf0 | (cp >> 18));
-        b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[3] = (char)(0x80 | (cp & 0x3f));
-        n = 4;
-    }
-    return la_buf_add(out, b, n);
-}
-
 /*
  * The columns a code point takes on a terminal: utf8proc's table (Unicode's East Asian Width
  * and emoji presentation), not wcwidth(), whose answer depends on the locale (0 for every
@@ -208,7 +146,7 @@ size_t la_report_cols(const char *s, size_t len)
     uint32_t cp;
 
     while (i < len) {
-        i += la_report_utf8_next(s + i, len - i, &cp);
+        i += la_utf8_next(s + i, len - i, &cp);
         cols += cp_cols(cp);
     }
     return cols;
@@ -220,7 +158,7 @@ size_t la_report_prefix(const char *s, size_t len, size_t cols)
     uint32_t cp;
 
     while (i < len) {
-        size_t n = la_report_utf8_next(s + i, len - i, &cp), w = cp_cols(cp);
+        size_t n = la_utf8_next(s + i, len - i, &cp), w = cp_cols(cp);
         if (w > cols)
             break;
         cols -= w;
@@ -261,6 +199,78 @@ enum la_rc la_report_dump(struct la_buf *out, const json_t *j, size_t flags)
     if (json_dump_callback(j, dump_cb, &ctx, flags) != 0)
         return ctx.rc != LA_OK ? ctx.rc : LA_FATAL;
     return LA_OK;
+}
+
+/* 1 when every string and object key in j is valid UTF-8. */
+static int all_valid(const json_t *j)
+{
+    const json_t *v;
+    const char *k;
+    size_t i;
+
+    if (json_is_string(j))
+        return la_utf8_valid(json_string_value(j), json_string_length(j));
+    if (json_is_array(j)) {
+        json_array_foreach(j, i, v)
+            if (!all_valid(v))
+                return 0;
+    } else if (json_is_object(j)) {
+        json_object_foreach((json_t *)j, k, v)
+            if (!la_utf8_valid(k, strlen(k)) || !all_valid(v))
+                return 0;
+    }
+    return 1;
+}
+
+/* A JSON string of s[0..len) made valid UTF-8, or NULL when out of memory. */
+static json_t *valid_string(const char *s, size_t len)
+{
+    struct la_buf b = LA_BUF_INIT;
+    json_t *r = la_utf8_add(&b, s, len) == LA_OK ? json_stringn_nocheck(b.buf, b.len) : NULL;
+
+    la_buf_release(&b);
+    return r;
+}
+
+/* A deep copy of j whose strings and keys are valid UTF-8, or NULL when out of memory. */
+static json_t *valid_copy(const json_t *j)
+{
+    json_t *r, *v;
+    const char *k;
+    size_t i;
+
+    if (json_is_string(j))
+        return valid_string(json_string_value(j), json_string_length(j));
+    if (json_is_array(j)) {
+        r = json_array();
+        json_array_foreach(j, i, v) {
+            if (!r || json_array_append_new(r, valid_copy(v)) != 0) {
+                json_decref(r);
+                return NULL;
+            }
+        }
+        return r;
+    }
+    if (json_is_object(j)) {
+        r = json_object();
+        json_object_foreach((json_t *)j, k, v) {
+            struct la_buf key = LA_BUF_INIT;
+            int bad = !r || la_utf8_add(&key, k, strlen(k)) != LA_OK ||
+                      json_object_set_new_nocheck(r, key.buf, valid_copy(v)) != 0;
+            la_buf_release(&key);
+            if (bad) {
+                json_decref(r);
+                return NULL;
+            }
+        }
+        return r;
+    }
+    return json_copy((json_t *)j);   /* numbers, true, false, null */
+}
+
+json_t *la_report_valid(const json_t *j)
+{
+    return all_valid(j) ? json_incref((json_t *)j) : valid_copy(j);
 }
 
 const char *la_report_member(const char *source, const char *input)

@@ -151,16 +151,13 @@ int la_serve_store_report(struct la_server *s, char *html, size_t len, char *ret
 
 /*
  * The explain fragment: the entry `loganalyze explain` prints, rendered as HTML by the
- * reporter.  A query that is not UTF-8 cannot be stored in the entry; the heading then shows
- * the bytes as received, which the escaper turns into U+FFFD.
+ * reporter (la_explain() stores the query with each byte that is not UTF-8 as U+FFFD).
  */
 static enum la_rc explain_html(const struct la_kb *kb, const char *code, struct la_buf *b)
 {
     json_t *x = la_explain(kb, code), *all = json_array();
     enum la_rc rc = LA_FATAL;
 
-    if (x && !json_object_get(x, "query"))
-        json_object_set_new(x, "query", json_string_nocheck(code));
     if (x && all && json_array_append(all, x) == 0)
         rc = la_report_explain("html", all, NULL, b);
     json_decref(x);

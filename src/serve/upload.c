@@ -40,6 +40,7 @@
 #include "analyze/analyze.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/encoding.h"
 #include "report/report.h"
 #include "serve/serve-internal.h"
 
@@ -49,12 +50,12 @@ static char *clean_name(const char *raw)
     const char *b = raw;
     char out[121];
     size_t n = 0;
-    json_t *probe;
+    const char *p;
 
-    for (const char *p = raw; *p; p++)
+    for (p = raw; *p; p++)
         if (*p == '/' || *p == '\\')
             b = p + 1;
-    for (const char *p = b; *p && n < sizeof out - 1; p++) {
+    for (p = b; *p && n < sizeof out - 1; p++) {
         unsigned char ch = (unsigned char)*p;
         if (ch < 0x20 || ch == 0x7f || ch == ':' || ch == '"' || ch == '<' || ch == '>' ||
             ch == '|' || ch == '*' || ch == '?')
@@ -62,15 +63,15 @@ static char *clean_name(const char *raw)
         else
             out[n++] = (char)ch;
     }
+    if (*p)
+        n = la_utf8_trim(out, n);   /* cut: never inside a character */
     out[n] = 0;
-    /* Keep non-ASCII only when the (possibly cut) name is valid UTF-8. */
-    probe = json_string(out);
-    if (!probe) {
+    /* Keep non-ASCII only when the name is valid UTF-8. */
+    if (!la_utf8_valid(out, n)) {
         for (size_t i = 0; i < n; i++)
             if ((unsigned char)out[i] >= 0x80)
                 out[i] = '_';
     }
-    json_decref(probe);
     if (out[0] == '.')
         out[0] = '_';
     return la_strdup(n ? out : "upload");
@@ -197,8 +198,8 @@ static void capture_diag(void *user, const struct la_diag *d)
 
     if (d->sev != LA_SEV_ERROR || json_array_size(arr) >= MAX_ERRORS)
         return;
-    if (la_buf_adds(&b, d->msg ? d->msg : "") == LA_OK)
-        json_array_append_new(arr, json_string(b.buf));
+    if (la_utf8_add(&b, d->msg ? d->msg : "", d->msg ? strlen(d->msg) : 0) == LA_OK)
+        json_array_append_new(arr, json_stringn_nocheck(b.buf, b.len));
     la_buf_release(&b);
 }
 

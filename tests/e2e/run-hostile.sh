@@ -2,8 +2,10 @@
 # The rest of the bad-input matrix of issue 7 (run-bad-input.sh has the first part): zip with a
 # bad central directory, zip bombs, 100 000 members, a 10 MB line, NUL bytes, invalid UTF-8,
 # UTF-16 without BOM, a directory where a file is expected, invalid YAML, a catastrophic regex,
-# a 1 MB rule file, .ips with broken JSON, a 200 MB .ips, and a hostile log line escaped in
-# every report format.  Each case checks the exit code, that the message names the path or
+# a 1 MB rule file, .ips with broken JSON, a 200 MB .ips, a hostile log line escaped in
+# every report format, text that is not UTF-8 (Latin-1 lines and names, CP437 zip names, CJK
+# cut at the evidence cap) in every format, inspect and serve, an output that cannot be
+# written, and member names and arguments that would drive a terminal.  Each case checks the exit code, that the message names the path or
 # member, and that the other input of the same run was still analysed.
 #
 # Fixtures are generated into a temporary folder (needs python3, jq, xmllint; zip cases use
@@ -323,6 +325,171 @@ grep -Eq '^::(error|warning|notice) ' o.gh && ok || bad "hostile: no github anno
 grep -Eq '^(::error file=a|::warning::x)' o.gh && bad "hostile: forged github command"
 grep -q '\]\]>' o.xml && bad "hostile: raw ]]> in junit"
 grep -q '^<script' o.md && bad "hostile: raw <script> opens a markdown line"
+
+# --- text that is not UTF-8, cut inside a character, foreign member names ----------------------
+# Every output must be valid UTF-8 (bad bytes U+FFFD, cuts on character boundaries, zip names
+# without the UTF-8 flag read as CP437), in all eight formats of one run, each valid for its
+# validator; inspect lists the members.  (Before: json, ndjson and sarif printed nothing, exit 2.)
+python3 - <<'PY'
+import io, tarfile, zipfile
+log = b'[18:09:01.7655] Restore completed, status: 4013\n'
+ev = b'[18:09:00.1000] Device disconnected during transition '
+open('u-latin1.log', 'wb').write(ev + b'Caf\xe9 du p\xe8re \xff\n' + log)
+# 3-byte characters after a 54-byte prefix: the 400-byte evidence cap falls inside one
+open('u-cjk.log', 'wb').write(ev + '设备连接失败，请检查数据线。'.encode() * 40 + b'\n' + log)
+class CP437(zipfile.ZipInfo):            # what Windows Explorer writes: CP437, bit 11 clear
+    def _encodeFilenameFlags(self):
+        return self.filename.encode('cp437'), self.flag_bits & ~0x800
+with zipfile.ZipFile('u-cp437.zip', 'w') as z:
+    z.writestr(CP437('Protokoll-Gerät/résumé ½.log'), log)
+    z.writestr(CP437('Ünïcödé.txt'), b'nothing here\n')
+with zipfile.ZipFile('u-utf8.zip', 'w') as z:   # python sets bit 11 for non-ASCII names
+    z.writestr('日志/恢复.log', log)
+    z.writestr('Ελληνικά/ρ.txt', b'nothing here\n')
+with tarfile.open('u-latin1.tar', 'w', format=tarfile.USTAR_FORMAT, encoding='latin-1') as t:
+    ti = tarfile.TarInfo('caf\xe9.log'); ti.size = len(log); t.addfile(ti, io.BytesIO(log))
+open(b'u-stray\xff.log', 'wb').write(log)
+PY
+is_utf8() { python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$1" 2>/dev/null; }
+# all_formats NAME INPUT...: the eight formats in one run, each validated, all valid UTF-8
+all_formats() {
+  n=$1; shift
+  run "$n" --format text:$n.txt --format json:$n.json --format ndjson:$n.ndjson \
+    --format markdown:$n.md --format html:$n.html --format junit:$n.xml \
+    --format sarif:$n.sarif --format github:$n.gh "$@"
+  want_rc "$n" 1
+  for o in $n.txt $n.json $n.ndjson $n.md $n.html $n.xml $n.sarif $n.gh; do
+    [ -s $o ] || bad "$n: $o is empty"
+    is_utf8 $o && ok || bad "$n: $o is not valid UTF-8"
+  done
+  is_utf8 $n.err && ok || bad "$n: stderr is not valid UTF-8"
+  jq -e '.reports[0].error_codes == [4013]' $n.json >/dev/null && ok || bad "$n: json"
+  jq -es 'length >= 2 and .[0].report.error_codes == [4013]' $n.ndjson >/dev/null && ok ||
+    bad "$n: ndjson"
+  jq -e '.runs[0].results | length > 0' $n.sarif >/dev/null && ok || bad "$n: sarif"
+  xmllint --noout $n.xml 2>/dev/null && ok || bad "$n: junit is not well-formed"
+  xmllint --noout $n.html 2>/dev/null && ok || bad "$n: html is not well-formed XML"
+}
+U=$(printf '\357\277\275')                 # U+FFFD as bytes, for grep
+all_formats u-latin1 u-latin1.log
+want_jq u-latin1-text u-latin1.json \
+  '.reports[0].causes[0].evidence[0].text | endswith("Caf\ufffd du p\ufffdre \ufffd")'
+grep -q "Caf${U} du p${U}re" u-latin1.txt && ok || bad "u-latin1: text lacks the line"
+all_formats u-cjk u-cjk.log
+# the cap (400 bytes) falls inside a character: 54 + 3 * 115 = 399 bytes kept, no piece of one
+want_jq u-cjk-cut u-cjk.json '.reports[0].causes[0].evidence[0].text |
+  utf8bytelength == 399 and (test("\ufffd") | not) and endswith("设备连")'
+all_formats u-cp437 u-cp437.zip
+want_jq u-cp437-names u-cp437.json '[.reports[0].members[].path] ==
+  ["u-cp437.zip!/Protokoll-Gerät/résumé ½.log", "u-cp437.zip!/Ünïcödé.txt"]'
+grep -q 'LA103' u-cp437.err && bad "u-cp437: a damaged warning for CP437 names" || ok
+all_formats u-utf8 u-utf8.zip
+want_jq u-utf8-names u-utf8.json '[.reports[0].members[].path] ==
+  ["u-utf8.zip!/日志/恢复.log", "u-utf8.zip!/Ελληνικά/ρ.txt"]'
+# Non-ASCII UTF-8 names are not damage: no warning at all, none in the report.
+[ -s u-utf8.err ] && { bad "u-utf8: warnings for UTF-8 names"; head -3 u-utf8.err; } || ok
+want_jq u-utf8-warn u-utf8.json '.reports[0].warnings == []'
+all_formats u-latin1-tar u-latin1.tar
+want_jq u-latin1-tar-name u-latin1-tar.json \
+  '.reports[0].members[0].path == "u-latin1.tar!/caf\ufffd.log"'
+stray=$(printf 'u-stray\377.log')
+all_formats u-stray "$stray"
+want_jq u-stray-name u-stray.json '.reports[0].input == "u-stray\ufffd.log"'
+# All of them in one run: one report each, every format written.
+all_formats u-all u-latin1.log u-cjk.log u-cp437.zip u-utf8.zip u-latin1.tar "$stray"
+want_jq u-all-n u-all.json '(.reports | length) == 6'
+# inspect --format json lists every member, as valid UTF-8; the table shows the names.
+"$exe" inspect --format json u-cp437.zip u-utf8.zip u-latin1.tar "$stray" > u-inspect.json \
+  2>u-inspect.err
+want_jq u-inspect u-inspect.json '[.members[].path] == [
+  "u-cp437.zip!/Protokoll-Gerät/résumé ½.log", "u-cp437.zip!/Ünïcödé.txt",
+  "u-utf8.zip!/日志/恢复.log", "u-utf8.zip!/Ελληνικά/ρ.txt", "u-latin1.tar!/caf\ufffd.log",
+  "u-stray\ufffd.log"]'
+"$exe" inspect u-cp437.zip u-latin1.tar "$stray" > u-inspect.txt 2>&1
+is_utf8 u-inspect.txt && ok || bad "u-inspect: the table is not valid UTF-8"
+grep -q 'résumé ½.log' u-inspect.txt && ok || bad "u-inspect: table lacks the CP437 name"
+
+# --- one output that cannot be written: said why, and the others are still written -------------
+run multi-fail --format json:nodir/x.json --format html:mf.html --format junit:mf.xml \
+  --format sarif:mf.sarif u-latin1.log
+want_rc multi-fail 2
+want_err multi-fail "nodir/x.json: error\[LA301\]: cannot write the json report: No such file"
+for o in mf.html mf.xml mf.sarif; do [ -s $o ] && ok || bad "multi-fail: $o not written"; done
+jq -e '.runs[0].results | length > 0' mf.sarif >/dev/null 2>&1 && ok || bad "multi-fail: sarif"
+xmllint --noout mf.xml 2>/dev/null && ok || bad "multi-fail: junit"
+if [ -w /dev/full ]; then
+  run multi-full --format json:/dev/full --format sarif:mf2.sarif u-latin1.log
+  want_rc multi-full 2
+  want_err multi-full "/dev/full: error\[LA301\]: cannot write the json report: No space"
+  [ -s mf2.sarif ] && ok || bad "multi-full: sarif not written"
+fi
+
+# --- member names and arguments that would drive a terminal or forge lines ---------------------
+python3 - <<'PY'
+import zipfile
+log = b'[18:09:01.7655] Restore completed, status: 4013\n'
+with zipfile.ZipFile('esc.zip', 'w') as z:
+    z.writestr('a\x1b[31mred\x1b[0m.log', log)
+    z.writestr('b\n::error file=x,line=1::forged\nc.log', b'x' * 300 + b'\n' + log)
+    z.writestr('d\x9b2J\x7f\x1b]0;title\x07.log', log)
+PY
+ESC=$(printf '\033')
+"$exe" inspect esc.zip > esc-inspect.txt 2>&1
+grep -q "$ESC" esc-inspect.txt && bad "esc: inspect prints an ESC byte" || ok
+grep -q '^::' esc-inspect.txt && bad "esc: inspect forges a ::error line" || ok
+[ "$(wc -l < esc-inspect.txt)" -eq 4 ] && ok || bad "esc: a name forged a row of inspect's table"
+grep -Fq 'esc.zip!/a^[[31mred^[[0m.log' esc-inspect.txt && ok || bad "esc: ESC not shown as ^["
+grep -Fq 'esc.zip!/b\x0a::error file=x,line=1::forged\x0ac.log' esc-inspect.txt && ok ||
+  bad "esc: a newline in a name not shown as \\x0a"
+grep -Fq 'esc.zip!/d\x9b2J\x7f^[]0;title\x07.log' esc-inspect.txt && ok ||
+  bad "esc: C1, DEL or BEL in a name not escaped"
+# a warning that names the member (an over-long line in it), on stderr
+run esc-warn --format json --limit line=100 esc.zip
+grep -q "$ESC" esc-warn.err && bad "esc: a warning prints an ESC byte" || ok
+grep -q '^::' esc-warn.err && bad "esc: a warning forges a ::error line" || ok
+grep -Fq 'esc.zip!/b\x0a::error file=x,line=1::forged\x0ac.log: warning[LA109]' esc-warn.err &&
+  ok || { bad "esc: the warning does not show the name escaped"; head -3 esc-warn.err; }
+[ "$(wc -l < esc-warn.err)" -eq 1 ] && ok || bad "esc: the warning took more than one line"
+# the progress line, on a terminal (script(1) gives one), shows the input's name escaped
+if command -v script >/dev/null; then
+  cp esc.zip "$(printf 'p\033[31mred\n::error::x.zip')"
+  LA_EXE=$exe script -qec 'env -u LOGANALYZE_NO_PROGRESS "$LA_EXE" --format json -o /dev/null \
+    p*.zip' /dev/null > esc-progress.txt 2>&1
+  grep -q "$ESC\[31m" esc-progress.txt && bad "esc: the progress line prints ESC [31m" || ok
+  grep -Fq '] p^[[31mred\x0a::error::x.zip' esc-progress.txt && ok ||
+    bad "esc: the progress line lacks the escaped name"
+fi
+# explain refuses an unknown code (exit 2, one line) and echoes the argument escaped: no ESC
+# byte, no forged ::error line, a Latin-1 byte as U+FFFD
+run esc-explain explain "$(printf '\033[31mfoo\n::error::x')"
+want_rc esc-explain 2
+grep -q "$ESC" esc-explain.err && bad "esc: explain prints an ESC byte" || ok
+grep -q '^::' esc-explain.err && bad "esc: explain forges a ::error line" || ok
+grep -Fq "unknown error code '^[[31mfoo\x0a::error::x'" esc-explain.err && ok ||
+  bad "esc: explain does not show the argument escaped"
+run esc-explain-json explain --format json "$(printf 'caf\351 \033x')"
+want_rc esc-explain-json 2
+python3 -c 'import sys; sys.exit(0 if "caf\ufffd ^[x" in open(sys.argv[1], "rb").read().decode("utf-8") else 1)' \
+  esc-explain-json.err && ok || bad "esc: explain's error is not valid UTF-8 with U+FFFD"
+
+# --- serve: the same inputs are analysed, not answered with 500 --------------------------------
+if command -v curl >/dev/null; then
+  "$exe" serve --listen 127.0.0.1:0 --port-file port.txt >serve.log 2>&1 &
+  spid=$!
+  for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s port.txt ] && break; sleep 0.5; done
+  host=$(cat port.txt 2>/dev/null)
+  tok=$(curl -s "http://$host/" | sed -n 's/.*name="la-token" content="\([0-9a-f]*\)".*/\1/p')
+  for f in u-latin1.log u-cjk.log u-cp437.zip u-latin1.tar esc.zip; do
+    code=$(curl -s -o serve.json -w '%{http_code}' -H "X-LA-Token: $tok" -F "file=@$f" \
+      "http://$host/analyze")
+    [ "$code" = 200 ] && jq -e '.ok == true and .outcome == "failed"' serve.json >/dev/null &&
+      ok || bad "serve $f: HTTP $code $(head -c 200 serve.json)"
+  done
+  curl -s -o serve.html "http://$host$(jq -r .report serve.json)"
+  is_utf8 serve.html && grep -q 'esc.zip' serve.html && ok ||
+    bad "serve: the stored report is missing or not valid UTF-8"
+  kill "$spid"; wait "$spid" 2>/dev/null
+fi
 
 echo "$pass passed, $fail failed, $xfail known gaps (xfail)"
 [ "$fail" -eq 0 ]

@@ -12,7 +12,9 @@
  * numbers, encoding, truncation count and final return code.
  *
  * Oracles: the sanitizers; no line longer than the cap or holding a LF;
- * line numbers 1, 2, 3 …; the two runs agree (else abort()).
+ * line numbers 1, 2, 3 …; the two runs agree; a stream read to its end that
+ * is valid UTF-8, or is UTF-16, gives only valid UTF-8 lines, so a line cut
+ * at the cap never ends inside a character (else abort()).
  */
 #include "config.h"
 
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/encoding.h"
 #include "core/limits.h"
 #include "ingest/linereader.h"
 
@@ -34,6 +37,7 @@ struct mem {
 
 struct result {
     uint64_t hash, lines;
+    int bad_utf8;                  /* a line was not valid UTF-8 */
     unsigned long truncated;
     enum la_encoding enc;
     enum la_rc rc;
@@ -99,6 +103,7 @@ static int run(struct mem *m, unsigned cap, struct result *res)
         if (lineno != res->lines + 1)
             abort();
         res->lines = lineno;
+        res->bad_utf8 |= !la_utf8_valid(line.p, line.len);
         hash_add(&res->hash, &line.len, sizeof(line.len));
         hash_add(&res->hash, line.p, line.len);
     }
@@ -130,6 +135,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (a.hash != b.hash || a.lines != b.lines || a.truncated != b.truncated || a.enc != b.enc ||
         a.rc != b.rc)
+        abort();
+    if (a.rc == LA_EOF && a.bad_utf8 &&
+        (a.enc != LA_ENC_UTF8 || la_utf8_valid((const char *)one.p, one.len)))
         abort();
     return 0;
 }

@@ -24,6 +24,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/encoding.h"
 #include "core/error.h"
 #include "report/report.h"
 
@@ -1070,6 +1071,56 @@ static void test_lenient(void **state)
     }
 }
 
+/*
+ * Strings that are not UTF-8 (a document built with jansson's _nocheck calls, as a producer
+ * that skipped la_redact_json() would): every format still renders, as valid UTF-8 with each
+ * bad byte as U+FFFD; jansson alone would refuse to dump json, ndjson and sarif at all.
+ */
+static void test_invalid_utf8(void **state)
+{
+    json_t *doc = json_loads("{\"schema\": \"loganalyze.report/1\", \"reports\": [{"
+                             "\"outcome\": \"failed\", \"causes\": [{\"id\": \"usb-link\","
+                             " \"confidence\": 0.8, \"level\": \"high\", \"evidence\": [{}]}],"
+                             " \"members\": [{}]}]}", 0, NULL);
+    json_t *rep, *ev, *mem;
+
+    (void)state;
+    assert_non_null(doc);
+    rep = json_array_get(json_object_get(doc, "reports"), 0);
+    ev = json_array_get(json_object_get(json_array_get(json_object_get(rep, "causes"), 0),
+                                        "evidence"), 0);
+    mem = json_array_get(json_object_get(rep, "members"), 0);
+    json_object_set_new(rep, "input", json_string_nocheck("caf\xe9.log"));
+    json_object_set_new(ev, "source", json_string_nocheck("caf\xe9.log"));
+    json_object_set_new(ev, "line", json_integer(1));
+    json_object_set_new(ev, "text", json_string_nocheck("Device disconnected p\xe8re \xe8\xae"));
+    json_object_set_new(mem, "path", json_string_nocheck("x.tar!/\xff.log"));
+    json_object_set_new_nocheck(rep, "key\xe9", json_true());
+    for (size_t f = 0; f < N_FORMATS; f++) {
+        struct la_buf out;
+        uint32_t cp;
+
+        render_ok(formats[f], doc, NULL, &out);
+        for (size_t i = 0; i < out.len;) {
+            size_t n = la_utf8_next(out.buf + i, out.len - i, &cp);
+            if (cp == 0xfffd && n == 1)
+                fail_msg("%s: byte 0x%02x at %zu is not UTF-8", formats[f],
+                         (unsigned char)out.buf[i], i);
+            i += n;
+        }
+        if (!strcmp(formats[f], "json")) {
+            json_t *back = json_loadb(out.buf, out.len, 0, NULL);
+            assert_non_null(back);
+            assert_string_equal(json_string_value(json_object_get(json_array_get(
+                                    json_object_get(back, "reports"), 0), "input")),
+                                "caf\xef\xbf\xbd.log");
+            json_decref(back);
+        }
+        la_buf_release(&out);
+    }
+    json_decref(doc);
+}
+
 /* A capped output buffer: LA_FAILED and the buffer untouched. */
 static void test_out_cap(void **state)
 {
@@ -1203,6 +1254,7 @@ int main(void)
         cmocka_unit_test(test_junit_shape),
         cmocka_unit_test(test_html_shape),
         cmocka_unit_test(test_lenient),
+        cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_out_cap),
         cmocka_unit_test(test_alloc_fail),
         cmocka_unit_test(test_explain),

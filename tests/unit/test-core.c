@@ -1,4 +1,5 @@
-/* Unit tests: core (la_buf, diagnostics registry, version comparison, encoding, suggestions). */
+/* Unit tests: core (la_buf, diagnostics registry, version comparison, encodings, UTF-8,
+ * suggestions). */
 #include "config.h"
 
 #include <setjmp.h>
@@ -129,6 +130,109 @@ static void encodings(void **state)
     assert_int_equal(bom, 0);
 }
 
+/* s made valid by la_utf8_add() must equal want (both NUL-terminated literals). */
+static void check_valid(const char *s, size_t len, const char *want)
+{
+    struct la_buf b = LA_BUF_INIT;
+    char *d;
+
+    assert_int_equal(la_utf8_add(&b, s, len), LA_OK);
+    assert_int_equal(b.len, strlen(want));
+    assert_memory_equal(b.buf, want, b.len);
+    assert_int_equal(la_utf8_valid(b.buf, b.len), 1);
+    la_buf_release(&b);
+    d = la_utf8_dup(s, len);
+    assert_non_null(d);
+    assert_string_equal(d, want);
+    la_free(d);
+}
+
+#define FFFD "\xEF\xBF\xBD"
+
+/* The sanitiser: each byte that is not part of well-formed UTF-8 is one U+FFFD. */
+static void utf8_sanitise(void **state)
+{
+    uint32_t cp;
+
+    /* Valid text is copied as it is: ASCII, Latin, CJK, a 4-byte emoji, controls, NUL. */
+    check_valid("plain ascii", 11, "plain ascii");
+    check_valid("caf\xC3\xA9 \xE8\xAE\xBE\xE5\xA4\x87 \xF0\x9F\x98\x80", 17,
+                "caf\xC3\xA9 \xE8\xAE\xBE\xE5\xA4\x87 \xF0\x9F\x98\x80");
+    check_valid("\x1B[31m\n\x7F", 7, "\x1B[31m\n\x7F");
+    assert_int_equal(la_utf8_valid("a\0b", 3), 1);
+    /* Latin-1 bytes: each one a U+FFFD, the text around them kept. */
+    check_valid("Caf\xE9 p\xE8re", 9, "Caf" FFFD " p" FFFD "re");
+    assert_int_equal(la_utf8_valid("Caf\xE9", 4), 0);
+    /* A character cut short at the end, or in the middle: each byte of it a U+FFFD. */
+    check_valid("ab\xE8\xAE", 4, "ab" FFFD FFFD);
+    check_valid("\xE8\xAE" "x", 3, FFFD FFFD "x");
+    /* Overlong forms, surrogates, code points past U+10FFFF, stray continuation bytes. */
+    check_valid("\xC0\xAF", 2, FFFD FFFD);
+    check_valid("\xE0\x80\xAF", 3, FFFD FFFD FFFD);
+    check_valid("\xED\xA0\x80", 3, FFFD FFFD FFFD);
+    check_valid("\xF4\x90\x80\x80", 4, FFFD FFFD FFFD FFFD);
+    check_valid("\x80\xBF", 2, FFFD FFFD);
+    check_valid("\xFF\xFE", 2, FFFD FFFD);
+    /* U+FFFD itself is valid and kept. */
+    check_valid(FFFD, 3, FFFD);
+    check_valid("", 0, "");
+    /* The decoder: code points and lengths. */
+    assert_int_equal(la_utf8_next("\xC3\xA9", 2, &cp), 2);
+    assert_int_equal(cp, 0xE9);
+    assert_int_equal(la_utf8_next("\xF0\x9F\x98\x80", 4, &cp), 4);
+    assert_int_equal(cp, 0x1F600);
+    assert_int_equal(la_utf8_next("\xF0\x9F\x98\x80", 3, &cp), 1);   /* len cuts it */
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(la_utf8_next("\xE9", 1, &cp), 1);
+    assert_int_equal(cp, 0xFFFD);
+}
+
+/* Appends that fail leave the buffer as it was (a capped buffer). */
+static void utf8_sanitise_capped(void **state)
+{
+    struct la_buf b;
+
+    la_buf_init(&b, 6);
+    assert_int_equal(la_buf_adds(&b, "ab"), LA_OK);
+    assert_int_equal(la_utf8_add(&b, "c\xE9\xE9", 3), LA_FAILED);   /* 2 + 1 + 6 > 6 */
+    assert_string_equal(b.buf, "ab");
+    assert_int_equal(la_utf8_add(&b, "c\xE9", 2), LA_OK);
+    assert_string_equal(b.buf, "abc" FFFD);
+    la_buf_release(&b);
+}
+
+/* Cuts to a byte cap fall on character boundaries. */
+static void utf8_cut(void **state)
+{
+    /* "[x] " then three 3-byte CJK characters: 4 + 9 bytes. */
+    const char *cjk = "[x] \xE8\xAE\xBE\xE5\xA4\x87\xE8\xBF\x9E";
+    size_t len = strlen(cjk);
+
+    assert_int_equal(la_utf8_cut(cjk, len, 100), len);   /* short enough: whole */
+    assert_int_equal(la_utf8_cut(cjk, len, len), len);
+    assert_int_equal(la_utf8_cut(cjk, len, 4), 4);       /* on a boundary */
+    assert_int_equal(la_utf8_cut(cjk, len, 5), 4);       /* inside the first character */
+    assert_int_equal(la_utf8_cut(cjk, len, 6), 4);
+    assert_int_equal(la_utf8_cut(cjk, len, 7), 7);
+    assert_int_equal(la_utf8_cut(cjk, len, 12), 10);
+    for (size_t max = 0; max <= len; max++)
+        assert_int_equal(la_utf8_valid(cjk, la_utf8_cut(cjk, len, max)), 1);
+    /* A 4-byte character cut after 1, 2 or 3 of its bytes. */
+    assert_int_equal(la_utf8_trim("a\xF0", 2), 1);
+    assert_int_equal(la_utf8_trim("a\xF0\x9F", 3), 1);
+    assert_int_equal(la_utf8_trim("a\xF0\x9F\x98", 4), 1);
+    assert_int_equal(la_utf8_trim("a\xF0\x9F\x98\x80", 5), 5);
+    /* Bytes that are not UTF-8 anyway are not a character to keep whole. */
+    assert_int_equal(la_utf8_trim("ab\xE9", 3), 2);      /* looks like a lead byte: cut */
+    assert_int_equal(la_utf8_trim("ab\x80\x80\x80", 5), 5);
+    assert_int_equal(la_utf8_trim("ab\xFF", 3), 3);
+    assert_int_equal(la_utf8_trim("", 0), 0);
+    /* Columns count code points; a prefix of n columns never splits one. */
+    assert_int_equal(la_utf8_cols(cjk, len), 7);
+    assert_int_equal(la_utf8_prefix(cjk, len, 5), 7);
+    assert_int_equal(la_utf8_cols("a\xE9" "b", 3), 3);
+}
+
 static void grow_doubles_and_zeroes(void **state)
 {
     int *v = NULL;
@@ -246,6 +350,8 @@ int main(void)
         cmocka_unit_test(buf_cap_leaves_unchanged), cmocka_unit_test(buf_detach),
         cmocka_unit_test(alloc_failure_is_reported), cmocka_unit_test(diag_codes_unique),
         cmocka_unit_test(diag_format), cmocka_unit_test(versions), cmocka_unit_test(encodings),
+        cmocka_unit_test(utf8_sanitise), cmocka_unit_test(utf8_sanitise_capped),
+        cmocka_unit_test(utf8_cut),
         cmocka_unit_test(grow_doubles_and_zeroes), cmocka_unit_test(dir_list_sorted_filtered_capped),
         cmocka_unit_test(suggestions),
     };

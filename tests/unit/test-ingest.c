@@ -1,16 +1,22 @@
-/* Unit tests: the line reader (chunk boundaries, CRLF, overlong lines, UTF-16, no final newline). */
+/*
+ * Unit tests: the line reader (chunk boundaries, CRLF, overlong lines cut between characters,
+ * UTF-16, no final newline), a memory input, archive member names decoded to UTF-8.
+ */
 #include "config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "core/alloc.h"
 #include "core/buf.h"
+#include "core/encoding.h"
 #include "ingest/ingest.h"
 #include "ingest/linereader.h"
 
@@ -75,6 +81,30 @@ static void overlong_truncated_and_counted(void **state)
     lines(d, strlen(d), 3, 4, &b, &t);
     assert_string_equal(b.buf, "abcd|xy|");
     assert_int_equal(t, 1);
+    la_buf_release(&b);
+}
+
+/* A line over the cap is cut between characters, wherever the blocks begin and end. */
+static void overlong_cut_between_characters(void **state)
+{
+    /* "ab", then 设 (E8 AE BE) and 备 (E5 A4 87), then a second line */
+    const char *d = "ab\xe8\xae\xbe\xe5\xa4\x87\nxy\n";
+    static const struct { unsigned cap; const char *want; } c[] = {
+        { 2, "ab|xy|" }, { 3, "ab|xy|" }, { 4, "ab|xy|" }, { 5, "ab\xe8\xae\xbe|xy|" },
+        { 6, "ab\xe8\xae\xbe|xy|" }, { 7, "ab\xe8\xae\xbe|xy|" },
+    };
+    struct la_buf b = LA_BUF_INIT;
+    unsigned long t;
+
+    for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+        for (size_t step = 1; step < 10; step++) {
+            lines(d, strlen(d), step, c[i].cap, &b, &t);
+            assert_string_equal(b.buf, c[i].want);
+            assert_int_equal(t, 1);
+        }
+    lines(d, strlen(d), 3, 8, &b, &t);          /* fits: whole, nothing truncated */
+    assert_string_equal(b.buf, "ab\xe8\xae\xbe\xe5\xa4\x87|xy|");
+    assert_int_equal(t, 0);
     la_buf_release(&b);
 }
 
@@ -174,12 +204,93 @@ static void stop_callback_stops_input(void **state)
     free(big);
 }
 
+#if HAVE_LIBARCHIVE
+struct names {
+    struct la_buf paths;           /* member paths, each followed by '|' */
+    int warned;                    /* any diagnostic */
+};
+
+static enum la_rc name_member(void *user, struct la_member *m)
+{
+    struct names *n = user;
+
+    assert_int_equal(la_buf_adds(&n->paths, la_member_path(m)), LA_OK);
+    assert_int_equal(la_buf_addc(&n->paths, '|'), LA_OK);
+    return LA_OK;
+}
+
+static void note_diag(void *user, const struct la_diag *d)
+{
+    (void)d;
+    ((struct names *)user)->warned = 1;
+}
+
+/* Member paths of one of the fuzz seeds (tests/fuzz/corpus/ingest-memory/NAME). */
+static void member_names(const char *name, struct names *n)
+{
+    const char *root = getenv("LA_SOURCE_ROOT");
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_ingest_cb cb = { name_member, NULL, n, NULL };
+    struct la_diag_sink sink = { note_diag, n };
+    struct la_buf path = LA_BUF_INIT, data = LA_BUF_INIT;
+    char chunk[4096];
+    size_t got;
+    FILE *f;
+
+    assert_non_null(root);
+    assert_int_equal(la_buf_addf(&path, "%s/tests/fuzz/corpus/ingest-memory/%s", root, name),
+                     LA_OK);
+    f = fopen(path.buf, "rb");
+    assert_non_null(f);
+    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        assert_int_equal(la_buf_add(&data, chunk, got), LA_OK);
+    fclose(f);
+    memset(n, 0, sizeof(*n));
+    la_buf_init(&n->paths, 0);
+    assert_int_equal(la_ingest_memory(name, data.buf, data.len, &lim, &cb, NULL, &sink), LA_OK);
+    la_buf_release(&data);
+    la_buf_release(&path);
+}
+
+/*
+ * Names come out as UTF-8, whatever this process's locale (the C locale here): zip names
+ * without the UTF-8 flag are CP437, flagged ones UTF-8, and neither is "damaged" (LA103).
+ */
+static void archive_names_utf8(void **state)
+{
+    struct names n;
+
+    member_names("cp437-names.zip", &n);
+    /* "Protokoll-Gerät/résumé ½.log" and "Ünïcödé.txt" */
+    assert_string_equal(n.paths.buf, "cp437-names.zip!/Protokoll-Ger\xc3\xa4t/r\xc3\xa9sum\xc3\xa9"
+                                     " \xc2\xbd.log|cp437-names.zip!/\xc3\x9cn\xc3\xaf" "c\xc3\xb6"
+                                     "d\xc3\xa9.txt|");
+    assert_false(n.warned);
+    la_buf_release(&n.paths);
+    member_names("utf8-names.zip", &n);   /* "日志/恢复.log" and "Ελληνικά/ρ.txt" */
+    assert_string_equal(n.paths.buf, "utf8-names.zip!/\xe6\x97\xa5\xe5\xbf\x97/\xe6\x81\xa2"
+                                     "\xe5\xa4\x8d.log|utf8-names.zip!/\xce\x95\xce\xbb\xce\xbb"
+                                     "\xce\xb7\xce\xbd\xce\xb9\xce\xba\xce\xac/\xcf\x81.txt|");
+    assert_false(n.warned);
+    la_buf_release(&n.paths);
+    /* A tar has no charset: a Latin-1 name stays bytes (outputs show U+FFFD), not damage. */
+    member_names("latin1-name.tar", &n);
+    assert_string_equal(n.paths.buf, "latin1-name.tar!/caf\xe9.log|");
+    assert_false(n.warned);
+    la_buf_release(&n.paths);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(split_any_chunking), cmocka_unit_test(overlong_truncated_and_counted),
+        cmocka_unit_test(overlong_cut_between_characters),
         cmocka_unit_test(utf16le_with_bom), cmocka_unit_test(memory_input_plain),
         cmocka_unit_test(stop_callback_stops_input),
+#if HAVE_LIBARCHIVE
+        cmocka_unit_test(archive_names_utf8),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
