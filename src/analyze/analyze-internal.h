@@ -163,6 +163,7 @@ struct run {
     json_t *warnings;
     struct member_info *members;
     size_t nmembers, capmembers;
+    size_t unlisted;                  /* skipped members past LA_MAX_MEMBERS_LISTED, counted */
     struct attempt **att;
     size_t natt, capatt;
     struct attempt *cur;              /* current attempt of the current member */

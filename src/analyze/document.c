@@ -651,9 +651,10 @@ json_t *la_doc_report(struct run *r, const struct verdict *v)
     json_object_set_new(rep, "diagnosis", diagnosis_json(r, v));
     fill_members(r, members);
     json_object_set_new(rep, "members", members);
-    if (r->nmembers > LA_MAX_MEMBERS_LISTED) {
+    if (r->nmembers + r->unlisted > LA_MAX_MEMBERS_LISTED) {
         snprintf(buf, sizeof(buf), "%zu more members were read but are not listed "
-                 "(`loganalyze inspect` lists them all)", r->nmembers - LA_MAX_MEMBERS_LISTED);
+                 "(`loganalyze inspect` lists them all)",
+                 r->nmembers + r->unlisted - LA_MAX_MEMBERS_LISTED);
         list_cut(r, buf);
     }
     fill_unexplained(r, unexp);

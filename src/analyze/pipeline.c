@@ -355,8 +355,15 @@ static void inspected(struct run *r)
 static void on_skipped(void *user, const char *path, uint64_t bytes, const char *status)
 {
     struct run *r = user;
-    struct member_info *m = add_member(r, path);
+    struct member_info *m;
 
+    /* A skipped member past what a report lists is only counted: a flood of them (50 000
+     * AppleDouble files) keeps no memory.  No attempt refers to it. */
+    if (!r->inspect_fn && r->nmembers >= LA_MAX_MEMBERS_LISTED) {
+        r->unlisted++;
+        return;
+    }
+    m = add_member(r, path);
     if (!m) {
         r->fatal = 1;
         return;
@@ -486,10 +493,16 @@ static enum la_rc read_member(struct run *r, struct la_member *lm)
     rc = read_lines(r, lm, mi, lr, p);
     member_diags(r, mi, f, lr, p, cap);
     mi->bytes = la_member_consumed(lm);
-    if (rc == LA_WARN)
-        mi->status = la_strdup("error: damaged, read up to the damage");
-    else
-        mi->status = la_strdup("ok");
+    if (rc == LA_WARN && la_member_stopped(lm)) {
+        /* A cap ended the input inside this member: not damage. */
+        struct la_buf st = LA_BUF_INIT;
+        if (la_buf_addf(&st, "error: stopped at the %s limit, read up to it",
+                        la_member_stopped(lm)) == LA_OK)
+            mi->status = la_buf_detach(&st, NULL);
+        la_buf_release(&st);
+    } else {
+        mi->status = la_strdup(rc == LA_WARN ? "error: damaged, read up to the damage" : "ok");
+    }
     la_linereader_free(lr);
     la_parser_free(p);
     la_matcher_reset(r->m);

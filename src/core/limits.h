@@ -9,10 +9,10 @@
 
 #include <stdint.h>
 
-#define LA_DEFAULT_MAX_DEPTH 4                      /* archive nesting */
-#define LA_DEFAULT_MAX_MEMBERS 100000u              /* members per input */
-#define LA_DEFAULT_MAX_BYTES (8ull << 30)           /* decompressed bytes per input */
-#define LA_DEFAULT_MAX_RATIO 1000u                  /* decompressed / compressed */
+#define LA_DEFAULT_MAX_DEPTH 4                      /* archive nesting; gz in gz is a level */
+#define LA_DEFAULT_MAX_MEMBERS 100000u              /* entries per input, skipped ones too */
+#define LA_DEFAULT_MAX_BYTES (8ull << 30)           /* bytes unpacked per input, every level */
+#define LA_DEFAULT_MAX_RATIO 1000u                  /* unpacked / compressed */
 #define LA_RATIO_GRACE (16ull << 20)                /* ratio checked past this many bytes */
 #define LA_DEFAULT_MAX_LINE (64u << 10)             /* bytes per line */
 #define LA_DEFAULT_MAX_IPS (8u << 20)               /* a line of an .ips (a compact body) */
@@ -24,6 +24,14 @@
 #define LA_DEFAULT_MAX_EVIDENCE 8u                  /* evidence lines kept per rule per attempt */
 #define LA_DEFAULT_MAX_UNEXPLAINED 50u              /* unexplained templates kept per input */
 #define LA_DEFAULT_MAX_UPLOAD (512ull << 20)        /* serve: bytes per upload */
+
+/*
+ * Fixed caps of ingest/: a stop's warning lists this many levels left unread (the deeper ones
+ * are counted); libarchive's skipping of damaged headers (RETRY) gives up after this many
+ * tries in a row that do not move on.
+ */
+#define LA_MAX_UNREAD_LISTED 8u
+#define LA_MAX_STUCK_RETRIES 100u
 
 /*
  * Fixed caps of the analysis (analyze/).  Unlike the defaults above they are

@@ -18,11 +18,14 @@
  * single file (x.log.gz) yields one entry, which we name after the outer
  * member without its compression suffix.
  *
- * Bounds.  Leaf bytes per input and the ratio of leaf bytes to bytes read
- * from the input itself (zip bombs) are checked on every read; members per
- * input are counted; unread data of a member is drained through the same
- * counting reads, never through archive_read_data_skip(), so a bomb hidden
- * in a skipped member is caught too.
+ * Bounds.  Unpacked bytes per input and their ratio to the bytes read from
+ * the input itself (zip bombs) are checked on every read (member.c,
+ * archive.c); every entry met, read or skipped, counts against the member
+ * cap (la_ingest_count_entry); unread data of a member is drained through
+ * the same counting reads, never through archive_read_data_skip(), so a
+ * bomb hidden in a skipped member is caught too.  A cap ends the input: the
+ * member it stopped at and each level left unread are kept in in->halt and
+ * reported in one warning at the end (report_stop).
  *
  * Archives are read in archive.c, each entry handed back to
  * la_ingest_walk_member() one level deeper: nesting is plain recursion.
@@ -45,6 +48,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -68,18 +73,90 @@ void la_ingest_note_skipped(struct input *in, const char *path, uint64_t bytes,
         in->cb->skipped(in->cb->user, path, bytes, status);
 }
 
+/* ------------------------------------------------------------ caps and stops */
+
+int la_ingest_count_entry(struct input *in, const char *path)
+{
+    in->entries++;
+    if (in->stop)
+        return 1;
+    if (in->entries <= in->lim->max_members)
+        return 0;
+    la_ingest_stop(in, LA_D_MEMBER_LIMIT, path,
+                   "more than %lu members (every entry counts, skipped ones too; raise with "
+                   "--limit members=N); stopped at this one", in->lim->max_members);
+    la_ingest_unread(in, "this member");
+    return 1;
+}
+
+void la_ingest_stop(struct input *in, unsigned code, const char *at, const char *fmt, ...)
+{
+    struct la_buf why = LA_BUF_INIT;
+    va_list ap;
+
+    if (in->stop)
+        return;
+    in->stop = 1;
+    in->halt.code = code;
+    in->halt.at = at ? la_strdup(at) : NULL;
+    va_start(ap, fmt);
+    /* Out of memory: the warning still comes, with the diagnostic code's summary. */
+    if (la_buf_vaddf(&why, fmt, ap) == LA_OK)
+        in->halt.why = la_buf_detach(&why, NULL);
+    va_end(ap);
+    la_buf_release(&why);
+}
+
 int la_ingest_stopped(struct input *in, const char *path)
 {
     const char *why;
 
     if (in->stop)
         return 1;
-    if (!in->cb->stop || !(why = in->cb->stop(in->cb->user, in->st.bytes)))
+    /* The caller's budget sees every unpacked byte, as the bytes cap does. */
+    if (!in->cb->stop || !(why = in->cb->stop(in->cb->user, in->unpacked)))
         return 0;
-    la_diagf(in->sink, LA_SEV_WARNING, LA_D_STOPPED, path, 0, 0,
-             "analysis stopped here: %s; what was read before is kept", why);
-    in->stop = 1;
+    la_ingest_stop(in, LA_D_STOPPED, path, "analysis stopped here: %s; what was read before is kept",
+                   why);
     return 1;
+}
+
+void la_ingest_unread(struct input *in, const char *fmt, ...)
+{
+    struct stop *h = &in->halt;
+    va_list ap;
+
+    if (!in->stop)
+        return;
+    if (h->nunread >= LA_MAX_UNREAD_LISTED) {
+        h->more++;
+        return;
+    }
+    if (h->nunread && la_buf_adds(&h->unread, ", ") != LA_OK)
+        return;
+    va_start(ap, fmt);
+    if (la_buf_vaddf(&h->unread, fmt, ap) == LA_OK)
+        h->nunread++;
+    va_end(ap);
+}
+
+/* The one warning of a stop: where, why, and what was not read. */
+static void report_stop(struct input *in)
+{
+    struct stop *h = &in->halt;
+
+    if (!in->stop)
+        return;
+    if (h->more && la_buf_addf(&h->unread, " and the rest of %u enclosing archive%s or folder%s",
+                               h->more, h->more == 1 ? "" : "s", h->more == 1 ? "" : "s") != LA_OK)
+        la_buf_reset(&h->unread);
+    la_diagf(in->sink, LA_SEV_WARNING, h->code, h->at ? h->at : in->root, 0, 0,
+             "%s; not read: %s", h->why ? h->why : la_diag_summary(h->code),
+             h->unread.len ? h->unread.buf : "the rest of the input");
+    la_free(h->at);
+    la_free(h->why);
+    la_buf_release(&h->unread);
+    memset(h, 0, sizeof(*h));
 }
 
 /* Drain what the callback left unread, through the counting reads. */
@@ -145,8 +222,9 @@ enum la_rc la_ingest_walk_member(struct la_member *m)
 #if HAVE_LIBARCHIVE
         if (m->depth >= in->lim->max_depth) {
             la_diagf(in->sink, LA_SEV_WARNING, LA_D_DEPTH_LIMIT, m->path, 0, 0,
-                     "archive nested deeper than %u levels; not opened (raise with --limit "
-                     "depth=N)", in->lim->max_depth);
+                     "archive or compressed data nested deeper than %u levels (each archive, "
+                     "and each compressor inside another, is a level); not opened (raise with "
+                     "--limit depth=N)", in->lim->max_depth);
             la_ingest_note_skipped(in, m->path, m->size < 0 ? 0 : (uint64_t)m->size,
                                    "skipped: nesting deeper than the limit");
             m->container = 1;
@@ -278,6 +356,8 @@ static enum la_rc walk_dir_entry(struct input *in, const char *path, const char 
         la_buf_addf(&dp, "%s%s%s", display,
                     display[0] && display[strlen(display) - 1] == '/' ? "" : "/", name) != LA_OK)
         rc = LA_FATAL;
+    else if (la_ingest_count_entry(in, dp.buf))
+        rc = LA_WARN;
     else if (is_macos_metadata(name))
         la_ingest_note_skipped(in, dp.buf, 0, "skipped: macOS metadata");
     else if (lstat(p.buf, &st) == 0 && S_ISLNK(st.st_mode))
@@ -317,8 +397,12 @@ static enum la_rc walk_dir(struct input *in, const char *path, const char *displ
                  "cannot open directory: %s", strerror(errno));
         return LA_WARN;
     }
-    for (size_t i = 0; i < l.n && rc != LA_FATAL && !in->stop; i++)
+    size_t i;
+    for (i = 0; i < l.n && rc != LA_FATAL && !in->stop; i++)
         rc = la_rc_worst(rc, walk_dir_entry(in, path, display, l.names[i], &me));
+    if (in->stop && i < l.n)
+        la_ingest_unread(in, "%zu more entr%s of the folder %s", l.n - i,
+                         l.n - i == 1 ? "y" : "ies", display);
     la_dir_list_release(&l);
     return rc;
 }
@@ -373,6 +457,11 @@ static enum la_rc input_finish(struct input *in, enum la_rc rc,
 {
     free(in->root_real);
     in->root_real = NULL;
+    if (in->stop)
+        rc = la_rc_worst(rc, LA_WARN);
+    report_stop(in);
+    in->st.entries = in->entries;
+    in->st.unpacked = in->unpacked;
     if (ret_stats)
         *ret_stats = in->st;
     /* Damage before any member could be handed out: nothing was readable. */

@@ -10,8 +10,10 @@
  * The common case: la_ingest_path() calls cb->member once per readable leaf
  * member; the callback pulls the member's bytes with la_member_read() (or
  * leaves them unread, and ingest drains them).  Members ingest does not hand
- * out (AppleDouble files, encrypted or damaged entries, members past a
- * limit) are reported through cb->skipped and the diagnostic sink.
+ * out (AppleDouble files, encrypted or damaged entries, entries that are not
+ * regular files) are reported through cb->skipped and the diagnostic sink;
+ * a cap that ends an input is one warning, at its end, naming the member it
+ * stopped at and what was not read.
  *
  * Paths of members inside archives are written "outer.zip!/inner.tar.gz!/x.log".
  */
@@ -32,7 +34,8 @@ struct la_ingest_cb {
     void *user;
     /*
      * Optional (NULL: never asked): asked before each archive entry and after each block
-     * read, with the decompressed bytes handed out from the input so far.  A non-NULL
+     * read, with the bytes unpacked from the input so far (what the bytes cap sees: every
+     * level, skipped entries too).  A non-NULL
      * answer says why the input must stop (a budget of the caller's: "the time budget of
      * 60 s per upload ran out"); the input then stops as at a limit: warning LA119 names
      * the member it stopped in, and everything handed out before stays valid.
@@ -45,6 +48,11 @@ struct la_ingest_stats {
     unsigned long members;       /* leaf members handed out */
     uint64_t bytes;              /* bytes read from leaf members */
     uint64_t compressed;         /* bytes read from the input itself */
+    /* What the caps see: entries met (read or skipped, archives' and folders'), and bytes
+     * unpacked at every level (a plain file's bytes, and all an archive or a decompressor
+     * hands out, headers and skipped entries included). */
+    unsigned long entries;
+    uint64_t unpacked;
 };
 
 /*
@@ -93,6 +101,13 @@ LA_NODISCARD enum la_rc la_member_head(struct la_member *m, const void **ret_buf
  */
 LA_NODISCARD enum la_rc la_member_read(struct la_member *m, const void **ret_buf,
                                        size_t *ret_len);
+
+/*
+ * When la_member_read() failed because a cap ended the input inside this member: the cap's
+ * --limit name ("bytes", "ratio", "members"), or "caller's" when the stop callback ended it;
+ * NULL when it did not (damage, or no failure).
+ */
+const char *la_member_stopped(const struct la_member *m);
 
 /* Bytes handed out by la_member_read() so far. */
 uint64_t la_member_consumed(const struct la_member *m);

@@ -3,12 +3,12 @@
  * entry of a libarchive handle), the first LA_MEMBER_HEAD bytes peeked once and handed
  * out again, and the counted reads every leaf byte passes through.
  *
- * Bounds.  Leaf bytes per input and the ratio of leaf bytes to bytes read
- * from the input itself (zip bombs) are checked on every read (check_caps);
- * bytes that feed an inner archive (a container's) are not leaf bytes and
- * are not counted twice.  A cap sets in->stop, and every later read of the
- * input fails; so does the caller's stop callback, asked after every read
- * (la_ingest_stopped: a deadline of serve's).
+ * Bounds.  Unpacked bytes per input and their ratio to the bytes read from the input itself
+ * (zip bombs) are checked on every read (la_ingest_count): the bytes of plain files here,
+ * and every byte an archive or a decompressor hands out, at every level, in archive.c
+ * (la_ingest_archive_read and its accounting).  A cap sets in->stop, names the member it
+ * stopped in (m->stopped), and every later read of the input fails; so does the caller's
+ * stop callback, asked after every read (la_ingest_stopped: a deadline of serve's).
  */
 #include "config.h"
 
@@ -56,21 +56,7 @@ static enum la_rc src_read(struct la_member *m, const void **buf, size_t *len)
     }
     case SRC_ARCHIVE:
 #if HAVE_LIBARCHIVE
-    {
-        la_ssize_t n = archive_read_data(s->ar, s->block, LA_INGEST_BLOCK);
-        if (n == 0)
-            return LA_EOF;
-        if (n < 0) {
-            const char *e = archive_error_string(s->ar);
-            la_diagf(in->sink, LA_SEV_WARNING, LA_D_MEMBER_FAILED, m->path, 0, 0,
-                     "damaged member: %s", e ? e : "read error");
-            in->damaged = 1;
-            return LA_FAILED;
-        }
-        *buf = s->block;
-        *len = (size_t)n;
-        return LA_OK;
-    }
+        return la_ingest_archive_read(m, buf, len);
 #endif
         break;
     }
@@ -93,6 +79,8 @@ static enum la_rc fill_head(struct la_member *m)
         }
         if (rc != LA_OK) {
             m->failed = 1;
+            if (m->in->stop)
+                m->stopped = m->in->halt.code;
             return rc;
         }
         /* A block larger than the head room: keep the rest by pushing back. */
@@ -135,25 +123,24 @@ enum la_rc la_member_head(struct la_member *m, const void **ret_buf, size_t *ret
     return LA_OK;
 }
 
-static enum la_rc check_caps(struct la_member *m, size_t n)
+enum la_rc la_ingest_count(struct input *in, const char *path, uint64_t n)
 {
-    struct input *in = m->in;
     const struct la_limits *lim = in->lim;
 
-    in->st.bytes += n;
-    if (lim->max_bytes && in->st.bytes > lim->max_bytes) {
-        la_diagf(in->sink, LA_SEV_WARNING, LA_D_BYTES_LIMIT, m->path, 0, 0,
-                 "input decompresses to more than %llu bytes; stopped reading it "
-                 "(raise with --limit bytes=N)", (unsigned long long)lim->max_bytes);
-        in->stop = 1;
+    in->unpacked += n;
+    if (in->stop)
+        return LA_FAILED;
+    if (lim->max_bytes && in->unpacked > lim->max_bytes) {
+        la_ingest_stop(in, LA_D_BYTES_LIMIT, path,
+                       "input decompresses to more than %llu bytes (raise with --limit bytes=N); "
+                       "stopped in this member", (unsigned long long)lim->max_bytes);
         return LA_FAILED;
     }
-    if (lim->max_ratio && in->st.bytes > LA_RATIO_GRACE && in->st.compressed &&
-        in->st.bytes / in->st.compressed > lim->max_ratio) {
-        la_diagf(in->sink, LA_SEV_WARNING, LA_D_RATIO_LIMIT, m->path, 0, 0,
-                 "decompression ratio above %u:1 (zip bomb?); stopped reading this input "
-                 "(raise with --limit ratio=N)", lim->max_ratio);
-        in->stop = 1;
+    if (lim->max_ratio && in->unpacked > LA_RATIO_GRACE && in->st.compressed &&
+        in->unpacked / in->st.compressed > lim->max_ratio) {
+        la_ingest_stop(in, LA_D_RATIO_LIMIT, path,
+                       "decompression ratio above %u:1 (zip bomb?) (raise with --limit ratio=N); "
+                       "stopped in this member", lim->max_ratio);
         return LA_FAILED;
     }
     return LA_OK;
@@ -165,17 +152,18 @@ enum la_rc la_member_read(struct la_member *m, const void **ret_buf, size_t *ret
     const void *b;
     size_t n;
 
-    if (m->failed)
-        return LA_FAILED;
     if (m->in->stop) {
         m->failed = 1;
         return LA_FAILED;
     }
     rc = fill_head(m);
+    /* The head first, even when damage came right after it: what was read is kept. */
     if (m->headpos < m->headlen) {
         b = m->head + m->headpos;
         n = m->headlen - m->headpos;
         m->headpos = m->headlen;
+    } else if (m->failed) {
+        return LA_FAILED;
     } else if (rc != LA_OK) {
         return rc;
     } else if (m->src->kind != SRC_MEM && m->src->mempos < m->src->memlen) {
@@ -193,11 +181,23 @@ enum la_rc la_member_read(struct la_member *m, const void **ret_buf, size_t *ret
         }
         if (rc != LA_OK) {
             m->failed = 1;
+            if (m->in->stop)
+                m->stopped = m->in->halt.code;
             return rc;
         }
     }
-    if ((!m->container && check_caps(m, n) != LA_OK) || la_ingest_stopped(m->in, m->path)) {
+    if (!m->container) {
+        m->in->st.bytes += n;
+        /* A plain file's bytes; an archive's were counted as it handed them out. */
+        if (m->src->kind != SRC_ARCHIVE && la_ingest_count(m->in, m->path, n) != LA_OK) {
+            m->failed = 1;
+            m->stopped = m->in->halt.code;
+            return LA_FAILED;
+        }
+    }
+    if (la_ingest_stopped(m->in, m->path)) {
         m->failed = 1;
+        m->stopped = m->in->halt.code;
         return LA_FAILED;
     }
     m->consumed += n;
@@ -229,6 +229,22 @@ int64_t la_member_size(const struct la_member *m)
 uint64_t la_member_consumed(const struct la_member *m)
 {
     return m->consumed;
+}
+
+const char *la_member_stopped(const struct la_member *m)
+{
+    switch (m->stopped) {
+    case LA_D_BYTES_LIMIT:
+        return "bytes";
+    case LA_D_RATIO_LIMIT:
+        return "ratio";
+    case LA_D_MEMBER_LIMIT:
+        return "members";
+    case LA_D_STOPPED:
+        return "caller's";
+    default:
+        return NULL;
+    }
 }
 
 uint64_t la_member_input_bytes(const struct la_member *m)

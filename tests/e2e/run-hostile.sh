@@ -1,6 +1,8 @@
 #!/bin/sh
 # The rest of the bad-input matrix of issue 7 (run-bad-input.sh has the first part): zip with a
-# bad central directory, zip bombs, 100 000 members, a 10 MB line, NUL bytes, invalid UTF-8,
+# bad central directory, zip bombs, 100 000 members, the bombs and damage of issue 16 (a zip
+# directory entry that carries data, AppleDouble floods, gzip in gzip, gzip CRC and length
+# errors, damaged tar headers, fifos and devices), a 10 MB line, NUL bytes, invalid UTF-8,
 # UTF-16 without BOM, a directory where a file is expected, invalid YAML, a catastrophic regex,
 # a 1 MB rule file, .ips with broken JSON, a 200 MB .ips, a hostile log line escaped in
 # every report format, text that is not UTF-8 (Latin-1 lines and names, CP437 zip names, CJK
@@ -122,9 +124,15 @@ run zeros-gz --format json zeros.bin.gz a.log
 want_rc zeros-gz 1
 [ "$secs" -le 30 ] && ok || bad "zeros-gz: took ${secs}s"
 want_jq zeros-gz zeros-gz.out '.reports[1].error_codes == [4013]'
-# All-zero data reads as an empty tar (512 zero bytes end a tar): listed and said so.
-want_jq zeros-gz-named zeros-gz.out '(.reports[0].members | length) > 0 and (.reports[0].warnings | length) > 0'
-want_err zeros-gz "zeros.bin.gz: warning\[LA112\]: no members"
+# All-zero data reads as an empty tar (512 zero bytes end a tar), but the gzip stream goes on
+# to its end (its trailer is checked), and 1 GiB of zeros from 1 MB is a bomb: stopped, named.
+want_err zeros-gz "zeros.bin.gz: warning\[LA108\]: .*not read: the rest of zeros.bin.gz"
+want_jq zeros-gz-named zeros-gz.out '.reports[0].warnings | map(.code) | index("LA108") != null'
+# A little of it is only an empty archive: listed and said so.
+head -c 1048576 /dev/zero | gzip -c > zeros-small.bin.gz
+run zeros-small --format json zeros-small.bin.gz
+want_err zeros-small "zeros-small.bin.gz: warning\[LA112\]: no members"
+want_jq zeros-small zeros-small.out '(.reports[0].members | length) > 0'
 
 # --- 100 000 members ------------------------------------------------------------------------
 python3 - <<'PY'
@@ -144,10 +152,12 @@ want_rc many 1
 [ "$secs" -le 120 ] && ok || bad "many: took ${secs}s"
 # Every member is read (the report may list only the first ones); none is cut by the limit.
 want_jq many many.out '.reports[0].error_codes == [4013]'
-grep -q 'the rest were not read' many.err && bad "many: members cut by the limit" || ok
+grep -q 'LA106' many.err && bad "many: members cut by the limit" || ok
 run many-limit --format json --limit members=1000 many.tar.gz
 want_rc many-limit 1
-want_err many-limit "many.tar.gz: warning\[LA106\]: more than 1000 members"
+# The warning names the member it stopped at and what was not read.
+want_err many-limit \
+  "many.tar.gz!/logs/01000.log: warning\[LA106\]: more than 1000 members.*not read: this member, the rest of many.tar.gz$"
 want_jq many-limit many-limit.out '(.reports[0].members | length) == 1000'
 # inspect lists all 100 000 members as they are read, in flat memory; so does the analysis.
 "$exe" inspect --format json many.tar.gz > many-inspect.out 2>/dev/null
@@ -159,6 +169,197 @@ for cmd in "inspect -q" "--format json -q"; do
     [ "$rss" -le 65536 ] && ok || bad "many ($cmd): peak RSS ${rss} KiB > 64 MiB"
   fi
 done
+
+# --- bytes the caps must see, skipped entries, stacked compressors, damage (issue 16) --------
+# Each case is small and quick: bombs of 64 MiB against a lowered bytes cap.
+python3 - <<'PY'
+import gzip, io, lzma, tarfile, zipfile, zlib
+log = b'[18:09:01.7655] Restore completed, status: 4013\n'
+
+class Stream(io.RawIOBase):           # not seekable: zipfile writes each size after the data
+    def __init__(self):
+        self.b = bytearray()
+    def writable(self):
+        return True
+    def write(self, x):
+        self.b += x
+        return len(x)
+
+def dirzip(streamed):
+    """A zip whose directory entry 'd/' carries 64 MiB, and a log."""
+    f = Stream() if streamed else io.BytesIO()
+    with zipfile.ZipFile(f, 'w', zipfile.ZIP_DEFLATED) as z:
+        zi = zipfile.ZipInfo('d/')
+        zi.compress_type = zipfile.ZIP_DEFLATED
+        zi.external_attr = (0o40755 << 16) | 0x10
+        with z.open(zi, 'w', force_zip64=True) as w:
+            for _ in range(64):
+                w.write(b'A' * (1 << 20))
+        z.writestr('a.log', log)
+    return bytes(f.b) if streamed else f.getvalue()
+
+def tar(name, members, mode='w'):
+    with tarfile.open(name, mode, format=tarfile.USTAR_FORMAT) as t:
+        for n, d in members:
+            ti = tarfile.TarInfo(n)
+            if isinstance(d, tuple):
+                ti.type, ti.linkname = d
+                t.addfile(ti)
+            else:
+                ti.size = len(d)
+                t.addfile(ti, io.BytesIO(d))
+
+dd = dirzip(True)                     # length at end: libarchive inflates it to skip it
+open('dd.zip', 'wb').write(dd)
+with zipfile.ZipFile('dd-in.zip', 'w') as z:
+    z.writestr('inner.zip', dd)
+tar('dd-in.tar', [('inner.zip', dd)])
+open('dd.zip.gz', 'wb').write(gzip.compress(dd))
+tar('known-in.tar', [('inner.zip', dirzip(False))])   # sizes known: skipped without inflating
+tar('appledouble.tar.gz', [('._big', b'\0' * (64 << 20)), ('a.log', log)], 'w:gz')
+with zipfile.ZipFile('flood.zip', 'w') as z:
+    z.writestr('a.log', log)
+    for i in range(50000):
+        z.writestr('__MACOSX/._x%05d' % i, b'')
+with zipfile.ZipFile('small.zip', 'w') as z:
+    z.writestr('a.log', log)
+d = log
+for _ in range(20):
+    d = gzip.compress(d)
+open('deep.log.gz', 'wb').write(d)
+d = log
+for _ in range(6):
+    d = lzma.compress(d)
+open('x6.log.xz', 'wb').write(d)
+
+body = log + b''.join(b'[18:09:00.%04d] line %d of the first log\n' % (i % 10000, i)
+                      for i in range(3000))
+g = gzip.compress(body)
+open('badcrc.log.gz', 'wb').write(g[:-8] + bytes([g[-8] ^ 0xff]) + g[-7:])
+open('badlen.log.gz', 'wb').write(g[:-4] + bytes([g[-4] ^ 0x01]) + g[-3:])
+b = io.BytesIO()
+with tarfile.open(fileobj=b, mode='w', format=tarfile.USTAR_FORMAT) as t:
+    for n, d in (('one.log', body), ('two.log', log), ('three.log', log)):
+        ti = tarfile.TarInfo(n)
+        ti.size = len(d)
+        t.addfile(ti, io.BytesIO(d))
+tb = b.getvalue()
+c = zlib.compressobj(0, zlib.DEFLATED, 31)    # stored blocks: a flipped byte stays one byte
+g = bytearray(c.compress(tb) + c.flush())
+blocks, pos = [], 10
+while True:                           # each stored block: a header byte, LEN, NLEN, data
+    blocks.append(pos)
+    if g[pos] & 1:
+        break
+    pos += 5 + (g[pos + 1] | g[pos + 2] << 8)
+x = bytearray(g); x[blocks[0] + 5 + 2000] ^= 0x20         # one.log's text: only the CRC sees it
+open('crc1.tar.gz', 'wb').write(x)
+x = bytearray(g); x[blocks[1] + 3] ^= 0xff                 # inflate fails inside one.log
+open('mid1.tar.gz', 'wb').write(x)
+x = bytearray(tb); x[tb.find(b'two.log')] = ord('X')       # two.log's header checksum
+open('hdr.tar.gz', 'wb').write(gzip.compress(bytes(x)))
+tar('special.tar', [('ff', (tarfile.FIFOTYPE, '')), ('cc', (tarfile.CHRTYPE, '')),
+                    ('ln', (tarfile.SYMTYPE, 'a.log')), ('a.log', log)])
+PY
+# A zip's directory entry that carries data, read as a stream (zip in zip, in a tar, .zip.gz,
+# stdin): every byte libarchive inflates counts, so the bytes cap stops it, naming the entry.
+for f in dd-in.zip dd-in.tar dd.zip.gz; do
+  run "dirdata-$f" --format json --limit bytes=16777216 "$f" a.log
+  want_rc "dirdata-$f" 1
+  want_err "dirdata-$f" "^$f(!/inner.zip)?!/d/: warning\[LA107\]: .*not read: the rest of $f"
+  want_jq "dirdata-$f" "dirdata-$f.out" '.reports[1].error_codes == [4013]'
+  [ "$secs" -le 2 ] && ok || bad "dirdata-$f: took ${secs}s"
+done
+"$exe" --format json --limit bytes=16777216 - < dd.zip > dirdata-stdin.out 2> dirdata-stdin.err
+want_err dirdata-stdin '^<stdin>!/d/: warning\[LA107\]'
+# Sizes known: nothing is inflated; the entry is listed and its data named, the log read.
+run dirdata-known --format json known-in.tar
+want_rc dirdata-known 1
+want_err dirdata-known "^known-in.tar!/inner.zip!/d/: warning\[LA113\]: a directory entry that carries 67108864 bytes"
+want_jq dirdata-known dirdata-known.out '.reports[0].error_codes == [4013] and
+  (.reports[0].members[] | select(.path == "known-in.tar!/inner.zip!/d/") | .status
+   == "skipped: a directory that carries data")'
+# A skipped AppleDouble file's bytes count too (a tar.gz inflates what libarchive skips).
+run appledouble --format json --limit bytes=16777216 appledouble.tar.gz
+want_err appledouble '^appledouble.tar.gz!/._big: warning\[LA107\]'
+# 50 000 AppleDouble entries: each counts against the member cap, memory stays flat.
+run flood --format json --limit members=1000 flood.zip
+want_rc flood 1
+want_err flood "^flood.zip!/__MACOSX/._x00999: warning\[LA106\]: more than 1000 members.*not read: this member, the rest of flood.zip$"
+want_jq flood flood.out '.reports[0].error_codes == [4013] and (.reports[0].members | length) == 1000'
+[ "$secs" -le 2 ] && ok || bad "flood: took ${secs}s"
+rss0=$(peak_rss "$exe" --format json -q small.zip)
+rss=$(peak_rss "$exe" --format json -q --limit members=1000 flood.zip)
+if [ -n "$rss" ]; then
+  [ "$rss" -le $((rss0 + 4096)) ] && ok || bad "flood: peak RSS ${rss} KiB, ${rss0} KiB for one member"
+fi
+run flood-all --format json flood.zip
+want_jq flood-all flood-all.out '.reports[0].error_codes == [4013] and (.reports[0].members | length) == 5000'
+grep -q 'LA106' flood-all.err && bad "flood-all: 50 001 entries hit the default member cap" || ok
+# gzip inside gzip, 20 deep: each is a level of nesting, so the depth cap (4) stops it.
+run deep --format json deep.log.gz a.log
+want_rc deep 1
+want_err deep "^deep.log.gz: warning\[LA105\]: .*nested deeper than 4 levels"
+want_jq deep deep.out '.reports[0].members[0].status == "skipped: nesting deeper than the limit"
+  and .reports[0].error_codes == [] and .reports[1].error_codes == [4013]'
+run deep-19 --format json --limit depth=19 deep.log.gz
+want_err deep-19 "warning\[LA105\]"
+run deep-20 --format json --limit depth=20 deep.log.gz
+want_jq deep-20 deep-20.out '.reports[0].error_codes == [4013]'
+# Filters libarchive stacks in one handle (xz in xz …) count the same way.
+run xz6 --format json x6.log.xz
+want_err xz6 "^x6.log.xz: warning\[LA105\]: compressed 6 times over"
+run xz6-read --format json --limit depth=6 x6.log.xz
+want_jq xz6-read xz6-read.out '.reports[0].error_codes == [4013]'
+# A gzip whose CRC or length does not match its trailer: damaged, not ok; its lines are kept.
+for f in badcrc badlen; do
+  run "$f" --format json "$f.log.gz" a.log
+  want_rc "$f" 1
+  want_jq "$f" "$f.out" '(.reports[0].members[0].status | startswith("error: damaged"))
+    and .reports[0].members[0].lines == 3001 and .reports[0].error_codes == [4013]
+    and .reports[1].error_codes == [4013]'
+done
+want_err badcrc '^badcrc.log.gz: warning\[LA104\]: damaged member: gzip data damaged \(CRC mismatch'
+want_err badlen '^badlen.log.gz: warning\[LA104\]: damaged member: gzip data damaged \(length mismatch'
+# tar.gz, a byte of one.log changed: only the gzip CRC at the end sees it.  Both members were
+# read; the warning says they may hold damaged lines.
+run crc1 --format json crc1.tar.gz
+want_rc crc1 1
+want_err crc1 '^crc1.tar.gz: warning\[LA103\]: gzip data damaged \(CRC mismatch.*the 3 members read from it may hold damaged lines'
+want_jq crc1 crc1.out '[.reports[0].members[].status] == ["ok", "ok", "ok"]'
+# tar.gz, inflate fails inside one.log: one.log is damaged and read up to the damage; two.log
+# and three.log cannot be read (a deflate stream does not resume), and the warning says so.
+run mid1 --format json mid1.tar.gz
+want_rc mid1 1
+want_err mid1 '^mid1.tar.gz!/one.log: warning\[LA104\]: damaged member: gzip data damaged'
+want_err mid1 '^mid1.tar.gz: warning\[LA103\]: archive damaged after 1 member .*the rest of the archive could not be'
+want_jq mid1 mid1.out '(.reports[0].members | length) == 1 and .reports[0].error_codes == [4013]
+  and (.reports[0].members[0].status | startswith("error: damaged"))
+  and .reports[0].members[0].lines > 1000'
+# tar.gz, two.log's header damaged: libarchive skips to three.log; two.log is listed as lost.
+run hdr --format json hdr.tar.gz
+want_rc hdr 1
+want_err hdr "^hdr.tar.gz: warning\[LA103\]: damaged header after the member 'one.log'.*'three.log'"
+want_jq hdr hdr.out '[.reports[0].members[] | .path + " " + .status] == ["hdr.tar.gz!/one.log ok",
+  "hdr.tar.gz!/(damaged header after one.log) error: damaged header, member not read",
+  "hdr.tar.gz!/three.log ok"]'
+# Entries that are not regular files are listed with the reason, never dropped silently.
+run special --format json special.tar
+want_rc special 1
+want_err special '^special.tar!/ff: warning\[LA113\]: not a regular file \(fifo\)'
+want_err special '^special.tar!/cc: warning\[LA113\]: not a regular file \(character device\)'
+want_jq special special.out '[.reports[0].members[] | .path + " " + .status] == [
+  "special.tar!/ff skipped: not a regular file (fifo)",
+  "special.tar!/cc skipped: not a regular file (character device)",
+  "special.tar!/ln skipped: symbolic link", "special.tar!/a.log ok"]'
+# 7z a -si marks its member as a fifo: it holds the log, so it is read, with a note.
+if command -v 7z >/dev/null; then
+  printf '%s\n' "$log" | 7z a -si si.7z >/dev/null 2>&1
+  run si7z --format json si.7z
+  want_rc si7z 1
+  want_err si7z 'si.7z!/[^:]*: note\[LA113\]: marked as a fifo'
+  want_jq si7z si7z.out '.reports[0].error_codes == [4013] and .reports[0].members[0].status == "ok"'
+fi
 
 # --- 10 MB single line, NUL bytes, invalid UTF-8, UTF-16 without BOM --------------------------
 python3 - <<'PY'

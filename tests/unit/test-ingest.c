@@ -1,6 +1,9 @@
 /*
  * Unit tests: the line reader (chunk boundaries, CRLF, overlong lines cut between characters,
- * UTF-16, no final newline), a memory input, archive member names decoded to UTF-8.
+ * UTF-16, no final newline), a memory input, archive member names decoded to UTF-8, and
+ * archives made here with libarchive and zlib: gzip trailers checked, gzip in gzip as
+ * nesting, every entry against the member cap and every unpacked byte against the bytes cap,
+ * the warning of a stop, entries that are not regular files.
  */
 #include "config.h"
 
@@ -15,6 +18,14 @@
 #include <cmocka.h>
 
 #include "core/alloc.h"
+#if HAVE_LIBARCHIVE
+#include <archive.h>
+#include <archive_entry.h>
+#endif
+#if HAVE_ZLIB
+#include <zlib.h>
+#endif
+
 #include "core/buf.h"
 #include "core/encoding.h"
 #include "ingest/ingest.h"
@@ -281,6 +292,287 @@ static void archive_names_utf8(void **state)
 }
 #endif
 
+#if HAVE_LIBARCHIVE && HAVE_ZLIB
+/* ------------------------------------------------------------ archives made here */
+
+/* What one la_ingest_memory() call did: diagnostics, members read, members skipped. */
+struct seen {
+    struct la_buf diags;           /* "LA104 path: message\n" … */
+    struct la_buf members;         /* "path depth bytes rc\n" … */
+    struct la_buf skipped;         /* "path status\n" … */
+};
+
+static void seen_diag(void *user, const struct la_diag *d)
+{
+    struct seen *s = user;
+
+    assert_int_equal(la_buf_addf(&s->diags, "LA%u %s: %s\n", d->code, d->file ? d->file : "-",
+                                 d->msg), LA_OK);
+}
+
+static enum la_rc seen_member(void *user, struct la_member *m)
+{
+    struct seen *s = user;
+    const void *p;
+    size_t n;
+    uint64_t total = 0;
+    enum la_rc rc;
+
+    while ((rc = la_member_read(m, &p, &n)) == LA_OK)
+        total += n;
+    assert_int_equal(la_buf_addf(&s->members, "%s %u %llu %s\n", la_member_path(m),
+                                 la_member_depth(m), (unsigned long long)total,
+                                 rc == LA_EOF ? "eof" : la_member_stopped(m) ? "stopped"
+                                                                             : "failed"),
+                     LA_OK);
+    return LA_OK;
+}
+
+static void seen_skipped(void *user, const char *path, uint64_t bytes, const char *status)
+{
+    struct seen *s = user;
+
+    (void)bytes;
+    assert_int_equal(la_buf_addf(&s->skipped, "%s %s\n", path, status), LA_OK);
+}
+
+static enum la_rc ingest(const char *name, const void *data, size_t len,
+                         const struct la_limits *lim, struct seen *s,
+                         struct la_ingest_stats *st)
+{
+    struct la_ingest_cb cb = { seen_member, seen_skipped, s, NULL };
+    struct la_diag_sink sink = { seen_diag, s };
+
+    la_buf_init(&s->diags, 0);
+    la_buf_init(&s->members, 0);
+    la_buf_init(&s->skipped, 0);
+    return la_ingest_memory(name, data, len, lim, &cb, st, &sink);
+}
+
+static void seen_release(struct seen *s)
+{
+    la_buf_release(&s->diags);
+    la_buf_release(&s->members);
+    la_buf_release(&s->skipped);
+}
+
+/* data gzipped into out (replaced). */
+static void gzip_into(struct la_buf *out, const void *data, size_t len)
+{
+    z_stream z;
+    struct la_buf g = LA_BUF_INIT;
+
+    memset(&z, 0, sizeof(z));
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    assert_int_equal(la_buf_grow(&g, deflateBound(&z, (uLong)len)), LA_OK);
+    z.next_in = (Bytef *)(uintptr_t)data;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)g.buf;
+    z.avail_out = (uInt)(g.alloc - 1);
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    g.len = z.total_out;
+    deflateEnd(&z);
+    la_buf_reset(out);
+    assert_int_equal(la_buf_add(out, g.buf, g.len), LA_OK);
+    la_buf_release(&g);
+}
+
+struct tar_entry {
+    const char *name;
+    unsigned type;                 /* AE_IF* */
+    size_t size;                   /* bytes of 'x' */
+};
+
+/* A ustar archive of entries, gzipped when gz, into out. */
+static void make_tar(struct la_buf *out, const struct tar_entry *e, size_t n, int gz)
+{
+    size_t cap = 4u << 20, used = 0;
+    char *buf = malloc(cap), *x = malloc(1u << 20);
+    struct archive *a = archive_write_new();
+
+    assert_non_null(buf);
+    assert_non_null(x);
+    memset(x, 'x', 1u << 20);
+    assert_int_equal(archive_write_set_format_ustar(a), ARCHIVE_OK);
+    assert_int_equal(archive_write_open_memory(a, buf, cap, &used), ARCHIVE_OK);
+    for (size_t i = 0; i < n; i++) {
+        struct archive_entry *ae = archive_entry_new();
+        archive_entry_set_pathname(ae, e[i].name);
+        archive_entry_set_filetype(ae, e[i].type);
+        archive_entry_set_perm(ae, 0644);
+        archive_entry_set_size(ae, e[i].type == AE_IFREG ? (la_int64_t)e[i].size : 0);
+        assert_int_equal(archive_write_header(a, ae), ARCHIVE_OK);
+        if (e[i].type == AE_IFREG)
+            assert_int_equal(archive_write_data(a, x, e[i].size), (la_ssize_t)e[i].size);
+        archive_entry_free(ae);
+    }
+    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+    archive_write_free(a);
+    if (gz) {
+        gzip_into(out, buf, used);
+    } else {
+        la_buf_reset(out);
+        assert_int_equal(la_buf_add(out, buf, used), LA_OK);
+    }
+    free(buf);
+    free(x);
+}
+
+static const char log_text[] = "[18:09:01.7655] Restore completed, status: 4013\n";
+
+/* A gzip whose CRC or length does not match its trailer: its bytes, then damage. */
+static void gzip_trailer_checked(void **state)
+{
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_buf g = LA_BUF_INIT;
+    struct seen s;
+
+    (void)state;
+    for (int field = 0; field < 2; field++) {
+        gzip_into(&g, log_text, sizeof(log_text) - 1);
+        g.buf[g.len - 8 + 4 * field] ^= 0x01;     /* CRC-32, then ISIZE */
+        assert_int_equal(ingest("x.log.gz", g.buf, g.len, &lim, &s, NULL), LA_WARN);
+        assert_string_equal(s.members.buf, "x.log.gz 1 48 failed\n");
+        assert_non_null(strstr(s.diags.buf, field ? "LA104 x.log.gz: damaged member: gzip data "
+                                                    "damaged (length mismatch"
+                                                  : "LA104 x.log.gz: damaged member: gzip data "
+                                                    "damaged (CRC mismatch"));
+        seen_release(&s);
+    }
+    la_buf_release(&g);
+}
+
+/* Members one after another, then padding that is not one: all read, nothing said. */
+static void gzip_members_then_padding(void **state)
+{
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_buf g = LA_BUF_INIT, all = LA_BUF_INIT;
+    struct seen s;
+
+    (void)state;
+    gzip_into(&g, log_text, sizeof(log_text) - 1);
+    assert_int_equal(la_buf_add(&all, g.buf, g.len), LA_OK);
+    assert_int_equal(la_buf_add(&all, g.buf, g.len), LA_OK);
+    assert_int_equal(la_buf_add(&all, "\0\0\0\0\0\0\0\0\0\0\0\0", 12), LA_OK);
+    assert_int_equal(ingest("x.log.gz", all.buf, all.len, &lim, &s, NULL), LA_OK);
+    assert_string_equal(s.members.buf, "x.log.gz 1 96 eof\n");
+    assert_string_equal(s.diags.buf, "");
+    seen_release(&s);
+    /* Cut after the second member's header: the first one's bytes, then damage. */
+    assert_int_equal(ingest("x.log.gz", all.buf, g.len + 10, &lim, &s, NULL), LA_WARN);
+    assert_string_equal(s.members.buf, "x.log.gz 1 48 failed\n");
+    assert_non_null(strstr(s.diags.buf, "gzip data truncated"));
+    seen_release(&s);
+    la_buf_release(&g);
+    la_buf_release(&all);
+}
+
+/* gzip in gzip: each is a level, so the depth cap sees the stack. */
+static void gzip_in_gzip_is_nesting(void **state)
+{
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_buf g = LA_BUF_INIT, t = LA_BUF_INIT;
+    struct seen s;
+
+    (void)state;
+    assert_int_equal(la_buf_add(&g, log_text, sizeof(log_text) - 1), LA_OK);
+    for (int i = 0; i < 6; i++) {
+        gzip_into(&t, g.buf, g.len);
+        la_buf_reset(&g);
+        assert_int_equal(la_buf_add(&g, t.buf, t.len), LA_OK);
+    }
+    assert_int_equal(ingest("x.log.gz", g.buf, g.len, &lim, &s, NULL), LA_WARN);
+    assert_string_equal(s.members.buf, "");
+    assert_string_equal(s.skipped.buf, "x.log.gz skipped: nesting deeper than the limit\n");
+    assert_non_null(strstr(s.diags.buf, "LA105 x.log.gz: "));
+    seen_release(&s);
+    lim.max_depth = 6;
+    assert_int_equal(ingest("x.log.gz", g.buf, g.len, &lim, &s, NULL), LA_OK);
+    assert_string_equal(s.members.buf, "x.log.gz 6 48 eof\n");
+    seen_release(&s);
+    la_buf_release(&g);
+    la_buf_release(&t);
+}
+
+/* Skipped entries count against the member cap; the stop names its member and what is left. */
+static void member_cap_counts_skipped(void **state)
+{
+    static const struct tar_entry e[] = {
+        { "._a", AE_IFREG, 10 }, { "d", AE_IFDIR, 0 }, { "._b", AE_IFREG, 10 },
+        { "x.log", AE_IFREG, 10 },
+    };
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_ingest_stats st;
+    struct la_buf t = LA_BUF_INIT;
+    struct seen s;
+
+    (void)state;
+    make_tar(&t, e, 4, 0);
+    lim.max_members = 3;
+    assert_int_equal(ingest("m.tar", t.buf, t.len, &lim, &s, &st), LA_WARN);
+    assert_string_equal(s.members.buf, "");
+    assert_string_equal(s.skipped.buf, "m.tar!/._a skipped: AppleDouble metadata\n"
+                                       "m.tar!/._b skipped: AppleDouble metadata\n");
+    assert_string_equal(s.diags.buf,
+                        "LA106 m.tar!/x.log: more than 3 members (every entry counts, skipped "
+                        "ones too; raise with --limit members=N); stopped at this one; not "
+                        "read: this member, the rest of m.tar\n");
+    assert_int_equal(st.entries, 4);
+    assert_int_equal(st.members, 0);
+    seen_release(&s);
+    la_buf_release(&t);
+}
+
+/* A skipped entry's bytes are unpacked too (a .tar.gz inflates them): the bytes cap sees them. */
+static void bytes_cap_counts_skipped(void **state)
+{
+    static const struct tar_entry e[] = { { "._big", AE_IFREG, 1u << 20 },
+                                          { "x.log", AE_IFREG, 10 } };
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_ingest_stats st;
+    struct la_buf t = LA_BUF_INIT;
+    struct seen s;
+
+    (void)state;
+    make_tar(&t, e, 2, 1);
+    assert_int_equal(ingest("m.tar.gz", t.buf, t.len, &lim, &s, &st), LA_OK);
+    assert_string_equal(s.members.buf, "m.tar.gz!/x.log 1 10 eof\n");
+    assert_true(st.unpacked > 1u << 20);
+    seen_release(&s);
+    lim.max_bytes = 256u << 10;
+    assert_int_equal(ingest("m.tar.gz", t.buf, t.len, &lim, &s, &st), LA_WARN);
+    assert_string_equal(s.members.buf, "");
+    assert_non_null(strstr(s.diags.buf, "LA107 m.tar.gz!/._big: input decompresses to more than "
+                                        "262144 bytes"));
+    assert_non_null(strstr(s.diags.buf, "not read: the rest of m.tar.gz\n"));
+    seen_release(&s);
+    la_buf_release(&t);
+}
+
+/* Entries that are not regular files are listed with their kind, never dropped. */
+static void special_entries_listed(void **state)
+{
+    static const struct tar_entry e[] = {
+        { "ff", AE_IFIFO, 0 }, { "dev", AE_IFCHR, 0 }, { "dir", AE_IFDIR, 0 },
+        { "x.log", AE_IFREG, 10 },
+    };
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_buf t = LA_BUF_INIT;
+    struct seen s;
+
+    (void)state;
+    make_tar(&t, e, 4, 0);
+    assert_int_equal(ingest("m.tar", t.buf, t.len, &lim, &s, NULL), LA_WARN);
+    assert_string_equal(s.members.buf, "m.tar!/x.log 1 10 eof\n");
+    assert_string_equal(s.skipped.buf, "m.tar!/ff skipped: not a regular file (fifo)\n"
+                                       "m.tar!/dev skipped: not a regular file (character "
+                                       "device)\n");
+    assert_non_null(strstr(s.diags.buf, "LA113 m.tar!/ff: not a regular file (fifo)"));
+    seen_release(&s);
+    la_buf_release(&t);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +582,11 @@ int main(void)
         cmocka_unit_test(stop_callback_stops_input),
 #if HAVE_LIBARCHIVE
         cmocka_unit_test(archive_names_utf8),
+#endif
+#if HAVE_LIBARCHIVE && HAVE_ZLIB
+        cmocka_unit_test(gzip_trailer_checked), cmocka_unit_test(gzip_members_then_padding),
+        cmocka_unit_test(gzip_in_gzip_is_nesting), cmocka_unit_test(member_cap_counts_skipped),
+        cmocka_unit_test(bytes_cap_counts_skipped), cmocka_unit_test(special_entries_listed),
 #endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
