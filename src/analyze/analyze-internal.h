@@ -203,6 +203,12 @@ void la_redact_token(const struct redactor *rd, const char *kind, const char *s,
  * document.
  */
 json_t *la_redact_json(struct la_engine *e, const char *s, size_t len);
+/*
+ * Bytes of a log line kept as evidence or example text: at most LA_MAX_EVIDENCE_TEXT, cut
+ * between characters and, when the cap falls inside a word, before that word, so no
+ * identifier is kept in part (redaction only recognises whole values).
+ */
+size_t la_evidence_cut(const char *s, size_t len);
 
 /* ------------------------------------------------------------ attempts.c */
 

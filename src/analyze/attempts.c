@@ -306,7 +306,7 @@ enum la_rc la_attempt_start(struct run *r)
 enum la_rc la_attempt_note_failure(struct run *r, struct attempt *a, long rule)
 {
     const struct la_record *rec = r->rec;
-    size_t tl = la_utf8_cut(rec->text.p, rec->text.len, LA_MAX_EVIDENCE_TEXT);
+    size_t tl = la_evidence_cut(rec->text.p, rec->text.len);
 
     /* One buffer per attempt, sized once: a log full of error lines allocates nothing more. */
     if (!a->fail_text && !(a->fail_text = la_malloc(LA_MAX_EVIDENCE_TEXT + 1)))

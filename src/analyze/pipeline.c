@@ -125,7 +125,7 @@ static enum la_rc keep_match(struct run *r, struct attempt *a, size_t ri,
     if (LA_GROW(a->m, a->capm, a->nm + 1) != LA_OK)
         return LA_FATAL;
     struct match *x = &a->m[a->nm];
-    size_t tl = la_utf8_cut(rec->text.p, rec->text.len, LA_MAX_EVIDENCE_TEXT);
+    size_t tl = la_evidence_cut(rec->text.p, rec->text.len);
     x->rule = ri;
     x->time = rec->time;
     x->has_date = rec->has_date;
@@ -264,7 +264,7 @@ static enum la_rc add_template(struct run *r, const struct la_record *rec, struc
     if (LA_GROW(r->tm, r->captm, r->ntm + 1) != LA_OK)
         return LA_FATAL;
     struct tmpl *n = &r->tm[r->ntm];
-    size_t tl = la_utf8_cut(rec->text.p, rec->text.len, LA_MAX_EVIDENCE_TEXT);
+    size_t tl = la_evidence_cut(rec->text.p, rec->text.len);
     n->key = la_buf_detach(key, NULL);
     n->text = la_strndup(rec->text.p, tl);
     n->source = la_strdup(r->cur_path);

@@ -17,6 +17,8 @@
  */
 #include "config.h"
 
+#include <ctype.h>
+
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +241,22 @@ char *la_engine_redact(struct la_engine *e, const char *s, size_t len)
         return NULL;
     }
     return la_buf_detach(&cur, NULL);
+}
+
+size_t la_evidence_cut(const char *s, size_t len)
+{
+    size_t cut = la_utf8_cut(s, len, LA_MAX_EVIDENCE_TEXT), w = cut;
+
+    if (cut == len)
+        return len;
+    /* Inside a word (the byte before the cut and the one at it both belong to one): back to
+     * its start, unless the word is most of the line (a hex dump: keep the cut). */
+    while (w > 0 && (isalnum((unsigned char)s[w - 1]) || s[w - 1] == '-' || s[w - 1] == '_'))
+        w--;
+    if (w < cut && (isalnum((unsigned char)s[cut]) || s[cut] == '-' || s[cut] == '_') &&
+        w >= LA_MAX_EVIDENCE_TEXT / 2)
+        return w;
+    return cut;
 }
 
 json_t *la_redact_json(struct la_engine *e, const char *s, size_t len)

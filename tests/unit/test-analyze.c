@@ -304,6 +304,28 @@ static void redaction(void **state)
     json_decref(r);
 }
 
+/* An evidence line cut at its byte cap inside an identifier keeps none of it (redaction only
+ * knows whole values): the cut moves back to the start of the word. */
+static void evidence_cut_keeps_no_part_of_an_identifier(void **state)
+{
+    char log[1024];
+    json_t *r;
+    char *s;
+
+    (void)state;
+    /* "ECID:" ends at byte 397, so a cut at 400 would keep "0x1" of the value. */
+    snprintf(log, sizeof(log), "restore library built\nFail to ping baseband%*sECID:0x1A2B3C4D5E6F7"
+             " and more\nRestore completed, status: 4013\n", 371, "");
+    r = run(log, NULL, 1);
+    s = json_dumps(r, 0);
+    assert_non_null(s);
+    assert_non_null(strstr(s, "Fail to ping baseband"));
+    assert_null(strstr(s, "0x1"));
+    assert_null(strstr(s, "1A2B"));
+    free(s);
+    json_decref(r);
+}
+
 /* la_engine_redact() on one line: want is the line with every identifier replaced. */
 static void redacts_to(struct la_engine *e, const char *line, const char *want)
 {
@@ -797,6 +819,7 @@ int main(void)
         cmocka_unit_test(count_within), cmocka_unit_test(unless_suppresses),
         cmocka_unit_test(against_lowers), cmocka_unit_test(tried_moves_ranking),
         cmocka_unit_test(redaction), cmocka_unit_test(redaction_spellings),
+        cmocka_unit_test(evidence_cut_keeps_no_part_of_an_identifier),
         cmocka_unit_test(join_needs_same_device),
         cmocka_unit_test(captured_and_set_values), cmocka_unit_test(spaced_and_mapped_codes),
         cmocka_unit_test(many_stages), cmocka_unit_test(timeline_phases_and_reasons),
