@@ -152,6 +152,16 @@ def main():
     text = run("shop.zip").stdout
     check("Case:    2 of 3: device ecid-" in text and "Case:    3 of 3: cust-c, split by folder"
           in text, "the text report says the case")
+    junit = run("--format", "junit", "shop.zip").stdout
+    names = [l.split(' name="', 1)[1].split('"', 1)[0] for l in junit.splitlines()
+             if "<testcase " in l]
+    check(len(names) == 3 and len(set(names)) == 3 and
+          names[2] == "shop.zip (case 3 of 3: cust-c, split by folder)",
+          "one JUnit testcase per case, named apart: %s" % names)
+    check("| Case | 1 of 3: device ecid-" in run("--format", "markdown", "shop.zip").stdout,
+          "the Markdown report says the case")
+    check("<dt>Case</dt><dd>3 of 3: cust-c, split by folder</dd>" in
+          run("--format", "html", "shop.zip").stdout, "the HTML report says the case")
     # one device's two attempts in two sub-folders, tied by the ECID of the iBoot serial
     # string in both iTunes logs (fact.iboot-serial-ecid): one case, not two stories
     reps, _ = reports(sample("two-attempts-cables.zip"))
