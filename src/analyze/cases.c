@@ -509,7 +509,10 @@ static json_t *case_json(struct la_engine *e, const struct plan *p, size_t k,
     json_object_set_new(o, "identities", idsj);
     if (c->unit >= 0) {
         const char *u = p->units.keys[c->unit];
-        json_object_set_new(o, "unit", la_redact_json(e, u, strlen(u)));
+        size_t ul = strlen(u);
+        if (ul > 1 && u[ul - 1] == '!')         /* an archive: "cust-a.zip!" → "cust-a.zip" */
+            ul--;
+        json_object_set_new(o, "unit", la_redact_json(e, u, ul));
     } else {
         json_object_set_new(o, "unit", json_null());
     }

@@ -162,6 +162,15 @@ def main():
           "the Markdown report says the case")
     check("<dt>Case</dt><dd>3 of 3: cust-c, split by folder</dd>" in
           run("--format", "html", "shop.zip").stdout, "the HTML report says the case")
+    # a folder of customers' archives: a device and a story, named by their archives
+    os.mkdir("custs")
+    with zipfile.ZipFile("custs/anna.zip", "w") as z:
+        z.write(sample("idevicerestore-disconnect-usb.log"), "restore.log")
+    with zipfile.ZipFile("custs/ben.zip", "w") as z:
+        z.write(sample("restored-bbupdater-baseband.log"), "logs/restored.log")
+    reps, _ = reports("custs")
+    check([(r["case"]["split"], r["case"]["unit"]) for r in reps] ==
+          [("device", "anna.zip"), ("folder", "ben.zip")], "a folder of customers' archives")
     # one device's two attempts in two sub-folders, tied by the ECID of the iBoot serial
     # string in both iTunes logs (fact.iboot-serial-ecid): one case, not two stories
     reps, _ = reports(sample("two-attempts-cables.zip"))
