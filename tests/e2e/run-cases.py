@@ -158,6 +158,11 @@ def main():
     check(len(names) == 3 and len(set(names)) == 3 and
           names[2] == "shop.zip (case 3 of 3: cust-c, split by folder)",
           "one JUnit testcase per case, named apart: %s" % names)
+    gh = [l for l in run("--format", "github", "shop.zip").stdout.splitlines()
+          if l.startswith("loganalyze: shop.zip")]
+    check(len(gh) == 3 and gh[2].startswith(
+        "loganalyze: shop.zip (case 3 of 3: cust-c, split by folder): FAILED"),
+          "one GitHub plain line per case: %s" % gh)
     check("| Case | 1 of 3: device ecid-" in run("--format", "markdown", "shop.zip").stdout,
           "the Markdown report says the case")
     check("<dt>Case</dt><dd>3 of 3: cust-c, split by folder</dd>" in
