@@ -34,6 +34,7 @@
 
 struct la_format;
 struct la_matcher;
+struct la_member;
 struct la_record;
 struct redactor;
 
@@ -143,6 +144,11 @@ struct member_info {
     const char *format;
     uint64_t bytes, lines;
     char *status;
+    /* For the split into cases (cases.c): the device identities rules captured in this
+     * member ("ecid:1a2b…", normalised; raw values stay in memory, a report shows their
+     * tokens), and whether it tells a restore story (an attempt, result or stage line). */
+    char *ids[LA_MAX_IDS_PER_MEMBER];
+    unsigned char nids, story;
 };
 
 /* Unexplained error lines grouped under a template with numbers masked. */
@@ -185,8 +191,26 @@ struct run {
     struct tmpl *tm;
     size_t ntm, captm;
     unsigned long tm_dropped;
+    int no_progress;                  /* the second reading of a split input (cases.c) */
     int fatal;
 };
+
+/* ------------------------------------------------------------ pipeline.c */
+
+/* Set up a run of input on e (its own matcher); outer gets copies of diagnostics (or NULL). */
+LA_NODISCARD enum la_rc la_run_init(struct run *r, struct la_engine *e, const char *input,
+                                    struct la_diag_sink *outer);
+void la_run_release(struct run *r);
+/* Ingest's callbacks for a run (user = the run): read a member, list a skipped one. */
+enum la_rc la_run_member(void *user, struct la_member *lm);
+void la_run_skipped(void *user, const char *path, uint64_t bytes, const char *status);
+/* The end of an input: join the attempts, decide the verdict, write the report (NULL: OOM). */
+json_t *la_run_report(struct run *r);
+
+/* ------------------------------------------------------------ cases.c */
+
+/* A hit captured value v as name: note a device identity (ecid, udid, serial) of the member. */
+LA_NODISCARD enum la_rc la_case_note_id(struct run *r, const char *name, struct la_sv v);
 
 /* ------------------------------------------------------------ redact.c */
 

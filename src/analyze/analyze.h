@@ -21,6 +21,14 @@ struct la_engine;
 struct la_ruleset;
 struct la_kb;
 
+/* How an input is cut into cases (la_engine_analyze_cases). */
+enum la_cases {
+    LA_CASES_AUTO,                 /* one case per device (identities, or folders that each
+                                      hold a restore story) */
+    LA_CASES_EACH,                 /* one case per top-level child of a folder or archive */
+    LA_CASES_JOIN,                 /* the whole input is one case */
+};
+
 struct la_engine_opts {
     struct la_limits limits;
     const char *data_dir;          /* default rules, and data/ (causes/codes/stages); NULL = find */
@@ -36,6 +44,7 @@ struct la_engine_opts {
     const char *const *tried;      /* ladder step ids already tried, NULL-terminated */
     int deterministic;             /* no wall-clock time in the document */
     int profile;                   /* per-rule cost in the engine (la_engine_profile) */
+    enum la_cases cases;           /* la_engine_analyze_cases(): how inputs are split */
     /* Called now and then while an input is read (from the analysing thread). */
     void (*progress)(void *user, const char *input, uint64_t done, uint64_t total);
     void *progress_user;
@@ -75,6 +84,17 @@ typedef const char *la_stop_fn(void *user, uint64_t bytes);
 LA_NODISCARD enum la_rc la_engine_analyze_until(struct la_engine *e, const char *path,
                                                 la_stop_fn *stop, void *stop_user,
                                                 json_t **ret_report,
+                                                struct la_diag_sink *sink);
+
+/*
+ * la_engine_analyze() that splits an input holding several devices into cases
+ * (docs/internals/analyze.md, "Cases"): *ret_reports gets a new array of report objects, one
+ * per case, each with a "case" object; a single case is the report la_engine_analyze() gives,
+ * alone in the array.  The input is read once, and once more when it splits ("-" never
+ * splits: it cannot be read twice).  Same return codes and thread safety.
+ */
+LA_NODISCARD enum la_rc la_engine_analyze_cases(struct la_engine *e, const char *path,
+                                                json_t **ret_reports,
                                                 struct la_diag_sink *sink);
 
 /* Wrap reports (stolen) into the document with tool, ruleset and summary.  NULL on OOM. */

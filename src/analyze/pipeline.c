@@ -1,7 +1,8 @@
 /*
  * The record pipeline: one run per input (la_engine_analyze, la_engine_inspect).
  *
- * Data flow: ingest hands out the input's members (on_member, on_skipped);
+ * Data flow: ingest hands out the input's members (la_run_member, la_run_skipped; cases.c
+ * routes them to one run per case when an input is split);
  * each is probed for its format, split into bounded lines and parsed into
  * records (read_member); the run's matcher scans each record (on_record)
  * and calls on_hit for every rule that fires.  A hit updates the restore
@@ -180,6 +181,12 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     la_attempt_touch(a, r->rec);
     if (apply_hit(r, a, m, caps, ncaps) != LA_OK)
         return LA_FATAL;
+    /* What the split into cases needs: who the device is, and whether a story is told here. */
+    for (size_t i = 0; i < ncaps; i++)
+        if (la_case_note_id(r, caps[i].name, caps[i].value) != LA_OK)
+            return LA_FATAL;
+    if (m->kind == LA_KIND_ATTEMPT || m->kind == LA_KIND_RESULT || m->kind == LA_KIND_STAGE)
+        r->members[r->cur_member].story = 1;
     if (says_failure(m) && la_attempt_note_failure(r, a, (long)ri) != LA_OK)
         return LA_FATAL;
     /* Evidence for a cause on the computer's side or the link (not a repair) in the output
@@ -352,7 +359,7 @@ static void inspected(struct run *r)
     r->nmembers--;
 }
 
-static void on_skipped(void *user, const char *path, uint64_t bytes, const char *status)
+void la_run_skipped(void *user, const char *path, uint64_t bytes, const char *status)
 {
     struct run *r = user;
     struct member_info *m;
@@ -396,7 +403,7 @@ static enum la_rc read_lines(struct run *r, struct la_member *lm, struct member_
         mi->lines = lineno;
         if (r->inspect_fn)
             continue;
-        if (r->e->o.progress && ++r->lines_since >= 8192) {
+        if (r->e->o.progress && !r->no_progress && ++r->lines_since >= 8192) {
             r->lines_since = 0;
             r->e->o.progress(r->e->o.progress_user, r->input, la_member_input_bytes(lm),
                              r->total);
@@ -511,7 +518,7 @@ static enum la_rc read_member(struct run *r, struct la_member *lm)
     return rc == LA_FATAL ? LA_FATAL : LA_OK;
 }
 
-static enum la_rc on_member(void *user, struct la_member *lm)
+enum la_rc la_run_member(void *user, struct la_member *lm)
 {
     struct run *r = user;
     size_t n = r->nmembers;
@@ -566,7 +573,7 @@ static void capture_diag(void *user, const struct la_diag *d)
     la_buf_release(&code);
 }
 
-static void run_release(struct run *r)
+void la_run_release(struct run *r)
 {
     if (r->m && r->e->o.profile) {
         pthread_mutex_lock(&r->e->lock);
@@ -586,6 +593,8 @@ static void run_release(struct run *r)
     for (size_t i = 0; i < r->nmembers; i++) {
         la_free(r->members[i].path);
         la_free(r->members[i].status);
+        for (unsigned k = 0; k < r->members[i].nids; k++)
+            la_free(r->members[i].ids[k]);
     }
     la_free(r->members);
     for (size_t i = 0; i < r->ntm; i++) {
@@ -598,8 +607,7 @@ static void run_release(struct run *r)
     json_decref(r->warnings);
 }
 
-/* The end of an input: join its attempts, decide the verdict, write the report. */
-static json_t *report(struct run *r)
+json_t *la_run_report(struct run *r)
 {
     struct verdict v;
     json_t *rep;
@@ -620,49 +628,58 @@ static const char *ask_stop(void *user, uint64_t bytes)
     return r->stop(r->stop_user, bytes);
 }
 
+enum la_rc la_run_init(struct run *r, struct la_engine *e, const char *input,
+                       struct la_diag_sink *outer)
+{
+    memset(r, 0, sizeof(*r));
+    r->e = e;
+    r->input = input;
+    r->outer = outer;
+    r->sink.fn = capture_diag;
+    r->sink.user = r;
+    r->warnings = json_array();
+    r->last = la_calloc(la_ruleset_count(e->rs) + 1, sizeof(*r->last));
+    r->m = la_matcher_new(e->rs);
+    if (!r->warnings || !r->last || !r->m) {
+        json_decref(r->warnings);
+        la_free(r->last);
+        la_matcher_free(r->m);
+        memset(r, 0, sizeof(*r));
+        return LA_FATAL;
+    }
+    la_matcher_enable_profile(r->m, e->o.profile);
+    return LA_OK;
+}
+
 static enum la_rc analyze(struct la_engine *e, const char *path, json_t **ret_report,
                           struct la_diag_sink *sink, la_member_fn *inspect_fn,
                           void *inspect_user, la_stop_fn *stop, void *stop_user)
 {
     struct run r;
-    struct la_ingest_cb cb = { on_member, on_skipped, &r, stop ? ask_stop : NULL };
+    struct la_ingest_cb cb = { la_run_member, la_run_skipped, &r, stop ? ask_stop : NULL };
     struct stat st;
     enum la_rc rc;
 
-    memset(&r, 0, sizeof(r));
-    r.e = e;
+    if (la_run_init(&r, e, !strcmp(path, "-") ? "<stdin>" : path, sink) != LA_OK)
+        return LA_FATAL;
     r.inspect_fn = inspect_fn;
     r.inspect_user = inspect_user;
     r.stop = stop;
     r.stop_user = stop_user;
-    r.input = !strcmp(path, "-") ? "<stdin>" : path;
-    r.outer = sink;
-    r.sink.fn = capture_diag;
-    r.sink.user = &r;
-    r.warnings = json_array();
-    r.last = la_calloc(la_ruleset_count(e->rs) + 1, sizeof(*r.last));
-    r.m = la_matcher_new(e->rs);
-    if (!r.warnings || !r.last || !r.m) {
-        json_decref(r.warnings);
-        la_free(r.last);
-        la_matcher_free(r.m);
-        return LA_FATAL;
-    }
-    la_matcher_enable_profile(r.m, e->o.profile);
     if (strcmp(path, "-") && stat(path, &st) == 0 && S_ISREG(st.st_mode))
         r.total = (uint64_t)st.st_size;
     rc = la_ingest_path(path, &e->o.limits, &cb, NULL, &r.sink);
     if (rc == LA_FATAL || r.fatal) {
-        run_release(&r);
+        la_run_release(&r);
         return LA_FATAL;
     }
     if (r.inspect_fn) {
         enum la_rc irc = r.inspect_rc;
-        run_release(&r);
+        la_run_release(&r);
         return irc != LA_OK ? irc : rc == LA_FAILED ? LA_FAILED : LA_OK;
     }
-    *ret_report = report(&r);
-    run_release(&r);
+    *ret_report = la_run_report(&r);
+    la_run_release(&r);
     if (!*ret_report)
         return LA_FATAL;
     return rc == LA_FAILED ? LA_FAILED : LA_OK;

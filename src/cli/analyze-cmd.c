@@ -3,7 +3,8 @@
  *
  * Flow: inputs that do not exist are one line each and dropped (la_cli_keep_existing); one
  * engine; --jobs threads (default: the number of cores, at most one per input)
- * take the next input from a shared counter and analyse it; the reports keep the order of
+ * take the next input from a shared counter and analyse it into its cases (one report per
+ * device, --each, --join: la_engine_analyze_cases); the reports keep the order of
  * the command line; the document is rendered once per --format and written to its file
  * (or -o, or stdout); --profile prints the per-rule cost; the exit code follows --fail-on
  * (docs/design.md: 0 nothing at or above it, 1 a failure at or above it, 2 an input that could
@@ -82,7 +83,7 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&b->lock);
         if (i >= b->n)
             break;
-        b->rcs[i] = la_engine_analyze(b->e, b->paths[i], &b->reports[i], &b->cli->sink);
+        b->rcs[i] = la_engine_analyze_cases(b->e, b->paths[i], &b->reports[i], &b->cli->sink);
         pthread_mutex_lock(&b->lock);
         b->done++;
         pthread_mutex_unlock(&b->lock);
@@ -187,10 +188,10 @@ static int finish(struct la_cli *cli, struct la_engine *e, struct batch *b)
             fatal = 1;
         if (b->rcs[i] == LA_FAILED)
             unreadable = 1;
-        if (b->reports[i] && reports)
-            json_array_append_new(reports, b->reports[i]);
-        else
-            json_decref(b->reports[i]);
+        /* One report per case: most inputs are one case, a split input several. */
+        if (b->reports[i] && reports && json_array_extend(reports, b->reports[i]) != 0)
+            fatal = 1;
+        json_decref(b->reports[i]);
     }
     if (fatal) {
         la_cli_err(cli, LA_D_NO_MEMORY, NULL, "out of memory");

@@ -69,7 +69,7 @@ struct la_cli {
 /* Option groups: a command accepts the options of the groups in its mask. */
 enum {
     LA_CLI_G_FORMAT = 1u << 0,     /* -f */
-    LA_CLI_G_REPORT = 1u << 1,     /* -o --fail-on --exit-zero --color --profile -j */
+    LA_CLI_G_REPORT = 1u << 1,     /* -o --fail-on --exit-zero --color --profile -j --each --join */
     LA_CLI_G_RULES = 1u << 2,      /* --rules --no-default-rules */
     LA_CLI_G_DATA = 1u << 3,       /* --data-dir --limit */
     LA_CLI_G_INPUT = 1u << 4,      /* --input-format */

@@ -45,7 +45,7 @@
 enum {
     O_FAIL_ON = 256, O_EXIT_ZERO, O_RULES, O_NO_DEFAULT, O_DATA_DIR, O_INPUT_FORMAT, O_TRIED,
     O_NO_REDACT, O_REDACT_KEY, O_DETERMINISTIC, O_COLOR, O_LIMIT, O_PROFILE, O_PATTERNS,
-    O_AUTO, O_OPEN, O_LISTEN, O_PORT_FILE, O_UPLOAD_TIMEOUT, O_UPLOAD_READ,
+    O_AUTO, O_OPEN, O_LISTEN, O_PORT_FILE, O_UPLOAD_TIMEOUT, O_UPLOAD_READ, O_EACH, O_JOIN,
 };
 
 /* In --help order. */
@@ -74,6 +74,10 @@ static const struct la_cli_opt opts[] = {
       "key for the redaction tokens (default: random per run)", 0 },
     { "deterministic", no_argument, O_DETERMINISTIC, LA_CLI_G_ANALYSIS, NULL,
       "no wall-clock time in reports (for golden tests)", 0 },
+    { "each", no_argument, O_EACH, LA_CLI_G_REPORT, NULL,
+      "one case per input and per top-level item of a folder or archive", 0 },
+    { "join", no_argument, O_JOIN, LA_CLI_G_REPORT, NULL,
+      "one case per input, however many devices it holds", 0 },
     { "color", required_argument, O_COLOR, LA_CLI_G_REPORT, "WHEN",
       "auto, always or never (NO_COLOR is honoured)", 'C' },
     { "colour", required_argument, O_COLOR, LA_CLI_G_REPORT, NULL, NULL, 'C' },
@@ -509,6 +513,8 @@ static int apply(struct la_cli *cli, int id, char *arg)
     case O_NO_REDACT: o->eo.redact = 0; return -1;
     case O_REDACT_KEY: o->eo.redact_key = arg; return -1;
     case O_DETERMINISTIC: o->eo.deterministic = 1; return -1;
+    case O_EACH: o->eo.cases = LA_CASES_EACH; return -1;
+    case O_JOIN: o->eo.cases = LA_CASES_JOIN; return -1;
     case O_COLOR:
         o->color = !strcmp(arg, "always") ? 1 : !strcmp(arg, "never") ? 0 : -1;
         if (strcmp(arg, "always") && strcmp(arg, "never") && strcmp(arg, "auto")) {

@@ -54,6 +54,12 @@
 #define LA_MAX_CODES 32u                  /* distinct (space, code) pairs kept per attempt */
 #define LA_MAX_FACT 127u                  /* bytes of a captured fact; longer ones are ignored */
 #define LA_MAX_TEMPLATE 200u              /* bytes of an unexplained line's template (+ a word) */
+#define LA_MAX_CASES 256u                 /* cases (devices, folders) an input is split into;
+                                             the members of the others are in no case (LA123) */
+#define LA_MAX_IDS_PER_MEMBER 4u          /* device identities (ECID, UDID, serial) noted per
+                                             member for the split; later ones are ignored */
+#define LA_MAX_CASE_IDS_LISTED 8u         /* identities a case object lists */
+#define LA_MAX_UNATTRIBUTED_LISTED 20u    /* unattributed members a case object lists by name */
 
 /*
  * Fixed caps of rule and data files (rules/yaml.c, rules/cond.c), far above what the shipped

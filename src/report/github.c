@@ -148,6 +148,18 @@ enum la_rc la_report_github(const json_t *doc, const struct la_report_opts *opts
         if (rc == LA_OK)
             rc = la_escape_terminal(out, la_report_str(r, "input"),
                                     strlen(la_report_str(r, "input")));
+        if (rc == LA_OK && la_report_obj(r, "case")) {
+            /* A case of a split input: "shop.zip (case 1 of 2: device ecid-…, …)". */
+            struct la_buf c = LA_BUF_INIT;
+            rc = la_buf_adds(&c, " (case ");
+            if (rc == LA_OK)
+                rc = la_report_case_line(r, &c);
+            if (rc == LA_OK)
+                rc = la_buf_adds(&c, ")");
+            if (rc == LA_OK)
+                rc = la_escape_terminal(out, c.buf, c.len);
+            la_buf_release(&c);
+        }
         if (rc == LA_OK)
             rc = la_buf_adds(out, ": ");
         if (rc == LA_OK)

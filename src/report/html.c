@@ -418,6 +418,14 @@ static enum la_rc facts(struct html *h, const json_t *r)
 
     LA_TRY(add(h, "<dl class=\"facts\">\n"));
     LA_TRY(fact(h, "Input", la_report_str(r, "input")));
+    rc = la_report_case_line(r, &codes);
+    if (rc == LA_OK && codes.len)
+        rc = fact(h, "Case", codes.buf);
+    la_buf_reset(&codes);
+    if (rc != LA_OK) {
+        la_buf_release(&codes);
+        return rc;
+    }
     LA_TRY(fact(h, "Model", la_report_str(d, "model")));
     LA_TRY(fact(h, "iOS", la_report_str(d, "ios")));
     LA_TRY(fact(h, "Build", la_report_str(d, "build")));

@@ -103,6 +103,18 @@ enum la_rc la_report_junit(const json_t *doc, const struct la_report_opts *opts,
         rc = la_buf_adds(out, "    <testcase classname=\"loganalyze\" name=\"");
         if (rc == LA_OK)
             rc = xml(out, la_report_str(r, "input"));
+        if (rc == LA_OK && la_report_obj(r, "case")) {
+            /* One testcase per case: "shop.zip (case 1 of 2: device ecid-…, …)". */
+            struct la_buf c = LA_BUF_INIT;
+            rc = la_buf_adds(&c, " (case ");
+            if (rc == LA_OK)
+                rc = la_report_case_line(r, &c);
+            if (rc == LA_OK)
+                rc = la_buf_adds(&c, ")");
+            if (rc == LA_OK)
+                rc = xml(out, c.buf);
+            la_buf_release(&c);
+        }
         if (rc != LA_OK)
             break;
         if (failed || inconclusive) {

@@ -146,6 +146,16 @@ static enum la_rc facts(struct md *m, const json_t *r)
 
     LA_TRY(add(m, "| | |\n|---|---|\n| Input |"));
     LA_TRY(cell(m, la_report_str(r, "input")));
+    if (la_report_obj(r, "case")) {
+        struct la_buf c = LA_BUF_INIT;
+        enum la_rc rc = la_report_case_line(r, &c);
+        if (rc == LA_OK)
+            rc = add(m, "\n| Case |");
+        if (rc == LA_OK)
+            rc = cell(m, c.buf ? c.buf : "");
+        la_buf_release(&c);
+        LA_TRY(rc);
+    }
     LA_TRY(add(m, "\n| Outcome |"));
     LA_TRY(cell(m, la_report_str(r, "outcome")));
     LA_TRY(add(m, "\n"));

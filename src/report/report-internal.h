@@ -90,6 +90,11 @@ int la_report_percent(double confidence);
  * escape it as it escapes text.
  */
 LA_NODISCARD enum la_rc la_report_codes_line(const json_t *report, struct la_buf *out);
+/*
+ * Which case of a split input the report is ("2 of 3: device ecid-1a2b3c4d, split by
+ * device; 1 member in no case"), appended to out; nothing when the report has no case.
+ */
+LA_NODISCARD enum la_rc la_report_case_line(const json_t *report, struct la_buf *out);
 
 /* --- the result view in words (view.c): shared by text, html and markdown --- */
 

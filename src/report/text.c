@@ -221,6 +221,10 @@ static enum la_rc facts(struct txt *t, const json_t *r, struct la_buf *b)
 
     LA_TRY(field(t, 0, "Input:   ", la_report_str(r, "input")));
     la_buf_reset(b);
+    LA_TRY(la_report_case_line(r, b));
+    if (b->len)
+        LA_TRY(field(t, 0, "Case:    ", b->buf));
+    la_buf_reset(b);
     LA_TRY(join_keys(b, la_report_obj(r, "device"), dev_keys, ", "));
     if (b->len)
         LA_TRY(field(t, 0, "Device:  ", b->buf));

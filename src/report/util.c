@@ -341,6 +341,27 @@ static enum la_rc put_mapped(struct la_buf *out, const json_t *codes, const char
     return n ? la_buf_addc(out, ')') : LA_OK;
 }
 
+enum la_rc la_report_case_line(const json_t *report, struct la_buf *out)
+{
+    const json_t *c = la_report_obj(report, "case");
+    const char *split = la_report_str(c, "split");
+    long long un = la_report_int(c, "unattributed_count");
+    enum la_rc rc;
+
+    if (!c)
+        return LA_OK;
+    rc = la_buf_addf(out, "%lld of %lld", la_report_int(c, "index"), la_report_int(c, "of"));
+    if (rc == LA_OK && la_report_has_str(c, "device"))
+        rc = la_buf_addf(out, ": device %s", la_report_str(c, "device"));
+    else if (rc == LA_OK && la_report_has_str(c, "unit"))
+        rc = la_buf_addf(out, ": %s", la_report_str(c, "unit"));
+    if (rc == LA_OK && *split)
+        rc = la_buf_addf(out, ", split by %s", split);
+    if (rc == LA_OK && un > 0)
+        rc = la_buf_addf(out, "; %lld member%s in no case", un, un == 1 ? "" : "s");
+    return rc;
+}
+
 enum la_rc la_report_codes_line(const json_t *report, struct la_buf *out)
 {
     const json_t *codes = la_report_arr(report, "codes"), *c;

@@ -789,6 +789,141 @@ static void summary_counts_dialog_number(void **state)
     la_engine_free(e);
 }
 
+/* la_engine_analyze_cases on dir/shop with mode: the reports array. */
+static json_t *run_cases(enum la_cases mode)
+{
+    static const char *const crules =
+        "rules:\n"
+        "  - id: c.start\n    title: start\n    kind: attempt\n"
+        "    match: {s: {contains: 'restore library built'}}\n"
+        "    samples: ['restore library built x']\n    not: ['y']\n"
+        "  - id: c.result\n    title: result\n    kind: result\n"
+        "    match: {r: {re: 'Restore completed, status: ?(?<code>-?[0-9]+)'}}\n"
+        "    samples: ['Restore completed, status: 0']\n    not: ['y']\n"
+        "  - id: c.ecid\n    title: ecid\n    kind: fact\n"
+        "    match: {s: {re: 'ECID: (?<ecid>\\w+)'}}\n"
+        "    samples: ['ECID: 0x1A2B3C4D5E6F7']\n    not: ['y']\n"
+        "  - id: c.serial\n    title: serial\n    kind: fact\n"
+        "    match: {s: {re: 'Serial: (?<serial>\\w+)'}}\n"
+        "    samples: ['Serial: ABCDEFGH12']\n    not: ['y']\n";
+    struct la_engine_opts o;
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_engine *e = NULL;
+    char rpath[512], sdir[512];
+    const char *rp[2] = { rpath, NULL };
+    json_t *reps = NULL;
+
+    snprintf(rpath, sizeof(rpath), "%s/crules.yaml", dir);
+    snprintf(sdir, sizeof(sdir), "%s/shop", dir);
+    put("crules.yaml", crules);
+    memset(&o, 0, sizeof(o));
+    o.limits = lim;
+    o.rule_paths = rp;
+    o.no_default_rules = 1;
+    o.deterministic = 1;
+    o.redact = 1;
+    o.redact_key = "k";
+    o.cases = mode;
+    assert_int_equal(la_engine_new(&e, &o, NULL), LA_OK);
+    assert_int_equal(la_engine_analyze_cases(e, sdir, &reps, NULL), LA_OK);
+    la_engine_free(e);
+    assert_non_null(reps);
+    return reps;
+}
+
+static const char *case_str(json_t *reps, size_t i, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(json_array_get(reps, i), "case"),
+                                             key));
+}
+
+static long case_int(json_t *reps, size_t i, const char *key)
+{
+    return (long)json_integer_value(
+        json_object_get(json_object_get(json_array_get(reps, i), "case"), key));
+}
+
+static size_t n_members(json_t *reps, size_t i)
+{
+    return json_array_size(json_object_get(json_array_get(reps, i), "members"));
+}
+
+/*
+ * Cases: two devices in sub-folders a and b; a's device log names no device and sits beside
+ * it; b's two logs name its ECID in decimal and in hex and its serial; a note at the top names
+ * none and sits beside no single device.
+ */
+static void cases_split(void **state)
+{
+    static const char *const names[] = { "shop/a/h.log", "shop/a/d.log", "shop/b/h.log",
+                                          "shop/b/x.log", "shop/note.txt" };
+    char p[600];
+    json_t *reps;
+
+    snprintf(p, sizeof(p), "%s/shop", dir);
+    mkdir(p, 0700);
+    snprintf(p, sizeof(p), "%s/shop/a", dir);
+    mkdir(p, 0700);
+    snprintf(p, sizeof(p), "%s/shop/b", dir);
+    mkdir(p, 0700);
+    put(names[0], "restore library built\nECID: 0x1A2B3C4D5E6F7\nRestore completed, status: 4013\n");
+    put(names[1], "device side line\n");
+    put(names[2], "restore library built\nECID: 99999999999\nRestore completed, status: 0\n");
+    put(names[3], "ECID: 0x174876E7FF\nSerial: ABCDEFGH12\n");
+    put(names[4], "the customer says hello\n");
+
+    reps = run_cases(LA_CASES_AUTO);
+    assert_int_equal(json_array_size(reps), 2);
+    assert_string_equal(case_str(reps, 0, "split"), "device");
+    assert_int_equal(case_int(reps, 0, "of"), 2);
+    assert_int_equal(case_int(reps, 1, "index"), 2);
+    assert_string_equal(case_str(reps, 0, "unit"), "a");
+    assert_int_equal(n_members(reps, 0), 2);          /* the device log joined a's case */
+    assert_int_equal(n_members(reps, 1), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(reps, 0), "outcome")),
+                        "failed");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(reps, 1), "outcome")),
+                        "succeeded");
+    /* Decimal and hex are one ECID: b names one ECID token and one serial token. */
+    assert_int_equal(json_array_size(json_object_get(
+                         json_object_get(json_array_get(reps, 1), "case"), "identities")), 2);
+    assert_non_null(strstr(case_str(reps, 0, "device"), "ecid-"));
+    assert_string_not_equal(case_str(reps, 0, "device"), case_str(reps, 1, "device"));
+    assert_int_equal(case_int(reps, 0, "unattributed_count"), 1);
+    json_decref(reps);
+
+    reps = run_cases(LA_CASES_JOIN);
+    assert_int_equal(json_array_size(reps), 1);
+    assert_null(json_object_get(json_array_get(reps, 0), "case"));
+    assert_int_equal(n_members(reps, 0), 5);
+    json_decref(reps);
+
+    reps = run_cases(LA_CASES_EACH);
+    assert_int_equal(json_array_size(reps), 3);
+    assert_string_equal(case_str(reps, 2, "unit"), "note.txt");
+    assert_string_equal(case_str(reps, 2, "split"), "each");
+    json_decref(reps);
+
+    /* b's link between its two logs gone: its ECIDs differ, b/x.log is a third device. */
+    put(names[3], "ECID: 0x174876E800\n");
+    reps = run_cases(LA_CASES_AUTO);
+    assert_int_equal(json_array_size(reps), 3);
+    json_decref(reps);
+
+    for (size_t i = 0; i < 5; i++) {
+        snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+        unlink(p);
+    }
+    snprintf(p, sizeof(p), "%s/crules.yaml", dir);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s/shop/a", dir);
+    rmdir(p);
+    snprintf(p, sizeof(p), "%s/shop/b", dir);
+    rmdir(p);
+    snprintf(p, sizeof(p), "%s/shop", dir);
+    rmdir(p);
+}
+
 static int setup(void **state)
 {
     return mkdtemp(dir) ? 0 : -1;
@@ -824,6 +959,7 @@ int main(void)
         cmocka_unit_test(captured_and_set_values), cmocka_unit_test(spaced_and_mapped_codes),
         cmocka_unit_test(many_stages), cmocka_unit_test(timeline_phases_and_reasons),
         cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
+        cmocka_unit_test(cases_split),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
