@@ -2,8 +2,9 @@
  * gzip streams, inflated with zlib so that their trailers are checked.
  *
  * Why not libarchive's gzip filter: it never checks a member's trailer (its
- * consume_trailer() reads the 8 bytes and skips them: "XXX TODO: Verify the length and
- * CRC", libarchive/archive_read_support_filter_gzip.c, still so in 3.7), so a gzip stream
+ * consume_trailer() reads the 8 bytes and skips them, its comment saying that verifying the
+ * length and CRC is still to be done, libarchive/archive_read_support_filter_gzip.c, still
+ * so in 3.7), so a gzip stream
  * whose data was damaged in a way inflate does not notice reads as good, garbage lines
  * and all.  zlib's inflate with a gzip wrapper (windowBits 15 + 16) checks the CRC-32 and
  * the length of every member itself and says "incorrect data check" or "incorrect length
