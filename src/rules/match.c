@@ -5,7 +5,10 @@
  * Aho-Corasick automaton, stored as a dense DFA over byte classes (only the
  * bytes that occur in atoms get their own class), so scanning a record is
  * one table lookup per byte.  Each DFA state lists the atoms that end
- * there, and each atom the patterns that require it.
+ * there, and each atom the patterns that require it.  The trie is built
+ * sparse (its edges in a hash table) and only the finished DFA is dense,
+ * each row written once: with thousands of vocabulary atoms the table is
+ * megabytes, and filling it is most of what building costs at start-up.
  *
  * Scan (per record): run the DFA over the line (case folded by the byte
  * classes), collect the candidate patterns (plus those without an atom),
@@ -137,12 +140,166 @@ static void add_atom(struct la_ac *ac, struct atomset *as, size_t *atom_of, size
 }
 
 /*
- * Number the states in breadth-first order (bfs: every state but the root, in that order),
- * so that the shallow states, where the scan spends nearly all its steps, share a few
- * cache lines instead of being spread over the table in the order their atoms were added
- * (with thousands of vocabulary atoms the table is megabytes).  -1 when out of memory.
+ * The trie while building: its edges, found by (state, class) in a hash table, and listed
+ * per state in class order for the breadth-first walk (edge_first/edge_cls/edge_to, filled
+ * by group_edges()).  Only the finished DFA is a dense table: each of its rows is written
+ * once, as a copy of the row of the state's fail link with the state's own edges over it,
+ * so the build touches the table's memory once instead of zero-filling a dense trie sized
+ * for the longest possible automaton and copying it into breadth-first order.
  */
-static int renumber(struct la_ac *ac, const uint32_t *bfs)
+struct trie {
+    uint64_t *key;                 /* per slot: (state << 8 | class) + 1, 0 when empty */
+    uint32_t *to;                  /* per slot: the child */
+    size_t mask;                   /* slots - 1 */
+    uint32_t *from, *child;        /* per edge, in the order they were made */
+    unsigned char *ecls;
+    size_t nedges;
+    uint32_t *edge_first;          /* per state + 1: its first edge in edge_cls/edge_to */
+    unsigned char *edge_cls;
+    uint32_t *edge_to;
+};
+
+#define NO_EDGE UINT32_MAX
+
+static size_t trie_slot(const struct trie *t, uint64_t k)
+{
+    size_t h = (size_t)((k * 0x9e3779b97f4a7c15u) >> 32) & t->mask;
+
+    while (t->key[h] && t->key[h] != k)
+        h = (h + 1) & t->mask;
+    return h;
+}
+
+static uint32_t trie_get(const struct trie *t, uint32_t s, unsigned c)
+{
+    size_t h = trie_slot(t, ((uint64_t)s << 8 | c) + 1);
+
+    return t->key[h] ? t->to[h] : NO_EDGE;
+}
+
+/* The child of s by class c, made (as state *nstates) when new. */
+static uint32_t trie_step(struct trie *t, uint32_t s, unsigned c, unsigned *nstates)
+{
+    uint64_t k = ((uint64_t)s << 8 | c) + 1;
+    size_t h = trie_slot(t, k);
+
+    if (!t->key[h]) {
+        t->key[h] = k;
+        t->to[h] = (uint32_t)(*nstates)++;
+        t->from[t->nedges] = s;
+        t->ecls[t->nedges] = (unsigned char)c;
+        t->child[t->nedges++] = t->to[h];
+    }
+    return t->to[h];
+}
+
+/* Edges lo..hi - 1 (one state's: a few, the root's at most one per class) in class order. */
+static void sort_edges(struct trie *t, uint32_t lo, uint32_t hi)
+{
+    for (uint32_t i = lo + 1; i < hi; i++) {
+        unsigned char c = t->edge_cls[i];
+        uint32_t to = t->edge_to[i], j = i;
+        for (; j > lo && t->edge_cls[j - 1] > c; j--) {
+            t->edge_cls[j] = t->edge_cls[j - 1];
+            t->edge_to[j] = t->edge_to[j - 1];
+        }
+        t->edge_cls[j] = c;
+        t->edge_to[j] = to;
+    }
+}
+
+/* The edges grouped by state, each group in class order.  -1 when out of memory. */
+static int group_edges(struct trie *t, size_t nstates)
+{
+    size_t ne = t->nedges;
+
+    t->edge_first = la_calloc(nstates + 1, sizeof(uint32_t));
+    t->edge_cls = la_malloc(ne + 1);
+    t->edge_to = la_malloc((ne + 1) * sizeof(uint32_t));
+    if (!t->edge_first || !t->edge_cls || !t->edge_to)
+        return -1;
+    for (size_t e = 0; e < ne; e++)
+        t->edge_first[t->from[e] + 1]++;
+    for (size_t s = 0; s < nstates; s++)
+        t->edge_first[s + 1] += t->edge_first[s];
+    /* Counting sort by state (edge_first[s] is the next free place of s while it runs), then
+     * by class within each state's few edges. */
+    for (size_t e = 0; e < ne; e++) {
+        uint32_t at = t->edge_first[t->from[e]]++;
+        t->edge_cls[at] = t->ecls[e];
+        t->edge_to[at] = t->child[e];
+    }
+    for (size_t s = nstates; s-- > 0;)
+        t->edge_first[s + 1] = t->edge_first[s];
+    t->edge_first[0] = 0;
+    for (size_t s = 0; s < nstates; s++)
+        sort_edges(t, t->edge_first[s], t->edge_first[s + 1]);
+    return 0;
+}
+
+static void trie_release(struct trie *t)
+{
+    la_free(t->key);
+    la_free(t->to);
+    la_free(t->from);
+    la_free(t->child);
+    la_free(t->ecls);
+    la_free(t->edge_first);
+    la_free(t->edge_cls);
+    la_free(t->edge_to);
+}
+
+/* The automaton's step from f by class c, following fail links where f has no edge. */
+static uint32_t delta(const struct trie *t, const uint32_t *fail, uint32_t f, unsigned c)
+{
+    for (;;) {
+        uint32_t g = trie_get(t, f, c);
+        if (g != NO_EDGE)
+            return g;
+        if (!f)
+            return 0;
+        f = fail[f];
+    }
+}
+
+/*
+ * Breadth-first from the root (children in class order): fail links, and each state's
+ * outputs merged with those of its fail link.  queue gets every state but the root, in that
+ * order.  -1 when out of memory.
+ */
+static int link_states(struct la_ac *ac, const struct trie *t, uint32_t *fail, uint32_t *queue,
+                       size_t *ret_n, struct outcap *outcap)
+{
+    size_t qh = 0, qt = 0;
+
+    for (uint32_t e = t->edge_first[0]; e < t->edge_first[1]; e++) {
+        fail[t->edge_to[e]] = 0;
+        queue[qt++] = t->edge_to[e];
+    }
+    while (qh < qt) {
+        uint32_t s = queue[qh++];
+        for (uint32_t o = ac->out_first[fail[s]]; o != UINT32_MAX; o = ac->out_next[o])
+            if (add_out(ac, s, ac->out_atom[o], outcap) < 0)
+                return -1;
+        for (uint32_t e = t->edge_first[s]; e < t->edge_first[s + 1]; e++) {
+            fail[t->edge_to[e]] = delta(t, fail, fail[s], t->edge_cls[e]);
+            queue[qt++] = t->edge_to[e];
+        }
+    }
+    *ret_n = qt;
+    return 0;
+}
+
+/*
+ * The dense table, in breadth-first order (bfs: every state but the root, in that order), so
+ * that the shallow states, where the scan spends nearly all its steps, share a few cache
+ * lines instead of being spread over the table in the order their atoms were added (with
+ * thousands of vocabulary atoms the table is megabytes).  Each entry is the target's row
+ * offset, with AC_OUT when the target has outputs.  A state's row is its fail link's (which
+ * comes earlier in that order) with its own edges written over.  -1 when out of memory.
+ */
+static int fill_table(struct la_ac *ac, const struct trie *t, const uint32_t *fail,
+                      const uint32_t *bfs)
 {
     size_t n = ac->nstates, nc = ac->nclass;
     uint32_t *perm = la_malloc(n * sizeof(uint32_t));
@@ -158,14 +315,19 @@ static int renumber(struct la_ac *ac, const uint32_t *bfs)
     perm[0] = 0;
     for (size_t k = 0; k + 1 < n; k++)
         perm[bfs[k]] = (uint32_t)(k + 1);
-    for (size_t old = 0; old < n; old++) {
-        const uint32_t *row = &ac->next[old * nc];
-        uint32_t *to = &next[(size_t)perm[old] * nc];
-        for (size_t c = 0; c < nc; c++)
-            to[c] = perm[row[c]];
-        outf[perm[old]] = ac->out_first[old];
+#define AC_ENTRY(s) ((uint32_t)(perm[s] * nc) | (ac->out_first[s] != UINT32_MAX ? AC_OUT : 0))
+    for (size_t c = 0; c < nc; c++)
+        next[c] = AC_ENTRY(0);
+    for (size_t k = 0; k < n; k++) {
+        uint32_t s = k ? bfs[k - 1] : 0;
+        uint32_t *row = &next[k * nc];
+        if (k)
+            memcpy(row, &next[(size_t)perm[fail[s]] * nc], nc * sizeof(uint32_t));
+        for (uint32_t e = t->edge_first[s]; e < t->edge_first[s + 1]; e++)
+            row[t->edge_cls[e]] = AC_ENTRY(t->edge_to[e]);
+        outf[k] = ac->out_first[s];
     }
-    la_free(ac->next);
+#undef AC_ENTRY
     la_free(ac->out_first);
     la_free(perm);
     ac->next = next;
@@ -173,13 +335,40 @@ static int renumber(struct la_ac *ac, const uint32_t *bfs)
     return 0;
 }
 
+/* The trie of the distinct atoms, with each atom's output at its last state. */
+static int make_trie(struct la_ac *ac, struct trie *t, const char *const *atoms,
+                     const size_t *atomlen, size_t maxstates, struct outcap *outcap)
+{
+    unsigned nstates = 1;
+
+    for (t->mask = 15; t->mask < 2 * maxstates; t->mask = t->mask * 2 + 1)
+        ;
+    t->key = la_calloc(t->mask + 1, sizeof(*t->key));
+    t->to = la_malloc((t->mask + 1) * sizeof(*t->to));
+    t->from = la_malloc(maxstates * sizeof(*t->from));
+    t->child = la_malloc(maxstates * sizeof(*t->child));
+    t->ecls = la_malloc(maxstates);
+    if (!t->key || !t->to || !t->from || !t->child || !t->ecls)
+        return -1;
+    for (size_t a = 0; a < ac->natoms; a++) {
+        uint32_t s = 0;
+        for (size_t k = 0; k < atomlen[a]; k++)
+            s = trie_step(t, s, ac->cls[(unsigned char)atoms[a][k]], &nstates);
+        if (add_out(ac, s, (uint32_t)a, outcap) < 0)
+            return -1;
+    }
+    ac->nstates = nstates;
+    return group_edges(t, nstates);
+}
+
 enum la_rc la_match_build(struct la_ruleset *rs)
 {
     struct la_ac *ac = la_calloc(1, sizeof(*ac));
-    size_t *atom_of = NULL, maxstates = 1;
+    size_t *atom_of = NULL, maxstates = 1, nbfs = 0;
     struct outcap outcap = { 0, 0 };
     uint32_t *fail = NULL, *queue = NULL;
     struct atomset as = { NULL, NULL, NULL, 0 };
+    struct trie trie = { 0 };
     const char **atoms;
     size_t *atomlen;
     enum la_rc rc = LA_FATAL;
@@ -237,11 +426,10 @@ enum la_rc la_match_build(struct la_ruleset *rs)
                  strlen(hint_words[h]), HINT_PAT + h);
     ac->nclass++;                          /* class 0: bytes in no atom */
     ac->atom_first = la_malloc((ac->natoms + 1) * sizeof(uint32_t));
-    ac->next = la_calloc(maxstates * ac->nclass, sizeof(uint32_t));
     ac->out_first = la_malloc(maxstates * sizeof(uint32_t));
-    fail = la_calloc(maxstates, sizeof(uint32_t));
+    fail = la_malloc(maxstates * sizeof(uint32_t));
     queue = la_malloc(maxstates * sizeof(uint32_t));
-    if (!ac->atom_first || !ac->next || !ac->out_first || !fail || !queue)
+    if (!ac->atom_first || !ac->out_first || !fail || !queue)
         goto out;
     for (size_t a = 0; a < ac->natoms; a++)
         ac->atom_first[a] = UINT32_MAX;
@@ -251,55 +439,17 @@ enum la_rc la_match_build(struct la_ruleset *rs)
     }
     for (size_t s = 0; s < maxstates; s++)
         ac->out_first[s] = UINT32_MAX;
-    /* Trie (next[] == 0 means "no edge" while building; state 0 is the root). */
-    ac->nstates = 1;
-    for (size_t a = 0; a < ac->natoms; a++) {
-        uint32_t s = 0;
-        for (size_t k = 0; k < atomlen[a]; k++) {
-            unsigned c = ac->cls[(unsigned char)atoms[a][k]];
-            uint32_t *e = &ac->next[s * ac->nclass + c];
-            if (!*e)
-                *e = ac->nstates++;
-            s = *e;
-        }
-        if (add_out(ac, s, (uint32_t)a, &outcap) < 0)
-            goto out;
-    }
-    /* BFS: fail links, complete the DFA, merge outputs along fail links. */
-    size_t qh = 0, qt = 0;
-    for (unsigned c = 0; c < ac->nclass; c++) {
-        uint32_t t = ac->next[c];
-        if (t) {
-            fail[t] = 0;
-            queue[qt++] = t;
-        }
-    }
-    while (qh < qt) {
-        uint32_t s = queue[qh++];
-        for (uint32_t o = ac->out_first[fail[s]]; o != UINT32_MAX; o = ac->out_next[o])
-            if (add_out(ac, s, ac->out_atom[o], &outcap) < 0)
-                goto out;
-        for (unsigned c = 0; c < ac->nclass; c++) {
-            uint32_t *e = &ac->next[s * ac->nclass + c];
-            if (*e) {
-                fail[*e] = ac->next[fail[s] * ac->nclass + c];
-                queue[qt++] = *e;
-            } else {
-                *e = ac->next[fail[s] * ac->nclass + c];
-            }
-        }
-    }
+    if (make_trie(ac, &trie, atoms, atomlen, maxstates, &outcap) < 0 ||
+        link_states(ac, &trie, fail, queue, &nbfs, &outcap) < 0)
+        goto out;
     /* Row offsets with the output flag (the rule limits keep them far below AC_OUT). */
     if ((uint64_t)ac->nstates * ac->nclass >= AC_OUT)
         goto out;
-    if (qt + 1 != ac->nstates || renumber(ac, queue) < 0)    /* the BFS reached every state */
-        goto out;
-    for (size_t i = 0; i < (size_t)ac->nstates * ac->nclass; i++) {
-        uint32_t t = ac->next[i];
-        ac->next[i] = t * ac->nclass | (ac->out_first[t] != UINT32_MAX ? AC_OUT : 0);
-    }
+    if (nbfs + 1 != ac->nstates || fill_table(ac, &trie, fail, queue) < 0)
+        goto out;                          /* (the walk reaches every state) */
     rc = LA_OK;
 out:
+    trie_release(&trie);
     la_free(atom_of);
     la_free(as.atoms);
     la_free(as.atomlen);
