@@ -121,13 +121,14 @@ static const char *cause_of(struct vpack *p, yaml_node_t *n)
 
     if (!s)
         return NULL;
+    /* The pack's causes so far were checked when first seen: most entries name one of them. */
+    for (size_t i = 0; i < p->ncauses; i++)
+        if (!strcmp(p->causes[i], s))
+            return p->causes[i];
     if (p->rs->causes && !in_list(p->rs->causes, s)) {
         yerr(p->d, n, LA_D_RULE_UNKNOWN_CAUSE, "unknown cause '%s'", s);
         return NULL;
     }
-    for (size_t i = 0; i < p->ncauses; i++)
-        if (!strcmp(p->causes[i], s))
-            return p->causes[i];
     const char *c = pool_strdup(&p->rs->pool, s);
     if (c && p->ncauses < MAX_CAUSES)
         p->causes[p->ncauses++] = c;
@@ -498,12 +499,20 @@ static int build(struct vpack *p, const struct ventry *e)
     return rc < 0 ? -1 : 0;
 }
 
-/* Index of key in entry_keys[] among the keys of an entry of this kind (in), or -1. */
-static int entry_key(const char *key, unsigned in)
+/*
+ * Index of key in entry_keys[] among the keys of an entry of this kind (in), or -1.  The
+ * search starts at *from, the row after the previous key's (entries list their keys in the
+ * table's order), and goes round.
+ */
+static int entry_key(const char *key, unsigned in, size_t *from)
 {
-    for (size_t i = 0; i < N_ENTRY_KEYS; i++)
-        if ((entry_keys[i].flags & in) && !strcmp(entry_keys[i].key, key))
+    for (size_t k = 0; k < N_ENTRY_KEYS; k++) {
+        size_t i = (*from + k) % N_ENTRY_KEYS;
+        if ((entry_keys[i].flags & in) && !strcmp(entry_keys[i].key, key)) {
+            *from = i + 1;
             return (int)i;
+        }
+    }
     return -1;
 }
 
@@ -525,6 +534,8 @@ static int given_before(struct ydoc *d, yaml_node_t *map, yaml_node_pair_t *q, c
  */
 static void entry_values(struct ydoc *d, yaml_node_t *n, unsigned in, yaml_node_t **val)
 {
+    size_t from = 0;
+
     for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < n->data.mapping.pairs.top;
          q++) {
         yaml_node_t *kn = ynode(d, q->key);
@@ -535,7 +546,7 @@ static void entry_values(struct ydoc *d, yaml_node_t *n, unsigned in, yaml_node_
             continue;
         }
         k = (const char *)kn->data.scalar.value;
-        i = entry_key(k, in);
+        i = entry_key(k, in, &from);
         if (i >= 0 && !val[i]) {
             val[i] = ynode(d, q->value);
             continue;
