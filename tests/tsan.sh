@@ -7,7 +7,8 @@
 #   1. every sample (logs, .ips, zip, tar.gz, txt) with --jobs 2, as JSON;
 #   2. the same with the zip given twice, so two workers read the same archive at once;
 #   3. the same on a terminal (under script(1), when present), so the progress line is drawn;
-#   4. rules test.
+#   4. rules test;
+#   5. the vocabulary unit test, whose threads race to compile one lazy regex (la_pat_re).
 # Exits 1 at the first run that reports a race (its report is printed), 0 when all are clean.
 src=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 b=${1:-$src/build-tsan}
@@ -19,7 +20,7 @@ if ! grep -q '"name": "b_sanitize", "value": "thread"' "$b/meson-info/intro-buil
   echo "tsan.sh: $b is not a ThreadSanitizer build (meson setup $b -Db_sanitize=thread)" >&2
   exit 2
 fi
-meson compile -C "$b" loganalyze >/dev/null || exit 2
+meson compile -C "$b" loganalyze test-vocab >/dev/null || exit 2
 exe=$b/src/loganalyze
 t=$(mktemp -d) || exit 2
 trap 'rm -rf "$t"' EXIT
@@ -51,6 +52,8 @@ else
   echo "skip --jobs 2 on a terminal: script(1) is not installed"
 fi
 "$exe" rules test >/dev/null 2>"$t/err"; check "rules test" $? "$t/err"
+LOGANALYZE_DATADIR=$src/rules "$b/tests/test-vocab" >"$t/err" 2>&1
+check "unit test vocab (threads compile a lazy regex)" $? "$t/err"
 
 echo "$pass clean, $fail with reports"
 [ "$fail" -eq 0 ]

@@ -11,7 +11,9 @@
  * (atoms.c).  A pattern with no atom runs on every record: LA208 warning.
  *
  * A loader that makes its patterns (vocab.c: a printf format turned into a
- * literal or a regex, with the atom it knows) uses la_compile_made().
+ * literal or a regex, with the atom it knows) uses la_compile_made(), which
+ * leaves such a regex to be compiled at its first use (la_pat_re(), match.c),
+ * and la_compile_copy() for a pattern another rule already compiled.
  *
  * Per set (la_ruleset_compile(), after the last file): duplicate ids and
  * unknown 'after'/'unless' rules are errors, all reported at once; then
@@ -151,6 +153,17 @@ int la_compile_pattern(struct la_ruleset *rs, struct ydoc *d, const struct pat *
     return 0;
 }
 
+/*
+ * A made regex (vocab.c: a printf format's, valid UTF-8 with every metacharacter of its text
+ * escaped, no capture group, nesting of a few levels) of at most this many bytes always
+ * compiles: its code is at most about 6.5 bytes per byte of source (a run of "%d", the
+ * worst: 25 KB for 4 KB), well under PCRE2's 64 KB.  So it is compiled at its first use
+ * (la_pat_re()), not at load: there are about a thousand, each tried only on the rare line
+ * holding its atom, and compiling them was a tenth of the start-up.  A longer one is
+ * compiled here, so that an error is still reported at load.
+ */
+#define LAZY_MAX_REGEX 4096
+
 int la_compile_made(struct la_ruleset *rs, struct ydoc *d, const struct pat *proto,
                     const char *src, size_t len, const char *atom, size_t atomlen)
 {
@@ -176,16 +189,20 @@ int la_compile_made(struct la_ruleset *rs, struct ydoc *d, const struct pat *pro
         rs->npats++;
         return 0;
     }
-    pt->re = pcre2_compile((PCRE2_SPTR)src, len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &errcode,
-                           &erroff, NULL);
-    if (!pt->re) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(errcode, msg, sizeof(msg));
-        la_diagf(d->sink, LA_SEV_ERROR, LA_D_RULE_BAD_REGEX, d->file, pt->line, pt->col,
-                 "invalid regex '%s': %s at offset %zu", pt->src, (const char *)msg,
-                 (size_t)erroff);
-        d->errors++;
-        return 0;
+    if (len <= LAZY_MAX_REGEX) {
+        pt->lazy = 1;                      /* compiled at its first use (la_pat_re) */
+    } else {
+        pt->re = pcre2_compile((PCRE2_SPTR)src, len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                               &errcode, &erroff, NULL);
+        if (!pt->re) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(errcode, msg, sizeof(msg));
+            la_diagf(d->sink, LA_SEV_ERROR, LA_D_RULE_BAD_REGEX, d->file, pt->line, pt->col,
+                     "invalid regex '%s': %s at offset %zu", pt->src, (const char *)msg,
+                     (size_t)erroff);
+            d->errors++;
+            return 0;
+        }
     }
     pt->atom = la_atoms_literal(&rs->pool, atom, atomlen);
     if (!pt->atom) {
@@ -194,6 +211,22 @@ int la_compile_made(struct la_ruleset *rs, struct ydoc *d, const struct pat *pro
         return -1;
     }
     pt->atomlen = atomlen;
+    rs->npats++;
+    return 0;
+}
+
+int la_compile_copy(struct la_ruleset *rs, const struct pat *proto, size_t from)
+{
+    struct pat *pt = new_pat(rs);          /* may move rs->pats: from is an index */
+
+    if (!pt)
+        return -1;
+    *pt = rs->pats[from];
+    pt->rule = proto->rule;
+    pt->sel = proto->sel;
+    pt->mod = proto->mod;
+    if (pt->re && !(pt->re = pcre2_code_copy(pt->re)))
+        return -1;
     rs->npats++;
     return 0;
 }

@@ -587,6 +587,27 @@ static const char *find_lit(const char *h, size_t hl, const char *n, size_t nl)
     return memmem(h, hl, n, nl);
 }
 
+pcre2_code *la_pat_re(const struct pat *p)
+{
+    /* The ruleset is shared read-only, but for this one slot, written once from NULL. */
+    pcre2_code **slot = (pcre2_code **)&p->re, *re = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    pcre2_code *none = NULL;
+    PCRE2_SIZE erroff;
+    int errcode;
+
+    if (re || !p->lazy)
+        return re;
+    re = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED,
+                       PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &errcode, &erroff, NULL);
+    if (!re)
+        return NULL;                       /* out of memory: la_compile_made() tells why */
+    if (!__atomic_compare_exchange_n(slot, &none, re, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        pcre2_code_free(re);               /* another thread published it first */
+        re = none;
+    }
+    return re;
+}
+
 /* 1 match, 0 no match, -1 limit hit, -2 out of memory. */
 static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_record *rec)
 {
@@ -596,7 +617,10 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_r
     if (!s)
         s = "";
     if (p->op == OP_RE) {
-        int r = pcre2_match(p->re, (PCRE2_SPTR)s, v.len, 0, 0, m->md, m->rs->mctx);
+        pcre2_code *re = la_pat_re(p);
+        if (!re)
+            return -2;
+        int r = pcre2_match(re, (PCRE2_SPTR)s, v.len, 0, 0, m->md, m->rs->mctx);
         if (r >= 0)
             return 1;
         if (r == PCRE2_ERROR_MATCHLIMIT || r == PCRE2_ERROR_DEPTHLIMIT ||

@@ -124,6 +124,8 @@ struct pat {
     int nojit;                     /* left to the interpreter (vocabulary patterns: many, rare) */
     int late;                      /* tested only for a rule another pattern touched, as the
                                       'context' field is (a vocabulary variant's line test) */
+    int lazy;                      /* re is compiled at its first use (la_pat_re(): a made
+                                      regex that cannot fail to compile), until then NULL */
 };
 
 struct sel {
@@ -243,6 +245,13 @@ int la_compile_pattern(struct la_ruleset *rs, struct ydoc *d, const struct pat *
 int la_compile_made(struct la_ruleset *rs, struct ydoc *d, const struct pat *proto,
                     const char *src, size_t len, const char *atom, size_t atomlen);
 
+/*
+ * A new pattern of rs that tests what pattern from (an index of rs->pats, already compiled)
+ * tests, for proto's rule, sel and mod: its regex is copied (pcre2_code_copy), not compiled
+ * again.  0, or -1 when out of memory.
+ */
+int la_compile_copy(struct la_ruleset *rs, const struct pat *proto, size_t from);
+
 /* --------------------------------------------------------------- printf.c */
 
 /* An atom shorter than this anchors a format's pattern to the whole message. */
@@ -286,6 +295,13 @@ int la_vocab_lines(const struct la_ruleset *rs, size_t rule, struct la_buf *samp
                    struct la_buf *altered);
 
 /* ---------------------------------------------------------------- match.c */
+
+/*
+ * The compiled regex of an OP_RE pattern.  A lazy one is compiled by the first matcher that
+ * needs it, in whichever thread: the first compiled code published (atomically) is the one
+ * every thread uses, a loser frees its own.  NULL only when out of memory.
+ */
+pcre2_code *la_pat_re(const struct pat *p);
 
 /* Build the prefilter (rule pattern ranges, the atom automaton); LA_FATAL on OOM. */
 enum la_rc la_match_build(struct la_ruleset *rs);
