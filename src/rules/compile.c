@@ -17,10 +17,11 @@
  *
  * Per set (la_ruleset_compile(), after the last file): duplicate ids and
  * unknown 'after'/'unless' rules are errors, all reported at once; then
- * every regex but the vocabulary's (nojit) is JIT-compiled, the match
- * context gets the PCRE2 limits, the prefilter is built (match.c) and the
- * SHA-256 of the loaded files is fixed.  After it the ruleset is never
- * written again, so any number of matchers (threads) can share it.
+ * every regex but the vocabulary's (nojit) is marked for JIT at its first
+ * use (la_pat_re()), the match context gets the PCRE2 limits, the prefilter
+ * is built (match.c) and the SHA-256 of the loaded files is fixed.  After it
+ * the ruleset is never written again, but for the code la_pat_re() makes at
+ * first use (atomically), so any number of matchers (threads) can share it.
  */
 #include "config.h"
 
@@ -305,13 +306,14 @@ enum la_rc la_ruleset_compile(struct la_ruleset *rs, struct la_diag_sink *sink)
     resolve_refs(rs, sink);
     if (rs->errors)
         return LA_FAILED;
-    /* JIT where available (else the interpreter); LOGANALYZE_NO_JIT=1 turns it off for
-     * memory checkers, which cannot follow JIT-compiled code.  Vocabulary patterns stay
-     * interpreted: thousands of them, each run only on the rare line with its atom. */
+    /* JIT where available (else the interpreter), at a regex's first use (la_pat_re()): a
+     * log needs few of them, and JIT-compiling all was a tenth of the start-up.
+     * LOGANALYZE_NO_JIT=1 turns it off for memory checkers, which cannot follow
+     * JIT-compiled code.  Vocabulary patterns stay interpreted: thousands of them, each run
+     * only on the rare line with its atom. */
     if (!getenv("LOGANALYZE_NO_JIT"))
         for (size_t i = 0; i < rs->npats; i++)
-            if (rs->pats[i].re && !rs->pats[i].nojit)
-                pcre2_jit_compile(rs->pats[i].re, PCRE2_JIT_COMPLETE);
+            rs->pats[i].jit = rs->pats[i].re && !rs->pats[i].nojit;
     rs->mctx = pcre2_match_context_create(NULL);
     if (!rs->mctx)
         return LA_FATAL;

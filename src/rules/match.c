@@ -590,15 +590,22 @@ static const char *find_lit(const char *h, size_t hl, const char *n, size_t nl)
 pcre2_code *la_pat_re(const struct pat *p)
 {
     /* The ruleset is shared read-only, but for this one slot, written once from NULL. */
-    pcre2_code **slot = (pcre2_code **)&p->re, *re = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-    pcre2_code *none = NULL;
+    pcre2_code **slot = (pcre2_code **)(p->jit ? &p->jitted : &p->re);
+    pcre2_code *re = __atomic_load_n(slot, __ATOMIC_ACQUIRE), *none = NULL;
     PCRE2_SIZE erroff;
     int errcode;
 
-    if (re || !p->lazy)
+    if (re || !(p->lazy || p->jit))
         return re;
-    re = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED,
-                       PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &errcode, &erroff, NULL);
+    if (p->jit) {
+        /* A copy: other threads may be running re.  Where PCRE2 has no JIT the copy runs
+         * in the interpreter, as re did when it was JIT-compiled at load. */
+        if ((re = pcre2_code_copy(p->re)))
+            (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    } else {
+        re = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED,
+                           PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &errcode, &erroff, NULL);
+    }
     if (!re)
         return NULL;                       /* out of memory: la_compile_made() tells why */
     if (!__atomic_compare_exchange_n(slot, &none, re, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
@@ -685,16 +692,18 @@ static int collect_caps(struct la_matcher *m, const struct rule *r, const struct
         if (!p->has_names || p->op != OP_RE || m->pat_stamp[i] != m->gen || !m->pat_hit[i])
             continue;
         struct la_sv v = field_of(rec, p->field);
-        if (pcre2_match(p->re, (PCRE2_SPTR)(v.p ? v.p : ""), v.len, 0, 0, m->md,
-                        m->rs->mctx) < 0)
+        const pcre2_code *re = la_pat_re(p);   /* the code test_pat() matched with */
+        if (!re)
+            return -1;
+        if (pcre2_match(re, (PCRE2_SPTR)(v.p ? v.p : ""), v.len, 0, 0, m->md, m->rs->mctx) < 0)
             continue;
         uint32_t count, size;
         PCRE2_SPTR table;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
         uint32_t ovn = pcre2_get_ovector_count(m->md);
-        pcre2_pattern_info(p->re, PCRE2_INFO_NAMECOUNT, &count);
-        pcre2_pattern_info(p->re, PCRE2_INFO_NAMEENTRYSIZE, &size);
-        pcre2_pattern_info(p->re, PCRE2_INFO_NAMETABLE, &table);
+        pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &count);
+        pcre2_pattern_info(re, PCRE2_INFO_NAMEENTRYSIZE, &size);
+        pcre2_pattern_info(re, PCRE2_INFO_NAMETABLE, &table);
         for (uint32_t k = 0; k < count; k++) {
             const unsigned char *e = table + (size_t)k * size;
             unsigned grp = (unsigned)(e[0] << 8 | e[1]);

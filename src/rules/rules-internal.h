@@ -126,6 +126,9 @@ struct pat {
                                       'context' field is (a vocabulary variant's line test) */
     int lazy;                      /* re is compiled at its first use (la_pat_re(): a made
                                       regex that cannot fail to compile), until then NULL */
+    int jit;                       /* JIT-compiled at its first use (la_ruleset_compile sets
+                                      it unless nojit or LOGANALYZE_NO_JIT) */
+    pcre2_code *jitted;            /* that JIT-compiled copy of re (la_pat_re()), or NULL */
 };
 
 struct sel {
@@ -297,9 +300,10 @@ int la_vocab_lines(const struct la_ruleset *rs, size_t rule, struct la_buf *samp
 /* ---------------------------------------------------------------- match.c */
 
 /*
- * The compiled regex of an OP_RE pattern.  A lazy one is compiled by the first matcher that
- * needs it, in whichever thread: the first compiled code published (atomically) is the one
- * every thread uses, a loser frees its own.  NULL only when out of memory.
+ * The compiled regex of an OP_RE pattern, as every match of it must use: a lazy one is
+ * compiled, and a jit one gets its JIT-compiled copy, by the first matcher that needs it,
+ * in whichever thread; the first code published (atomically) is the one every thread uses,
+ * a loser frees its own.  NULL only when out of memory.
  */
 pcre2_code *la_pat_re(const struct pat *p);
 
