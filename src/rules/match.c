@@ -2,13 +2,16 @@
  * The matcher: literal prefilter, then PCRE2.
  *
  * Build (once per ruleset): the distinct atoms of all patterns go into an
- * Aho-Corasick automaton, stored as a dense DFA over byte classes (only the
- * bytes that occur in atoms get their own class), so scanning a record is
- * one table lookup per byte.  Each DFA state lists the atoms that end
- * there, and each atom the patterns that require it.  The trie is built
- * sparse (its edges in a hash table) and only the finished DFA is dense,
- * each row written once: with thousands of vocabulary atoms the table is
- * megabytes, and filling it is most of what building costs at start-up.
+ * Aho-Corasick automaton, a DFA over byte classes (only the bytes that
+ * occur in atoms get their own class).  The states up to DENSE_DEPTH bytes
+ * deep have dense rows, so scanning a record is one table lookup per byte
+ * while the text holds no more of an atom; a deeper state (nearly always on
+ * the single path of one long vocabulary atom) has a list of its edges and
+ * its fail link, and a step from it follows them: the same states as a
+ * dense table, which for the shipped rules would be 3.4 MB, written (and
+ * faulted in) at every start-up.  The trie is built as lists of children
+ * and each dense row written once.  Each state lists the atoms that end
+ * there, and each atom the patterns that require it.
  *
  * Scan (per record): run the DFA over the line (case folded by the byte
  * classes), collect the candidate patterns (plus those without an atom),
@@ -31,16 +34,29 @@
 #include "core/alloc.h"
 #include "rules/rules-internal.h"
 
-#define AC_OUT 0x80000000u
+#define AC_OUT 0x80000000u          /* an entry's target has outputs */
+#define AC_DEEP 0x40000000u         /* an entry's target is a deep state: the rest is its index */
+#define AC_IDX 0x3fffffffu
+/*
+ * States no deeper than this (the root is depth 0) have a dense row; deeper ones, nearly all
+ * on the single path of one long atom, a list of their edges and their fail link.
+ */
+#define DENSE_DEPTH 6
 
 struct la_ac {
     unsigned char cls[256];        /* byte → class */
     unsigned nclass;
-    unsigned nstates;
-    uint32_t *next;                /* nstates × nclass; after the build each entry is the
-                                    * target's row offset (state × nclass), AC_OUT set when
-                                    * the target has outputs: the scan loop then needs no
-                                    * multiply and no second table */
+    unsigned nstates;              /* numbered breadth-first: dense states first */
+    unsigned ndense;
+    uint32_t *next;                /* ndense × nclass entries.  An entry is the target's row
+                                    * offset (state × nclass), or AC_DEEP and its deep index
+                                    * (state - ndense); AC_OUT set when the target has
+                                    * outputs: the scan loop then needs no multiply and no
+                                    * second table while it stays in dense states */
+    uint32_t *deep_first;          /* per deep state + 1: its first edge */
+    unsigned char *deep_cls;       /* per deep edge: its class */
+    uint32_t *deep_to;             /* per deep edge: the entry of its target */
+    uint32_t *deep_fail;           /* per deep state: the entry of its fail link (no AC_OUT) */
     uint32_t *out_first;           /* per state: index into out list, or UINT32_MAX */
     uint32_t *out_next;            /* per output entry: next entry */
     uint32_t *out_atom;            /* per output entry: atom index */
@@ -56,6 +72,10 @@ void la_ac_free(struct la_ac *ac)
     if (!ac)
         return;
     la_free(ac->next);
+    la_free(ac->deep_first);
+    la_free(ac->deep_cls);
+    la_free(ac->deep_to);
+    la_free(ac->deep_fail);
     la_free(ac->out_first);
     la_free(ac->out_next);
     la_free(ac->out_atom);
@@ -140,113 +160,58 @@ static void add_atom(struct la_ac *ac, struct atomset *as, size_t *atom_of, size
 }
 
 /*
- * The trie while building: its edges, found by (state, class) in a hash table, and listed
- * per state in class order for the breadth-first walk (edge_first/edge_cls/edge_to, filled
- * by group_edges()).  Only the finished DFA is a dense table: each of its rows is written
- * once, as a copy of the row of the state's fail link with the state's own edges over it,
- * so the build touches the table's memory once instead of zero-filling a dense trie sized
- * for the longest possible automaton and copying it into breadth-first order.
+ * The trie while building: each state's edges as a list of children in class order
+ * (first_child, sibling; cls_in: the class of the edge into a state), the root's also in a
+ * table by class.  The finished automaton is written once from it: dense rows for the
+ * shallow states, edge lists for the deep ones.
  */
 struct trie {
-    uint64_t *key;                 /* per slot: (state << 8 | class) + 1, 0 when empty */
-    uint32_t *to;                  /* per slot: the child */
-    size_t mask;                   /* slots - 1 */
-    uint32_t *from, *child;        /* per edge, in the order they were made */
-    unsigned char *ecls;
-    size_t nedges;
-    uint32_t *edge_first;          /* per state + 1: its first edge in edge_cls/edge_to */
-    unsigned char *edge_cls;
-    uint32_t *edge_to;
+    uint32_t *first_child, *sibling;
+    unsigned char *cls_in;
+    uint32_t *root;                /* per class: the root's child, or NO_EDGE */
+    unsigned char *depth;          /* per state, up to 255 */
 };
 
 #define NO_EDGE UINT32_MAX
 
-static size_t trie_slot(const struct trie *t, uint64_t k)
-{
-    size_t h = (size_t)((k * 0x9e3779b97f4a7c15u) >> 32) & t->mask;
-
-    while (t->key[h] && t->key[h] != k)
-        h = (h + 1) & t->mask;
-    return h;
-}
-
 static uint32_t trie_get(const struct trie *t, uint32_t s, unsigned c)
 {
-    size_t h = trie_slot(t, ((uint64_t)s << 8 | c) + 1);
+    uint32_t k;
 
-    return t->key[h] ? t->to[h] : NO_EDGE;
+    if (!s)
+        return t->root[c];
+    for (k = t->first_child[s]; k != NO_EDGE && t->cls_in[k] < c; k = t->sibling[k])
+        ;
+    return k != NO_EDGE && t->cls_in[k] == c ? k : NO_EDGE;
 }
 
 /* The child of s by class c, made (as state *nstates) when new. */
 static uint32_t trie_step(struct trie *t, uint32_t s, unsigned c, unsigned *nstates)
 {
-    uint64_t k = ((uint64_t)s << 8 | c) + 1;
-    size_t h = trie_slot(t, k);
+    uint32_t *at = &t->first_child[s], k;
 
-    if (!t->key[h]) {
-        t->key[h] = k;
-        t->to[h] = (uint32_t)(*nstates)++;
-        t->from[t->nedges] = s;
-        t->ecls[t->nedges] = (unsigned char)c;
-        t->child[t->nedges++] = t->to[h];
-    }
-    return t->to[h];
-}
-
-/* Edges lo..hi - 1 (one state's: a few, the root's at most one per class) in class order. */
-static void sort_edges(struct trie *t, uint32_t lo, uint32_t hi)
-{
-    for (uint32_t i = lo + 1; i < hi; i++) {
-        unsigned char c = t->edge_cls[i];
-        uint32_t to = t->edge_to[i], j = i;
-        for (; j > lo && t->edge_cls[j - 1] > c; j--) {
-            t->edge_cls[j] = t->edge_cls[j - 1];
-            t->edge_to[j] = t->edge_to[j - 1];
-        }
-        t->edge_cls[j] = c;
-        t->edge_to[j] = to;
-    }
-}
-
-/* The edges grouped by state, each group in class order.  -1 when out of memory. */
-static int group_edges(struct trie *t, size_t nstates)
-{
-    size_t ne = t->nedges;
-
-    t->edge_first = la_calloc(nstates + 1, sizeof(uint32_t));
-    t->edge_cls = la_malloc(ne + 1);
-    t->edge_to = la_malloc((ne + 1) * sizeof(uint32_t));
-    if (!t->edge_first || !t->edge_cls || !t->edge_to)
-        return -1;
-    for (size_t e = 0; e < ne; e++)
-        t->edge_first[t->from[e] + 1]++;
-    for (size_t s = 0; s < nstates; s++)
-        t->edge_first[s + 1] += t->edge_first[s];
-    /* Counting sort by state (edge_first[s] is the next free place of s while it runs), then
-     * by class within each state's few edges. */
-    for (size_t e = 0; e < ne; e++) {
-        uint32_t at = t->edge_first[t->from[e]]++;
-        t->edge_cls[at] = t->ecls[e];
-        t->edge_to[at] = t->child[e];
-    }
-    for (size_t s = nstates; s-- > 0;)
-        t->edge_first[s + 1] = t->edge_first[s];
-    t->edge_first[0] = 0;
-    for (size_t s = 0; s < nstates; s++)
-        sort_edges(t, t->edge_first[s], t->edge_first[s + 1]);
-    return 0;
+    while (*at != NO_EDGE && t->cls_in[*at] < c)
+        at = &t->sibling[*at];
+    if (*at != NO_EDGE && t->cls_in[*at] == c)
+        return *at;
+    k = (uint32_t)(*nstates)++;
+    t->cls_in[k] = (unsigned char)c;
+    t->first_child[k] = NO_EDGE;
+    t->sibling[k] = *at;
+    t->depth[k] = t->depth[s] < 255 ? t->depth[s] + 1 : 255;
+    *at = k;
+    if (!s)
+        t->root[c] = k;
+    return k;
 }
 
 static void trie_release(struct trie *t)
 {
-    la_free(t->key);
-    la_free(t->to);
-    la_free(t->from);
-    la_free(t->child);
-    la_free(t->ecls);
-    la_free(t->edge_first);
-    la_free(t->edge_cls);
-    la_free(t->edge_to);
+    la_free(t->first_child);
+    la_free(t->sibling);
+    la_free(t->cls_in);
+    la_free(t->root);
+    la_free(t->depth);
 }
 
 /* The automaton's step from f by class c, following fail links where f has no edge. */
@@ -272,67 +237,107 @@ static int link_states(struct la_ac *ac, const struct trie *t, uint32_t *fail, u
 {
     size_t qh = 0, qt = 0;
 
-    for (uint32_t e = t->edge_first[0]; e < t->edge_first[1]; e++) {
-        fail[t->edge_to[e]] = 0;
-        queue[qt++] = t->edge_to[e];
+    for (uint32_t k = t->first_child[0]; k != NO_EDGE; k = t->sibling[k]) {
+        fail[k] = 0;
+        queue[qt++] = k;
     }
     while (qh < qt) {
         uint32_t s = queue[qh++];
         for (uint32_t o = ac->out_first[fail[s]]; o != UINT32_MAX; o = ac->out_next[o])
             if (add_out(ac, s, ac->out_atom[o], outcap) < 0)
                 return -1;
-        for (uint32_t e = t->edge_first[s]; e < t->edge_first[s + 1]; e++) {
-            fail[t->edge_to[e]] = delta(t, fail, fail[s], t->edge_cls[e]);
-            queue[qt++] = t->edge_to[e];
+        for (uint32_t k = t->first_child[s]; k != NO_EDGE; k = t->sibling[k]) {
+            fail[k] = delta(t, fail, fail[s], t->cls_in[k]);
+            queue[qt++] = k;
         }
     }
     *ret_n = qt;
     return 0;
 }
 
+/* The entry of a transition to state s (numbered perm[s] breadth-first). */
+static uint32_t entry_of(const struct la_ac *ac, const uint32_t *perm, uint32_t s)
+{
+    uint32_t to = perm[s] < ac->ndense ? perm[s] * ac->nclass : (perm[s] - ac->ndense) | AC_DEEP;
+
+    return to | (ac->out_first[s] != UINT32_MAX ? AC_OUT : 0);
+}
+
+/* The deep states' edge lists and fail links, in breadth-first order.  -1 on OOM. */
+static int fill_deep(struct la_ac *ac, const struct trie *t, const uint32_t *fail,
+                     const uint32_t *bfs, const uint32_t *perm)
+{
+    size_t nd = ac->nstates - ac->ndense, ne = 0;
+
+    ac->deep_first = la_malloc((nd + 1) * sizeof(uint32_t));
+    ac->deep_fail = la_malloc((nd + 1) * sizeof(uint32_t));
+    ac->deep_cls = la_malloc(nd + 1);
+    ac->deep_to = la_malloc((nd + 1) * sizeof(uint32_t));
+    if (!ac->deep_first || !ac->deep_fail || !ac->deep_cls || !ac->deep_to)
+        return -1;
+    for (size_t d = 0; d < nd; d++) {
+        uint32_t s = bfs[ac->ndense + d - 1];
+        ac->deep_first[d] = (uint32_t)ne;
+        ac->deep_fail[d] = entry_of(ac, perm, fail[s]) & ~AC_OUT;
+        /* Every child of a deep state is deep, and each state is one edge's target: ne
+         * stays below nd. */
+        for (uint32_t k = t->first_child[s]; k != NO_EDGE; k = t->sibling[k]) {
+            ac->deep_cls[ne] = t->cls_in[k];
+            ac->deep_to[ne++] = entry_of(ac, perm, k);
+        }
+    }
+    ac->deep_first[nd] = (uint32_t)ne;
+    return 0;
+}
+
 /*
- * The dense table, in breadth-first order (bfs: every state but the root, in that order), so
+ * The dense rows, in breadth-first order (bfs: every state but the root, in that order), so
  * that the shallow states, where the scan spends nearly all its steps, share a few cache
- * lines instead of being spread over the table in the order their atoms were added (with
- * thousands of vocabulary atoms the table is megabytes).  Each entry is the target's row
- * offset, with AC_OUT when the target has outputs.  A state's row is its fail link's (which
- * comes earlier in that order) with its own edges written over.  -1 when out of memory.
+ * lines.  A state's row is its fail link's (which comes earlier in that order) with its own
+ * edges written over.  Then the deep states (fill_deep()).  -1 when out of memory.
  */
 static int fill_table(struct la_ac *ac, const struct trie *t, const uint32_t *fail,
                       const uint32_t *bfs)
 {
     size_t n = ac->nstates, nc = ac->nclass;
     uint32_t *perm = la_malloc(n * sizeof(uint32_t));
-    uint32_t *next = la_malloc(n * nc * sizeof(uint32_t));
     uint32_t *outf = la_malloc(n * sizeof(uint32_t));
+    int rc = -1;
 
-    if (!perm || !next || !outf) {
-        la_free(perm);
-        la_free(next);
-        la_free(outf);
-        return -1;
-    }
+    ac->ndense = 1;
+    while (ac->ndense < n && t->depth[bfs[ac->ndense - 1]] <= DENSE_DEPTH)
+        ac->ndense++;
+    /* Row offsets and deep indexes beside the flags (the rule limits keep them far below). */
+    if ((uint64_t)ac->ndense * nc > AC_IDX || n - ac->ndense > AC_IDX)
+        goto out;
+    ac->next = la_malloc((size_t)ac->ndense * nc * sizeof(uint32_t));
+    if (!perm || !outf || !ac->next)
+        goto out;
     perm[0] = 0;
     for (size_t k = 0; k + 1 < n; k++)
         perm[bfs[k]] = (uint32_t)(k + 1);
-#define AC_ENTRY(s) ((uint32_t)(perm[s] * nc) | (ac->out_first[s] != UINT32_MAX ? AC_OUT : 0))
     for (size_t c = 0; c < nc; c++)
-        next[c] = AC_ENTRY(0);
-    for (size_t k = 0; k < n; k++) {
+        ac->next[c] = entry_of(ac, perm, 0);
+    for (size_t k = 0; k < ac->ndense; k++) {
         uint32_t s = k ? bfs[k - 1] : 0;
-        uint32_t *row = &next[k * nc];
+        uint32_t *row = &ac->next[k * nc];
         if (k)
-            memcpy(row, &next[(size_t)perm[fail[s]] * nc], nc * sizeof(uint32_t));
-        for (uint32_t e = t->edge_first[s]; e < t->edge_first[s + 1]; e++)
-            row[t->edge_cls[e]] = AC_ENTRY(t->edge_to[e]);
-        outf[k] = ac->out_first[s];
+            memcpy(row, &ac->next[(size_t)perm[fail[s]] * nc], nc * sizeof(uint32_t));
+        for (uint32_t c = t->first_child[s]; c != NO_EDGE; c = t->sibling[c])
+            row[t->cls_in[c]] = entry_of(ac, perm, c);
     }
-#undef AC_ENTRY
+    if (fill_deep(ac, t, fail, bfs, perm) < 0)
+        goto out;
+    for (size_t k = 0; k < n; k++)
+        outf[k] = ac->out_first[k ? bfs[k - 1] : 0];
     la_free(ac->out_first);
-    la_free(perm);
-    ac->next = next;
     ac->out_first = outf;
-    return 0;
+    outf = NULL;
+    rc = 0;
+out:
+    la_free(perm);
+    la_free(outf);
+    return rc;
 }
 
 /* The trie of the distinct atoms, with each atom's output at its last state. */
@@ -341,15 +346,17 @@ static int make_trie(struct la_ac *ac, struct trie *t, const char *const *atoms,
 {
     unsigned nstates = 1;
 
-    for (t->mask = 15; t->mask < 2 * maxstates; t->mask = t->mask * 2 + 1)
-        ;
-    t->key = la_calloc(t->mask + 1, sizeof(*t->key));
-    t->to = la_malloc((t->mask + 1) * sizeof(*t->to));
-    t->from = la_malloc(maxstates * sizeof(*t->from));
-    t->child = la_malloc(maxstates * sizeof(*t->child));
-    t->ecls = la_malloc(maxstates);
-    if (!t->key || !t->to || !t->from || !t->child || !t->ecls)
+    t->first_child = la_malloc(maxstates * sizeof(*t->first_child));
+    t->sibling = la_malloc(maxstates * sizeof(*t->sibling));
+    t->cls_in = la_malloc(maxstates);
+    t->depth = la_malloc(maxstates);
+    t->root = la_malloc(256 * sizeof(*t->root));
+    if (!t->first_child || !t->sibling || !t->cls_in || !t->depth || !t->root)
         return -1;
+    t->first_child[0] = t->sibling[0] = NO_EDGE;
+    t->depth[0] = 0;
+    for (size_t c = 0; c < 256; c++)
+        t->root[c] = NO_EDGE;
     for (size_t a = 0; a < ac->natoms; a++) {
         uint32_t s = 0;
         for (size_t k = 0; k < atomlen[a]; k++)
@@ -358,7 +365,7 @@ static int make_trie(struct la_ac *ac, struct trie *t, const char *const *atoms,
             return -1;
     }
     ac->nstates = nstates;
-    return group_edges(t, nstates);
+    return 0;
 }
 
 enum la_rc la_match_build(struct la_ruleset *rs)
@@ -441,9 +448,6 @@ enum la_rc la_match_build(struct la_ruleset *rs)
         ac->out_first[s] = UINT32_MAX;
     if (make_trie(ac, &trie, atoms, atomlen, maxstates, &outcap) < 0 ||
         link_states(ac, &trie, fail, queue, &nbfs, &outcap) < 0)
-        goto out;
-    /* Row offsets with the output flag (the rule limits keep them far below AC_OUT). */
-    if ((uint64_t)ac->nstates * ac->nclass >= AC_OUT)
         goto out;
     if (nbfs + 1 != ac->nstates || fill_table(ac, &trie, fail, queue) < 0)
         goto out;                          /* (the walk reaches every state) */
@@ -729,6 +733,64 @@ static int applies_format(const struct rule *r, const char *format)
     return in_list(r->formats, format);
 }
 
+/* The patterns (and hint words) of the atoms that end in the state of entry v, at byte i. */
+static void outputs(struct la_matcher *m, const struct la_ac *ac, uint32_t v, size_t i)
+{
+    uint32_t s = v & AC_DEEP ? ac->ndense + (v & AC_IDX) : (v & AC_IDX) / ac->nclass;
+
+    for (uint32_t o = ac->out_first[s]; o != UINT32_MAX; o = ac->out_next[o])
+        for (uint32_t en = ac->atom_first[ac->out_atom[o]]; en != UINT32_MAX;
+             en = ac->ent_next[en])
+            if (ac->ent_pat[en] >= HINT_PAT)
+                m->hint_at[ac->ent_pat[en] - HINT_PAT] =
+                    i + 2 - strlen(hint_words[ac->ent_pat[en] - HINT_PAT]);
+            else
+                queue_pat(m, ac->ent_pat[en]);
+}
+
+/* The entry of the step from deep state d by class c: its edge, else its fail link's step. */
+static uint32_t deep_step(const struct la_ac *ac, uint32_t d, unsigned c)
+{
+    for (;;) {
+        for (uint32_t e = ac->deep_first[d]; e < ac->deep_first[d + 1]; e++)
+            if (ac->deep_cls[e] == c)
+                return ac->deep_to[e];
+        uint32_t f = ac->deep_fail[d];
+        if (!(f & AC_DEEP))
+            return ac->next[f + c];
+        d = f & AC_IDX;
+    }
+}
+
+/*
+ * The automaton over a line: one lookup per byte while it stays in the dense states; a deep
+ * state (the line holds more than DENSE_DEPTH bytes of an atom) is left by deep_step().
+ */
+static void walk(struct la_matcher *m, const struct la_ac *ac, const unsigned char *t, size_t n)
+{
+    const uint32_t *next = ac->next;
+    const unsigned char *cls = ac->cls;
+    uint32_t s = 0;                        /* row offset of the (dense) state */
+
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = next[s + cls[t[i]]];
+        if (!(v & (AC_OUT | AC_DEEP))) {
+            s = v;
+            continue;
+        }
+        for (;;) {
+            if (v & AC_OUT)
+                outputs(m, ac, v, i);
+            if (!(v & AC_DEEP))
+                break;
+            if (++i == n)
+                return;
+            v = deep_step(ac, v & AC_IDX, cls[t[i]]);
+        }
+        s = v & ~AC_OUT;
+    }
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -759,27 +821,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
     /* Run the automaton over the line (case folded by the byte classes). */
     m->lowered = 0;
     memset(m->hint_at, 0, sizeof(m->hint_at));
-    {
-        const unsigned char *t = (const unsigned char *)rec->text.p;
-        const uint32_t *next = ac->next;
-        const unsigned char *cls = ac->cls;
-        const uint32_t nclass = ac->nclass;
-        uint32_t s = 0;                    /* row offset of the state */
-        for (size_t i = 0; i < rec->text.len; i++) {
-            uint32_t v = next[s + cls[t[i]]];
-            s = v & ~AC_OUT;
-            if (!(v & AC_OUT))
-                continue;
-            for (uint32_t o = ac->out_first[s / nclass]; o != UINT32_MAX; o = ac->out_next[o])
-                for (uint32_t en = ac->atom_first[ac->out_atom[o]]; en != UINT32_MAX;
-                     en = ac->ent_next[en])
-                    if (ac->ent_pat[en] >= HINT_PAT)
-                        m->hint_at[ac->ent_pat[en] - HINT_PAT] =
-                            i + 2 - strlen(hint_words[ac->ent_pat[en] - HINT_PAT]);
-                    else
-                        queue_pat(m, ac->ent_pat[en]);
-        }
-    }
+    walk(m, ac, (const unsigned char *)rec->text.p, rec->text.len);
     for (size_t i = 0; i < rs->nalways; i++)
         queue_pat(m, rs->always[i]);
     /* Check candidates. */

@@ -174,9 +174,9 @@ static void hint_words(void **state)
     la_buf_release(&d);
 }
 
-/* Which rules fired, by index (at most 256 rules). */
+/* Which rules fired, by index (at most 512 rules). */
 struct fired {
-    unsigned char rule[256];
+    unsigned char rule[512];
 };
 
 static enum la_rc on_fired(void *user, size_t rule, const struct la_capture *c, size_t n)
@@ -207,15 +207,16 @@ static int contains_nocase(const char *line, const char *lit)
 
 /*
  * The prefilter automaton (match.c): with atoms that are prefixes, suffixes and infixes of
- * each other (every string of 'a' and 'b' of 3 to 6 letters, some with a blank), its fail
- * links, merged outputs and case folding must make every rule whose literal a line holds a
+ * each other (every string of 'a' and 'b' of 3 to 6 letters, some with a blank, and 200 of
+ * 7 to 14 letters, whose deep states have edge lists instead of dense rows), its fail links,
+ * merged outputs and case folding must make every rule whose literal a line holds a
  * candidate: each rule fires exactly when a brute-force search finds its literal.
  */
 static void automaton(void **state)
 {
     struct la_buf yaml = LA_BUF_INIT, d = LA_BUF_INIT;
-    const char *lits[200];
-    char store[200][8];
+    const char *lits[400];
+    char store[400][16];
     size_t n = 0;
     unsigned seed = 12345;
 
@@ -230,6 +231,19 @@ static void automaton(void **state)
             lits[n] = store[n];
             n++;
         }
+    while (n < 390) {
+        size_t len = 7 + n % 8;
+        for (size_t k = 0; k < len; k++) {
+            seed = seed * 1103515245u + 12345u;
+            store[n][k] = (char)((seed >> 16) % 8 ? 'a' + (seed >> 20) % 2 : ' ');
+        }
+        store[n][len] = '\0';
+        lits[n] = store[n];
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(lits[i], lits[n]))
+                n--;                               /* a duplicate: draw again */
+        n++;
+    }
     assert_int_equal(la_buf_adds(&yaml, "rules:\n"), LA_OK);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(la_buf_addf(&yaml, "  - id: t.r%zu\n    title: T\n    cause: usb-link\n"
@@ -239,16 +253,25 @@ static void automaton(void **state)
     struct la_ruleset *rs = load(yaml.buf, &d, LA_OK);
     struct la_matcher *m = la_matcher_new(rs);
     assert_non_null(m);
-    for (int round = 0; round < 3000; round++) {
+    for (int round = 0; round < 6000; round++) {
         static const char alphabet[] = "abAB x";
-        char line[40];
-        size_t len = (size_t)(round % 37);
+        char line[64];
+        size_t len = (size_t)(round % 61);
         struct fired f;
         for (size_t k = 0; k < len; k++) {
             seed = seed * 1103515245u + 12345u;
             line[k] = alphabet[(seed >> 16) % 6];
         }
         line[len] = '\0';
+        if (round % 2) {
+            /* A literal, in mixed case, somewhere in the line: deep states' outputs too. */
+            const char *lit = lits[(size_t)round / 2 % n];
+            size_t l = strlen(lit), at = len > l ? (size_t)round % (len - l + 1) : 0;
+            for (size_t k = 0; k < l && at + k < sizeof(line) - 1; k++)
+                line[at + k] = (char)(k % 3 || lit[k] == ' ' ? lit[k] : lit[k] - 'a' + 'A');
+            if (at + l > len)
+                line[len = at + l < sizeof(line) - 1 ? at + l : sizeof(line) - 1] = '\0';
+        }
         struct la_record rec = { .format = "text", .text = la_sv_cstr(line),
                                  .message = la_sv_cstr(line) };
         memset(&f, 0, sizeof(f));
