@@ -232,48 +232,55 @@ int la_compile_copy(struct la_ruleset *rs, const struct pat *proto, size_t from)
     return 0;
 }
 
-/* Rule indexes ordered by id, then index: the first of a run of equal ids is its first use. */
-static int cmp_id(const void *a, const void *b, void *user)
+static uint32_t id_hash(const char *s)
 {
-    const struct la_ruleset *rs = user;
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    int c = strcmp(rs->rules[x].meta.id, rs->rules[y].meta.id);
+    uint32_t h = 2166136261u;      /* FNV-1a */
 
-    return c ? c : x < y ? -1 : x > y;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
 }
 
 /*
- * Duplicate ids: checked even after load errors, to report all at once, in rule order.
- * Sorted rather than compared pairwise: the vocabulary packs bring thousands of rules.
- * -1 when out of memory.
+ * Duplicate ids: checked even after load errors, to report all at once, in rule order, each
+ * with the first rule of its id.  The ids go into a hash table (the vocabulary packs bring
+ * thousands of rules, whose ids share long prefixes).  -1 when out of memory.
  */
 static int check_ids(struct la_ruleset *rs, struct la_diag_sink *sink)
 {
-    size_t *ix = la_malloc((rs->nrules + 1) * sizeof(*ix));
-    size_t *first = la_malloc((rs->nrules + 1) * sizeof(*first));
+    size_t mask = 15;
+    uint32_t *slot, *hash;
 
-    if (!ix || !first) {
-        la_free(ix);
-        la_free(first);
+    while (mask < 2 * rs->nrules)
+        mask = mask * 2 + 1;
+    slot = la_calloc(mask + 1, sizeof(*slot));     /* a rule index + 1, 0 when empty */
+    hash = la_malloc((mask + 1) * sizeof(*hash));
+    if (!slot || !hash) {
+        la_free(slot);
+        la_free(hash);
         return -1;
     }
-    for (size_t i = 0; i < rs->nrules; i++)
-        ix[i] = i;
-    qsort_r(ix, rs->nrules, sizeof(*ix), cmp_id, rs);
-    for (size_t k = 0; k < rs->nrules; k++)
-        first[ix[k]] = k && !strcmp(rs->rules[ix[k]].meta.id, rs->rules[ix[k - 1]].meta.id)
-                           ? first[ix[k - 1]] : ix[k];
     for (size_t i = 0; i < rs->nrules; i++) {
-        const struct rule *r = &rs->rules[i], *f = &rs->rules[first[i]];
-        if (first[i] == i)
+        const struct rule *r = &rs->rules[i], *f = NULL;
+        uint32_t h = id_hash(r->meta.id);
+        size_t k = h & mask;
+        for (; slot[k]; k = (k + 1) & mask)
+            if (hash[k] == h && !strcmp(rs->rules[slot[k] - 1].meta.id, r->meta.id)) {
+                f = &rs->rules[slot[k] - 1];
+                break;
+            }
+        if (!f) {
+            slot[k] = (uint32_t)i + 1;
+            hash[k] = h;
             continue;
+        }
         la_diagf(sink, LA_SEV_ERROR, LA_D_RULE_DUPLICATE_ID, r->meta.file, r->meta.line, 0,
                  "duplicate rule id '%s' (first defined at %s:%u)", r->meta.id, f->meta.file,
                  f->meta.line);
         rs->errors++;
     }
-    la_free(ix);
-    la_free(first);
+    la_free(slot);
+    la_free(hash);
     return 0;
 }
 
