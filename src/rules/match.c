@@ -383,6 +383,12 @@ enum la_rc la_match_build(struct la_ruleset *rs)
     if (!ac)
         return LA_FATAL;
     rs->ac = ac;
+    /* Rules' selections, in a matcher's modifier bits one after the other. */
+    rs->nsels = 0;
+    for (size_t i = 0; i < rs->nrules; i++) {
+        rs->rules[i].first_sel = rs->nsels;
+        rs->nsels += rs->rules[i].nsel;
+    }
     /* Rules' pattern ranges (patterns are stored in rule order). */
     for (size_t i = 0; i < rs->npats; i++) {
         struct rule *r = &rs->rules[rs->pats[i].rule];
@@ -475,7 +481,8 @@ struct la_matcher {
     size_t ncand;
     uint32_t *touched;             /* rules with a pattern hit */
     size_t ntouched;
-    uint32_t *modbits;             /* per rule × 64 selections: satisfied modifiers */
+    uint32_t *modbits;             /* per selection of each rule (rule.first_sel): satisfied
+                                      modifiers */
     unsigned char *pat_hit;        /* per pattern: matched in this generation */
     unsigned char *disabled;       /* per rule */
     struct la_buf lower;           /* the line lowercased, made when a literal test needs it */
@@ -505,7 +512,7 @@ struct la_matcher *la_matcher_new(const struct la_ruleset *rs)
     m->rule_stamp = la_calloc(rs->nrules + 1, sizeof(uint32_t));
     m->touched = la_calloc(rs->nrules + 1, sizeof(uint32_t));
     m->disabled = la_calloc(rs->nrules + 1, 1);
-    m->modbits = la_calloc((rs->nrules + 1) * 64, sizeof(uint32_t));
+    m->modbits = la_calloc(rs->nsels + 1, sizeof(uint32_t));
     m->checks = la_calloc(rs->nrules + 1, sizeof(uint64_t));
     m->hits = la_calloc(rs->nrules + 1, sizeof(uint64_t));
     m->ns = la_calloc(rs->nrules + 1, sizeof(uint64_t));
@@ -836,7 +843,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
             continue;
         if (m->rule_stamp[p->rule] != m->gen) {
             m->rule_stamp[p->rule] = m->gen;
-            memset(&m->modbits[(size_t)p->rule * 64], 0, r->nsel * sizeof(uint32_t));
+            memset(&m->modbits[r->first_sel], 0, r->nsel * sizeof(uint32_t));
             m->touched[m->ntouched++] = p->rule;
         }
         if (m->profile) {
@@ -857,7 +864,7 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
         }
         if (hit) {
             m->pat_hit[pi] = 1;
-            m->modbits[(size_t)p->rule * 64 + p->sel] |= 1u << p->mod;
+            m->modbits[r->first_sel + p->sel] |= 1u << p->mod;
         }
     }
     if (m->ntouched > 1)
@@ -885,12 +892,12 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
                 return LA_FATAL;
             if (hit > 0) {
                 m->pat_hit[pi] = 1;
-                m->modbits[(size_t)ri * 64 + p->sel] |= 1u << p->mod;
+                m->modbits[r->first_sel + p->sel] |= 1u << p->mod;
             }
         }
         for (unsigned s = 0; s < r->nsel; s++) {
             uint32_t full = r->sels[s].nmods >= 32 ? UINT32_MAX : (1u << r->sels[s].nmods) - 1;
-            if (r->sels[s].nmods && m->modbits[(size_t)ri * 64 + s] == full)
+            if (r->sels[s].nmods && m->modbits[r->first_sel + s] == full)
                 sels |= 1ull << s;
         }
         if (!sels || !la_cond_eval(r, r->root, sels))

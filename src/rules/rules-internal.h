@@ -154,6 +154,8 @@ struct rule {
     const char *after_id, *unless_id;
     unsigned after_line, after_col, unless_line, unless_col;
     size_t first_pat, npat;        /* set by la_match_build */
+    size_t first_sel;              /* set by la_match_build: the rule's selections' place in
+                                      a matcher's modifier bits (the sum of nsel before it) */
     const char *vfmt;              /* a vocabulary entry's format (vocab.c), for `rules test` */
     int pooled;                    /* sels and cond live in the pool (vocab.c: thousands of
                                       rules, no allocation each) */
@@ -182,6 +184,7 @@ struct la_ruleset {
     struct la_ac *ac;              /* atoms → pattern lists */
     unsigned *always;              /* patterns without atom */
     size_t nalways;
+    size_t nsels;                  /* the selections of all rules (la_match_build) */
 };
 
 /* A new rule in the slot after the last (zeroed; counted when the caller bumps nrules). */
