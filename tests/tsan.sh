@@ -8,7 +8,8 @@
 #   2. the same with the zip given twice, so two workers read the same archive at once;
 #   3. the same on a terminal (under script(1), when present), so the progress line is drawn;
 #   4. rules test;
-#   5. serve under load (tests/e2e/run-serve-load.py, when built with libmicrohttpd): 50
+#   5. the vocabulary unit test, whose threads race to compile one lazy regex (la_pat_re).
+#   6. serve under load (tests/e2e/run-serve-load.py, when built with libmicrohttpd): 50
 #      concurrent uploads sharing one engine beside two bombs and slow clients, SIGINT during
 #      an analysis, SIGKILL and restart.
 # Prints every run that reports a race (its report), and exits 1 then, 0 when all are clean.
@@ -22,7 +23,7 @@ if ! grep -q '"name": "b_sanitize", "value": "thread"' "$b/meson-info/intro-buil
   echo "tsan.sh: $b is not a ThreadSanitizer build (meson setup $b -Db_sanitize=thread)" >&2
   exit 2
 fi
-meson compile -C "$b" loganalyze >/dev/null || exit 2
+meson compile -C "$b" loganalyze test-vocab >/dev/null || exit 2
 serve=0
 if grep -q '"name": "serve-load"' "$b/meson-info/intro-tests.json" 2>/dev/null; then
   serve=1
@@ -58,6 +59,8 @@ else
   echo "skip --jobs 2 on a terminal: script(1) is not installed"
 fi
 "$exe" rules test >/dev/null 2>"$t/err"; check "rules test" $? "$t/err"
+LOGANALYZE_DATADIR=$src/rules "$b/tests/test-vocab" >"$t/err" 2>&1
+check "unit test vocab (threads compile a lazy regex)" $? "$t/err"
 if [ "$serve" = 1 ]; then
   # The server's output (with any race report) goes to $t/serve; the test's own verdict too.
   : >"$t/serve"

@@ -11,14 +11,17 @@
  * (atoms.c).  A pattern with no atom runs on every record: LA208 warning.
  *
  * A loader that makes its patterns (vocab.c: a printf format turned into a
- * literal or a regex, with the atom it knows) uses la_compile_made().
+ * literal or a regex, with the atom it knows) uses la_compile_made(), which
+ * leaves such a regex to be compiled at its first use (la_pat_re(), match.c),
+ * and la_compile_copy() for a pattern another rule already compiled.
  *
  * Per set (la_ruleset_compile(), after the last file): duplicate ids and
  * unknown 'after'/'unless' rules are errors, all reported at once; then
- * every regex but the vocabulary's (nojit) is JIT-compiled, the match
- * context gets the PCRE2 limits, the prefilter is built (match.c) and the
- * SHA-256 of the loaded files is fixed.  After it the ruleset is never
- * written again, so any number of matchers (threads) can share it.
+ * every regex but the vocabulary's (nojit) is marked for JIT at its first
+ * use (la_pat_re()), the match context gets the PCRE2 limits, the prefilter
+ * is built (match.c) and the SHA-256 of the loaded files is fixed.  After it
+ * the ruleset is never written again, but for the code la_pat_re() makes at
+ * first use (atomically), so any number of matchers (threads) can share it.
  */
 #include "config.h"
 
@@ -151,6 +154,17 @@ int la_compile_pattern(struct la_ruleset *rs, struct ydoc *d, const struct pat *
     return 0;
 }
 
+/*
+ * A made regex (vocab.c: a printf format's, valid UTF-8 with every metacharacter of its text
+ * escaped, no capture group, nesting of a few levels) of at most this many bytes always
+ * compiles: its code is at most about 6.5 bytes per byte of source (a run of "%d", the
+ * worst: 25 KB for 4 KB), well under PCRE2's 64 KB.  So it is compiled at its first use
+ * (la_pat_re()), not at load: there are about a thousand, each tried only on the rare line
+ * holding its atom, and compiling them was a tenth of the start-up.  A longer one is
+ * compiled here, so that an error is still reported at load.
+ */
+#define LAZY_MAX_REGEX 4096
+
 int la_compile_made(struct la_ruleset *rs, struct ydoc *d, const struct pat *proto,
                     const char *src, size_t len, const char *atom, size_t atomlen)
 {
@@ -176,16 +190,20 @@ int la_compile_made(struct la_ruleset *rs, struct ydoc *d, const struct pat *pro
         rs->npats++;
         return 0;
     }
-    pt->re = pcre2_compile((PCRE2_SPTR)src, len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &errcode,
-                           &erroff, NULL);
-    if (!pt->re) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(errcode, msg, sizeof(msg));
-        la_diagf(d->sink, LA_SEV_ERROR, LA_D_RULE_BAD_REGEX, d->file, pt->line, pt->col,
-                 "invalid regex '%s': %s at offset %zu", pt->src, (const char *)msg,
-                 (size_t)erroff);
-        d->errors++;
-        return 0;
+    if (len <= LAZY_MAX_REGEX) {
+        pt->lazy = 1;                      /* compiled at its first use (la_pat_re) */
+    } else {
+        pt->re = pcre2_compile((PCRE2_SPTR)src, len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                               &errcode, &erroff, NULL);
+        if (!pt->re) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(errcode, msg, sizeof(msg));
+            la_diagf(d->sink, LA_SEV_ERROR, LA_D_RULE_BAD_REGEX, d->file, pt->line, pt->col,
+                     "invalid regex '%s': %s at offset %zu", pt->src, (const char *)msg,
+                     (size_t)erroff);
+            d->errors++;
+            return 0;
+        }
     }
     pt->atom = la_atoms_literal(&rs->pool, atom, atomlen);
     if (!pt->atom) {
@@ -198,48 +216,71 @@ int la_compile_made(struct la_ruleset *rs, struct ydoc *d, const struct pat *pro
     return 0;
 }
 
-/* Rule indexes ordered by id, then index: the first of a run of equal ids is its first use. */
-static int cmp_id(const void *a, const void *b, void *user)
+int la_compile_copy(struct la_ruleset *rs, const struct pat *proto, size_t from)
 {
-    const struct la_ruleset *rs = user;
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    int c = strcmp(rs->rules[x].meta.id, rs->rules[y].meta.id);
+    struct pat *pt = new_pat(rs);          /* may move rs->pats: from is an index */
 
-    return c ? c : x < y ? -1 : x > y;
+    if (!pt)
+        return -1;
+    *pt = rs->pats[from];
+    pt->rule = proto->rule;
+    pt->sel = proto->sel;
+    pt->mod = proto->mod;
+    if (pt->re && !(pt->re = pcre2_code_copy(pt->re)))
+        return -1;
+    rs->npats++;
+    return 0;
+}
+
+static uint32_t id_hash(const char *s)
+{
+    uint32_t h = 2166136261u;      /* FNV-1a */
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
 }
 
 /*
- * Duplicate ids: checked even after load errors, to report all at once, in rule order.
- * Sorted rather than compared pairwise: the vocabulary packs bring thousands of rules.
- * -1 when out of memory.
+ * Duplicate ids: checked even after load errors, to report all at once, in rule order, each
+ * with the first rule of its id.  The ids go into a hash table (the vocabulary packs bring
+ * thousands of rules, whose ids share long prefixes).  -1 when out of memory.
  */
 static int check_ids(struct la_ruleset *rs, struct la_diag_sink *sink)
 {
-    size_t *ix = la_malloc((rs->nrules + 1) * sizeof(*ix));
-    size_t *first = la_malloc((rs->nrules + 1) * sizeof(*first));
+    size_t mask = 15;
+    uint32_t *slot, *hash;
 
-    if (!ix || !first) {
-        la_free(ix);
-        la_free(first);
+    while (mask < 2 * rs->nrules)
+        mask = mask * 2 + 1;
+    slot = la_calloc(mask + 1, sizeof(*slot));     /* a rule index + 1, 0 when empty */
+    hash = la_malloc((mask + 1) * sizeof(*hash));
+    if (!slot || !hash) {
+        la_free(slot);
+        la_free(hash);
         return -1;
     }
-    for (size_t i = 0; i < rs->nrules; i++)
-        ix[i] = i;
-    qsort_r(ix, rs->nrules, sizeof(*ix), cmp_id, rs);
-    for (size_t k = 0; k < rs->nrules; k++)
-        first[ix[k]] = k && !strcmp(rs->rules[ix[k]].meta.id, rs->rules[ix[k - 1]].meta.id)
-                           ? first[ix[k - 1]] : ix[k];
     for (size_t i = 0; i < rs->nrules; i++) {
-        const struct rule *r = &rs->rules[i], *f = &rs->rules[first[i]];
-        if (first[i] == i)
+        const struct rule *r = &rs->rules[i], *f = NULL;
+        uint32_t h = id_hash(r->meta.id);
+        size_t k = h & mask;
+        for (; slot[k]; k = (k + 1) & mask)
+            if (hash[k] == h && !strcmp(rs->rules[slot[k] - 1].meta.id, r->meta.id)) {
+                f = &rs->rules[slot[k] - 1];
+                break;
+            }
+        if (!f) {
+            slot[k] = (uint32_t)i + 1;
+            hash[k] = h;
             continue;
+        }
         la_diagf(sink, LA_SEV_ERROR, LA_D_RULE_DUPLICATE_ID, r->meta.file, r->meta.line, 0,
                  "duplicate rule id '%s' (first defined at %s:%u)", r->meta.id, f->meta.file,
                  f->meta.line);
         rs->errors++;
     }
-    la_free(ix);
-    la_free(first);
+    la_free(slot);
+    la_free(hash);
     return 0;
 }
 
@@ -272,13 +313,14 @@ enum la_rc la_ruleset_compile(struct la_ruleset *rs, struct la_diag_sink *sink)
     resolve_refs(rs, sink);
     if (rs->errors)
         return LA_FAILED;
-    /* JIT where available (else the interpreter); LOGANALYZE_NO_JIT=1 turns it off for
-     * memory checkers, which cannot follow JIT-compiled code.  Vocabulary patterns stay
-     * interpreted: thousands of them, each run only on the rare line with its atom. */
+    /* JIT where available (else the interpreter), at a regex's first use (la_pat_re()): a
+     * log needs few of them, and JIT-compiling all was a tenth of the start-up.
+     * LOGANALYZE_NO_JIT=1 turns it off for memory checkers, which cannot follow
+     * JIT-compiled code.  Vocabulary patterns stay interpreted: thousands of them, each run
+     * only on the rare line with its atom. */
     if (!getenv("LOGANALYZE_NO_JIT"))
         for (size_t i = 0; i < rs->npats; i++)
-            if (rs->pats[i].re && !rs->pats[i].nojit)
-                pcre2_jit_compile(rs->pats[i].re, PCRE2_JIT_COMPLETE);
+            rs->pats[i].jit = rs->pats[i].re && !rs->pats[i].nojit;
     rs->mctx = pcre2_match_context_create(NULL);
     if (!rs->mctx)
         return LA_FATAL;

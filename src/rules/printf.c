@@ -88,9 +88,10 @@ static void token(const char *s, const char *end, struct tok *t)
 {
     const char *p = s + 1;
 
-    memset(t, 0, sizeof(*t));
     t->len = 1;
+    t->conv = CV_NONE;
     t->lit = *s;
+    t->width = t->left = 0;
     if (*s != '%' || p >= end)
         return;
     if (*p == '%') {
@@ -196,49 +197,96 @@ static size_t level_prefix(const char *s, const char *end)
     }
 }
 
+/*
+ * The tokens of a format's line, read once and walked by every pass of la_printf_pattern()
+ * (a format is short: they fit on the stack unless it is very long).
+ */
+#define TOK_STACK 256
+
+struct toks {
+    struct tok *t;
+    size_t n;
+    struct tok stack[TOK_STACK];
+};
+
+/* The tokens of s..end into v (released with toks_release()).  -1 when out of memory. */
+static int tokenize(const char *s, const char *end, struct toks *v)
+{
+    size_t most = (size_t)(end - s);
+
+    v->n = 0;
+    v->t = most <= TOK_STACK ? v->stack : la_malloc(most * sizeof(*v->t));
+    if (!v->t)
+        return -1;
+    for (const char *p = s; p < end; p += v->t[v->n++].len)
+        token(p, end, &v->t[v->n]);
+    return 0;
+}
+
+static void toks_release(struct toks *v)
+{
+    if (v->t != v->stack)
+        la_free(v->t);
+}
+
 /* Emptyable: a conversion an unanchored pattern needs not at either end. */
 static int emptyable(const struct tok *t)
 {
     return t->conv == CV_STR || t->conv == CV_EMPTY;
 }
 
-/* Append the printed text of a literal token (the '%' of "%%"). */
-static enum la_rc add_lit(struct la_buf *b, const struct tok *t)
+/* Append one byte: in place while the buffer has room (core/buf.h's invariants), else grown. */
+static enum la_rc put(struct la_buf *b, char c)
 {
-    return la_buf_addc(b, t->len == 2 ? '%' : t->lit);
+    if (b->len + 1 < b->alloc) {
+        b->buf[b->len++] = c;
+        b->buf[b->len] = '\0';
+        return LA_OK;
+    }
+    return la_buf_addc(b, c);
+}
+
+/* The printed byte of a literal token (the '%' of "%%"). */
+static char lit_of(const struct tok *t)
+{
+    return t->len == 2 ? '%' : t->lit;
+}
+
+/* A regex metacharacter, escaped in the literal text of a pattern. */
+static int is_meta(char c)
+{
+    switch (c) {
+    case '\\': case '^': case '$': case '.': case '|': case '?': case '*': case '+':
+    case '(': case ')': case '[': case ']': case '{': case '}':
+        return 1;
+    }
+    return 0;
 }
 
 static enum la_rc add_escaped(struct la_buf *b, char c)
 {
-    if (strchr("\\^$.|?*+()[]{}", c) && la_buf_addc(b, '\\') != LA_OK)
+    if (is_meta(c) && put(b, '\\') != LA_OK)
         return LA_FATAL;
-    return la_buf_addc(b, c);
+    return put(b, c);
 }
 
-/* The longest run of literal text of s..end, as printed, into atom (first when tied). */
-static enum la_rc longest_run(const char *s, const char *end, struct la_buf *atom)
+/* The longest run of literal tokens of v, as printed, into atom (first when tied). */
+static enum la_rc longest_run(const struct toks *v, struct la_buf *atom)
 {
-    const char *run = s, *best = NULL, *best_end = NULL;
-    size_t len = 0, best_len = 0;
+    size_t run = 0, best = 0, best_len = 0;
     enum la_rc rc = LA_OK;
-    struct tok t;
 
-    for (const char *p = s; p < end; p += t.len) {
-        token(p, end, &t);
-        if (t.conv != CV_NONE) {
-            run = p + t.len;
-            len = 0;
-        } else if (++len > best_len) {
+    for (size_t i = 0; i < v->n; i++) {
+        if (v->t[i].conv != CV_NONE)
+            run = i + 1;
+        else if (i + 1 - run > best_len) {
             best = run;
-            best_end = p + t.len;
-            best_len = len;
+            best_len = i + 1 - run;
         }
     }
     la_buf_reset(atom);
-    for (const char *p = best; p && p < best_end && rc == LA_OK; p += t.len) {
-        token(p, best_end, &t);
-        rc = add_lit(atom, &t);
-    }
+    for (size_t i = best; i < best + best_len && rc == LA_OK; i++)
+        rc = put(atom, lit_of(&v->t[i]));
     return rc;
 }
 
@@ -248,7 +296,7 @@ static enum la_rc add_token_re(struct la_buf *b, const struct tok *t)
     enum la_rc rc;
 
     if (t->conv == CV_NONE)
-        return add_escaped(b, t->len == 2 ? '%' : t->lit);
+        return add_escaped(b, lit_of(t));
     /* A width pads numbers and characters with spaces: before them, or after with '-'. */
     int pad = t->width && t->conv != CV_STR && t->conv != CV_EMPTY;
     rc = pad && !t->left ? la_buf_adds(b, " *") : LA_OK;
@@ -270,12 +318,10 @@ static int class_name(const char *s)
     return 1;
 }
 
-/* The regex of s..end: all tokens, anchored to the whole message. */
-static enum la_rc anchored_re(const char *s, const char *end, const char *exception,
-                              struct la_buf *re)
+/* The regex of all tokens of v, anchored to the whole message. */
+static enum la_rc anchored_re(const struct toks *v, const char *exception, struct la_buf *re)
 {
     enum la_rc rc = la_buf_adds(re, "^[ \\t]*" LEVEL_RE);
-    struct tok t;
 
     if (rc == LA_OK && class_name(exception)) {
         rc = la_buf_adds(re, "(?:(?:[A-Za-z_][A-Za-z0-9_]*\\.)*");
@@ -284,41 +330,33 @@ static enum la_rc anchored_re(const char *s, const char *end, const char *except
         if (rc == LA_OK)
             rc = la_buf_adds(re, ": )?");
     }
-    for (const char *p = s; p < end && rc == LA_OK; p += t.len) {
-        token(p, end, &t);
-        rc = add_token_re(re, &t);
-    }
+    for (size_t i = 0; i < v->n && rc == LA_OK; i++)
+        rc = add_token_re(re, &v->t[i]);
     return rc == LA_OK ? la_buf_adds(re, "[ \\t]*$") : rc;
 }
 
 /*
- * The pattern of s..end, unanchored: the conversions that may print nothing at either end
- * dropped; a literal when only literal text is left.
+ * The pattern of the tokens of v, unanchored: the conversions that may print nothing at
+ * either end dropped; a literal when only literal text is left.
  */
-static enum la_rc unanchored(const char *s, const char *end, struct la_printf_pat *out)
+static enum la_rc unanchored(const struct toks *v, struct la_printf_pat *out)
 {
-    const char *from = NULL, *to = s;
+    size_t from = v->n, to = 0;
     enum la_rc rc = LA_OK;
     int convs = 0;
-    struct tok t;
 
-    for (const char *p = s; p < end; p += t.len) {
-        token(p, end, &t);
-        if (emptyable(&t))
+    for (size_t i = 0; i < v->n; i++) {
+        if (emptyable(&v->t[i]))
             continue;
-        if (!from)
-            from = p;
-        to = p + t.len;
+        if (from == v->n)
+            from = i;
+        to = i + 1;
     }
-    for (const char *p = from; p && p < to; p += t.len) {
-        token(p, to, &t);
-        convs |= t.conv != CV_NONE;
-    }
+    for (size_t i = from; i < to; i++)
+        convs |= v->t[i].conv != CV_NONE;
     out->literal = !convs;
-    for (const char *p = from; p && p < to && rc == LA_OK; p += t.len) {
-        token(p, to, &t);
-        rc = out->literal ? add_lit(&out->src, &t) : add_token_re(&out->src, &t);
-    }
+    for (size_t i = from; i < to && rc == LA_OK; i++)
+        rc = out->literal ? put(&out->src, lit_of(&v->t[i])) : add_token_re(&out->src, &v->t[i]);
     return rc;
 }
 
@@ -337,6 +375,8 @@ static size_t text_len(const struct la_buf *atom)
 int la_printf_pattern(const char *fmt, const char *exception, struct la_printf_pat *out)
 {
     const char *end = line_end(fmt), *s = fmt + level_prefix(fmt, end);
+    struct toks v;
+    int rc = 0;
 
     /* Blanks at either end: a log line keeps no trailing ones, and a parsed message no
      * leading ones (an anchored pattern allows both). */
@@ -347,15 +387,18 @@ int la_printf_pattern(const char *fmt, const char *exception, struct la_printf_p
 
     la_buf_reset(&out->src);
     out->literal = out->anchored = 0;
-    if (longest_run(s, end, &out->atom) != LA_OK)
+    if (tokenize(s, end, &v) < 0)
         return -1;
-    if (!out->atom.len)
-        return 1;
-    out->anchored = text_len(&out->atom) < LA_PRINTF_MIN_LITERAL;
-    if ((out->anchored ? anchored_re(s, end, exception, &out->src)
-                       : unanchored(s, end, out)) != LA_OK)
-        return -1;
-    return 0;
+    if (longest_run(&v, &out->atom) != LA_OK)
+        rc = -1;
+    else if (!out->atom.len)
+        rc = 1;
+    else if (!(out->anchored = text_len(&out->atom) < LA_PRINTF_MIN_LITERAL))
+        rc = unanchored(&v, out) != LA_OK ? -1 : 0;
+    else
+        rc = anchored_re(&v, exception, &out->src) != LA_OK ? -1 : 0;
+    toks_release(&v);
+    return rc;
 }
 
 void la_printf_pat_release(struct la_printf_pat *p)
@@ -406,7 +449,7 @@ int la_printf_sample(const char *fmt, struct la_buf *sample, struct la_buf *alte
             run_at = sample->len;
             continue;
         }
-        rc = add_lit(sample, &t);
+        rc = put(sample, lit_of(&t));
         if (sample->len - run_at > best_len) {
             best_at = run_at;
             best_len = sample->len - run_at;
@@ -429,7 +472,7 @@ int la_printf_title(const char *fmt, struct la_buf *out)
 
     for (const char *p = fmt; p < end && rc == LA_OK; p += t.len) {
         token(p, end, &t);
-        rc = t.conv == CV_NONE ? add_lit(out, &t)
+        rc = t.conv == CV_NONE ? put(out, lit_of(&t))
              : t.conv == CV_EMPTY ? LA_OK : la_buf_adds(out, "\xe2\x80\xa6");
     }
     if (rc == LA_OK && *end)

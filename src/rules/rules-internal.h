@@ -135,6 +135,11 @@ struct pat {
     int nojit;                     /* left to the interpreter (vocabulary patterns: many, rare) */
     int late;                      /* tested only for a rule another pattern touched, as the
                                       'context' field is (a vocabulary variant's line test) */
+    int lazy;                      /* re is compiled at its first use (la_pat_re(): a made
+                                      regex that cannot fail to compile), until then NULL */
+    int jit;                       /* JIT-compiled at its first use (la_ruleset_compile sets
+                                      it unless nojit or LOGANALYZE_NO_JIT) */
+    pcre2_code *jitted;            /* that JIT-compiled copy of re (la_pat_re()), or NULL */
 };
 
 struct sel {
@@ -160,6 +165,8 @@ struct rule {
     const char *after_id, *unless_id;
     unsigned after_line, after_col, unless_line, unless_col;
     size_t first_pat, npat;        /* set by la_match_build */
+    size_t first_sel;              /* set by la_match_build: the rule's selections' place in
+                                      a matcher's modifier bits (the sum of nsel before it) */
     const char *vfmt;              /* a vocabulary entry's format (vocab.c), for `rules test` */
     int pooled;                    /* sels and cond live in the pool (vocab.c: thousands of
                                       rules, no allocation each) */
@@ -188,6 +195,7 @@ struct la_ruleset {
     struct la_ac *ac;              /* atoms → pattern lists */
     unsigned *always;              /* patterns without atom */
     size_t nalways;
+    size_t nsels;                  /* the selections of all rules (la_match_build) */
 };
 
 /* A new rule in the slot after the last (zeroed; counted when the caller bumps nrules). */
@@ -267,6 +275,13 @@ int la_compile_pattern(struct la_ruleset *rs, struct ydoc *d, const struct pat *
 int la_compile_made(struct la_ruleset *rs, struct ydoc *d, const struct pat *proto,
                     const char *src, size_t len, const char *atom, size_t atomlen);
 
+/*
+ * A new pattern of rs that tests what pattern from (an index of rs->pats, already compiled)
+ * tests, for proto's rule, sel and mod: its regex is copied (pcre2_code_copy), not compiled
+ * again.  0, or -1 when out of memory.
+ */
+int la_compile_copy(struct la_ruleset *rs, const struct pat *proto, size_t from);
+
 /* --------------------------------------------------------------- printf.c */
 
 /* An atom shorter than this anchors a format's pattern to the whole message. */
@@ -310,6 +325,14 @@ int la_vocab_lines(const struct la_ruleset *rs, size_t rule, struct la_buf *samp
                    struct la_buf *altered);
 
 /* ---------------------------------------------------------------- match.c */
+
+/*
+ * The compiled regex of an OP_RE pattern, as every match of it must use: a lazy one is
+ * compiled, and a jit one gets its JIT-compiled copy, by the first matcher that needs it,
+ * in whichever thread; the first code published (atomically) is the one every thread uses,
+ * a loser frees its own.  NULL only when out of memory.
+ */
+pcre2_code *la_pat_re(const struct pat *p);
 
 /* Build the prefilter (rule pattern ranges, the atom automaton); LA_FATAL on OOM. */
 enum la_rc la_match_build(struct la_ruleset *rs);

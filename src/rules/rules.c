@@ -33,6 +33,8 @@ void la_ruleset_free(struct la_ruleset *rs)
     for (size_t i = 0; i < rs->npats; i++) {
         if (rs->pats[i].re)
             pcre2_code_free(rs->pats[i].re);
+        if (rs->pats[i].jitted)
+            pcre2_code_free(rs->pats[i].jitted);
     }
     la_free(rs->pats);
     /* The slot after the last rule may hold a rule that ran out of memory half-built. */

@@ -39,7 +39,9 @@
  * error adds no rule; diagnostics use the rule files' codes and wording; loaders return -1
  * only when out of memory; what the rules keep is pooled in the ruleset.  Vocabulary
  * patterns are not JIT-compiled (nojit): there are thousands, each tried only on the rare
- * line that holds its atom, and JIT would cost more at start-up than it saves.
+ * line that holds its atom, and JIT would cost more at start-up than it saves; for the same
+ * reason a format's regex is compiled at its first use (compile.c, la_compile_made()), and
+ * a variant's rule copies the variant regexes its entry's rule compiled.
  */
 #include "config.h"
 
@@ -121,13 +123,14 @@ static const char *cause_of(struct vpack *p, yaml_node_t *n)
 
     if (!s)
         return NULL;
+    /* The pack's causes so far were checked when first seen: most entries name one of them. */
+    for (size_t i = 0; i < p->ncauses; i++)
+        if (!strcmp(p->causes[i], s))
+            return p->causes[i];
     if (p->rs->causes && !in_list(p->rs->causes, s)) {
         yerr(p->d, n, LA_D_RULE_UNKNOWN_CAUSE, "unknown cause '%s'", s);
         return NULL;
     }
-    for (size_t i = 0; i < p->ncauses; i++)
-        if (!strcmp(p->causes[i], s))
-            return p->causes[i];
     const char *c = pool_strdup(&p->rs->pool, s);
     if (c && p->ncauses < MAX_CAUSES)
         p->causes[p->ncauses++] = c;
@@ -403,10 +406,12 @@ static int condition(struct rule *r, unsigned k, unsigned nvar)
 /*
  * Rule k of an entry (0: the entry itself, k ≥ 1: its variant k of nvar): 0 added, 1
  * dropped after an error (a variant's regex), -1 out of memory.  The entry's rule holds
- * every variant's regex, so a bad one is reported once, there.
+ * every variant's regex, so a bad one is reported once, there; its patterns start at index
+ * first of rs->pats (selection j's is first + j), and variant k's rule copies the compiled
+ * regexes of variants 1..k from there instead of compiling them again.
  */
 static int add_rule(struct vpack *p, const struct ventry *e, const struct la_printf_pat *fp,
-                    unsigned k, unsigned nvar)
+                    unsigned k, unsigned nvar, size_t first)
 {
     struct la_ruleset *rs = p->rs;
     struct ydoc *d = p->d;
@@ -469,7 +474,8 @@ static int add_rule(struct vpack *p, const struct ventry *e, const struct la_pri
         struct pat vp = { .op = OP_RE, .field = FIELD_TEXT, .rule = proto.rule, .sel = j,
                           .nojit = 1, .late = 1 };
         r->sels[j] = (struct sel){ "variant", 1 };
-        if (la_compile_pattern(rs, d, &vp, yget(d, v, "match")) < 0)
+        if (k ? la_compile_copy(rs, &vp, first + j) < 0
+              : la_compile_pattern(rs, d, &vp, yget(d, v, "match")) < 0)
             return -1;
     }
     if (condition(r, k, nvar) < 0 || rs->pool.oom)
@@ -488,22 +494,31 @@ static int build(struct vpack *p, const struct ventry *e)
     unsigned nvar = e->variants ? (unsigned)(e->variants->data.sequence.items.top -
                                              e->variants->data.sequence.items.start) : 0;
     int rc = la_printf_pattern(e->format, e->exception, &p->fp);
+    size_t first = p->rs->npats;
 
     if (rc > 0) {
         p->skipped++;
         return 0;
     }
     for (unsigned k = 0; k <= nvar && rc == 0; k++)
-        rc = add_rule(p, e, &p->fp, k, nvar);
+        rc = add_rule(p, e, &p->fp, k, nvar, first);
     return rc < 0 ? -1 : 0;
 }
 
-/* Index of key in entry_keys[] among the keys of an entry of this kind (in), or -1. */
-static int entry_key(const char *key, unsigned in)
+/*
+ * Index of key in entry_keys[] among the keys of an entry of this kind (in), or -1.  The
+ * search starts at *from, the row after the previous key's (entries list their keys in the
+ * table's order), and goes round.
+ */
+static int entry_key(const char *key, unsigned in, size_t *from)
 {
-    for (size_t i = 0; i < N_ENTRY_KEYS; i++)
-        if ((entry_keys[i].flags & in) && !strcmp(entry_keys[i].key, key))
+    for (size_t k = 0; k < N_ENTRY_KEYS; k++) {
+        size_t i = (*from + k) % N_ENTRY_KEYS;
+        if ((entry_keys[i].flags & in) && !strcmp(entry_keys[i].key, key)) {
+            *from = i + 1;
             return (int)i;
+        }
+    }
     return -1;
 }
 
@@ -534,6 +549,7 @@ static int given_before(struct ydoc *d, yaml_node_t *map, yaml_node_pair_t *q, c
 static void entry_values(struct ydoc *d, yaml_node_t *n, unsigned in, yaml_node_t **val)
 {
     unsigned char *rep = NULL;
+    size_t from = 0;
 
     for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < n->data.mapping.pairs.top;
          q++) {
@@ -545,7 +561,7 @@ static void entry_values(struct ydoc *d, yaml_node_t *n, unsigned in, yaml_node_
             continue;
         }
         k = (const char *)kn->data.scalar.value;
-        i = entry_key(k, in);
+        i = entry_key(k, in, &from);
         if (i >= 0 && !val[i]) {
             val[i] = ynode(d, q->value);
             continue;

@@ -237,6 +237,118 @@ static void hint_words(void **state)
     la_buf_release(&d);
 }
 
+/* Which rules fired, by index (at most 512 rules). */
+struct fired {
+    unsigned char rule[512];
+};
+
+static enum la_rc on_fired(void *user, size_t rule, const struct la_capture *c, size_t n)
+{
+    struct fired *f = user;
+
+    (void)c;
+    (void)n;
+    assert_true(rule < sizeof(f->rule));
+    f->rule[rule] = 1;
+    return LA_OK;
+}
+
+/* line contains lit, ignoring ASCII case. */
+static int contains_nocase(const char *line, const char *lit)
+{
+    size_t n = strlen(line), l = strlen(lit);
+
+    for (size_t i = 0; i + l <= n; i++) {
+        size_t k = 0;
+        while (k < l && (line[i + k] | 0x20) == lit[k])
+            k++;
+        if (k == l)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * The prefilter automaton (match.c): with atoms that are prefixes, suffixes and infixes of
+ * each other (every string of 'a' and 'b' of 3 to 6 letters, some with a blank, and 200 of
+ * 7 to 14 letters, whose deep states have edge lists instead of dense rows), its fail links,
+ * merged outputs and case folding must make every rule whose literal a line holds a
+ * candidate: each rule fires exactly when a brute-force search finds its literal.
+ */
+static void automaton(void **state)
+{
+    struct la_buf yaml = LA_BUF_INIT, d = LA_BUF_INIT;
+    const char *lits[400];
+    char store[400][16];
+    size_t n = 0;
+    unsigned seed = 12345;
+
+    (void)state;
+    for (size_t len = 3; len <= 6; len++)
+        for (unsigned bits = 0; bits < 1u << len && n < 190; bits += len == 6 ? 3 : 1) {
+            for (size_t k = 0; k < len; k++)
+                store[n][k] = (char)(bits >> k & 1 ? 'b' : 'a');
+            if (len == 5 && bits % 4 == 0)
+                store[n][2] = ' ';
+            store[n][len] = '\0';
+            lits[n] = store[n];
+            n++;
+        }
+    while (n < 390) {
+        size_t len = 7 + n % 8;
+        for (size_t k = 0; k < len; k++) {
+            seed = seed * 1103515245u + 12345u;
+            store[n][k] = (char)((seed >> 16) % 8 ? 'a' + (seed >> 20) % 2 : ' ');
+        }
+        store[n][len] = '\0';
+        lits[n] = store[n];
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(lits[i], lits[n]))
+                n--;                               /* a duplicate: draw again */
+        n++;
+    }
+    assert_int_equal(la_buf_adds(&yaml, "rules:\n"), LA_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(la_buf_addf(&yaml, "  - id: t.r%zu\n    title: T\n    cause: usb-link\n"
+                                            "    samples: [x]\n    not: [y]\n"
+                                            "    match: {sel: {contains: '%s'}}\n", i, lits[i]),
+                         LA_OK);
+    struct la_ruleset *rs = load(yaml.buf, &d, LA_OK);
+    struct la_matcher *m = la_matcher_new(rs);
+    assert_non_null(m);
+    for (int round = 0; round < 6000; round++) {
+        static const char alphabet[] = "abAB x";
+        char line[64];
+        size_t len = (size_t)(round % 61);
+        struct fired f;
+        for (size_t k = 0; k < len; k++) {
+            seed = seed * 1103515245u + 12345u;
+            line[k] = alphabet[(seed >> 16) % 6];
+        }
+        line[len] = '\0';
+        if (round % 2) {
+            /* A literal, in mixed case, somewhere in the line: deep states' outputs too. */
+            const char *lit = lits[(size_t)round / 2 % n];
+            size_t l = strlen(lit), at = len > l ? (size_t)round % (len - l + 1) : 0;
+            for (size_t k = 0; k < l && at + k < sizeof(line) - 1; k++)
+                line[at + k] = (char)(k % 3 || lit[k] == ' ' ? lit[k] : lit[k] - 'a' + 'A');
+            if (at + l > len)
+                line[len = at + l < sizeof(line) - 1 ? at + l : sizeof(line) - 1] = '\0';
+        }
+        struct la_record rec = { .format = "text", .text = la_sv_cstr(line),
+                                 .message = la_sv_cstr(line) };
+        memset(&f, 0, sizeof(f));
+        assert_int_equal(la_matcher_scan(m, &rec, on_fired, &f, NULL), LA_OK);
+        for (size_t i = 0; i < n; i++)
+            if (f.rule[i] != contains_nocase(line, lits[i]))
+                fail_msg("line '%s', literal '%s': fired %d", line, lits[i], f.rule[i]);
+    }
+    la_matcher_free(m);
+    la_ruleset_free(rs);
+    la_buf_release(&yaml);
+    la_buf_release(&d);
+}
+
 static void match_limit_disables_rule(void **state)
 {
     struct la_buf d = LA_BUF_INIT;
@@ -321,7 +433,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(diagnostics), cmocka_unit_test(yaml_limits), cmocka_unit_test(matching),
-        cmocka_unit_test(hint_words), cmocka_unit_test(durations),
+        cmocka_unit_test(hint_words), cmocka_unit_test(durations), cmocka_unit_test(automaton),
         cmocka_unit_test(match_limit_disables_rule), cmocka_unit_test(kb_lookup_by_space),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

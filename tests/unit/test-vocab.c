@@ -12,11 +12,13 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -467,6 +469,127 @@ static void bad_variant_regex(void **state)
     la_buf_release(&d);
 }
 
+/* The pattern of selection sel of rule (la_match_build() set the rules' pattern ranges). */
+static const struct pat *pat_of(const struct la_ruleset *rs, size_t rule, unsigned sel)
+{
+    const struct rule *r = &rs->rules[rule];
+
+    for (size_t i = r->first_pat; i < r->first_pat + r->npat; i++)
+        if (rs->pats[i].sel == sel)
+            return &rs->pats[i];
+    fail_msg("rule %zu has no selection %u", rule, sel);
+    return NULL;
+}
+
+struct racer {
+    const struct la_ruleset *rs;
+    pthread_barrier_t *go;
+    int fired;
+};
+
+/* A matcher of its own scanning, from the same moment as the other threads, a line that
+ * needs the lazily compiled regex. */
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+    struct la_matcher *m = la_matcher_new(r->rs);
+    struct hits h;
+
+    pthread_barrier_wait(r->go);
+    for (int i = 0; m && i < 50; i++)
+        r->fired += !strcmp(scan(m, "TSS request failed (status=1)", &h), "1,5");
+    la_matcher_free(m);
+    return NULL;
+}
+
+/*
+ * A format's regex is compiled, and a rule's regex JIT-compiled, by the first matcher that
+ * needs it (la_pat_re), whichever thread it runs in; matchers in other threads use the same
+ * code.  tests/tsan.sh runs this test under ThreadSanitizer too.  A variant's rule holds
+ * copies of the regexes its entry's rule compiled.
+ */
+static void lazy_regexes(void **state)
+{
+    const char *texts[] = { good_pack,
+                            "rules:\n  - id: t.status\n    title: T\n    cause: usb-link\n"
+                            "    samples: [x]\n    not: [y]\n"
+                            "    match: {a: {re: 'request failed \\(status=(?<code>[0-9]+)'}}\n",
+                            NULL };
+    struct la_buf d = LA_BUF_INIT;
+    struct la_ruleset *rs = load(texts, &d, LA_OK);
+    const struct pat *p = pat_of(rs, 1, 0), *w = pat_of(rs, 5, 0);
+    int jit = !getenv("LOGANALYZE_NO_JIT");
+    struct racer r[4];
+    pthread_t t[4];
+    pthread_barrier_t go;
+
+    (void)state;
+    assert_int_equal(p->op, OP_RE);
+    assert_true(p->lazy);
+    assert_null(p->re);
+    assert_non_null(w->re);
+    assert_int_equal(w->jit, jit);
+    assert_null(w->jitted);
+    assert_int_equal(pthread_barrier_init(&go, NULL, 4), 0);
+    for (int i = 0; i < 4; i++) {
+        r[i] = (struct racer){ rs, &go, 0 };
+        assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_int_equal(r[i].fired, 50);
+    }
+    pthread_barrier_destroy(&go);
+    assert_non_null(p->re);
+    assert_null(p->jitted);                      /* vocabulary regexes stay interpreted */
+    if (jit) {
+        size_t size = 0;
+        assert_non_null(w->jitted);
+        assert_true(w->jitted != w->re);
+        assert_int_equal(pcre2_pattern_info(w->jitted, PCRE2_INFO_JITSIZE, &size), 0);
+        uint32_t have_jit = 0;
+        assert_int_equal(pcre2_config(PCRE2_CONFIG_JIT, &have_jit), 0);
+        assert_true(!have_jit || size > 0);
+    }
+    /* Variant 2's rule (index 3): its variant regexes are its own copies of the entry's. */
+    for (unsigned j = 1; j <= 2; j++) {
+        const struct pat *own = pat_of(rs, 3, j), *entry = pat_of(rs, 1, j);
+        assert_false(own->lazy);
+        assert_non_null(own->re);
+        assert_true(own->re != entry->re);
+        assert_string_equal(own->src, entry->src);
+        assert_int_equal(own->line, entry->line);
+        assert_int_equal(own->col, entry->col);
+    }
+    la_ruleset_free(rs);
+    la_buf_release(&d);
+}
+
+/* A format whose regex is longer than the lazy limit (4096 bytes) is compiled at load. */
+static void long_regex_compiled_at_load(void **state)
+{
+    struct la_buf pack = LA_BUF_INIT, d = LA_BUF_INIT, fmt = LA_BUF_INIT;
+    struct la_ruleset *rs;
+    const struct pat *p;
+
+    (void)state;
+    assert_int_equal(la_buf_adds(&fmt, "Bad values"), LA_OK);
+    for (int i = 0; i < 400; i++)                /* 12 bytes of regex each */
+        assert_int_equal(la_buf_adds(&fmt, " %d"), LA_OK);
+    assert_int_equal(la_buf_addf(&pack, HEAD "messages:\n" MSG("tool.00000001", "%s", ""),
+                                 fmt.buf), LA_OK);
+    const char *texts[] = { pack.buf, NULL };
+    rs = load(texts, &d, LA_OK);
+    p = pat_of(rs, 0, 0);
+    assert_true(strlen(p->src) > 4096);
+    assert_false(p->lazy);
+    assert_non_null(p->re);
+    la_ruleset_free(rs);
+    la_buf_release(&pack);
+    la_buf_release(&d);
+    la_buf_release(&fmt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +603,8 @@ int main(void)
         cmocka_unit_test(duplicate_ids),
         cmocka_unit_test(diagnostics),
         cmocka_unit_test(bad_variant_regex),
+        cmocka_unit_test(lazy_regexes),
+        cmocka_unit_test(long_regex_compiled_at_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
