@@ -109,6 +109,7 @@ int la_cli_rules_export(struct la_cli *cli, int argc, char **argv);
 int la_cli_logs(struct la_cli *cli, int argc, char **argv);
 int la_cli_auto(struct la_cli *cli, int argc, char **argv);
 int la_cli_completion(struct la_cli *cli, int argc, char **argv);
+int la_cli_merge(struct la_cli *cli, int argc, char **argv);
 
 /* ------------------------------------------------------------ options (options.c) */
 

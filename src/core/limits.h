@@ -46,6 +46,11 @@
 #define LA_MAX_CODES 32u                  /* distinct (space, code) pairs kept per attempt */
 #define LA_MAX_FACT 127u                  /* bytes of a captured fact; longer ones are ignored */
 #define LA_MAX_TEMPLATE 200u              /* bytes of an unexplained line's template (+ a word) */
+/* Entries (causes, codes, models, devices, stages, hosts) a batch summary keeps (summary.c). */
+#define LA_SUMMARY_MAX_KEYS 1000000u
+/* Bytes of one line `merge` reads (a report line; far above the caps of one report). */
+#define LA_MERGE_MAX_LINE (64u << 20)
+#define LA_MERGE_MAX_LINE_TEXT "64 MiB"
 
 /*
  * Fixed caps of rule and data files (rules/yaml.c, rules/cond.c), far above what the shipped
