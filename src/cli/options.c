@@ -52,7 +52,7 @@ enum {
 static const struct la_cli_opt opts[] = {
     { "format", required_argument, 'f', LA_CLI_G_FORMAT, "NAME[:FILE]",
       "report format: %F (repeatable; FILE writes that format there)", 'F' },
-    { "brief", no_argument, O_BRIEF, LA_CLI_G_FORMAT, NULL,
+    { "brief", no_argument, O_BRIEF, LA_CLI_G_REPORT, NULL,
       "one line per case, then the summary (--format brief)", 0 },
     { "output", required_argument, 'o', LA_CLI_G_REPORT, "FILE",
       "write the (single) report to FILE", 'f' },
