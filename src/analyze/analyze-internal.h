@@ -10,6 +10,7 @@
  *   attempts.c  restore attempts: what a hit's values mean, stages, codes, joining
  *   score.c     match filters, cause scores, attempt outcomes, the verdict
  *   document.c  an input's report object and the batch document
+ *   summary.c   the batch summary as a fold that merges (la_summary_*, analyze.h)
  *
  * A run (struct run) is one call of la_engine_analyze() or la_engine_inspect()
  * and owns everything it points to except the engine, which threads share and

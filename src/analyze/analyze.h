@@ -101,6 +101,26 @@ LA_NODISCARD enum la_rc la_engine_analyze_cases(struct la_engine *e, const char 
 json_t *la_engine_document(struct la_engine *e, json_t *reports);
 
 /*
+ * The batch summary as a fold (summary.c): report objects and summary states of other
+ * folds go in, in any order and grouping, and the same summary comes out.  The state is
+ * bounded by the distinct keys it counts (LA_SUMMARY_MAX_KEYS), never by the reports.
+ *
+ * la_summary_new() returns NULL on OOM; la_summary_free() accepts NULL.
+ * la_summary_add_report(): LA_OK, LA_FATAL on OOM or a report that is not an object.
+ * la_summary_add_state(): LA_OK; LA_FAILED when st is not a valid state (nothing added);
+ * LA_FATAL on OOM.  st is only read.
+ * la_summary_json(): a new summary object (docs/report.md "summary"), NULL on OOM.
+ * la_summary_state(): a new copy of the state (docs/report.md "summary_state"), NULL on OOM.
+ */
+struct la_summary;
+struct la_summary *la_summary_new(void);
+void la_summary_free(struct la_summary *s);
+LA_NODISCARD enum la_rc la_summary_add_report(struct la_summary *s, const json_t *report);
+LA_NODISCARD enum la_rc la_summary_add_state(struct la_summary *s, const json_t *st);
+json_t *la_summary_json(const struct la_summary *s);
+json_t *la_summary_state(const struct la_summary *s);
+
+/*
  * `inspect`: fn gets each member of path as soon as it has been read, as a borrowed object
  * {"path","format","bytes","lines","status"}.  Nothing is kept once fn returns, so memory
  * stays flat however many members an input has.  Returns like la_engine_analyze(), or what

@@ -11,9 +11,9 @@
  * with their evidence, members (the first
  * LA_MAX_MEMBERS_LISTED), unexplained templates, warnings, what to collect
  * next, the remediation ladder and the ranking notes.  la_engine_document()
- * adds the summary: counts by outcome, cause, code and model, and patterns
- * across inputs (one device failing at one step, failures clustering on one
- * host).
+ * adds the summary, the fold of summary.c over the reports: counts by outcome,
+ * cause, code and model, and patterns across inputs (one device failing at one
+ * step, failures clustering on one host, one cause dominating a model).
  *
  * Invariants: every piece of untrusted text goes through la_redact_json(),
  * which makes it valid UTF-8 (jansson writes nothing else); key order is part
@@ -677,170 +677,9 @@ oom:
 
 /* ------------------------------------------------------------ the batch document */
 
-static void bump(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    json_object_set_new(obj, key, json_integer(v ? json_integer_value(v) + 1 : 1));
-}
-
 static const char *str_at(const json_t *obj, const char *key)
 {
     return json_string_value(json_object_get(obj, key));
-}
-
-/* Count the reports by outcome (n: failed, succeeded, inconclusive, none), cause, code, model. */
-/*
- * The code a report is counted under in summary.by_error_code: its first restore error number
- * (the number a dialog shows: TSS status 94 counts as 3194, beside which it was printed), else
- * its first printed code.
- */
-static json_int_t summary_code(const json_t *rep, const json_t *error_codes)
-{
-    size_t i;
-    const json_t *c;
-
-    json_array_foreach(json_object_get(rep, "codes"), i, c)
-        if (!strcmp(str_at(c, "space") ? str_at(c, "space") : "", "dialog"))
-            return json_integer_value(json_object_get(c, "code"));
-    return json_integer_value(json_array_get(error_codes, 0));
-}
-
-static void count_reports(json_t *reports, long n[4], json_t *bc, json_t *bcode, json_t *bm)
-{
-    size_t i;
-    json_t *rep;
-
-    json_array_foreach(reports, i, rep) {
-        const char *o = str_at(rep, "outcome");
-        json_t *c0 = json_array_get(json_object_get(rep, "causes"), 0);
-        json_t *codes = json_object_get(rep, "error_codes");
-        const char *model = str_at(json_object_get(rep, "device"), "model");
-        if (!o)
-            continue;
-        n[!strcmp(o, "failed") ? 0 : !strcmp(o, "succeeded") ? 1
-          : !strcmp(o, "inconclusive") ? 2 : 3]++;
-        if ((!strcmp(o, "failed") || !strcmp(o, "inconclusive")) && c0)
-            bump(bc, str_at(c0, "id"));
-        if (json_array_size(codes)) {
-            char k[32];
-            snprintf(k, sizeof(k), "%lld", (long long)summary_code(rep, codes));
-            bump(bcode, k);
-        }
-        if (model)
-            bump(bm, model);
-    }
-}
-
-/* A report's device token and first attempt's stage, when it failed (else NULLs). */
-static int failed_at(const json_t *rep, const char **ret_ecid, const char **ret_stage)
-{
-    const char *oc = str_at(rep, "outcome");
-
-    *ret_ecid = str_at(json_object_get(rep, "device"), "ecid");
-    *ret_stage = str_at(json_array_get(json_object_get(rep, "attempts"), 0), "stage");
-    return *ret_ecid && *ret_stage && oc && (!strcmp(oc, "failed") || !strcmp(oc, "inconclusive"));
-}
-
-/* Same ECID token failing at the same stage in several inputs → hardware. */
-static void device_patterns(json_t *reports, json_t *pat)
-{
-    size_t i, j;
-    json_t *rep, *o2;
-
-    json_array_foreach(reports, i, rep) {
-        const char *ecid, *stage;
-        size_t same = 1;
-        int first = 1;
-        if (!failed_at(rep, &ecid, &stage))
-            continue;
-        json_array_foreach(reports, j, o2) {
-            const char *e2 = str_at(json_object_get(o2, "device"), "ecid");
-            const char *s2 = str_at(json_array_get(json_object_get(o2, "attempts"), 0), "stage");
-            if (j < i && e2 && s2 && !strcmp(e2, ecid) && !strcmp(s2, stage))
-                first = 0;
-            if (j > i && e2 && s2 && !strcmp(e2, ecid) && !strcmp(s2, stage))
-                same++;
-        }
-        if (first && same > 1) {
-            struct la_buf b = LA_BUF_INIT;
-            if (la_buf_addf(&b, "the same device (%s) failed at '%s' in %zu inputs: a failure "
-                            "that repeats at the same step points at the device's hardware",
-                            ecid, stage, same) == LA_OK)
-                json_array_append_new(pat, json_string(b.buf));
-            la_buf_release(&b);
-        }
-    }
-}
-
-/* Reports grouped by host ("software on os"): {"failed", "ok", "devices": [failed ECIDs]}. */
-static json_t *group_by_host(json_t *reports)
-{
-    json_t *hosts = json_object(), *rep;
-    size_t i;
-
-    json_array_foreach(reports, i, rep) {
-        json_t *h = json_object_get(rep, "host");
-        const char *sw = str_at(h, "software"), *os = str_at(h, "os");
-        const char *o = str_at(rep, "outcome");
-        const char *dev = str_at(json_object_get(rep, "device"), "ecid");
-        struct la_buf key = LA_BUF_INIT;
-        /* The whole key, never cut: its parts are facts of at most LA_MAX_FACT bytes, and a
-         * cut could split a character, which jansson refuses in a key. */
-        if (!sw || !o || !hosts ||
-            la_buf_addf(&key, "%s%s%s", sw, os ? " on " : "", os ? os : "") != LA_OK) {
-            la_buf_release(&key);
-            continue;
-        }
-        json_t *g = json_object_get(hosts, key.buf);
-        if (!g) {
-            g = json_pack("{s:i,s:i,s:[]}", "failed", 0, "ok", 0, "devices");
-            if (json_object_set_new(hosts, key.buf, g) != 0)
-                g = NULL;
-        }
-        la_buf_release(&key);
-        if (!g)
-            continue;
-        int failed = !strcmp(o, "failed") || !strcmp(o, "inconclusive");
-        if (failed)
-            bump(g, "failed");
-        else if (!strcmp(o, "succeeded"))
-            bump(g, "ok");
-        if (dev && failed) {
-            json_t *dl = json_object_get(g, "devices"), *v;
-            size_t k;
-            int seen = 0;
-            json_array_foreach(dl, k, v) seen |= !strcmp(json_string_value(v), dev);
-            if (!seen)
-                json_array_append_new(dl, json_string(dev));
-        }
-    }
-    return hosts;
-}
-
-/*
- * Failures clustering on one host: several devices failing on the same host software
- * while other hosts succeed points at the host (its software, ports or environment).
- */
-static void host_patterns(json_t *reports, json_t *pat)
-{
-    json_t *hosts = group_by_host(reports), *g;
-    size_t nhosts = json_object_size(hosts);
-    const char *key;
-
-    json_object_foreach(hosts, key, g) {
-        long f = (long)json_integer_value(json_object_get(g, "failed"));
-        long ok = (long)json_integer_value(json_object_get(g, "ok"));
-        size_t nd = json_array_size(json_object_get(g, "devices"));
-        if (f >= 3 && nd >= 2 && f > 2 * ok && nhosts > 1) {
-            struct la_buf b = LA_BUF_INIT;
-            if (la_buf_addf(&b, "%ld failures on the host '%s' across %zu devices, while "
-                            "other hosts did better: the host (its software, ports or "
-                            "environment) is the common factor", f, key, nd) == LA_OK)
-                json_array_append_new(pat, json_string(b.buf));
-            la_buf_release(&b);
-        }
-    }
-    json_decref(hosts);
 }
 
 /* The head of the document: schema, tool, time (unless deterministic), ruleset. */
@@ -863,39 +702,55 @@ static void doc_head(struct la_engine *e, json_t *doc, json_t *tool, json_t *rs)
     json_object_set_new(doc, "ruleset", rs);
 }
 
-json_t *la_engine_document(struct la_engine *e, json_t *reports)
+static json_t *document_head(struct la_engine *e)
 {
-    json_t *doc = json_object(), *tool = json_object(), *rs = json_object(), *sum = json_object();
-    json_t *bc = json_object(), *bcode = json_object(), *bm = json_object(), *pat = json_array();
-    long n[4] = { 0, 0, 0, 0 };
+    json_t *doc = json_object(), *tool = json_object(), *rs = json_object();
 
-    if (!doc || !tool || !rs || !sum || !bc || !bcode || !bm || !pat) {
-        json_decref(doc); json_decref(tool); json_decref(rs); json_decref(sum);
-        json_decref(bc); json_decref(bcode); json_decref(bm); json_decref(pat);
-        json_decref(reports);
+    if (!doc || !tool || !rs) {
+        json_decref(doc); json_decref(tool); json_decref(rs);
         return NULL;
     }
     doc_head(e, doc, tool, rs);
-    if (json_object_set_new(doc, "reports", reports) != 0) {
-        /* Out of memory; jansson has freed reports already. */
-        json_decref(doc); json_decref(sum); json_decref(bc); json_decref(bcode);
-        json_decref(bm); json_decref(pat);
+    return doc;
+}
+
+/* The summary of the reports: the fold of summary.c over them. */
+static json_t *summary_of(json_t *reports)
+{
+    struct la_summary *s = la_summary_new();
+    json_t *rep, *sum = NULL;
+    size_t i;
+
+    if (!s)
+        return NULL;
+    json_array_foreach(reports, i, rep)
+        if (la_summary_add_report(s, rep) != LA_OK)
+            goto out;
+    sum = la_summary_json(s);
+out:
+    la_summary_free(s);
+    return sum;
+}
+
+json_t *la_engine_document(struct la_engine *e, json_t *reports)
+{
+    json_t *doc = document_head(e), *sum;
+
+    if (!doc) {
+        json_decref(reports);
         return NULL;
     }
-    /* Summary, and cross-input patterns: the same device failing at the same stage. */
-    count_reports(reports, n, bc, bcode, bm);
-    device_patterns(reports, pat);
-    host_patterns(reports, pat);
-    json_object_set_new(sum, "inputs", json_integer((json_int_t)json_array_size(reports)));
-    json_object_set_new(sum, "failed", json_integer(n[0]));
-    json_object_set_new(sum, "succeeded", json_integer(n[1]));
-    json_object_set_new(sum, "inconclusive", json_integer(n[2]));
-    json_object_set_new(sum, "no_restore_found", json_integer(n[3]));
-    json_object_set_new(sum, "by_cause", bc);
-    json_object_set_new(sum, "by_error_code", bcode);
-    json_object_set_new(sum, "by_model", bm);
-    json_object_set_new(sum, "patterns", pat);
-    json_object_set_new(doc, "summary", sum);
+    if (json_object_set_new(doc, "reports", reports) != 0) {
+        /* Out of memory; jansson has freed reports already. */
+        json_decref(doc);
+        return NULL;
+    }
+    /* Summary, and cross-input patterns (summary.c). */
+    sum = summary_of(reports);
+    if (!sum || json_object_set_new(doc, "summary", sum) != 0) {
+        json_decref(doc);
+        return NULL;
+    }
     return doc;
 }
 

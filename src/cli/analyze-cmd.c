@@ -11,8 +11,9 @@
  * not be read, which wins).
  *
  * Threads: the engine is shared (la_engine_analyze is thread-safe), each worker writes
- * only its own slots of reports[] and rcs[]; next and done are read and written under
- * batch.lock only; stderr (diagnostics, the progress line) goes through cli/msg.c's lock.
+ * only its own slots of reports[] and rcs[]; next is read and written under batch.lock
+ * only; the progress bar (progress.c) has its own lock; stderr (diagnostics, the bar) goes
+ * through cli/msg.c's lock.
  */
 #include "config.h"
 
@@ -36,40 +37,17 @@ struct batch {
     size_t n;
     json_t **reports;
     enum la_rc *rcs;
-    int show_progress;
-    pthread_mutex_t lock;          /* guards next and done */
-    size_t next, done;
+    struct la_cli_bar bar;         /* the progress bar, over the whole batch */
+    pthread_mutex_t lock;          /* guards next */
+    size_t next;
 };
 
-/* The progress line names the input by its base name, redacted like the report. */
 static void show_progress(void *user, const char *input, uint64_t done, uint64_t total)
 {
     struct batch *b = user;
-    const char *slash = strrchr(input, '/');
-    char *base;
-    size_t finished;
-    int cut;
 
-    if (!b->show_progress)
-        return;
-    slash = slash ? slash + 1 : input;
-    base = la_engine_redact(b->e, slash, strlen(slash));
-    if (!base)
-        return;
-    /* The name's first 40 characters (not bytes: a cut never splits one); la_cli_progress()
-     * escapes the line for the terminal. */
-    cut = (int)la_utf8_prefix(base, strlen(base), 40);
-    pthread_mutex_lock(&b->lock);
-    finished = b->done;
-    pthread_mutex_unlock(&b->lock);
-    if (total && done <= total)
-        la_cli_progress(b->cli, "[%zu/%zu] %.*s  %3d %%  (%llu of %llu MB)", finished + 1,
-                        b->n, cut, base, (int)(done * 100 / total),
-                        (unsigned long long)(done >> 20), (unsigned long long)(total >> 20));
-    else
-        la_cli_progress(b->cli, "[%zu/%zu] %.*s  %llu MB read", finished + 1, b->n, cut, base,
-                        (unsigned long long)(done >> 20));
-    la_free(base);
+    (void)total;
+    la_cli_bar_update(&b->bar, input, done);
 }
 
 static void *worker(void *arg)
@@ -84,11 +62,7 @@ static void *worker(void *arg)
         if (i >= b->n)
             break;
         b->rcs[i] = la_engine_analyze_cases(b->e, b->paths[i], &b->reports[i], &b->cli->sink);
-        pthread_mutex_lock(&b->lock);
-        b->done++;
-        pthread_mutex_unlock(&b->lock);
-        if (b->show_progress)
-            show_progress(b, b->paths[i], 0, 0);
+        la_cli_bar_done(&b->bar, i);
     }
     return NULL;
 }
@@ -111,7 +85,7 @@ static void run_batch(struct batch *b, long jobs)
     worker(b);
     for (long i = 0; i < started; i++)
         pthread_join(th[i], NULL);
-    la_cli_progress_clear(b->cli);
+    la_cli_bar_finish(&b->bar);
 }
 
 /*
@@ -232,7 +206,6 @@ int la_cli_analyze(struct la_cli *cli, int argc, char **argv)
         return 2;
     memset(&b, 0, sizeof(b));
     b.cli = cli;
-    b.show_progress = !o->quiet && isatty(STDERR_FILENO) && !getenv("LOGANALYZE_NO_PROGRESS");
     o->eo.progress = show_progress;
     o->eo.progress_user = &b;
     if (la_engine_new(&e, &o->eo, &cli->sink) != LA_OK)
@@ -246,7 +219,14 @@ int la_cli_analyze(struct la_cli *cli, int argc, char **argv)
         la_cli_err(cli, LA_D_NO_MEMORY, NULL, "out of memory");
         goto out;
     }
+    if (la_cli_bar_init(&b.bar, cli, argv, b.n, !o->quiet && isatty(STDERR_FILENO) &&
+                        !getenv("LOGANALYZE_NO_PROGRESS")) < 0) {
+        pthread_mutex_destroy(&b.lock);
+        la_cli_err(cli, LA_D_NO_MEMORY, NULL, "out of memory");
+        goto out;
+    }
     run_batch(&b, o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN));
+    la_cli_bar_release(&b.bar);
     pthread_mutex_destroy(&b.lock);
     rc = finish(cli, e, &b);
     if (missing)

@@ -109,6 +109,7 @@ int la_cli_rules_export(struct la_cli *cli, int argc, char **argv);
 int la_cli_logs(struct la_cli *cli, int argc, char **argv);
 int la_cli_auto(struct la_cli *cli, int argc, char **argv);
 int la_cli_completion(struct la_cli *cli, int argc, char **argv);
+int la_cli_merge(struct la_cli *cli, int argc, char **argv);
 
 /* ------------------------------------------------------------ options (options.c) */
 
@@ -175,6 +176,31 @@ unsigned la_cli_errors(struct la_cli *cli);
 /* The progress line on stderr (replaces the previous one), and clearing it. */
 void la_cli_progress(struct la_cli *cli, const char *fmt, ...) LA_PRINTF(2, 3);
 void la_cli_progress_clear(struct la_cli *cli);
+
+/* ------------------------------------------------------------ progress bar (progress.c) */
+
+/* The progress bar of a batch: one over every input (progress.c says how it counts). */
+struct la_cli_bar {
+    struct la_cli *cli;
+    char *const *paths;            /* the inputs, as given to la_engine_analyze() */
+    size_t n, done;                /* inputs, inputs finished */
+    int on;                        /* draw at all (stderr is a terminal) */
+    uint64_t *size, *seen;         /* per input: measured bytes, bytes read so far */
+    uint64_t known, finished_bytes, inflight;
+    double start, last;            /* monotonic seconds: start, last redraw */
+    pthread_mutex_t lock;          /* guards every counter above */
+};
+
+/* Measure the inputs (when on) and start the clock.  0, or -1 when the lock fails. */
+int la_cli_bar_init(struct la_cli_bar *bar, struct la_cli *cli, char *const *paths, size_t n,
+                    int on);
+void la_cli_bar_release(struct la_cli_bar *bar);
+/* From a worker: input (a pointer of paths[]) has been read up to bytes. */
+void la_cli_bar_update(struct la_cli_bar *bar, const char *input, uint64_t bytes);
+/* From a worker: input i is finished. */
+void la_cli_bar_done(struct la_cli_bar *bar, size_t i);
+/* After the batch: the bar is replaced by its final line. */
+void la_cli_bar_finish(struct la_cli_bar *bar);
 
 /*
  * Drop the inputs that do not exist, each with one line ("x.log: error[LA101]: cannot open:

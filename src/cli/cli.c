@@ -95,6 +95,9 @@ const struct la_cli_command la_cli_commands[] = {
       "rules test [PATH...]", "run rule samples and fixture logs" },
     { "rules export", NULL, la_cli_rules_export, G(RULES) | G(DATA) | G(EXPORT),
       "rules export --patterns", "print every pattern as a regex" },
+    { "merge", NULL, la_cli_merge, G(FORMAT) | G(REPORT),
+      "merge [-f FORMAT] [FILE...|-]", "fold ndjson report lines of many runs into\none "
+      "summary (docs/fleet.md)" },
     { "formats", NULL, cmd_formats, 0,
       "formats", "list the input formats" },
     { "logs", NULL, la_cli_logs, G(FORMAT),

@@ -45,13 +45,15 @@
 enum {
     O_FAIL_ON = 256, O_EXIT_ZERO, O_RULES, O_NO_DEFAULT, O_DATA_DIR, O_INPUT_FORMAT, O_TRIED,
     O_NO_REDACT, O_REDACT_KEY, O_DETERMINISTIC, O_COLOR, O_LIMIT, O_PROFILE, O_PATTERNS,
-    O_AUTO, O_OPEN, O_LISTEN, O_PORT_FILE, O_UPLOAD_TIMEOUT, O_UPLOAD_READ, O_EACH, O_JOIN,
+    O_AUTO, O_OPEN, O_LISTEN, O_PORT_FILE, O_UPLOAD_TIMEOUT, O_UPLOAD_READ, O_EACH, O_JOIN, O_BRIEF,
 };
 
 /* In --help order. */
 static const struct la_cli_opt opts[] = {
     { "format", required_argument, 'f', LA_CLI_G_FORMAT, "NAME[:FILE]",
       "report format: %F (repeatable; FILE writes that format there)", 'F' },
+    { "brief", no_argument, O_BRIEF, LA_CLI_G_REPORT, NULL,
+      "one line per case, then the summary (--format brief)", 0 },
     { "output", required_argument, 'o', LA_CLI_G_REPORT, "FILE",
       "write the (single) report to FILE", 'f' },
     { "fail-on", required_argument, O_FAIL_ON, LA_CLI_G_REPORT, "LEVEL",
@@ -484,6 +486,10 @@ static int apply(struct la_cli *cli, int id, char *arg)
 
     switch (id) {
     case 'f': return add_format(cli, arg);
+    case O_BRIEF: {
+        static char brief[] = "brief";     /* add_format() writes only at a colon */
+        return add_format(cli, brief);
+    }
     case 'o': o->output = arg; return -1;
     case 'j':
         if (parse_count(arg, 1, LA_CLI_MAX_JOBS, &n) < 0) {

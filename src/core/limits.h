@@ -60,6 +60,11 @@
                                              member for the split; later ones are ignored */
 #define LA_MAX_CASE_IDS_LISTED 8u         /* identities a case object lists */
 #define LA_MAX_UNATTRIBUTED_LISTED 20u    /* unattributed members a case object lists by name */
+/* Entries (causes, codes, models, devices, stages, hosts) a batch summary keeps (summary.c). */
+#define LA_SUMMARY_MAX_KEYS 1000000u
+/* Bytes of one line `merge` reads (a report line; far above the caps of one report). */
+#define LA_MERGE_MAX_LINE (64u << 20)
+#define LA_MERGE_MAX_LINE_TEXT "64 MiB"
 
 /*
  * Fixed caps of rule and data files (rules/yaml.c, rules/cond.c), far above what the shipped

@@ -5,8 +5,9 @@
  * trailing newline.  ndjson is the map/reduce shape of docs/design.md: one
  * self-contained line per report,
  *   {"schema":…,"tool":…,"ruleset":…,"report":{…}}
- * and a last line {"schema":…,"summary":{…}}, so a merge step can fold the
- * lines of many runs into one fleet summary.  "generated" (wall-clock time)
+ * and a last line {"schema":…,"summary":{…}}.  `loganalyze merge` folds the
+ * report lines of many runs into one fleet summary (it skips the summary line,
+ * which only restates the reports above it; docs/fleet.md).  "generated" (wall-clock time)
  * is dropped in deterministic mode and otherwise copied to every line.
  *
  * jansson escapes control characters in strings, so no line of ndjson output

@@ -28,6 +28,8 @@ static const struct la_reporter reporters[] = {
     { "junit", "xml", la_report_junit },
     { "sarif", "sarif", la_report_sarif },
     { "github", "txt", la_report_github },
+    { "brief", "txt", la_report_brief },
+    { "csv", "csv", la_report_csv },
 };
 
 #define N_REPORTERS (sizeof(reporters) / sizeof(reporters[0]))

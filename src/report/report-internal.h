@@ -41,7 +41,12 @@ struct la_reporter {
 };
 
 la_report_render_fn la_report_text, la_report_json, la_report_ndjson, la_report_markdown,
-    la_report_html, la_report_junit, la_report_sarif, la_report_github;
+    la_report_html, la_report_junit, la_report_sarif, la_report_github, la_report_brief,
+    la_report_csv;
+
+/* The stage a failed case ended at (brief and csv): the diagnosis', else its first
+ * attempt's when it failed; "" otherwise. */
+const char *la_report_case_stage(const json_t *report);
 
 /* Evaluate a la_rc expression; return it from the enclosing function unless LA_OK. */
 #define LA_TRY(expr)                                                                   \

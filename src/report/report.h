@@ -71,6 +71,25 @@ LA_NODISCARD enum la_rc la_report_html_fragment(const json_t *doc, struct la_buf
 const char *la_report_html_css(void);
 
 /*
+ * The pieces of the batch formats, for a caller that streams reports it does not keep
+ * (`loganalyze merge`).  Each appends to out; on failure out may hold part of a line.
+ * la_report_brief_line(): a report's line of the brief format.
+ * la_report_csv_header() / la_report_csv_row(): the csv header line and a report's row.
+ * la_report_text_summary(): the summary block of the text and brief formats, from doc's
+ * "summary" (nothing when doc has none).
+ * Return LA_OK, LA_FAILED past out's cap or LA_FATAL on OOM.
+ */
+#define LA_REPORT_CSV_HEADER                                                                 \
+    "input,outcome,verdict,diagnosis,cause,cause_title,confidence_percent,stage,error_codes,"  \
+    "codes,model,ios,ecid,host"
+LA_NODISCARD enum la_rc la_report_brief_line(const json_t *report, struct la_buf *out);
+LA_NODISCARD enum la_rc la_report_csv_header(struct la_buf *out);
+LA_NODISCARD enum la_rc la_report_csv_row(const json_t *report, struct la_buf *out);
+LA_NODISCARD enum la_rc la_report_text_summary(const json_t *doc,
+                                               const struct la_report_opts *opts,
+                                               struct la_buf *out);
+
+/*
  * Render explain entries, a JSON array of la_explain() objects (analyze/explain.h), as
  * format "text" (sections wrapped at opts->width columns, 0 = 88; entries separated by a
  * line of dashes), "markdown", "html" (the fragment `loganalyze serve` answers /explain

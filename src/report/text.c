@@ -11,7 +11,8 @@
  * (input, device, host, error codes); the ranked causes with their evidence,
  * evidence against, remediation and next test (a cause under 5 % on one line);
  * skipped and failed members, unexplained lines, warnings, ranking notes.
- * Several reports are numbered and followed by a summary block.
+ * Several reports are numbered and preceded by a summary block
+ * (la_report_text_summary(), which the brief format shares).
  *
  * Every document string goes through la_escape_terminal() first, so no
  * control sequence from a log reaches the terminal; widths are then counted
@@ -676,14 +677,34 @@ enum la_rc la_report_text(const json_t *doc, const struct la_report_opts *opts,
     if (t.width < LA_REPORT_MIN_WIDTH)
         t.width = LA_REPORT_MIN_WIDTH;
     la_buf_init(&t.esc, 0);
-    if (n == 0)
+    /* A batch: the summary first, then the cases; `merge` gives a summary without reports. */
+    if (n > 1 || (n == 0 && la_report_int(la_report_obj(doc, "summary"), "inputs") > 0))
+        rc = summary(&t, doc, &b);
+    else if (n == 0)
         rc = la_buf_adds(out, "No inputs were analysed.\n");
     for (size_t i = 0; i < n && rc == LA_OK; i++)
         rc = one_report(&t, json_array_get(reports, i), i, n, &b);
-    if (rc == LA_OK && n > 1)
-        rc = summary(&t, doc, &b);
     if (rc == LA_OK)
         rc = footer(&t, doc, &b);
+    la_buf_release(&b);
+    la_buf_release(&t.esc);
+    return rc;
+}
+
+enum la_rc la_report_text_summary(const json_t *doc, const struct la_report_opts *opts,
+                                  struct la_buf *out)
+{
+    struct la_buf b = LA_BUF_INIT;
+    struct txt t;
+    enum la_rc rc;
+
+    t.out = out;
+    t.opts = opts;
+    t.width = opts->width ? opts->width : LA_REPORT_DEFAULT_WIDTH;
+    if (t.width < LA_REPORT_MIN_WIDTH)
+        t.width = LA_REPORT_MIN_WIDTH;
+    la_buf_init(&t.esc, 0);
+    rc = la_report_obj(doc, "summary") ? summary(&t, doc, &b) : LA_OK;
     la_buf_release(&b);
     la_buf_release(&t.esc);
     return rc;

@@ -116,7 +116,7 @@ onel inspect-missing 1
 "$exe" --help >"$t/help" 2>&1
 grep -q "report format: text json ndjson markdown html junit sarif$" "$t/help" && pass=$((pass + 1)) || { echo "FAIL help: format list"; fail=$((fail + 1)); }
 grep -q "info low medium high critical never (default: low)" "$t/help" && pass=$((pass + 1)) || { echo "FAIL help: level list"; fail=$((fail + 1)); }
-check bad-format 2 "unknown report format 'nope' \(text, json, ndjson, markdown, html, junit, sarif, github\)" \
+check bad-format 2 "unknown report format 'nope' \(text, json, ndjson, markdown, html, junit, sarif, github, brief, csv\)" \
   "$exe" --format nope x.log
 check bad-level 2 "--fail-on takes info, low, medium, high, critical or never" "$exe" --fail-on x x.log
 echo "$pass passed, $fail failed"
