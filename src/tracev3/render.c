@@ -178,14 +178,21 @@ static enum la_rc render_number(struct la_buf *out, const struct spec *s,
     }
     if (conv == 'i')
         conv = 'd';
-    snprintf(fmt, sizeof fmt, "%%%s*.*ll%c", s->flags, conv == 'D' ? 'd' : conv);
-    if (conv == 'd')
-        snprintf(tmp, sizeof tmp, fmt, s->width < 0 ? 0 : s->width, s->prec < 0 ? 1 : s->prec,
-                 (long long)v);
-    else {
-        uint64_t u = arg_uint(a);
-        snprintf(tmp, sizeof tmp, fmt, s->width < 0 ? 0 : s->width, s->prec < 0 ? 1 : s->prec,
-                 (unsigned long long)u);
+    /* Without a precision the 0 flag pads: pass one only when the format gives it. */
+    int w = s->width < 0 ? 0 : s->width;
+    snprintf(fmt, sizeof fmt, s->prec < 0 ? "%%%s*ll%c" : "%%%s*.*ll%c", s->flags, conv);
+    if (conv == 'd') {
+        long long x = (long long)v;
+        if (s->prec < 0)
+            snprintf(tmp, sizeof tmp, fmt, w, x);
+        else
+            snprintf(tmp, sizeof tmp, fmt, w, s->prec, x);
+    } else {
+        unsigned long long u = (unsigned long long)arg_uint(a);
+        if (s->prec < 0)
+            snprintf(tmp, sizeof tmp, fmt, w, u);
+        else
+            snprintf(tmp, sizeof tmp, fmt, w, s->prec, u);
     }
     return la_buf_adds(out, tmp);
 }
@@ -203,12 +210,9 @@ static enum la_rc render_one(struct la_buf *out, const struct spec *s, const str
 {
     if (!a)
         return la_buf_adds(out, "<decode: missing data>");
-    if (TV3_ARG_PRIVATE(a->type) || has_deco(s, "private") || has_deco(s, "sensitive")) {
-        if (!TV3_ARG_PRIVATE(a->type) && has_deco(s, "public"))
-            ;   /* both: public wins */
-        else if (TV3_ARG_PRIVATE(a->type) || !a->data)
-            return la_buf_adds(out, "<private>");
-    }
+    /* What the writer marked private is never printed, whatever the record holds. */
+    if (TV3_ARG_PRIVATE(a->type) || has_deco(s, "private") || has_deco(s, "sensitive"))
+        return la_buf_adds(out, "<private>");
     if (a->type < 0x20 && s->conv != 's' && s->conv != '@' && s->conv != 'S')
         return render_number(out, s, a);
     if (a->type < 0x20 || !a->data) {
