@@ -7,6 +7,7 @@
  *   engine.c    the engine: data folder, rules, knowledge data, options
  *   redact.c    identifier redaction: keyed tokens, redacted JSON strings
  *   pipeline.c  one run per input: members → lines → records → rule hits
+ *   unified.c   a .tracev3 member: unified log entries → records
  *   attempts.c  restore attempts: what a hit's values mean, stages, codes, joining
  *   score.c     match filters, cause scores, attempt outcomes, the verdict
  *   document.c  an input's report object and the batch document
@@ -31,6 +32,7 @@
 #include "core/sv.h"
 #include "rules/kb.h"
 #include "rules/rules.h"
+#include "tracev3/tracev3.h"
 
 struct la_format;
 struct la_matcher;
@@ -137,6 +139,8 @@ struct member_info {
     const char *format;
     uint64_t bytes, lines;
     char *status;
+    int is_tracev3;                   /* read by tracev3/: tv3 holds what it found */
+    struct la_tv3_stats tv3;
 };
 
 /* Unexplained error lines grouped under a template with numbers masked. */
@@ -257,6 +261,17 @@ int la_is_host_log(const char *format);
  */
 LA_NODISCARD enum la_rc la_verdict_decide(struct run *r, struct verdict *ret);
 void la_verdict_release(struct verdict *v);
+
+/* ------------------------------------------------------------ pipeline.c, unified.c */
+
+/* A record of the current member through the matcher (pipeline.c). */
+LA_NODISCARD enum la_rc la_run_record(void *run, const struct la_record *rec);
+struct la_member;
+/* Whether a member is a .tracev3 file (its name and header chunk). */
+int la_is_tracev3(const char *name, const void *head, size_t len);
+/* Read a .tracev3 member: every entry a record of format unified-log (unified.c). */
+LA_NODISCARD enum la_rc la_read_tracev3(struct run *r, struct la_member *lm,
+                                        struct member_info *mi);
 
 /* ------------------------------------------------------------ document.c */
 

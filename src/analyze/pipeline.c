@@ -312,6 +312,11 @@ static enum la_rc on_record(void *user, const struct la_record *rec)
     return LA_OK;
 }
 
+enum la_rc la_run_record(void *run, const struct la_record *rec)
+{
+    return on_record(run, rec);
+}
+
 /* ------------------------------------------------------------ members */
 
 static enum la_rc member_reader(void *ctx, const void **buf, size_t *len)
@@ -456,6 +461,8 @@ static enum la_rc read_member(struct run *r, struct la_member *lm)
                                        &reason);
     mi->format = la_format_id(f);
     r->cur_flags = la_format_flags(f);
+    if (!r->e->forced && la_is_tracev3(la_member_name(lm), head, hl))
+        return la_read_tracev3(r, lm, mi);
     if (la_format_is_binary(f))
         return skip_binary(mi, lm, reason);
     unsigned cap = la_format_wants_long_lines(f) ? r->e->o.limits.max_ips

@@ -135,6 +135,19 @@ const struct la_tv3_strings *la_tv3_folder_strings(const struct la_tv3_folder *f
 /* The folder uuidtext files are looked for in, or NULL. */
 const char *la_tv3_folder_root(const struct la_tv3_folder *f);
 
+/*
+ * An entry as one line of text (line.c), `log show`'s facts in our order:
+ * "YYYY-MM-DD HH:MM:SS.ffffff±zzzz process[pid] (subsystem:category) <level> message", in
+ * the device's time zone, the parenthesis left out when there is no subsystem.  Control
+ * characters in the log's strings are escaped (\n, \t, \xNN), so one entry is one line.
+ * *msg_off (may be NULL) gets where the message starts.
+ */
+struct la_buf;
+LA_NODISCARD enum la_rc la_tv3_entry_line(struct la_buf *out, const struct la_tv3_entry *e,
+                                          size_t *msg_off);
+/* Add s to out with control characters escaped as above. */
+LA_NODISCARD enum la_rc la_tv3_escape(struct la_buf *out, struct la_sv s);
+
 /* 1 when the head looks like a tracev3 file (a header chunk). */
 int la_tv3_sniff(const void *head, size_t len);
 

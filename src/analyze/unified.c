@@ -1,0 +1,141 @@
+/*
+ * A .tracev3 member of an input: the unified log read by tracev3/, each entry a record of
+ * format unified-log (so the rules written for `log show` text apply), its text the line
+ * `loganalyze show` prints.
+ *
+ * Format strings: a member that is a file on disk is resolved against the log folder it is
+ * in (tracev3/folder.c: a .logarchive, /var/db/diagnostics, a copy).  A member inside an
+ * archive is read in one pass with nothing resolved: its entries keep their arguments after
+ * "<unresolved>" (docs/internals/tracev3.md says why, and what is left to do).
+ */
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analyze/analyze-internal.h"
+#include "core/alloc.h"
+#include "formats/formats.h"
+#include "ingest/ingest.h"
+
+int la_is_tracev3(const char *name, const void *head, size_t len)
+{
+    size_t nl = name ? strlen(name) : 0;
+
+    return nl > 8 && !strcmp(name + nl - 8, ".tracev3") && la_tv3_sniff(head, len);
+}
+
+struct tv3_run {
+    struct run *r;
+    struct member_info *mi;
+    struct la_member *lm;
+    struct la_buf line;
+    uint64_t n;
+};
+
+static enum la_rc on_entry(void *user, const struct la_tv3_entry *e)
+{
+    struct tv3_run *t = user;
+    struct run *r = t->r;
+    size_t moff = 0;
+
+    t->n++;
+    t->mi->lines = t->n;
+    if (r->inspect_fn)
+        return LA_OK;
+    la_buf_reset(&t->line);
+    enum la_rc rc = la_tv3_entry_line(&t->line, e, &moff);
+    if (rc == LA_FATAL)
+        return rc;
+    if (rc != LA_OK)
+        return LA_OK;   /* past the cap: cannot happen with a capped message, skip it */
+    if (r->e->o.progress && ++r->lines_since >= 8192) {
+        r->lines_since = 0;
+        r->e->o.progress(r->e->o.progress_user, r->input, la_member_input_bytes(t->lm),
+                         r->total);
+    }
+    int64_t local = e->time_ns + (int64_t)e->tz_minutes * 60 * 1000000000;
+    struct la_record rec = {
+        .format = "unified-log",
+        .line = t->n,
+        .time = local >= 0 ? local / 1000000 : -1,
+        .has_date = 1,
+        .pid = e->pid,
+        .text = la_sv_make(t->line.buf, t->line.len),
+        .message = la_sv_make(t->line.buf + moff, t->line.len - moff),
+        .component = e->process,
+        .level = la_sv_cstr(e->level),
+    };
+    rec.context = rec.text;
+    return la_run_record(r, &rec);
+}
+
+static int on_disk(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+enum la_rc la_read_tracev3(struct run *r, struct la_member *lm, struct member_info *mi)
+{
+    struct tv3_run t = { .r = r, .mi = mi, .lm = lm };
+    const char *path = la_member_path(lm);
+    struct la_tv3_folder *fo = on_disk(path) ? la_tv3_folder_open(path) : NULL;
+    struct la_tv3_reader *rd;
+    enum la_rc rc = LA_OK;
+    const void *buf;
+    size_t len;
+
+    mi->format = "unified-log";
+    mi->is_tracev3 = 1;
+    r->cur_flags = la_format_id_flags("unified-log");
+    la_buf_init(&t.line, 4 * LA_TV3_MAX_MESSAGE + 1024);
+    rd = la_tv3_reader_new(fo ? la_tv3_folder_strings(fo) : NULL, on_entry, &t);
+    if (!rd || (on_disk(path) && !fo)) {
+        la_tv3_reader_free(rd);
+        la_tv3_folder_close(fo);
+        return LA_FATAL;
+    }
+    for (;;) {
+        enum la_rc mrc = la_member_read(lm, &buf, &len);
+        if (mrc == LA_EOF) {
+            rc = la_tv3_reader_finish(rd);
+            break;
+        }
+        if (mrc != LA_OK) {
+            rc = LA_WARN;
+            break;
+        }
+        rc = la_tv3_reader_feed(rd, buf, len);
+        if (rc != LA_OK)
+            break;
+    }
+    mi->tv3 = *la_tv3_reader_stats(rd);
+    mi->bytes = la_member_consumed(lm);
+    if (rc == LA_FAILED || rc == LA_WARN) {
+        const char *why = la_tv3_reader_error(rd);
+        struct la_buf b = LA_BUF_INIT;
+        if (la_buf_addf(&b, "error: damaged, read up to the damage (%s)",
+                        why ? why : "the member could not be read") == LA_OK)
+            mi->status = la_buf_detach(&b, NULL);
+        la_buf_release(&b);
+        if (why)
+            la_diagf(&r->sink, LA_SEV_WARNING, LA_D_TRACEV3_DAMAGED, mi->path, 0, 0,
+                     "unified log: %s; the entries before it were read", why);
+        rc = LA_OK;
+    } else if (rc == LA_OK) {
+        mi->status = la_strdup("ok");
+        if (mi->tv3.damaged && la_tv3_reader_error(rd))
+            la_diagf(&r->sink, LA_SEV_WARNING, LA_D_TRACEV3_DAMAGED, mi->path, 0, 0,
+                     "unified log: %llu damaged chunk%s skipped (first: %s)",
+                     (unsigned long long)mi->tv3.damaged, mi->tv3.damaged == 1 ? "" : "s",
+                     la_tv3_reader_error(rd));
+    }
+    la_tv3_reader_free(rd);
+    la_tv3_folder_close(fo);
+    la_buf_release(&t.line);
+    la_matcher_reset(r->m);
+    if (!mi->status || rc == LA_FATAL)
+        return LA_FATAL;
+    return rc;
+}
