@@ -17,10 +17,11 @@ static const char unresolved[] = "<unresolved>";
 void tv3_names_clear(struct la_tv3_reader *r)
 {
     if (r->names) {
-        for (size_t i = 0; i < r->cat.nprocs; i++)
+        for (size_t i = 0; i < r->nnames; i++)
             la_free(r->names[i].name);
         la_free(r->names);
         r->names = NULL;
+        r->nnames = 0;
     }
 }
 
@@ -51,6 +52,7 @@ static enum la_rc proc_name(struct la_tv3_reader *r, const struct tv3_proc *p, s
         r->names = la_calloc(r->cat.nprocs, sizeof *r->names);
         if (!r->names)
             return LA_FATAL;
+        r->nnames = r->cat.nprocs;
     }
     if (!r->names[idx].name) {
         const uint8_t *u = cat_uuid(r, p->main_uuid);
@@ -244,6 +246,11 @@ static enum la_rc emit(struct la_tv3_reader *r, struct la_tv3_entry *e, const st
     if (rc != LA_OK)
         return rc;
     tv3_wall(r, ct, &e->time_ns, &e->tz_minutes);
+    /* A damaged clock: 1970 to 2200 only, so callers can add the zone without overflow. */
+    if (e->time_ns < 0 || e->time_ns > LA_TV3_MAX_TIME_NS)
+        e->time_ns = e->time_ns < 0 ? 0 : LA_TV3_MAX_TIME_NS;
+    if (e->tz_minutes <= -1440 || e->tz_minutes >= 1440)
+        e->tz_minutes = 0;
     if (!e->pid && p)
         e->pid = (long)p->pid;
     r->st.entries++;

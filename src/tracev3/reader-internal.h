@@ -35,6 +35,7 @@ struct la_tv3_reader {
     /* catalog */
     struct tv3_catalog cat;
     struct tv3_name *names;   /* one per catalog process */
+    size_t nnames;
     /* chunkset */
     uint8_t *out;
     size_t out_cap;

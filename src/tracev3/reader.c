@@ -110,7 +110,8 @@ static enum la_rc header(struct la_tv3_reader *r, const uint8_t *d, size_t n)
         r->numer = r->denom = 1;
     r->start_ct = tv3_u64(d + 8);
     r->start_wall = (int64_t)(int32_t)tv3_u32(d + 16) * 1000000000;
-    r->tz = -(int32_t)tv3_u32(d + 28);
+    int32_t tz = (int32_t)tv3_u32(d + 28);
+    r->tz = tz > -1440 && tz < 1440 ? -tz : 0;   /* a day at most: else damaged */
     /* Sub chunks: continuous time, system information, generation (boot), time zone. */
     size_t off = 40;
     while (off + 8 <= n) {
@@ -138,10 +139,11 @@ void tv3_wall(const struct la_tv3_reader *r, uint64_t ct, int64_t *ns, int *tz)
 {
     if (r->have_boot && tv3_timesync_wall(r->strings, r->boot, ct, ns, tz))
         return;
-    int64_t d = ct >= r->start_ct ? (int64_t)(ct - r->start_ct) : -(int64_t)(r->start_ct - ct);
-    int64_t a = d < 0 ? -d : d;
-    int64_t v = (a / r->denom) * r->numer + (a % r->denom) * r->numer / r->denom;
-    *ns = r->start_wall + (d < 0 ? -v : v);
+    /* Unsigned: damaged times wrap instead of overflowing; emit() clamps the result. */
+    uint64_t a = ct >= r->start_ct ? ct - r->start_ct : r->start_ct - ct;
+    uint64_t v = (a / r->denom) * r->numer + (a % r->denom) * r->numer / r->denom;
+    uint64_t w = (uint64_t)r->start_wall;
+    *ns = (int64_t)(ct >= r->start_ct ? w + v : w - v);
     *tz = r->tz;
 }
 

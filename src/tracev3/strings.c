@@ -382,9 +382,9 @@ enum la_rc la_tv3_strings_add_timesync(struct la_tv3_strings *s, const void *dat
 }
 
 /* ns of ct continuous-time units at numer/denom, without overflow for any sane ct. */
-static int64_t ticks_ns(uint64_t ct, uint32_t numer, uint32_t denom)
+static uint64_t ticks_ns(uint64_t ct, uint32_t numer, uint32_t denom)
 {
-    return (int64_t)((ct / denom) * numer + (ct % denom) * numer / denom);
+    return (ct / denom) * numer + (ct % denom) * numer / denom;
 }
 
 int tv3_timesync_wall(const struct la_tv3_strings *s, const uint8_t boot[16], uint64_t ct,
@@ -406,12 +406,12 @@ int tv3_timesync_wall(const struct la_tv3_strings *s, const uint8_t boot[16], ui
                 hi = mid;
         }
         if (lo == 0) {
-            *ns = b->wall + ticks_ns(ct, b->numer, b->denom);
-            *tz_minutes = -b->tz;
+            *ns = (int64_t)((uint64_t)b->wall + ticks_ns(ct, b->numer, b->denom));
+            *tz_minutes = b->tz > -1440 && b->tz < 1440 ? -b->tz : 0;
         } else {
             const struct tv3_sync *y = &b->syncs[lo - 1];
-            *ns = y->wall + ticks_ns(ct - y->kernel, b->numer, b->denom);
-            *tz_minutes = -y->tz;
+            *ns = (int64_t)((uint64_t)y->wall + ticks_ns(ct - y->kernel, b->numer, b->denom));
+            *tz_minutes = y->tz > -1440 && y->tz < 1440 ? -y->tz : 0;
         }
         return 1;
     }

@@ -37,6 +37,7 @@
 #define LA_TV3_MAX_FILE (128u << 20)     /* bytes of one uuidtext or dsc file */
 #define LA_TV3_MAX_BOOTS 256u            /* timesync boots kept */
 #define LA_TV3_MAX_SYNCS 1000000u        /* timesync sync records kept, all boots */
+#define LA_TV3_MAX_TIME_NS 7258118400000000000LL  /* 2200-01-01: later times are clamped */
 
 /* What a strings file is, for the loader. */
 enum la_tv3_kind {
@@ -75,8 +76,8 @@ int la_tv3_uuid_from_path(const char *dir_name, const char *file_name, uint8_t u
 
 /* One entry, as views valid only during the callback. */
 struct la_tv3_entry {
-    int64_t time_ns;           /* wall clock, ns since 1970 UTC */
-    int tz_minutes;            /* the device's offset from UTC (east positive) */
+    int64_t time_ns;           /* wall clock, ns since 1970 UTC, 0..LA_TV3_MAX_TIME_NS */
+    int tz_minutes;            /* the device's offset from UTC (east positive), |tz| < 1440 */
     long pid;
     uint64_t thread;
     const char *kind;          /* "log", "activity", "signpost", "trace", "loss",
