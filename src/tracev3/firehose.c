@@ -25,6 +25,60 @@ void tv3_names_clear(struct la_tv3_reader *r)
     }
 }
 
+void tv3_oversize_clear(struct la_tv3_reader *r)
+{
+    for (size_t i = 0; i < r->nov; i++)
+        la_free(r->ov[i].data);
+    r->nov = r->ov_next = r->ov_bytes = 0;
+}
+
+/* Keep an oversize chunk's items (d: its data) until the entry that names it comes. */
+static enum la_rc oversize(struct la_tv3_reader *r, const uint8_t *d, size_t n)
+{
+    r->st.oversize++;
+    if (n < 34)
+        return LA_OK;
+    size_t len = tv3_u16(d + 28);
+    if (len > n - 32) {
+        r->st.damaged++;
+        tv3_note(r, "oversize chunk data of %zu bytes runs past the chunk", len);
+        return LA_OK;
+    }
+    struct tv3_oversize *o = &r->ov[r->ov_next];
+    if (r->nov == TV3_MAX_OVERSIZE) {
+        r->ov_bytes -= o->len;
+        la_free(o->data);
+    } else
+        r->nov++;
+    /* Past the byte cap the oldest go first. */
+    for (size_t i = 1; r->ov_bytes + len > TV3_MAX_OVERSIZE_BYTES && i < r->nov; i++) {
+        struct tv3_oversize *old = &r->ov[(r->ov_next + i) % TV3_MAX_OVERSIZE];
+        r->ov_bytes -= old->len;
+        la_free(old->data);
+        old->data = NULL;
+        old->len = 0;
+    }
+    o->id1 = tv3_u64(d);
+    o->id2 = tv3_u32(d + 8);
+    o->ref = tv3_u32(d + 24);
+    o->data = la_memdup(d + 32, len ? len : 1);
+    o->len = o->data ? len : 0;
+    r->ov_next = (r->ov_next + 1) % TV3_MAX_OVERSIZE;
+    if (!o->data)
+        return LA_FATAL;
+    r->ov_bytes += len;
+    return LA_OK;
+}
+
+static const struct tv3_oversize *find_oversize(const struct la_tv3_reader *r, uint64_t id1,
+                                                uint32_t id2, uint32_t ref)
+{
+    for (size_t i = 0; i < r->nov; i++)
+        if (r->ov[i].data && r->ov[i].ref == ref && r->ov[i].id1 == id1 && r->ov[i].id2 == id2)
+            return &r->ov[i];
+    return NULL;
+}
+
 static const struct tv3_proc *find_proc(const struct la_tv3_reader *r, uint64_t id1,
                                         uint32_t id2, size_t *idx)
 {
@@ -272,6 +326,7 @@ static enum la_rc tracepoint(struct la_tv3_reader *r, const struct tv3_proc *p, 
     size_t nargs = 0;
     int has_sub = 0;
     uint16_t sub = 0;
+    uint32_t ovref = 0;
 
     if (flags & 0x0001)
         tv3_get(&c, 8);                       /* current activity */
@@ -315,11 +370,18 @@ static enum la_rc tracepoint(struct la_tv3_reader *r, const struct tv3_proc *p, 
         if (flags & 0x0400)
             tv3_get(&c, 1);                   /* ttl */
         if (flags & 0x0800)
-            tv3_get(&c, 2);                   /* oversize reference */
+            ovref = (uint32_t)tv3_get(&c, 2); /* oversize reference */
         if (record == 0x06 && (flags & 0x8000))
             tv3_get(&c, (flags & 0x0020) ? 6 : 4);   /* name reference */
         if (c.n >= 2)
             nargs = read_items(&c, args);
+        /* The arguments of a long message are in an oversize chunk read before. */
+        const struct tv3_oversize *ov = (flags & 0x0800) && !nargs && p
+                                            ? find_oversize(r, p->id1, p->id2, ovref) : NULL;
+        if (ov && ov->len >= 2) {
+            struct tv3_cur oc = { ov->data, ov->len, 0 };
+            nargs = read_items(&oc, args);
+        }
     } else if (record == 0x03 && c.n >= 1) {
         /* Trace: values front to back, their sizes, then their count, at the end. */
         size_t cnt = c.p[c.n - 1];
@@ -454,8 +516,7 @@ enum la_rc tv3_inner_chunk(struct la_tv3_reader *r, uint32_t tag, const uint8_t 
     case 0x6001:
         return firehose(r, d, n);
     case 0x6002:
-        r->st.oversize++;   /* its arguments are not joined to their entry yet */
-        return LA_OK;
+        return oversize(r, d, n);
     case 0x6003:
         return statedump(r, d, n);
     case 0x6004:

@@ -13,6 +13,17 @@ struct tv3_name {
     char *name;          /* NULL: not resolved */
 };
 
+/* An oversize chunk's data items, kept for the firehose entry that names it. */
+struct tv3_oversize {
+    uint64_t id1;
+    uint32_t id2, ref;
+    uint8_t *data;         /* from the item count on: unknown, count, items, values */
+    size_t len;
+};
+
+#define TV3_MAX_OVERSIZE 256u            /* oversize chunks kept, oldest dropped first */
+#define TV3_MAX_OVERSIZE_BYTES (8u << 20) /* bytes of them kept */
+
 struct la_tv3_reader {
     const struct la_tv3_strings *strings;
     la_tv3_entry_fn *fn;
@@ -39,6 +50,9 @@ struct la_tv3_reader {
     /* chunkset */
     uint8_t *out;
     size_t out_cap;
+    /* oversize chunks, a ring */
+    struct tv3_oversize ov[TV3_MAX_OVERSIZE];
+    size_t nov, ov_next, ov_bytes;
     /* rendering */
     struct la_buf msg, fmt;
 };
@@ -50,5 +64,6 @@ LA_NODISCARD enum la_rc tv3_inner_chunk(struct la_tv3_reader *r, uint32_t tag, c
                                         size_t n);
 void tv3_wall(const struct la_tv3_reader *r, uint64_t ct, int64_t *ns, int *tz);
 void tv3_names_clear(struct la_tv3_reader *r);
+void tv3_oversize_clear(struct la_tv3_reader *r);
 
 #endif

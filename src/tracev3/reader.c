@@ -57,6 +57,7 @@ void la_tv3_reader_free(struct la_tv3_reader *r)
         return;
     catalog_clear(&r->cat);
     tv3_names_clear(r);
+    tv3_oversize_clear(r);
     la_free(r->out);
     la_buf_release(&r->chunk);
     la_buf_release(&r->msg);

@@ -18,14 +18,16 @@ lines() { # expected-count show-args...
   [ "$got" -eq "$n" ] || { echo "expected $n lines, got $got"; return 1; }
 }
 
-check show-count lines 880 "$data"
+check show-count lines 1105 "$data"
 check show-first sh -c '"$0" show "$1" | head -1 | grep -qxF "2019-01-27 10:18:05.456333+0100 <unresolved>[14225] (com.apple.AssetCache:builtin) <Error> <unresolved> Built-in, Caching Server, 214.2"' "$exe" "$data/0000000000000030.tracev3"
 check show-ipados sh -c '"$0" show "$1" | head -1 | grep -q "^2022-04-13 08:14:29.764768-0500 <unresolved>\[49442\] (com.apple.mobileassetd:Notice) <Default> <unresolved> -\[ControlManager respondToCacheDelete:"' "$exe" "$data/0000000000000f85-head.tracev3"
+# A long message's arguments come from the oversize chunk it names.
+check show-oversize sh -c '"$0" show "$1" | grep -q "(com.apple.amp.AirTraffic:Framework_Oversize) <Default> <unresolved> <ATDeviceDiskUsageProvider: 0x101473ae0>, [0-9]*, {.n    \"CACHE_DELETE_CALLING_PROCESS\" = atc;"' "$exe" "$data/0000000000000f85-head.tracev3"
 check show-subsystem lines 5 --subsystem com.apple.AssetCache "$data"
 check show-process lines 0 --process launchd "$data"
-check show-since lines 729 --since "2022-04-13 08:14:30" "$data"
+check show-since lines 928 --since "2022-04-13 08:14:30" "$data"
 check show-until lines 5 --until 2019-01-27 "$data"
-check show-until-time lines 146 --until "2022-04-13 08:14:30" --since 2022-04-13 "$data"
+check show-until-time lines 172 --until "2022-04-13 08:14:30" --since 2022-04-13 "$data"
 check show-ndjson sh -c '"$0" show --format ndjson "$1" | jq -e -s "length == 5 and .[0].pid == 14225 and .[0].level == \"Error\" and .[0].subsystem == \"com.apple.AssetCache\" and .[4].message == \"<unresolved> wants\" and .[0].time == \"2019-01-27 10:18:05.456333+0100\""' "$exe" "$data/0000000000000030.tracev3"
 check show-bad-date sh -c '! "$0" show --since yesterday "$1" 2>&1 | grep -q . || ! "$0" show --since yesterday "$1"' "$exe" "$data"
 check show-no-log sh -c '"$0" show "$1"; [ $? -eq 2 ]' "$exe" "$src/README.md"
@@ -43,15 +45,15 @@ cp "$data/uuidtext/22/0D3C2953A33917B333DD8366AC25F2" "$la/22/"
 check archive-inspect sh -c '"$0" inspect --format json "$1" | jq -e "
   [.members[] | select(.path | endswith(\".tracev3\"))] as \$m |
   (\$m | length) == 2 and all(\$m[]; .format == \"unified-log\" and .status == \"ok\") and
-  ([\$m[].lines] | add) == 880"' "$exe" "$t/sd.tar.gz"
+  ([\$m[].lines] | add) == 1105"' "$exe" "$t/sd.tar.gz"
 check archive-report sh -c '"$0" --format json "$1" | jq -e "
   [.reports[0].members[] | select(.tracev3)] as \$m | (\$m | length) == 2 and
-  ([\$m[].tracev3.records] | add) == 880 and
-  (\$m[] | select(.path | endswith(\"0f85.tracev3\")) | .tracev3.chunks.chunkset == 3 and
-   .tracev3.chunks.firehose == 49 and .tracev3.damaged == 0)"' "$exe" "$t/sd.tar.gz"
-check archive-show lines 880 "$t/sd.tar.gz"
+  ([\$m[].tracev3.records] | add) == 1105 and
+  (\$m[] | select(.path | endswith(\"0f85.tracev3\")) | .tracev3.chunks.chunkset == 4 and
+   .tracev3.chunks.firehose == 65 and .tracev3.chunks.oversize == 1 and .tracev3.damaged == 0)"' "$exe" "$t/sd.tar.gz"
+check archive-show lines 1105 "$t/sd.tar.gz"
 # The same tree as a folder: the same entries, read through the folder's strings.
-check folder-show lines 880 "$d"
+check folder-show lines 1105 "$d"
 
 # A damaged member: warning LA130 naming it; the entries before the damage are read.
 head -c 30000 "$data/0000000000000f85-head.tracev3" > "$t/cut.tracev3"
