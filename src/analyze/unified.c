@@ -5,8 +5,10 @@
  *
  * Format strings: a member that is a file on disk is resolved against the log folder it is
  * in (tracev3/folder.c: a .logarchive, /var/db/diagnostics, a copy).  A member inside an
- * archive is read in one pass with nothing resolved: its entries keep their arguments after
- * "<unresolved>" (docs/internals/tracev3.md says why, and what is left to do).
+ * archive that is a file (seekable) is resolved against the strings files of the whole
+ * archive, gathered by a second read of it when its first .tracev3 member comes
+ * (la_tv3_collect_strings(), once per run); from stdin nothing resolves and entries keep
+ * their arguments after "<unresolved>" (docs/internals/tracev3.md).
  */
 
 #include <string.h>
@@ -69,6 +71,91 @@ static enum la_rc on_entry(void *user, const struct la_tv3_entry *e)
     return la_run_record(r, &rec);
 }
 
+/* ------------------------------------------------------------ the strings pre-pass */
+
+struct collect {
+    struct la_tv3_strings *store;
+    struct la_diag_sink *sink;
+    unsigned long files;
+    int full;
+};
+
+/* The folder name a member is in ("22" of ".../22/0D3C…"), into dir. */
+static void parent_name(const char *path, char *dir, size_t cap)
+{
+    const char *end = strrchr(path, '/');
+    const char *start = end;
+
+    dir[0] = '\0';
+    if (!end)
+        return;
+    while (start > path && start[-1] != '/' && start[-1] != '!')
+        start--;
+    if ((size_t)(end - start) < cap) {
+        memcpy(dir, start, (size_t)(end - start));
+        dir[end - start] = '\0';
+    }
+}
+
+static enum la_rc collect_member(void *user, struct la_member *m)
+{
+    struct collect *c = user;
+    const char *name = la_member_name(m), *path = la_member_path(m);
+    size_t nl = strlen(name);
+    char dir[40];
+    uint8_t uuid[16];
+    enum la_tv3_kind kind = LA_TV3_UUIDTEXT;
+    int ts = nl > 9 && !strcmp(name + nl - 9, ".timesync");
+
+    parent_name(path, dir, sizeof dir);
+    if (!ts) {
+        if (nl == 32 && !strcmp(dir, "dsc") && la_tv3_uuid_from_path(NULL, name, uuid))
+            kind = LA_TV3_DSC;
+        else if (!(nl == 30 && strlen(dir) == 2 && la_tv3_uuid_from_path(dir, name, uuid)))
+            return LA_OK;
+    }
+    if (c->full)
+        return LA_OK;
+    struct la_buf b;
+    const void *buf;
+    size_t len;
+    enum la_rc rc;
+    la_buf_init(&b, LA_TV3_MAX_FILE);
+    while ((rc = la_member_read(m, &buf, &len)) == LA_OK)
+        if ((rc = la_buf_add(&b, buf, len)) != LA_OK)
+            break;
+    if (rc == LA_EOF) {
+        const char *err = NULL;
+        rc = ts ? la_tv3_strings_add_timesync(c->store, b.buf, b.len, &err)
+                : la_tv3_strings_add(c->store, kind, uuid, b.buf, b.len, &err);
+        if (rc == LA_OK)
+            c->files++;
+        else if (rc == LA_FAILED && err && strstr(err, "cap")) {
+            c->full = 1;
+            la_diagf(c->sink, LA_SEV_WARNING, LA_D_TRACEV3_DAMAGED, path, 0, 0,
+                     "unified log: %s; later strings files are left out", err);
+        }
+    }
+    la_buf_release(&b);
+    return rc == LA_FATAL ? LA_FATAL : LA_OK;
+}
+
+enum la_rc la_tv3_collect_strings(const char *path, const struct la_limits *lim,
+                                  struct la_tv3_strings *store, unsigned long *ret_files,
+                                  struct la_diag_sink *sink)
+{
+    struct collect c = { .store = store, .sink = sink };
+    struct la_ingest_cb cb = { .member = collect_member, .user = &c };
+    /* The first pass already said what is damaged or skipped: this one is quiet. */
+    struct la_diag_sink quiet = { NULL, NULL };
+    enum la_rc rc = la_ingest_path(path, lim, &cb, NULL, &quiet);
+
+    *ret_files = c.files;
+    return rc == LA_WARN ? LA_OK : rc;
+}
+
+/* ------------------------------------------------------------ reading a member */
+
 static int on_disk(const char *path)
 {
     struct stat st;
@@ -82,6 +169,17 @@ enum la_rc la_read_tracev3(struct run *r, struct la_member *lm, struct member_in
     const char *path = la_member_path(lm);
     struct la_tv3_folder *fo = on_disk(path) ? la_tv3_folder_open(path) : NULL;
     struct la_tv3_reader *rd;
+
+    /* Inside an archive read from a file: the archive's strings, gathered once per run. */
+    if (!on_disk(path) && !r->tv3_tried && strcmp(r->input, "<stdin>") && on_disk(r->input)) {
+        unsigned long files = 0;
+        r->tv3_tried = 1;
+        r->tv3_strings = la_tv3_strings_new(NULL, NULL);
+        if (!r->tv3_strings ||
+            la_tv3_collect_strings(r->input, &r->e->o.limits, r->tv3_strings, &files,
+                                   &r->sink) == LA_FATAL)
+            return LA_FATAL;
+    }
     enum la_rc rc = LA_OK;
     const void *buf;
     size_t len;
@@ -90,7 +188,7 @@ enum la_rc la_read_tracev3(struct run *r, struct la_member *lm, struct member_in
     mi->is_tracev3 = 1;
     r->cur_flags = la_format_id_flags("unified-log");
     la_buf_init(&t.line, 4 * LA_TV3_MAX_MESSAGE + 1024);
-    rd = la_tv3_reader_new(fo ? la_tv3_folder_strings(fo) : NULL, on_entry, &t);
+    rd = la_tv3_reader_new(fo ? la_tv3_folder_strings(fo) : r->tv3_strings, on_entry, &t);
     if (!rd || (on_disk(path) && !fo)) {
         la_tv3_reader_free(rd);
         la_tv3_folder_close(fo);

@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "analyze/analyze.h"
 #include "cli/cli-internal.h"
 #include "core/buf.h"
 #include "ingest/ingest.h"
@@ -31,6 +32,7 @@ struct show {
     int64_t since, until;          /* device-local ns; INT64_MIN/MAX: none */
     struct la_buf line;
     uint64_t shown, members;
+    struct la_tv3_strings *archive;  /* the current input's strings when it is an archive */
     int failed;                    /* stdout could not be written */
 };
 
@@ -144,7 +146,7 @@ static enum la_rc on_member(void *user, struct la_member *m)
         return LA_OK;
     s->members++;
     struct la_tv3_folder *fo = regular_file(path) ? la_tv3_folder_open(path) : NULL;
-    struct la_tv3_reader *r = la_tv3_reader_new(fo ? la_tv3_folder_strings(fo) : NULL,
+    struct la_tv3_reader *r = la_tv3_reader_new(fo ? la_tv3_folder_strings(fo) : s->archive,
                                                 on_entry, s);
     enum la_rc rc = r ? LA_OK : LA_FATAL;
     while (rc == LA_OK) {
@@ -209,7 +211,21 @@ int la_cli_show(struct la_cli *cli, int argc, char **argv)
     struct la_ingest_cb cb = { .member = on_member, .user = &s };
     for (int i = 0; i < argc; i++) {
         uint64_t before = s.members;
-        enum la_rc r = la_ingest_path(argv[i], &cli->o.eo.limits, &cb, NULL, &cli->sink);
+        enum la_rc r = LA_OK;
+        unsigned long files = 0;
+        size_t al = strlen(argv[i]);
+        /* An archive in a file: a first read gathers its strings files (the two passes of
+         * docs/internals/tracev3.md); a folder's are read from disk. */
+        if (regular_file(argv[i]) && !(al > 8 && !strcmp(argv[i] + al - 8, ".tracev3"))) {
+            s.archive = la_tv3_strings_new(NULL, NULL);
+            r = s.archive ? la_tv3_collect_strings(argv[i], &cli->o.eo.limits, s.archive,
+                                                   &files, &cli->sink)
+                          : LA_FATAL;
+        }
+        if (r != LA_FATAL)
+            r = la_ingest_path(argv[i], &cli->o.eo.limits, &cb, NULL, &cli->sink);
+        la_tv3_strings_free(s.archive);
+        s.archive = NULL;
         if (r == LA_FAILED || r == LA_FATAL)
             rc = 2;
         if (r == LA_FATAL)

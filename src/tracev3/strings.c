@@ -45,6 +45,7 @@ struct la_tv3_strings {
     struct tv3_file *files;
     size_t nfiles, cap;
     size_t cached;
+    size_t added;        /* bytes given by la_tv3_strings_add(), capped too */
     uint64_t missing;
     struct tv3_boot *boots;
     size_t nboots, bcap, nsyncs;
@@ -219,6 +220,8 @@ enum la_rc la_tv3_strings_add(struct la_tv3_strings *s, enum la_tv3_kind kind,
     const char *why = check(kind, data, len);
     size_t at;
 
+    if (!why && s->added + len > LA_TV3_CACHE_BYTES)
+        why = "the strings files given pass the cap on their bytes";
     if (why) {
         if (err)
             *err = why;
@@ -231,6 +234,7 @@ enum la_rc la_tv3_strings_add(struct la_tv3_strings *s, enum la_tv3_kind kind,
         la_free(copy);
         return LA_FATAL;
     }
+    s->added += len;
     return LA_OK;
 }
 

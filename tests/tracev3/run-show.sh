@@ -41,7 +41,26 @@ cp "$data/0000000000000030.tracev3" "$la/Special/0000000000000030.tracev3"
 cp "$data/timesync/0000000000000002.timesync" "$la/timesync/"
 cp "$data/uuidtext/dsc/8E21CAB1DCF936B49F85CF860E6F34EC" "$la/dsc/"
 cp "$data/uuidtext/22/0D3C2953A33917B333DD8366AC25F2" "$la/22/"
-(cd "$t" && tar -czf sd.tar.gz "$(basename "$d")")
+# The macOS file's main executable's uuidtext is not in dtformats' data: one made here (its
+# format strings at the offsets the five entries name, its image path) lets the archive's
+# strings be checked; tests/unit/test-tracev3.c makes the same.
+mkdir -p "$la/10"
+python3 - "$la/10/1674443A9A33FCAF11D0ADEBBF5B95" <<'PY'
+import struct, sys
+start, size = 0x35a700, 0x6000
+body = bytearray(size)
+for off, fmt in ((0x35a710, b"%{public}@ %{public}@ version %{public}@"),
+                 (0x35fcf0, b"Server GUID: %{private}@"), (0x35cd8c, b"%{public}s"),
+                 (0x35b610, b"no argument here: %d"), (0x35ba90, b"[%7s] [%.2s]")):
+    body[off - start:off - start + len(fmt) + 1] = fmt + b"\0"
+open(sys.argv[1], "wb").write(b"\x99\x88\x77\x66" + struct.pack("<III", 2, 1, 1)
+                              + struct.pack("<II", start, size) + bytes(body)
+                              + b"/System/Library/AssetCache\0")
+PY
+# Listed so the strings files come after the tracev3 files, as they may in a sysdiagnose.
+b=$(basename "$d")/system_logs.logarchive
+(cd "$t" && tar -czf sd.tar.gz "$b/Persist" "$b/Special" "$b/timesync" "$b/dsc" "$b/22" "$b/10")
+check archive-order sh -c 'tar -tzf "$0" | grep -v "/$" | tail -1 | grep -q "/10/1674443A9A33FCAF11D0ADEBBF5B95$"' "$t/sd.tar.gz"
 check archive-inspect sh -c '"$0" inspect --format json "$1" | jq -e "
   [.members[] | select(.path | endswith(\".tracev3\"))] as \$m |
   (\$m | length) == 2 and all(\$m[]; .format == \"unified-log\" and .status == \"ok\") and
@@ -54,6 +73,13 @@ check archive-report sh -c '"$0" --format json "$1" | jq -e "
 check archive-show lines 1105 "$t/sd.tar.gz"
 # The same tree as a folder: the same entries, read through the folder's strings.
 check folder-show lines 1105 "$d"
+# Strings after the tracev3 in the tar (Persist, Special sort before 10/): still resolved,
+# by show and by the analysis, and the same as from the folder.
+resolved='^2019-01-27 10:18:05.456333+0100 AssetCache\[14225\] (com.apple.AssetCache:builtin) <Error> Built-in Caching Server version 214.2$'
+check archive-resolved sh -c '"$0" show --process AssetCache "$1" | grep -q "$2"' "$exe" "$t/sd.tar.gz" "$resolved"
+check folder-resolved sh -c '"$0" show --process AssetCache "$1" | grep -q "$2"' "$exe" "$d" "$resolved"
+check archive-report-resolved sh -c '"$0" --format json "$1" | jq -e "
+  [.reports[0].members[] | select(.tracev3)] | map(.tracev3.unresolved) | sort == [0, 1100]"' "$exe" "$t/sd.tar.gz"
 
 # A damaged member: warning LA130 naming it; the entries before the damage are read.
 head -c 30000 "$data/0000000000000f85-head.tracev3" > "$t/cut.tracev3"
