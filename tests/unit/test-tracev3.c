@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,8 +65,9 @@ static enum la_rc read_all(const struct la_tv3_strings *s, const char *data, siz
     struct la_tv3_reader *r = la_tv3_reader_new(s, keep, g);
     enum la_rc rc = LA_OK;
 
-    assert_non_null(r);
     memset(g, 0, sizeof *g);
+    if (!r)
+        return LA_FATAL;   /* only under allocation failures */
     for (size_t off = 0; off < len && rc == LA_OK; off += step)
         rc = la_tv3_reader_feed(r, data + off, len - off < step ? len - off : step);
     if (rc == LA_OK)
@@ -346,13 +348,66 @@ static void damaged(void **state)
     free(d);
 }
 
+/* One run for the allocation-failure loop: a store, a uuidtext file, both tracev3 files. */
+static enum la_rc alloc_run(const char *a, size_t al, const char *b, size_t bl,
+                            const uint8_t *ut, size_t ul)
+{
+    static const uint8_t u[16] = { 0x10, 0x16, 0x74, 0x44, 0x3a, 0x9a, 0x33, 0xfc,
+                                   0xaf, 0x11, 0xd0, 0xad, 0xeb, 0xbf, 0x5b, 0x95 };
+    struct la_tv3_strings *s = la_tv3_strings_new(NULL, NULL);
+    const char *err = NULL;
+    struct got g;
+    enum la_rc rc = s ? la_tv3_strings_add(s, LA_TV3_UUIDTEXT, u, ut, ul, &err) : LA_FATAL;
+
+    if (rc == LA_OK)
+        rc = read_all(s, a, al, 512, &g, NULL);
+    if (rc == LA_OK)
+        rc = read_all(s, b, bl, 4096, &g, NULL);
+    la_tv3_strings_free(s);
+    return rc;
+}
+
+/* Every allocation failing in turn: a clean code each time, never a crash (nor a leak, which
+ * the ASan build of this test checks). */
+static void allocation_failures(void **state)
+{
+    size_t al, bl;
+    char *a = slurp("0000000000000030.tracev3", &al);
+    char *b = slurp("0000000000000f85-head.tracev3", &bl);
+    const uint32_t start = 0x35a700, size = 0x6000;
+    size_t ul = 24 + size + 8;
+    uint8_t *ut = calloc(1, ul);
+
+    (void)state;
+    assert_non_null(ut);
+    memcpy(ut, "\x99\x88\x77\x66\x02\0\0\0\x01\0\0\0\x01\0\0\0", 16);
+    memcpy(ut + 16, &start, 4);
+    memcpy(ut + 20, &size, 4);
+    put(ut, 24, start, 0x35a710, "%{public}@ %{public}@ version %{public}@");
+    memcpy(ut + 24 + size, "/x/Proc", 8);
+    la_alloc_fail_after(LONG_MAX);   /* counts, never fails */
+    assert_int_equal(alloc_run(a, al, b, bl, ut, ul), LA_OK);
+    unsigned long total = la_alloc_count();
+    la_alloc_fail_after(-1);
+    assert_true(total > 10);
+    for (unsigned long n = 0; n < total; n++) {
+        la_alloc_fail_after((long)n);
+        enum la_rc rc = alloc_run(a, al, b, bl, ut, ul);
+        la_alloc_fail_after(-1);
+        assert_true(rc == LA_OK || rc == LA_FAILED || rc == LA_FATAL);
+    }
+    free(ut);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(macos_file_unresolved), cmocka_unit_test(macos_file_resolved),
         cmocka_unit_test(ipados_file),           cmocka_unit_test(strings_files),
         cmocka_unit_test(timesync),              cmocka_unit_test(rendering),
-        cmocka_unit_test(damaged),
+        cmocka_unit_test(damaged),               cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
