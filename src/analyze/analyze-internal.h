@@ -166,8 +166,8 @@ struct run {
     struct attempt *cur;              /* current attempt of the current member */
     unsigned cur_member;
     unsigned cur_flags;               /* LA_FORMAT_* of the current member's format */
-    struct la_tv3_strings *tv3_strings; /* the input's unified log strings (unified.c) */
-    int tv3_tried;                    /* gathered (or not possible) for this input */
+    struct la_tv3_strings *tv3_strings; /* the unified log strings of tv3_archive */
+    char *tv3_archive;                /* the archive file they were gathered from (unified.c) */
     const char *cur_path;
     const struct la_record *rec;
     int rec_hit;

@@ -559,7 +559,9 @@ static void capture_diag(void *user, const struct la_diag *d)
 static void run_release(struct run *r)
 {
     la_tv3_strings_free(r->tv3_strings);
+    la_free(r->tv3_archive);
     r->tv3_strings = NULL;
+    r->tv3_archive = NULL;
     if (r->m && r->e->o.profile) {
         pthread_mutex_lock(&r->e->lock);
         for (size_t i = 0; i < la_ruleset_count(r->e->rs); i++) {

@@ -5,10 +5,10 @@
  *
  * Format strings: a member that is a file on disk is resolved against the log folder it is
  * in (tracev3/folder.c: a .logarchive, /var/db/diagnostics, a copy).  A member inside an
- * archive that is a file (seekable) is resolved against the strings files of the whole
+ * archive that is a file (seekable) is resolved against the strings files of that whole
  * archive, gathered by a second read of it when its first .tracev3 member comes
- * (la_tv3_collect_strings(), once per run); from stdin nothing resolves and entries keep
- * their arguments after "<unresolved>" (docs/internals/tracev3.md).
+ * (la_tv3_collect_strings(), once per archive); from stdin nothing resolves and entries
+ * keep their arguments after "<unresolved>" (docs/internals/tracev3.md).
  */
 
 #include <string.h>
@@ -170,15 +170,29 @@ enum la_rc la_read_tracev3(struct run *r, struct la_member *lm, struct member_in
     struct la_tv3_folder *fo = on_disk(path) ? la_tv3_folder_open(path) : NULL;
     struct la_tv3_reader *rd;
 
-    /* Inside an archive read from a file: the archive's strings, gathered once per run. */
-    if (!on_disk(path) && !r->tv3_tried && strcmp(r->input, "<stdin>") && on_disk(r->input)) {
-        unsigned long files = 0;
-        r->tv3_tried = 1;
-        r->tv3_strings = la_tv3_strings_new(NULL, NULL);
-        if (!r->tv3_strings ||
-            la_tv3_collect_strings(r->input, &r->e->o.limits, r->tv3_strings, &files,
-                                   &r->sink) == LA_FATAL)
+    /* Inside an archive that is a file (the input, or a file in an input folder): that
+     * archive's strings, gathered once for each such archive. */
+    const char *bang = strstr(path, "!/");
+    if (!on_disk(path) && bang && strcmp(r->input, "<stdin>")) {
+        char *outer = la_strndup(path, (size_t)(bang - path));
+        if (!outer)
             return LA_FATAL;
+        if (!r->tv3_archive || strcmp(r->tv3_archive, outer)) {
+            unsigned long files = 0;
+            la_tv3_strings_free(r->tv3_strings);
+            la_free(r->tv3_archive);
+            r->tv3_strings = NULL;
+            r->tv3_archive = outer;
+            outer = NULL;
+            if (on_disk(r->tv3_archive)) {
+                r->tv3_strings = la_tv3_strings_new(NULL, NULL);
+                if (!r->tv3_strings ||
+                    la_tv3_collect_strings(r->tv3_archive, &r->e->o.limits, r->tv3_strings,
+                                           &files, &r->sink) == LA_FATAL)
+                    return LA_FATAL;
+            }
+        }
+        la_free(outer);
     }
     enum la_rc rc = LA_OK;
     const void *buf;

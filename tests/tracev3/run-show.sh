@@ -78,6 +78,9 @@ check folder-show lines 1105 "$d"
 resolved='^2019-01-27 10:18:05.456333+0100 AssetCache\[14225\] (com.apple.AssetCache:builtin) <Error> Built-in Caching Server version 214.2$'
 check archive-resolved sh -c '"$0" show --process AssetCache "$1" | grep -q "$2"' "$exe" "$t/sd.tar.gz" "$resolved"
 check folder-resolved sh -c '"$0" show --process AssetCache "$1" | grep -q "$2"' "$exe" "$d" "$resolved"
+mkdir "$t/in" && cp "$t/sd.tar.gz" "$t/in/"
+check folder-of-archive-resolved sh -c '"$0" --format json "$1" | jq -e "
+  [.reports[0].members[] | select(.tracev3)] | map(.tracev3.unresolved) | sort == [0, 1100]"' "$exe" "$t/in"
 check archive-report-resolved sh -c '"$0" --format json "$1" | jq -e "
   [.reports[0].members[] | select(.tracev3)] | map(.tracev3.unresolved) | sort == [0, 1100]"' "$exe" "$t/sd.tar.gz"
 

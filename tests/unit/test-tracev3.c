@@ -51,8 +51,8 @@ static enum la_rc keep(void *user, const struct la_tv3_entry *e)
              e->subsystem.p, (int)e->category.len, e->category.p, e->level, (int)e->message.len,
              e->message.p);
     if (g->n < 3)
-        strcpy(g->first[g->n], line);
-    strcpy(g->last, line);
+        snprintf(g->first[g->n], sizeof g->first[g->n], "%s", line);
+    snprintf(g->last, sizeof g->last, "%s", line);
     g->n++;
     g->resolved += (size_t)e->resolved;
     return LA_OK;
