@@ -139,8 +139,6 @@ struct member_info {
     const char *format;
     uint64_t bytes, lines;
     char *status;
-    int is_tracev3;                   /* read by tracev3/: tv3 holds what it found */
-    struct la_tv3_stats tv3;
 };
 
 /* Unexplained error lines grouped under a template with numbers masked. */
@@ -166,6 +164,10 @@ struct run {
     struct attempt *cur;              /* current attempt of the current member */
     unsigned cur_member;
     unsigned cur_flags;               /* LA_FORMAT_* of the current member's format */
+    /* What tracev3/ found in each .tracev3 member, by member index, in member order (beside
+     * the members, not in them: a report may list 100 000 members, few of them tracev3). */
+    struct tv3_member { size_t member; struct la_tv3_stats st; } *tv3m;
+    size_t ntv3m, captv3m;
     struct la_tv3_strings *tv3_strings; /* the unified log strings of tv3_archive */
     char *tv3_archive;                /* the archive file they were gathered from (unified.c) */
     const char *cur_path;
@@ -271,6 +273,8 @@ LA_NODISCARD enum la_rc la_run_record(void *run, const struct la_record *rec);
 struct la_member;
 /* Whether a member is a .tracev3 file (its name and header chunk). */
 int la_is_tracev3(const char *name, const void *head, size_t len);
+/* The tracev3 stats of member i, or NULL when it is no .tracev3 (unified.c). */
+const struct la_tv3_stats *la_tv3_member_stats(const struct run *r, size_t i);
 /* Read a .tracev3 member: every entry a record of format unified-log (unified.c). */
 LA_NODISCARD enum la_rc la_read_tracev3(struct run *r, struct la_member *lm,
                                         struct member_info *mi);

@@ -44,8 +44,8 @@ json_t *la_doc_member(struct run *r, const struct member_info *m)
     json_object_set_new(mo, "bytes", json_integer((json_int_t)m->bytes));
     json_object_set_new(mo, "lines", json_integer((json_int_t)m->lines));
     json_object_set_new(mo, "status", json_string(m->status ? m->status : "ok"));
-    if (m->is_tracev3) {
-        const struct la_tv3_stats *t = &m->tv3;
+    const struct la_tv3_stats *t = la_tv3_member_stats(r, (size_t)(m - r->members));
+    if (t) {
         json_object_set_new(mo, "tracev3", json_pack(
             "{s:I,s:I,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I}",
             "records", (json_int_t)t->entries, "unresolved", (json_int_t)t->unresolved,

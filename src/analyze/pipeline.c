@@ -351,6 +351,8 @@ static void inspected(struct run *r)
     la_free(m->path);
     la_free(m->status);
     r->nmembers--;
+    if (r->ntv3m && r->tv3m[r->ntv3m - 1].member == r->nmembers)
+        r->ntv3m--;
 }
 
 static void on_skipped(void *user, const char *path, uint64_t bytes, const char *status)
@@ -581,6 +583,7 @@ static void run_release(struct run *r)
         la_free(r->members[i].path);
         la_free(r->members[i].status);
     }
+    la_free(r->tv3m);
     la_free(r->members);
     for (size_t i = 0; i < r->ntm; i++) {
         la_free(r->tm[i].key);

@@ -156,6 +156,22 @@ enum la_rc la_tv3_collect_strings(const char *path, const struct la_limits *lim,
 
 /* ------------------------------------------------------------ reading a member */
 
+const struct la_tv3_stats *la_tv3_member_stats(const struct run *r, size_t i)
+{
+    size_t lo = 0, hi = r->ntv3m;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->tv3m[mid].member == i)
+            return &r->tv3m[mid].st;
+        if (r->tv3m[mid].member < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 static int on_disk(const char *path)
 {
     struct stat st;
@@ -199,7 +215,6 @@ enum la_rc la_read_tracev3(struct run *r, struct la_member *lm, struct member_in
     size_t len;
 
     mi->format = "unified-log";
-    mi->is_tracev3 = 1;
     r->cur_flags = la_format_id_flags("unified-log");
     la_buf_init(&t.line, 4 * LA_TV3_MAX_MESSAGE + 1024);
     rd = la_tv3_reader_new(fo ? la_tv3_folder_strings(fo) : r->tv3_strings, on_entry, &t);
@@ -222,7 +237,15 @@ enum la_rc la_read_tracev3(struct run *r, struct la_member *lm, struct member_in
         if (rc != LA_OK)
             break;
     }
-    mi->tv3 = *la_tv3_reader_stats(rd);
+    const struct la_tv3_stats *st = la_tv3_reader_stats(rd);
+    if (LA_GROW(r->tv3m, r->captv3m, r->ntv3m + 1) != LA_OK) {
+        la_tv3_reader_free(rd);
+        la_tv3_folder_close(fo);
+        la_buf_release(&t.line);
+        return LA_FATAL;
+    }
+    r->tv3m[r->ntv3m].member = (size_t)(mi - r->members);
+    r->tv3m[r->ntv3m++].st = *st;
     mi->bytes = la_member_consumed(lm);
     if (rc == LA_FAILED || rc == LA_WARN) {
         const char *why = la_tv3_reader_error(rd);
@@ -237,10 +260,10 @@ enum la_rc la_read_tracev3(struct run *r, struct la_member *lm, struct member_in
         rc = LA_OK;
     } else if (rc == LA_OK) {
         mi->status = la_strdup("ok");
-        if (mi->tv3.damaged && la_tv3_reader_error(rd))
+        if (st->damaged && la_tv3_reader_error(rd))
             la_diagf(&r->sink, LA_SEV_WARNING, LA_D_TRACEV3_DAMAGED, mi->path, 0, 0,
                      "unified log: %llu damaged chunk%s skipped (first: %s)",
-                     (unsigned long long)mi->tv3.damaged, mi->tv3.damaged == 1 ? "" : "s",
+                     (unsigned long long)st->damaged, st->damaged == 1 ? "" : "s",
                      la_tv3_reader_error(rd));
     }
     la_tv3_reader_free(rd);
