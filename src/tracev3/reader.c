@@ -267,6 +267,10 @@ static enum la_rc decompress(struct la_tv3_reader *r, const uint8_t *d, size_t n
                      (unsigned long long)in, (unsigned long long)out);
             return LA_FAILED;
         }
+        if (!out) {            /* an empty block: nothing to decompress into */
+            off += in;
+            continue;
+        }
         if (used + out > r->out_cap) {
             size_t cap = r->out_cap ? r->out_cap : 65536;
             while (cap < used + out)
