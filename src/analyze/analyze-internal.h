@@ -7,6 +7,7 @@
  *   engine.c    the engine: data folder, rules, knowledge data, options
  *   redact.c    identifier redaction: keyed tokens, redacted JSON strings
  *   pipeline.c  one run per input: members → lines → records → rule hits
+ *   unified.c   a .tracev3 member: unified log entries → records
  *   attempts.c  restore attempts: what a hit's values mean, stages, codes, joining
  *   score.c     match filters, cause scores, attempt outcomes, the verdict
  *   document.c  an input's report object and the batch document
@@ -32,6 +33,7 @@
 #include "core/sv.h"
 #include "rules/kb.h"
 #include "rules/rules.h"
+#include "tracev3/tracev3.h"
 
 struct la_format;
 struct la_matcher;
@@ -176,6 +178,12 @@ struct run {
     struct attempt *cur;              /* current attempt of the current member */
     unsigned cur_member;
     unsigned cur_flags;               /* LA_FORMAT_* of the current member's format */
+    /* What tracev3/ found in each .tracev3 member, by member index, in member order (beside
+     * the members, not in them: a report may list 100 000 members, few of them tracev3). */
+    struct tv3_member { size_t member; struct la_tv3_stats st; } *tv3m;
+    size_t ntv3m, captv3m;
+    struct la_tv3_strings *tv3_strings; /* the unified log strings of tv3_archive */
+    char *tv3_archive;                /* the archive file they were gathered from (unified.c) */
     const char *cur_path;
     const struct la_record *rec;
     int rec_hit;
@@ -300,6 +308,19 @@ int la_is_host_log(const char *format);
  */
 LA_NODISCARD enum la_rc la_verdict_decide(struct run *r, struct verdict *ret);
 void la_verdict_release(struct verdict *v);
+
+/* ------------------------------------------------------------ pipeline.c, unified.c */
+
+/* A record of the current member through the matcher (pipeline.c). */
+LA_NODISCARD enum la_rc la_run_record(void *run, const struct la_record *rec);
+struct la_member;
+/* Whether a member is a .tracev3 file (its name and header chunk). */
+int la_is_tracev3(const char *name, const void *head, size_t len);
+/* The tracev3 stats of member i, or NULL when it is no .tracev3 (unified.c). */
+const struct la_tv3_stats *la_tv3_member_stats(const struct run *r, size_t i);
+/* Read a .tracev3 member: every entry a record of format unified-log (unified.c). */
+LA_NODISCARD enum la_rc la_read_tracev3(struct run *r, struct la_member *lm,
+                                        struct member_info *mi);
 
 /* ------------------------------------------------------------ document.c */
 

@@ -121,6 +121,19 @@ json_t *la_summary_json(const struct la_summary *s);
 json_t *la_summary_state(const struct la_summary *s);
 
 /*
+ * The unified log's strings inside an archive (unified.c): read the input at path once for
+ * its uuidtext (…/XX/YYYY…), dsc (…/dsc/UUID) and .timesync members and add them to store,
+ * so a second pass can resolve the .tracev3 members' format strings.  Bounded by the
+ * store's cap (members past it are left out, with a warning).  LA_OK, LA_FAILED when the
+ * input cannot be read, LA_FATAL on OOM.  *ret_files gets how many files were added.
+ */
+struct la_tv3_strings;
+LA_NODISCARD enum la_rc la_tv3_collect_strings(const char *path, const struct la_limits *lim,
+                                               struct la_tv3_strings *store,
+                                               unsigned long *ret_files,
+                                               struct la_diag_sink *sink);
+
+/*
  * `inspect`: fn gets each member of path as soon as it has been read, as a borrowed object
  * {"path","format","bytes","lines","status"}.  Nothing is kept once fn returns, so memory
  * stays flat however many members an input has.  Returns like la_engine_analyze(), or what

@@ -45,6 +45,17 @@ json_t *la_doc_member(struct run *r, const struct member_info *m)
     json_object_set_new(mo, "bytes", json_integer((json_int_t)m->bytes));
     json_object_set_new(mo, "lines", json_integer((json_int_t)m->lines));
     json_object_set_new(mo, "status", json_string(m->status ? m->status : "ok"));
+    const struct la_tv3_stats *t = la_tv3_member_stats(r, (size_t)(m - r->members));
+    if (t) {
+        json_object_set_new(mo, "tracev3", json_pack(
+            "{s:I,s:I,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I}",
+            "records", (json_int_t)t->entries, "unresolved", (json_int_t)t->unresolved,
+            "chunks", "catalog", (json_int_t)t->catalogs, "chunkset", (json_int_t)t->chunksets,
+            "firehose", (json_int_t)t->firehose, "oversize", (json_int_t)t->oversize,
+            "statedump", (json_int_t)t->statedump, "simpledump", (json_int_t)t->simpledump,
+            "unsupported", (json_int_t)t->unsupported,
+            "damaged", (json_int_t)t->damaged, "decompressed_bytes", (json_int_t)t->decompressed));
+    }
     return mo;
 }
 

@@ -323,6 +323,11 @@ static enum la_rc on_record(void *user, const struct la_record *rec)
     return LA_OK;
 }
 
+enum la_rc la_run_record(void *run, const struct la_record *rec)
+{
+    return on_record(run, rec);
+}
+
 /* ------------------------------------------------------------ members */
 
 static enum la_rc member_reader(void *ctx, const void **buf, size_t *len)
@@ -357,6 +362,8 @@ static void inspected(struct run *r)
     la_free(m->path);
     la_free(m->status);
     r->nmembers--;
+    if (r->ntv3m && r->tv3m[r->ntv3m - 1].member == r->nmembers)
+        r->ntv3m--;
 }
 
 void la_run_skipped(void *user, const char *path, uint64_t bytes, const char *status)
@@ -474,6 +481,8 @@ static enum la_rc read_member(struct run *r, struct la_member *lm)
                                        &reason);
     mi->format = la_format_id(f);
     r->cur_flags = la_format_flags(f);
+    if (!r->e->forced && la_is_tracev3(la_member_name(lm), head, hl))
+        return la_read_tracev3(r, lm, mi);
     if (la_format_is_binary(f))
         return skip_binary(mi, lm, reason);
     unsigned cap = la_format_wants_long_lines(f) ? r->e->o.limits.max_ips
@@ -575,6 +584,10 @@ static void capture_diag(void *user, const struct la_diag *d)
 
 void la_run_release(struct run *r)
 {
+    la_tv3_strings_free(r->tv3_strings);
+    la_free(r->tv3_archive);
+    r->tv3_strings = NULL;
+    r->tv3_archive = NULL;
     if (r->m && r->e->o.profile) {
         pthread_mutex_lock(&r->e->lock);
         for (size_t i = 0; i < la_ruleset_count(r->e->rs); i++) {
@@ -596,6 +609,7 @@ void la_run_release(struct run *r)
         for (unsigned k = 0; k < r->members[i].nids; k++)
             la_free(r->members[i].ids[k]);
     }
+    la_free(r->tv3m);
     la_free(r->members);
     for (size_t i = 0; i < r->ntm; i++) {
         la_free(r->tm[i].key);

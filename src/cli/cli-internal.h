@@ -51,6 +51,8 @@ struct la_cli_opts {
     char *data_search[3];          /* eo.data_dir_search: owned, NULL-terminated (cli.c) */
     unsigned serve_upload_timeout; /* serve --upload-timeout SECONDS; 0 = default */
     uint64_t serve_upload_read;    /* serve --upload-read BYTES; 0 = default */
+    const char *show_process, *show_subsystem;   /* show --process, --subsystem */
+    const char *show_since, *show_until;         /* show --since, --until (checked by show) */
 };
 
 struct la_cli {
@@ -78,6 +80,7 @@ enum {
     LA_CLI_G_OPEN = 1u << 7,       /* --open */
     LA_CLI_G_AUTO = 1u << 8,       /* --auto */
     LA_CLI_G_EXPORT = 1u << 9,     /* --patterns */
+    LA_CLI_G_SHOW = 1u << 11,      /* --process --subsystem --since --until */
     LA_CLI_G_ANY = 1u << 10,       /* -h -V -q: every command */
 };
 
@@ -110,6 +113,7 @@ int la_cli_logs(struct la_cli *cli, int argc, char **argv);
 int la_cli_auto(struct la_cli *cli, int argc, char **argv);
 int la_cli_completion(struct la_cli *cli, int argc, char **argv);
 int la_cli_merge(struct la_cli *cli, int argc, char **argv);
+int la_cli_show(struct la_cli *cli, int argc, char **argv);
 
 /* ------------------------------------------------------------ options (options.c) */
 

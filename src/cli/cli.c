@@ -87,6 +87,8 @@ const struct la_cli_command la_cli_commands[] = {
       "[OPTIONS] PATH...", "diagnose restore logs, archives, folders" },
     { "inspect", NULL, la_cli_inspect, G(FORMAT) | G(RULES) | G(DATA) | G(INPUT),
       "inspect [OPTIONS] PATH...", "list every member: format, size, status" },
+    { "show", NULL, la_cli_show, G(FORMAT) | G(DATA) | G(SHOW),
+      "show [OPTIONS] PATH...", "print the unified log (.tracev3) entries" },
     { "explain", NULL, la_cli_explain, G(FORMAT) | G(DATA),
       "explain CODE...", "what an error code means, what to do" },
     { "rules lint", NULL, la_cli_rules_lint, G(RULES) | G(DATA),

@@ -45,7 +45,8 @@
 enum {
     O_FAIL_ON = 256, O_EXIT_ZERO, O_RULES, O_NO_DEFAULT, O_DATA_DIR, O_INPUT_FORMAT, O_TRIED,
     O_NO_REDACT, O_REDACT_KEY, O_DETERMINISTIC, O_COLOR, O_LIMIT, O_PROFILE, O_PATTERNS,
-    O_AUTO, O_OPEN, O_LISTEN, O_PORT_FILE, O_UPLOAD_TIMEOUT, O_UPLOAD_READ, O_EACH, O_JOIN, O_BRIEF,
+    O_AUTO, O_OPEN, O_LISTEN, O_PORT_FILE, O_UPLOAD_TIMEOUT, O_UPLOAD_READ, O_EACH, O_JOIN,
+    O_BRIEF, O_PROCESS, O_SUBSYSTEM, O_SINCE, O_UNTIL,
 };
 
 /* In --help order. */
@@ -96,6 +97,14 @@ static const struct la_cli_opt opts[] = {
     { "upload-read", required_argument, O_UPLOAD_READ, LA_CLI_G_SERVE, "BYTES",
       "serve: stop an upload's analysis after it has read BYTES of decompressed data "
       "(default 4 GiB, at most 1 TiB)", 0 },
+    { "process", required_argument, O_PROCESS, LA_CLI_G_SHOW, "NAME",
+      "show: only entries of the process NAME", 0 },
+    { "subsystem", required_argument, O_SUBSYSTEM, LA_CLI_G_SHOW, "NAME",
+      "show: only entries of the subsystem NAME", 0 },
+    { "since", required_argument, O_SINCE, LA_CLI_G_SHOW, "DATE",
+      "show: only entries at or after DATE (YYYY-MM-DD [HH:MM[:SS]], device time)", 0 },
+    { "until", required_argument, O_UNTIL, LA_CLI_G_SHOW, "DATE",
+      "show: only entries at or before DATE (a date alone: to its end)", 0 },
     { "profile", no_argument, O_PROFILE, LA_CLI_G_REPORT, NULL,
       "print per-rule matching cost to stderr", 0 },
     { "jobs", required_argument, 'j', LA_CLI_G_REPORT, "N",
@@ -551,6 +560,10 @@ static int apply(struct la_cli *cli, int id, char *arg)
         }
         o->serve_upload_read = n;
         return -1;
+    case O_PROCESS: o->show_process = arg; return -1;
+    case O_SUBSYSTEM: o->show_subsystem = arg; return -1;
+    case O_SINCE: o->show_since = arg; return -1;
+    case O_UNTIL: o->show_until = arg; return -1;
     default: return 2;                 /* getopt's refusals are bad_option()'s */
     }
 }

@@ -65,9 +65,11 @@ static const char *binary_reason(const unsigned char *h, size_t n, const char *n
     for (size_t i = 0; i < sizeof(mg) / sizeof(mg[0]); i++)
         if (n >= mg[i].len && !memcmp(h, mg[i].magic, mg[i].len))
             return mg[i].why;
-    if ((nl > 8 && !strcmp(name + nl - 8, ".tracev3")) ||
-        (nl > 7 && !strcmp(name + nl - 7, ".timesync")))
-        return "binary (unified log tracev3 data; read it with `log show` on a Mac)";
+    /* A .tracev3 with its header chunk never gets here: analyze/ reads it (tracev3/). */
+    if (nl > 8 && !strcmp(name + nl - 8, ".tracev3"))
+        return "binary (unified log .tracev3 without a tracev3 header chunk)";
+    if (nl > 9 && !strcmp(name + nl - 9, ".timesync"))
+        return "binary (unified log timesync data, read with the .tracev3 files beside it)";
     /* Text has almost no NULs or control characters and is mostly valid UTF-8. */
     size_t nul = 0, ctl = 0, bad = 0;
     for (size_t i = 0; i < n; i++) {
