@@ -61,7 +61,10 @@ static const char *const id_patterns[] = {
     "([0-9a-f][0-9a-f-]{22,46}[0-9a-f])" ID_END,
     /* serial numbers when labelled (with at least one digit: "Serial: NotAvailable" stays) */
     "(?i)" LABEL_START "(?:(?:device|mlb|board)[ _]?)?(?:serial[ _-]?(?:number|num|no\\.?|#)?|"
-    "srnm|s/n)" SEP "((?=[a-z]*[0-9])[a-z0-9]{10,18})" ID_END,
+    "srnm|s/n)" SEP "((?=[a-z]*[0-9])[a-z0-9]{10,18})" ID_END
+    /* ... and a plist <string> that holds only a serial's shape (11 or 12 capitals and
+       digits, both), for the multi-line form whose <key>SerialNumber</key> is a line above */
+    "|(?-i:<string>((?=[A-Z0-9]*[0-9])(?=[A-Z0-9]*[A-Z])[A-Z0-9]{11,12})</string>)",
     /* IMEI / MEID when labelled, also grouped with blanks or dashes ("35 209900 176148 1") */
     "(?i)" LABEL_START "(?:imei[ _]?[12]?|meid|international[ _]?mobile[ _]?equipment[ _]?"
     "identity|mobile[ _]?equipment[ _]?identifier)" SEP

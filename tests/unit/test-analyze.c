@@ -356,6 +356,8 @@ static void redaction_spellings(void **state)
         "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 step 0x2f",
         "Serial: NotAvailable serial port ttyUSB0 Intel 8086 hotel 5551234567 tel",
         "<Restore Device 0000025762236D20>: checkpoint 1203 status 0x0 took 12345 ms",
+        "<key>ProductType</key> <string>iPhone12,1</string> <string>21G93</string>",
+        "<string>UNAVAILABLE</string> <string>ABCDEFGHIJKL</string> <string>c39xk1abhg7f</string>",
         NULL
     };
 
@@ -375,6 +377,9 @@ static void redaction_spellings(void **state)
     redacts_to(e, "\"ecid\" : 18446744073709551615, <key>ApECID</key><integer>12345678901234567"
                   "</integer>",
                "\"ecid\" : ecid-f6cff7c8, <key>ApECID</key><integer>ecid-939f8c7e</integer>");
+    /* A plist's value on the line under its <key>SerialNumber</key> (logs are read line by
+     * line, so the label is not on it): its shape in a <string> says it. */
+    redacts_to(e, "\t<string>C39XK1ABHG7F</string>", "\t<string>serial-163aa0d7</string>");
     /* UDIDs: dashed or not, in any case, next to '_'; a 40-hex one. */
     redacts_to(e, "iPhone_00008030-001A2B3C4D5E6F7A_backup 00008030001a2b3c4d5e6f7a",
                "iPhone_udid-4b6f5d2b_backup udid-4b6f5d2b");
