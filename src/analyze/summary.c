@@ -48,13 +48,6 @@ static const char *const nested_maps[] = { "device_stage", "model_cause" };
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-/* Evaluate a la_rc expression; return it from the enclosing function unless LA_OK. */
-#define TRY(expr)                                                                      \
-    do {                                                                               \
-        enum la_rc try_rc_ = (expr);                                                   \
-        if (try_rc_ != LA_OK)                                                          \
-            return try_rc_;                                                            \
-    } while (0)
 
 struct la_summary *la_summary_new(void)
 {
@@ -204,30 +197,30 @@ enum la_rc la_summary_add_report(struct la_summary *s, const json_t *rep)
     cause = str_at(c0, "id");
     failed = !strcmp(o, "failed");
     fails_or_not = failed || !strcmp(o, "inconclusive");
-    TRY(add_int(s->st, "inputs", 1));
-    TRY(add_int(s->st, failed ? "failed" : !strcmp(o, "succeeded") ? "succeeded"
+    LA_TRY(add_int(s->st, "inputs", 1));
+    LA_TRY(add_int(s->st, failed ? "failed" : !strcmp(o, "succeeded") ? "succeeded"
                    : !strcmp(o, "inconclusive") ? "inconclusive" : "no_restore_found", 1));
     if (fails_or_not && cause)
-        TRY(count(s, json_object_get(s->st, "by_cause"), cause, 1));
+        LA_TRY(count(s, json_object_get(s->st, "by_cause"), cause, 1));
     if (json_array_size(codes)) {
         snprintf(key, sizeof(key), "%lld", (long long)summary_code(rep, codes));
-        TRY(count(s, json_object_get(s->st, "by_error_code"), key, 1));
+        LA_TRY(count(s, json_object_get(s->st, "by_error_code"), key, 1));
     }
     if (model)
-        TRY(count(s, json_object_get(s->st, "by_model"), model, 1));
+        LA_TRY(count(s, json_object_get(s->st, "by_model"), model, 1));
     if (model && failed) {
-        TRY(count(s, json_object_get(s->st, "model_failed"), model, 1));
+        LA_TRY(count(s, json_object_get(s->st, "model_failed"), model, 1));
         if (cause)
-            TRY(count2(s, "model_cause", model, cause, 1));
+            LA_TRY(count2(s, "model_cause", model, cause, 1));
     }
     if (fails_or_not && ecid && stage)
-        TRY(count2(s, "device_stage", ecid, stage, 1));
+        LA_TRY(count2(s, "device_stage", ecid, stage, 1));
     host = json_object_get(rep, "host");
     sw = str_at(host, "software");
     os = str_at(host, "os");
     if (sw) {
         snprintf(key, sizeof(key), "%s%s%s", sw, os ? " on " : "", os ? os : "");
-        TRY(count_host(s, key, fails_or_not, !strcmp(o, "succeeded"),
+        LA_TRY(count_host(s, key, fails_or_not, !strcmp(o, "succeeded"),
                           fails_or_not ? ecid : NULL, 1));
     }
     return LA_OK;
@@ -319,20 +312,20 @@ enum la_rc la_summary_add_state(struct la_summary *s, const json_t *st)
     if (!valid_state(st))
         return LA_FAILED;
     for (size_t i = 0; i < N(counters); i++)
-        TRY(add_int(s->st, counters[i], json_integer_value(json_object_get(st, counters[i]))));
+        LA_TRY(add_int(s->st, counters[i], json_integer_value(json_object_get(st, counters[i]))));
     for (size_t i = 0; i < N(flat_maps); i++)
         json_object_foreach(json_object_get(st, flat_maps[i]), k, v)
-            TRY(count(s, json_object_get(s->st, flat_maps[i]), k, json_integer_value(v)));
+            LA_TRY(count(s, json_object_get(s->st, flat_maps[i]), k, json_integer_value(v)));
     for (size_t i = 0; i < N(nested_maps); i++)
         json_object_foreach(json_object_get(st, nested_maps[i]), k, v)
             json_object_foreach(v, k2, v2)
-                TRY(count2(s, nested_maps[i], k, k2, json_integer_value(v2)));
+                LA_TRY(count2(s, nested_maps[i], k, k2, json_integer_value(v2)));
     json_object_foreach(json_object_get(st, "hosts"), k, v) {
         json_t *d = json_object_get(v, "devices");
-        TRY(count_host(s, k, json_integer_value(json_object_get(v, "failed")),
+        LA_TRY(count_host(s, k, json_integer_value(json_object_get(v, "failed")),
                           json_integer_value(json_object_get(v, "ok")), NULL, 0));
         json_object_foreach(d, k2, v2)
-            TRY(count_host(s, k, 0, 0, k2, json_integer_value(v2)));
+            LA_TRY(count_host(s, k, 0, 0, k2, json_integer_value(v2)));
     }
     return LA_OK;
 }

@@ -32,6 +32,14 @@ enum la_rc {
     LA_FATAL = -30,
 };
 
+/* Evaluate a la_rc expression; return it from the enclosing function unless LA_OK. */
+#define LA_TRY(expr)                                                                   \
+    do {                                                                               \
+        enum la_rc la_try_rc_ = (expr);                                                \
+        if (la_try_rc_ != LA_OK)                                                       \
+            return la_try_rc_;                                                         \
+    } while (0)
+
 enum la_severity {
     LA_SEV_NOTE,
     LA_SEV_WARNING,

@@ -48,13 +48,7 @@ la_report_render_fn la_report_text, la_report_json, la_report_ndjson, la_report_
  * attempt's when it failed; "" otherwise. */
 const char *la_report_case_stage(const json_t *report);
 
-/* Evaluate a la_rc expression; return it from the enclosing function unless LA_OK. */
-#define LA_TRY(expr)                                                                   \
-    do {                                                                               \
-        enum la_rc la_try_rc_ = (expr);                                                \
-        if (la_try_rc_ != LA_OK)                                                       \
-            return la_try_rc_;                                                         \
-    } while (0)
+/* LA_TRY (core/error.h) returns a failed la_rc from the enclosing function. */
 
 /* Lenient document accessors (see above). */
 const char *la_report_str(const json_t *obj, const char *key);   /* never NULL */

@@ -27,13 +27,6 @@
 #include "report/report.h"
 #include "serve/serve-internal.h"
 
-/* Evaluate a la_rc expression; return it unless LA_OK (report/'s LA_TRY, for this file). */
-#define TRY(expr)                                                                      \
-    do {                                                                               \
-        enum la_rc try_rc_ = (expr);                                                   \
-        if (try_rc_ != LA_OK)                                                          \
-            return try_rc_;                                                            \
-    } while (0)
 
 /* An escaped string of the places table (static text, escaped all the same). */
 static enum la_rc esc(struct la_buf *b, const char *s)
@@ -44,29 +37,29 @@ static enum la_rc esc(struct la_buf *b, const char *s)
 /* The places of one host as a folded list: what, where, how to capture it, the source. */
 static enum la_rc host_places(struct la_buf *b, const char *host)
 {
-    TRY(la_buf_addf(b, "<details class=\"host\" data-host=\"%s\"><summary>", host));
-    TRY(esc(b, la_locate_host_title(host)));
-    TRY(la_buf_adds(b, "</summary>\n<ul class=\"places\">\n"));
+    LA_TRY(la_buf_addf(b, "<details class=\"host\" data-host=\"%s\"><summary>", host));
+    LA_TRY(esc(b, la_locate_host_title(host)));
+    LA_TRY(la_buf_adds(b, "</summary>\n<ul class=\"places\">\n"));
     for (size_t i = 0; i < la_locate_n_places(); i++) {
         const struct la_place *p = la_locate_place(i);
         if (strcmp(p->host, host))
             continue;
-        TRY(la_buf_adds(b, "<li><b>"));
-        TRY(esc(b, p->tool));
-        TRY(la_buf_adds(b, "</b>: "));
-        TRY(esc(b, p->what));
+        LA_TRY(la_buf_adds(b, "<li><b>"));
+        LA_TRY(esc(b, p->tool));
+        LA_TRY(la_buf_adds(b, "</b>: "));
+        LA_TRY(esc(b, p->what));
         if (!p->confirmed)
-            TRY(la_buf_adds(b, " <span class=\"unconfirmed\">(unconfirmed)</span>"));
-        TRY(la_buf_adds(b, "<br>\n<code class=\"where\">"));
-        TRY(esc(b, p->pattern));
-        TRY(la_buf_adds(b, "</code>"));
+            LA_TRY(la_buf_adds(b, " <span class=\"unconfirmed\">(unconfirmed)</span>"));
+        LA_TRY(la_buf_adds(b, "<br>\n<code class=\"where\">"));
+        LA_TRY(esc(b, p->pattern));
+        LA_TRY(la_buf_adds(b, "</code>"));
         if (p->capture) {
-            TRY(la_buf_adds(b, "<br>\nhow: "));
-            TRY(esc(b, p->capture));
+            LA_TRY(la_buf_adds(b, "<br>\nhow: "));
+            LA_TRY(esc(b, p->capture));
         }
-        TRY(la_buf_adds(b, "<br>\n<span class=\"src\">source: "));
-        TRY(esc(b, p->source));
-        TRY(la_buf_adds(b, "</span></li>\n"));
+        LA_TRY(la_buf_adds(b, "<br>\n<span class=\"src\">source: "));
+        LA_TRY(esc(b, p->source));
+        LA_TRY(la_buf_adds(b, "</span></li>\n"));
     }
     return la_buf_adds(b, "</ul>\n</details>\n");
 }
@@ -81,7 +74,7 @@ static enum la_rc logs_panel(struct la_buf *b)
     static const char *const hosts[] = { "windows", "macos", "linux", "device" };
 
     for (size_t i = 0; i < sizeof(hosts) / sizeof(*hosts); i++)
-        TRY(host_places(b, hosts[i]));
+        LA_TRY(host_places(b, hosts[i]));
     return LA_OK;
 }
 
