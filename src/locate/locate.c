@@ -687,7 +687,7 @@ enum la_rc la_locate_scan_limited(size_t max_visited, struct la_found **ret, siz
 {
     struct scan s = { .max_visited = max_visited ? max_visited : 1, .sink = sink, .rc = LA_OK };
     struct la_buf r[R_COUNT];
-    const char *root[R_COUNT];
+    const char *root[R_COUNT], *users;
     struct la_buf path = LA_BUF_INIT;
 
     if (!ret || !ret_n)
@@ -698,8 +698,8 @@ enum la_rc la_locate_scan_limited(size_t max_visited, struct la_found **ret, siz
         s.rc = LA_FATAL;
     else
         scan_roots(&s, root, &path);
-    if (s.rc != LA_FATAL && windows_users())
-        scan_windows_users(&s, windows_users(), r, &path);
+    if (s.rc != LA_FATAL && (users = windows_users()))
+        scan_windows_users(&s, users, r, &path);
     la_buf_release(&path);
     for (int i = 0; i < R_COUNT; i++)
         la_buf_release(&r[i]);
