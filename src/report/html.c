@@ -217,8 +217,6 @@ static enum la_rc why(struct html *h, const json_t *r)
     size_t n = 0;
     enum la_rc rc;
 
-    for (size_t i = 0; i < LA_REPORT_MAX_REASONS; i++)
-        la_buf_init(&rs[i].text, 0);
     rc = la_report_reasons(r, rs, &n);
     if (rc == LA_OK && n)
         rc = sect(h, "Why");
@@ -237,8 +235,7 @@ static enum la_rc why(struct html *h, const json_t *r)
     }
     if (rc == LA_OK && n)
         rc = add(h, "</ol>\n");
-    for (size_t i = 0; i < LA_REPORT_MAX_REASONS; i++)
-        la_buf_release(&rs[i].text);
+    la_report_reasons_release(rs);
     return rc;
 }
 

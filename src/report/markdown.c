@@ -435,8 +435,6 @@ static enum la_rc why(struct md *m, const json_t *r)
     size_t n = 0;
     enum la_rc rc;
 
-    for (size_t i = 0; i < LA_REPORT_MAX_REASONS; i++)
-        la_buf_init(&rs[i].text, 0);
     rc = la_report_reasons(r, rs, &n);
     if (rc == LA_OK && n)
         rc = add(m, "### Why\n\n");
@@ -458,8 +456,7 @@ static enum la_rc why(struct md *m, const json_t *r)
     }
     if (rc == LA_OK && n)
         rc = add(m, "\n");
-    for (size_t i = 0; i < LA_REPORT_MAX_REASONS; i++)
-        la_buf_release(&rs[i].text);
+    la_report_reasons_release(rs);
     return rc == LA_OK ? commit(m) : rc;
 }
 

@@ -113,13 +113,14 @@ struct la_report_reason {
     const json_t *line;           /* {source, line, time, text}, borrowed from the document */
 };
 /*
- * The reasons that decided the diagnosis, strongest first, into r[0..*ret_n) (at most
- * LA_REPORT_MAX_REASONS; the caller initialises and releases each r[i].text): the deciding
- * line, diagnosis.reasons, the evidence count of the top cause, the runner-up.  None when
- * nothing failed.
+ * The reasons that decided the diagnosis, strongest first, into r[0..*ret_n) (r holds
+ * LA_REPORT_MAX_REASONS; every r[i].text is initialised here, on failure too, and released
+ * with la_report_reasons_release()): the deciding line, diagnosis.reasons, the evidence
+ * count of the top cause, the runner-up.  None when nothing failed.
  */
 LA_NODISCARD enum la_rc la_report_reasons(const json_t *report, struct la_report_reason *r,
                                           size_t *ret_n);
+void la_report_reasons_release(struct la_report_reason *r);
 /* Whether a cause is under LA_REPORT_MINOR_PERCENT: shown on one line, without advice. */
 int la_report_minor_cause(const json_t *cause);
 /* A time as a clock reading: "2026-03-14T10:19:02" and "10:19:02.123" give "10:19:02". */

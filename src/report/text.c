@@ -269,8 +269,6 @@ static enum la_rc why(struct txt *t, const json_t *r, struct la_buf *b)
     size_t n = 0;
     enum la_rc rc;
 
-    for (size_t i = 0; i < LA_REPORT_MAX_REASONS; i++)
-        la_buf_init(&rs[i].text, 0);
     rc = la_report_reasons(r, rs, &n);
     if (rc == LA_OK && n)
         rc = heading(t, "Why");
@@ -281,8 +279,7 @@ static enum la_rc why(struct txt *t, const json_t *r, struct la_buf *b)
         if (rc == LA_OK && rs[i].line)
             rc = evidence_line(t, 7, rs[i].line, b);
     }
-    for (size_t i = 0; i < LA_REPORT_MAX_REASONS; i++)
-        la_buf_release(&rs[i].text);
+    la_report_reasons_release(rs);
     return rc;
 }
 

@@ -163,6 +163,12 @@ static enum la_rc count_reasons(const json_t *report, struct la_report_reason *r
     return LA_OK;
 }
 
+void la_report_reasons_release(struct la_report_reason *r)
+{
+    for (size_t i = 0; i < LA_REPORT_MAX_REASONS; i++)
+        la_buf_release(&r[i].text);
+}
+
 enum la_rc la_report_reasons(const json_t *report, struct la_report_reason *r, size_t *ret_n)
 {
     const json_t *rs = la_report_arr(la_report_obj(report, "diagnosis"), "reasons");
@@ -170,6 +176,8 @@ enum la_rc la_report_reasons(const json_t *report, struct la_report_reason *r, s
     size_t n = 0;
 
     *ret_n = 0;
+    for (size_t i = 0; i < LA_REPORT_MAX_REASONS; i++)
+        la_buf_init(&r[i].text, 0);
     LA_TRY(line_reason(report, r, &n));
     for (size_t i = 0; i < la_report_len(rs) && (b = next(r, &n)); i++)
         LA_TRY(add_capitalised(b, la_report_str(json_array_get(rs, i), "text")));
