@@ -520,35 +520,93 @@ static int ended_on_error(const struct attempt *a)
 }
 
 /*
- * The match that decided how the run ended: of the evidence in the final cascade that
- * counts, the strongest; of equals, the earliest (the deepest error).  -1 when the run did
- * not end on an error or no rule explains its cascade.
+ * A tool that gives up prints the deepest error first and then its callers' wrappers
+ * ("Unable to get SHSH blobs", "Unable to restore device"), one or a few lines apart: the
+ * block of evidence lines that reaches the end of the cascade with gaps of at most
+ * CASCADE_GAP lines. A wrapper names the side its caller guessed; the first line of the
+ * block of weight DEEP_WEIGHT or more, and at most DEEP_MARGIN below the block's strongest,
+ * says what actually went wrong. A message that repeats closes the block: a retry loop
+ * (one DNS failure per TSS attempt) is no cascade, and a warning before it is no deeper
+ * error.
+ */
+#define CASCADE_GAP 4u
+#define DEEP_WEIGHT 1.0
+#define DEEP_MARGIN 0.5
+#define CASCADE_MAX 32u
+
+/* Whether match j's rule fired on an earlier-read (later in the log) line of the block: a
+ * message that repeats is a retry loop, and the block is what follows its last round. */
+static int in_block(const struct attempt *a, const size_t *seen, size_t nseen, size_t j)
+{
+    for (size_t i = 0; i < nseen; i++)
+        if (a->m[seen[i]].rule == a->m[j].rule && a->m[seen[i]].line != a->m[j].line)
+            return 1;
+    return 0;
+}
+
+/* Whether candidate k may decide: evidence for a cause, in the final cascade, counting. */
+static int ending_candidate(const struct run *r, const struct attempt *a, size_t k,
+                            unsigned char *count_ok)
+{
+    const struct match *x = &a->m[k];
+    const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, x->rule);
+
+    if (m->kind != LA_KIND_EVIDENCE || !m->cause || m->against)
+        return 0;
+    if (x->member != a->fail_member || x->line > a->fail_line ||
+        a->fail_line - x->line > CASCADE_LINES || !match_counts(r->e, a, k, r->att, r->natt))
+        return 0;
+    return m->count_min <= 1 || count_reached(a, m, x->rule, count_ok);
+}
+
+/*
+ * The match that decided how the run ended: the deepest qualifying line of the last block
+ * of the final cascade (see above); without one, the strongest candidate
+ * of the cascade, of equals the earliest.  -1 when the run did not end on an error or no
+ * rule explains its cascade.  Matches are kept in log order.
  */
 static long ending_match(const struct run *r, const struct attempt *a)
 {
     size_t nrules = la_ruleset_count(r->e->rs);
     unsigned char *count_ok;
-    long best = -1;
+    long best = -1, deep = -1;
+    uint64_t block = 0;                /* the earliest line of the last block */
+    double top = 0;                    /* the strongest weight in it */
+    size_t seen[CASCADE_MAX], nseen = 0;
+    int closed = 0;
 
     if (!ended_on_error(a) || !a->ix_start)
         return -1;
     if (!(count_ok = la_calloc(nrules + 1, 1)))
         return -1;                     /* out of memory: no ending bonus, nothing else lost */
-    for (size_t k = 0; k < a->nm; k++) {
-        const struct match *x = &a->m[k];
-        const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, x->rule);
-        if (m->kind != LA_KIND_EVIDENCE || !m->cause || m->against)
+    /* First pass: the strongest candidate, and the extent and strongest of the last block. */
+    for (size_t j = a->nm; j-- > 0;) {
+        if (!ending_candidate(r, a, j, count_ok))
             continue;
-        if (x->member != a->fail_member || x->line > a->fail_line ||
-            a->fail_line - x->line > CASCADE_LINES || !match_counts(r->e, a, k, r->att, r->natt))
-            continue;
-        if (m->count_min > 1 && !count_reached(a, m, x->rule, count_ok))
-            continue;
-        if (best < 0 || m->weight > la_ruleset_rule(r->e->rs, a->m[best].rule)->weight)
-            best = (long)k;
+        double w = la_ruleset_rule(r->e->rs, a->m[j].rule)->weight;
+        if (best < 0 || w >= la_ruleset_rule(r->e->rs, a->m[best].rule)->weight)
+            best = (long)j;
+        if (!closed && block && (block - a->m[j].line > CASCADE_GAP ||
+                                 in_block(a, seen, nseen, j)))
+            closed = 1;
+        if (!closed) {
+            block = a->m[j].line;
+            top = w > top ? w : top;
+            if (nseen < CASCADE_MAX)
+                seen[nseen++] = j;
+            else
+                closed = 1;
+        }
+    }
+    /* Second pass: the deepest line of the block that is not outweighed by its wrappers. */
+    for (size_t j = 0; best >= 0 && j < a->nm && deep < 0; j++) {
+        double w = la_ruleset_rule(r->e->rs, a->m[j].rule)->weight;
+        if (a->m[j].member == a->fail_member && a->m[j].line >= block &&
+            w >= DEEP_WEIGHT && w >= top - DEEP_MARGIN && ending_candidate(r, a, j, count_ok))
+            deep = (long)j;
     }
     la_free(count_ok);
-    return best;
+    return deep >= 0 ? deep : best;
 }
 
 static void weigh_ending(const struct run *r, const struct attempt *a, long k,

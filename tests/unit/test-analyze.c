@@ -618,6 +618,70 @@ static void many_stages(void **state)
     json_decref(r);
 }
 
+/* Rules for the cascade tests: a wrapper that names the signing server, the deeper error it
+ * wraps (the host tool), a warning and a message repeated in a retry loop. */
+static const char *const cascade_rules =
+    "rules:\n"
+    "  - id: c.start\n    title: start\n    kind: attempt\n"
+    "    match: {s: {contains: 'tool 1.0 starts'}}\n"
+    "    samples: ['tool 1.0 starts']\n    not: ['y']\n"
+    "  - id: c.failed\n    title: failed\n    kind: result\n    outcome: failed\n"
+    "    match: {s: {contains: 'Unable to restore device'}}\n"
+    "    samples: ['Unable to restore device']\n    not: ['y']\n"
+    "  - id: c.wrap\n    title: wrapper\n    cause: signing-server\n    weight: 2\n"
+    "    match: {s: {contains: 'Unable to get SHSH blobs'}}\n"
+    "    samples: ['Unable to get SHSH blobs']\n    not: ['y']\n"
+    "  - id: c.deep\n    title: deep\n    cause: host-software\n    weight: 1.5\n"
+    "    match: {s: {contains: 'Unable to add common tags'}}\n"
+    "    samples: ['Unable to add common tags']\n    not: ['y']\n"
+    "  - id: c.hint\n    title: hint\n    cause: device-software\n    weight: 0.5\n"
+    "    match: {s: {contains: 'ERROR: node missing'}}\n"
+    "    samples: ['ERROR: node missing']\n    not: ['y']\n"
+    "  - id: c.warn\n    title: warning\n    cause: firmware-image\n    weight: 1\n"
+    "    match: {s: {contains: 'WARNING: no BbSkeyId'}}\n"
+    "    samples: ['WARNING: no BbSkeyId']\n    not: ['y']\n"
+    "  - id: c.dns\n    title: dns\n    cause: host-environment\n    weight: 1.5\n"
+    "    match: {s: {contains: 'Could not resolve host'}}\n"
+    "    samples: ['Could not resolve host']\n    not: ['y']\n";
+
+static uint64_t deciding_line(const json_t *r)
+{
+    return (uint64_t)json_integer_value(json_object_get(
+        json_object_get(json_object_get(r, "diagnosis"), "line"), "line"));
+}
+
+/* The deepest error of the last cascade decides, not the wrapper printed after it. */
+static void deepest_error_decides(void **state)
+{
+    json_t *r = run_rules(cascade_rules,
+                          "tool 1.0 starts\nERROR: node missing\nUnable to add common tags\n"
+                          "Cleaning up\nUnable to get SHSH blobs\nUnable to restore device\n",
+                          NULL, 0);
+
+    assert_string_equal(outcome(r), "failed");
+    assert_string_equal(top(r), "host-software");
+    assert_int_equal(deciding_line(r), 3);      /* not the hint (0.5) before it */
+    json_decref(r);
+
+    /* A deeper line far above the wrapper is another story: the wrapper's block decides. */
+    r = run_rules(cascade_rules,
+                  "tool 1.0 starts\nUnable to add common tags\nstep a\nstep b\nstep c\n"
+                  "step d\nstep e\nUnable to get SHSH blobs\nUnable to restore device\n",
+                  NULL, 0);
+    assert_string_equal(top(r), "signing-server");
+    assert_int_equal(deciding_line(r), 8);
+    json_decref(r);
+
+    /* A retry loop closes the block: the warning above the repeated errors does not decide. */
+    r = run_rules(cascade_rules,
+                  "tool 1.0 starts\nWARNING: no BbSkeyId\nCould not resolve host\nretry 1\n"
+                  "Could not resolve host\nretry 2\nCould not resolve host\n"
+                  "Unable to restore device\n", NULL, 0);
+    assert_string_equal(top(r), "host-environment");
+    assert_int_equal(deciding_line(r), 7);
+    json_decref(r);
+}
+
 /* The timeline data: an attempt's phases by stage group, ordered by each group's last stage,
  * with times, the failing one marked; the host; the failure line; reasons in words. */
 static void timeline_phases_and_reasons(void **state)
@@ -963,6 +1027,7 @@ int main(void)
         cmocka_unit_test(join_needs_same_device),
         cmocka_unit_test(captured_and_set_values), cmocka_unit_test(spaced_and_mapped_codes),
         cmocka_unit_test(many_stages), cmocka_unit_test(timeline_phases_and_reasons),
+        cmocka_unit_test(deepest_error_decides),
         cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
         cmocka_unit_test(cases_split),
     };
