@@ -524,8 +524,9 @@ static int ended_on_error(const struct attempt *a)
  * ("Unable to get SHSH blobs", "Unable to restore device"), one or a few lines apart: the
  * block of evidence lines that reaches the end of the cascade with gaps of at most
  * CASCADE_GAP lines. A wrapper names the side its caller guessed; the first line of the
- * block of weight DEEP_WEIGHT or more, and at most DEEP_MARGIN below the block's strongest,
- * says what actually went wrong. A message that repeats closes the block: a retry loop
+ * block that is a producer's own message (a vocabulary-pack entry: other rules read events,
+ * such as a device log's timeline, not a cascade) of weight DEEP_WEIGHT or more, and at most
+ * DEEP_MARGIN below the block's strongest, says what actually went wrong. A message that repeats closes the block: a retry loop
  * (one DNS failure per TSS attempt) is no cascade, and a warning before it is no deeper
  * error.
  */
@@ -600,12 +601,17 @@ static long ending_match(const struct run *r, const struct attempt *a)
     }
     /* Second pass: the deepest line of the block that is not outweighed by its wrappers. */
     for (size_t j = 0; best >= 0 && j < a->nm && deep < 0; j++) {
-        double w = la_ruleset_rule(r->e->rs, a->m[j].rule)->weight;
-        if (a->m[j].member == a->fail_member && a->m[j].line >= block &&
+        const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, a->m[j].rule);
+        double w = m->weight;
+        if (m->vocab_producer && a->m[j].member == a->fail_member && a->m[j].line >= block &&
             w >= DEEP_WEIGHT && w >= top - DEEP_MARGIN && ending_candidate(r, a, j, count_ok))
             deep = (long)j;
     }
     la_free(count_ok);
+    /* On the strongest line itself, its strongest reading stands (a rule that refines a
+     * producer's message on the same line). */
+    if (deep >= 0 && a->m[deep].line == a->m[best].line)
+        deep = -1;
     return deep >= 0 ? deep : best;
 }
 

@@ -618,8 +618,9 @@ static void many_stages(void **state)
     json_decref(r);
 }
 
-/* Rules for the cascade tests: a wrapper that names the signing server, the deeper error it
- * wraps (the host tool), a warning and a message repeated in a retry loop. */
+/* The cascade tests: structure rules, and a producer's vocabulary pack with a wrapper that
+ * names the signing server, the deeper error it wraps (the host tool), a hint, a warning
+ * and a message repeated in a retry loop; plus one decisive rule that is no pack entry. */
 static const char *const cascade_rules =
     "rules:\n"
     "  - id: c.start\n    title: start\n    kind: attempt\n"
@@ -628,21 +629,52 @@ static const char *const cascade_rules =
     "  - id: c.failed\n    title: failed\n    kind: result\n    outcome: failed\n"
     "    match: {s: {contains: 'Unable to restore device'}}\n"
     "    samples: ['Unable to restore device']\n    not: ['y']\n"
-    "  - id: c.wrap\n    title: wrapper\n    cause: signing-server\n    weight: 2\n"
-    "    match: {s: {contains: 'Unable to get SHSH blobs'}}\n"
-    "    samples: ['Unable to get SHSH blobs']\n    not: ['y']\n"
-    "  - id: c.deep\n    title: deep\n    cause: host-software\n    weight: 1.5\n"
-    "    match: {s: {contains: 'Unable to add common tags'}}\n"
-    "    samples: ['Unable to add common tags']\n    not: ['y']\n"
-    "  - id: c.hint\n    title: hint\n    cause: device-software\n    weight: 0.5\n"
-    "    match: {s: {contains: 'ERROR: node missing'}}\n"
-    "    samples: ['ERROR: node missing']\n    not: ['y']\n"
-    "  - id: c.warn\n    title: warning\n    cause: firmware-image\n    weight: 1\n"
-    "    match: {s: {contains: 'WARNING: no BbSkeyId'}}\n"
-    "    samples: ['WARNING: no BbSkeyId']\n    not: ['y']\n"
-    "  - id: c.dns\n    title: dns\n    cause: host-environment\n    weight: 1.5\n"
-    "    match: {s: {contains: 'Could not resolve host'}}\n"
-    "    samples: ['Could not resolve host']\n    not: ['y']\n";
+    "  - id: c.panic\n    title: decisive\n    cause: logic-board\n    weight: 3\n"
+    "    match: {s: {contains: 'PMU panic'}}\n"
+    "    samples: ['PMU panic']\n    not: ['y']\n";
+
+static const char *const cascade_pack =
+    "producer: tool\n"
+    "repository: https://example.org/tool\n"
+    "commit: 0123456789abcdef0123456789abcdef01234567\n"
+    "messages:\n"
+    "  - {id: tool.00000001, at: 'a.c:1', level: error, format: 'Unable to get SHSH blobs',\n"
+    "     side: network-signing, cause: signing-server, weight: 2.0, reason: wrapper}\n"
+    "  - {id: tool.00000002, at: 'a.c:2', level: error, format: 'Unable to add common tags',\n"
+    "     side: host-tool, cause: host-software, weight: 1.5, reason: deep}\n"
+    "  - {id: tool.00000003, at: 'a.c:3', level: error, format: 'ERROR: node missing',\n"
+    "     side: device, cause: device-software, weight: 0.5, reason: hint}\n"
+    "  - {id: tool.00000004, at: 'a.c:4', level: warning, format: 'WARNING: no BbSkeyId',\n"
+    "     side: image, cause: firmware-image, weight: 1.0, reason: warning}\n"
+    "  - {id: tool.00000005, at: 'a.c:5', level: error, format: 'Could not resolve host',\n"
+    "     side: host-environment, cause: host-environment, weight: 1.5, reason: dns}\n";
+
+/* Run the cascade rules and pack on log; the report. */
+static json_t *run_cascade(const char *log)
+{
+    struct la_engine_opts o;
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_engine *e = NULL;
+    char rpath[512], vpath[512], lpath[512];
+    const char *rp[3] = { rpath, vpath, NULL };
+    json_t *rep = NULL;
+
+    snprintf(rpath, sizeof(rpath), "%s/rules.yaml", dir);
+    snprintf(vpath, sizeof(vpath), "%s/tool.yaml", dir);
+    snprintf(lpath, sizeof(lpath), "%s/x.log", dir);
+    put("rules.yaml", cascade_rules);
+    put("tool.yaml", cascade_pack);
+    put("x.log", log);
+    memset(&o, 0, sizeof(o));
+    o.limits = lim;
+    o.rule_paths = rp;
+    o.no_default_rules = 1;
+    o.deterministic = 1;
+    assert_int_equal(la_engine_new(&e, &o, NULL), LA_OK);
+    assert_int_equal(la_engine_analyze(e, lpath, &rep, NULL), LA_OK);
+    la_engine_free(e);
+    return rep;
+}
 
 static uint64_t deciding_line(const json_t *r)
 {
@@ -650,13 +682,11 @@ static uint64_t deciding_line(const json_t *r)
         json_object_get(json_object_get(r, "diagnosis"), "line"), "line"));
 }
 
-/* The deepest error of the last cascade decides, not the wrapper printed after it. */
+/* The deepest error of the tool's last cascade decides, not the wrapper printed after it. */
 static void deepest_error_decides(void **state)
 {
-    json_t *r = run_rules(cascade_rules,
-                          "tool 1.0 starts\nERROR: node missing\nUnable to add common tags\n"
-                          "Cleaning up\nUnable to get SHSH blobs\nUnable to restore device\n",
-                          NULL, 0);
+    json_t *r = run_cascade("tool 1.0 starts\nERROR: node missing\nUnable to add common tags\n"
+                            "Cleaning up\nUnable to get SHSH blobs\nUnable to restore device\n");
 
     assert_string_equal(outcome(r), "failed");
     assert_string_equal(top(r), "host-software");
@@ -664,21 +694,25 @@ static void deepest_error_decides(void **state)
     json_decref(r);
 
     /* A deeper line far above the wrapper is another story: the wrapper's block decides. */
-    r = run_rules(cascade_rules,
-                  "tool 1.0 starts\nUnable to add common tags\nstep a\nstep b\nstep c\n"
-                  "step d\nstep e\nUnable to get SHSH blobs\nUnable to restore device\n",
-                  NULL, 0);
+    r = run_cascade("tool 1.0 starts\nUnable to add common tags\nstep a\nstep b\nstep c\n"
+                    "step d\nstep e\nUnable to get SHSH blobs\nUnable to restore device\n");
     assert_string_equal(top(r), "signing-server");
     assert_int_equal(deciding_line(r), 8);
     json_decref(r);
 
     /* A retry loop closes the block: the warning above the repeated errors does not decide. */
-    r = run_rules(cascade_rules,
-                  "tool 1.0 starts\nWARNING: no BbSkeyId\nCould not resolve host\nretry 1\n"
-                  "Could not resolve host\nretry 2\nCould not resolve host\n"
-                  "Unable to restore device\n", NULL, 0);
+    r = run_cascade("tool 1.0 starts\nWARNING: no BbSkeyId\nCould not resolve host\nretry 1\n"
+                    "Could not resolve host\nretry 2\nCould not resolve host\n"
+                    "Unable to restore device\n");
     assert_string_equal(top(r), "host-environment");
     assert_int_equal(deciding_line(r), 7);
+    json_decref(r);
+
+    /* A decisive rule that is no producer's message still outweighs the cascade. */
+    r = run_cascade("tool 1.0 starts\nUnable to add common tags\nPMU panic\n"
+                    "Unable to get SHSH blobs\nUnable to restore device\n");
+    assert_string_equal(top(r), "logic-board");
+    assert_int_equal(deciding_line(r), 3);
     json_decref(r);
 }
 
