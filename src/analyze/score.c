@@ -809,9 +809,35 @@ static const char *certainty(const struct verdict *v)
     return v->causes[0].conf >= 0.7 ? "confident" : "likely";
 }
 
+/*
+ * Whether the top cause rests only on a restore tool's own "link" messages ("can't init, no
+ * device found", "Unable to send iBEC to device", "Unable to connect to device in recovery
+ * mode"): a vocabulary-pack entry of side link says the tool could not reach or lost the
+ * device, not why; a cable, the computer's USB stack or drivers, a tool that does not
+ * support the chip, or a device in the wrong mode all print it.  Such a cause is listed
+ * first but called unclear unless a hand rule (a libusb or kernel USB error, a reset at a
+ * known step) or a message of another side backs it.
+ */
+static int rests_on_link_messages(const struct run *r, const struct attempt *a,
+                                  const struct cause_score *top)
+{
+    int link = 0;
+
+    for (size_t k = 0; k < a->nm; k++) {
+        const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, a->m[k].rule);
+        if (!m->cause || m->against || strcmp(m->cause, top->c->id) ||
+            !match_counts(r->e, a, k, r->att, r->natt))
+            continue;
+        if (!m->vocab_producer || !m->vocab_side || strcmp(m->vocab_side, "link"))
+            return 0;
+        link = 1;
+    }
+    return link;
+}
+
 enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
 {
-    struct verdict v = { NULL, "no-restore-found", NULL, NULL, 0, json_array(), NULL, -1, 0,
+    struct verdict v = { NULL, "no-restore-found", NULL, NULL, 0, json_array(), NULL, -1, 0, 0,
                          json_array() };
     const char *o;
 
@@ -844,6 +870,15 @@ enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
         }
         if (strcmp(o, "evidence"))
             v.level = certainty(&v);
+        if (v.level && strcmp(v.level, "unclear") &&
+            rests_on_link_messages(r, v.primary, &v.causes[0])) {
+            v.level = "unclear";
+            v.ambiguous = 1;
+            reason(v.reasons, "ambiguous", "The tool says only that it could not reach or "
+                   "lost the device: a cable, the computer's USB drivers, a tool that does not "
+                   "support this device, or a device in the wrong mode each make it say that, "
+                   "and nothing else in the log tells them apart.");
+        }
         /* Failure evidence outside a restore: the device shows signs, no restore was seen. */
         if (!strcmp(o, "evidence"))
             v.outcome = "no-restore-found";

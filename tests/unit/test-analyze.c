@@ -631,7 +631,10 @@ static const char *const cascade_rules =
     "    samples: ['Unable to restore device']\n    not: ['y']\n"
     "  - id: c.panic\n    title: decisive\n    cause: logic-board\n    weight: 3\n"
     "    match: {s: {contains: 'PMU panic'}}\n"
-    "    samples: ['PMU panic']\n    not: ['y']\n";
+    "    samples: ['PMU panic']\n    not: ['y']\n"
+    "  - id: c.libusb\n    title: libusb I/O error\n    cause: usb-link\n    weight: 1.5\n"
+    "    match: {s: {contains: 'LIBUSB_ERROR_IO'}}\n"
+    "    samples: ['LIBUSB_ERROR_IO']\n    not: ['y']\n";
 
 static const char *const cascade_pack =
     "producer: tool\n"
@@ -647,7 +650,9 @@ static const char *const cascade_pack =
     "  - {id: tool.00000004, at: 'a.c:4', level: warning, format: 'WARNING: no BbSkeyId',\n"
     "     side: image, cause: firmware-image, weight: 1.0, reason: warning}\n"
     "  - {id: tool.00000005, at: 'a.c:5', level: error, format: 'Could not resolve host',\n"
-    "     side: host-environment, cause: host-environment, weight: 1.5, reason: dns}\n";
+    "     side: host-environment, cause: host-environment, weight: 1.5, reason: dns}\n"
+    "  - {id: tool.00000006, at: 'a.c:6', level: error, format: 'Unable to send iBEC',\n"
+    "     side: link, cause: usb-link, weight: 1.5, reason: lost}\n";
 
 /* Run the cascade rules and pack on log; the report. */
 static json_t *run_cascade(const char *log)
@@ -713,6 +718,31 @@ static void deepest_error_decides(void **state)
                     "Unable to get SHSH blobs\nUnable to restore device\n");
     assert_string_equal(top(r), "logic-board");
     assert_int_equal(deciding_line(r), 3);
+    json_decref(r);
+}
+
+/* A tool's own link message alone names the USB link first but calls it unclear, with its
+ * reason; a hand rule's USB error (or another side's message) backing it makes it sure. */
+static void link_message_alone_is_unclear(void **state)
+{
+    json_t *r = run_cascade("tool 1.0 starts\nUnable to send iBEC\nUnable to restore device\n");
+    const json_t *d = json_object_get(r, "diagnosis"), *rs = json_object_get(d, "reasons");
+
+    (void)state;
+    assert_string_equal(outcome(r), "failed");
+    assert_string_equal(top(r), "usb-link");
+    assert_string_equal(json_string_value(json_object_get(d, "level")), "unclear");
+    assert_int_equal(json_array_size(rs), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rs, 0), "kind")),
+                        "ambiguous");
+    json_decref(r);
+
+    r = run_cascade("tool 1.0 starts\nLIBUSB_ERROR_IO\nUnable to send iBEC\n"
+                    "Unable to restore device\n");
+    d = json_object_get(r, "diagnosis");
+    assert_string_equal(top(r), "usb-link");
+    assert_string_not_equal(json_string_value(json_object_get(d, "level")), "unclear");
+    assert_int_equal(json_array_size(json_object_get(d, "reasons")), 0);
     json_decref(r);
 }
 
@@ -1061,7 +1091,7 @@ int main(void)
         cmocka_unit_test(join_needs_same_device),
         cmocka_unit_test(captured_and_set_values), cmocka_unit_test(spaced_and_mapped_codes),
         cmocka_unit_test(many_stages), cmocka_unit_test(timeline_phases_and_reasons),
-        cmocka_unit_test(deepest_error_decides),
+        cmocka_unit_test(deepest_error_decides), cmocka_unit_test(link_message_alone_is_unclear),
         cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
         cmocka_unit_test(cases_split),
     };
