@@ -296,6 +296,8 @@ struct verdict {
     long decider;                     /* the primary's match that ended the run and decided
                                        * the cause, or -1 */
     int ended_on_error;               /* the primary's last lines say it failed */
+    int ambiguous;                    /* the top cause rests only on a tool's link messages:
+                                       * listed first, named in no verdict (level unclear) */
     json_t *reasons;                  /* [{kind, text}]: what moved the ranking, in words */
 };
 

@@ -499,6 +499,10 @@ static enum la_rc verdict_line(const struct verdict *v, struct la_buf *out)
             rc = la_buf_addf(out, " at '%s'", v->stage);
         if (rc != LA_OK)
             return rc;
+        if (top && top->nfor && v->ambiguous)
+            return la_buf_addf(out, " — cause unclear; the tool says only that it could not "
+                               "reach or lost the device, which points first to %s",
+                               top->c->title);
         if (top && top->nfor)
             return la_buf_addf(out, " — %s %s (%d %%)",
                                failed ? "most likely" : "no clear end; the evidence points to",
@@ -566,7 +570,7 @@ static json_t *deciding_line(struct run *r, const struct verdict *v)
 static json_t *diagnosis_json(struct run *r, const struct verdict *v)
 {
     const struct cause_score *top = v->ncauses ? &v->causes[0] : NULL;
-    int named = top && top->nfor;
+    int named = top && top->nfor && !v->ambiguous;
     json_t *o;
 
     if (!v->level || !v->primary)

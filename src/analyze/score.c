@@ -520,35 +520,99 @@ static int ended_on_error(const struct attempt *a)
 }
 
 /*
- * The match that decided how the run ended: of the evidence in the final cascade that
- * counts, the strongest; of equals, the earliest (the deepest error).  -1 when the run did
- * not end on an error or no rule explains its cascade.
+ * A tool that gives up prints the deepest error first and then its callers' wrappers
+ * ("Unable to get SHSH blobs", "Unable to restore device"), one or a few lines apart: the
+ * block of evidence lines that reaches the end of the cascade with gaps of at most
+ * CASCADE_GAP lines. A wrapper names the side its caller guessed; the first line of the
+ * block that is a producer's own message (a vocabulary-pack entry: other rules read events,
+ * such as a device log's timeline, not a cascade) of weight DEEP_WEIGHT or more, and at most
+ * DEEP_MARGIN below the block's strongest, says what actually went wrong. A message that repeats closes the block: a retry loop
+ * (one DNS failure per TSS attempt) is no cascade, and a warning before it is no deeper
+ * error.
+ */
+#define CASCADE_GAP 4u
+#define DEEP_WEIGHT 1.0
+#define DEEP_MARGIN 0.5
+#define CASCADE_MAX 32u
+
+/* Whether match j's rule fired on an earlier-read (later in the log) line of the block: a
+ * message that repeats is a retry loop, and the block is what follows its last round. */
+static int in_block(const struct attempt *a, const size_t *seen, size_t nseen, size_t j)
+{
+    for (size_t i = 0; i < nseen; i++)
+        if (a->m[seen[i]].rule == a->m[j].rule && a->m[seen[i]].line != a->m[j].line)
+            return 1;
+    return 0;
+}
+
+/* Whether candidate k may decide: evidence for a cause, in the final cascade, counting. */
+static int ending_candidate(const struct run *r, const struct attempt *a, size_t k,
+                            unsigned char *count_ok)
+{
+    const struct match *x = &a->m[k];
+    const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, x->rule);
+
+    if (m->kind != LA_KIND_EVIDENCE || !m->cause || m->against)
+        return 0;
+    if (x->member != a->fail_member || x->line > a->fail_line ||
+        a->fail_line - x->line > CASCADE_LINES || !match_counts(r->e, a, k, r->att, r->natt))
+        return 0;
+    return m->count_min <= 1 || count_reached(a, m, x->rule, count_ok);
+}
+
+/*
+ * The match that decided how the run ended: the deepest qualifying line of the last block
+ * of the final cascade (see above); without one, the strongest candidate
+ * of the cascade, of equals the earliest.  -1 when the run did not end on an error or no
+ * rule explains its cascade.  Matches are kept in log order.
  */
 static long ending_match(const struct run *r, const struct attempt *a)
 {
     size_t nrules = la_ruleset_count(r->e->rs);
     unsigned char *count_ok;
-    long best = -1;
+    long best = -1, deep = -1;
+    uint64_t block = 0;                /* the earliest line of the last block */
+    double top = 0;                    /* the strongest weight in it */
+    size_t seen[CASCADE_MAX], nseen = 0;
+    int closed = 0;
 
     if (!ended_on_error(a) || !a->ix_start)
         return -1;
     if (!(count_ok = la_calloc(nrules + 1, 1)))
         return -1;                     /* out of memory: no ending bonus, nothing else lost */
-    for (size_t k = 0; k < a->nm; k++) {
-        const struct match *x = &a->m[k];
-        const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, x->rule);
-        if (m->kind != LA_KIND_EVIDENCE || !m->cause || m->against)
+    /* First pass: the strongest candidate, and the extent and strongest of the last block. */
+    for (size_t j = a->nm; j-- > 0;) {
+        if (!ending_candidate(r, a, j, count_ok))
             continue;
-        if (x->member != a->fail_member || x->line > a->fail_line ||
-            a->fail_line - x->line > CASCADE_LINES || !match_counts(r->e, a, k, r->att, r->natt))
-            continue;
-        if (m->count_min > 1 && !count_reached(a, m, x->rule, count_ok))
-            continue;
-        if (best < 0 || m->weight > la_ruleset_rule(r->e->rs, a->m[best].rule)->weight)
-            best = (long)k;
+        double w = la_ruleset_rule(r->e->rs, a->m[j].rule)->weight;
+        if (best < 0 || w >= la_ruleset_rule(r->e->rs, a->m[best].rule)->weight)
+            best = (long)j;
+        if (!closed && block && (block - a->m[j].line > CASCADE_GAP ||
+                                 in_block(a, seen, nseen, j)))
+            closed = 1;
+        if (!closed) {
+            block = a->m[j].line;
+            top = w > top ? w : top;
+            if (nseen < CASCADE_MAX)
+                seen[nseen++] = j;
+            else
+                closed = 1;
+        }
+    }
+    /* Second pass: the deepest line of the block that is not outweighed by its wrappers. */
+    for (size_t j = 0; best >= 0 && j < a->nm && deep < 0; j++) {
+        const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, a->m[j].rule);
+        double w = m->weight;
+        if (m->vocab_producer && a->m[j].member == a->fail_member && a->m[j].line >= block &&
+            w >= DEEP_WEIGHT && w >= top - DEEP_MARGIN && ending_candidate(r, a, j, count_ok))
+            deep = (long)j;
     }
     la_free(count_ok);
-    return best;
+    /* On the strongest line itself, its strongest reading stands (a rule that refines a
+     * producer's message on the same line). */
+    if (deep >= 0 && a->m[deep].line == a->m[best].line)
+        deep = -1;
+    return deep >= 0 ? deep : best;
 }
 
 static void weigh_ending(const struct run *r, const struct attempt *a, long k,
@@ -745,9 +809,35 @@ static const char *certainty(const struct verdict *v)
     return v->causes[0].conf >= 0.7 ? "confident" : "likely";
 }
 
+/*
+ * Whether the top cause rests only on a restore tool's own "link" messages ("can't init, no
+ * device found", "Unable to send iBEC to device", "Unable to connect to device in recovery
+ * mode"): a vocabulary-pack entry of side link says the tool could not reach or lost the
+ * device, not why; a cable, the computer's USB stack or drivers, a tool that does not
+ * support the chip, or a device in the wrong mode all print it.  Such a cause is listed
+ * first but called unclear unless a hand rule (a libusb or kernel USB error, a reset at a
+ * known step) or a message of another side backs it.
+ */
+static int rests_on_link_messages(const struct run *r, const struct attempt *a,
+                                  const struct cause_score *top)
+{
+    int link = 0;
+
+    for (size_t k = 0; k < a->nm; k++) {
+        const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, a->m[k].rule);
+        if (!m->cause || m->against || strcmp(m->cause, top->c->id) ||
+            !match_counts(r->e, a, k, r->att, r->natt))
+            continue;
+        if (!m->vocab_producer || !m->vocab_side || strcmp(m->vocab_side, "link"))
+            return 0;
+        link = 1;
+    }
+    return link;
+}
+
 enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
 {
-    struct verdict v = { NULL, "no-restore-found", NULL, NULL, 0, json_array(), NULL, -1, 0,
+    struct verdict v = { NULL, "no-restore-found", NULL, NULL, 0, json_array(), NULL, -1, 0, 0,
                          json_array() };
     const char *o;
 
@@ -780,6 +870,15 @@ enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
         }
         if (strcmp(o, "evidence"))
             v.level = certainty(&v);
+        if (v.level && strcmp(v.level, "unclear") &&
+            rests_on_link_messages(r, v.primary, &v.causes[0])) {
+            v.level = "unclear";
+            v.ambiguous = 1;
+            reason(v.reasons, "ambiguous", "The tool says only that it could not reach or "
+                   "lost the device: a cable, the computer's USB drivers, a tool that does not "
+                   "support this device, or a device in the wrong mode each make it say that, "
+                   "and nothing else in the log tells them apart.");
+        }
         /* Failure evidence outside a restore: the device shows signs, no restore was seen. */
         if (!strcmp(o, "evidence"))
             v.outcome = "no-restore-found";

@@ -74,6 +74,8 @@ const char *la_report_item_str(const json_t *arr, size_t i);
 const char *la_report_verdict(const json_t *report);
 /* The diagnosis' certainty in words ("unclear: the restore failed, but …"), or NULL. */
 const char *la_report_certainty(const json_t *report);
+/* Whether diagnosis.reasons holds a reason of this kind ("repeat", "tried", "ambiguous"). */
+int la_report_has_reason(const json_t *report, const char *kind);
 /* The line that decided the diagnosis ({rule, source, line, text, …}), or NULL. */
 const json_t *la_report_deciding_line(const json_t *report);
 /* Whether the report asks for more: nothing failed for sure, or the cause is unclear. */

@@ -415,6 +415,16 @@ const char *la_report_certainty(const json_t *report)
     return NULL;
 }
 
+int la_report_has_reason(const json_t *report, const char *kind)
+{
+    const json_t *rs = la_report_arr(la_report_obj(report, "diagnosis"), "reasons");
+
+    for (size_t i = 0; i < la_report_len(rs); i++)
+        if (!strcmp(la_report_str(json_array_get(rs, i), "kind"), kind))
+            return 1;
+    return 0;
+}
+
 const json_t *la_report_deciding_line(const json_t *report)
 {
     return la_report_obj(la_report_obj(report, "diagnosis"), "line");

@@ -110,6 +110,13 @@ static enum la_rc line_reason(const json_t *report, struct la_report_reason *r, 
 
     if (!d)
         return LA_OK;
+    if (!strcmp(la_report_str(d, "level"), "unclear") && line &&
+        la_report_has_reason(report, "ambiguous")) {
+        b = next(r, n);
+        LA_TRY(la_buf_adds(b, "The line that ended the run says what failed, not why:"));
+        r[*n - 1].line = line;
+        return LA_OK;
+    }
     if (!strcmp(la_report_str(d, "level"), "unclear")) {
         b = next(r, n);
         LA_TRY(la_buf_adds(b, "No line of the log says why it failed, so the causes below are "

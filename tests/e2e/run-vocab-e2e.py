@@ -7,8 +7,11 @@ For each `messages:` entry of the given vocabulary packs (rules/vocab/<producer>
 writes a one-line log holding the entry's format with its conversions filled in (as
 `rules test` does: %s -> x, integers -> 1, hex -> 0x1f), analyses all those logs in one batch
 run (`LOGANALYZE --format ndjson LOG...`: one load of the rules, one report per log) and checks
-what a user would need from each log: the restore is reported `failed`, the
-diagnosis is not `unclear`, and the top cause is the entry's cause.  This is the end-to-end
+what a user would need from each log: the restore is reported `failed`, the top cause is
+the entry's cause, and the diagnosis is not `unclear` -- except for a message of side `link`
+alone, which the report calls unclear on purpose with an `ambiguous` reason (a tool that lost
+the device does not say why: docs/internals/analyze.md); such a message counts as understood
+when it is named the top cause with that reason, and is counted apart.  This is the end-to-end
 form of issue 15's "fed every error message, one per short log" measurement.  Entries whose
 filled-in line holds no word of three letters (nothing to recognise) are skipped and counted.
 
@@ -102,13 +105,19 @@ def main():
                     continue
                 todo.append((ident, line, cause))
             reports = analyse_all(exe, tmp, [line for _, line, _ in todo])
-            n, ok = len(todo), 0
+            n, ok, ambiguous = len(todo), 0, 0
             for (ident, line, cause), rep in zip(todo, reports):
                 top = (rep.get("causes") or [{}])[0].get("id")
-                level = (rep.get("diagnosis") or {}).get("level")
-                if rep.get("outcome") == "failed" and level not in (None, "unclear") and \
-                        top == cause:
+                diag = rep.get("diagnosis") or {}
+                level = diag.get("level")
+                kinds = {r.get("kind") for r in diag.get("reasons") or []}
+                if rep.get("outcome") == "failed" and top == cause and \
+                        level not in (None, "unclear"):
                     ok += 1
+                elif rep.get("outcome") == "failed" and top == cause and level == "unclear" \
+                        and "ambiguous" in kinds:
+                    ok += 1
+                    ambiguous += 1
                 else:
                     print("differs %s: %r -> outcome %s, diagnosis %s, top cause %s (entry: %s)"
                           % (ident, line, rep.get("outcome"), level, top, cause))
@@ -116,8 +125,9 @@ def main():
                 os.unlink(os.path.join(tmp, name))
             rate = 100.0 * ok / n if n else 100.0
             below |= rate < 95.0
-            print("%s: %d of %d messages understood alone (%.1f %%), %d without words skipped%s"
-                  % (os.path.basename(pack), ok, n, rate, skipped,
+            print("%s: %d of %d messages understood alone (%.1f %%; %d of them link messages "
+                  "called unclear on purpose), %d without words skipped%s"
+                  % (os.path.basename(pack), ok, n, rate, ambiguous, skipped,
                      "" if rate >= 95.0 else ": BELOW the 95 % target"))
     return 1 if below else 0
 

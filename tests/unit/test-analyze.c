@@ -618,6 +618,134 @@ static void many_stages(void **state)
     json_decref(r);
 }
 
+/* The cascade tests: structure rules, and a producer's vocabulary pack with a wrapper that
+ * names the signing server, the deeper error it wraps (the host tool), a hint, a warning
+ * and a message repeated in a retry loop; plus one decisive rule that is no pack entry. */
+static const char *const cascade_rules =
+    "rules:\n"
+    "  - id: c.start\n    title: start\n    kind: attempt\n"
+    "    match: {s: {contains: 'tool 1.0 starts'}}\n"
+    "    samples: ['tool 1.0 starts']\n    not: ['y']\n"
+    "  - id: c.failed\n    title: failed\n    kind: result\n    outcome: failed\n"
+    "    match: {s: {contains: 'Unable to restore device'}}\n"
+    "    samples: ['Unable to restore device']\n    not: ['y']\n"
+    "  - id: c.panic\n    title: decisive\n    cause: logic-board\n    weight: 3\n"
+    "    match: {s: {contains: 'PMU panic'}}\n"
+    "    samples: ['PMU panic']\n    not: ['y']\n"
+    "  - id: c.libusb\n    title: libusb I/O error\n    cause: usb-link\n    weight: 1.5\n"
+    "    match: {s: {contains: 'LIBUSB_ERROR_IO'}}\n"
+    "    samples: ['LIBUSB_ERROR_IO']\n    not: ['y']\n";
+
+static const char *const cascade_pack =
+    "producer: tool\n"
+    "repository: https://example.org/tool\n"
+    "commit: 0123456789abcdef0123456789abcdef01234567\n"
+    "messages:\n"
+    "  - {id: tool.00000001, at: 'a.c:1', level: error, format: 'Unable to get SHSH blobs',\n"
+    "     side: network-signing, cause: signing-server, weight: 2.0, reason: wrapper}\n"
+    "  - {id: tool.00000002, at: 'a.c:2', level: error, format: 'Unable to add common tags',\n"
+    "     side: host-tool, cause: host-software, weight: 1.5, reason: deep}\n"
+    "  - {id: tool.00000003, at: 'a.c:3', level: error, format: 'ERROR: node missing',\n"
+    "     side: device, cause: device-software, weight: 0.5, reason: hint}\n"
+    "  - {id: tool.00000004, at: 'a.c:4', level: warning, format: 'WARNING: no BbSkeyId',\n"
+    "     side: image, cause: firmware-image, weight: 1.0, reason: warning}\n"
+    "  - {id: tool.00000005, at: 'a.c:5', level: error, format: 'Could not resolve host',\n"
+    "     side: host-environment, cause: host-environment, weight: 1.5, reason: dns}\n"
+    "  - {id: tool.00000006, at: 'a.c:6', level: error, format: 'Unable to send iBEC',\n"
+    "     side: link, cause: usb-link, weight: 1.5, reason: lost}\n";
+
+/* Run the cascade rules and pack on log; the report. */
+static json_t *run_cascade(const char *log)
+{
+    struct la_engine_opts o;
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_engine *e = NULL;
+    char rpath[512], vpath[512], lpath[512];
+    const char *rp[3] = { rpath, vpath, NULL };
+    json_t *rep = NULL;
+
+    snprintf(rpath, sizeof(rpath), "%s/rules.yaml", dir);
+    snprintf(vpath, sizeof(vpath), "%s/tool.yaml", dir);
+    snprintf(lpath, sizeof(lpath), "%s/x.log", dir);
+    put("rules.yaml", cascade_rules);
+    put("tool.yaml", cascade_pack);
+    put("x.log", log);
+    memset(&o, 0, sizeof(o));
+    o.limits = lim;
+    o.rule_paths = rp;
+    o.no_default_rules = 1;
+    o.deterministic = 1;
+    assert_int_equal(la_engine_new(&e, &o, NULL), LA_OK);
+    assert_int_equal(la_engine_analyze(e, lpath, &rep, NULL), LA_OK);
+    la_engine_free(e);
+    return rep;
+}
+
+static uint64_t deciding_line(const json_t *r)
+{
+    return (uint64_t)json_integer_value(json_object_get(
+        json_object_get(json_object_get(r, "diagnosis"), "line"), "line"));
+}
+
+/* The deepest error of the tool's last cascade decides, not the wrapper printed after it. */
+static void deepest_error_decides(void **state)
+{
+    json_t *r = run_cascade("tool 1.0 starts\nERROR: node missing\nUnable to add common tags\n"
+                            "Cleaning up\nUnable to get SHSH blobs\nUnable to restore device\n");
+
+    assert_string_equal(outcome(r), "failed");
+    assert_string_equal(top(r), "host-software");
+    assert_int_equal(deciding_line(r), 3);      /* not the hint (0.5) before it */
+    json_decref(r);
+
+    /* A deeper line far above the wrapper is another story: the wrapper's block decides. */
+    r = run_cascade("tool 1.0 starts\nUnable to add common tags\nstep a\nstep b\nstep c\n"
+                    "step d\nstep e\nUnable to get SHSH blobs\nUnable to restore device\n");
+    assert_string_equal(top(r), "signing-server");
+    assert_int_equal(deciding_line(r), 8);
+    json_decref(r);
+
+    /* A retry loop closes the block: the warning above the repeated errors does not decide. */
+    r = run_cascade("tool 1.0 starts\nWARNING: no BbSkeyId\nCould not resolve host\nretry 1\n"
+                    "Could not resolve host\nretry 2\nCould not resolve host\n"
+                    "Unable to restore device\n");
+    assert_string_equal(top(r), "host-environment");
+    assert_int_equal(deciding_line(r), 7);
+    json_decref(r);
+
+    /* A decisive rule that is no producer's message still outweighs the cascade. */
+    r = run_cascade("tool 1.0 starts\nUnable to add common tags\nPMU panic\n"
+                    "Unable to get SHSH blobs\nUnable to restore device\n");
+    assert_string_equal(top(r), "logic-board");
+    assert_int_equal(deciding_line(r), 3);
+    json_decref(r);
+}
+
+/* A tool's own link message alone names the USB link first but calls it unclear, with its
+ * reason; a hand rule's USB error (or another side's message) backing it makes it sure. */
+static void link_message_alone_is_unclear(void **state)
+{
+    json_t *r = run_cascade("tool 1.0 starts\nUnable to send iBEC\nUnable to restore device\n");
+    const json_t *d = json_object_get(r, "diagnosis"), *rs = json_object_get(d, "reasons");
+
+    (void)state;
+    assert_string_equal(outcome(r), "failed");
+    assert_string_equal(top(r), "usb-link");
+    assert_string_equal(json_string_value(json_object_get(d, "level")), "unclear");
+    assert_int_equal(json_array_size(rs), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rs, 0), "kind")),
+                        "ambiguous");
+    json_decref(r);
+
+    r = run_cascade("tool 1.0 starts\nLIBUSB_ERROR_IO\nUnable to send iBEC\n"
+                    "Unable to restore device\n");
+    d = json_object_get(r, "diagnosis");
+    assert_string_equal(top(r), "usb-link");
+    assert_string_not_equal(json_string_value(json_object_get(d, "level")), "unclear");
+    assert_int_equal(json_array_size(json_object_get(d, "reasons")), 0);
+    json_decref(r);
+}
+
 /* The timeline data: an attempt's phases by stage group, ordered by each group's last stage,
  * with times, the failing one marked; the host; the failure line; reasons in words. */
 static void timeline_phases_and_reasons(void **state)
@@ -963,6 +1091,7 @@ int main(void)
         cmocka_unit_test(join_needs_same_device),
         cmocka_unit_test(captured_and_set_values), cmocka_unit_test(spaced_and_mapped_codes),
         cmocka_unit_test(many_stages), cmocka_unit_test(timeline_phases_and_reasons),
+        cmocka_unit_test(deepest_error_decides), cmocka_unit_test(link_message_alone_is_unclear),
         cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
         cmocka_unit_test(cases_split),
     };
