@@ -25,6 +25,28 @@ static uint64_t has_control(uint64_t w)
     return ((w - 0x20 * ONES) & ~w & HIGHS) | ((del - ONES) & ~del & HIGHS);
 }
 
+/* From i, past the bytes of p[0..n) that are surely not control characters: 32 at a time,
+ * then 8 at a time; what is left (at most 7 bytes, or a word holding a control
+ * character) is for the caller to look at byte by byte. */
+static size_t skip_plain(const unsigned char *p, size_t i, size_t n)
+{
+    uint64_t w[4];
+
+    while (n - i >= 32) {
+        memcpy(w, p + i, 32);
+        if (has_control(w[0]) | has_control(w[1]) | has_control(w[2]) | has_control(w[3]))
+            break;
+        i += 32;
+    }
+    while (n - i >= 8) {
+        memcpy(w, p + i, 8);
+        if (has_control(w[0]))
+            break;
+        i += 8;
+    }
+    return i;
+}
+
 enum la_rc la_tv3_escape(struct la_buf *out, struct la_sv s)
 {
     const unsigned char *p = (const unsigned char *)s.p;
@@ -32,19 +54,13 @@ enum la_rc la_tv3_escape(struct la_buf *out, struct la_sv s)
     size_t start = 0, i = 0;
 
     while (i < s.len && rc == LA_OK) {
-        uint64_t w;
-        if (s.len - i >= 8) {
-            memcpy(&w, p + i, 8);
-            if (!has_control(w)) {
-                i += 8;
-                continue;
-            }
-        }
-        unsigned char c = p[i];
-        if (c >= 0x20 && c != 0x7f) {
+        i = skip_plain(p, i, s.len);
+        size_t end = s.len - i > 8 ? i + 8 : s.len;
+        while (i < end && p[i] >= 0x20 && p[i] != 0x7f)
             i++;
+        if (i == end)
             continue;
-        }
+        unsigned char c = p[i];
         rc = la_buf_add(out, s.p + start, i - start);
         if (rc == LA_OK) {
             char esc[4] = { '\\', 'x', "0123456789abcdef"[c >> 4], "0123456789abcdef"[c & 15] };
