@@ -1,7 +1,9 @@
 #!/bin/sh
 # The unified log end to end (docs/internals/tracev3.md): `show` on the dtformats files (text,
 # ndjson, filters), a sysdiagnose-shaped tar.gz whose tracev3 members `inspect` and the
-# report read (none skipped as binary), and a damaged member (warning LA130, the rest read).
+# report read (none skipped as binary; per member: records, chunks of each kind, unsupported
+# chunks, unresolved entries) and `show` prints with times, processes and subsystems, and a
+# damaged member (warning LA130, the rest read).
 exe=$1 src=$2
 data=$src/tests/tracev3/data
 t=$(mktemp -d) || exit 1
@@ -65,12 +67,46 @@ check archive-inspect sh -c '"$0" inspect --format json "$1" | jq -e "
   [.members[] | select(.path | endswith(\".tracev3\"))] as \$m |
   (\$m | length) == 2 and all(\$m[]; .format == \"unified-log\" and .status == \"ok\") and
   ([\$m[].lines] | add) == 1105"' "$exe" "$t/sd.tar.gz"
+# Issue 20's "done when": each tracev3 member read, none skipped as binary, with its records,
+# chunks of each kind, unsupported chunks and unresolved entries, in inspect's JSON and table.
+check archive-inspect-members sh -c '"$0" inspect --format json "$1" | jq -e "
+  [.members[] | select(.path | endswith(\".tracev3\"))] as \$m | (\$m | length) == 2 and
+  (\$m[] | select(.path | endswith(\"Persist/0000000000000f85.tracev3\")) |
+   .lines == 1100 and .tracev3.records == 1100 and .tracev3.unresolved == 1100 and
+   .tracev3.damaged == 0 and .tracev3.chunks == {catalog: 1, chunkset: 4, firehose: 65,
+     oversize: 1, statedump: 0, simpledump: 0, unsupported: 0}) and
+  (\$m[] | select(.path | endswith(\"Special/0000000000000030.tracev3\")) |
+   .lines == 5 and .tracev3.records == 5 and .tracev3.unresolved == 0 and
+   .tracev3.damaged == 0 and .tracev3.chunks == {catalog: 1, chunkset: 1, firehose: 1,
+     oversize: 0, statedump: 0, simpledump: 0, unsupported: 0}) and
+  ([.members[] | select(.status | startswith(\"skipped\")) | .path |
+    select(endswith(\".tracev3\"))] | length) == 0"' "$exe" "$t/sd.tar.gz"
+check archive-inspect-table sh -c '"$0" inspect "$1" > "$2/table" &&
+  grep -q "Persist/0000000000000f85.tracev3 *unified-log *60848 *1100  ok; chunks: 1 catalog, 4 chunkset, 65 firehose, 1 oversize, 0 statedump, 0 simpledump, 0 unsupported; 1100 unresolved, 0 damaged$" "$2/table" &&
+  grep -q "Special/0000000000000030.tracev3 *unified-log *944 *5  ok; chunks: 1 catalog, 1 chunkset, 1 firehose, 0 oversize, 0 statedump, 0 simpledump, 0 unsupported; 0 unresolved, 0 damaged$" "$2/table" &&
+  ! grep "\.tracev3 .*skipped" "$2/table"' "$exe" "$t/sd.tar.gz" "$t"
+# The report's member list: every member of the archive, the tracev3 ones read with their
+# counts, the strings files listed too.
+check archive-report-members sh -c '"$0" --format json "$1" | jq -e "
+  .reports[0].members as \$m | (\$m | length) == 6 and
+  ([\$m[] | select(.format == \"unified-log\" and .status == \"ok\") |
+    [(.path | split(\"/\") | .[-2:] | join(\"/\")), .lines, .tracev3.records,
+     .tracev3.unresolved, .tracev3.chunks.firehose, .tracev3.chunks.unsupported]] | sort) ==
+    [[\"Persist/0000000000000f85.tracev3\", 1100, 1100, 1100, 65, 0],
+     [\"Special/0000000000000030.tracev3\", 5, 5, 0, 1, 0]] and
+  ([\$m[].path | select(test(\"timesync|/dsc/|/22/|/10/\"))] | length) == 4"' "$exe" "$t/sd.tar.gz"
 check archive-report sh -c '"$0" --format json "$1" | jq -e "
   [.reports[0].members[] | select(.tracev3)] as \$m | (\$m | length) == 2 and
   ([\$m[].tracev3.records] | add) == 1105 and
   (\$m[] | select(.path | endswith(\"0f85.tracev3\")) | .tracev3.chunks.chunkset == 4 and
    .tracev3.chunks.firehose == 65 and .tracev3.chunks.oversize == 1 and .tracev3.damaged == 0)"' "$exe" "$t/sd.tar.gz"
 check archive-show lines 1105 "$t/sd.tar.gz"
+# Every line shows: a timestamp with its zone, the process and pid, (subsystem:category), the
+# level; the macOS file's process and message resolve through the archive's uuidtext.
+line_re='^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}[+-][0-9]{4} [^ ]+\[[0-9]+\] \([^: ]+:[^ ]*\) <(Default|Info|Debug|Error|Fault)> '
+check archive-show-fields sh -c '[ "$("$0" show "$1" | grep -cE "$2")" -eq 1105 ] &&
+  [ "$("$0" show --process AssetCache "$1" | wc -l)" -eq 5 ] &&
+  [ "$("$0" show "$1" | grep -c " (com.apple.mobileassetd:")" -gt 100 ]' "$exe" "$t/sd.tar.gz" "$line_re"
 # The same tree as a folder: the same entries, read through the folder's strings.
 check folder-show lines 1105 "$d"
 # Strings after the tracev3 in the tar (Persist, Special sort before 10/): still resolved,
