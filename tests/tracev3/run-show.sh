@@ -120,6 +120,47 @@ check folder-of-archive-resolved sh -c '"$0" --format json "$1" | jq -e "
 check archive-report-resolved sh -c '"$0" --format json "$1" | jq -e "
   [.reports[0].members[] | select(.tracev3)] | map(.tracev3.unresolved) | sort == [0, 1100]"' "$exe" "$t/sd.tar.gz"
 
+# The rules on records of the binary log: a logarchive whose five macOS entries render to the
+# messages given (a uuidtext made here holds them as their format strings, with the image
+# path of the process), analysed in full.  tv3_messages DIR PROCESS-PATH MESSAGE x5.
+tv3_messages() {
+  mkdir -p "$1/Special" "$1/timesync" "$1/10"
+  cp "$data/0000000000000030.tracev3" "$1/Special/"
+  cp "$data/timesync/0000000000000002.timesync" "$1/timesync/"
+  python3 - "$@" <<'PY'
+import struct, sys
+out, image, msgs = sys.argv[1] + "/10/1674443A9A33FCAF11D0ADEBBF5B95", sys.argv[2], sys.argv[3:]
+start, size = 0x35a700, 0x6000
+body = bytearray(size)
+# The offsets the five entries name, in the order of the entries.
+for off, m in zip((0x35a710, 0x35fcf0, 0x35cd8c, 0x35b610, 0x35ba90), msgs):
+    body[off - start:off - start + len(m.encode()) + 1] = m.encode() + b"\0"
+open(out, "wb").write(b"\x99\x88\x77\x66" + struct.pack("<III", 2, 1, 1)
+                      + struct.pack("<II", start, size) + bytes(body) + image.encode() + b"\0")
+PY
+}
+# A Finder restore's end on the Mac (the lines of samples/unified-log-4005.log): the rules
+# written for `log show` text fire on the same messages read from the binary log.
+tv3_messages "$t/finder.logarchive" /System/Library/PrivateFrameworks/AMPDevices.framework/Versions/A/Support/AMPDevicesAgent \
+  "Timer fired to timeout transitioning device" "Device isn't booted but USB is up." \
+  "Restore completed, status: 4005" \
+  "Depth:0 Code:4005 Error:Gave up waiting for device to transition from RestoreOS state to BootedOS State." \
+  "AMPDevicesAgent: Restore error 4005"
+check rules-binary-show sh -c '"$0" show "$1" | tail -1 | grep -qx "2019-01-27 10:18:05.553228+0100 AMPDevicesAgent\[14225\] (com.apple.AssetCache:builtin) <Default> AMPDevicesAgent: Restore error 4005"' "$exe" "$t/finder.logarchive"
+check rules-binary-finder sh -c '"$0" --format json --exit-zero "$1" | jq -e ".reports[0] |
+  .outcome == \"failed\" and .attempts[0].result == 4005 and .diagnosis.cause == \"device-software\" and
+  ([.. | objects | select(has(\"rule\")) | .rule] | unique) as \$r |
+  ([\"device-sw.restoreos-to-bootedos-4005\", \"device-sw.usb-up-not-booted\",
+    \"usb.disappeared-during-transition\", \"usb.link-up-at-timeout\"] - \$r) == []"' "$exe" "$t/finder.logarchive"
+# A Virtualization-framework install on a host too old for the IPSW (utmapp/UTM#4104):
+# result.amrestore-perform-failed ends the attempt with AMRestore error 10.
+tv3_messages "$t/vm.logarchive" /System/Library/PrivateFrameworks/MobileDevice.framework/Versions/A/MobileDevice \
+  "restore library built Apr 19 2024 at 22:05:51" "requested restore behavior: Erase" \
+  "Entering recovery mode, starting command: enter recovery" "Recovery mode succeeded" \
+  "AMRestorePerformRestoreModeRestoreWithError failed with error: 10"
+check rules-binary-amrestore sh -c '"$0" --format json --exit-zero "$1" | jq -e ".reports[0] |
+  .outcome == \"failed\" and .attempts[0].result == 10"' "$exe" "$t/vm.logarchive"
+
 # A damaged member: warning LA130 naming it; the entries before the damage are read.
 head -c 30000 "$data/0000000000000f85-head.tracev3" > "$t/cut.tracev3"
 check damaged-warning sh -c '"$0" inspect "$1" 2>&1 >/dev/null | grep -q "cut.tracev3.*LA130.*ends inside a chunk"' "$exe" "$t/cut.tracev3"
