@@ -38,7 +38,7 @@ IPADOS = os.path.join(DATA, '0000000000000f85-head.tracev3')
 MACOS = os.path.join(DATA, '0000000000000030.tracev3')
 
 
-def chunks(data):
+def chunks(data, path):
     """The top-level chunks of a tracev3 file, as (tag, bytes including padding)."""
     out, off = [], 0
     while off + 16 <= len(data):
@@ -47,14 +47,14 @@ def chunks(data):
         out.append((tag, data[off:end].ljust(end - off, b'\0')))
         off = end
     if off != len(data):
-        sys.exit('gen-tracev3.py: %s does not end on a chunk boundary' % data)
+        sys.exit('gen-tracev3.py: %s does not end on a chunk boundary' % path)
     return out
 
 
 def body(path, catalog=True):
     """(header chunk, the catalog (with catalog) and chunksets after it, their decompressed
     bytes)."""
-    cs = chunks(open(path, 'rb').read())
+    cs = chunks(open(path, 'rb').read(), path)
     if cs[0][0] != 0x1000 or cs[1][0] != 0x600b:
         sys.exit('gen-tracev3.py: %s: no header and catalog' % path)
     if not catalog:
