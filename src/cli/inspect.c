@@ -1,6 +1,7 @@
 /*
  * `loganalyze inspect PATH...`: every member of the inputs with its format, size, line
- * count and status, as a table or (--format json) a JSON document.
+ * count and status (for a unified-log member, its chunks of each kind, unsupported chunks,
+ * unresolved entries and damage too), as a table or (--format json) a JSON document.
  *
  * Members are written while the inputs are read, a table row or an array element each;
  * nothing is collected, so an archive of any number of members lists in constant memory.
@@ -44,6 +45,25 @@ static enum la_rc cell(struct inspect_out *o, const char *s, size_t cols)
     return LA_OK;
 }
 
+/* A unified-log member's chunks of each kind, unsupported chunks, unresolved entries and
+ * damage, after its status in the table (the JSON form has them as members[].tracev3). */
+static void tracev3_counts(const json_t *t)
+{
+    static const char *const kinds[] = { "catalog", "chunkset", "firehose", "oversize",
+                                         "statedump", "simpledump", "unsupported" };
+    const json_t *c = json_object_get(t, "chunks");
+
+    if (!t)
+        return;
+    printf("; chunks:");
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        printf("%s %lld %s", i ? "," : "",
+               (long long)json_integer_value(json_object_get(c, kinds[i])), kinds[i]);
+    printf("; %lld unresolved, %lld damaged",
+           (long long)json_integer_value(json_object_get(t, "unresolved")),
+           (long long)json_integer_value(json_object_get(t, "damaged")));
+}
+
 /* One member, written as soon as it has been read. */
 static enum la_rc member(void *user, const json_t *m)
 {
@@ -63,10 +83,12 @@ static enum la_rc member(void *user, const json_t *m)
             la_cli_err(o->cli, LA_D_NO_MEMORY, NULL, "out of memory");
             return LA_FATAL;
         }
-        printf("%s %-16s %12lld %9lld  %s\n", o->esc.buf, f ? f : "-",
+        printf("%s %-16s %12lld %9lld  %s", o->esc.buf, f ? f : "-",
                (long long)json_integer_value(json_object_get(m, "bytes")),
                (long long)json_integer_value(json_object_get(m, "lines")),
                json_string_value(json_object_get(m, "status")));
+        tracev3_counts(json_object_get(m, "tracev3"));
+        putchar('\n');
     }
     o->n++;
     return LA_OK;

@@ -122,7 +122,9 @@ static enum la_rc on_entry(void *user, const struct la_tv3_entry *e)
     enum la_rc rc = la_tv3_entry_line(&s->line, e, NULL);
     if (rc == LA_FATAL)
         return rc;
-    if (rc == LA_OK && printf("%s\n", s->line.buf) < 0)
+    /* The line has no NUL (la_tv3_entry_line() escapes control characters). */
+    if (rc == LA_OK && (fwrite(s->line.buf, 1, s->line.len, stdout) != s->line.len ||
+                        putchar('\n') == EOF))
         s->failed = 1;
     return s->failed ? LA_FATAL : LA_OK;
 }

@@ -311,6 +311,70 @@ static void rendering(void **state)
                         "1970-01-01 00:00:42");
 }
 
+/* The printf-free fast paths (plain numbers, hex bytes) give what printf gives, and bytes
+ * past a message's cap stop at a whole byte. */
+static void rendering_fast_paths(void **state)
+{
+    const uint8_t b1[1] = { 0x80 }, b2[2] = { 0x00, 0x80 }, b8[8] = { 0, 0, 0, 0, 0, 0, 0, 0x80 };
+    const uint8_t raw[3] = { 0x00, 0xab, 0x7f };
+    struct tv3_arg m128 = { 0x00, b1, 1 }, w = { 0x00, b2, 2 }, min = { 0x00, b8, 8 };
+    struct tv3_arg bytes = { 0x32, raw, 3 };
+    char want[128];
+    struct la_buf out;
+
+    (void)state;
+    snprintf(want, sizeof want, "%d|%u|%x|%X|%d|%lld|%llu|%llx", -128, 128u, 0x80u, 0x8000u,
+             -32768, (long long)INT64_MIN, (unsigned long long)INT64_MIN,
+             (unsigned long long)INT64_MIN);
+    assert_string_equal(render("%d|%u|%x|%X|%i|%lld|%llu|%llx",
+                               (struct tv3_arg[]){ m128, m128, m128, w, w, min, min, min }, 8),
+                        want);
+    assert_string_equal(render("[%{public}P]", (struct tv3_arg[]){ bytes }, 1), "[00ab7f]");
+    la_buf_init(&out, 5);
+    assert_int_equal(la_buf_adds(&out, "ab"), LA_OK);
+    assert_int_equal(tv3_render(&out, "%P", 2, &bytes, 1), LA_OK);
+    assert_string_equal(out.buf, "ab00");
+    la_buf_release(&out);
+}
+
+static const char *line(int64_t ns, int tz, long pid, const char *sub, const char *msg,
+                        size_t ml, size_t *moff)
+{
+    static struct la_buf out = LA_BUF_INIT;
+    struct la_tv3_entry e = { .time_ns = ns, .tz_minutes = tz, .pid = pid, .kind = "log",
+                              .level = "Default", .process = la_sv_cstr("restored"),
+                              .subsystem = la_sv_cstr(sub), .category = la_sv_cstr("cat"),
+                              .message = la_sv_make(msg, ml) };
+
+    la_buf_reset(&out);
+    assert_int_equal(la_tv3_entry_line(&out, &e, moff), LA_OK);
+    return out.buf;
+}
+
+/* An entry as a line: dates at the edges (before 1970 in the zone, leap days, 2200), the
+ * zone, escapes anywhere in a long message. */
+static void entry_lines(void **state)
+{
+    static const char msg[] = "0123456789abcdef\x7fX\0Y\nZ\t0123456789abcdef\x1b";
+    size_t moff = 0;
+
+    (void)state;
+    assert_string_equal(line(0, -300, 12, "com.apple.x", "hi", 2, &moff),
+                        "1969-12-31 19:00:00.000000-0500 restored[12] (com.apple.x:cat) "
+                        "<Default> hi");
+    assert_int_equal(moff, strlen("1969-12-31 19:00:00.000000-0500 restored[12] "
+                                  "(com.apple.x:cat) <Default> "));
+    /* 2024-02-29 23:59:59.999999999 UTC, +0130 */
+    assert_string_equal(line(1709251199999999999LL, 90, 0, "", "", 0, NULL),
+                        "2024-03-01 01:29:59.999999+0130 restored[0] <Default> ");
+    assert_string_equal(line(951782400000000000LL, 0, 1, "", "", 0, NULL),
+                        "2000-02-29 00:00:00.000000+0000 restored[1] <Default> ");
+    assert_string_equal(line(LA_TV3_MAX_TIME_NS, 1439, 99999, "", "", 0, NULL),
+                        "2200-01-01 23:59:00.000000+2359 restored[99999] <Default> ");
+    assert_string_equal(line(1, 0, 7, "", msg, sizeof msg - 1, &moff) + moff,
+                        "0123456789abcdef\\x7fX\\x00Y\\nZ\\t0123456789abcdef\\x1b");
+}
+
 /* Damage: errors for the member, never a crash; what came before is kept. */
 static void damaged(void **state)
 {
@@ -405,6 +469,7 @@ int main(void)
         cmocka_unit_test(macos_file_unresolved), cmocka_unit_test(macos_file_resolved),
         cmocka_unit_test(ipados_file),           cmocka_unit_test(strings_files),
         cmocka_unit_test(timesync),              cmocka_unit_test(rendering),
+        cmocka_unit_test(rendering_fast_paths), cmocka_unit_test(entry_lines),
         cmocka_unit_test(damaged),               cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
