@@ -809,14 +809,24 @@ static const char *certainty(const struct verdict *v)
     return v->causes[0].conf >= 0.7 ? "confident" : "likely";
 }
 
+/* Whether match k is a producer's message of side link (a vocabulary-pack entry). */
+static int is_link_message(const struct run *r, const struct attempt *a, size_t k)
+{
+    const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, a->m[k].rule);
+
+    return m->vocab_producer && m->vocab_side && !strcmp(m->vocab_side, "link");
+}
+
 /*
  * Whether the top cause rests only on a restore tool's own "link" messages ("can't init, no
  * device found", "Unable to send iBEC to device", "Unable to connect to device in recovery
  * mode"): a vocabulary-pack entry of side link says the tool could not reach or lost the
  * device, not why; a cable, the computer's USB stack or drivers, a tool that does not
- * support the chip, or a device in the wrong mode all print it.  Such a cause is listed
- * first but called unclear unless a hand rule (a libusb or kernel USB error, a reset at a
- * known step) or a message of another side backs it.
+ * support the chip, or a device in the wrong mode all print it.  A hand rule that reads the
+ * same line (usb.component-send-device-lost on "Unable to send iBEC component: Unable to find
+ * device") adds no other line.  Such a cause is listed first but called unclear unless
+ * another line backs it: a hand rule's own line (a libusb or kernel USB error, a reset at a
+ * known step) or a message of another side.
  */
 static int rests_on_link_messages(const struct run *r, const struct attempt *a,
                                   const struct cause_score *top)
@@ -825,12 +835,19 @@ static int rests_on_link_messages(const struct run *r, const struct attempt *a,
 
     for (size_t k = 0; k < a->nm; k++) {
         const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, a->m[k].rule);
+        int same_line = 0;
         if (!m->cause || m->against || strcmp(m->cause, top->c->id) ||
             !match_counts(r->e, a, k, r->att, r->natt))
             continue;
-        if (!m->vocab_producer || !m->vocab_side || strcmp(m->vocab_side, "link"))
+        if (is_link_message(r, a, k)) {
+            link = 1;
+            continue;
+        }
+        for (size_t j = 0; j < a->nm && !same_line; j++)
+            same_line = j != k && a->m[j].member == a->m[k].member &&
+                        a->m[j].line == a->m[k].line && is_link_message(r, a, j);
+        if (!same_line)
             return 0;
-        link = 1;
     }
     return link;
 }

@@ -634,7 +634,10 @@ static const char *const cascade_rules =
     "    samples: ['PMU panic']\n    not: ['y']\n"
     "  - id: c.libusb\n    title: libusb I/O error\n    cause: usb-link\n    weight: 1.5\n"
     "    match: {s: {contains: 'LIBUSB_ERROR_IO'}}\n"
-    "    samples: ['LIBUSB_ERROR_IO']\n    not: ['y']\n";
+    "    samples: ['LIBUSB_ERROR_IO']\n    not: ['y']\n"
+    "  - id: c.lost\n    title: lost while sending\n    cause: usb-link\n    weight: 1.5\n"
+    "    match: {s: {contains: 'component: Unable to find device'}}\n"
+    "    samples: ['x component: Unable to find device']\n    not: ['y']\n";
 
 static const char *const cascade_pack =
     "producer: tool\n"
@@ -652,6 +655,9 @@ static const char *const cascade_pack =
     "  - {id: tool.00000005, at: 'a.c:5', level: error, format: 'Could not resolve host',\n"
     "     side: host-environment, cause: host-environment, weight: 1.5, reason: dns}\n"
     "  - {id: tool.00000006, at: 'a.c:6', level: error, format: 'Unable to send iBEC',\n"
+    "     side: link, cause: usb-link, weight: 1.5, reason: lost}\n"
+    "  - {id: tool.00000007, at: 'a.c:7', level: error,\n"
+    "     format: 'Unable to send %s component: Unable to find device',\n"
     "     side: link, cause: usb-link, weight: 1.5, reason: lost}\n";
 
 /* Run the cascade rules and pack on log; the report. */
@@ -735,6 +741,15 @@ static void link_message_alone_is_unclear(void **state)
     assert_int_equal(json_array_size(rs), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(rs, 0), "kind")),
                         "ambiguous");
+    json_decref(r);
+
+    /* A hand rule that reads the same line adds no other line. */
+    r = run_cascade("tool 1.0 starts\nUnable to send iBSS component: Unable to find device\n"
+                    "Unable to restore device\n");
+    d = json_object_get(r, "diagnosis");
+    assert_string_equal(top(r), "usb-link");
+    assert_string_equal(json_string_value(json_object_get(d, "level")), "unclear");
+    assert_int_equal(deciding_line(r), 2);
     json_decref(r);
 
     r = run_cascade("tool 1.0 starts\nLIBUSB_ERROR_IO\nUnable to send iBEC\n"
