@@ -13,7 +13,8 @@
  * intrinsics (LA_SPECIAL_SIMDE, a test-only build of this file).
  *
  * Invariant: each variant returns the offset of the first special byte in s[0..n), or n, and
- * reads no byte outside s[0..n) (the tail shorter than a vector is done byte by byte).
+ * reads no byte outside s[0..n): a line of 16 bytes or more ends with one more load of its
+ * last 16 bytes (overlapping what was seen), a shorter one is read byte by byte.
  */
 #include "config.h"
 
@@ -69,7 +70,16 @@ size_t la_formats_find_special_sse2(const char *s, size_t n)
         if (mask)
             return i + (size_t)__builtin_ctz(mask);
     }
-    return i + la_formats_find_special_portable(s + i, n - i);
+    if (i == n || n < 16)
+        return i + la_formats_find_special_portable(s + i, n - i);
+    /* The tail: the line's last 16 bytes, without the ones already looked at. */
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nul), _mm_cmpeq_epi8(v, esc)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, cr),
+                                            _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                                                         _mm_cmpeq_epi8(v, br))));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit) >> (i - (n - 16));
+    return mask ? i + (size_t)__builtin_ctz(mask) : n;
 }
 #endif
 
@@ -91,7 +101,17 @@ size_t la_formats_find_special_neon(const char *s, size_t n)
         if (mask)
             return i + (size_t)(__builtin_ctzll(mask) >> 2);
     }
-    return i + la_formats_find_special_portable(s + i, n - i);
+    if (i == n || n < 16)
+        return i + la_formats_find_special_portable(s + i, n - i);
+    /* The tail: the line's last 16 bytes, without the ones already looked at. */
+    uint8x16_t v = vld1q_u8((const uint8_t *)s + n - 16);
+    uint8x16_t hit = vorrq_u8(vorrq_u8(vceqzq_u8(v), vceqq_u8(v, esc)),
+                              vorrq_u8(vceqq_u8(v, cr), vorrq_u8(vceqq_u8(v, amp),
+                                                                 vceqq_u8(v, br))));
+    uint64_t mask = vget_lane_u64(
+        vreinterpret_u64_u8(vshrn_n_u16(vreinterpretq_u16_u8(hit), 4)), 0);
+    mask >>= 4 * (i - (n - 16));
+    return mask ? i + (size_t)(__builtin_ctzll(mask) >> 2) : n;
 }
 #endif
 
