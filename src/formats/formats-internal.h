@@ -194,6 +194,9 @@ struct la_probe {
     size_t len;
     unsigned nlines;
     const unsigned *shape_hits;    /* LA_SHAPE_COUNT slots */
+    /* Which byte pairs occur in text (bit a*256+b for "ab"), or NULL: a keyword with a pair
+     * that does not occur is not there, and is not searched for (probe.c). */
+    const uint64_t *pairs;
 };
 
 /*
