@@ -295,15 +295,18 @@ static uint64_t template_hash(const char *k, size_t *ret_len)
     return h;
 }
 
-/* Make room in the open-addressed index of the templates for one more (load <= 1/2). */
-static enum la_rc template_index_grow(struct run *r)
+/*
+ * Make the open-addressed index of the templates hold need of them at load <= 1/2, built
+ * anew when it grows or was dropped (document.c sorts the templates, and drops it).
+ */
+static enum la_rc template_index_grow(struct run *r, size_t need)
 {
-    size_t n = r->tm_nslots ? r->tm_nslots : 16;
+    size_t n = 16;
     size_t *slot;
 
-    if (2 * (r->ntm + 1) <= r->tm_nslots)
+    if (r->tm_nslots && 2 * need <= r->tm_nslots)
         return LA_OK;
-    while (2 * (r->ntm + 1) > n)
+    while (2 * need > n)
         n *= 2;
     if (!(slot = la_calloc(n, sizeof(*slot))))
         return LA_FATAL;
@@ -325,6 +328,8 @@ static enum la_rc add_template(struct run *r, const struct la_record *rec, struc
     size_t klen, s = 0;
     uint64_t h = template_hash(key->buf, &klen);
 
+    if (r->ntm && template_index_grow(r, r->ntm) != LA_OK)
+        return LA_FATAL;
     if (r->tm_nslots)
         for (s = (size_t)h & (r->tm_nslots - 1); r->tm_slot[s];
              s = (s + 1) & (r->tm_nslots - 1)) {
@@ -338,7 +343,8 @@ static enum la_rc add_template(struct run *r, const struct la_record *rec, struc
         r->tm_dropped++;
         return LA_OK;
     }
-    if (LA_GROW(r->tm, r->captm, r->ntm + 1) != LA_OK || template_index_grow(r) != LA_OK)
+    if (LA_GROW(r->tm, r->captm, r->ntm + 1) != LA_OK ||
+        template_index_grow(r, r->ntm + 1) != LA_OK)
         return LA_FATAL;
     struct tmpl *n = &r->tm[r->ntm];
     size_t tl = la_evidence_cut(rec->text.p, rec->text.len);
