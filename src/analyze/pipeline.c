@@ -538,11 +538,12 @@ static enum la_rc skip_binary(struct member_info *mi, struct la_member *lm, cons
 
 static enum la_rc read_member(struct run *r, struct la_member *lm)
 {
-    const void *head;
+    const void *head = NULL;
     size_t hl;
     const char *reason = NULL;
     const struct la_format *f;
     struct member_info *mi;
+    struct la_parser *p = NULL;
     enum la_rc rc;
 
     mi = add_member(r, la_member_path(lm));
@@ -551,28 +552,33 @@ static enum la_rc read_member(struct run *r, struct la_member *lm)
     r->cur_member = (unsigned)(r->nmembers - 1);
     r->cur_path = mi->path;
     r->cur = NULL;
-    if (la_member_head(lm, &head, &hl) != LA_OK)
+    if (la_member_head(lm, &head, &hl) != LA_OK) {
+        head = "";
         hl = 0;
+    }
+    /* The probe hands its parser what it learnt of the head (hard wrapping). */
     f = r->e->forced ? r->e->forced
-                     : la_format_probe(la_member_path(lm), la_member_name(lm), head, hl, NULL,
-                                       &reason);
+                     : la_format_probe_parser(la_member_path(lm), la_member_name(lm), head, hl,
+                                              NULL, &reason, &p);
     mi->format = la_format_id(f);
     r->cur_flags = la_format_flags(f);
-    if (!r->e->forced && la_is_tracev3(la_member_name(lm), head, hl))
+    if (!r->e->forced && la_is_tracev3(la_member_name(lm), head, hl)) {
+        la_parser_free(p);
         return la_read_tracev3(r, lm, mi);
+    }
     if (la_format_is_binary(f))
         return skip_binary(mi, lm, reason);
     unsigned cap = la_format_wants_long_lines(f) ? r->e->o.limits.max_ips
                                                  : r->e->o.limits.max_line;
     struct la_linereader *lr = la_linereader_new(member_reader, lm, cap);
-    struct la_parser *p = la_parser_new(f, la_member_path(lm));
+    if (r->e->forced && (p = la_parser_new(f, la_member_path(lm))) != NULL && hl &&
+        !r->inspect_fn)  /* inspect parses nothing */
+        la_parser_set_head(p, head, hl);
     if (!lr || !p) {
         la_linereader_free(lr);
         la_parser_free(p);
         return LA_FATAL;
     }
-    if (hl && !r->inspect_fn)  /* inspect parses nothing */
-        la_parser_set_head(p, head, hl);
     /*
      * A restore tool's own log is a restore run from its first line, whether or not a rule
      * marks its start: its last lines then say how the run ended (a paste that begins in the

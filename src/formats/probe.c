@@ -219,8 +219,14 @@ static const struct la_format *bid(const struct la_probe *pr, int *ret_conf)
     return best;
 }
 
-const struct la_format *la_format_probe(const char *path, const char *name, const void *head,
-                                        size_t len, int *ret_conf, const char **ret_reason)
+/*
+ * la_format_probe(); when the rows had to bid, *ret_wrap (may be NULL) gets what the head
+ * says about hard wrapping and *ret_known is set, so that the parser need not work it out
+ * again (la_format_probe_parser()).
+ */
+static const struct la_format *probe(const char *path, const char *name, const void *head,
+                                     size_t len, int *ret_conf, const char **ret_reason,
+                                     struct la_wrap *ret_wrap, int *ret_known)
 {
     const unsigned char *h = head;
     const char *why;
@@ -263,9 +269,38 @@ const struct la_format *la_format_probe(const char *path, const char *name, cons
         pr.nlines = la_formats_wrap_sample(text.buf, text.len, &w, PROBE_LINES, shape_hits,
                                            NULL);
         best = bid(&pr, &conf);
+        if (ret_wrap) {
+            *ret_wrap = w;
+            *ret_known = 1;
+        }
     }
     la_buf_release(&text);
     if (ret_conf)
         *ret_conf = conf;
     return best;
+}
+
+const struct la_format *la_format_probe(const char *path, const char *name, const void *head,
+                                        size_t len, int *ret_conf, const char **ret_reason)
+{
+    return probe(path, name, head, len, ret_conf, ret_reason, NULL, NULL);
+}
+
+const struct la_format *la_format_probe_parser(const char *path, const char *name,
+                                               const void *head, size_t len, int *ret_conf,
+                                               const char **ret_reason,
+                                               struct la_parser **ret_parser)
+{
+    struct la_wrap w;
+    int known = 0;
+    const struct la_format *f = probe(path, name, head, len, ret_conf, ret_reason, &w, &known);
+    struct la_parser *p = la_format_is_binary(f) ? NULL : la_parser_new(f, path);
+
+    /* What la_parser_set_head() would find: the probe's own result, for the same head text. */
+    if (p && head && known && !(f->flags & LA_FORMAT_NO_UNWRAP))
+        p->wrap = w;
+    else if (p && head && !known)
+        la_parser_set_head(p, head, len);
+    *ret_parser = p;
+    return f;
 }
