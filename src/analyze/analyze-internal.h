@@ -157,6 +157,7 @@ struct member_info {
 /* Unexplained error lines grouped under a template with numbers masked. */
 struct tmpl {
     char *key, *text, *source;
+    uint64_t hash;                    /* of key (pipeline.c, template_hash()) */
     uint64_t line;
     unsigned long count;
 };
@@ -199,6 +200,8 @@ struct run {
     struct lasthit *last;             /* per rule: the last hit in this input */
     struct tmpl *tm;
     size_t ntm, captm;
+    size_t *tm_slot, tm_nslots;       /* hash index of tm: 1 + index, 0 empty; load <= 1/2 */
+    struct la_buf tm_key;             /* the template being looked up (reused) */
     unsigned long tm_dropped;
     int no_progress;                  /* the second reading of a split input (cases.c) */
     int fatal;

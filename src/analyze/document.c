@@ -605,6 +605,10 @@ static void fill_unexplained(struct run *r, json_t *unexp)
 
     if (r->ntm)
         qsort(r->tm, r->ntm, sizeof(*r->tm), cmp_tmpl);
+    /* The hash index points at the old order: dropped, built again if a template comes. */
+    la_free(r->tm_slot);
+    r->tm_slot = NULL;
+    r->tm_nslots = 0;
     for (size_t i = 0; i < r->ntm; i++) {
         json_t *u = json_object();
         json_object_set_new(u, "template", la_redact_json(e, r->tm[i].key, strlen(r->tm[i].key)));

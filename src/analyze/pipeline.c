@@ -213,26 +213,52 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
  * in them group together.  A word is masked when it holds a digit, or when it is a run of
  * hex digits and dashes of 8 or more (UUIDs, addresses).
  */
+enum { TW_WORD = 1, TW_DIGIT = 2, TW_HEXDASH = 4 };
+
+/* What byte c is in a template's word: isalnum, '-' or '_' in the C locale (ASCII). */
+static unsigned word_class(unsigned char c)
+{
+    unsigned char l = (unsigned char)(c | 0x20);
+
+    if (c >= '0' && c <= '9')
+        return TW_WORD | TW_DIGIT | TW_HEXDASH;
+    if (l >= 'a' && l <= 'f')
+        return TW_WORD | TW_HEXDASH;
+    if (l >= 'g' && l <= 'z')
+        return TW_WORD;
+    return c == '-' ? TW_WORD | TW_HEXDASH : c == '_' ? TW_WORD : 0;
+}
+
+/*
+ * Into key (reset first): each word whole, or "<*>", and each run of other characters in one
+ * append, cut only between characters once the key has reached LA_MAX_TEMPLATE bytes.
+ */
 static enum la_rc template_of(struct la_sv msg, struct la_buf *key)
 {
-    for (size_t i = 0; i < msg.len && key->len < LA_MAX_TEMPLATE;) {
+    const char *p = msg.p;
+    size_t i = 0, n = msg.len;
+
+    la_buf_reset(key);
+    while (i < n && key->len < LA_MAX_TEMPLATE) {
         size_t j = i;
-        int digit = 0, hexdash = 1;
-        while (j < msg.len && (isalnum((unsigned char)msg.p[j]) || msg.p[j] == '-' ||
-                               msg.p[j] == '_')) {
-            digit |= isdigit((unsigned char)msg.p[j]);
-            hexdash &= isxdigit((unsigned char)msg.p[j]) || msg.p[j] == '-';
+        unsigned c, all = TW_HEXDASH, any = 0;
+        enum la_rc rc;
+        while (j < n && (c = word_class((unsigned char)p[j])) != 0) {
+            all &= c;
+            any |= c;
             j++;
         }
-        enum la_rc rc;
-        uint32_t cp;
-        if (j > i && (digit || (hexdash && j - i >= 8)))
-            rc = la_buf_adds(key, "<*>");
-        else if (j > i)
-            rc = la_buf_add(key, msg.p + i, j - i);
-        else {  /* one character, whole: the cap never splits it */
-            j = i + la_utf8_next(msg.p + i, msg.len - i, &cp);
-            rc = la_buf_add(key, msg.p + i, j - i);
+        if (j > i && ((any & TW_DIGIT) || (all && j - i >= 8))) {
+            rc = la_buf_add(key, "<*>", 3);
+        } else if (j > i) {
+            rc = la_buf_add(key, p + i, j - i);
+        } else {
+            /* Other characters, whole: the cap never splits one. */
+            size_t room = LA_MAX_TEMPLATE - key->len;
+            uint32_t cp;
+            while (j < n && j - i < room && !word_class((unsigned char)p[j]))
+                j += la_utf8_next(p + j, n - j, &cp);
+            rc = la_buf_add(key, p + i, j - i);
         }
         if (rc != LA_OK)
             return LA_FATAL;
@@ -252,29 +278,80 @@ static int looks_like_error(const struct run *r, const struct la_record *rec)
      */
     for (int h = 0; h < LA_HINTS && !err; h++)
         err = la_matcher_hint_at(r->m, (enum la_hint)h) > (size_t)(rec->message.p - rec->text.p);
-    return err || (rec->level.len && (!strncasecmp(rec->level.p, "error", 5) ||
-                                      !strncasecmp(rec->level.p, "fault", 5)));
+    /* The level is a view: it is compared within its own bytes. */
+    return err || (rec->level.len >= 5 && (!strncasecmp(rec->level.p, "error", 5) ||
+                                           !strncasecmp(rec->level.p, "fault", 5)));
 }
 
-/* Group an unexplained error line under its template (key, owned on success). */
+/* FNV-1a over the key's bytes up to its first NUL (the templates are compared as strings). */
+static uint64_t template_hash(const char *k, size_t *ret_len)
+{
+    uint64_t h = 14695981039346656037ull;
+    size_t i = 0;
+
+    for (; k[i]; i++)
+        h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
+    *ret_len = i;
+    return h;
+}
+
+/*
+ * Make the open-addressed index of the templates hold need of them at load <= 1/2, built
+ * anew when it grows or was dropped (document.c sorts the templates, and drops it).
+ */
+static enum la_rc template_index_grow(struct run *r, size_t need)
+{
+    size_t n = 16;
+    size_t *slot;
+
+    if (r->tm_nslots && 2 * need <= r->tm_nslots)
+        return LA_OK;
+    while (2 * need > n)
+        n *= 2;
+    if (!(slot = la_calloc(n, sizeof(*slot))))
+        return LA_FATAL;
+    for (size_t i = 0; i < r->ntm; i++) {
+        size_t s = (size_t)r->tm[i].hash & (n - 1);
+        while (slot[s])
+            s = (s + 1) & (n - 1);
+        slot[s] = i + 1;
+    }
+    la_free(r->tm_slot);
+    r->tm_slot = slot;
+    r->tm_nslots = n;
+    return LA_OK;
+}
+
+/* Group an unexplained error line under its template (key: looked up by its hash). */
 static enum la_rc add_template(struct run *r, const struct la_record *rec, struct la_buf *key)
 {
-    for (size_t i = 0; i < r->ntm; i++)
-        if (!strcmp(r->tm[i].key, key->buf)) {
-            r->tm[i].count++;
-            return LA_OK;
+    size_t klen, s = 0;
+    uint64_t h = template_hash(key->buf, &klen);
+
+    if (r->ntm && template_index_grow(r, r->ntm) != LA_OK)
+        return LA_FATAL;
+    if (r->tm_nslots)
+        for (s = (size_t)h & (r->tm_nslots - 1); r->tm_slot[s];
+             s = (s + 1) & (r->tm_nslots - 1)) {
+            struct tmpl *t = &r->tm[r->tm_slot[s] - 1];
+            if (t->hash == h && !strcmp(t->key, key->buf)) {
+                t->count++;
+                return LA_OK;
+            }
         }
     if (r->ntm >= r->e->o.limits.max_unexplained) {
         r->tm_dropped++;
         return LA_OK;
     }
-    if (LA_GROW(r->tm, r->captm, r->ntm + 1) != LA_OK)
+    if (LA_GROW(r->tm, r->captm, r->ntm + 1) != LA_OK ||
+        template_index_grow(r, r->ntm + 1) != LA_OK)
         return LA_FATAL;
     struct tmpl *n = &r->tm[r->ntm];
     size_t tl = la_evidence_cut(rec->text.p, rec->text.len);
-    n->key = la_buf_detach(key, NULL);
+    n->key = la_strndup(key->buf, klen);
     n->text = la_strndup(rec->text.p, tl);
     n->source = la_strdup(r->cur_path);
+    n->hash = h;
     n->line = rec->line;
     n->count = 1;
     if (!n->key || !n->text || !n->source) {
@@ -283,13 +360,14 @@ static enum la_rc add_template(struct run *r, const struct la_record *rec, struc
         la_free(n->source);
         return LA_FATAL;
     }
-    r->ntm++;
+    for (s = (size_t)h & (r->tm_nslots - 1); r->tm_slot[s]; s = (s + 1) & (r->tm_nslots - 1))
+        ;
+    r->tm_slot[s] = ++r->ntm;
     return LA_OK;
 }
 
 static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
 {
-    struct la_buf key = LA_BUF_INIT;
     enum la_rc rc;
 
     if (rec->message.len < 6 || !looks_like_error(r, rec))
@@ -297,10 +375,9 @@ static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
     /* An error line no rule explains may still be the one that ended the run. */
     if (r->cur && la_attempt_note_failure(r, r->cur, -1) != LA_OK)
         return LA_FATAL;
-    rc = template_of(rec->message, &key);
+    rc = template_of(rec->message, &r->tm_key);
     if (rc == LA_OK)
-        rc = add_template(r, rec, &key);
-    la_buf_release(&key);
+        rc = add_template(r, rec, &r->tm_key);
     return rc;
 }
 
@@ -461,11 +538,12 @@ static enum la_rc skip_binary(struct member_info *mi, struct la_member *lm, cons
 
 static enum la_rc read_member(struct run *r, struct la_member *lm)
 {
-    const void *head;
+    const void *head = NULL;
     size_t hl;
     const char *reason = NULL;
     const struct la_format *f;
     struct member_info *mi;
+    struct la_parser *p = NULL;
     enum la_rc rc;
 
     mi = add_member(r, la_member_path(lm));
@@ -474,28 +552,33 @@ static enum la_rc read_member(struct run *r, struct la_member *lm)
     r->cur_member = (unsigned)(r->nmembers - 1);
     r->cur_path = mi->path;
     r->cur = NULL;
-    if (la_member_head(lm, &head, &hl) != LA_OK)
+    if (la_member_head(lm, &head, &hl) != LA_OK) {
+        head = "";
         hl = 0;
+    }
+    /* The probe hands its parser what it learnt of the head (hard wrapping). */
     f = r->e->forced ? r->e->forced
-                     : la_format_probe(la_member_path(lm), la_member_name(lm), head, hl, NULL,
-                                       &reason);
+                     : la_format_probe_parser(la_member_path(lm), la_member_name(lm), head, hl,
+                                              NULL, &reason, &p);
     mi->format = la_format_id(f);
     r->cur_flags = la_format_flags(f);
-    if (!r->e->forced && la_is_tracev3(la_member_name(lm), head, hl))
+    if (!r->e->forced && la_is_tracev3(la_member_name(lm), head, hl)) {
+        la_parser_free(p);
         return la_read_tracev3(r, lm, mi);
+    }
     if (la_format_is_binary(f))
         return skip_binary(mi, lm, reason);
     unsigned cap = la_format_wants_long_lines(f) ? r->e->o.limits.max_ips
                                                  : r->e->o.limits.max_line;
     struct la_linereader *lr = la_linereader_new(member_reader, lm, cap);
-    struct la_parser *p = la_parser_new(f, la_member_path(lm));
+    if (r->e->forced && (p = la_parser_new(f, la_member_path(lm))) != NULL && hl &&
+        !r->inspect_fn)  /* inspect parses nothing */
+        la_parser_set_head(p, head, hl);
     if (!lr || !p) {
         la_linereader_free(lr);
         la_parser_free(p);
         return LA_FATAL;
     }
-    if (hl && !r->inspect_fn)  /* inspect parses nothing */
-        la_parser_set_head(p, head, hl);
     /*
      * A restore tool's own log is a restore run from its first line, whether or not a rule
      * marks its start: its last lines then say how the run ended (a paste that begins in the
@@ -617,6 +700,8 @@ void la_run_release(struct run *r)
         la_free(r->tm[i].source);
     }
     la_free(r->tm);
+    la_free(r->tm_slot);
+    la_buf_release(&r->tm_key);
     la_free(r->last);
     json_decref(r->warnings);
 }
@@ -651,6 +736,7 @@ enum la_rc la_run_init(struct run *r, struct la_engine *e, const char *input,
     r->outer = outer;
     r->sink.fn = capture_diag;
     r->sink.user = r;
+    la_buf_init(&r->tm_key, 0);
     r->warnings = json_array();
     r->last = la_calloc(la_ruleset_count(e->rs) + 1, sizeof(*r->last));
     r->m = la_matcher_new(e->rs);

@@ -8,6 +8,7 @@
  *   shapes.c     line shapes: the record-prefix scanners
  *   time.c       timestamps: scanning, dates from member paths, ISO-8601 output
  *   normalize.c  one raw line → the text the shapes see; the head as text
+ *   special.c    the bytes normalisation looks at, found a vector at a time (SSE2/NEON)
  *   unwrap.c     hard-wrapped pastes: detection from the head, rejoining cut lines
  *   probe.c      la_format_probe(): the rows bid on a member's head
  *   parse.c      struct la_parser: lines → records
@@ -85,6 +86,41 @@ int64_t la_formats_date_from_path(const char *path);
 
 /* -------------------------------------------------------- normalisation (normalize.c) */
 
+/*
+ * The offset of the first byte in s[0..n) that normalisation must look at (NUL, ESC, CR, '&',
+ * '['), or n (special.c).  la_formats_find_special() is the variant chosen at compile time
+ * (SSE2, NEON, or portable; -DLA_SIMD_PORTABLE forces the portable one), named by
+ * la_formats_special_variant(); the variants this build can run are exported for the tests.
+ */
+#if defined(__SSE2__)
+#define LA_HAVE_SSE2_SPECIAL 1
+#else
+#define LA_HAVE_SSE2_SPECIAL 0
+#endif
+#if (defined(__ARM_NEON) && defined(__aarch64__)) || defined(LA_SPECIAL_SIMDE)
+#define LA_HAVE_NEON_SPECIAL 1
+#else
+#define LA_HAVE_NEON_SPECIAL 0
+#endif
+size_t la_formats_find_special(const char *s, size_t n);
+size_t la_formats_find_special_portable(const char *s, size_t n);
+#if LA_HAVE_SSE2_SPECIAL
+size_t la_formats_find_special_sse2(const char *s, size_t n);
+#endif
+#if LA_HAVE_NEON_SPECIAL
+size_t la_formats_find_special_neon(const char *s, size_t n);
+#endif
+const char *la_formats_special_variant(void);
+
+/*
+ * Normalise line in (formats.h, la_normalize_line()) without copying a line that needs no
+ * change: 0 when the line is to be dropped, -1 on OOM, else 1 with *ret the normalised text:
+ * a view into in when nothing but leading quoting or trailing blanks had to go (the common
+ * case), else a view of scratch, which holds the normalised copy.  *ret is not
+ * NUL-terminated and is valid while in and scratch are.
+ */
+int la_normalize_view(struct la_sv in, struct la_buf *scratch, struct la_sv *ret);
+
 /* The head as text into out: UTF-8 without its BOM, or of UTF-16 the low bytes. */
 void la_formats_head_text(const unsigned char *h, size_t len, enum la_encoding enc, size_t bom,
                           struct la_buf *out);
@@ -158,6 +194,9 @@ struct la_probe {
     size_t len;
     unsigned nlines;
     const unsigned *shape_hits;    /* LA_SHAPE_COUNT slots */
+    /* Which byte pairs occur in text (bit a*256+b for "ab"), or NULL: a keyword with a pair
+     * that does not occur is not there, and is not searched for (probe.c). */
+    const uint64_t *pairs;
 };
 
 /*
@@ -182,7 +221,7 @@ struct la_format {
     int (*tiebreak)(const struct la_probe *pr, const struct la_format *self,
                     const struct la_format *winner);
     /*
-     * Sees each normalised line (p->norm) before the generic parser; sets *ret_done when it
+     * Sees each normalised line (p->line) before the generic parser; sets *ret_done when it
      * has emitted the line's records itself.  Returns LA_OK or what emitting returned.
      */
     enum la_rc (*parse)(struct la_parser *p, uint64_t lineno, la_record_fn *fn, void *user,
@@ -217,7 +256,8 @@ struct la_parser {
     const struct la_format *f;
     struct la_buf head;            /* the last line with the format's prefix (a group's head) */
     struct la_ips_state ips;       /* the .ips rows' parse hook */
-    struct la_buf norm;            /* the line being parsed, normalised */
+    struct la_buf norm;            /* a line normalisation had to change, normalised */
+    struct la_sv line;             /* the line being parsed, normalised: in norm or the input */
     struct la_buf expand;          /* a record a parse hook builds (a panic-string line) */
     int64_t date;                  /* ms of midnight of the known date, or -1 */
     int64_t last_time;

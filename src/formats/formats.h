@@ -71,6 +71,18 @@ const struct la_format *la_format_probe(const char *path, const char *name,
 
 struct la_parser;
 
+/*
+ * la_format_probe(), then a parser for the winner as la_parser_new(f, path) and
+ * la_parser_set_head(p, head, len) make it, reusing what the probe found out about hard
+ * wrapping instead of working it out a second time (a sysdiagnose has thousands of members).
+ * *ret_parser is NULL for a binary format (nothing to parse) or on OOM; ownership passes to
+ * the caller.  Returns the format as la_format_probe() does.
+ */
+const struct la_format *la_format_probe_parser(const char *path, const char *name,
+                                               const void *head, size_t len, int *ret_conf,
+                                               const char **ret_reason,
+                                               struct la_parser **ret_parser);
+
 /* A parser for one member; name/path give date hints.  NULL on OOM. */
 struct la_parser *la_parser_new(const struct la_format *f, const char *path);
 void la_parser_free(struct la_parser *p);

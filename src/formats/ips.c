@@ -143,6 +143,6 @@ static void ips_check(struct la_ips_state *st, const char *s, size_t n)
 enum la_rc la_formats_ips_line(struct la_parser *p, uint64_t lineno, la_record_fn *fn, void *user,
                            int *ret_done)
 {
-    ips_check(&p->ips, p->norm.buf, p->norm.len);
-    return expand_ips(p, p->norm.buf, p->norm.len, lineno, fn, user, ret_done);
+    ips_check(&p->ips, p->line.p, p->line.len);
+    return expand_ips(p, p->line.p, p->line.len, lineno, fn, user, ret_done);
 }

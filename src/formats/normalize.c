@@ -7,8 +7,12 @@
  * la_formats_head_text() turns a member's head into UTF-8 text for the probe (a UTF-16 log
  * is ASCII in its low bytes).
  *
- * Invariant: the output is never longer than the input, so the line is copied in runs into
- * storage reserved once; this runs on every line of every member.
+ * This runs on every line of every member, and nearly every line needs no change: the bytes
+ * that can change a line (NUL, ESC, CR, '&', '[') are found a vector at a time (special.c),
+ * and a line in which none of them changes anything is handed on as a view of the input,
+ * not copied (la_normalize_view()).  A line that changes is copied from its first changing
+ * byte on.  Invariant: the output is never longer than the input, so that copy goes in runs
+ * into storage reserved once.
  */
 #include "config.h"
 
@@ -60,48 +64,37 @@ static char decode_entity(const char *s, size_t n, size_t *i)
     return '&';
 }
 
-int la_normalize_line(struct la_sv in, struct la_buf *out)
+/*
+ * Whether the special byte at s[i] leaves the line as it is: a '[' that opens no progress
+ * bar, an '&' that starts no entity.  (NUL, ESC and CR always change the line.)
+ */
+static int keeps(const char *s, size_t n, size_t i)
 {
-    const char *s = in.p;
-    size_t n = in.len, i = 0;
+    size_t k = i;
 
+    if (s[i] == '[')
+        return !is_progress_at(s, n, i, &k);
+    if (s[i] == '&')
+        return decode_entity(s, n, &k) == '&' && k == i + 1;
+    return 0;
+}
+
+/* Copy s[i..n) into out from its first byte that changes, at j: the slow path. */
+static int normalize_copy(const char *s, size_t n, size_t i, size_t j, struct la_buf *out)
+{
     la_buf_reset(out);
-    /* Markdown / e-mail quoting. */
-    for (;;) {
-        size_t j = la_formats_skip_sp(s, n, i);
-        if (j < n && s[j] == '>' && (j + 1 == n || s[j + 1] == ' ') && j - i < 4) {
-            i = j + 1;
-            if (i < n && s[i] == ' ')
-                i++;
-            continue;
-        }
-        break;
-    }
-    /* Markdown fences: drop the line. */
-    {
-        size_t j = la_formats_skip_sp(s, n, i);
-        if (n - j >= 3 && (!memcmp(s + j, "```", 3) || !memcmp(s + j, "~~~", 3))) {
-            size_t k = j + 3;
-            while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '`' || s[k] == '~' ||
-                             s[k] == '-' || s[k] == '_'))
-                k++;
-            if (la_formats_skip_sp(s, n, k) == n)
-                return 0;
-        }
-    }
-    /*
-     * The output is never longer than the input: reserve once, then copy the runs between
-     * the few bytes that need care (ESC, CR, '&', '[', NUL) in one memcpy each.  This loop
-     * runs on every line, so it avoids per-character appends.
-     */
     if (la_buf_grow(out, n - i) != LA_OK)
         return -1;
+    /*
+     * The output is never longer than the input: reserve once, then copy the runs between
+     * the bytes that need care (ESC, CR, '&', '[', NUL) in one memcpy each.
+     */
     char *d = out->buf;
-    size_t o = 0;
+    size_t o = j - i;
+    memcpy(d, s + i, o);
+    i = j;
     while (i < n) {
-        size_t j = i;
-        while (j < n && s[j] != 0x1b && s[j] != '\r' && s[j] != '&' && s[j] != '[' && s[j])
-            j++;
+        j = i + la_formats_find_special(s + i, n - i);
         memcpy(d + o, s + i, j - i);
         o += j - i;
         i = j;
@@ -141,13 +134,76 @@ int la_normalize_line(struct la_sv in, struct la_buf *out)
         }
     }
     out->len = o;
-    if (out->alloc)
-        out->buf[o] = '\0';
     /* Trim trailing blanks. */
     while (out->len && (out->buf[out->len - 1] == ' ' || out->buf[out->len - 1] == '\t'))
         out->len--;
     if (out->alloc)
         out->buf[out->len] = '\0';
+    return 1;
+}
+
+int la_normalize_view(struct la_sv in, struct la_buf *scratch, struct la_sv *ret)
+{
+    const char *s = in.p;
+    size_t n = in.len, i = 0, j;
+
+    /* Markdown / e-mail quoting. */
+    for (;;) {
+        j = la_formats_skip_sp(s, n, i);
+        if (j < n && s[j] == '>' && (j + 1 == n || s[j + 1] == ' ') && j - i < 4) {
+            i = j + 1;
+            if (i < n && s[i] == ' ')
+                i++;
+            continue;
+        }
+        break;
+    }
+    /* Markdown fences: drop the line. */
+    j = la_formats_skip_sp(s, n, i);
+    if (n - j >= 3 && (!memcmp(s + j, "```", 3) || !memcmp(s + j, "~~~", 3))) {
+        size_t k = j + 3;
+        while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '`' || s[k] == '~' ||
+                         s[k] == '-' || s[k] == '_'))
+            k++;
+        if (la_formats_skip_sp(s, n, k) == n)
+            return 0;
+    }
+    /*
+     * Nearly every line is clean: no special byte, or only ones that change nothing.  Such a
+     * line is passed on as a view of the input, trailing blanks trimmed; only a line that
+     * changes is copied, from its first changing byte on.
+     */
+    for (j = i;; j++) {
+        j += la_formats_find_special(s + j, n - j);
+        if (j >= n || !keeps(s, n, j))
+            break;
+    }
+    if (j < n) {
+        if (normalize_copy(s, n, i, j, scratch) < 0)
+            return -1;
+        *ret = la_sv_make(scratch->buf, scratch->len);
+        return 1;
+    }
+    while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    *ret = la_sv_make(s + i, n - i);
+    return 1;
+}
+
+int la_normalize_line(struct la_sv in, struct la_buf *out)
+{
+    struct la_sv v;
+    int k = la_normalize_view(in, out, &v);
+
+    if (k <= 0) {
+        la_buf_reset(out);
+        return k;
+    }
+    if (v.p != out->buf) {
+        la_buf_reset(out);
+        if (la_buf_add(out, v.p, v.len) != LA_OK)
+            return -1;
+    }
     return 1;
 }
 

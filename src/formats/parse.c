@@ -1,7 +1,8 @@
 /*
  * The line parser: struct la_parser turns the raw lines of one member into records.
  *
- * Data flow per line: la_normalize_line() → the row's parse hook, which may emit the line's
+ * Data flow per line: la_normalize_view() (a view of the input line, or of p->norm when the
+ * line had to change) → the row's parse hook, which may emit the line's
  * records itself (.ips) → in a hard-wrapped member, rejoining (a cut line is held back until
  * its last piece is seen) → la_formats_emit(): the row's shapes split the line into time,
  * pid, level, component and message.  A line no shape accepts is a continuation: it keeps
@@ -9,8 +10,8 @@
  * a prefix.  Time-only formats get their date from the member's path or an earlier line,
  * and roll over at midnight.
  *
- * Invariant: record views point into the parser's buffers and are valid only during the
- * callback; a record's line number is that of its first piece.
+ * Invariant: record views point into the input line or the parser's buffers and are valid
+ * only during the callback; a record's line number is that of its first piece.
  */
 #include "config.h"
 
@@ -147,8 +148,8 @@ enum la_rc la_parser_finish(struct la_parser *p, la_record_fn *fn, void *user)
 static enum la_rc wrapped_line(struct la_parser *p, uint64_t lineno, la_record_fn *fn,
                                void *user)
 {
-    const char *s = p->norm.buf;
-    size_t n = p->norm.len;
+    const char *s = p->line.p;
+    size_t n = p->line.len;
     int open_own = 0, added = la_formats_rejoin_add(&p->pend, &p->wrap, s, n, &open_own);
     enum la_rc rc;
 
@@ -170,11 +171,11 @@ static enum la_rc wrapped_line(struct la_parser *p, uint64_t lineno, la_record_f
 enum la_rc la_parser_line(struct la_parser *p, struct la_sv line, uint64_t lineno,
                           la_record_fn *fn, void *user)
 {
-    int k = la_normalize_line(line, &p->norm);
+    int k = la_normalize_view(line, &p->norm, &p->line);
 
     if (k < 0)
         return LA_FATAL;
-    if (k == 0 || p->norm.len == 0)
+    if (k == 0 || p->line.len == 0)
         return LA_OK;
     if (p->f->parse) {
         int done = 0;
@@ -184,5 +185,5 @@ enum la_rc la_parser_line(struct la_parser *p, struct la_sv line, uint64_t linen
     }
     if (p->wrap.width)
         return wrapped_line(p, lineno, fn, user);
-    return la_formats_emit(p, p->norm.buf, p->norm.len, lineno, fn, user);
+    return la_formats_emit(p, p->line.p, p->line.len, lineno, fn, user);
 }

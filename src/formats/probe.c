@@ -13,6 +13,10 @@
  *      shapes: iTunes / Finder, idevicerestore / futurerestore); when nothing bid, the path
  *      hints, then the name suffixes, else the row flagged LA_FORMAT_FALLBACK.
  *
+ * Cost per member (a sysdiagnose has thousands): the rows' keyword questions are answered
+ * from a bitmap of the head's byte pairs first (la_formats_probe_has()), and only a keyword
+ * whose every pair occurs is searched for.
+ *
  * Invariant: never NULL, and no row is named here: what is special about a format is in its
  * row (formats.c).
  */
@@ -30,17 +34,9 @@
 
 int la_formats_has_kw(const char *s, size_t n, const char *kw)
 {
-    size_t l = strlen(kw);
-
-    if (l > n)
-        return 0;
-    for (const char *p = s; (p = memchr(p, kw[0], n - (size_t)(p - s))) != NULL; p++) {
-        if ((size_t)(s + n - p) < l)
-            return 0;
-        if (!memcmp(p, kw, l))
-            return 1;
-    }
-    return 0;
+    /* glibc's memmem skips ahead by a hash of byte pairs: the rows' keywords are asked about
+     * a few dozen times per member, and a byte-wise search was most of the probe's cost. */
+    return memmem(s, n, kw, strlen(kw)) != NULL;
 }
 
 static const char *binary_reason(const unsigned char *h, size_t n, const char *name)
@@ -105,9 +101,35 @@ static int ends_with(const char *s, const char *sfx)
     return a >= b && !strcmp(s + a - b, sfx);
 }
 
+/* The byte pairs of s[0..n) as a bitmap of 65536 bits (PAIR_WORDS words). */
+#define PAIR_WORDS (65536 / 64)
+static void byte_pairs(const char *s, size_t n, uint64_t *bits)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    memset(bits, 0, PAIR_WORDS * sizeof(*bits));
+    for (size_t i = 1; i < n; i++) {
+        unsigned x = (unsigned)u[i - 1] << 8 | u[i];
+        bits[x >> 6] |= 1ull << (x & 63);
+    }
+}
+
+/*
+ * The rows ask about a few dozen keywords per member, and most are absent: the head's byte
+ * pairs, gathered in one pass, rule out nearly all of them without a search.
+ */
 int la_formats_probe_has(const struct la_probe *pr, const char *kw)
 {
-    return la_formats_has_kw(pr->text, pr->len, kw);
+    size_t l = strlen(kw);
+
+    if (l > pr->len)
+        return 0;
+    for (size_t i = 1; pr->pairs && i < l; i++) {
+        unsigned x = (unsigned)(unsigned char)kw[i - 1] << 8 | (unsigned char)kw[i];
+        if (!(pr->pairs[x >> 6] >> (x & 63) & 1))
+            return 0;
+    }
+    return memmem(pr->text, pr->len, kw, l) != NULL;
 }
 
 /*
@@ -197,8 +219,14 @@ static const struct la_format *bid(const struct la_probe *pr, int *ret_conf)
     return best;
 }
 
-const struct la_format *la_format_probe(const char *path, const char *name, const void *head,
-                                        size_t len, int *ret_conf, const char **ret_reason)
+/*
+ * la_format_probe(); when the rows had to bid, *ret_wrap (may be NULL) gets what the head
+ * says about hard wrapping and *ret_known is set, so that the parser need not work it out
+ * again (la_format_probe_parser()).
+ */
+static const struct la_format *probe(const char *path, const char *name, const void *head,
+                                     size_t len, int *ret_conf, const char **ret_reason,
+                                     struct la_wrap *ret_wrap, int *ret_known)
 {
     const unsigned char *h = head;
     const char *why;
@@ -210,6 +238,7 @@ const struct la_format *la_format_probe(const char *path, const char *name, cons
     int conf = 0;
     struct la_probe pr;
     struct la_wrap w;
+    uint64_t pairs[PAIR_WORDS];
 
     if (ret_reason)
         *ret_reason = NULL;
@@ -227,20 +256,51 @@ const struct la_format *la_format_probe(const char *path, const char *name, cons
         return la_formats_with_flag(LA_FORMAT_BINARY);
     }
     la_formats_head_text(h, len, enc, bom, &text);
-    pr = (struct la_probe){ path, name, text.buf, text.len, 0, shape_hits };
+    pr = (struct la_probe){ path, name, text.buf, text.len, 0, shape_hits, NULL };
     best = sniff(&pr, &conf);
     if (!best) {
         /*
          * Sample lines after normalisation, and with cut lines rejoined, so that pasted,
          * quoted and hard-wrapped logs probe as what they are.
          */
+        byte_pairs(text.buf, text.len, pairs);
+        pr.pairs = pairs;
         w = la_formats_wrap_detect(text.buf, text.len);
         pr.nlines = la_formats_wrap_sample(text.buf, text.len, &w, PROBE_LINES, shape_hits,
                                            NULL);
         best = bid(&pr, &conf);
+        if (ret_wrap) {
+            *ret_wrap = w;
+            *ret_known = 1;
+        }
     }
     la_buf_release(&text);
     if (ret_conf)
         *ret_conf = conf;
     return best;
+}
+
+const struct la_format *la_format_probe(const char *path, const char *name, const void *head,
+                                        size_t len, int *ret_conf, const char **ret_reason)
+{
+    return probe(path, name, head, len, ret_conf, ret_reason, NULL, NULL);
+}
+
+const struct la_format *la_format_probe_parser(const char *path, const char *name,
+                                               const void *head, size_t len, int *ret_conf,
+                                               const char **ret_reason,
+                                               struct la_parser **ret_parser)
+{
+    struct la_wrap w;
+    int known = 0;
+    const struct la_format *f = probe(path, name, head, len, ret_conf, ret_reason, &w, &known);
+    struct la_parser *p = la_format_is_binary(f) ? NULL : la_parser_new(f, path);
+
+    /* What la_parser_set_head() would find: the probe's own result, for the same head text. */
+    if (p && head && known && !(f->flags & LA_FORMAT_NO_UNWRAP))
+        p->wrap = w;
+    else if (p && head && !known)
+        la_parser_set_head(p, head, len);
+    *ret_parser = p;
+    return f;
 }

@@ -239,6 +239,22 @@ static int shape_flash(const char *s, size_t n, struct la_prefix *r)
 static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
+/*
+ * strtol(s, NULL, 10) of the n bytes before a ']': plain digits (the common "[53]") are read
+ * here, anything else (blanks, a sign, more than 18 digits) by strtol itself.
+ */
+static long pid_at(const char *s, size_t n)
+{
+    long v = 0;
+    size_t i = 0;
+
+    while (i < n && i < 18 && s[i] >= '0' && s[i] <= '9')
+        v = v * 10 + (s[i++] - '0');
+    if (i > 0 && i < 18 && (i == n || s[i] < '0' || s[i] > '9'))
+        return v;
+    return strtol(s, NULL, 10);
+}
+
 static int shape_syslog(const char *s, size_t n, struct la_prefix *r)
 {
     int mon = -1, d;
@@ -246,7 +262,7 @@ static int shape_syslog(const char *s, size_t n, struct la_prefix *r)
 
     if (n < 16)
         return 0;
-    for (int k = 0; k < 12; k++)
+    for (int k = 0; k < 12 && mon < 0; k++)
         if (!memcmp(s, months[k], 3))
             mon = k;
     if (mon < 0 || s[3] != ' ')
@@ -270,7 +286,7 @@ static int shape_syslog(const char *s, size_t n, struct la_prefix *r)
     if (i < n && s[i] == '[') {
         const char *e = memchr(s + i, ']', n - i);
         if (e) {
-            r->pid = strtol(s + i + 1, NULL, 10);
+            r->pid = pid_at(s + i + 1, (size_t)(e - s) - i - 1);
             i = (size_t)(e - s) + 1;
         }
     }

@@ -175,6 +175,19 @@ int la_formats_rejoin_start(struct la_rejoin *j, const char *s, size_t n)
     return la_buf_add(&j->buf, s, n) == LA_OK ? 0 : -1;
 }
 
+/* Count the shapes that accept line s into shape_hits (may be NULL), and into *any (may be
+ * NULL) whether one does. */
+static void sample_line(const char *s, size_t n, unsigned *shape_hits, unsigned *any)
+{
+    struct la_prefix r;
+
+    if (any)
+        *any += la_formats_scan(LA_SHAPES_ALL, s, n, &r) != 0;
+    for (unsigned b = 0; shape_hits && b < LA_SHAPE_COUNT; b++)
+        if (la_formats_scan(1u << b, s, n, &r))
+            shape_hits[b]++;
+}
+
 /*
  * Walk the head's lines, normalised and, when w says the head is wrapped, rejoined.  Counts
  * the lines each shape accepts into shape_hits (LA_SHAPE_COUNT slots, may be NULL) and returns the number
@@ -188,30 +201,41 @@ unsigned la_formats_wrap_sample(const char *h, size_t len, const struct la_wrap 
     size_t i = 0;
     unsigned nlines = 0, any = 0;
 
-    for (;;) {
+    /* Not wrapped (nearly every member): each line as it is, without rejoining copies. */
+    while (!w->width && i < len && nlines < max_lines) {
+        const char *nl = memchr(h + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - h) : len;
+        struct la_sv v;
+        if (!nl && i > 0)
+            break;                                      /* a cut last line: ignore */
+        int k = la_normalize_view(la_sv_make(h + i, e - i), &norm, &v);
+        i = e + 1;
+        if (k > 0 && v.len) {
+            nlines++;
+            sample_line(v.p, v.len, shape_hits, ret_any ? &any : NULL);
+        }
+    }
+    for (; w->width;) {
         const char *nl = i < len ? memchr(h + i, '\n', len - i) : NULL;
         size_t e = nl ? (size_t)(nl - h) : len;
         int more = i < len && !(!nl && i > 0);         /* a cut last line: ignore */
-        int k = more ? la_normalize_line(la_sv_make(h + i, e - i), &norm) : 0;
+        struct la_sv v = { NULL, 0 };
+        int k = more ? la_normalize_view(la_sv_make(h + i, e - i), &norm, &v) : 0;
         i = e + 1;
-        if (more && (k <= 0 || !norm.len))
+        if (more && (k <= 0 || !v.len))
             continue;
         if (more) {
-            int added = la_formats_rejoin_add(&j, w, norm.buf, norm.len, NULL);
+            int added = la_formats_rejoin_add(&j, w, v.p, v.len, NULL);
             if (added < 0)
                 break;
             if (added)
                 continue;
         }
         if (j.buf.len) {
-            struct la_prefix r;
             nlines++;
-            any += la_formats_scan(LA_SHAPES_ALL, j.buf.buf, j.buf.len, &r) != 0;
-            for (unsigned b = 0; shape_hits && b < LA_SHAPE_COUNT; b++)
-                if (la_formats_scan(1u << b, j.buf.buf, j.buf.len, &r))
-                    shape_hits[b]++;
+            sample_line(j.buf.buf, j.buf.len, shape_hits, ret_any ? &any : NULL);
         }
-        if (!more || nlines >= max_lines || la_formats_rejoin_start(&j, norm.buf, norm.len) < 0)
+        if (!more || nlines >= max_lines || la_formats_rejoin_start(&j, v.p, v.len) < 0)
             break;
     }
     la_buf_release(&norm);
@@ -316,13 +340,14 @@ struct la_wrap la_formats_wrap_detect(const char *h, size_t len)
         const char *e = memchr(h + i, '\n', len - i);
         if (!e)
             break;                 /* a cut last line says nothing about the width */
-        int k = la_normalize_line(la_sv_make(h + i, (size_t)(e - h) - i), &norm);
+        struct la_sv v;
+        int k = la_normalize_view(la_sv_make(h + i, (size_t)(e - h) - i), &norm, &v);
         i = (size_t)(e - h) + 1;
         if (k < 0)
             break;
-        if (k == 0 || norm.len == 0)
+        if (k == 0 || v.len == 0)
             continue;
-        head_line_set(&ln[nl], norm.buf, norm.len);
+        head_line_set(&ln[nl], v.p, v.len);
         shaped += (unsigned)ln[nl].opens;
         if (ln[nl].len > max)
             max = ln[nl].len;

@@ -1094,6 +1094,57 @@ static int teardown(void **state)
     return rmdir(dir);
 }
 
+/*
+ * Unexplained error lines: grouped by template (numbers masked), counted after the list is
+ * full, at most max_unexplained of them kept, most frequent first (the hash lookup of
+ * pipeline.c must find every repeat, whatever order the templates came in).
+ */
+static void unexplained_templates(void **state)
+{
+    struct la_buf log = LA_BUF_INIT;
+    json_t *rep, *u, *x;
+    size_t i, seen = 0;
+    (void)state;
+    assert_int_equal(la_buf_adds(&log, "Nov 25 13:45:49 host d[1]: error: code 12 failed\n"
+                                       "Nov 25 13:45:50 host d[1]: error: code 345 failed\n"),
+                     LA_OK);
+    /* 60 templates told apart by a word without digits; the k-th comes k % 5 + 1 times. */
+    for (int round = 0; round < 5; round++)
+        for (int k = 0; k < 60; k++)
+            if (k % 5 >= round)
+                assert_int_equal(la_buf_addf(&log, "Nov 25 13:46:%02d host d[1]: error: unit%c%c "
+                                                   "failed\n", k, 'a' + k / 26, 'a' + k % 26),
+                                 LA_OK);
+    rep = run(log.buf, NULL, 0);
+    la_buf_release(&log);
+    u = json_object_get(json_array_get(json_object_get(rep, "reports"), 0), "unexplained");
+    if (!u)
+        u = json_object_get(rep, "unexplained");
+    assert_non_null(u);
+    assert_int_equal(json_array_size(u), LA_DEFAULT_MAX_UNEXPLAINED);
+    json_array_foreach(u, i, x) {
+        const char *t = json_string_value(json_object_get(x, "template"));
+        long c = (long)json_integer_value(json_object_get(x, "count"));
+        char a, b;
+        assert_non_null(t);
+        if (!strcmp(t, "error: code <*> failed")) {
+            assert_int_equal(c, 2);
+            seen++;
+            continue;
+        }
+        assert_int_equal(sscanf(t, "error: unit%c%c failed", &a, &b), 2);
+        int k = (a - 'a') * 26 + (b - 'a');
+        /* The first 49 of the 60 found room beside the code template. */
+        assert_true(k >= 0 && k < (int)LA_DEFAULT_MAX_UNEXPLAINED - 1);
+        assert_int_equal(c, k % 5 + 1);
+        if (i > 0) /* most frequent first */
+            assert_true(c <= (long)json_integer_value(
+                                 json_object_get(json_array_get(u, i - 1), "count")));
+    }
+    assert_int_equal(seen, 1);
+    json_decref(rep);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1108,7 +1159,7 @@ int main(void)
         cmocka_unit_test(many_stages), cmocka_unit_test(timeline_phases_and_reasons),
         cmocka_unit_test(deepest_error_decides), cmocka_unit_test(link_message_alone_is_unclear),
         cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
-        cmocka_unit_test(cases_split),
+        cmocka_unit_test(cases_split), cmocka_unit_test(unexplained_templates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -430,6 +430,59 @@ static void probe_sees_through_wrapping(void **state)
     la_buf_release(&text);
 }
 
+/* la_format_probe_parser() gives what la_format_probe() + la_parser_set_head() give. */
+static void same_as_probe_then_set_head(const char *name, const char *head, size_t len,
+                                        unsigned want_width)
+{
+    struct la_parser *p = NULL, *q;
+    const struct la_format *f = la_format_probe_parser(name, name, head, len, NULL, NULL, &p);
+
+    assert_ptr_equal(f, la_format_probe(name, name, head, len, NULL, NULL));
+    if (la_format_is_binary(f)) {
+        assert_null(p);
+        return;
+    }
+    assert_non_null(p);
+    q = la_parser_new(f, name);
+    assert_non_null(q);
+    la_parser_set_head(q, head, len);
+    assert_int_equal(la_parser_wrap_width(p), la_parser_wrap_width(q));
+    assert_int_equal(la_parser_wrap_width(p), want_width);
+    la_parser_free(p);
+    la_parser_free(q);
+}
+
+static void probe_hands_parser_the_wrap(void **state)
+{
+    static const char *const lines[] = {
+        "2024-12-29 16:01:58 Lenas-MacBook-Air.local pymobiledevice3.cli.restore[41872] DEBUG "
+        "searching among connected devices via lockdownd",
+        "2024-12-29 16:01:58 Lenas-MacBook-Air.local pymobiledevice3.irecv[41872] DEBUG "
+        "set_configuration: 1",
+        "2024-12-29 16:01:59 Lenas-MacBook-Air.local pymobiledevice3.restore.restore[41872] INFO "
+        "waiting for device to be available in Recovery mode",
+        "2024-12-29 16:02:03 Lenas-MacBook-Air.local pymobiledevice3.restore.restore[41872] ERROR "
+        "failed to ping baseband, giving up after 3 attempts",
+        "2024-12-29 16:02:04 Lenas-MacBook-Air.local pymobiledevice3.irecv[41872] DEBUG "
+        "device disconnected from USB while in Restore mode",
+        "2024-12-29 16:02:05 Lenas-MacBook-Air.local pymobiledevice3.cli.restore[41872] ERROR "
+        "restore failed with code 4013",
+    };
+    static const char syslog[] = "Nov 25 13:45:49 host configd[53]: network changed\n"
+                                 "Nov 25 13:45:50 host kernel[0]: wake\n";
+    static const char ips[] = "{\"bug_type\":\"210\",\"timestamp\":\"2021-07-19\"}\n{\n";
+    struct la_buf text = LA_BUF_INIT;
+
+    (void)state;
+    cut(&text, lines, 6, 48, 0, "");
+    same_as_probe_then_set_head("paste.txt", text.buf, text.len, 48);
+    same_as_probe_then_set_head("system.log", syslog, sizeof(syslog) - 1, 0);
+    same_as_probe_then_set_head("p.ips", ips, sizeof(ips) - 1, 0);
+    same_as_probe_then_set_head("db", "SQLite format 3\0", 16, 0);
+    same_as_probe_then_set_head("empty.log", "", 0, 0);
+    la_buf_release(&text);
+}
+
 /* Logs as written: unprefixed lines of their own stay records of their own. */
 static void leaves_unwrapped_logs_alone(void **state)
 {
@@ -725,6 +778,7 @@ int main(void)
         cmocka_unit_test(rejoins_mail_wrapped),
         cmocka_unit_test(rejoins_console_cut),
         cmocka_unit_test(probe_sees_through_wrapping),
+        cmocka_unit_test(probe_hands_parser_the_wrap),
         cmocka_unit_test(leaves_unwrapped_logs_alone),
         cmocka_unit_test(rejoin_is_bounded),
         cmocka_unit_test(table_rows),
