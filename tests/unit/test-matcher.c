@@ -284,7 +284,7 @@ static void write_file(const char *p, const char *data, size_t n)
 
 static int cache_setup(void **state)
 {
-    strcpy(cache_root, "/tmp/la-test-matcher-XXXXXX");
+    snprintf(cache_root, sizeof(cache_root), "%s", "/tmp/la-test-matcher-XXXXXX");
     if (!mkdtemp(cache_root))
         return -1;
     snprintf(cache_dir, sizeof(cache_dir), "%s/loganalyze", cache_root);
