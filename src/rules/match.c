@@ -329,9 +329,9 @@ static void atom_hit(void *user, uint32_t atom, size_t end)
     for (uint32_t en = at->first[atom]; en != UINT32_MAX; en = at->ent_next[en]) {
         uint32_t pat = at->ent_pat[en];
         if (pat >= LA_HINT_PAT) {
-            size_t at_ = end + 1 - at->len[atom];
-            if (at_ > m->hint_at[pat - LA_HINT_PAT])
-                m->hint_at[pat - LA_HINT_PAT] = at_;
+            size_t pos = end + 1 - at->len[atom];
+            if (pos > m->hint_at[pat - LA_HINT_PAT])
+                m->hint_at[pat - LA_HINT_PAT] = pos;
         } else {
             queue_pat(m, pat);
         }

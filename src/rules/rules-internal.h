@@ -384,7 +384,8 @@ struct la_prefilter {
     /* Per-matcher scratch space (NULL: none needed).  0, or -1 when out of memory. */
     int (*scratch_new)(const void *db, void **ret_scratch);
     void (*scratch_free)(void *scratch);
-    /* Report the atoms in t[0..n) to hit, in the order of their ends.  0, or -1 on error. */
+    /* Report the atoms in t[0..n) to hit, in any order (the matcher sorts what it needs).
+     * 0, or -1 on error. */
     int (*scan)(const void *db, void *scratch, const unsigned char *t, size_t n,
                 la_atom_hit_fn *hit, void *user);
 };
