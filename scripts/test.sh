@@ -33,4 +33,10 @@ if [ "${LA_CI:-0}" = 1 ]; then
         meson test -C build-asan --print-errorlogs --no-suite valgrind
     rm -rf build-tsan
     sh tests/tsan.sh build-tsan
+    # Without Vectorscan (-Dvectorscan=disabled): the portable matcher alone builds, warns
+    # about nothing, and passes the matcher and rule tests.
+    rm -rf build-novs
+    meson setup build-novs -Dvectorscan=disabled -Dwerror=true >/dev/null
+    meson compile -C build-novs >/dev/null
+    meson test -C build-novs --print-errorlogs matcher rules samples golden
 fi

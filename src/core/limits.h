@@ -77,6 +77,10 @@
 #define LA_YAML_MAX_NODES 1000000u        /* nodes per file, every alias expanded */
 #define LA_COND_MAX_DEPTH 64u             /* parentheses and 'not' nested in a condition */
 #define LA_COND_MAX_NODES 1024u           /* nodes of one written condition */
+/* The Vectorscan database cache (rules/vscan.c): bytes of one file (the shipped rules' is
+ * 0.35 MB), files kept in the folder. */
+#define LA_VSCAN_CACHE_MAX_BYTES (64u << 20)
+#define LA_VSCAN_CACHE_FILES 16u
 
 struct la_limits {
     unsigned max_depth;

@@ -305,6 +305,7 @@ static void resolve_refs(struct la_ruleset *rs, struct la_diag_sink *sink)
 enum la_rc la_ruleset_compile(struct la_ruleset *rs, struct la_diag_sink *sink)
 {
     uint8_t dig[SHA256_DIGEST_SIZE];
+    enum la_rc rc;
 
     if (rs->compiled)
         return LA_OK;
@@ -334,6 +335,9 @@ enum la_rc la_ruleset_compile(struct la_ruleset *rs, struct la_diag_sink *sink)
         rs->sha_hex[2 * i] = hex[dig[i] >> 4];
         rs->sha_hex[2 * i + 1] = hex[dig[i] & 15];
     }
+    rc = la_prefilter_build(rs, sink);
+    if (rc != LA_OK)
+        return rc;
     rs->compiled = 1;
     return LA_OK;
 }

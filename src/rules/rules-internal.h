@@ -12,13 +12,17 @@
  *   vocab.c    a producer's vocabulary pack → rules (one per entry)
  *   printf.c   a printf format → pattern, sample line and title
  *   atoms.c    literal atoms of a pattern, for the prefilter
- *   match.c    the prefilter automaton and the matcher
+ *   prefilter.c the atom table and the prefilter backends' table
+ *   ac.c       the portable backend: an Aho-Corasick automaton over the atoms
+ *   vscan.c    the Vectorscan backend and its database cache (-Dvectorscan)
+ *   match.c    the matcher
  *   rules.c    the ruleset object: lifecycle and read-only queries
  *   selftest.c the rules' self-test (rules/selftest.h)
  *
  * Calls go one way, with no cycle: load → vocab, compile, cond; vocab →
- * printf, compile, cond, rules; compile → atoms, match, rules; rules →
- * match; match → cond; selftest → vocab; and all but match.c pool or report
+ * printf, compile, cond, rules; compile → atoms, match, prefilter, rules;
+ * rules → match, prefilter; match → cond; prefilter → ac, vscan; selftest →
+ * vocab; and all but match.c, prefilter.c, ac.c and vscan.c pool or report
  * through yaml.c.  kb.c (rules/kb.h) uses yaml.c only.
  */
 
@@ -172,7 +176,26 @@ struct rule {
                                       rules, no allocation each) */
 };
 
-struct la_ac;
+/*
+ * The distinct atoms of a ruleset (prefilter.c), which a prefilter backend finds in a
+ * record's text, and per atom the chain of entries that need it: a pattern index, or
+ * LA_HINT_PAT + a hint word (enum la_hint).
+ */
+struct la_atoms {
+    size_t natoms;
+    const char **text;             /* per atom: lowercase, pooled or static */
+    size_t *len;                   /* per atom: its length, at least 1 */
+    unsigned char *every;          /* per atom: every occurrence counts (a hint word: the
+                                      scan keeps the last); else its first is enough */
+    uint32_t *first;               /* per atom: its first entry */
+    uint32_t *ent_pat;             /* per entry: the pattern, or LA_HINT_PAT + hint */
+    uint32_t *ent_next;            /* per entry: the next entry of the same atom, or UINT32_MAX */
+    size_t nent;
+};
+
+#define LA_HINT_PAT (UINT32_MAX - LA_HINTS)
+
+struct la_prefilter;
 
 /*
  * Patterns are stored in rule order, each rule's in one run.  Everything
@@ -192,7 +215,9 @@ struct la_ruleset {
     struct sha256_ctx sha;
     char sha_hex[2 * SHA256_DIGEST_SIZE + 1];
     pcre2_match_context *mctx;
-    struct la_ac *ac;              /* atoms → pattern lists */
+    struct la_atoms atoms;         /* atoms → pattern lists (prefilter.c) */
+    const struct la_prefilter *pf; /* the backend that finds them (prefilter.c) */
+    void *pf_db;                   /* its database, built from atoms */
     unsigned *always;              /* patterns without atom */
     size_t nalways;
     size_t nsels;                  /* the selections of all rules (la_match_build) */
@@ -334,8 +359,47 @@ int la_vocab_lines(const struct la_ruleset *rs, size_t rule, struct la_buf *samp
  */
 pcre2_code *la_pat_re(const struct pat *p);
 
-/* Build the prefilter (rule pattern ranges, the atom automaton); LA_FATAL on OOM. */
+/* Build the prefilter (rule pattern ranges, the atom table, the backend's database). */
 enum la_rc la_match_build(struct la_ruleset *rs);
-void la_ac_free(struct la_ac *ac);
+
+/* ------------------------------------------- prefilter.c, ac.c, vscan.c */
+
+/* An atom found by a backend's scan: atom (an index of rs->atoms) ends at byte end - 1. */
+typedef void la_atom_hit_fn(void *user, uint32_t atom, size_t end);
+
+/*
+ * A prefilter backend: finds the atoms of rs->atoms in a record's text, case-insensitively
+ * (ASCII), each occurrence of an atom with 'every' set, at least the first of the others.
+ * Both backends give the matcher the same set of candidates and hint positions, so the
+ * findings are identical whichever runs (tests/meson.build runs the suites under each).
+ */
+struct la_prefilter {
+    const char *name;              /* "portable", "vectorscan": LOGANALYZE_MATCHER */
+    /*
+     * The database for rs's atoms in *ret_db.  LA_OK; LA_FAILED when this backend cannot
+     * serve (the portable one is used instead); LA_FATAL when out of memory.
+     */
+    enum la_rc (*build)(const struct la_ruleset *rs, void **ret_db);
+    void (*free)(void *db);
+    /* Per-matcher scratch space (NULL: none needed).  0, or -1 when out of memory. */
+    int (*scratch_new)(const void *db, void **ret_scratch);
+    void (*scratch_free)(void *scratch);
+    /* Report the atoms in t[0..n) to hit, in any order (the matcher sorts what it needs).
+     * 0, or -1 on error. */
+    int (*scan)(const void *db, void *scratch, const unsigned char *t, size_t n,
+                la_atom_hit_fn *hit, void *user);
+};
+
+extern const struct la_prefilter la_prefilter_ac;
+extern const struct la_prefilter la_prefilter_vscan;  /* built with -Dvectorscan only */
+
+/*
+ * Fill rs->atoms from the patterns (patterns on 'context' and late ones get none: they run
+ * for rules another pattern touched; patterns without any are listed in rs->always), then
+ * build the backend's database: LOGANALYZE_MATCHER names it, else the best one built in.
+ * LA_FATAL when out of memory or LOGANALYZE_MATCHER names no backend of this build.
+ */
+enum la_rc la_prefilter_build(struct la_ruleset *rs, struct la_diag_sink *sink);
+void la_prefilter_free(struct la_ruleset *rs);
 
 #endif

@@ -45,7 +45,7 @@ void la_ruleset_free(struct la_ruleset *rs)
         la_free(rs->rules[i].sels);
     }
     la_free(rs->rules);
-    la_ac_free(rs->ac);
+    la_prefilter_free(rs);
     la_free(rs->always);
     if (rs->mctx)
         pcre2_match_context_free(rs->mctx);

@@ -115,6 +115,11 @@ const struct la_rule_meta *la_ruleset_rule(const struct la_ruleset *rs, size_t i
 long la_ruleset_find(const struct la_ruleset *rs, const char *id);
 /* Hex SHA-256 over the loaded rule file contents in load order. */
 const char *la_ruleset_sha256(const struct la_ruleset *rs);
+/*
+ * The prefilter backend a compiled ruleset uses, "portable" or "vectorscan" (chosen by
+ * LOGANALYZE_MATCHER, else the best one built in); NULL before compiling.
+ */
+const char *la_ruleset_matcher(const struct la_ruleset *rs);
 /* Number of compiled patterns and how many have no prefilter literal. */
 void la_ruleset_pattern_stats(const struct la_ruleset *rs, size_t *ret_patterns,
                               size_t *ret_unfiltered);
