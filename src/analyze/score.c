@@ -615,6 +615,50 @@ static long ending_match(const struct run *r, const struct attempt *a)
     return deep >= 0 ? deep : best;
 }
 
+/* Whether match k is a producer's message of side link (a vocabulary-pack entry). */
+static int is_link_message(const struct run *r, const struct attempt *a, size_t k)
+{
+    const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, a->m[k].rule);
+
+    return m->vocab_producer && m->vocab_side && !strcmp(m->vocab_side, "link");
+}
+
+/*
+ * Whether the top cause rests only on a restore tool's own "link" messages ("can't init, no
+ * device found", "Unable to send iBEC to device", "Unable to connect to device in recovery
+ * mode"): a vocabulary-pack entry of side link says the tool could not reach or lost the
+ * device, not why; a cable, the computer's USB stack or drivers, a tool that does not
+ * support the chip, or a device in the wrong mode all print it.  A hand rule that reads the
+ * same line (usb.component-send-device-lost on "Unable to send iBEC component: Unable to find
+ * device") adds no other line.  Such a cause is listed first but called unclear unless
+ * another line backs it: a hand rule's own line (a libusb or kernel USB error, a reset at a
+ * known step) or a message of another side.  Nor does such a line earn the ending bonus
+ * (weigh_ending): it says where the run ended, not why.
+ */
+static int rests_on_link_messages(const struct run *r, const struct attempt *a,
+                                  const char *cause)
+{
+    int link = 0;
+
+    for (size_t k = 0; k < a->nm; k++) {
+        const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, a->m[k].rule);
+        int same_line = 0;
+        if (!m->cause || m->against || strcmp(m->cause, cause) ||
+            !match_counts(r->e, a, k, r->att, r->natt))
+            continue;
+        if (is_link_message(r, a, k)) {
+            link = 1;
+            continue;
+        }
+        for (size_t j = 0; j < a->nm && !same_line; j++)
+            same_line = j != k && a->m[j].member == a->m[k].member &&
+                        a->m[j].line == a->m[k].line && is_link_message(r, a, j);
+        if (!same_line)
+            return 0;
+    }
+    return link;
+}
+
 static void weigh_ending(const struct run *r, const struct attempt *a, long k,
                          struct cause_score *cs, size_t nc, json_t *notes)
 {
@@ -623,6 +667,12 @@ static void weigh_ending(const struct run *r, const struct attempt *a, long k,
     if (k < 0)
         return;
     m = la_ruleset_rule(r->e->rs, a->m[k].rule);
+    if (rests_on_link_messages(r, a, m->cause)) {
+        note(notes, "the run ended on line %llu, a tool's message that it lost the device "
+             "('%s'): it says what failed, not why, so no ending bonus",
+             (unsigned long long)a->m[k].line, m->id);
+        return;
+    }
     for (size_t i = 0; i < nc; i++)
         if (!strcmp(cs[i].c->id, m->cause)) {
             cs[i].score += ENDING_WEIGHT;
@@ -809,49 +859,6 @@ static const char *certainty(const struct verdict *v)
     return v->causes[0].conf >= 0.7 ? "confident" : "likely";
 }
 
-/* Whether match k is a producer's message of side link (a vocabulary-pack entry). */
-static int is_link_message(const struct run *r, const struct attempt *a, size_t k)
-{
-    const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, a->m[k].rule);
-
-    return m->vocab_producer && m->vocab_side && !strcmp(m->vocab_side, "link");
-}
-
-/*
- * Whether the top cause rests only on a restore tool's own "link" messages ("can't init, no
- * device found", "Unable to send iBEC to device", "Unable to connect to device in recovery
- * mode"): a vocabulary-pack entry of side link says the tool could not reach or lost the
- * device, not why; a cable, the computer's USB stack or drivers, a tool that does not
- * support the chip, or a device in the wrong mode all print it.  A hand rule that reads the
- * same line (usb.component-send-device-lost on "Unable to send iBEC component: Unable to find
- * device") adds no other line.  Such a cause is listed first but called unclear unless
- * another line backs it: a hand rule's own line (a libusb or kernel USB error, a reset at a
- * known step) or a message of another side.
- */
-static int rests_on_link_messages(const struct run *r, const struct attempt *a,
-                                  const struct cause_score *top)
-{
-    int link = 0;
-
-    for (size_t k = 0; k < a->nm; k++) {
-        const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, a->m[k].rule);
-        int same_line = 0;
-        if (!m->cause || m->against || strcmp(m->cause, top->c->id) ||
-            !match_counts(r->e, a, k, r->att, r->natt))
-            continue;
-        if (is_link_message(r, a, k)) {
-            link = 1;
-            continue;
-        }
-        for (size_t j = 0; j < a->nm && !same_line; j++)
-            same_line = j != k && a->m[j].member == a->m[k].member &&
-                        a->m[j].line == a->m[k].line && is_link_message(r, a, j);
-        if (!same_line)
-            return 0;
-    }
-    return link;
-}
-
 enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
 {
     struct verdict v = { NULL, "no-restore-found", NULL, NULL, 0, json_array(), NULL, -1, 0, 0,
@@ -888,7 +895,7 @@ enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
         if (strcmp(o, "evidence"))
             v.level = certainty(&v);
         if (v.level && strcmp(v.level, "unclear") &&
-            rests_on_link_messages(r, v.primary, &v.causes[0])) {
+            rests_on_link_messages(r, v.primary, v.causes[0].c->id)) {
             v.level = "unclear";
             v.ambiguous = 1;
             reason(v.reasons, "ambiguous", "The tool says only that it could not reach or "

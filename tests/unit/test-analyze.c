@@ -741,6 +741,9 @@ static void link_message_alone_is_unclear(void **state)
     assert_int_equal(json_array_size(rs), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(rs, 0), "kind")),
                         "ambiguous");
+    /* It earned no ending bonus: the ranking does not call it highly likely either. */
+    assert_true(json_real_value(json_object_get(json_array_get(json_object_get(r, "causes"), 0),
+                                                "confidence")) < 0.7);
     json_decref(r);
 
     /* A hand rule that reads the same line adds no other line. */
