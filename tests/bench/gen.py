@@ -240,7 +240,7 @@ def mix_line(rnd, fmt, t):
         rnd.randrange(1, 9999), rnd.getrandbits(20), rnd.choice(SUBSYS), msg)
 
 
-def mix_chunks(size, rnd, restore_share=0.02):
+def mix_chunks(size, rnd, restore_share=0.02, tell=True):
     """Chunks of the mix until size bytes: runs of one line shape, and every so often a run of
     10 to 200 lines of a varied sample, so that about restore_share of the lines are."""
     samples = [d.splitlines(keepends=True) for _, d in pool(rnd, 4)]
@@ -263,8 +263,9 @@ def mix_chunks(size, rnd, restore_share=0.02):
         chunk = chunk[:size - written]
         written += len(chunk)
         yield chunk
-    sys.stderr.write('gen.py mix: %d ordinary lines, %d sample lines (%.2f %%)\n'
-                     % (ordinary, restore, 100.0 * restore / max(1, ordinary + restore)))
+    if tell:
+        sys.stderr.write('gen.py mix: %d ordinary lines, %d sample lines (%.2f %%)\n'
+                         % (ordinary, restore, 100.0 * restore / max(1, ordinary + restore)))
 
 
 def gen_mix(out, size, rnd):
@@ -294,7 +295,7 @@ def gen_mixtgz(out, members, size, rnd):
                 name, body = samples[rnd.randrange(len(samples))]
                 path = 'logs/MobileDevice/%05d-%s' % (i, name)
             else:
-                body = b''.join(mix_chunks(n, rnd, restore_share=0.0))
+                body = b''.join(mix_chunks(n, rnd, restore_share=0.0, tell=False))
                 path = '%s.%05d' % (SYSDIAG_MEMBERS[i % len(SYSDIAG_MEMBERS)], i)
             info = tarfile.TarInfo('%s/%s' % (root, path))
             info.size = len(body)
