@@ -8,7 +8,7 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     ca-certificates gcc pkg-config meson ninja-build \
     libpcre2-dev zlib1g-dev libarchive-dev libyaml-dev libjansson-dev nettle-dev \
-    libmicrohttpd-dev libcmocka-dev libutf8proc-dev liblz4-dev libvectorscan-dev \
+    libmicrohttpd-dev libcmocka-dev libutf8proc-dev liblz4-dev libvectorscan-dev libisal-dev \
     jq libxml2-utils valgrind tmux zsh fish python3 python3-jsonschema python3-distributed gzip bzip2 xz-utils zstd tar zip unzip p7zip-full \
     >/dev/null
 # The NEON line scanner's test on any CPU (tests/meson.build, normalize-neon): SIMDe headers.

@@ -9,6 +9,9 @@
 #   3. the same on a terminal (under script(1), when present), so the progress line is drawn;
 #   4. rules test;
 #   5. the vocabulary unit test, whose threads race to compile one lazy regex (la_pat_re).
+#   5b. the inflate thread (src/ingest/gzip.c): one .gz and one .tar.gz of the samples, each
+#      alone with --jobs 2 (so a core is spare and the stream is inflated on its thread),
+#      and the gzip unit test (valid, truncated and damaged streams on the thread).
 #   6. serve under load (tests/e2e/run-serve-load.py, when built with libmicrohttpd): 50
 #      concurrent uploads sharing one engine beside two bombs and slow clients, SIGINT during
 #      an analysis, SIGKILL and restart.
@@ -23,7 +26,7 @@ if ! grep -q '"name": "b_sanitize", "value": "thread"' "$b/meson-info/intro-buil
   echo "tsan.sh: $b is not a ThreadSanitizer build (meson setup $b -Db_sanitize=thread)" >&2
   exit 2
 fi
-meson compile -C "$b" loganalyze test-vocab >/dev/null || exit 2
+meson compile -C "$b" loganalyze test-vocab test-gzip >/dev/null || exit 2
 serve=0
 if grep -q '"name": "serve-load"' "$b/meson-info/intro-tests.json" 2>/dev/null; then
   serve=1
@@ -61,6 +64,13 @@ fi
 "$exe" rules test >/dev/null 2>"$t/err"; check "rules test" $? "$t/err"
 LOGANALYZE_DATADIR=$src/rules "$b/tests/test-vocab" >"$t/err" 2>&1
 check "unit test vocab (threads compile a lazy regex)" $? "$t/err"
+# The inflate thread: a single gzip input with a spare core.
+cat samples/*.log > "$t/all.log" && gzip -c "$t/all.log" > "$t/all.log.gz" &&
+  tar -C samples -czf "$t/logs.tar.gz" $(cd samples && ls *.log *.ips) || exit 2
+for f in "$t/all.log.gz" "$t/logs.tar.gz" samples/*.tar.gz; do
+  "$exe" --jobs 2 -f json "$f" >/dev/null 2>"$t/err"; check "--jobs 2, inflate thread: $(basename "$f")" $? "$t/err"
+done
+"$b/tests/test-gzip" >"$t/err" 2>&1; check "unit test gzip (the inflate thread)" $? "$t/err"
 if [ "$serve" = 1 ]; then
   # The server's output (with any race report) goes to $t/serve; the test's own verdict too.
   : >"$t/serve"

@@ -10,6 +10,10 @@
  * (docs/design.md: 0 nothing at or above it, 1 a failure at or above it, 2 an input that could
  * not be read, which wins).
  *
+ * Cores: --jobs is the number of threads at work.  With fewer inputs than jobs, the cores
+ * left over are given to ingest (la_ingest_spare_threads), which inflates a gzip stream on
+ * one of them beside the worker reading it; a worker that runs out of inputs gives its own.
+ *
  * Threads: the engine is shared (la_engine_analyze is thread-safe), each worker writes
  * only its own slots of reports[] and rcs[]; next is read and written under batch.lock
  * only; the progress bar (progress.c) has its own lock; stderr (diagnostics, the bar) goes
@@ -28,6 +32,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/encoding.h"
+#include "ingest/ingest.h"
 #include "report/report.h"
 
 struct batch {
@@ -64,6 +69,7 @@ static void *worker(void *arg)
         b->rcs[i] = la_engine_analyze_cases(b->e, b->paths[i], &b->reports[i], &b->cli->sink);
         la_cli_bar_done(&b->bar, i);
     }
+    la_ingest_spare_threads(1);     /* this core is free for the others' inflating */
     return NULL;
 }
 
@@ -71,20 +77,23 @@ static void *worker(void *arg)
 static void run_batch(struct batch *b, long jobs)
 {
     pthread_t th[LA_CLI_MAX_JOBS];
-    long started = 0;
+    long started = 0, spare;
 
     if (jobs < 1)
         jobs = 1;
     if (jobs > LA_CLI_MAX_JOBS)
         jobs = LA_CLI_MAX_JOBS;
-    if ((size_t)jobs > b->n)
-        jobs = (long)b->n;
+    spare = (size_t)jobs > b->n ? jobs - (long)b->n : 0;
+    jobs -= spare;
+    la_ingest_spare_threads((int)spare);
     for (long i = 1; i < jobs; i++)
         if (pthread_create(&th[started], NULL, worker, b) == 0)
             started++;
     worker(b);
     for (long i = 0; i < started; i++)
         pthread_join(th[i], NULL);
+    /* Each worker gave its core back as it ended: take them all back. */
+    la_ingest_spare_threads(-(int)(spare + started + 1));
     la_cli_bar_finish(&b->bar);
 }
 

@@ -15,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyze/analyze.h"
 #include "cli/cli-internal.h"
 #include "core/buf.h"
 #include "core/encoding.h"
+#include "ingest/ingest.h"
 #include "report/report.h"
 
 #define PATH_COLS 60               /* the table's first column, in characters */
@@ -98,7 +100,7 @@ int la_cli_inspect(struct la_cli *cli, int argc, char **argv)
 {
     struct la_engine *e = NULL;
     struct inspect_out out = { cli, 0, 0, LA_BUF_INIT };
-    int rc = 0, missing;
+    int rc = 0, missing, spare;
 
     for (int i = 0; i < cli->o.nouts; i++)
         if (!strcmp(cli->o.outs[i].format, "json"))
@@ -117,6 +119,10 @@ int la_cli_inspect(struct la_cli *cli, int argc, char **argv)
         printf("{\n  \"members\": [");
     else
         printf("%-60s %-16s %12s %9s  %s\n", "MEMBER", "FORMAT", "BYTES", "LINES", "STATUS");
+    /* One thread reads the inputs in turn: the other cores (--jobs) may inflate. */
+    spare = (int)(cli->o.jobs > 0 ? cli->o.jobs : sysconf(_SC_NPROCESSORS_ONLN)) - 1;
+    if (spare > 0)
+        la_ingest_spare_threads(spare);
     for (int i = 0; i < argc; i++) {
         enum la_rc r = la_engine_inspect(e, argv[i], member, &out, &cli->sink);
         if (r == LA_FAILED || r == LA_FATAL)
@@ -126,6 +132,8 @@ int la_cli_inspect(struct la_cli *cli, int argc, char **argv)
     }
     if (out.as_json)
         printf("%s]\n}\n", out.n ? "\n  " : "");
+    if (spare > 0)
+        la_ingest_spare_threads(-spare);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         la_cli_err(cli, LA_D_OUTPUT_FAILED, NULL, "standard output: %s", strerror(errno));
         rc = 2;

@@ -121,6 +121,13 @@ void la_ingest_stop(struct input *in, unsigned code, const char *at, const char 
 /* After a stop, a level that unwinds names what it left unread ("the rest of x.tar"). */
 void la_ingest_unread(struct input *in, const char *fmt, ...) LA_PRINTF(2, 3);
 
+/*
+ * A spare core (la_ingest_spare_threads()): 1 when one was taken, to be given back with
+ * la_ingest_give_spare() when the thread that used it ends.
+ */
+int la_ingest_take_spare(void);
+void la_ingest_give_spare(void);
+
 /* member.c */
 
 /*
@@ -161,8 +168,14 @@ void la_gz_free(struct la_gz *g);
 LA_NODISCARD enum la_rc la_gz_read(struct la_gz *g, const void **ret_buf, size_t *ret_len);
 /* What la_gz_read() found wrong ("CRC mismatch …"); "" when nothing. */
 const char *la_gz_error(const struct la_gz *g);
-/* Bytes inflated so far. */
+/* Bytes handed out so far. */
 uint64_t la_gz_out(const struct la_gz *g);
+/* Whether the stream is inflated on a thread of its own (a spare core was taken). */
+int la_gz_threaded(const struct la_gz *g);
+/* Tests: 1 inflates with zlib even when built with ISA-L (set before any stream). */
+void la_gz_use_zlib(int on);
+/* Whether this build has ISA-L. */
+int la_gz_has_isal(void);
 #endif
 
 #endif

@@ -49,6 +49,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,31 @@ void la_ingest_note_skipped(struct input *in, const char *path, uint64_t bytes,
 {
     if (in->cb->skipped)
         in->cb->skipped(in->cb->user, path, bytes, status);
+}
+
+/* ------------------------------------------------------------ spare cores */
+
+/* Cores the callers left idle (la_ingest_spare_threads); the inflate threads take them. */
+static atomic_int spare;
+
+void la_ingest_spare_threads(int n)
+{
+    atomic_fetch_add(&spare, n);
+}
+
+int la_ingest_take_spare(void)
+{
+    int v = atomic_load(&spare);
+
+    while (v > 0)
+        if (atomic_compare_exchange_weak(&spare, &v, v - 1))
+            return 1;
+    return 0;
+}
+
+void la_ingest_give_spare(void)
+{
+    atomic_fetch_add(&spare, 1);
 }
 
 /* ------------------------------------------------------------ caps and stops */

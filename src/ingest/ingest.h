@@ -76,6 +76,16 @@ LA_NODISCARD enum la_rc la_ingest_memory(const char *name, const void *data, siz
                                          struct la_ingest_stats *ret_stats,
                                          struct la_diag_sink *sink);
 
+/*
+ * Cores ingest may use beside the threads that read inputs (process-wide; none at start):
+ * with one spare, a gzip stream is inflated on a thread of its own while the reading thread
+ * scans what was inflated before (docs/internals/ingest.md, "The inflate thread"); the
+ * reports are the same either way.  n is added to the count (negative to take cores back;
+ * it never goes below 0 for the inflaters).  The CLI gives the cores its --jobs workers
+ * leave idle, and each worker gives its own when it runs out of inputs.
+ */
+void la_ingest_spare_threads(int n);
+
 /* Display path of the member, e.g. "a.zip!/logs/x.log".  Valid during the callback. */
 const char *la_member_path(const struct la_member *m);
 /* Innermost name (the last path component, compression suffix removed for single files). */

@@ -12,6 +12,20 @@ output is deterministic for a given --seed.
     gen.py tiny   OUT MEMBERS SIZE       tar.gz of MEMBERS members of SIZE bytes each
     gen.py line   OUT BYTES              one line of BYTES bytes (log text, no newline
                                          inside) followed by a short normal line
+    gen.py mix    OUT BYTES              the system-log-heavy mix: ordinary system-log
+                                         lines (BSD syslog as in a Mac's system.log, and
+                                         `log show` lines of the unified log, default and
+                                         compact styles) with runs of varied sample lines
+                                         making about 2 % of the lines, as in a sysdiagnose
+    gen.py mixtgz OUT MEMBERS BYTES      sysdiagnose-shaped tar.gz of MEMBERS members,
+                                         BYTES uncompressed in all: system-log members of
+                                         the mix, a few restore logs among them, gzip -6
+
+The mix's ordinary lines come from templates of common macOS/iOS daemons' messages with
+their numbers, names and identifiers drawn at random; they hold none of the words the
+rules look for (no "error", "fail", restore or baseband vocabulary), except for a few
+per cent of generic error lines ("xpc error: Connection invalid", "... failed: -1"), which
+real system logs are full of and which the analysis has to template.
 """
 import argparse
 import io
@@ -154,20 +168,159 @@ def gen_line(out, size, rnd):
         f.write(b'\nRestore completed, status: 4013\n')
 
 
+PROCS = ['kernel', 'locationd', 'mDNSResponder', 'WindowServer', 'bluetoothd', 'symptomsd',
+         'powerd', 'runningboardd', 'trustd', 'cloudd', 'sharingd', 'apsd', 'wifid',
+         'CommCenter', 'SpringBoard', 'backboardd', 'configd', 'distnoted', 'UserEventAgent',
+         'timed', 'searchd', 'mediaserverd', 'assistantd', 'nsurlsessiond', 'dasd',
+         'contextstored', 'coreduetd', 'rapportd', 'identityservicesd', 'akd']
+SUBSYS = ['com.apple.runningboard', 'com.apple.network', 'com.apple.locationd.Core',
+          'com.apple.xpc', 'com.apple.bluetooth', 'com.apple.CFNetwork', 'com.apple.powerd',
+          'com.apple.SpringBoard', 'com.apple.cloudkit', 'com.apple.duetactivityscheduler']
+BUNDLES = ['com.apple.Preferences', 'com.apple.mobilesafari', 'com.apple.weather',
+           'com.apple.Maps', 'com.apple.mobilemail', 'com.example.notes', 'com.apple.news']
+PATHS = ['/private/var/mobile/Library/Caches', '/System/Library/PrivateFrameworks',
+         '/private/var/db/timezone', '/usr/lib/libobjc.A.dylib', '/private/var/mobile/Media']
+NORMAL = [
+    'Sandbox: {p}({n}) deny(1) file-read-data {path}/{w}.plist',
+    '[{bundle}] Connection {n}: received response, status 200 content K',
+    'Task <{uuid}>.<{k}> finished successfully',
+    'nw_path_evaluator_start [{uuid8} <NULL> generic, interface: en0] path: satisfied (Path is satisfied), interface: en0, ipv4, dns',
+    'Acquiring assertion targeting [app<{bundle}({uuid8})>:{n}] from originator [daemon<com.apple.{p}>:{n}]',
+    'Assertion {n} (target:[app<{bundle}>:{n}]) will be created as active',
+    'PID {n} is now {state}',
+    'Battery level {k}%, charging {yn}, temperature {k}.{d} C',
+    'AppleUSBHostPort@{hex8}: port {k}, link state U0, speed {speed}',
+    'Received configuration update from daemon (initial)',
+    'com.apple.xpc.launchd[1] ({bundle}[{n}]): Service exited with abnormal code: 0',
+    'Scheduled activity {bundle}.refresh at priority {k} for {n}s',
+    'Hit the server for a process handle {hex8} that resolved to: [app<{bundle}>:{n}]',
+    'CLLocationManager({hex12}) updating location, accuracy {k}.{d} m',
+    'Wi-Fi RSSI {neg} dBm, noise {neg} dBm, channel {k}, tx rate {n} Mbps',
+    'Registering for topic {bundle} with token {hex12}',
+    'Background task {n} ({bundle}) expiration handler set',
+    '[{subsys}] Snapshot of {k} items written to {path}/{w}.db in {k} ms',
+    'Frame rate {k} fps, dropped {d}, display {hex8}',
+    'Memory pressure level normal, free pages {n}, purgeable {n}',
+    'Checking in with {p} for job {uuid8}',
+    'Updated timezone to America/Los_Angeles from {path}',
+]
+ERRORS = [
+    'xpc error: Connection invalid',
+    'XPC_ERROR_CONNECTION_INTERRUPTED for {bundle}',
+    '[{subsys}] request {n} failed: -1001 (timed out)',
+    'Error Domain=NSPOSIXErrorDomain Code=2 "No such file or directory" for {path}/{w}',
+]
+WORDS = ['state', 'index', 'cache', 'store', 'prefs', 'ledger', 'journal', 'shard']
+STATES = ['running-active', 'running-suspended', 'suspended', 'running-active-NotVisible']
+
+
+def mix_line(rnd, fmt, t):
+    """One ordinary system-log line at second t of the day."""
+    tpl = rnd.choice(ERRORS) if rnd.random() < 0.03 else rnd.choice(NORMAL)
+    hx = lambda n: '%0*x' % (n, rnd.getrandbits(4 * n))
+    msg = tpl.format(p=rnd.choice(PROCS), n=rnd.randrange(1, 99999), k=rnd.randrange(1, 100),
+                     d=rnd.randrange(10), path=rnd.choice(PATHS), w=rnd.choice(WORDS),
+                     bundle=rnd.choice(BUNDLES), uuid=hx(8).upper() + '-' + hx(4).upper() +
+                     '-' + hx(4).upper() + '-' + hx(12).upper(), uuid8=hx(8), hex8=hx(8),
+                     hex12=hx(12), state=rnd.choice(STATES), yn=rnd.choice(['yes', 'no']),
+                     speed=rnd.choice(['480 Mbps', '5 Gbps']), neg=-rnd.randrange(30, 95),
+                     subsys=rnd.choice(SUBSYS))
+    proc = rnd.choice(PROCS)
+    hh, mm, ss = t // 3600, t // 60 % 60, t % 60
+    if fmt == 0:      # BSD syslog, as in a Mac's system.log
+        return 'Mar 14 %02d:%02d:%02d MacBook-Pro %s[%d]: %s\n' % (
+            hh, mm, ss, proc, rnd.randrange(1, 9999), msg)
+    if fmt == 1:      # log show, default style
+        return ('2026-03-14 %02d:%02d:%02d.%06d-0700 0x%-7x %-11s 0x%-18x %-6d %-4d %s: %s\n'
+                % (hh, mm, ss, rnd.randrange(10 ** 6), rnd.getrandbits(22),
+                   rnd.choice(['Default', 'Info', 'Activity']), rnd.getrandbits(20),
+                   rnd.randrange(1, 9999), rnd.randrange(0, 700), proc, msg))
+    return '2026-03-14 %02d:%02d:%02d.%03d %s %s[%d:%x] [%s] %s\n' % (  # log show --style compact
+        hh, mm, ss, rnd.randrange(1000), rnd.choice(['Df', 'I ', 'Db']), proc,
+        rnd.randrange(1, 9999), rnd.getrandbits(20), rnd.choice(SUBSYS), msg)
+
+
+def mix_chunks(size, rnd, restore_share=0.02, tell=True):
+    """Chunks of the mix until size bytes: runs of one line shape, and every so often a run of
+    10 to 200 lines of a varied sample, so that about restore_share of the lines are."""
+    samples = [d.splitlines(keepends=True) for _, d in pool(rnd, 4)]
+    written, t, fmt = 0, 0, 0
+    ordinary = restore = 0
+    while written < size:
+        if ordinary and restore < restore_share * (ordinary + restore):
+            lines = rnd.choice(samples)
+            a = rnd.randrange(len(lines))
+            run = lines[a:a + rnd.randrange(10, 200)]
+            restore += len(run)
+            chunk = b''.join(run)
+        else:
+            if rnd.random() < 0.05:
+                fmt = rnd.randrange(3)
+            run = [mix_line(rnd, fmt, (t + i // 20) % 86400) for i in range(500)]
+            t += 25
+            ordinary += len(run)
+            chunk = ''.join(run).encode()
+        chunk = chunk[:size - written]
+        written += len(chunk)
+        yield chunk
+    if tell:
+        sys.stderr.write('gen.py mix: %d ordinary lines, %d sample lines (%.2f %%)\n'
+                         % (ordinary, restore, 100.0 * restore / max(1, ordinary + restore)))
+
+
+def gen_mix(out, size, rnd):
+    with open(out, 'wb') as f:
+        for chunk in mix_chunks(size, rnd):
+            f.write(chunk)
+
+
+SYSDIAG_MEMBERS = ['logs/system.log', 'system_logs.logarchive/log-show.txt',
+                   'logs/powerlogs/powerlog.txt', 'logs/Networking/wifi.log',
+                   'logs/SystemConfiguration/configd.log', 'logs/Bluetooth/bluetoothd.log',
+                   'logs/CrashReporter/jetsam.log', 'logs/MobileActivation/mobactivationd.log']
+
+
+def gen_mixtgz(out, members, size, rnd):
+    """A sysdiagnose-shaped tar.gz of the mix: log-uniform member sizes, one restore log in
+    fifty members (a whole varied sample), gzip -6."""
+    samples = pool(rnd, 2)
+    raw = [2.0 ** rnd.uniform(11, 24) for _ in range(members)]
+    scale = size / sum(raw)
+    sizes = [max(200, int(r * scale)) for r in raw]
+    gz = subprocess.Popen(['gzip', '-6', '-n'], stdin=subprocess.PIPE, stdout=open(out, 'wb'))
+    root = 'sysdiagnose_2026.03.14_10-22-41-0700_iPhone-OS_iPhone_20H240'
+    with tarfile.open(fileobj=gz.stdin, mode='w|', format=tarfile.GNU_FORMAT) as tar:
+        for i, n in enumerate(sizes):
+            if i % 50 == 25:
+                name, body = samples[rnd.randrange(len(samples))]
+                path = 'logs/MobileDevice/%05d-%s' % (i, name)
+            else:
+                body = b''.join(mix_chunks(n, rnd, restore_share=0.0, tell=False))
+                path = '%s.%05d' % (SYSDIAG_MEMBERS[i % len(SYSDIAG_MEMBERS)], i)
+            info = tarfile.TarInfo('%s/%s' % (root, path))
+            info.size = len(body)
+            info.mtime = 1773500000
+            tar.addfile(info, io.BytesIO(body))
+    gz.stdin.close()
+    if gz.wait() != 0:
+        sys.exit('gen.py: gzip failed')
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--seed', type=int, default=4013)
-    ap.add_argument('kind', choices=['log', 'targz', 'tiny', 'line'])
+    ap.add_argument('kind', choices=['log', 'targz', 'tiny', 'line', 'mix', 'mixtgz'])
     ap.add_argument('out')
     ap.add_argument('args', type=int, nargs='+')
     a = ap.parse_args()
     rnd = random.Random(a.seed)
-    need = {'log': 1, 'targz': 2, 'tiny': 2, 'line': 1}[a.kind]
+    need = {'log': 1, 'targz': 2, 'tiny': 2, 'line': 1, 'mix': 1, 'mixtgz': 2}[a.kind]
     if len(a.args) != need:
         ap.error('%s takes %d number(s)' % (a.kind, need))
     tmp = a.out + '.part'
-    {'log': gen_log, 'targz': gen_targz, 'tiny': gen_tiny, 'line': gen_line}[a.kind](
+    {'log': gen_log, 'targz': gen_targz, 'tiny': gen_tiny, 'line': gen_line, 'mix': gen_mix,
+     'mixtgz': gen_mixtgz}[a.kind](
         tmp, *a.args, rnd)
     os.replace(tmp, a.out)
 

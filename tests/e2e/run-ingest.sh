@@ -1,6 +1,7 @@
 #!/bin/sh
 # Ingest: nested archives (zip → tar.gz → .gz), every compression, folders, stdin and the
-# member listing of `inspect --format json` (paths, formats, statuses).
+# member listing of `inspect --format json` (paths, formats, statuses); reports of gzip
+# inputs the same with and without the inflate thread.
 exe=$1 src=$2
 t=$(mktemp -d) || exit 1
 trap 'rm -rf "$t"' EXIT
@@ -54,5 +55,20 @@ gzip -c "$s/restored-success.log" | "$exe" --format json - | jq -e '.reports[0].
 # A UTF-16 paste and a Markdown-quoted, HTML-escaped paste read as what they are.
 expect utf16 '.members[0].format == "itunes-updater"' "$s/pasted-forum-utf16.txt"
 expect html-escaped '.members[0].format == "restored-device"' "$s/restored-html-escaped-storage.txt"
+# The inflate thread (src/ingest/gzip.c): a single gzip input with --jobs 2 has a spare core
+# and is inflated on it; the report is byte-identical to --jobs 1's, for every sample gzipped,
+# the samples in one tar.gz, and the sample sysdiagnose.
+mkdir "$t/gz"
+for f in "$s"/*.log "$s"/*.ips "$s"/*.txt; do gzip -c "$f" > "$t/gz/$(basename "$f").gz"; done
+(cd "$s" && tar -czf "$t/gz/samples.tar.gz" *.log *.ips *.txt)
+for f in "$t"/gz/*.gz "$s"/*.tar.gz; do
+  for j in 1 2; do
+    "$exe" --jobs $j -f json --deterministic --redact-key k --exit-zero "$f" > "$t/j$j" 2>&1
+  done
+  if [ -s "$t/j1" ] && cmp -s "$t/j1" "$t/j2"; then pass=$((pass + 1)); else
+    echo "FAIL inflate thread: $(basename "$f"): --jobs 2 differs from --jobs 1"
+    diff "$t/j1" "$t/j2" | head -10 | sed 's/^/  /'; fail=$((fail + 1))
+  fi
+done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
