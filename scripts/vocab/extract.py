@@ -685,7 +685,8 @@ def extract_c(producer, path, text, commit, defines, enums):
             code_val = _status_case(blank, code, m.start())
         if code_val is None:
             code_val = _return_after(blank, end)
-        add(m.start(), name, level, fmt, code_val)
+        add(m.start(), name, level, fmt, code_val,
+            conv_args(blank, spans, m.start(), argtexts[fmt_idx + 1:]))
 
     for m in THROW_RE.finditer(blank):
         open_pos = m.end() - 1
@@ -718,6 +719,49 @@ def extract_c(producer, path, text, commit, defines, enums):
             enums.get(mm.group(3)), {"symbol": mm.group(3), "device_name": mm.group(1)})
 
     return out, skipped
+
+
+ARG_NAME_RE = re.compile(r"([A-Za-z_]\w*)\s*(?:\(\s*\))?\s*$")
+
+
+def _decl_type(text, name):
+    """The type of the last declaration of NAME in TEXT (`irecv_error_t err = ...`,
+    `lockdownd_error_t lerr;`, a parameter `int status,`), or ""."""
+    found = ""
+    for dm in re.finditer(r"(?:^|[;{}(,]\s*)((?:const\s+|unsigned\s+|signed\s+|enum\s+|struct\s+)*"
+                          r"[A-Za-z_][\w:]*)\s*\**\s*\b" + re.escape(name) +
+                          r"\s*(?:=|;|,|\)|\[)", text):
+        t = dm.group(1).strip()
+        if t not in ("return", "else", "case", "sizeof", "goto") and not t.endswith(":"):
+            found = t
+    return found
+
+
+def conv_args(blank, spans, pos, args):
+    """For a printf site: the arguments its conversions print, as written, each with the
+    declared type of the name it prints (searched back in the enclosing function, its
+    parameters included, then in the file): what scripts/vocab/codes.py reads to tell a
+    printed code and its numbering space."""
+    start = 0
+    for s, e, _ in spans:
+        if s <= pos <= e:
+            start = max(0, blank.rfind(";", 0, s) + 1, blank.rfind("}", 0, s) + 1)
+            break
+    out = []
+    for a in args:
+        expr = " ".join(a.split())
+        m = ARG_NAME_RE.search(expr)
+        name = m.group(1) if m else ""
+        t = ""
+        if name:
+            t = _decl_type(blank[start:pos], name) or _decl_type(blank[:pos], name)
+        call = ""
+        if name:
+            calls = re.findall(r"\b" + re.escape(name) + r"\s*=\s*(?:\(\s*\w+\s*\)\s*)?"
+                               r"([A-Za-z_]\w*)\s*\(", blank[start:pos])
+            call = calls[-1] if calls else ""
+        out.append({"expr": expr, "type": t, "from": call})
+    return {"args": out}
 
 
 CASE_LABEL_RE = re.compile(r"\bcase\s+(-?\s*(?:0x[0-9A-Fa-f]+|\d+))(?:LL|ULL|U|L)?\s*:")

@@ -36,6 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import classify  # noqa: E402
 import extract  # noqa: E402
+import codes  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PACK_DIR = os.path.join(ROOT, "rules", "vocab")
@@ -128,6 +129,10 @@ def build(producer, git_dir, commit):
         cls = dict(cls)
         cls.pop("rule", None)
         entry.update(cls)
+        entry.pop("args", None)
+        pc = codes.printed_code(rec) if "ignore" not in cls else None
+        if pc:
+            entry["printed_code"] = pc
         entries.append(entry)
     return commit, entries, skipped, unclassified
 
@@ -173,6 +178,9 @@ def render(producer, commit, entries, unclassified=()):
             out.append("    code: %d" % e["code"])
         if e.get("codes"):
             out.append("    codes: [%s]" % ", ".join(str(c) for c in e["codes"]))
+        if e.get("printed_code"):
+            out.append("    printed_code: {conversion: %d, space: %s}"
+                       % (e["printed_code"]["conversion"], e["printed_code"]["space"]))
         out.append("    reason: %s" % q(e["reason"]))
         if e.get("variants"):
             out.append("    variants:")

@@ -298,6 +298,7 @@ static const struct {
     { "asr", "ASR", 0, 0 }, { "irecv", "irecv", 0, 0 }, { "kio", "kIOReturn", 0, 1 },
     { "posix", "errno", 0, 0 }, { "nf", "NfResult", 0, 0 }, { "fr", "futurerestore", 0, 0 },
     { "idr", "idevicerestore", 0, 0 }, { "imd", "libimobiledevice", 0, 0 },
+    { "curl", "CURLcode", 0, 0 }, { "mbedtls", "mbedTLS", 0, 0 },
 };
 
 static int code_space_at(const char *id)

@@ -80,6 +80,8 @@ static const char *const cat_fr[] = { "futurerestore", NULL };
 static const char *const cat_idr[] = { "idevicerestore", NULL };
 static const char *const cat_imd[] = { "libimobiledevice", NULL };
 static const char *const cat_nf[] = { "NfRestore", NULL };
+static const char *const cat_curl[] = { "libcurl", NULL };
+static const char *const cat_mbedtls[] = { "mbedTLS", NULL };
 
 /* Index 0 is LA_SPACE_DIALOG.  Append only: reports and rules name spaces by id. */
 static const struct la_space spaces[] = {
@@ -108,6 +110,10 @@ static const struct la_space spaces[] = {
       "lockdownd_error_t, restored_error_t …: the service the line names)", cat_imd, 0, 0 },
     { "nf", "NfResult", "NfRestore result: the device's NFC controller (Stockholm) updater",
       cat_nf, 0, 0 },
+    { "curl", "CURLcode", "libcurl result (CURLcode: 6 host not resolved, 7 could not connect, "
+      "28 timeout, 35/60 TLS): the host's way to a server", cat_curl, 0, 0 },
+    { "mbedtls", "mbedTLS", "mbedTLS error (negative): the TLS session with the device or a "
+      "key or certificate the host holds", cat_mbedtls, 0, 0 },
 };
 
 size_t la_kb_n_spaces(void)

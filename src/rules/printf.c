@@ -26,6 +26,9 @@
  *   Regexes escape every metacharacter of the literal text and turn conversions into
  *   sub-patterns (conv_re[]): %s → .*?, integers → [-+]?[0-9]+, hex → (?:0[xX])?[0-9A-Fa-f]+,
  *   %p → hex or (nil), floats, %c → one character; a width allows the padding spaces.
+ *   The conversion that prints the entry's code (out->code_conv, from its `printed_code`,
+ *   rules/vocab/README.md) becomes the named group out->code_name ("code_imd"; "code_irecv_hex"
+ *   for a hex one), so the report keeps the printed number in its numbering space.
  *
  * la_printf_sample() writes what `rules test` feeds a vocabulary rule: the first line with
  * each conversion replaced by a plausible value (conv_sample[]: %s → "x", integers → "1",
@@ -318,9 +321,30 @@ static int class_name(const char *s)
     return 1;
 }
 
-/* The regex of all tokens of v, anchored to the whole message. */
-static enum la_rc anchored_re(const struct toks *v, const char *exception, struct la_buf *re)
+/*
+ * Token i of v as regex text (add_token_re), the printed code's conversion (o->code_conv,
+ * counted from 1 over the line's conversions) as the named group o->code_name, with "_hex"
+ * after the name for a hex conversion (analyze reads its digits in base 16).  *nconv counts
+ * the conversions written so far.
+ */
+static enum la_rc add_tok(const struct la_printf_pat *o, struct la_buf *b, const struct tok *t,
+                          unsigned *nconv)
 {
+    enum la_rc rc;
+
+    if (t->conv == CV_NONE || ++*nconv != o->code_conv || !o->code_name)
+        return add_token_re(b, t);
+    rc = la_buf_addf(b, "(?<%s%s>", o->code_name, t->conv == CV_HEX ? "_hex" : "");
+    if (rc == LA_OK)
+        rc = add_token_re(b, t);
+    return rc == LA_OK ? put(b, ')') : rc;
+}
+
+/* The regex of all tokens of v, anchored to the whole message. */
+static enum la_rc anchored_re(const struct toks *v, const char *exception,
+                              const struct la_printf_pat *o, struct la_buf *re)
+{
+    unsigned nconv = 0;
     enum la_rc rc = la_buf_adds(re, "^[ \\t]*" LEVEL_RE);
 
     if (rc == LA_OK && class_name(exception)) {
@@ -331,7 +355,7 @@ static enum la_rc anchored_re(const struct toks *v, const char *exception, struc
             rc = la_buf_adds(re, ": )?");
     }
     for (size_t i = 0; i < v->n && rc == LA_OK; i++)
-        rc = add_token_re(re, &v->t[i]);
+        rc = add_tok(o, re, &v->t[i], &nconv);
     return rc == LA_OK ? la_buf_adds(re, "[ \\t]*$") : rc;
 }
 
@@ -343,6 +367,7 @@ static enum la_rc unanchored(const struct toks *v, struct la_printf_pat *out)
 {
     size_t from = v->n, to = 0;
     enum la_rc rc = LA_OK;
+    unsigned nconv = 0;
     int convs = 0;
 
     for (size_t i = 0; i < v->n; i++) {
@@ -355,8 +380,11 @@ static enum la_rc unanchored(const struct toks *v, struct la_printf_pat *out)
     for (size_t i = from; i < to; i++)
         convs |= v->t[i].conv != CV_NONE;
     out->literal = !convs;
+    for (size_t i = 0; i < from; i++)
+        nconv += v->t[i].conv != CV_NONE;
     for (size_t i = from; i < to && rc == LA_OK; i++)
-        rc = out->literal ? put(&out->src, lit_of(&v->t[i])) : add_token_re(&out->src, &v->t[i]);
+        rc = out->literal ? put(&out->src, lit_of(&v->t[i]))
+                          : add_tok(out, &out->src, &v->t[i], &nconv);
     return rc;
 }
 
@@ -396,7 +424,7 @@ int la_printf_pattern(const char *fmt, const char *exception, struct la_printf_p
     else if (!(out->anchored = text_len(&out->atom) < LA_PRINTF_MIN_LITERAL))
         rc = unanchored(&v, out) != LA_OK ? -1 : 0;
     else
-        rc = anchored_re(&v, exception, &out->src) != LA_OK ? -1 : 0;
+        rc = anchored_re(&v, exception, out, &out->src) != LA_OK ? -1 : 0;
     toks_release(&v);
     return rc;
 }

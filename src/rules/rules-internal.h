@@ -318,6 +318,10 @@ struct la_printf_pat {
     struct la_buf atom;            /* the longest run of literal text, as printed */
     int literal;                   /* src is a literal */
     int anchored;                  /* src is ^…$ over the whole message */
+    /* Set by the caller: conversion code_conv (from 1; 0 none) prints a code, captured as
+     * the named group code_name ("code_imd"). */
+    unsigned code_conv;
+    const char *code_name;
 };
 
 /*

@@ -7,7 +7,8 @@
  *   pack     := { producer, repository, commit, [pinned], messages: [message, ...],
  *                 [ignored: [ignored, ...]], [unclassified: [...]] }
  *   message  := { id, at, [function], level, format, [exception], [symbol], side, cause,
- *                 weight, [code], [codes], reason, [variants: [variant, ...]] }
+ *                 weight, [code], [codes], [printed_code], reason, [variants: [variant, ...]] }
+ *   printed_code := { conversion: N (from 1), space: a numbering space of kb.c }
  *   ignored  := { id, at, [function], level, format, [exception], [symbol], ignore, reason }
  *   variant  := { match, side, cause, weight, reason }
  *
@@ -20,7 +21,9 @@
  *              prefilter atom.  A message with variants becomes one rule more per variant,
  *              id "<id>.v<k>": variant k fires when the format matches and the whole line
  *              matches its 'match' but no earlier variant's, with the variant's cause, weight
- *              and side; the entry's own rule fires when no variant matches.
+ *              and side; the entry's own rule fires when no variant matches.  With a
+ *              printed_code, that conversion of the format is the named capture
+ *              code_<space> (printf.c), which analyze files as a code of that space.
  *   ignored  → kind fact (kind result, outcome failed, for an entry ignored as "outcome":
  *              the line says the run failed), benign = 1, no cause, weight 0, level info: the line is known and
  *              not a failure.
@@ -49,6 +52,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "rules/kb.h"
 #include "rules/rules-internal.h"
 
 /* The words of the README's 'side', 'level' and 'ignore' fields. */
@@ -61,6 +65,8 @@ static const char *const ignore_kinds[] = { "prompt", "usage", "trace", "fragmen
                                             "non-fatal", "no-text", NULL };
 
 #define SHORT_COMMIT 7
+#define LA_CODE_NAME_MAX 24            /* "code_" and a numbering space's id */
+#define MAX_CONVERSION 64              /* printed_code's conversion: a format's line has fewer */
 #define MAX_CAUSES 32                  /* distinct cause strings pooled once per pack */
 #define MAX_VARIANTS 32                /* a rule's selections are one uint64_t of bits */
 /*
@@ -95,6 +101,8 @@ struct ventry {
     const char *exception, *reason;    /* in the document */
     const char *side, *cause;          /* static, pooled */
     double weight;
+    unsigned code_conv;                /* printed_code: its conversion (from 1), 0 none */
+    char code_name[LA_CODE_NAME_MAX];  /* printed_code: "code_<space>" */
 };
 
 /* ------------------------------------------------------------ values */
@@ -255,6 +263,39 @@ static int load_codes(struct vpack *p, struct ventry *e, yaml_node_t *n, const c
     return 0;
 }
 
+/* printed_code: {conversion: N, space: S}: conversion N prints a code of numbering space S. */
+static int load_printed_code(struct vpack *p, struct ventry *e, yaml_node_t *n, const char *key)
+{
+    static const char *const keys[] = { "conversion", "space", NULL };
+    yaml_node_t *cn, *sn;
+    const char *space;
+    long conv;
+
+    if (!yis_map(n)) {
+        yerr(p->d, n, LA_D_RULE_WRONG_TYPE, "'%s' must be a mapping", key);
+        return 0;
+    }
+    ycheck_keys(p->d, n, keys);
+    if (!(cn = yget(p->d, n, "conversion")) || !(sn = yget(p->d, n, "space"))) {
+        yerr(p->d, n, LA_D_RULE_MISSING_KEY, "'%s' needs 'conversion' and 'space'", key);
+        return 0;
+    }
+    if (!ylong(p->d, cn, "conversion", &conv) || !(space = sval(p->d, sn, "space")))
+        return 0;
+    if (conv < 1 || conv > MAX_CONVERSION) {
+        yerr(p->d, cn, LA_D_RULE_BAD_VALUE, "conversion must be between 1 and %d",
+             MAX_CONVERSION);
+        return 0;
+    }
+    if (la_kb_space_find(space, strlen(space)) < 0) {
+        yerr(p->d, sn, LA_D_RULE_BAD_VALUE, "unknown numbering space '%s'", space);
+        return 0;
+    }
+    e->code_conv = (unsigned)conv;
+    snprintf(e->code_name, sizeof(e->code_name), "code_%s", space);
+    return 0;
+}
+
 static int load_reason(struct vpack *p, struct ventry *e, yaml_node_t *n, const char *key)
 {
     e->reason = sval(p->d, n, key);
@@ -334,6 +375,7 @@ static const struct entry_key {
     { "weight", IN_MSG | REQ_MSG, load_weight },
     { "code", IN_MSG, load_code },
     { "codes", IN_MSG, load_codes },
+    { "printed_code", IN_MSG, load_printed_code },
     { "reason", IN_BOTH, load_reason },
     { "ignore", IN_IGN | REQ_IGN, load_ignore },
     { "variants", IN_MSG, load_variants },
@@ -463,6 +505,7 @@ static int add_rule(struct vpack *p, const struct ventry *e, const struct la_pri
     r->nsel = nsel;
     struct pat proto = { .op = fp->literal ? OP_CONTAINS : OP_RE, .field = FIELD_MESSAGE,
                          .cased = 1, .rule = (unsigned)rs->nrules, .nojit = 1,
+                         .has_names = !fp->literal && e->code_conv,
                          .line = (unsigned)e->format_node->start_mark.line + 1,
                          .col = (unsigned)e->format_node->start_mark.column + 1 };
     r->sels[0] = (struct sel){ "format", 1 };
@@ -493,8 +536,12 @@ static int build(struct vpack *p, const struct ventry *e)
 {
     unsigned nvar = e->variants ? (unsigned)(e->variants->data.sequence.items.top -
                                              e->variants->data.sequence.items.start) : 0;
-    int rc = la_printf_pattern(e->format, e->exception, &p->fp);
     size_t first = p->rs->npats;
+    int rc;
+
+    p->fp.code_conv = e->code_conv;
+    p->fp.code_name = e->code_conv ? e->code_name : NULL;
+    rc = la_printf_pattern(e->format, e->exception, &p->fp);
 
     if (rc > 0) {
         p->skipped++;

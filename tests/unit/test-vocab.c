@@ -35,6 +35,8 @@ static int pattern(const char *fmt, const char *exception, struct la_printf_pat 
 
     la_buf_init(&pat->src, 0);
     la_buf_init(&pat->atom, 0);
+    pat->code_conv = 0;
+    pat->code_name = NULL;
     rc = la_printf_pattern(fmt, exception, pat);
     assert_true(rc >= 0);
     return rc;
@@ -469,6 +471,84 @@ static void bad_variant_regex(void **state)
     la_buf_release(&d);
 }
 
+/*
+ * The printed code's conversion of fmt (conv, from 1) as the group name: its regex holds
+ * want_group, and on line the group captures want.
+ */
+static void code_captured(const char *fmt, unsigned conv, const char *name, const char *line,
+                          const char *want_group, const char *want)
+{
+    struct la_printf_pat p = { .code_conv = conv, .code_name = name };
+    pcre2_match_data *md;
+    pcre2_code *re;
+    PCRE2_SIZE off, len;
+    PCRE2_UCHAR *got;
+    int err;
+
+    la_buf_init(&p.src, 0);
+    la_buf_init(&p.atom, 0);
+    assert_int_equal(la_printf_pattern(fmt, NULL, &p), 0);
+    assert_false(p.literal);
+    assert_non_null(strstr(p.src.buf, want_group));
+    re = pcre2_compile((PCRE2_SPTR)p.src.buf, p.src.len, PCRE2_UTF, &err, &off, NULL);
+    assert_non_null(re);
+    md = pcre2_match_data_create_from_pattern(re, NULL);
+    assert_true(pcre2_match(re, (PCRE2_SPTR)line, strlen(line), 0, 0, md, NULL) > 0);
+    char group[32];
+    snprintf(group, sizeof(group), "%.*s", (int)strcspn(want_group + 3, ">"), want_group + 3);
+    assert_int_equal(pcre2_substring_get_byname(md, (PCRE2_SPTR)group, &got, &len), 0);
+    assert_string_equal((const char *)got, want);
+    pcre2_substring_free(got);
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+    la_printf_pat_release(&p);
+}
+
+/* printed_code: the conversion it names is the named capture code_<space>, nothing else is. */
+static void printed_code_capture(void **state)
+{
+    (void)state;
+    code_captured("Could not connect to lockdownd: %s (%d)", 2, "code_imd",
+                  "Could not connect to lockdownd: Invalid HostID (-21)", "(?<code_imd>", "-21");
+    /* a leading %s is dropped from the unanchored regex but still counts */
+    code_captured("%s: Failed to send data (%d)", 2, "code_imd",
+                  "restore: Failed to send data (-7)", "(?<code_imd>", "-7");
+    code_captured("ERROR: TSS request failed: %s (status=%d)", 2, "code_tss",
+                  "ERROR: TSS request failed: x (status=94)", "(?<code_tss>", "94");
+    /* hex: the name says so, analyze reads the digits in base 16 */
+    code_captured("error opening interface: %#x", 1, "code_kio",
+                  "error opening interface: 0xe00002c5", "(?<code_kio_hex>", "0xe00002c5");
+    /* a short atom anchors the regex: the capture is there too */
+    code_captured("failed: %d", 1, "code_posix", "failed: 32", "(?<code_posix>", "32");
+    /* the other integer conversions stay plain */
+    code_captured("error %d, sent %u bytes", 1, "code_irecv", "error -4, sent 12 bytes",
+                  "(?<code_irecv>[-+]?[0-9]+), sent [-+]?[0-9]+ bytes", "-4");
+}
+
+static void printed_code_in_pack(void **state)
+{
+    const char *good[] = { HEAD "messages:\n"
+                           MSG("tool.00000001", "Unable to connect to restored, error=%d",
+                               "    printed_code: {conversion: 1, space: imd}\n"), NULL };
+    const char *bad[] = { HEAD "messages:\n"
+                          MSG("tool.00000001", "Unable to connect to restored, error=%d",
+                              "    printed_code: {conversion: 0, space: nope}\n"), NULL };
+    struct la_buf d = LA_BUF_INIT;
+    struct la_ruleset *rs = load(good, &d, LA_OK);
+
+    (void)state;
+    assert_int_equal(la_ruleset_count(rs), 1);
+    assert_true(rs->pats[rs->rules[0].first_pat].has_names);
+    assert_non_null(strstr(rs->pats[rs->rules[0].first_pat].src, "(?<code_imd>"));
+    la_ruleset_free(rs);
+    la_buf_reset(&d);
+    rs = load(bad, &d, LA_FAILED);
+    assert_non_null(strstr(d.buf, "conversion must be between 1 and"));
+    assert_int_equal(la_ruleset_count(rs), 0);
+    la_ruleset_free(rs);
+    la_buf_release(&d);
+}
+
 /* The pattern of selection sel of rule (la_match_build() set the rules' pattern ranges). */
 static const struct pat *pat_of(const struct la_ruleset *rs, size_t rule, unsigned sel)
 {
@@ -603,6 +683,8 @@ int main(void)
         cmocka_unit_test(duplicate_ids),
         cmocka_unit_test(diagnostics),
         cmocka_unit_test(bad_variant_regex),
+        cmocka_unit_test(printed_code_capture),
+        cmocka_unit_test(printed_code_in_pack),
         cmocka_unit_test(lazy_regexes),
         cmocka_unit_test(long_regex_compiled_at_load),
     };
