@@ -72,6 +72,11 @@ const char *la_tv3_reader_error(const struct la_tv3_reader *r)
     return r->error[0] ? r->error : NULL;
 }
 
+const char *la_tv3_reader_unsupported(const struct la_tv3_reader *r)
+{
+    return r->unsupported[0] ? r->unsupported : NULL;
+}
+
 const struct la_tv3_stats *la_tv3_reader_stats(const struct la_tv3_reader *r)
 {
     return &r->st;
@@ -274,7 +279,9 @@ static enum la_rc lzbitmap(struct la_tv3_reader *r, const uint8_t *d, size_t n, 
     const char *why = NULL;
 
     if (!la_lzbm_supported(d, n)) {
-        tv3_note(r, "unsupported compression (LZBITMAP, flags 0x%02x)", d[3]);
+        if (!r->unsupported[0])
+            snprintf(r->unsupported, sizeof r->unsupported,
+                     "unsupported compression (LZBITMAP, flags 0x%02x)", d[3]);
         return LA_WARN;
     }
     enum la_rc rc = la_lzbm_size(d, n, LA_TV3_MAX_CHUNKSET, &out, &in, &why);
@@ -299,7 +306,9 @@ static enum la_rc decompress(struct la_tv3_reader *r, const uint8_t *d, size_t n
     if (la_lzbm_is(d, n))
         return lzbitmap(r, d, n, len);
     if (n >= 4 && memcmp(d, "bv4", 3)) {
-        tv3_note(r, "unsupported compression (chunkset marker 0x%08x)", tv3_u32(d));
+        if (!r->unsupported[0])
+            snprintf(r->unsupported, sizeof r->unsupported,
+                     "unsupported compression (chunkset marker 0x%08x)", tv3_u32(d));
         return LA_WARN;
     }
     while (off + 4 <= n) {

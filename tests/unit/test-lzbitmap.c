@@ -21,7 +21,7 @@ static uint8_t *slurp(const char *rel, size_t *len)
     const char *root = getenv("LA_SOURCE_ROOT");
     char path[4096];
 
-    snprintf(path, sizeof path, "%s/tests/tracev3/data/%s", root ? root : LA_SOURCE_ROOT, rel);
+    snprintf(path, sizeof path, "%s/tests/tracev3/%s", root ? root : LA_SOURCE_ROOT, rel);
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
     uint8_t *buf = malloc(1 << 20);
@@ -139,8 +139,8 @@ static enum la_rc read_file(const uint8_t *d, size_t n, struct lines *l, struct 
     if (rc == LA_OK)
         rc = la_tv3_reader_finish(r);
     *st = *la_tv3_reader_stats(r);
-    const char *e = la_tv3_reader_error(r);
-    snprintf(err, errcap, "%s", e ? e : "");
+    const char *e = la_tv3_reader_error(r), *u = la_tv3_reader_unsupported(r);
+    snprintf(err, errcap, "%s|%s", e ? e : "", u ? u : "");
     la_tv3_reader_free(r);
     return rc;
 }
@@ -164,7 +164,7 @@ static void tracev3_files(void **state)
     size_t n;
 
     (void)state;
-    uint8_t *lz4 = slurp("0000000000000030.tracev3", &n);
+    uint8_t *lz4 = slurp("data/0000000000000030.tracev3", &n);
     assert_int_equal(read_file(lz4, n, &a, &sa, err, sizeof err), LA_OK);
     assert_int_equal(a.n, 5);
     free(lz4);
@@ -181,7 +181,7 @@ static void tracev3_files(void **state)
         free(z);
     }
     /* iPadOS: two chunksets of about 60 KB each, many 16 KiB chunks referring back. */
-    lz4 = slurp("0000000000000f85-head.tracev3", &n);
+    lz4 = slurp("data/0000000000000f85-head.tracev3", &n);
     assert_int_equal(read_file(lz4, n, &a, &sa, err, sizeof err), LA_OK);
     free(lz4);
     uint8_t *z = slurp("lzbitmap/0000000000000f85-head2-zbm0c.tracev3", &n);
