@@ -207,22 +207,29 @@ static int apply(struct chunk *c, int t, uint8_t *dst, size_t *pos, uint32_t *le
         *dist = nb == 1 ? c->dist[0] : (uint32_t)(c->dist[0] | c->dist[1] << 8);
         c->dist += nb;
     }
-    if (!*dist)
-        return 0;
-    size_t p = *pos;
+    size_t p = *pos, d = *dist;
     uint32_t k = *left < 8 ? *left : 8;
-    for (uint32_t i = 0; i < k; i++, p++) {
-        if (bitmap >> i & 1) {
-            if (c->lit >= c->lit_end)
+    unsigned lits = (unsigned)__builtin_popcount(bitmap & ((1u << k) - 1));
+    if (!d || (size_t)(c->lit_end - c->lit) < lits)
+        return 0;
+    if (d > p) {                        /* near the output's start: check each match */
+        for (uint32_t i = 0; i < k; i++)
+            if (bitmap >> i & 1)
+                dst[p + i] = *c->lit++;
+            else if (d > p + i)
                 return 0;
-            dst[p] = *c->lit++;
-        } else {
-            if (*dist > p)
-                return 0;
-            dst[p] = dst[p - *dist];
-        }
+            else
+                dst[p + i] = dst[p + i - d];
+    } else if (k == 8 && bitmap == 0xff) {
+        memcpy(dst + p, c->lit, 8);
+        c->lit += 8;
+    } else if (k == 8 && bitmap == 0 && d >= 8) {
+        memcpy(dst + p, dst + p - d, 8);
+    } else {
+        for (uint32_t i = 0; i < k; i++)
+            dst[p + i] = bitmap >> i & 1 ? *c->lit++ : dst[p + i - d];
     }
-    *pos = p;
+    *pos = p + k;
     *left -= k;
     return 1;
 }
