@@ -98,7 +98,8 @@ python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); i = d.ind
 d[i + 3] = 0x0e; open(sys.argv[2], "wb").write(d)' "$zbm/0000000000000f85-head2-zbm0c.tracev3" "$t/zbm0e.tracev3"
 check lzbitmap-unsupported sh -c '"$0" --format json "$1" 2>/dev/null | jq -e "
   .reports[0].members[0].tracev3 | .chunks.unsupported == 1 and .chunks.chunkset == 2 and .damaged == 0" &&
-  "$0" "$1" 2>&1 >/dev/null | grep -q "zbm0e.tracev3.*LA131.*unsupported compression (LZBITMAP, flags 0x0e)"' "$exe" "$t/zbm0e.tracev3"
+  "$0" "$1" 2>&1 >/dev/null | grep -q "zbm0e.tracev3.*LA131.*unsupported compression (LZBITMAP, flags 0x0e)" &&
+  "$0" show "$1" 2>&1 >/dev/null | grep -q "zbm0e.tracev3: warning\[LA131\]"' "$exe" "$t/zbm0e.tracev3"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
