@@ -266,6 +266,9 @@ enum la_rc la_read_tracev3(struct run *r, struct la_member *lm, struct member_in
                      (unsigned long long)st->damaged, st->damaged == 1 ? "" : "s",
                      la_tv3_reader_error(rd));
     }
+    if (la_tv3_reader_unsupported(rd))
+        la_diagf(&r->sink, LA_SEV_WARNING, LA_D_TRACEV3_UNSUPPORTED, mi->path, 0, 0,
+                 "unified log: chunksets skipped, first: %s", la_tv3_reader_unsupported(rd));
     la_tv3_reader_free(rd);
     la_tv3_folder_close(fo);
     la_buf_release(&t.line);

@@ -166,6 +166,9 @@ static enum la_rc on_member(void *user, struct la_member *m)
     if (rc == LA_FAILED && la_tv3_reader_error(r))
         la_cli_err(s->cli, LA_D_TRACEV3_DAMAGED, path, "unified log: %s; the entries before "
                    "it were shown", la_tv3_reader_error(r));
+    if (rc != LA_FATAL && la_tv3_reader_unsupported(r))
+        la_diagf(&s->cli->sink, LA_SEV_WARNING, LA_D_TRACEV3_UNSUPPORTED, path, 0, 0,
+                 "unified log: chunksets skipped, first: %s", la_tv3_reader_unsupported(r));
     la_tv3_reader_free(r);
     la_tv3_folder_close(fo);
     return rc == LA_FATAL ? LA_FATAL : LA_OK;

@@ -30,6 +30,7 @@ struct la_tv3_reader {
     void *user;
     struct la_tv3_stats st;
     char error[200];
+    char unsupported[120];          /* the first chunkset of a compression not read */
     int failed;
     /* framing */
     struct la_buf chunk;   /* the chunk being gathered, preamble included */

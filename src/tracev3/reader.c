@@ -1,5 +1,6 @@
 /*
- * tracev3 reader: chunk framing, the header, catalogs and chunksets (LZ4 through liblz4).
+ * tracev3 reader: chunk framing, the header, catalogs and chunksets (LZ4 through liblz4,
+ * LZBITMAP through lzbitmap.c).
  *
  * Bytes are pushed in (la_tv3_reader_feed()); each top-level chunk is gathered whole (at most
  * LA_TV3_MAX_CHUNK bytes), handled, and dropped.  A catalog replaces the one before it; a
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "tracev3/lzbitmap.h"
 #include "tracev3/tracev3-internal.h"
 #include "tracev3/reader-internal.h"
 
@@ -68,6 +70,11 @@ void la_tv3_reader_free(struct la_tv3_reader *r)
 const char *la_tv3_reader_error(const struct la_tv3_reader *r)
 {
     return r->error[0] ? r->error : NULL;
+}
+
+const char *la_tv3_reader_unsupported(const struct la_tv3_reader *r)
+{
+    return r->unsupported[0] ? r->unsupported : NULL;
 }
 
 const struct la_tv3_stats *la_tv3_reader_stats(const struct la_tv3_reader *r)
@@ -244,11 +251,66 @@ static enum la_rc catalog(struct la_tv3_reader *r, const uint8_t *d, size_t n)
 
 /* ------------------------------------------------------------ chunksets */
 
-/* Decompress a chunkset's bv41/bv4-/bv4$ blocks into r->out[0..*len). */
+/* Room for need bytes in r->out (need <= LA_TV3_MAX_CHUNKSET). */
+static enum la_rc out_reserve(struct la_tv3_reader *r, size_t need)
+{
+    if (need <= r->out_cap)
+        return LA_OK;
+    size_t cap = r->out_cap ? r->out_cap : 65536;
+    while (cap < need)
+        cap *= 2;
+    if (cap > LA_TV3_MAX_CHUNKSET)
+        cap = LA_TV3_MAX_CHUNKSET;
+    uint8_t *p = la_realloc(r->out, cap);
+    if (!p)
+        return LA_FATAL;
+    r->out = p;
+    r->out_cap = cap;
+    return LA_OK;
+}
+
+/*
+ * A chunkset that is one LZBITMAP stream (iOS/macOS 27) into r->out[0..*len).  What follows
+ * the stream's end marker is not read.  LA_WARN when its flags are of a kind not known.
+ */
+static enum la_rc lzbitmap(struct la_tv3_reader *r, const uint8_t *d, size_t n, size_t *len)
+{
+    size_t out = 0, in = 0;
+    const char *why = NULL;
+
+    if (!la_lzbm_supported(d, n)) {
+        if (!r->unsupported[0])
+            snprintf(r->unsupported, sizeof r->unsupported,
+                     "unsupported compression (LZBITMAP, flags 0x%02x)", d[3]);
+        return LA_WARN;
+    }
+    enum la_rc rc = la_lzbm_size(d, n, LA_TV3_MAX_CHUNKSET, &out, &in, &why);
+    if (rc == LA_OK)
+        rc = out_reserve(r, out ? out : 1);
+    if (rc == LA_OK)
+        rc = la_lzbm_decode(d, in, r->out, out, &why);
+    if (rc == LA_FAILED)
+        tv3_note(r, "chunkset: %s", why);
+    *len = out;
+    return rc;
+}
+
+/*
+ * Decompress a chunkset's bv41/bv4-/bv4$ blocks, or its LZBITMAP stream, into r->out[0..*len).
+ * LA_WARN when it opens with a marker of no compression known.
+ */
 static enum la_rc decompress(struct la_tv3_reader *r, const uint8_t *d, size_t n, size_t *len)
 {
     size_t off = 0, used = 0;
 
+    if (la_lzbm_is(d, n))
+        return lzbitmap(r, d, n, len);
+    if (n >= 4 && memcmp(d, "bv4", 3)) {
+        if (!r->unsupported[0])
+            snprintf(r->unsupported, sizeof r->unsupported,
+                     "unsupported compression (chunkset marker 0x%08x)", tv3_u32(d));
+        return LA_WARN;
+    }
     while (off + 4 <= n) {
         if (!memcmp(d + off, "bv4$", 4)) {
             *len = used;
@@ -271,18 +333,8 @@ static enum la_rc decompress(struct la_tv3_reader *r, const uint8_t *d, size_t n
             off += in;
             continue;
         }
-        if (used + out > r->out_cap) {
-            size_t cap = r->out_cap ? r->out_cap : 65536;
-            while (cap < used + out)
-                cap *= 2;
-            if (cap > LA_TV3_MAX_CHUNKSET)
-                cap = LA_TV3_MAX_CHUNKSET;
-            uint8_t *p = la_realloc(r->out, cap);
-            if (!p)
-                return LA_FATAL;
-            r->out = p;
-            r->out_cap = cap;
-        }
+        if (out_reserve(r, used + out) != LA_OK)
+            return LA_FATAL;
         if (comp) {
             /* A block may refer back into the ones before it. */
             int got = LZ4_decompress_safe_usingDict((const char *)d + off, (char *)r->out + used,
@@ -310,6 +362,8 @@ static enum la_rc chunkset(struct la_tv3_reader *r, const uint8_t *d, size_t n)
     if (rc != LA_OK) {
         if (rc == LA_FAILED)
             r->st.damaged++;
+        else if (rc == LA_WARN)
+            r->st.unsupported++;
         return rc == LA_FATAL ? LA_FATAL : LA_OK;
     }
     r->st.decompressed += len;

@@ -121,6 +121,9 @@ LA_NODISCARD enum la_rc la_tv3_reader_feed(struct la_tv3_reader *r, const void *
 LA_NODISCARD enum la_rc la_tv3_reader_finish(struct la_tv3_reader *r);
 /* The first error (lost chunkset or the reason reading stopped), or NULL. */
 const char *la_tv3_reader_error(const struct la_tv3_reader *r);
+/* The first chunkset skipped for a compression not read ("unsupported compression (...)"),
+ * or NULL; the stats count it in unsupported. */
+const char *la_tv3_reader_unsupported(const struct la_tv3_reader *r);
 const struct la_tv3_stats *la_tv3_reader_stats(const struct la_tv3_reader *r);
 
 /*

@@ -2,8 +2,9 @@
 # The unified log end to end (docs/internals/tracev3.md): `show` on the dtformats files (text,
 # ndjson, filters), a sysdiagnose-shaped tar.gz whose tracev3 members `inspect` and the
 # report read (none skipped as binary; per member: records, chunks of each kind, unsupported
-# chunks, unresolved entries) and `show` prints with times, processes and subsystems, and a
-# damaged member (warning LA130, the rest read).
+# chunks, unresolved entries) and `show` prints with times, processes and subsystems, a
+# damaged member (warning LA130, the rest read), and LZBITMAP chunksets (read; of an unknown
+# kind, warning LA131).
 exe=$1 src=$2
 data=$src/tests/tracev3/data
 t=$(mktemp -d) || exit 1
@@ -161,10 +162,21 @@ tv3_messages "$t/vm.logarchive" /System/Library/PrivateFrameworks/MobileDevice.f
 check rules-binary-amrestore sh -c '"$0" --format json --exit-zero "$1" | jq -e ".reports[0] |
   .outcome == \"failed\" and .attempts[0].result == 10"' "$exe" "$t/vm.logarchive"
 
+"$exe" show "$data/0000000000000030.tracev3" > "$t/lz4.txt"
 # A damaged member: warning LA130 naming it; the entries before the damage are read.
 head -c 30000 "$data/0000000000000f85-head.tracev3" > "$t/cut.tracev3"
 check damaged-warning sh -c '"$0" inspect "$1" 2>&1 >/dev/null | grep -q "cut.tracev3.*LA130.*ends inside a chunk"' "$exe" "$t/cut.tracev3"
 check damaged-show sh -c '"$0" show "$1" 2>/dev/null | wc -l | grep -qv "^0$"' "$exe" "$t/cut.tracev3"
+
+# LZBITMAP chunksets (iOS/macOS 27): read like LZ4 ones; flags of an unknown kind: LA131.
+zbm=$src/tests/tracev3/lzbitmap
+check lzbitmap-show sh -c '"$0" show "$1" | cmp -s - "$2"' "$exe" "$zbm/0000000000000030-zbm0c.tracev3" "$t/lz4.txt"
+python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); i = d.index(b"ZBM")
+d[i + 3] = 0x0e; open(sys.argv[2], "wb").write(d)' "$zbm/0000000000000f85-head2-zbm0c.tracev3" "$t/zbm0e.tracev3"
+check lzbitmap-unsupported sh -c '"$0" --format json "$1" 2>/dev/null | jq -e "
+  .reports[0].members[0].tracev3 | .chunks.unsupported == 1 and .chunks.chunkset == 2 and .damaged == 0" &&
+  "$0" "$1" 2>&1 >/dev/null | grep -q "zbm0e.tracev3.*LA131.*unsupported compression (LZBITMAP, flags 0x0e)" &&
+  "$0" show "$1" 2>&1 >/dev/null | grep -q "zbm0e.tracev3: warning\[LA131\]"' "$exe" "$t/zbm0e.tracev3"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -412,7 +412,7 @@ static void damaged(void **state)
 
 /* One run for the allocation-failure loop: a store, a uuidtext file, both tracev3 files. */
 static enum la_rc alloc_run(const char *a, size_t al, const char *b, size_t bl,
-                            const uint8_t *ut, size_t ul)
+                            const char *c, size_t cl, const uint8_t *ut, size_t ul)
 {
     static const uint8_t u[16] = { 0x10, 0x16, 0x74, 0x44, 0x3a, 0x9a, 0x33, 0xfc,
                                    0xaf, 0x11, 0xd0, 0xad, 0xeb, 0xbf, 0x5b, 0x95 };
@@ -425,6 +425,8 @@ static enum la_rc alloc_run(const char *a, size_t al, const char *b, size_t bl,
         rc = read_all(s, a, al, 512, &g, NULL);
     if (rc == LA_OK)
         rc = read_all(s, b, bl, 4096, &g, NULL);
+    if (rc == LA_OK)   /* an LZBITMAP chunkset */
+        rc = read_all(s, c, cl, 100, &g, NULL);
     la_tv3_strings_free(s);
     return rc;
 }
@@ -433,9 +435,10 @@ static enum la_rc alloc_run(const char *a, size_t al, const char *b, size_t bl,
  * the ASan build of this test checks). */
 static void allocation_failures(void **state)
 {
-    size_t al, bl;
+    size_t al, bl, cl;
     char *a = slurp("0000000000000030.tracev3", &al);
     char *b = slurp("0000000000000f85-head.tracev3", &bl);
+    char *c = slurp("../lzbitmap/0000000000000030-zbm0c.tracev3", &cl);
     const uint32_t start = 0x35a700, size = 0x6000;
     size_t ul = 24 + size + 8;
     uint8_t *ut = calloc(1, ul);
@@ -448,19 +451,20 @@ static void allocation_failures(void **state)
     put(ut, 24, start, 0x35a710, "%{public}@ %{public}@ version %{public}@");
     memcpy(ut + 24 + size, "/x/Proc", 8);
     la_alloc_fail_after(LONG_MAX);   /* counts, never fails */
-    assert_int_equal(alloc_run(a, al, b, bl, ut, ul), LA_OK);
+    assert_int_equal(alloc_run(a, al, b, bl, c, cl, ut, ul), LA_OK);
     unsigned long total = la_alloc_count();
     la_alloc_fail_after(-1);
     assert_true(total > 10);
     for (unsigned long n = 0; n < total; n++) {
         la_alloc_fail_after((long)n);
-        enum la_rc rc = alloc_run(a, al, b, bl, ut, ul);
+        enum la_rc rc = alloc_run(a, al, b, bl, c, cl, ut, ul);
         la_alloc_fail_after(-1);
         assert_true(rc == LA_OK || rc == LA_FAILED || rc == LA_FATAL);
     }
     free(ut);
     free(a);
     free(b);
+    free(c);
 }
 
 int main(void)
