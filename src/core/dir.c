@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/alloc.h"
 #include "core/dir.h"
@@ -63,4 +64,18 @@ enum la_rc la_dir_list(const char *path, la_dir_keep_fn *keep, void *user, size_
     if (ret_truncated)
         *ret_truncated = truncated;
     return LA_OK;
+}
+
+int la_write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
 }

@@ -32,4 +32,10 @@ LA_NODISCARD enum la_rc la_dir_list(const char *path, la_dir_keep_fn *keep, void
 
 void la_dir_list_release(struct la_dir_list *l);
 
+/*
+ * Write all n bytes of p to fd, going on after short writes and EINTR: 0, or -1 with errno
+ * set (a write that wrote nothing counts as an error).
+ */
+int la_write_all(int fd, const char *p, size_t n);
+
 #endif

@@ -194,20 +194,6 @@ static void cache_prune(const char *dir)
     la_dir_list_release(&l);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Write db to path atomically (a temporary file beside it, then rename); errors ignored. */
 static void cache_store(const char *dir, const char *path, const uint8_t key[KEY_LEN],
                         const hs_database_t *db)
@@ -220,8 +206,8 @@ static void cache_store(const char *dir, const char *path, const uint8_t key[KEY
     if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS ||
         la_buf_addf(&tmp, "%s.XXXXXX", path) != LA_OK || (fd = mkstemp(tmp.buf)) < 0)
         goto out;
-    ok = write_all(fd, MAGIC, MAGIC_LEN) == 0 &&
-         write_all(fd, (const char *)key, KEY_LEN) == 0 && write_all(fd, bytes, len) == 0;
+    ok = la_write_all(fd, MAGIC, MAGIC_LEN) == 0 &&
+         la_write_all(fd, (const char *)key, KEY_LEN) == 0 && la_write_all(fd, bytes, len) == 0;
     ok = close(fd) == 0 && ok;
     ok = ok && rename(tmp.buf, path) == 0;
     if (!ok)

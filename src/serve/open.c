@@ -33,6 +33,7 @@
 #include "analyze/analyze.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/dir.h"
 #include "report/report.h"
 #include "serve/serve-internal.h"
 #include "serve/serve.h"
@@ -185,19 +186,6 @@ int la_serve_strip_prefix(json_t *v, const char *prefix)
     return 0;
 }
 
-int la_serve_write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
 
 int la_open_report(const char *const *paths, size_t n, const struct la_engine_opts *eo,
                    struct la_diag_sink *sink)
@@ -245,7 +233,7 @@ int la_open_report(const char *const *paths, size_t n, const struct la_engine_op
     if (la_buf_addf(&name, "%s/loganalyze-report-XXXXXX.html", la_serve_tmpdir()) != LA_OK)
         goto out;
     fd = mkstemps(name.buf, 5);
-    if (fd < 0 || fchmod(fd, 0600) < 0 || la_serve_write_all(fd, html.buf, html.len) < 0 ||
+    if (fd < 0 || fchmod(fd, 0600) < 0 || la_write_all(fd, html.buf, html.len) < 0 ||
         close(fd) < 0) {
         int err = errno;
         if (fd >= 0)

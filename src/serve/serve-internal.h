@@ -35,9 +35,6 @@ int la_serve_spawn_opener(const char *target);
  */
 int la_serve_strip_prefix(json_t *v, const char *prefix);
 
-/* Write all n bytes of p to fd, retrying on EINTR and short writes.  0, or -1 (errno set). */
-int la_serve_write_all(int fd, const char *p, size_t n);
-
 #if HAVE_MICROHTTPD
 
 /* -------- the server (serve.c, http.c, upload.c, pages.c), only with libmicrohttpd -------- */

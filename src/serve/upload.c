@@ -40,6 +40,7 @@
 #include "analyze/analyze.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/dir.h"
 #include "core/encoding.h"
 #include "report/report.h"
 #include "serve/serve-internal.h"
@@ -136,7 +137,7 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
         rq->too_big = 1;
         return MHD_NO;
     }
-    if (rq->fd < 0 || la_serve_write_all(rq->fd, data, size) < 0) {
+    if (rq->fd < 0 || la_write_all(rq->fd, data, size) < 0) {
         rq->io_error = 1;
         return MHD_NO;
     }
