@@ -30,21 +30,23 @@ CONV = re.compile(r"%[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?:hh|h|ll|l|j|z|t|L|q)
                   r"[diouxXeEfFgGaAcspS@%]")
 
 
+def sample_value(c):
+    """What `rules test` fills a conversion ending in c with ("%%" is a literal %)."""
+    if c == "%":
+        return "%"
+    if c in "diu":
+        return "1"
+    if c in "xXp":
+        return "0x1f"
+    if c in "feEgGaA":
+        return "1.5"
+    if c == "o":
+        return "7"
+    return "x"
+
+
 def fill(fmt):
-    def rep(m):
-        c = m.group(0)[-1]
-        if c == "%":
-            return "%"
-        if c in "diu":
-            return "1"
-        if c in "xXp":
-            return "0x1f"
-        if c in "feEgGaA":
-            return "1.5"
-        if c == "o":
-            return "7"
-        return "x"
-    return CONV.sub(rep, fmt.split("\n")[0])
+    return CONV.sub(lambda m: sample_value(m.group(0)[-1]), fmt.split("\n")[0])
 
 
 def entries(path):
