@@ -69,7 +69,11 @@
 
 /* The rings of a threaded stream, in blocks of LA_INGEST_BLOCK bytes. */
 #define LA_GZ_RING_IN 2u
-#define LA_GZ_RING_OUT 4u
+#define LA_GZ_RING_OUT 8u
+/* A full output ring is refilled in batches: the inflate thread, once it found the ring
+ * full, sleeps until this many blocks are free, so that the reading thread wakes it once per
+ * batch rather than once per block (each wake is a futex call and a switch on both cores). */
+#define LA_GZ_RING_BATCH (LA_GZ_RING_OUT / 2u)
 
 /* What a deflate error is called, whichever inflater found it. */
 #define LA_GZ_BAD_DEFLATE "the deflate data is invalid"
@@ -424,7 +428,17 @@ struct helper {
     int out_held;                  /* the reading thread holds block out_head - 1 */
     int finished;                  /* the inflate thread made its last block */
     int quit;                      /* la_gz_free(): stop now */
+    /* Who sleeps on cond, so that a change wakes only a thread that waits for it. */
+    int wait_space;                /* the inflate thread: for LA_GZ_RING_BATCH free blocks */
+    int wait_input;                /* the inflate thread: for a compressed block */
+    int wait_out;                  /* the reading thread: for an inflated block or room to feed */
 };
+
+/* Output blocks the inflate thread may fill (lock held). */
+static unsigned out_free(const struct helper *h)
+{
+    return LA_GZ_RING_OUT - h->out_count - (unsigned)h->out_held;
+}
 
 /* The inflate thread's pull: the next compressed block of the ring, waiting for it. */
 static enum la_rc ring_pull(struct la_gz *g, const void **ret_b, size_t *ret_n)
@@ -437,10 +451,14 @@ static enum la_rc ring_pull(struct la_gz *g, const void **ret_b, size_t *ret_n)
         h->in_head = (h->in_head + 1) % LA_GZ_RING_IN;
         h->in_count--;
         h->in_taken = 0;
-        pthread_cond_broadcast(&h->cond);
+        if (h->wait_out)           /* room to feed */
+            pthread_cond_broadcast(&h->cond);
     }
-    while (!h->in_count && !h->in_end && !h->quit)
+    while (!h->in_count && !h->in_end && !h->quit) {
+        h->wait_input = 1;
         pthread_cond_wait(&h->cond, &h->lock);
+        h->wait_input = 0;
+    }
     if (h->quit) {
         rc = LA_FATAL;
     } else if (h->in_count) {
@@ -466,8 +484,12 @@ static void *inflater(void *arg)
         size_t n;
 
         pthread_mutex_lock(&h->lock);
-        while (h->out_count + (unsigned)h->out_held >= LA_GZ_RING_OUT && !h->quit)
-            pthread_cond_wait(&h->cond, &h->lock);
+        if (!out_free(h))
+            while (out_free(h) < LA_GZ_RING_BATCH && !h->quit) {
+                h->wait_space = 1;
+                pthread_cond_wait(&h->cond, &h->lock);
+                h->wait_space = 0;
+            }
         i = (h->out_head + h->out_count) % LA_GZ_RING_OUT;
         if (h->quit) {
             pthread_mutex_unlock(&h->lock);
@@ -480,7 +502,8 @@ static void *inflater(void *arg)
         h->outrc[i] = rc;
         h->out_count++;
         h->finished = rc != LA_OK;
-        pthread_cond_broadcast(&h->cond);
+        if (h->wait_out)
+            pthread_cond_broadcast(&h->cond);
         pthread_mutex_unlock(&h->lock);
     }
     return NULL;
@@ -517,7 +540,8 @@ static void ring_feed(struct la_gz *g)
             h->in_end = 1;
             h->in_rc = rc;
         }
-        pthread_cond_broadcast(&h->cond);
+        if (h->wait_input)
+            pthread_cond_broadcast(&h->cond);
     }
 }
 
@@ -530,13 +554,16 @@ static enum la_rc ring_take(struct la_gz *g, unsigned char **ret_out, size_t *re
     pthread_mutex_lock(&h->lock);
     if (h->out_held) {             /* the block handed out last is free again */
         h->out_held = 0;
-        pthread_cond_broadcast(&h->cond);
+        if (h->wait_space && out_free(h) >= LA_GZ_RING_BATCH)
+            pthread_cond_broadcast(&h->cond);
     }
     for (;;) {
         ring_feed(g);
         if (h->out_count)
             break;
+        h->wait_out = 1;
         pthread_cond_wait(&h->cond, &h->lock);
+        h->wait_out = 0;
     }
     *ret_out = h->out[h->out_head];
     *ret_n = h->outlen[h->out_head];

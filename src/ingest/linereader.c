@@ -207,6 +207,19 @@ static enum la_rc refill(struct la_linereader *lr)
     return LA_OK;
 }
 
+/* Hand out the line s[0..len) (its '\n' dropped), and its CR if it ends CRLF. */
+static enum la_rc emit_view(struct la_linereader *lr, const char *s, size_t len,
+                            struct la_sv *ret_line, uint64_t *ret_lineno)
+{
+    if (len && s[len - 1] == '\r')
+        len--;
+    lr->lineno++;
+    *ret_line = la_sv_make(s, len);
+    *ret_lineno = lr->lineno;
+    lr->in_trunc = 0;
+    return LA_OK;
+}
+
 static enum la_rc emit(struct la_linereader *lr, struct la_sv *ret_line, uint64_t *ret_lineno)
 {
     size_t len = lr->line.len;
@@ -248,6 +261,12 @@ enum la_rc la_linereader_next(struct la_linereader *lr, struct la_sv *ret_line,
         const unsigned char *nl = memchr(s, '\n', avail);
         size_t take = nl ? (size_t)(nl - s) : avail;
 
+        /* A whole line inside the block (most lines): a view into it, no copy.  The block
+         * stays valid until the next call, which is as long as a line must. */
+        if (nl && !lr->line.len && !lr->in_trunc && take <= lr->max_line) {
+            lr->bpos += take + 1;
+            return emit_view(lr, (const char *)s, take, ret_line, ret_lineno);
+        }
         if (!lr->in_trunc) {
             size_t room = lr->max_line - lr->line.len;
             size_t add = take < room ? take : room;
