@@ -623,6 +623,22 @@ static int is_link_message(const struct run *r, const struct attempt *a, size_t 
     return m->vocab_producer && m->vocab_side && !strcmp(m->vocab_side, "link");
 }
 
+/* Whether another match on match k's line is a link message: a record's matches are
+ * appended together, so they are k's neighbours in a->m. */
+static int shares_line_with_link_message(const struct run *r, const struct attempt *a, size_t k)
+{
+    const struct match *x = &a->m[k];
+    size_t j;
+
+    for (j = k; j-- > 0 && a->m[j].member == x->member && a->m[j].line == x->line;)
+        if (is_link_message(r, a, j))
+            return 1;
+    for (j = k + 1; j < a->nm && a->m[j].member == x->member && a->m[j].line == x->line; j++)
+        if (is_link_message(r, a, j))
+            return 1;
+    return 0;
+}
+
 /*
  * Whether the top cause rests only on a restore tool's own "link" messages ("can't init, no
  * device found", "Unable to send iBEC to device", "Unable to connect to device in recovery
@@ -642,7 +658,6 @@ static int rests_on_link_messages(const struct run *r, const struct attempt *a,
 
     for (size_t k = 0; k < a->nm; k++) {
         const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, a->m[k].rule);
-        int same_line = 0;
         if (!m->cause || m->against || strcmp(m->cause, cause) ||
             !match_counts(r->e, a, k, r->att, r->natt))
             continue;
@@ -650,10 +665,7 @@ static int rests_on_link_messages(const struct run *r, const struct attempt *a,
             link = 1;
             continue;
         }
-        for (size_t j = 0; j < a->nm && !same_line; j++)
-            same_line = j != k && a->m[j].member == a->m[k].member &&
-                        a->m[j].line == a->m[k].line && is_link_message(r, a, j);
-        if (!same_line)
+        if (!shares_line_with_link_message(r, a, k))
             return 0;
     }
     return link;
