@@ -351,6 +351,13 @@ RULES = [
        r"not supported on 32-?bit|ApNonce collision function is not supported|"
        r"Operation not supported|^not supported$|iOS 1 doesn't support",
        TOOL, "host-software", 1.5, "the tool does not support this device or mode"),
+    # futurerestore's init() sets _didInit only when check_mode() found the device in a known
+    # mode (futurerestore src/futurerestore.cpp:222 at 22a5d89, tihmstar's
+    # futurerestore/futurerestore.cpp:96): every later "did not init" says no device was seen.
+    ev(r"^did not init$", LINK, "usb-link", 1.0,
+       "futurerestore found no device in a known mode (init() sets _didInit only when "
+       "check_mode() sees one): the device is not connected, not in a mode the host sees, or "
+       "the host's USB stack does not show it", producer=r"^futurerestore"),
     ev(r"client not initialized|^did not init$|Invalid FDR client|Invalid file handle|"
        r"snprintf failed|idevicerestore client|The list parameter needs to point to NULL|"
        r"ASRClient is not connected|Mux is connected, cannot issue control|"
@@ -374,7 +381,7 @@ RULES = [
        r"Invalid input value|only allowed for 32bit|not supported in pwnDFU|"
        r"maybe you forgot -w|required --use-pwndfu|More then one connected device|"
        r"failed to find custom (version|buildid)|Couldn't find for non-beta|"
-       r"--use-pwndfu was specified|FLAG_LATEST cannot be used",
+       r"FLAG_LATEST cannot be used",
        TOOL, "host-software", 1.5,
        "an option or argument is wrong for this run: fix the command line"),
     ev(r"enable Deprecated/Legacy options|user specified (is )?not to flash a baseband|we don't "
@@ -578,7 +585,8 @@ RULES = [
     # ---------------------------------------------------------------- device mode and state
     ev(r"Device is in an invalid state|unexpected device mode|Device is in unexpected mode|"
        r"Device is in DFU mode detected, but|unsupported device ?mode|not in (DFU|recovery)"
-       r"( mode)?|isn't in (DFU|recovery) mode|isPwnDfu enabled, but|need to put your device into "
+       r"( mode)?|isn't in (DFU|recovery) mode|isPwnDfu enabled, but|--use-pwndfu was specified, but "
+       r"device found in|need to put your device into "
        r"DFU|needs to be in DFU mode|Device reconnected in non-DFU mode|device not in DFU/Recovery|"
        r"can't set auto-?boot, when|Device failed to enter recovery|is not in restore mode|"
        r"Shell is not available in Debug USB|not supported in Debug USB|enterPwnRecoveryRequested",
@@ -825,6 +833,14 @@ RULES = [
 
 # Per-message corrections where the table is wrong for one site (producer, format[, function]).
 OVERRIDES = {
+    # The element names come from the signing server's BasebandFirmware answer ("<name>-Blob");
+    # restore_get_bbfw_fn_for_element() maps them through a table compiled into the tool
+    # (idevicerestore src/restore.c:1860-1911 at 405fcd1, one entry per modem generation: ICE3,
+    # Trek, Mav4/5, ICE16/19, Mav20, Mav25). A name it lacks is a modem newer than the tool.
+    ("idevicerestore", "can't match element name '%s' to baseband firmware file name."):
+        (TOOL, "host-software", 2.0,
+         "the signing server named a baseband firmware element this version of the tool has no "
+         "file name for (its table predates this modem): update the tool"),
     # futurerestore: "Unable to get path for component" etc. are thrown from getIPSWComponent,
     # which reads the user's IPSW: an image problem, not the device.
     ("libirecovery", "Invalid input"):

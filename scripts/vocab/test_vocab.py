@@ -283,6 +283,22 @@ class Classification(unittest.TestCase):
                          "host-software")
         self.assertEqual(self.cls("RESTORE FAILED")["ignore"], "outcome")
 
+    def test_device_mode_and_tool_table_classes(self):
+        # futurerestore's init() sets _didInit only when check_mode() saw a device.
+        for producer in ("futurerestore", "futurerestore-tihmstar", "futurerestore-legacy"):
+            self.assertEqual(self.cls("did not init", producer, level="exception")["side"],
+                             "link")
+        self.assertEqual(self.cls("client not initialized")["cause"], "host-software")
+        # An option given for a mode the device is not in: the device's mode is the fix.
+        self.assertEqual(self.cls("--use-pwndfu was specified, but device found in recovery "
+                                  "mode!", "futurerestore", level="exception")["cause"],
+                         "device-software")
+        self.assertEqual(self.cls("--rdsk requires --use-pwndfu", "futurerestore")["cause"],
+                         "host-software")
+        # A baseband element the tool's compiled table lacks: the tool predates the modem.
+        c = self.cls("can't match element name '%s' to baseband firmware file name.")
+        self.assertEqual((c["side"], c["cause"]), ("host-tool", "host-software"))
+
     def test_tss_status_variants(self):
         c = self.cls("ERROR: TSS request failed (status=%d, message=%s)", "libtatsu")
         self.assertEqual(c["cause"], "signing-server")

@@ -129,6 +129,10 @@ struct attempt {
     uint64_t last_line, fail_line;
     char *fail_text;
     long fail_rule;
+    /* A stage was reached after the failure line (a line that set a stage and said nothing
+     * failed): the run went on past that error, so it did not end on it (score.c). */
+    int went_on;
+    uint64_t now_line;                /* the line of the hit being applied */
     int tool_run;                     /* a restore tool's own message was seen (vocabulary) */
 };
 

@@ -316,6 +316,7 @@ enum la_rc la_attempt_note_failure(struct run *r, struct attempt *a, long rule)
     a->fail_member = r->cur_member;
     a->fail_line = rec->line;
     a->fail_rule = rule;
+    a->went_on = 0;
     return LA_OK;
 }
 
@@ -323,6 +324,7 @@ void la_attempt_touch(struct attempt *a, const struct la_record *rec)
 {
     a->now = rec->time;
     a->now_dated = rec->has_date;
+    a->now_line = rec->line;
     if (rec->time < 0)
         return;
     if (a->start < 0 || rec->time < a->start) {
@@ -365,14 +367,26 @@ enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
     }
     if (!strncmp(name, "code_", 5))
         return LA_OK;
-    if (!strcmp(name, "stage"))
-        return !v.len || add_stage(a, v.p, v.len, a->now, a->now_dated) ? LA_OK : LA_FATAL;
-    if (!strcmp(name, "op") && parse_code(v, 0, &n))
+    if (!strcmp(name, "stage")) {
+        s = v.p;
+        n = (long)v.len;
+    } else if (!strcmp(name, "op") && parse_code(v, 0, &n)) {
         s = la_kb_stage_of_op(e->kb, n);
-    else if (!strcmp(name, "checkpoint"))
+        n = s ? (long)strlen(s) : 0;
+    } else if (!strcmp(name, "checkpoint")) {
         s = la_kb_stage_of_checkpoint(e->kb, v.p, v.len);
-    if (s)
-        return add_stage(a, s, strlen(s), a->now, a->now_dated) ? LA_OK : LA_FATAL;
+        n = s ? (long)strlen(s) : 0;
+    }
+    if (s && n > 0) {
+        if (!add_stage(a, s, (size_t)n, a->now, a->now_dated))
+            return LA_FATAL;
+        /* Progress after the attempt's failure line; a failure noted on this same line
+         * (la_attempt_note_failure, la_attempt_mark_failing) takes it back. */
+        a->went_on = a->fail_text && a->fail_line != a->now_line;
+        return LA_OK;
+    }
+    if (s || !strcmp(name, "stage"))
+        return LA_OK;
     for (int f = 0; f < FACT_N; f++)
         if (!strcmp(name, fact_names[f]) && v.len && v.len <= LA_MAX_FACT) {
             la_free(a->facts[f]);
@@ -386,6 +400,7 @@ enum la_rc la_attempt_mark_failing(struct attempt *a)
 {
     /* The first failing stage is the specific one (restored repeats the failure for every
      * enclosing step). */
+    a->went_on = 0;
     if (!a->fail_stage && a->stage && !(a->fail_stage = la_strdup(a->stage)))
         return LA_FATAL;
     return LA_OK;

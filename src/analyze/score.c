@@ -515,8 +515,8 @@ static void weigh_repeats(const struct run *r, const struct attempt *a, struct c
 
 static int ended_on_error(const struct attempt *a)
 {
-    return a->fail_text && a->fail_member == a->last_member && a->last_line >= a->fail_line &&
-           a->last_line - a->fail_line <= TAIL_LINES;
+    return a->fail_text && !a->went_on && a->fail_member == a->last_member &&
+           a->last_line >= a->fail_line && a->last_line - a->fail_line <= TAIL_LINES;
 }
 
 /*
@@ -889,10 +889,12 @@ enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
     /*
      * Causes are weighed for a failure, for failure evidence outside a restore, and for a
      * run whose log stops without a word on how it ended only when something in it failed:
-     * a run cut off while every step so far went well gets no cause at all.
+     * a run cut off while every step so far went well gets no cause at all, and so does one
+     * that went on to a later stage after its last failure line (the error did not stop it).
      */
     if (v.primary && (!strcmp(o, "failed") || !strcmp(o, "evidence") ||
-                      (!strcmp(o, "inconclusive") && v.primary->fail_text))) {
+                      (!strcmp(o, "inconclusive") && v.primary->fail_text &&
+                       !v.primary->went_on))) {
         if (index_attempt(v.primary, la_ruleset_count(r->e->rs)) < 0) {
             la_verdict_release(&v);
             return LA_FATAL;

@@ -637,7 +637,10 @@ static const char *const cascade_rules =
     "    samples: ['LIBUSB_ERROR_IO']\n    not: ['y']\n"
     "  - id: c.lost\n    title: lost while sending\n    cause: usb-link\n    weight: 1.5\n"
     "    match: {s: {contains: 'component: Unable to find device'}}\n"
-    "    samples: ['x component: Unable to find device']\n    not: ['y']\n";
+    "    samples: ['x component: Unable to find device']\n    not: ['y']\n"
+    "  - id: c.progress\n    title: progress\n    kind: stage\n    set: {stage: restore_image}\n"
+    "    match: {s: {contains: 'progress to next step'}}\n"
+    "    samples: ['progress to next step']\n    not: ['y']\n";
 
 static const char *const cascade_pack =
     "producer: tool\n"
@@ -761,6 +764,39 @@ static void link_message_alone_is_unclear(void **state)
     assert_string_equal(top(r), "usb-link");
     assert_string_not_equal(json_string_value(json_object_get(d, "level")), "unclear");
     assert_int_equal(json_array_size(json_object_get(d, "reasons")), 0);
+    json_decref(r);
+}
+
+/* A run that reached a later stage after its last failure line went on past that error: a
+ * paste cut off after it is inconclusive with no cause; an error after the progress, or on
+ * the stage line itself, still ends the run. */
+static void progress_after_error_is_no_ending(void **state)
+{
+    json_t *r = run_cascade("tool 1.0 starts\nWARNING: no BbSkeyId\n"
+                            "progress to next step\nstill going\n");
+
+    (void)state;
+    assert_string_equal(outcome(r), "inconclusive");
+    assert_int_equal(json_array_size(json_object_get(r, "causes")), 0);
+    assert_true(json_is_null(json_object_get(r, "diagnosis")));
+    json_decref(r);
+
+    r = run_cascade("tool 1.0 starts\nWARNING: no BbSkeyId\nstill going\n");
+    assert_string_equal(outcome(r), "failed");
+    assert_string_equal(top(r), "firmware-image");
+    json_decref(r);
+
+    r = run_cascade("tool 1.0 starts\nWARNING: no BbSkeyId\nprogress to next step\n"
+                    "Could not resolve host\nstill going\n");
+    assert_string_equal(outcome(r), "failed");
+    assert_true(json_is_true(json_object_get(json_object_get(r, "diagnosis"),
+                                             "ended_on_error")));
+    json_decref(r);
+
+    r = run_cascade("tool 1.0 starts\nprogress to next step: WARNING: no BbSkeyId\n"
+                    "still going\n");
+    assert_string_equal(outcome(r), "failed");
+    assert_string_equal(top(r), "firmware-image");
     json_decref(r);
 }
 
@@ -1161,6 +1197,7 @@ int main(void)
         cmocka_unit_test(captured_and_set_values), cmocka_unit_test(spaced_and_mapped_codes),
         cmocka_unit_test(many_stages), cmocka_unit_test(timeline_phases_and_reasons),
         cmocka_unit_test(deepest_error_decides), cmocka_unit_test(link_message_alone_is_unclear),
+        cmocka_unit_test(progress_after_error_is_no_ending),
         cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
         cmocka_unit_test(cases_split), cmocka_unit_test(unexplained_templates),
     };
