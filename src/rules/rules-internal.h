@@ -60,9 +60,15 @@ char *pool_strdup(struct pool *p, const char *s);
 void *pool_calloc(struct pool *p, size_t n, size_t size);
 void pool_release(struct pool *p);
 
-/* A loaded YAML document with its file name for diagnostics. */
+/*
+ * A loaded YAML document with its file name for diagnostics: libyaml's node type, built
+ * by yaml.c from libyaml's events into one array of nodes (node id i is nodes[i - 1], the
+ * root node 1) and one arena for the scalars' text and the collections' children.
+ */
 struct ydoc {
-    yaml_document_t doc;
+    yaml_node_t *nodes;
+    size_t nnodes, capnodes;
+    struct pool mem;
     const char *file;
     struct la_diag_sink *sink;
     struct pool *pool;
