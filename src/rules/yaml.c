@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/alloc.h"
 #include "core/limits.h"
@@ -151,6 +152,7 @@ struct yframe {
 
 struct ybuild {
     struct ydoc *d;
+    size_t len;                     /* of the text */
     size_t cap;                     /* bytes aliases may add */
     struct yframe *stack;
     size_t depth, capstack;
@@ -185,6 +187,15 @@ static yaml_node_t *bnode(struct ybuild *b, int id)
     return b->d->nodes + id - 1;
 }
 
+/*
+ * Room for the nodes of len bytes at first: a node takes about 18 bytes of the packs, so
+ * this rarely grows, and a large file's array is grown rather than reserved whole.
+ */
+static size_t first_cap(size_t len)
+{
+    return len / 16 < 256 ? 256 : len / 16 < 65536 ? len / 16 : 65536;
+}
+
 /* A new node of this type at the event's start; its id, 0 when out of memory. */
 static int new_node(struct ybuild *b, yaml_node_type_t type, const yaml_event_t *e)
 {
@@ -194,7 +205,7 @@ static int new_node(struct ybuild *b, yaml_node_type_t type, const yaml_event_t 
     if (d->nnodes >= (size_t)INT_MAX - 1)
         return 0;
     if (d->nnodes == d->capnodes) {
-        size_t cap = d->capnodes ? d->capnodes * 2 : 256;
+        size_t cap = d->capnodes ? d->capnodes * 2 : first_cap(b->len);
         yaml_node_t *nodes = cap <= SIZE_MAX / sizeof(*nodes)
                                  ? la_realloc(d->nodes, cap * sizeof(*nodes)) : NULL;
         if (!nodes)
@@ -423,9 +434,10 @@ static int on_event(struct ybuild *b, yaml_event_t *e)
 }
 
 enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t len,
-                     size_t cap, struct pool *pool, struct la_diag_sink *sink)
+                     size_t cap, struct pool *pool, struct ystore *store,
+                     struct la_diag_sink *sink)
 {
-    struct ybuild b = { .d = d, .cap = cap };
+    struct ybuild b = { .d = d, .len = len, .cap = cap };
     yaml_parser_t parser;
     yaml_event_t e;
     enum la_rc rc = LA_OK;
@@ -435,8 +447,17 @@ enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t 
     d->file = file;
     d->sink = sink;
     d->pool = pool;
-    if (!yaml_parser_initialize(&parser))
+    d->store = store;
+    if (store && store->nodes) {
+        d->nodes = store->nodes;
+        d->capnodes = store->cap;
+        store->nodes = NULL;
+        store->cap = 0;
+    }
+    if (!yaml_parser_initialize(&parser)) {
+        ydoc_release(d);
         return LA_FATAL;
+    }
     d->loaded = 1;
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
     while (!r) {
@@ -468,13 +489,23 @@ enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t 
 
 void ydoc_release(struct ydoc *d)
 {
-    if (d->loaded) {
+    if (d->store && !d->store->nodes) {
+        d->store->nodes = d->nodes;
+        d->store->cap = d->capnodes;
+    } else {
         la_free(d->nodes);
-        pool_release(&d->mem);
     }
+    pool_release(&d->mem);
     d->nodes = NULL;
     d->nnodes = d->capnodes = 0;
     d->loaded = 0;
+}
+
+void ystore_release(struct ystore *s)
+{
+    la_free(s->nodes);
+    s->nodes = NULL;
+    s->cap = 0;
 }
 
 yaml_node_t *ydoc_root(struct ydoc *d)
@@ -809,6 +840,7 @@ enum la_rc read_small_file(const char *path, size_t cap, struct la_buf *out,
                            struct la_diag_sink *sink)
 {
     FILE *f = fopen(path, "rb");
+    struct stat st;
     char blk[8192];
     size_t n;
 
@@ -816,6 +848,12 @@ enum la_rc read_small_file(const char *path, size_t cap, struct la_buf *out,
         la_diagf(sink, LA_SEV_ERROR, LA_D_OPEN_FAILED, path, 0, 0, "cannot open: %s",
                  strerror(errno));
         return LA_FAILED;
+    }
+    /* Room for a regular file's bytes at once, not by doublings (a pack is 50-300 KB). */
+    if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uintmax_t)st.st_size < cap && la_buf_grow(out, (size_t)st.st_size + 1) == LA_FATAL) {
+        fclose(f);
+        return LA_FATAL;
     }
     while ((n = fread(blk, 1, sizeof(blk), f)) > 0) {
         enum la_rc rc = la_buf_add(out, blk, n);
