@@ -8,7 +8,7 @@
  *
  * Packs loaded from memory: what a message, an ignored entry and a variant become (meta,
  * matching), and the exact diagnostics of broken packs (duplicate id, bad cause, unknown
- * key, missing and malformed values).
+ * key, missing and malformed values); a vocabulary folder of several packs, one broken.
  */
 #include "config.h"
 
@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -670,6 +672,95 @@ static void long_regex_compiled_at_load(void **state)
     la_buf_release(&fmt);
 }
 
+/* Write n entries (ids prefix.00000001...) as a pack at path. */
+static void write_pack(const char *path, const char *producer, int n)
+{
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fprintf(f, "producer: %s\nrepository: https://example.org/%s\n"
+               "commit: 0123456789abcdef0123456789abcdef01234567\nmessages:\n",
+            producer, producer);
+    for (int i = 1; i <= n; i++)
+        fprintf(f, "  - id: %s.%08d\n    at: src/x.c:%d\n    level: error\n"
+                   "    format: \"Unable to open restore component number %d of %%s\"\n"
+                   "    side: link\n    cause: usb-link\n    weight: 1.5\n"
+                   "    reason: \"the link broke\"\n",
+                producer, i, i, i);
+    fclose(f);
+}
+
+/*
+ * A vocabulary folder's packs share one node array (yaml.c's struct ystore): a large pack,
+ * a broken one, a small one and a larger one after them all load as they would alone,
+ * with the broken one's syntax error at its place and each rule at its own line.
+ */
+static void vocab_dir_packs(void **state)
+{
+    static const char *const causes[] = { "usb-link", NULL };
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_ruleset *rs = la_ruleset_new(&lim);
+    struct la_buf d = LA_BUF_INIT, path = LA_BUF_INIT;
+    struct la_diag_sink sink = { capture, &d };
+    char dir[] = "/tmp/la-test-vocab-XXXXXX";
+    const struct la_rule_meta *m;
+    FILE *f;
+    long r;
+
+    (void)state;
+    assert_non_null(rs);
+    assert_non_null(mkdtemp(dir));
+    la_ruleset_set_vocabulary(rs, causes, NULL);
+    assert_int_equal(la_buf_addf(&path, "%s/vocab", dir), LA_OK);
+    assert_int_equal(mkdir(path.buf, 0700), 0);
+    la_buf_reset(&path);
+    assert_int_equal(la_buf_addf(&path, "%s/vocab/a.yaml", dir), LA_OK);
+    write_pack(path.buf, "aa", 400);
+    la_buf_reset(&path);
+    assert_int_equal(la_buf_addf(&path, "%s/vocab/b.yaml", dir), LA_OK);
+    assert_non_null(f = fopen(path.buf, "w"));
+    fputs("producer: bb\nrepository: https://example.org/bb\nmessages:\n  - id: bb.1\n"
+          "    reason: [cut", f);
+    fclose(f);
+    la_buf_reset(&path);
+    assert_int_equal(la_buf_addf(&path, "%s/vocab/c.yaml", dir), LA_OK);
+    write_pack(path.buf, "cc", 2);
+    la_buf_reset(&path);
+    assert_int_equal(la_buf_addf(&path, "%s/vocab/d.yaml", dir), LA_OK);
+    write_pack(path.buf, "dd", 1500);
+
+    assert_int_equal(la_ruleset_add_vocab_dir(rs, dir, &sink), LA_FAILED);
+    assert_string_equal(strstr(d.buf, "b.yaml:"),
+                        "b.yaml:6:1: error[LA200]: invalid YAML: did not find expected ',' "
+                        "or ']' while parsing a flow sequence\n");
+    /* The broken pack fails the ruleset; the others' rules are all there. */
+    assert_int_equal(la_ruleset_compile(rs, &sink), LA_FAILED);
+    assert_int_equal(la_ruleset_count(rs), 400 + 2 + 1500);
+    assert_true((r = la_ruleset_find(rs, "cc.00000002")) >= 0);
+    m = la_ruleset_rule(rs, (size_t)r);
+    assert_int_equal(m->line, 5 + 8);
+    assert_string_equal(m->vocab_at, "src/x.c:2");
+    assert_true((r = la_ruleset_find(rs, "dd.00001500")) >= 0);
+    m = la_ruleset_rule(rs, (size_t)r);
+    assert_int_equal(m->line, 5 + 8 * 1499);
+    assert_string_equal(m->title, "dd: Unable to open restore component number 1500 of …");
+    assert_true((r = la_ruleset_find(rs, "aa.00000400")) >= 0);
+    assert_string_equal(la_ruleset_rule(rs, (size_t)r)->vocab_at, "src/x.c:400");
+
+    for (const char *n = "abcd"; *n; n++) {
+        la_buf_reset(&path);
+        assert_int_equal(la_buf_addf(&path, "%s/vocab/%c.yaml", dir, *n), LA_OK);
+        assert_int_equal(remove(path.buf), 0);
+    }
+    la_buf_reset(&path);
+    assert_int_equal(la_buf_addf(&path, "%s/vocab", dir), LA_OK);
+    assert_int_equal(rmdir(path.buf), 0);
+    assert_int_equal(rmdir(dir), 0);
+    la_buf_release(&path);
+    la_buf_release(&d);
+    la_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -687,6 +778,7 @@ int main(void)
         cmocka_unit_test(printed_code_in_pack),
         cmocka_unit_test(lazy_regexes),
         cmocka_unit_test(long_regex_compiled_at_load),
+        cmocka_unit_test(vocab_dir_packs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
