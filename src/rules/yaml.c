@@ -1,5 +1,6 @@
 /*
- * YAML helpers over libyaml's document API, with positioned diagnostics.
+ * The YAML document (libyaml's events into libyaml's node type, see ydoc_load()) and the
+ * helpers over it, with positioned diagnostics.
  *
  * Every diagnostic points at the node it is about: libyaml's marks are
  * 0-based, ours 1-based.  Keys are checked against an allowed list (or a
