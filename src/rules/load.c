@@ -612,7 +612,19 @@ static enum la_rc add_buffer(struct la_ruleset *rs, const char *name, const char
     if (rs->compiled)
         return LA_FATAL;
     sha256_update(&rs->sha, len, (const uint8_t *)data);
-    rc = ydoc_load(&d, fname, data, len, rs->lim.max_rule_file, &rs->pool, store, sink);
+    /*
+     * The packs of a vocabulary folder (store) go through the parsed-YAML cache, keyed by
+     * the ruleset's hash so far (which ends with this text) and the text's length.
+     */
+    if (store) {
+        struct sha256_ctx so_far = rs->sha;
+        uint8_t h[SHA256_DIGEST_SIZE];
+        sha256_digest(&so_far, sizeof(h), h);
+        rc = ydoc_load_cached(&d, fname, data, len, h, rs->lim.max_rule_file, &rs->pool, store,
+                              sink);
+    } else {
+        rc = ydoc_load(&d, fname, data, len, rs->lim.max_rule_file, &rs->pool, NULL, sink);
+    }
     if (rc != LA_OK) {
         rs->errors++;
         return rc;

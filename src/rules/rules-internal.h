@@ -81,6 +81,7 @@ struct ydoc {
     size_t nnodes, capnodes;
     struct pool mem;
     struct ystore *store;          /* where the node array came from and goes back to */
+    int aliased;                   /* it has an alias: not a tree (not cached) */
     const char *file;
     struct la_diag_sink *sink;
     struct pool *pool;
@@ -98,6 +99,17 @@ enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t 
                      size_t cap, struct pool *pool, struct ystore *store,
                      struct la_diag_sink *sink);
 void ydoc_release(struct ydoc *d);
+/*
+ * ydoc_load() through the parsed-YAML cache (ycache.c): the document of this text read
+ * back from $XDG_CACHE_HOME/loganalyze when it was saved there, else parsed and saved.
+ * The same document, diagnostics and return either way.  text_hash: a SHA-256 of bytes
+ * that end with the text (the ruleset's so far), which with len decides the text.
+ */
+enum la_rc ydoc_load_cached(struct ydoc *d, const char *file, const char *data, size_t len,
+                            const uint8_t text_hash[SHA256_DIGEST_SIZE], size_t cap,
+                            struct pool *pool, struct ystore *store, struct la_diag_sink *sink);
+/* How many documents this process read from the cache (for tests). */
+unsigned long ycache_hits(void);
 yaml_node_t *ydoc_root(struct ydoc *d);
 yaml_node_t *ynode(struct ydoc *d, int id);
 void yerr(struct ydoc *d, const yaml_node_t *n, unsigned code, const char *fmt, ...)

@@ -303,6 +303,7 @@ static int on_alias(struct ybuild *b, const char *name)
         ylimit(b, LA_D_YAML_ALIAS_LIMIT, "more than %u YAML aliases", LA_YAML_MAX_ALIASES);
         return -1;
     }
+    b->d->aliased = 1;
     b->added += a->bytes;
     if (b->added > b->cap) {
         ylimit(b, LA_D_YAML_ALIAS_LIMIT,
