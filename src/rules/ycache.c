@@ -68,6 +68,9 @@ struct yc_node {
                                       count of items or pairs */
 };
 
+/* A node's depth fits valid_tree()'s bytes: collections nest at most LA_YAML_MAX_DEPTH deep. */
+_Static_assert(LA_YAML_MAX_DEPTH < 255, "LA_YAML_MAX_DEPTH fits in a byte");
+
 static atomic_ulong hits;
 
 unsigned long ycache_hits(void)
@@ -123,7 +126,8 @@ static int cache_paths(const uint8_t key[KEY_LEN], struct la_buf *dir, struct la
 /*
  * Whether the nodes describe a tree the loaders can walk: types, scalars inside the text
  * and NUL-terminated, children inside the children with ids above their parent's (so no
- * cycle), each node the child of one parent, at most LA_YAML_MAX_DEPTH deep.
+ * cycle), each node the child of one parent, collections at most LA_YAML_MAX_DEPTH deep
+ * (as ydoc_load() allows).  The marks' byte index is not kept (nothing reads it).
  */
 static int valid_tree(const struct yc_node *nodes, uint32_t nn, const char *text, uint32_t nt,
                       const uint32_t *kids, uint32_t nk)
@@ -143,7 +147,7 @@ static int valid_tree(const struct yc_node *nodes, uint32_t nn, const char *text
         } else if (n->type == YAML_SEQUENCE_NODE || n->type == YAML_MAPPING_NODE) {
             if (n->type == YAML_MAPPING_NODE)
                 count *= 2;
-            ok = (uint64_t)n->a + count <= nk && (count == 0 || depth[i] < LA_YAML_MAX_DEPTH);
+            ok = (uint64_t)n->a + count <= nk && (count == 0 || depth[i] <= LA_YAML_MAX_DEPTH);
             for (uint64_t k = 0; ok && k < count; k++) {
                 uint32_t c = kids[n->a + k];        /* node id: index c - 1 */
                 ok = c > i + 1 && c <= nn && !depth[c - 1];

@@ -997,6 +997,66 @@ static void pack_cache(void **state)
     la_buf_release(&cold);
 }
 
+/* A pack nested as deep as ydoc_load() allows is cached and read back the same. */
+static void pack_cache_deep(void **state)
+{
+    static const char *const causes[] = { "usb-link", NULL };
+    char dir[] = "/tmp/la-test-vocab-XXXXXX", cache[] = "/tmp/la-test-cache-XXXXXX";
+    struct la_buf text = LA_BUF_INIT, p = LA_BUF_INIT, snap[2] = { LA_BUF_INIT, LA_BUF_INIT };
+    const char *old = getenv("XDG_CACHE_HOME");
+    char *saved = old ? strdup(old) : NULL;
+    int deep = 64 - 3;              /* the top mapping, 'messages', the entry */
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    assert_non_null(mkdtemp(cache));
+    assert_int_equal(setenv("XDG_CACHE_HOME", cache, 1), 0);
+    assert_int_equal(la_buf_addf(&p, "%s/vocab", dir), LA_OK);
+    assert_int_equal(mkdir(p.buf, 0700), 0);
+    assert_int_equal(la_buf_adds(&text, HEAD "messages:\n" MSG("tool.00000001", "Unable to go",
+                                                               "") "    symbol: "), LA_OK);
+    for (int i = 0; i < deep; i++)
+        assert_int_equal(la_buf_addc(&text, '['), LA_OK);
+    assert_int_equal(la_buf_adds(&text, "x"), LA_OK);
+    for (int i = 0; i < deep; i++)
+        assert_int_equal(la_buf_addc(&text, ']'), LA_OK);
+    assert_int_equal(la_buf_addc(&text, '\n'), LA_OK);
+    write_file(p.buf, "e.yaml", text.buf);
+    for (int run = 0; run < 2; run++) {
+        struct la_limits lim = LA_LIMITS_DEFAULT;
+        struct la_ruleset *rs = la_ruleset_new(&lim);
+        struct la_buf d = LA_BUF_INIT;
+        struct la_diag_sink sink = { capture, &d };
+        unsigned long before = ycache_hits();
+        assert_non_null(rs);
+        la_ruleset_set_vocabulary(rs, causes, NULL);
+        assert_int_equal(la_ruleset_add_vocab_dir(rs, dir, &sink), LA_FAILED);
+        assert_int_equal(ycache_hits() - before, (unsigned long)run);
+        snapshot(rs, &d, &snap[run]);
+        la_ruleset_free(rs);
+        la_buf_release(&d);
+    }
+    /* The list where a string belongs is reported, the same both times. */
+    assert_non_null(strstr(snap[0].buf, "error[LA202]: 'symbol' must be a string"));
+    assert_string_equal(snap[1].buf, snap[0].buf);
+
+    if (saved)
+        assert_int_equal(setenv("XDG_CACHE_HOME", saved, 1), 0);
+    else
+        assert_int_equal(unsetenv("XDG_CACHE_HOME"), 0);
+    free(saved);
+    remove_dir(p.buf);
+    assert_int_equal(rmdir(dir), 0);
+    la_buf_reset(&p);
+    assert_int_equal(la_buf_addf(&p, "%s/loganalyze", cache), LA_OK);
+    remove_dir(p.buf);
+    assert_int_equal(rmdir(cache), 0);
+    la_buf_release(&p);
+    la_buf_release(&text);
+    la_buf_release(&snap[0]);
+    la_buf_release(&snap[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1016,6 +1076,7 @@ int main(void)
         cmocka_unit_test(long_regex_compiled_at_load),
         cmocka_unit_test(vocab_dir_packs),
         cmocka_unit_test(pack_cache),
+        cmocka_unit_test(pack_cache_deep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
