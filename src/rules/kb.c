@@ -536,7 +536,8 @@ static enum la_rc load_one(struct la_kb *kb, const char *dir, const char *file,
         return LA_FATAL;
     rc = read_small_file(p, LA_DEFAULT_MAX_RULE_FILE, &data, sink);
     if (rc == LA_OK)
-        rc = ydoc_load(&d, p, data.buf, data.len, LA_DEFAULT_MAX_RULE_FILE, &kb->pool, sink);
+        rc = ydoc_load(&d, p, data.buf, data.len, LA_DEFAULT_MAX_RULE_FILE, &kb->pool, NULL,
+                       sink);
     la_buf_release(&data);
     if (rc != LA_OK)
         return rc;

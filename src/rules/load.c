@@ -598,8 +598,9 @@ static int load_rule(struct la_ruleset *rs, struct ydoc *d, yaml_node_t *rn)
     return 0;
 }
 
-enum la_rc la_ruleset_add_buffer(struct la_ruleset *rs, const char *name, const char *data,
-                                 size_t len, struct la_diag_sink *sink)
+/* A rule file or pack's text; its YAML nodes in store's array (NULL: an array of its own). */
+static enum la_rc add_buffer(struct la_ruleset *rs, const char *name, const char *data,
+                             size_t len, struct ystore *store, struct la_diag_sink *sink)
 {
     struct ydoc d;
     yaml_node_t *root, *list;
@@ -611,7 +612,19 @@ enum la_rc la_ruleset_add_buffer(struct la_ruleset *rs, const char *name, const 
     if (rs->compiled)
         return LA_FATAL;
     sha256_update(&rs->sha, len, (const uint8_t *)data);
-    rc = ydoc_load(&d, fname, data, len, rs->lim.max_rule_file, &rs->pool, sink);
+    /*
+     * The packs of a vocabulary folder (store) go through the parsed-YAML cache, keyed by
+     * the ruleset's hash so far (which ends with this text) and the text's length.
+     */
+    if (store) {
+        struct sha256_ctx so_far = rs->sha;
+        uint8_t h[SHA256_DIGEST_SIZE];
+        sha256_digest(&so_far, sizeof(h), h);
+        rc = ydoc_load_cached(&d, fname, data, len, h, rs->lim.max_rule_file, &rs->pool, store,
+                              sink);
+    } else {
+        rc = ydoc_load(&d, fname, data, len, rs->lim.max_rule_file, &rs->pool, NULL, sink);
+    }
     if (rc != LA_OK) {
         rs->errors++;
         return rc;
@@ -650,18 +663,30 @@ enum la_rc la_ruleset_add_buffer(struct la_ruleset *rs, const char *name, const 
     return rc;
 }
 
-enum la_rc la_ruleset_add_file(struct la_ruleset *rs, const char *path,
-                               struct la_diag_sink *sink)
+enum la_rc la_ruleset_add_buffer(struct la_ruleset *rs, const char *name, const char *data,
+                                 size_t len, struct la_diag_sink *sink)
+{
+    return add_buffer(rs, name, data, len, NULL, sink);
+}
+
+static enum la_rc add_file(struct la_ruleset *rs, const char *path, struct ystore *store,
+                           struct la_diag_sink *sink)
 {
     struct la_buf b = LA_BUF_INIT;
     enum la_rc rc = read_small_file(path, rs->lim.max_rule_file, &b, sink);
 
     if (rc == LA_OK)
-        rc = la_ruleset_add_buffer(rs, path, b.buf, b.len, sink);
+        rc = add_buffer(rs, path, b.buf, b.len, store, sink);
     else
         rs->errors++;
     la_buf_release(&b);
     return rc;
+}
+
+enum la_rc la_ruleset_add_file(struct la_ruleset *rs, const char *path,
+                               struct la_diag_sink *sink)
+{
+    return add_file(rs, path, NULL, sink);
 }
 
 /* A pack's file name: *.yaml, not hidden. */
@@ -678,6 +703,7 @@ enum la_rc la_ruleset_add_vocab_dir(struct la_ruleset *rs, const char *data_dir,
 {
     struct la_buf dir = LA_BUF_INIT, path = LA_BUF_INIT;
     struct la_dir_list l = { NULL, 0 };
+    struct ystore store = { NULL, 0 };
     enum la_rc rc;
 
     if (la_buf_addf(&dir, "%s/vocab", data_dir) != LA_OK)
@@ -695,8 +721,9 @@ enum la_rc la_ruleset_add_vocab_dir(struct la_ruleset *rs, const char *data_dir,
         if (la_buf_addf(&path, "%s/%s", dir.buf, l.names[i]) != LA_OK)
             rc = LA_FATAL;
         else
-            rc = la_rc_worst(rc, la_ruleset_add_file(rs, path.buf, sink));
+            rc = la_rc_worst(rc, add_file(rs, path.buf, &store, sink));
     }
+    ystore_release(&store);
     la_dir_list_release(&l);
     la_buf_release(&dir);
     la_buf_release(&path);

@@ -60,9 +60,28 @@ char *pool_strdup(struct pool *p, const char *s);
 void *pool_calloc(struct pool *p, size_t n, size_t size);
 void pool_release(struct pool *p);
 
-/* A loaded YAML document with its file name for diagnostics. */
+/*
+ * A node array kept between the documents of many files (the vocabulary packs), so each
+ * one does not grow and touch a new one: zero-initialised, freed by ystore_release().
+ */
+struct ystore {
+    yaml_node_t *nodes;
+    size_t cap;
+};
+
+void ystore_release(struct ystore *s);
+
+/*
+ * A loaded YAML document with its file name for diagnostics: libyaml's node type, built
+ * by yaml.c from libyaml's events into one array of nodes (node id i is nodes[i - 1], the
+ * root node 1) and one arena for the scalars' text and the collections' children.
+ */
 struct ydoc {
-    yaml_document_t doc;
+    yaml_node_t *nodes;
+    size_t nnodes, capnodes;
+    struct pool mem;
+    struct ystore *store;          /* where the node array came from and goes back to */
+    int aliased;                   /* it has an alias: not a tree (not cached) */
     const char *file;
     struct la_diag_sink *sink;
     struct pool *pool;
@@ -73,11 +92,24 @@ struct ydoc {
 /*
  * Load text into d; LA_FAILED with a positioned diagnostic on a syntax error (LA200) or at
  * a limit: nesting (LA222), anchors, aliases and the bytes aliases add, at most cap
- * (LA223), nodes once aliases are expanded (LA224).  LA_FATAL when out of memory.
+ * (LA223), nodes once aliases are expanded (LA224).  LA_FATAL when out of memory.  The
+ * node array is taken from store (NULL: none) and given back by ydoc_release().
  */
 enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t len,
-                     size_t cap, struct pool *pool, struct la_diag_sink *sink);
+                     size_t cap, struct pool *pool, struct ystore *store,
+                     struct la_diag_sink *sink);
 void ydoc_release(struct ydoc *d);
+/*
+ * ydoc_load() through the parsed-YAML cache (ycache.c): the document of this text read
+ * back from $XDG_CACHE_HOME/loganalyze when it was saved there, else parsed and saved.
+ * The same document, diagnostics and return either way.  text_hash: a SHA-256 of bytes
+ * that end with the text (the ruleset's so far), which with len decides the text.
+ */
+enum la_rc ydoc_load_cached(struct ydoc *d, const char *file, const char *data, size_t len,
+                            const uint8_t text_hash[SHA256_DIGEST_SIZE], size_t cap,
+                            struct pool *pool, struct ystore *store, struct la_diag_sink *sink);
+/* How many documents this process read from the cache (for tests). */
+unsigned long ycache_hits(void);
 yaml_node_t *ydoc_root(struct ydoc *d);
 yaml_node_t *ynode(struct ydoc *d, int id);
 void yerr(struct ydoc *d, const yaml_node_t *n, unsigned code, const char *fmt, ...)

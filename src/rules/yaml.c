@@ -1,5 +1,6 @@
 /*
- * YAML helpers over libyaml's document API, with positioned diagnostics.
+ * The YAML document (libyaml's events into libyaml's node type, see ydoc_load()) and the
+ * helpers over it, with positioned diagnostics.
  *
  * Every diagnostic points at the node it is about: libyaml's marks are
  * 0-based, ours 1-based.  Keys are checked against an allowed list (or a
@@ -11,11 +12,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/alloc.h"
 #include "core/limits.h"
@@ -44,24 +47,31 @@ void *pool_keep(struct pool *p, void *ptr)
 #define POOL_CHUNK 16384
 #define POOL_ALIGN 16
 
-void *pool_alloc(struct pool *p, size_t n)
+/* n bytes at a multiple of align (a power of two, at most POOL_ALIGN) from the pool. */
+static void *carve(struct pool *p, size_t n, size_t align)
 {
-    void *r;
+    size_t pad = (size_t)(-(uintptr_t)p->cur & (align - 1));
+    char *r;
 
     if (n > POOL_CHUNK / 4)
         return pool_keep(p, la_malloc(n));
-    n = (n + POOL_ALIGN - 1) & ~(size_t)(POOL_ALIGN - 1);
-    if (n > p->left) {
+    if (!p->cur || pad + n > p->left) {
         char *c = pool_keep(p, la_malloc(POOL_CHUNK));
         if (!c)
             return NULL;
         p->cur = c;
         p->left = POOL_CHUNK;
+        pad = 0;
     }
-    r = p->cur;
-    p->cur += n;
-    p->left -= n;
+    r = p->cur + pad;
+    p->cur += pad + n;
+    p->left -= pad + n;
     return r;
+}
+
+void *pool_alloc(struct pool *p, size_t n)
+{
+    return carve(p, n, POOL_ALIGN);
 }
 
 char *pool_memdup(struct pool *p, const void *s, size_t n)
@@ -109,14 +119,23 @@ void pool_release(struct pool *p)
 }
 
 /*
- * The document is built from libyaml's events (yaml_parser_parse) with libyaml's own
- * document calls, not by yaml_parser_load(), so that it can be measured while it is read
- * and abandoned at the first limit: nesting deeper than LA_YAML_MAX_DEPTH (libyaml's
+ * The document is built from libyaml's events (yaml_parser_parse), not by
+ * yaml_parser_load(), so that it can be measured while it is read and abandoned at the
+ * first limit: nesting deeper than LA_YAML_MAX_DEPTH (libyaml's
  * scanner costs O(depth) per token in flow context, so deep nesting alone is quadratic),
  * more than LA_YAML_MAX_ANCHORS anchors or LA_YAML_MAX_ALIASES aliases, an alias inside the
  * node it names (a cycle the loaders would walk forever), and a document that, once every
  * alias is expanded (the loaders visit an aliased node at every use), has more than
  * LA_YAML_MAX_NODES nodes or whose aliases add more than the rule-file cap in bytes.
+ *
+ * It is not built with libyaml's yaml_document_add_*() either: they copy each scalar and
+ * its tag with a malloc of their own (and the tag of an untagged one too), grow each
+ * collection's children array by doublings, and yaml_document_delete() frees it all
+ * again, which was a third of loading the 1 MB of vocabulary packs.  The nodes are
+ * libyaml's yaml_node_t in one array; a scalar's text (NUL-terminated, as libyaml's) and
+ * a finished collection's children are carved from the document's arena (d->mem), the
+ * children of the collections still open wait on one stack (ybuild.kids).  Tags are not
+ * kept: nothing reads them.  Only start_mark is set: diagnostics point at a node's start.
  */
 struct yanchor {
     char *name;
@@ -126,16 +145,20 @@ struct yanchor {
 };
 
 struct yframe {
-    int id, key;                    /* the collection; a mapping's key waiting for its value */
+    int id;                         /* the collection */
     int anchor;                     /* index in anchors, or -1 */
+    size_t base;                    /* its first child's place in ybuild.kids */
     uint64_t nodes, bytes;
 };
 
 struct ybuild {
     struct ydoc *d;
+    size_t len;                     /* of the text */
     size_t cap;                     /* bytes aliases may add */
     struct yframe *stack;
     size_t depth, capstack;
+    int *kids;                      /* the open collections' children so far, by node id */
+    size_t nkids, capkids;
     struct yanchor *anchors;
     size_t nanchors, capanchors;
     unsigned long aliases;
@@ -162,14 +185,46 @@ static void ylimit(struct ybuild *b, unsigned code, const char *fmt, ...)
 
 static yaml_node_t *bnode(struct ybuild *b, int id)
 {
-    return b->d->doc.nodes.start + id - 1;
+    return b->d->nodes + id - 1;
 }
 
-/* A node of (nodes, bytes) is complete: count it and hang it in its parent.  -1 on error. */
+/*
+ * Room for the nodes of len bytes at first: a node takes about 18 bytes of the packs, so
+ * this rarely grows, and a large file's array is grown rather than reserved whole.
+ */
+static size_t first_cap(size_t len)
+{
+    return len / 16 < 256 ? 256 : len / 16 < 65536 ? len / 16 : 65536;
+}
+
+/* A new node of this type at the event's start; its id, 0 when out of memory. */
+static int new_node(struct ybuild *b, yaml_node_type_t type, const yaml_event_t *e)
+{
+    struct ydoc *d = b->d;
+    yaml_node_t *n;
+
+    if (d->nnodes >= (size_t)INT_MAX - 1)
+        return 0;
+    if (d->nnodes == d->capnodes) {
+        size_t cap = d->capnodes ? d->capnodes * 2 : first_cap(b->len);
+        yaml_node_t *nodes = cap <= SIZE_MAX / sizeof(*nodes)
+                                 ? la_realloc(d->nodes, cap * sizeof(*nodes)) : NULL;
+        if (!nodes)
+            return 0;
+        d->nodes = nodes;
+        d->capnodes = cap;
+    }
+    n = &d->nodes[d->nnodes++];
+    memset(n, 0, sizeof(*n));
+    n->type = type;
+    n->start_mark = e->start_mark;
+    return (int)d->nnodes;
+}
+
+/* A node of (nodes, bytes) is complete: count it and hang it in its parent.  -1 stop, -2 OOM. */
 static int attach(struct ybuild *b, int id, uint64_t nodes, uint64_t bytes)
 {
     struct yframe *f;
-    yaml_node_t *parent;
 
     b->nodes += nodes;
     if (b->nodes > LA_YAML_MAX_NODES) {
@@ -182,16 +237,16 @@ static int attach(struct ybuild *b, int id, uint64_t nodes, uint64_t bytes)
     f = &b->stack[b->depth - 1];
     f->nodes += nodes;
     f->bytes += bytes;
-    parent = bnode(b, f->id);
-    if (parent->type == YAML_SEQUENCE_NODE)
-        return yaml_document_append_sequence_item(&b->d->doc, f->id, id) ? 0 : -2;
-    if (!f->key) {
-        f->key = id;
-        return 0;
+    if (b->nkids == b->capkids) {
+        size_t cap = b->capkids ? b->capkids * 2 : 256;
+        int *kids = cap <= SIZE_MAX / sizeof(*kids) ? la_realloc(b->kids, cap * sizeof(*kids))
+                                                    : NULL;
+        if (!kids)
+            return -2;
+        b->kids = kids;
+        b->capkids = cap;
     }
-    if (!yaml_document_append_mapping_pair(&b->d->doc, f->id, f->key, id))
-        return -2;
-    f->key = 0;
+    b->kids[b->nkids++] = id;
     return 0;
 }
 
@@ -248,6 +303,7 @@ static int on_alias(struct ybuild *b, const char *name)
         ylimit(b, LA_D_YAML_ALIAS_LIMIT, "more than %u YAML aliases", LA_YAML_MAX_ALIASES);
         return -1;
     }
+    b->d->aliased = 1;
     b->added += a->bytes;
     if (b->added > b->cap) {
         ylimit(b, LA_D_YAML_ALIAS_LIMIT,
@@ -260,15 +316,19 @@ static int on_alias(struct ybuild *b, const char *name)
 
 static int on_scalar(struct ybuild *b, yaml_event_t *e)
 {
-    yaml_scalar_style_t style = e->data.scalar.style;
-    int id = yaml_document_add_scalar(&b->d->doc, e->data.scalar.tag, e->data.scalar.value,
-                                      (int)e->data.scalar.length, style);
+    size_t len = e->data.scalar.length;
+    char *text = len < SIZE_MAX && len < INT_MAX ? carve(&b->d->mem, len + 1, 1) : NULL;
+    int id = text ? new_node(b, YAML_SCALAR_NODE, e) : 0;
+    yaml_node_t *n;
     int a, r;
 
     if (!id)
         return -2;
-    bnode(b, id)->start_mark = e->start_mark;
-    bnode(b, id)->end_mark = e->end_mark;
+    memcpy(text, e->data.scalar.value, len + 1);
+    n = bnode(b, id);
+    n->data.scalar.value = (yaml_char_t *)text;
+    n->data.scalar.length = len;
+    n->data.scalar.style = e->data.scalar.style;
     r = add_anchor(b, e->data.scalar.anchor, id, 0, &a);
     if (r < 0)
         return r;
@@ -288,19 +348,48 @@ static int on_start(struct ybuild *b, yaml_event_t *e)
         ylimit(b, LA_D_NESTING_LIMIT, "YAML nests deeper than %u levels", LA_YAML_MAX_DEPTH);
         return -1;
     }
-    id = map ? yaml_document_add_mapping(&b->d->doc, e->data.mapping_start.tag,
-                                         e->data.mapping_start.style)
-             : yaml_document_add_sequence(&b->d->doc, e->data.sequence_start.tag,
-                                          e->data.sequence_start.style);
+    id = new_node(b, map ? YAML_MAPPING_NODE : YAML_SEQUENCE_NODE, e);
     if (!id)
         return -2;
-    bnode(b, id)->start_mark = e->start_mark;
+    if (map)
+        bnode(b, id)->data.mapping.style = e->data.mapping_start.style;
+    else
+        bnode(b, id)->data.sequence.style = e->data.sequence_start.style;
     r = add_anchor(b, anchor, id, 1, &a);
     if (r < 0)
         return r;
     if (LA_GROW(b->stack, b->capstack, b->depth + 1) != LA_OK)
         return -2;
-    b->stack[b->depth++] = (struct yframe){ id, 0, a, 1, 1 };
+    b->stack[b->depth++] = (struct yframe){ id, a, b->nkids, 1, 1 };
+    return 0;
+}
+
+/* A collection's children, from the stack to the arena; -2 when out of memory. */
+static int set_children(struct ybuild *b, yaml_node_t *n, const int *kids, size_t nk)
+{
+    static yaml_node_pair_t no_pairs[1];
+    static yaml_node_item_t no_items[1];
+
+    if (n->type == YAML_SEQUENCE_NODE) {
+        yaml_node_item_t *it = no_items;
+        if (nk && !(it = carve(&b->d->mem, nk * sizeof(*it), _Alignof(yaml_node_item_t))))
+            return -2;
+        if (nk)
+            memcpy(it, kids, nk * sizeof(*it));
+        n->data.sequence.items.start = n->data.sequence.items.top = it;
+        n->data.sequence.items.top += nk;
+        n->data.sequence.items.end = n->data.sequence.items.top;
+    } else {
+        yaml_node_pair_t *p = no_pairs;
+        nk /= 2;                    /* the parser gives every key a value */
+        if (nk && !(p = carve(&b->d->mem, nk * sizeof(*p), _Alignof(yaml_node_pair_t))))
+            return -2;
+        for (size_t i = 0; i < nk; i++)
+            p[i] = (yaml_node_pair_t){ kids[2 * i], kids[2 * i + 1] };
+        n->data.mapping.pairs.start = n->data.mapping.pairs.top = p;
+        n->data.mapping.pairs.top += nk;
+        n->data.mapping.pairs.end = n->data.mapping.pairs.top;
+    }
     return 0;
 }
 
@@ -308,7 +397,10 @@ static int on_end(struct ybuild *b, yaml_event_t *e)
 {
     struct yframe f = b->stack[--b->depth];
 
-    bnode(b, f.id)->end_mark = e->end_mark;
+    (void)e;
+    if (set_children(b, bnode(b, f.id), b->kids + f.base, b->nkids - f.base) < 0)
+        return -2;
+    b->nkids = f.base;
     if (f.anchor >= 0) {
         b->anchors[f.anchor].open = 0;
         b->anchors[f.anchor].nodes = f.nodes;
@@ -344,9 +436,10 @@ static int on_event(struct ybuild *b, yaml_event_t *e)
 }
 
 enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t len,
-                     size_t cap, struct pool *pool, struct la_diag_sink *sink)
+                     size_t cap, struct pool *pool, struct ystore *store,
+                     struct la_diag_sink *sink)
 {
-    struct ybuild b = { .d = d, .cap = cap };
+    struct ybuild b = { .d = d, .len = len, .cap = cap };
     yaml_parser_t parser;
     yaml_event_t e;
     enum la_rc rc = LA_OK;
@@ -356,10 +449,15 @@ enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t 
     d->file = file;
     d->sink = sink;
     d->pool = pool;
-    if (!yaml_parser_initialize(&parser))
-        return LA_FATAL;
-    if (!yaml_document_initialize(&d->doc, NULL, NULL, NULL, 1, 1)) {
-        yaml_parser_delete(&parser);
+    d->store = store;
+    if (store && store->nodes) {
+        d->nodes = store->nodes;
+        d->capnodes = store->cap;
+        store->nodes = NULL;
+        store->cap = 0;
+    }
+    if (!yaml_parser_initialize(&parser)) {
+        ydoc_release(d);
         return LA_FATAL;
     }
     d->loaded = 1;
@@ -387,24 +485,39 @@ enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t 
         la_free(b.anchors[i].name);
     la_free(b.anchors);
     la_free(b.stack);
+    la_free(b.kids);
     return rc;
 }
 
 void ydoc_release(struct ydoc *d)
 {
-    if (d->loaded)
-        yaml_document_delete(&d->doc);
+    if (d->store && !d->store->nodes) {
+        d->store->nodes = d->nodes;
+        d->store->cap = d->capnodes;
+    } else {
+        la_free(d->nodes);
+    }
+    pool_release(&d->mem);
+    d->nodes = NULL;
+    d->nnodes = d->capnodes = 0;
     d->loaded = 0;
+}
+
+void ystore_release(struct ystore *s)
+{
+    la_free(s->nodes);
+    s->nodes = NULL;
+    s->cap = 0;
 }
 
 yaml_node_t *ydoc_root(struct ydoc *d)
 {
-    return yaml_document_get_root_node(&d->doc);
+    return d->nnodes ? &d->nodes[0] : NULL;
 }
 
 yaml_node_t *ynode(struct ydoc *d, int id)
 {
-    return yaml_document_get_node(&d->doc, id);
+    return id > 0 && (size_t)id <= d->nnodes ? &d->nodes[id - 1] : NULL;
 }
 
 static void vdiag(struct ydoc *d, enum la_severity sev, const yaml_node_t *n, unsigned code,
@@ -729,6 +842,7 @@ enum la_rc read_small_file(const char *path, size_t cap, struct la_buf *out,
                            struct la_diag_sink *sink)
 {
     FILE *f = fopen(path, "rb");
+    struct stat st;
     char blk[8192];
     size_t n;
 
@@ -736,6 +850,12 @@ enum la_rc read_small_file(const char *path, size_t cap, struct la_buf *out,
         la_diagf(sink, LA_SEV_ERROR, LA_D_OPEN_FAILED, path, 0, 0, "cannot open: %s",
                  strerror(errno));
         return LA_FAILED;
+    }
+    /* Room for a regular file's bytes at once, not by doublings (a pack is 50-300 KB). */
+    if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uintmax_t)st.st_size < cap && la_buf_grow(out, (size_t)st.st_size + 1) == LA_FATAL) {
+        fclose(f);
+        return LA_FATAL;
     }
     while ((n = fread(blk, 1, sizeof(blk), f)) > 0) {
         enum la_rc rc = la_buf_add(out, blk, n);

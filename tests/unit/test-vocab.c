@@ -8,10 +8,11 @@
  *
  * Packs loaded from memory: what a message, an ignored entry and a variant become (meta,
  * matching), and the exact diagnostics of broken packs (duplicate id, bad cause, unknown
- * key, missing and malformed values).
+ * key, missing and malformed values); a vocabulary folder of several packs, one broken.
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,10 +21,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/buf.h"
+#include "core/dir.h"
 #include "rules/rules-internal.h"
 
 /* ------------------------------------------------------------ printf.c */
@@ -670,6 +675,388 @@ static void long_regex_compiled_at_load(void **state)
     la_buf_release(&fmt);
 }
 
+/* Write n entries (ids prefix.00000001...) as a pack at path. */
+static void write_pack(const char *path, const char *producer, int n)
+{
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fprintf(f, "producer: %s\nrepository: https://example.org/%s\n"
+               "commit: 0123456789abcdef0123456789abcdef01234567\nmessages:\n",
+            producer, producer);
+    for (int i = 1; i <= n; i++)
+        fprintf(f, "  - id: %s.%08d\n    at: src/x.c:%d\n    level: error\n"
+                   "    format: \"Unable to open restore component number %d of %%s\"\n"
+                   "    side: link\n    cause: usb-link\n    weight: 1.5\n"
+                   "    reason: \"the link broke\"\n",
+                producer, i, i, i);
+    fclose(f);
+}
+
+/* A file of text at dir/name. */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    struct la_buf p = LA_BUF_INIT;
+    FILE *f;
+
+    assert_int_equal(la_buf_addf(&p, "%s/%s", dir, name), LA_OK);
+    assert_non_null(f = fopen(p.buf, "w"));
+    fputs(text, f);
+    fclose(f);
+    la_buf_release(&p);
+}
+
+/* A data folder whose vocab/ has a large pack, a broken one, a small one, a larger one. */
+static void make_vocab_dir(char *dir)
+{
+    struct la_buf p = LA_BUF_INIT;
+
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(la_buf_addf(&p, "%s/vocab", dir), LA_OK);
+    assert_int_equal(mkdir(p.buf, 0700), 0);
+    la_buf_reset(&p);
+    assert_int_equal(la_buf_addf(&p, "%s/vocab/a.yaml", dir), LA_OK);
+    write_pack(p.buf, "aa", 400);
+    la_buf_reset(&p);
+    assert_int_equal(la_buf_addf(&p, "%s/vocab", dir), LA_OK);
+    write_file(p.buf, "b.yaml", "producer: bb\nrepository: https://example.org/bb\nmessages:\n"
+                                "  - id: bb.1\n    reason: [cut");
+    la_buf_reset(&p);
+    assert_int_equal(la_buf_addf(&p, "%s/vocab/c.yaml", dir), LA_OK);
+    write_pack(p.buf, "cc", 2);
+    la_buf_reset(&p);
+    assert_int_equal(la_buf_addf(&p, "%s/vocab/d.yaml", dir), LA_OK);
+    write_pack(p.buf, "dd", 1500);
+    la_buf_release(&p);
+}
+
+/* Remove every file of dir, then dir. */
+static void remove_dir(const char *dir)
+{
+    struct la_dir_list l = { NULL, 0 };
+    struct la_buf p = LA_BUF_INIT;
+
+    assert_int_equal(la_dir_list(dir, NULL, NULL, 0, &l, NULL), LA_OK);
+    for (size_t i = 0; i < l.n; i++) {
+        la_buf_reset(&p);
+        assert_int_equal(la_buf_addf(&p, "%s/%s", dir, l.names[i]), LA_OK);
+        assert_int_equal(remove(p.buf), 0);
+    }
+    la_dir_list_release(&l);
+    la_buf_release(&p);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* The vocabulary folder of dir loaded (LA_FAILED: b.yaml), its diagnostics into d. */
+static struct la_ruleset *load_dir(const char *dir, struct la_buf *d)
+{
+    static const char *const causes[] = { "usb-link", NULL };
+    struct la_limits lim = LA_LIMITS_DEFAULT;
+    struct la_ruleset *rs = la_ruleset_new(&lim);
+    struct la_diag_sink sink = { capture, d };
+
+    assert_non_null(rs);
+    la_ruleset_set_vocabulary(rs, causes, NULL);
+    assert_int_equal(la_ruleset_add_vocab_dir(rs, dir, &sink), LA_FAILED);
+    /* The broken pack fails the ruleset; the others' rules are all there. */
+    assert_int_equal(la_ruleset_compile(rs, &sink), LA_FAILED);
+    return rs;
+}
+
+/*
+ * A vocabulary folder's packs share one node array (yaml.c's struct ystore): a large pack,
+ * a broken one, a small one and a larger one after them all load as they would alone,
+ * with the broken one's syntax error at its place and each rule at its own line.
+ */
+static void vocab_dir_packs(void **state)
+{
+    struct la_buf d = LA_BUF_INIT;
+    char dir[] = "/tmp/la-test-vocab-XXXXXX";
+    const struct la_rule_meta *m;
+    struct la_ruleset *rs;
+    long r;
+
+    (void)state;
+    make_vocab_dir(dir);
+    rs = load_dir(dir, &d);
+    assert_string_equal(strstr(d.buf, "b.yaml:"),
+                        "b.yaml:6:1: error[LA200]: invalid YAML: did not find expected ',' "
+                        "or ']' while parsing a flow sequence\n");
+    assert_int_equal(la_ruleset_count(rs), 400 + 2 + 1500);
+    assert_true((r = la_ruleset_find(rs, "cc.00000002")) >= 0);
+    m = la_ruleset_rule(rs, (size_t)r);
+    assert_int_equal(m->line, 5 + 8);
+    assert_string_equal(m->vocab_at, "src/x.c:2");
+    assert_true((r = la_ruleset_find(rs, "dd.00001500")) >= 0);
+    m = la_ruleset_rule(rs, (size_t)r);
+    assert_int_equal(m->line, 5 + 8 * 1499);
+    assert_string_equal(m->title, "dd: Unable to open restore component number 1500 of …");
+    assert_true((r = la_ruleset_find(rs, "aa.00000400")) >= 0);
+    assert_string_equal(la_ruleset_rule(rs, (size_t)r)->vocab_at, "src/x.c:400");
+    la_ruleset_free(rs);
+    la_buf_release(&d);
+    char vocab[sizeof(dir) + 8];
+    snprintf(vocab, sizeof(vocab), "%s/vocab", dir);
+    remove_dir(vocab);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* What loading gave: every rule's meta that a pack decides, then the diagnostics. */
+static void snapshot(const struct la_ruleset *rs, const struct la_buf *d, struct la_buf *out)
+{
+    la_buf_reset(out);
+    for (size_t i = 0; i < la_ruleset_count(rs); i++) {
+        const struct la_rule_meta *m = la_ruleset_rule(rs, i);
+        assert_int_equal(la_buf_addf(out, "%s %s:%u %s|%s|%s|%s|%g|%d\n", m->id, m->file,
+                                     m->line, m->title, m->description, m->vocab_at,
+                                     m->cause ? m->cause : "-", m->weight, (int)m->level),
+                         LA_OK);
+    }
+    assert_int_equal(la_buf_adds(out, d->buf), LA_OK);
+}
+
+/* Load dir's packs: the snapshot into out, the cache hits of the load returned. */
+static unsigned long load_snap(const char *dir, struct la_buf *out)
+{
+    struct la_buf d = LA_BUF_INIT;
+    unsigned long before = ycache_hits();
+    struct la_ruleset *rs = load_dir(dir, &d);
+
+    snapshot(rs, &d, out);
+    la_ruleset_free(rs);
+    la_buf_release(&d);
+    return ycache_hits() - before;
+}
+
+static int is_ydoc(const char *name, void *user)
+{
+    (void)user;
+    return !strncmp(name, "ydoc-", 5);
+}
+
+/* The cache files of cache/loganalyze, sorted; their count. */
+static size_t cache_files(const char *cache, struct la_dir_list *l)
+{
+    struct la_buf p = LA_BUF_INIT;
+
+    assert_int_equal(la_buf_addf(&p, "%s/loganalyze", cache), LA_OK);
+    la_dir_list_release(l);
+    if (la_dir_list(p.buf, is_ydoc, NULL, 0, l, NULL) != LA_OK)
+        l->n = 0;
+    la_buf_release(&p);
+    return l->n;
+}
+
+/*
+ * Read, change and write back a cache file: truncated to half, else the byte at `at` changed
+ * (none when at is SIZE_MAX); with resum, its checksum made right again.
+ */
+static void tamper(const char *cache, const char *name, size_t at, int truncate, int resum)
+{
+    struct la_buf p = LA_BUF_INIT;
+    char *b;
+    long n;
+    FILE *f;
+
+    assert_int_equal(la_buf_addf(&p, "%s/loganalyze/%s", cache, name), LA_OK);
+    assert_non_null(f = fopen(p.buf, "rb"));
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    assert_true((n = ftell(f)) > 100);
+    rewind(f);
+    assert_non_null(b = malloc((size_t)n));
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    if (truncate) {
+        n /= 2;
+    } else if (at != SIZE_MAX) {
+        b[at < (size_t)n ? at : (size_t)n / 2] ^= 0x5a;
+    }
+    if (resum) {
+        struct sha256_ctx c;
+        sha256_init(&c);
+        sha256_update(&c, (size_t)n - SHA256_DIGEST_SIZE, (const uint8_t *)b);
+        sha256_digest(&c, SHA256_DIGEST_SIZE, (uint8_t *)b + n - SHA256_DIGEST_SIZE);
+    }
+    assert_non_null(f = fopen(p.buf, "wb"));
+    assert_int_equal(fwrite(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    free(b);
+    la_buf_release(&p);
+}
+
+/*
+ * The parsed-YAML cache of the packs (ycache.c): cold, warm, corrupt, truncated, forged
+ * with a right checksum, stale (a pack changed), unwritable, pruned.  Every load gives the
+ * same rules and diagnostics as the first, cold one; only the cache hits differ.
+ */
+static void pack_cache(void **state)
+{
+    char dir[] = "/tmp/la-test-vocab-XXXXXX", cache[] = "/tmp/la-test-cache-XXXXXX";
+    struct la_buf cold = LA_BUF_INIT, s = LA_BUF_INIT, p = LA_BUF_INIT;
+    struct la_dir_list l = { NULL, 0 };
+    const char *old = getenv("XDG_CACHE_HOME");
+    char *saved = old ? strdup(old) : NULL;
+
+    (void)state;
+    make_vocab_dir(dir);
+    assert_non_null(mkdtemp(cache));
+    assert_int_equal(setenv("XDG_CACHE_HOME", cache, 1), 0);
+
+    /* Cold: a, c and d parsed and saved; b fails to parse and is not saved. */
+    assert_int_equal(load_snap(dir, &cold), 0);
+    assert_int_equal(cache_files(cache, &l), 3);
+    assert_non_null(strstr(cold.buf, "b.yaml:6:1: error[LA200]"));
+    /* Warm: all three read back, the same rules, lines, titles and diagnostics. */
+    assert_int_equal(load_snap(dir, &s), 3);
+    assert_string_equal(s.buf, cold.buf);
+
+    /* Corrupt (a byte changed), truncated, forged (a child id made a cycle, the checksum
+     * made right): each ignored, the pack parsed and the file written again. */
+    tamper(cache, l.names[0], 200, 0, 0);
+    tamper(cache, l.names[1], 0, 1, 0);
+    assert_int_equal(load_snap(dir, &s), 1);
+    assert_string_equal(s.buf, cold.buf);
+    assert_int_equal(load_snap(dir, &s), 3);
+    for (size_t i = 0; i < 3; i++) {
+        /* The first child of the root (a mapping) made the root itself: id 1. */
+        struct la_buf f = LA_BUF_INIT;
+        uint32_t nnodes, ntext, one = 1;
+        FILE *fp;
+        assert_int_equal(la_buf_addf(&f, "%s/loganalyze/%s", cache, l.names[i]), LA_OK);
+        assert_non_null(fp = fopen(f.buf, "r+b"));
+        assert_int_equal(fseek(fp, 8 + 32 + 4, SEEK_SET), 0);
+        assert_int_equal(fread(&nnodes, 4, 1, fp), 1);
+        assert_int_equal(fread(&ntext, 4, 1, fp), 1);
+        assert_int_equal(fseek(fp, 8 + 32 + 16 + (long)nnodes * 20 + ntext, SEEK_SET), 0);
+        assert_int_equal(fwrite(&one, 4, 1, fp), 1);
+        fclose(fp);
+        la_buf_release(&f);
+        tamper(cache, l.names[i], SIZE_MAX, 0, 1);
+    }
+    assert_int_equal(load_snap(dir, &s), 0);
+    assert_string_equal(s.buf, cold.buf);
+    assert_int_equal(load_snap(dir, &s), 3);
+
+    /* Stale: c changed.  c misses; so does d, whose key follows the ruleset's hash. */
+    assert_int_equal(la_buf_addf(&p, "%s/vocab/c.yaml", dir), LA_OK);
+    write_pack(p.buf, "cc", 3);
+    assert_int_equal(load_snap(dir, &s), 1);
+    assert_non_null(strstr(s.buf, "cc.00000003"));
+    assert_int_equal(cache_files(cache, &l), 5);
+    write_pack(p.buf, "cc", 2);
+    assert_int_equal(load_snap(dir, &s), 3);
+    assert_string_equal(s.buf, cold.buf);
+
+    /* Unwritable: the cache folder cannot be made (its parent is a file): no cache, no error. */
+    la_buf_reset(&p);
+    assert_int_equal(la_buf_addf(&p, "%s/file", cache), LA_OK);
+    write_file(cache, "file", "x");
+    assert_int_equal(la_buf_addf(&p, "/sub"), LA_OK);
+    assert_int_equal(setenv("XDG_CACHE_HOME", p.buf, 1), 0);
+    assert_int_equal(load_snap(dir, &s), 0);
+    assert_string_equal(s.buf, cold.buf);
+    assert_int_equal(setenv("XDG_CACHE_HOME", cache, 1), 0);
+
+    /* Pruned: with 70 old files beside them, writing keeps 64, the new ones among them. */
+    for (int i = 0; i < 70; i++) {
+        char name[64];
+        struct la_buf f = LA_BUF_INIT;
+        struct timespec t[2] = { { 1000, 0 }, { 1000 + i, 0 } };
+        snprintf(name, sizeof(name), "loganalyze/ydoc-old%02d.bin", i);
+        write_file(cache, name, "old");
+        assert_int_equal(la_buf_addf(&f, "%s/%s", cache, name), LA_OK);
+        assert_int_equal(utimensat(AT_FDCWD, f.buf, t, 0), 0);
+        la_buf_release(&f);
+    }
+    for (size_t i = 0; i < 5; i++)
+        tamper(cache, l.names[i], 0, 1, 0);     /* the real files, to be written again */
+    assert_int_equal(load_snap(dir, &s), 0);
+    assert_int_equal(cache_files(cache, &l), 64);
+    assert_int_equal(load_snap(dir, &s), 3);
+    assert_string_equal(s.buf, cold.buf);
+
+    if (saved)
+        assert_int_equal(setenv("XDG_CACHE_HOME", saved, 1), 0);
+    else
+        assert_int_equal(unsetenv("XDG_CACHE_HOME"), 0);
+    free(saved);
+    la_dir_list_release(&l);
+    la_buf_reset(&p);
+    assert_int_equal(la_buf_addf(&p, "%s/loganalyze", cache), LA_OK);
+    remove_dir(p.buf);
+    la_buf_reset(&p);
+    assert_int_equal(la_buf_addf(&p, "%s/file", cache), LA_OK);
+    assert_int_equal(remove(p.buf), 0);
+    assert_int_equal(rmdir(cache), 0);
+    la_buf_reset(&p);
+    assert_int_equal(la_buf_addf(&p, "%s/vocab", dir), LA_OK);
+    remove_dir(p.buf);
+    assert_int_equal(rmdir(dir), 0);
+    la_buf_release(&p);
+    la_buf_release(&s);
+    la_buf_release(&cold);
+}
+
+/* A pack nested as deep as ydoc_load() allows is cached and read back the same. */
+static void pack_cache_deep(void **state)
+{
+    static const char *const causes[] = { "usb-link", NULL };
+    char dir[] = "/tmp/la-test-vocab-XXXXXX", cache[] = "/tmp/la-test-cache-XXXXXX";
+    struct la_buf text = LA_BUF_INIT, p = LA_BUF_INIT, snap[2] = { LA_BUF_INIT, LA_BUF_INIT };
+    const char *old = getenv("XDG_CACHE_HOME");
+    char *saved = old ? strdup(old) : NULL;
+    int deep = 64 - 3;              /* the top mapping, 'messages', the entry */
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    assert_non_null(mkdtemp(cache));
+    assert_int_equal(setenv("XDG_CACHE_HOME", cache, 1), 0);
+    assert_int_equal(la_buf_addf(&p, "%s/vocab", dir), LA_OK);
+    assert_int_equal(mkdir(p.buf, 0700), 0);
+    assert_int_equal(la_buf_adds(&text, HEAD "messages:\n" MSG("tool.00000001", "Unable to go",
+                                                               "") "    symbol: "), LA_OK);
+    for (int i = 0; i < deep; i++)
+        assert_int_equal(la_buf_addc(&text, '['), LA_OK);
+    assert_int_equal(la_buf_adds(&text, "x"), LA_OK);
+    for (int i = 0; i < deep; i++)
+        assert_int_equal(la_buf_addc(&text, ']'), LA_OK);
+    assert_int_equal(la_buf_addc(&text, '\n'), LA_OK);
+    write_file(p.buf, "e.yaml", text.buf);
+    for (int run = 0; run < 2; run++) {
+        struct la_limits lim = LA_LIMITS_DEFAULT;
+        struct la_ruleset *rs = la_ruleset_new(&lim);
+        struct la_buf d = LA_BUF_INIT;
+        struct la_diag_sink sink = { capture, &d };
+        unsigned long before = ycache_hits();
+        assert_non_null(rs);
+        la_ruleset_set_vocabulary(rs, causes, NULL);
+        assert_int_equal(la_ruleset_add_vocab_dir(rs, dir, &sink), LA_FAILED);
+        assert_int_equal(ycache_hits() - before, (unsigned long)run);
+        snapshot(rs, &d, &snap[run]);
+        la_ruleset_free(rs);
+        la_buf_release(&d);
+    }
+    /* The list where a string belongs is reported, the same both times. */
+    assert_non_null(strstr(snap[0].buf, "error[LA202]: 'symbol' must be a string"));
+    assert_string_equal(snap[1].buf, snap[0].buf);
+
+    if (saved)
+        assert_int_equal(setenv("XDG_CACHE_HOME", saved, 1), 0);
+    else
+        assert_int_equal(unsetenv("XDG_CACHE_HOME"), 0);
+    free(saved);
+    remove_dir(p.buf);
+    assert_int_equal(rmdir(dir), 0);
+    la_buf_reset(&p);
+    assert_int_equal(la_buf_addf(&p, "%s/loganalyze", cache), LA_OK);
+    remove_dir(p.buf);
+    assert_int_equal(rmdir(cache), 0);
+    la_buf_release(&p);
+    la_buf_release(&text);
+    la_buf_release(&snap[0]);
+    la_buf_release(&snap[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -687,6 +1074,9 @@ int main(void)
         cmocka_unit_test(printed_code_in_pack),
         cmocka_unit_test(lazy_regexes),
         cmocka_unit_test(long_regex_compiled_at_load),
+        cmocka_unit_test(vocab_dir_packs),
+        cmocka_unit_test(pack_cache),
+        cmocka_unit_test(pack_cache_deep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
