@@ -165,6 +165,8 @@ struct tmpl {
 struct run {
     struct la_engine *e;
     struct la_matcher *m;             /* this run's own matcher (threads share the engine) */
+    struct la_block_hits *bh;         /* the prefilter's hits of the block read last, or NULL:
+                                         LOGANALYZE_BLOCKSCAN=0 (pipeline.c) */
     uint64_t total;                   /* input size when known, for progress */
     unsigned long lines_since;
     const char *input;
