@@ -432,10 +432,36 @@ static enum la_rc member_reader(void *ctx, const void **buf, size_t *len)
     if (rc != LA_OK || la_linereader_encoding(rd->lr) == LA_ENC_UTF16LE ||
         la_linereader_encoding(rd->lr) == LA_ENC_UTF16BE)
         return rc;
-    if (la_block_hits_scan(r->bh, *buf, *len) != LA_OK)
-        return LA_FATAL;
-    la_matcher_use_hits(r->m, r->bh);
+    /* Scanned ahead on ingest's thread, or else here. */
+    const struct la_block_hits *h = la_member_scanned(rd->lm, *buf, *len);
+    if (!h) {
+        if (la_block_hits_scan(r->bh, *buf, *len) != LA_OK)
+            return LA_FATAL;
+        h = r->bh;
+    }
+    la_matcher_use_hits(r->m, h);
     return rc;
+}
+
+/* The block scan ingest runs ahead of this thread (la_member_scan_ahead): one hits object
+ * per block in its ring. */
+static void *scan_state_new(void *user)
+{
+    const struct la_engine *e = user;
+
+    return la_block_hits_new(e->rs, 0);
+}
+
+static void scan_state_free(void *user, void *state)
+{
+    la_block_hits_free(state);
+}
+
+static void scan_block(void *user, void *state, const void *buf, size_t len)
+{
+    /* A backend error leaves the hits unusable: the records are then scanned one by one. */
+    if (la_block_hits_scan(state, buf, len) != LA_OK)
+        return;
 }
 
 static struct member_info *add_member(struct run *r, const char *path)
@@ -600,6 +626,8 @@ static enum la_rc read_member(struct run *r, struct la_member *lm)
     struct la_linereader *lr = la_linereader_new(member_reader, &rd, cap);
 
     rd.lr = lr;
+    if (r->bh && !r->inspect_fn)
+        la_member_scan_ahead(lm, &r->scan);
     if (r->e->forced && (p = la_parser_new(f, la_member_path(lm))) != NULL && hl &&
         !r->inspect_fn)  /* inspect parses nothing */
         la_parser_set_head(p, head, hl);
@@ -776,6 +804,7 @@ enum la_rc la_run_init(struct run *r, struct la_engine *e, const char *input,
     const char *bs = getenv("LOGANALYZE_BLOCKSCAN");
     if (!bs || strcmp(bs, "0"))
         r->bh = la_block_hits_new(e->rs, 0);
+    r->scan = (struct la_block_scan){ scan_state_new, scan_state_free, scan_block, e };
     if (!r->warnings || !r->last || !r->m || ((!bs || strcmp(bs, "0")) && !r->bh)) {
         json_decref(r->warnings);
         la_free(r->last);

@@ -147,6 +147,8 @@ int la_ingest_wants_seek(const struct la_member *m);
  * "stream it instead".
  */
 LA_NODISCARD enum la_rc la_ingest_walk_archive(struct la_member *parent, int seek);
+/* The gzip stream the archive m is an entry of reads through, or NULL. */
+struct la_gz *la_ingest_archive_gz(const struct la_member *m);
 /* The next block of the current entry's data (member.c's SRC_ARCHIVE reads), counted. */
 LA_NODISCARD enum la_rc la_ingest_archive_read(struct la_member *m, const void **ret_buf,
                                                size_t *ret_len);
@@ -172,6 +174,14 @@ const char *la_gz_error(const struct la_gz *g);
 uint64_t la_gz_out(const struct la_gz *g);
 /* Whether the stream is inflated on a thread of its own (a spare core was taken). */
 int la_gz_threaded(const struct la_gz *g);
+/*
+ * From now on, run sc->scan over each block the inflate thread makes, there, before it is
+ * handed out (states made here, freed with the stream).  Nothing when the stream has no
+ * inflate thread or scans already, or out of memory.
+ */
+void la_gz_scan_ahead(struct la_gz *g, const struct la_block_scan *sc);
+/* The scan state of the block handed out last when it holds buf[0..len), else NULL. */
+const void *la_gz_scanned(const struct la_gz *g, const void *buf, size_t len);
 /* Tests: 1 inflates with zlib even when built with ISA-L (set before any stream). */
 void la_gz_use_zlib(int on);
 /* Whether this build has ISA-L. */

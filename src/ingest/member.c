@@ -206,6 +206,27 @@ enum la_rc la_member_read(struct la_member *m, const void **ret_buf, size_t *ret
     return LA_OK;
 }
 
+void la_member_scan_ahead(struct la_member *m, const struct la_block_scan *sc)
+{
+#if HAVE_LIBARCHIVE && HAVE_ZLIB
+    struct la_gz *g = m->src->kind == SRC_ARCHIVE ? la_ingest_archive_gz(m) : NULL;
+
+    if (g)
+        la_gz_scan_ahead(g, sc);
+#endif
+}
+
+const void *la_member_scanned(const struct la_member *m, const void *buf, size_t len)
+{
+#if HAVE_LIBARCHIVE && HAVE_ZLIB
+    const struct la_gz *g = m->src->kind == SRC_ARCHIVE ? la_ingest_archive_gz(m) : NULL;
+
+    if (g)
+        return la_gz_scanned(g, buf, len);
+#endif
+    return NULL;
+}
+
 const char *la_member_path(const struct la_member *m)
 {
     return m->path;
