@@ -12,6 +12,8 @@
 #   5b. the inflate thread (src/ingest/gzip.c): one .gz and one .tar.gz of the samples, each
 #      alone with --jobs 2 (so a core is spare and the stream is inflated on its thread),
 #      and the gzip unit test (valid, truncated and damaged streams on the thread).
+#   5c. the read-ahead thread (src/ingest/readahead.c): a plain log of 3 MiB alone with
+#      --jobs 2, read and block-scanned ahead.
 #   6. serve under load (tests/e2e/run-serve-load.py, when built with libmicrohttpd): 50
 #      concurrent uploads sharing one engine beside two bombs and slow clients, SIGINT during
 #      an analysis, SIGKILL and restart.
@@ -71,6 +73,11 @@ for f in "$t/all.log.gz" "$t/logs.tar.gz" samples/*.tar.gz; do
   "$exe" --jobs 2 -f json "$f" >/dev/null 2>"$t/err"; check "--jobs 2, inflate thread: $(basename "$f")" $? "$t/err"
 done
 "$b/tests/test-gzip" >"$t/err" 2>&1; check "unit test gzip (the inflate thread)" $? "$t/err"
+# The read-ahead thread (src/ingest/readahead.c): a plain log over LA_RA_MIN_BYTES alone,
+# with a spare core, its blocks read and prefiltered ahead of the records' evaluation.
+for i in 1 2 3; do cat "$t/all.log"; done > "$t/big.log" || exit 2
+"$exe" --jobs 2 -f json "$t/big.log" >/dev/null 2>"$t/err"
+check "--jobs 2, read-ahead thread: big.log" $? "$t/err"
 if [ "$serve" = 1 ]; then
   # The server's output (with any race report) goes to $t/serve; the test's own verdict too.
   : >"$t/serve"
