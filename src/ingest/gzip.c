@@ -501,15 +501,21 @@ static void *inflater(void *arg)
             pthread_mutex_unlock(&h->lock);
             break;
         }
-        const struct la_block_scan *sc = h->scanning ? &h->scan : NULL;
         pthread_mutex_unlock(&h->lock);
         rc = fill(g, h->out[i], &n);
         /* The caller's scan of the block, here, while the reading thread works on the ones
-         * before: it is the reading thread's from when it is posted below. */
-        if (sc && n)
-            sc->scan(sc->user, h->ostate[i], h->out[i], n);
+         * before: it is the reading thread's from when it is posted below.  Not when the
+         * reading thread is waiting for it with nothing else to do: this thread is then
+         * the slower one, and the block goes out unscanned (the reading thread scans it
+         * itself), which balances the two. */
         pthread_mutex_lock(&h->lock);
-        h->oscanned[i] = sc && n;
+        int scan = h->scanning && n && !(h->wait_out && !h->out_count);
+        if (scan) {
+            pthread_mutex_unlock(&h->lock);
+            h->scan.scan(h->scan.user, h->ostate[i], h->out[i], n);
+            pthread_mutex_lock(&h->lock);
+        }
+        h->oscanned[i] = scan;
         h->outlen[i] = n;
         h->outrc[i] = rc;
         h->out_count++;

@@ -42,6 +42,7 @@ struct la_readahead {
     void *state[LA_RA_BLOCKS];
     ssize_t len[LA_RA_BLOCKS];     /* bytes read; 0 at the end; -1 a failed read */
     int err[LA_RA_BLOCKS];         /* its errno */
+    int scanned[LA_RA_BLOCKS];     /* scanned here (else the reading thread scans it) */
     unsigned head, count;          /* blocks posted and not taken: head … head + count - 1 */
     int held;                      /* the reading thread holds block head - 1 */
     int ended;                     /* the reading thread took the end (or the failure) */
@@ -83,9 +84,16 @@ static void *reader(void *arg)
             n = read(ra->fd, ra->buf[i], LA_INGEST_BLOCK);
         } while (n < 0 && errno == EINTR);
         e = n < 0 ? errno : 0;
-        if (n > 0)
-            ra->scan.scan(ra->scan.user, ra->state[i], ra->buf[i], (size_t)n);
+        /* Scanned here, unless the reading thread waits for this block with nothing else
+         * to do: it then scans it itself (la_readahead_scanned() says none), which
+         * balances the two threads whichever is the slower. */
         pthread_mutex_lock(&ra->lock);
+        ra->scanned[i] = n > 0 && !(ra->wait_out && !ra->count);
+        if (ra->scanned[i]) {
+            pthread_mutex_unlock(&ra->lock);
+            ra->scan.scan(ra->scan.user, ra->state[i], ra->buf[i], (size_t)n);
+            pthread_mutex_lock(&ra->lock);
+        }
         ra->len[i] = n;
         ra->err[i] = e;
         ra->count++;
@@ -200,7 +208,7 @@ const void *la_readahead_scanned(const struct la_readahead *ra, const void *buf,
     if (!ra->held)
         return NULL;
     i = (ra->head + LA_RA_BLOCKS - 1) % LA_RA_BLOCKS;
-    if ((const unsigned char *)buf < ra->buf[i] ||
+    if (!ra->scanned[i] || (const unsigned char *)buf < ra->buf[i] ||
         (const unsigned char *)buf + len > ra->buf[i] + ra->len[i])
         return NULL;
     return ra->state[i];
