@@ -12,6 +12,8 @@
 #   5b. the inflate thread (src/ingest/gzip.c): one .gz and one .tar.gz of the samples, each
 #      alone with --jobs 2 (so a core is spare and the stream is inflated on its thread),
 #      and the gzip unit test (valid, truncated and damaged streams on the thread).
+#   5c. the read-ahead thread (src/ingest/readahead.c): a plain log of 3 MiB alone with
+#      --jobs 2, read and block-scanned ahead; the readahead unit test (both threads).
 #   6. serve under load (tests/e2e/run-serve-load.py, when built with libmicrohttpd): 50
 #      concurrent uploads sharing one engine beside two bombs and slow clients, SIGINT during
 #      an analysis, SIGKILL and restart.
@@ -26,7 +28,7 @@ if ! grep -q '"name": "b_sanitize", "value": "thread"' "$b/meson-info/intro-buil
   echo "tsan.sh: $b is not a ThreadSanitizer build (meson setup $b -Db_sanitize=thread)" >&2
   exit 2
 fi
-meson compile -C "$b" loganalyze test-vocab test-gzip >/dev/null || exit 2
+meson compile -C "$b" loganalyze test-vocab test-gzip test-readahead >/dev/null || exit 2
 serve=0
 if grep -q '"name": "serve-load"' "$b/meson-info/intro-tests.json" 2>/dev/null; then
   serve=1
@@ -71,6 +73,12 @@ for f in "$t/all.log.gz" "$t/logs.tar.gz" samples/*.tar.gz; do
   "$exe" --jobs 2 -f json "$f" >/dev/null 2>"$t/err"; check "--jobs 2, inflate thread: $(basename "$f")" $? "$t/err"
 done
 "$b/tests/test-gzip" >"$t/err" 2>&1; check "unit test gzip (the inflate thread)" $? "$t/err"
+# The read-ahead thread (src/ingest/readahead.c): a plain log over LA_RA_MIN_BYTES alone,
+# with a spare core, its blocks read and prefiltered ahead of the records' evaluation.
+for i in 1 2 3; do cat "$t/all.log"; done > "$t/big.log" || exit 2
+"$exe" --jobs 2 -f json "$t/big.log" >/dev/null 2>"$t/err"
+check "--jobs 2, read-ahead thread: big.log" $? "$t/err"
+"$b/tests/test-readahead" >"$t/err" 2>&1; check "unit test readahead (read-ahead and inflate threads)" $? "$t/err"
 if [ "$serve" = 1 ]; then
   # The server's output (with any race report) goes to $t/serve; the test's own verdict too.
   : >"$t/serve"

@@ -31,6 +31,7 @@
 #include "core/error.h"
 #include "core/limits.h"
 #include "core/sv.h"
+#include "ingest/ingest.h"
 #include "rules/kb.h"
 #include "rules/rules.h"
 #include "tracev3/tracev3.h"
@@ -169,6 +170,9 @@ struct tmpl {
 struct run {
     struct la_engine *e;
     struct la_matcher *m;             /* this run's own matcher (threads share the engine) */
+    struct la_block_hits *bh;         /* the prefilter's hits of the block read last, or NULL:
+                                         LOGANALYZE_BLOCKSCAN=0 (pipeline.c) */
+    struct la_block_scan scan;        /* the same scan run ahead by ingest's threads */
     uint64_t total;                   /* input size when known, for progress */
     unsigned long lines_since;
     const char *input;

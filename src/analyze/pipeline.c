@@ -407,9 +407,61 @@ enum la_rc la_run_record(void *run, const struct la_record *rec)
 
 /* ------------------------------------------------------------ members */
 
+/* What the line reader pulls blocks through. */
+struct reader {
+    struct run *r;
+    struct la_member *lm;
+    const struct la_linereader *lr;
+};
+
+/*
+ * The member's next block, and the prefilter run over all of it at once: the records whose
+ * text is a view into this block take their atoms from these hits (la_matcher_use_hits);
+ * the others (lines gathered across blocks, normalised or rejoined ones, UTF-16) are
+ * scanned one by one, as they always were.  The block stays unchanged until the next read.
+ */
 static enum la_rc member_reader(void *ctx, const void **buf, size_t *len)
 {
-    return la_member_read(ctx, buf, len);
+    struct reader *rd = ctx;
+    struct run *r = rd->r;
+    enum la_rc rc = la_member_read(rd->lm, buf, len);
+
+    if (!r->bh || r->inspect_fn)
+        return rc;
+    la_matcher_use_hits(r->m, NULL);
+    if (rc != LA_OK || la_linereader_encoding(rd->lr) == LA_ENC_UTF16LE ||
+        la_linereader_encoding(rd->lr) == LA_ENC_UTF16BE)
+        return rc;
+    /* Scanned ahead on ingest's thread, or else here. */
+    const struct la_block_hits *h = la_member_scanned(rd->lm, *buf, *len);
+    if (!h) {
+        if (la_block_hits_scan(r->bh, *buf, *len) != LA_OK)
+            return LA_FATAL;
+        h = r->bh;
+    }
+    la_matcher_use_hits(r->m, h);
+    return rc;
+}
+
+/* The block scan ingest runs ahead of this thread (la_member_scan_ahead): one hits object
+ * per block in its ring. */
+static void *scan_state_new(void *user)
+{
+    const struct la_engine *e = user;
+
+    return la_block_hits_new(e->rs, 0);
+}
+
+static void scan_state_free(void *user, void *state)
+{
+    la_block_hits_free(state);
+}
+
+static void scan_block(void *user, void *state, const void *buf, size_t len)
+{
+    /* A backend error leaves the hits unusable: the records are then scanned one by one. */
+    if (la_block_hits_scan(state, buf, len) != LA_OK)
+        return;
 }
 
 static struct member_info *add_member(struct run *r, const char *path)
@@ -570,7 +622,12 @@ static enum la_rc read_member(struct run *r, struct la_member *lm)
         return skip_binary(mi, lm, reason);
     unsigned cap = la_format_wants_long_lines(f) ? r->e->o.limits.max_ips
                                                  : r->e->o.limits.max_line;
-    struct la_linereader *lr = la_linereader_new(member_reader, lm, cap);
+    struct reader rd = { r, lm, NULL };
+    struct la_linereader *lr = la_linereader_new(member_reader, &rd, cap);
+
+    rd.lr = lr;
+    if (r->bh && !r->inspect_fn)
+        la_member_scan_ahead(lm, &r->scan);
     if (r->e->forced && (p = la_parser_new(f, la_member_path(lm))) != NULL && hl &&
         !r->inspect_fn)  /* inspect parses nothing */
         la_parser_set_head(p, head, hl);
@@ -602,6 +659,7 @@ static enum la_rc read_member(struct run *r, struct la_member *lm)
     } else {
         mi->status = la_strdup(rc == LA_WARN ? "error: damaged, read up to the damage" : "ok");
     }
+    la_matcher_use_hits(r->m, NULL);   /* the member's blocks go with it */
     la_linereader_free(lr);
     la_parser_free(p);
     la_matcher_reset(r->m);
@@ -683,6 +741,7 @@ void la_run_release(struct run *r)
         pthread_mutex_unlock(&r->e->lock);
     }
     la_matcher_free(r->m);
+    la_block_hits_free(r->bh);
     for (size_t i = 0; i < r->natt; i++)
         la_attempt_free(r->att[i]);
     la_free(r->att);
@@ -740,10 +799,17 @@ enum la_rc la_run_init(struct run *r, struct la_engine *e, const char *input,
     r->warnings = json_array();
     r->last = la_calloc(la_ruleset_count(e->rs) + 1, sizeof(*r->last));
     r->m = la_matcher_new(e->rs);
-    if (!r->warnings || !r->last || !r->m) {
+    /* LOGANALYZE_BLOCKSCAN=0 scans every record on its own (the reports are the same:
+     * tests/meson.build compares them). */
+    const char *bs = getenv("LOGANALYZE_BLOCKSCAN");
+    if (!bs || strcmp(bs, "0"))
+        r->bh = la_block_hits_new(e->rs, 0);
+    r->scan = (struct la_block_scan){ scan_state_new, scan_state_free, scan_block, e };
+    if (!r->warnings || !r->last || !r->m || ((!bs || strcmp(bs, "0")) && !r->bh)) {
         json_decref(r->warnings);
         la_free(r->last);
         la_matcher_free(r->m);
+        la_block_hits_free(r->bh);
         memset(r, 0, sizeof(*r));
         return LA_FATAL;
     }

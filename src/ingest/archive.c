@@ -1027,6 +1027,15 @@ static enum la_rc entry_damaged(struct arwalk *w, struct la_member *m)
  * gathered when an error follows them, and a member is read up to its damage.  A block is
  * handed out LA_INGEST_BLOCK at a time (member.c keeps a head's remainder in one such block).
  */
+struct la_gz *la_ingest_archive_gz(const struct la_member *m)
+{
+#if HAVE_ZLIB
+    return m->src->w ? m->src->w->c.gz : NULL;
+#else
+    return NULL;
+#endif
+}
+
 enum la_rc la_ingest_archive_read(struct la_member *m, const void **ret_buf, size_t *ret_len)
 {
     struct src *s = m->src;

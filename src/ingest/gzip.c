@@ -432,6 +432,12 @@ struct helper {
     int wait_space;                /* the inflate thread: for LA_GZ_RING_BATCH free blocks */
     int wait_input;                /* the inflate thread: for a compressed block */
     int wait_out;                  /* the reading thread: for an inflated block or room to feed */
+    /* The caller's scan of each inflated block (la_gz_scan_ahead), run here before the block
+     * is posted: one state per output block, its result for the reading thread. */
+    struct la_block_scan scan;     /* a copy of the caller's */
+    int scanning;                  /* scan is set */
+    void *ostate[LA_GZ_RING_OUT];
+    int oscanned[LA_GZ_RING_OUT];
 };
 
 /* Output blocks the inflate thread may fill (lock held). */
@@ -497,7 +503,19 @@ static void *inflater(void *arg)
         }
         pthread_mutex_unlock(&h->lock);
         rc = fill(g, h->out[i], &n);
+        /* The caller's scan of the block, here, while the reading thread works on the ones
+         * before: it is the reading thread's from when it is posted below.  Not when the
+         * reading thread is waiting for it with nothing else to do: this thread is then
+         * the slower one, and the block goes out unscanned (the reading thread scans it
+         * itself), which balances the two. */
         pthread_mutex_lock(&h->lock);
+        int scan = h->scanning && n && !(h->wait_out && !h->out_count);
+        if (scan) {
+            pthread_mutex_unlock(&h->lock);
+            h->scan.scan(h->scan.user, h->ostate[i], h->out[i], n);
+            pthread_mutex_lock(&h->lock);
+        }
+        h->oscanned[i] = scan;
         h->outlen[i] = n;
         h->outrc[i] = rc;
         h->out_count++;
@@ -579,6 +597,8 @@ static void helper_free(struct helper *h)
 {
     if (!h)
         return;
+    for (unsigned i = 0; h->scanning && i < LA_GZ_RING_OUT; i++)
+        h->scan.state_free(h->scan.user, h->ostate[i]);
     for (unsigned i = 0; i < LA_GZ_RING_IN; i++)
         la_free(h->in[i]);
     for (unsigned i = 0; i < LA_GZ_RING_OUT; i++)
@@ -695,6 +715,45 @@ uint64_t la_gz_out(const struct la_gz *g)
 int la_gz_threaded(const struct la_gz *g)
 {
     return g->h != NULL;
+}
+
+void la_gz_scan_ahead(struct la_gz *g, const struct la_block_scan *sc)
+{
+    struct helper *h = g->h;
+    void *st[LA_GZ_RING_OUT];
+    unsigned i;
+
+    if (!h || h->scanning)
+        return;                    /* no inflate thread, or scanning already */
+    for (i = 0; i < LA_GZ_RING_OUT; i++)
+        if (!(st[i] = sc->state_new(sc->user)))
+            break;
+    if (i < LA_GZ_RING_OUT) {      /* out of memory: the caller scans for itself */
+        while (i-- > 0)
+            sc->state_free(sc->user, st[i]);
+        return;
+    }
+    pthread_mutex_lock(&h->lock);
+    memcpy(h->ostate, st, sizeof(st));
+    h->scan = *sc;
+    h->scanning = 1;
+    pthread_mutex_unlock(&h->lock);
+}
+
+const void *la_gz_scanned(const struct la_gz *g, const void *buf, size_t len)
+{
+    const struct helper *h = g->h;
+    unsigned i;
+
+    /* The block handed out last (out_head and out_held are the reading thread's; what the
+     * inflate thread wrote of the block was posted under the lock before it was taken). */
+    if (!h || !h->out_held)
+        return NULL;
+    i = (h->out_head + LA_GZ_RING_OUT - 1) % LA_GZ_RING_OUT;
+    if (!h->oscanned[i] || (const unsigned char *)buf < h->out[i] ||
+        (const unsigned char *)buf + len > h->out[i] + h->outlen[i])
+        return NULL;
+    return h->ostate[i];
 }
 
 enum la_rc la_gz_read(struct la_gz *g, const void **ret_buf, size_t *ret_len)

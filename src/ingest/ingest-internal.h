@@ -62,6 +62,7 @@ struct input {
 enum src_kind { SRC_FD, SRC_MEM, SRC_ARCHIVE };
 
 struct arwalk;
+struct la_readahead;
 
 /* Where a member's bytes come from (member.c reads it). */
 struct src {
@@ -74,6 +75,7 @@ struct src {
     struct arwalk *w;              /* SRC_ARCHIVE: the archive being read (archive.c) */
 #endif
     char *block;
+    struct la_readahead *ra;       /* SRC_FD: its read-ahead thread (readahead.c), or NULL */
 };
 
 /* A member being handed out or read as an archive (opaque outside ingest/). */
@@ -128,6 +130,20 @@ void la_ingest_unread(struct input *in, const char *fmt, ...) LA_PRINTF(2, 3);
 int la_ingest_take_spare(void);
 void la_ingest_give_spare(void);
 
+/* readahead.c: a plain file read ahead, each block scanned, on a thread of its own. */
+
+/* Files smaller than this are read on the reading thread: a thread costs more. */
+#define LA_RA_MIN_BYTES (1 << 20)
+/* Start reading fd ahead, scanning with sc (copied); NULL when out of memory. */
+struct la_readahead *la_readahead_new(int fd, const struct la_block_scan *sc);
+/* Stop the thread and free the ring. */
+void la_readahead_free(struct la_readahead *ra);
+/* The next block, as read(2) gave it: LA_OK, LA_EOF, or LA_FAILED with its errno. */
+LA_NODISCARD enum la_rc la_readahead_read(struct la_readahead *ra, const void **ret_buf,
+                                          size_t *ret_len, int *ret_err);
+/* The scan state of the block handed out last when it holds buf[0..len), else NULL. */
+const void *la_readahead_scanned(const struct la_readahead *ra, const void *buf, size_t len);
+
 /* member.c */
 
 /*
@@ -147,6 +163,8 @@ int la_ingest_wants_seek(const struct la_member *m);
  * "stream it instead".
  */
 LA_NODISCARD enum la_rc la_ingest_walk_archive(struct la_member *parent, int seek);
+/* The gzip stream the archive m is an entry of reads through, or NULL. */
+struct la_gz *la_ingest_archive_gz(const struct la_member *m);
 /* The next block of the current entry's data (member.c's SRC_ARCHIVE reads), counted. */
 LA_NODISCARD enum la_rc la_ingest_archive_read(struct la_member *m, const void **ret_buf,
                                                size_t *ret_len);
@@ -172,6 +190,14 @@ const char *la_gz_error(const struct la_gz *g);
 uint64_t la_gz_out(const struct la_gz *g);
 /* Whether the stream is inflated on a thread of its own (a spare core was taken). */
 int la_gz_threaded(const struct la_gz *g);
+/*
+ * From now on, run sc->scan over each block the inflate thread makes, there, before it is
+ * handed out (states made here, freed with the stream).  Nothing when the stream has no
+ * inflate thread or scans already, or out of memory.
+ */
+void la_gz_scan_ahead(struct la_gz *g, const struct la_block_scan *sc);
+/* The scan state of the block handed out last when it holds buf[0..len), else NULL. */
+const void *la_gz_scanned(const struct la_gz *g, const void *buf, size_t len);
 /* Tests: 1 inflates with zlib even when built with ISA-L (set before any stream). */
 void la_gz_use_zlib(int on);
 /* Whether this build has ISA-L. */

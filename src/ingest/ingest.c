@@ -314,6 +314,10 @@ static enum la_rc walk_fd(struct input *in, int fd, const char *path, const char
         la_diagf(in->sink, LA_SEV_WARNING, LA_D_EMPTY_INPUT, path, 0, 0, "file is empty");
     }
     rc = la_ingest_walk_member(&m);
+    if (s.ra) {                    /* started by la_member_scan_ahead() */
+        la_readahead_free(s.ra);
+        la_ingest_give_spare();
+    }
     la_free(s.block);
     return rc;
 }

@@ -43,6 +43,20 @@ struct la_ingest_cb {
     const char *(*stop)(void *user, uint64_t bytes);
 };
 
+/*
+ * A scan of blocks of a member's bytes, run by ingest on the thread that reads ahead of the
+ * caller (a gzip stream's inflate thread; a plain file's read-ahead thread), each block
+ * before it is handed out.  The caller supplies it (analyze/ runs the rules' prefilter over
+ * the block), ingest knows nothing of what it does.  state_new/state_free run on the
+ * caller's thread; scan on ingest's, one state per block, never two at once on one state.
+ */
+struct la_block_scan {
+    void *(*state_new)(void *user);                /* NULL: out of memory */
+    void (*state_free)(void *user, void *state);
+    void (*scan)(void *user, void *state, const void *buf, size_t len);
+    void *user;
+};
+
 /* Totals for one la_ingest_path() call. */
 struct la_ingest_stats {
     unsigned long members;       /* leaf members handed out */
@@ -118,6 +132,21 @@ LA_NODISCARD enum la_rc la_member_read(struct la_member *m, const void **ret_buf
  * NULL when it did not (damage, or no failure).
  */
 const char *la_member_stopped(const struct la_member *m);
+
+/*
+ * Scan the member's blocks ahead with sc (copied; its user must outlive the input: the
+ * stream may serve later members, of other callers' runs), on a thread of
+ * ingest's own when one reads ahead for this member: the inflate thread of the gzip stream
+ * whose bytes the member is (a .log.gz, a .tar.gz's members), or a plain file's read-ahead
+ * thread, started here when a core is spare (la_ingest_spare_threads()).  Blocks made
+ * before this call, and members no such thread reads, are not scanned.
+ */
+void la_member_scan_ahead(struct la_member *m, const struct la_block_scan *sc);
+/*
+ * The scan state of the block ingest scanned ahead that holds buf[0..len) (a block
+ * la_member_read() just handed out), else NULL; valid until the next la_member_read().
+ */
+const void *la_member_scanned(const struct la_member *m, const void *buf, size_t len);
 
 /* Bytes handed out by la_member_read() so far. */
 uint64_t la_member_consumed(const struct la_member *m);

@@ -27,6 +27,16 @@ static enum la_rc src_read(struct la_member *m, const void **buf, size_t *len)
     switch (s->kind) {
     case SRC_FD: {
         ssize_t n;
+        if (s->ra) {
+            int err = 0;
+            enum la_rc rc = la_readahead_read(s->ra, buf, len, &err);
+            if (rc == LA_FAILED)
+                la_diagf(in->sink, LA_SEV_ERROR, LA_D_READ_FAILED, m->path, 0, 0,
+                         "read failed: %s", strerror(err));
+            else if (rc == LA_OK)
+                in->st.compressed += *len;
+            return rc;
+        }
         do {
             n = read(s->fd, s->block, LA_INGEST_BLOCK);
         } while (n < 0 && errno == EINTR);
@@ -204,6 +214,37 @@ enum la_rc la_member_read(struct la_member *m, const void **ret_buf, size_t *ret
     *ret_buf = b;
     *ret_len = n;
     return LA_OK;
+}
+
+void la_member_scan_ahead(struct la_member *m, const struct la_block_scan *sc)
+{
+    /* A large plain file given directly, when a core is spare: read ahead and scanned. */
+    if (m->src->kind == SRC_FD && !m->src->ra && !m->depth && !m->container &&
+        m->size >= LA_RA_MIN_BYTES && la_ingest_take_spare()) {
+        m->src->ra = la_readahead_new(m->src->fd, sc);
+        if (!m->src->ra)
+            la_ingest_give_spare();
+        return;
+    }
+#if HAVE_LIBARCHIVE && HAVE_ZLIB
+    struct la_gz *g = m->src->kind == SRC_ARCHIVE ? la_ingest_archive_gz(m) : NULL;
+
+    if (g)
+        la_gz_scan_ahead(g, sc);
+#endif
+}
+
+const void *la_member_scanned(const struct la_member *m, const void *buf, size_t len)
+{
+    if (m->src->kind == SRC_FD && m->src->ra)
+        return la_readahead_scanned(m->src->ra, buf, len);
+#if HAVE_LIBARCHIVE && HAVE_ZLIB
+    const struct la_gz *g = m->src->kind == SRC_ARCHIVE ? la_ingest_archive_gz(m) : NULL;
+
+    if (g)
+        return la_gz_scanned(g, buf, len);
+#endif
+    return NULL;
 }
 
 const char *la_member_path(const struct la_member *m)

@@ -14,8 +14,9 @@
  * lists of children and each dense row written once.  Each state lists the
  * atoms that end there.
  *
- * Scan: run the DFA over the text and report every atom that ends at each
- * byte (la_atom_hit_fn).  The automaton is read-only: the backend needs no
+ * Scan: run the DFA over the text (a line, or a block of many: the same
+ * loop) and report every atom that ends at each byte (la_atom_hit_fn), in
+ * order of their ends.  The automaton is read-only: the backend needs no
  * scratch space, and any number of threads scan with it at once.
  */
 #include "config.h"
@@ -353,14 +354,16 @@ out:
     return rc;
 }
 
-/* The atoms that end in the state of entry v, at byte i. */
-static void outputs(const struct la_ac *ac, uint32_t v, size_t i, la_atom_hit_fn *hit,
-                    void *user)
+/* The atoms that end in the state of entry v, at byte i; nonzero when hit says stop. */
+static int outputs(const struct la_ac *ac, uint32_t v, size_t i, la_atom_hit_fn *hit,
+                   void *user)
 {
     uint32_t s = v & AC_DEEP ? ac->ndense + (v & AC_IDX) : (v & AC_IDX) / ac->nclass;
 
     for (uint32_t o = ac->out_first[s]; o != UINT32_MAX; o = ac->out_next[o])
-        hit(user, ac->out_atom[o], i + 1);
+        if (hit(user, ac->out_atom[o], i + 1))
+            return 1;
+    return 0;
 }
 
 /* The entry of the step from deep state d by class c: its edge, else its fail link's step. */
@@ -396,8 +399,8 @@ static int ac_scan(const void *db, void *scratch, const unsigned char *t, size_t
             continue;
         }
         for (;;) {
-            if (v & AC_OUT)
-                outputs(ac, v, i, hit, user);
+            if ((v & AC_OUT) && outputs(ac, v, i, hit, user))
+                return 0;
             if (!(v & AC_DEEP))
                 break;
             if (++i == n)

@@ -3,7 +3,8 @@
  *
  * Scan (per record): the ruleset's prefilter backend (prefilter.c: the
  * portable automaton of ac.c, or Vectorscan) reports the atoms in the
- * line, case-insensitively; their patterns are the candidates (plus those
+ * line, case-insensitively (or they are taken from the hits of the block
+ * the line lies in, found by one scan of the whole block: block_atoms); their patterns are the candidates (plus those
  * without an atom), tested in pattern order, each on its field (memmem on
  * the line lowercased once, when a literal test first needs it, or
  * pcre2_match); a hit sets its modifier bit, and the condition (cond.c) of
@@ -67,6 +68,8 @@ struct la_matcher {
     int profile;
     uint64_t *checks, *hits, *ns;
     void *pf_scratch;              /* the prefilter backend's scratch space, or NULL */
+    const struct la_block_hits *bh;  /* the block hits records may take (la_matcher_use_hits) */
+    uint64_t served;               /* records whose candidates came from them */
 };
 
 struct la_matcher *la_matcher_new(const struct la_ruleset *rs)
@@ -321,7 +324,7 @@ static int applies_format(const struct rule *r, const char *format)
  * An atom the prefilter found, ending at byte end - 1: its patterns become candidates, a
  * hint word's start + 1 is kept (the last one: the largest).
  */
-static void atom_hit(void *user, uint32_t atom, size_t end)
+static int atom_hit(void *user, uint32_t atom, size_t end)
 {
     struct la_matcher *m = user;
     const struct la_atoms *at = &m->rs->atoms;
@@ -336,6 +339,58 @@ static void atom_hit(void *user, uint32_t atom, size_t end)
             queue_pat(m, pat);
         }
     }
+    return 0;
+}
+
+void la_matcher_use_hits(struct la_matcher *m, const struct la_block_hits *h)
+{
+    m->bh = h;
+}
+
+uint64_t la_matcher_hits_served(const struct la_matcher *m)
+{
+    return m->served;
+}
+
+/*
+ * The record's atoms from the block hits, when its text lies wholly inside the block they
+ * were found in: the hits whose atom begins and ends inside the text, at their offsets in
+ * the text (an atom that straddles the text's start or end is not the text's).  1 when it
+ * did, 0 when the record must be scanned on its own.
+ */
+static int block_atoms(struct la_matcher *m, const struct la_record *rec)
+{
+    const struct la_block_hits *h = m->bh;
+    const size_t *alen = m->rs->atoms.len;
+    uintptr_t b, p;
+    size_t off, end, lo, hi;
+
+    if (!h || !h->usable || h->rs != m->rs || !rec->text.p)
+        return 0;
+    b = (uintptr_t)h->base;
+    p = (uintptr_t)rec->text.p;
+    if (p < b || p - b > h->len || rec->text.len > h->len - (p - b))
+        return 0;
+    off = p - b;
+    end = off + rec->text.len;
+    /* The first hit that ends after the text's first byte. */
+    for (lo = 0, hi = h->n; lo < hi;) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((size_t)(h->hit[mid] >> 32) <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < h->n; lo++) {
+        size_t e = (size_t)(h->hit[lo] >> 32);
+        uint32_t a = (uint32_t)h->hit[lo];
+        if (e > end)
+            break;
+        if (e - alen[a] >= off)
+            (void)atom_hit(m, a, e - off);
+    }
+    m->served++;
+    return 1;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -367,7 +422,8 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
     /* The prefilter over the line: candidates and hint words. */
     m->lowered = 0;
     memset(m->hint_at, 0, sizeof(m->hint_at));
-    if (rs->pf->scan(rs->pf_db, m->pf_scratch, (const unsigned char *)rec->text.p,
+    if (!block_atoms(m, rec) &&
+        rs->pf->scan(rs->pf_db, m->pf_scratch, (const unsigned char *)rec->text.p,
                      rec->text.len, atom_hit, m) < 0)
         return LA_FATAL;
     for (size_t i = 0; i < rs->nalways; i++)

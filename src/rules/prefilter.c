@@ -203,6 +203,87 @@ void la_prefilter_free(struct la_ruleset *rs)
     la_free(rs->atoms.ent_next);
 }
 
+/* ------------------------------------------------------------ block hits */
+
+struct la_block_hits *la_block_hits_new(const struct la_ruleset *rs, size_t max_hits)
+{
+    struct la_block_hits *h;
+
+    if (!rs || !rs->compiled)
+        return NULL;
+    h = la_calloc(1, sizeof(*h));
+    if (!h)
+        return NULL;
+    h->rs = rs;
+    h->cap = max_hits ? max_hits : LA_BLOCK_HITS_MAX;
+    h->hit = la_malloc(h->cap * sizeof(*h->hit));
+    if (!h->hit || rs->pf->scratch_new(rs->pf_db, &h->scratch) < 0) {
+        la_block_hits_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void la_block_hits_free(struct la_block_hits *h)
+{
+    if (!h)
+        return;
+    if (h->scratch)
+        h->rs->pf->scratch_free(h->scratch);
+    la_free(h->hit);
+    la_free(h);
+}
+
+/* One hit of a block scan: kept, or the scan stopped when there is no more room. */
+static int block_hit(void *user, uint32_t atom, size_t end)
+{
+    struct la_block_hits *h = user;
+    uint64_t v = (uint64_t)end << 32 | atom;
+
+    if (h->n == h->cap) {
+        h->usable = 0;
+        return 1;
+    }
+    if (h->n && v < h->hit[h->n - 1])
+        h->sorted = 0;
+    h->hit[h->n++] = v;
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+enum la_rc la_block_hits_scan(struct la_block_hits *h, const void *buf, size_t len)
+{
+    h->base = buf;
+    h->len = len;
+    h->n = 0;
+    h->sorted = 1;
+    h->usable = len < UINT32_MAX;      /* ends must fit in 32 bits */
+    if (!h->usable || !len)
+        return LA_OK;
+    if (h->rs->pf->scan(h->rs->pf_db, h->scratch, buf, len, block_hit, h) < 0) {
+        h->usable = 0;
+        return LA_FATAL;
+    }
+    if (h->usable && !h->sorted)
+        qsort(h->hit, h->n, sizeof(*h->hit), cmp_u64);
+    return LA_OK;
+}
+
+int la_block_hits_usable(const struct la_block_hits *h)
+{
+    return h && h->usable;
+}
+
+size_t la_block_hits_count(const struct la_block_hits *h)
+{
+    return h ? h->n : 0;
+}
+
 const char *la_ruleset_matcher(const struct la_ruleset *rs)
 {
     return rs && rs->pf ? rs->pf->name : NULL;

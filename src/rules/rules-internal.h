@@ -400,12 +400,16 @@ enum la_rc la_match_build(struct la_ruleset *rs);
 
 /* ------------------------------------------- prefilter.c, ac.c, vscan.c */
 
-/* An atom found by a backend's scan: atom (an index of rs->atoms) ends at byte end - 1. */
-typedef void la_atom_hit_fn(void *user, uint32_t atom, size_t end);
+/*
+ * An atom found by a backend's scan: atom (an index of rs->atoms) ends at byte end - 1.
+ * 0 to go on, nonzero to stop the scan (a block's hits over their cap).
+ */
+typedef int la_atom_hit_fn(void *user, uint32_t atom, size_t end);
 
 /*
- * A prefilter backend: finds the atoms of rs->atoms in a record's text, case-insensitively
- * (ASCII), each occurrence of an atom with 'every' set, at least the first of the others.
+ * A prefilter backend: finds the atoms of rs->atoms in a record's text, or in a block of
+ * many lines (a struct la_block_hits), case-insensitively (ASCII), every occurrence of
+ * every atom, in order of their ends.
  * Both backends give the matcher the same set of candidates and hint positions, so the
  * findings are identical whichever runs (tests/meson.build runs the suites under each).
  */
@@ -420,10 +424,26 @@ struct la_prefilter {
     /* Per-matcher scratch space (NULL: none needed).  0, or -1 when out of memory. */
     int (*scratch_new)(const void *db, void **ret_scratch);
     void (*scratch_free)(void *scratch);
-    /* Report the atoms in t[0..n) to hit, in any order (the matcher sorts what it needs).
-     * 0, or -1 on error. */
+    /* Report the atoms in t[0..n) to hit, every occurrence (the matcher sorts what it
+     * needs; a block's hits are sorted by their ends where the backend did not).  0 (also
+     * when hit stopped it), or -1 on error. */
     int (*scan)(const void *db, void *scratch, const unsigned char *t, size_t n,
                 la_atom_hit_fn *hit, void *user);
+};
+
+/*
+ * A block's atom hits (prefilter.c; rules.h has the API): each hit is its end offset in
+ * the block (bits 63..32) and its atom (31..0), so that sorting the numbers sorts by end.
+ */
+struct la_block_hits {
+    const struct la_ruleset *rs;
+    void *scratch;                 /* the backend's, for this object's scans */
+    const char *base;              /* the block scanned last */
+    size_t len;
+    uint64_t *hit;
+    size_t n, cap;
+    int usable;                    /* the scan finished within the cap */
+    int sorted;                    /* while scanning: ends came in order so far */
 };
 
 extern const struct la_prefilter la_prefilter_ac;

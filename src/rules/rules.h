@@ -156,6 +156,40 @@ LA_NODISCARD enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_re
 enum la_hint { LA_HINT_ERROR, LA_HINT_FAIL, LA_HINT_PANIC, LA_HINTS };
 size_t la_matcher_hint_at(const struct la_matcher *m, enum la_hint h);
 
+/*
+ * Block hits: the prefilter run once over a block of many lines instead of once per line
+ * (docs/internals/rules.md, "Block hits").  la_block_hits_scan() records every atom in
+ * buf[0..len) with where it ends; a matcher given the object (la_matcher_use_hits) takes a
+ * record's candidates from those hits when the record's text lies wholly inside that
+ * block (its address), and scans the text itself otherwise: the same atoms either way, so
+ * the findings are the same.  An object serves one thread at a time (its scratch space);
+ * it may be filled on one thread and read by matchers on another once handed over with a
+ * lock.  The block must stay unchanged, and alive, while a matcher uses its hits.
+ */
+struct la_block_hits;
+/* Hits an object has room for by default: 64 KiB of them, one per 8 bytes of a 64 KiB
+ * block (the shipped rules find about one per 560 bytes of the system-log mix, one per 60
+ * of a restore log). */
+#define LA_BLOCK_HITS_MAX 8192u
+/* Room for max_hits hits (0: the default, LA_BLOCK_HITS_MAX); NULL when out of memory. */
+LA_NODISCARD struct la_block_hits *la_block_hits_new(const struct la_ruleset *rs,
+                                                     size_t max_hits);
+void la_block_hits_free(struct la_block_hits *h);
+/*
+ * Scan buf[0..len).  LA_OK, also when the block holds more hits than the object has room
+ * for: the object then serves no record (each is scanned on its own).  LA_FATAL on a
+ * backend error.
+ */
+LA_NODISCARD enum la_rc la_block_hits_scan(struct la_block_hits *h, const void *buf,
+                                           size_t len);
+/* Whether the last scan's hits are usable (not over the cap), and how many there are. */
+int la_block_hits_usable(const struct la_block_hits *h);
+size_t la_block_hits_count(const struct la_block_hits *h);
+/* The hits the matcher takes records' candidates from, or NULL: none (the default). */
+void la_matcher_use_hits(struct la_matcher *m, const struct la_block_hits *h);
+/* Records whose candidates came from block hits since the matcher was made. */
+uint64_t la_matcher_hits_served(const struct la_matcher *m);
+
 /* Per-rule cost for --profile: candidate checks, matches, nanoseconds. */
 void la_matcher_profile(const struct la_matcher *m, size_t rule, uint64_t *ret_checks,
                         uint64_t *ret_hits, uint64_t *ret_ns);

@@ -2,9 +2,9 @@
  * The Vectorscan prefilter backend (meson -Dvectorscan, pkg-config libhs).
  *
  * The same atoms as the portable automaton (prefilter.c), given to
- * Vectorscan as literals (hs_compile_lit_multi, HS_FLAG_CASELESS; an atom
- * whose every occurrence counts, a hint word, without HS_FLAG_SINGLEMATCH,
- * the others with it: the matcher only needs to know that they occur).
+ * Vectorscan as literals (hs_compile_lit_multi, HS_FLAG_CASELESS, and no
+ * HS_FLAG_SINGLEMATCH: a block of many lines is scanned at once, and each
+ * line needs its own occurrences; one database serves lines and blocks).
  * Each literal's id is its atom's index, and a match is reported to the
  * matcher as the automaton reports it: atom and end.  Vectorscan scans a
  * line with SIMD instead of one dependent table lookup per byte.  Its
@@ -62,7 +62,7 @@
 #define KEY_LEN SHA256_DIGEST_SIZE
 #define HEADER_LEN (MAGIC_LEN + KEY_LEN)
 /* Bumped when the file layout or the literals' flags change. */
-#define FORMAT_VERSION "loganalyze vscan 1"
+#define FORMAT_VERSION "loganalyze vscan 2"
 
 static pthread_once_t alloc_once = PTHREAD_ONCE_INIT;
 
@@ -74,7 +74,9 @@ static void set_allocator(void)
 /* The literals' flags: see the comment at the top. */
 static unsigned atom_flags(const struct la_atoms *at, size_t a)
 {
-    return HS_FLAG_CASELESS | (at->every[a] ? 0 : HS_FLAG_SINGLEMATCH);
+    (void)at;
+    (void)a;
+    return HS_FLAG_CASELESS;
 }
 
 /* The cache key of the atom set. */
@@ -304,8 +306,7 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
 {
     struct hit_ctx *c = ctx;
 
-    c->hit(c->user, id, (size_t)to);
-    return 0;
+    return c->hit(c->user, id, (size_t)to);
 }
 
 static int vscan_scan(const void *db, void *scratch, const unsigned char *t, size_t n,
@@ -313,11 +314,12 @@ static int vscan_scan(const void *db, void *scratch, const unsigned char *t, siz
 {
     struct hit_ctx c = { hit, user };
 
+    hs_error_t err;
+
     if (n > UINT_MAX)
-        return -1;                 /* (lines are capped far below: --limit line) */
-    return hs_scan(db, (const char *)t, (unsigned)n, 0, scratch, on_match, &c) == HS_SUCCESS
-               ? 0
-               : -1;
+        return -1;                 /* (lines are capped far below: --limit line; blocks too) */
+    err = hs_scan(db, (const char *)t, (unsigned)n, 0, scratch, on_match, &c);
+    return err == HS_SUCCESS || err == HS_SCAN_TERMINATED ? 0 : -1;
 }
 
 const struct la_prefilter la_prefilter_vscan = {
