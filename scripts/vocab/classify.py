@@ -478,6 +478,18 @@ RULES = [
        "the host ran out of memory"),
 
     # ---------------------------------------------------------------- signing (TSS/SHSH)
+    # A firmware updater's ticket (Yonkers, Rose, SE, Savage, Veridian, Baobab, Cryptex1 ...)
+    # is requested in restore mode (restore_get_*_firmware_data, src/restore.c at 405fcd1),
+    # after the signing server approved this build's main ticket: without a refusal printed
+    # before it (a TSS status line, classified on its own and earlier in the cascade), the
+    # build is signed and what failed is the tool's request for that component (libtatsu#8
+    # fixed the Yonkers request, idevicerestore#792; Cryptex1: idevicerestore#518, #528).
+    ev(r"^Unable to fetch (%s|[\w,]+)( ticket)?$", TOOL, "host-software", 1.5,
+       "a firmware updater's ticket, asked for in restore mode after the build's main ticket "
+       "was approved, was not given: the tool's request for this component (update the tool "
+       "and libtatsu), unless a signing-server refusal is printed before it",
+       producer=r"^idevicerestore$", file=r"(^|/)restore\.c$",
+       function=r"^restore_get_\w+_firmware_data$"),
     ev(r"TSS request failed \(status=%d, message=%s\)", SIGN, "signing-server", 2.0,
        "the signing server refused the request; the status says why",
        variants=TSS_STATUS_VARIANTS),
@@ -583,7 +595,18 @@ RULES = [
        "the board's factory data"),
 
     # ---------------------------------------------------------------- device mode and state
-    ev(r"Device is in an invalid state|unexpected device mode|Device is in unexpected mode|"
+    # idevicerestore prints this in the default branch of its switch over the device's mode
+    # (is_image4_supported, get_ap_nonce, get_sep_nonce: src/idevicerestore.c:2098-2099,
+    # 2139-2141, 2184-2186 at 405fcd1): the tool has no device in a mode it knows - none found
+    # yet (client->mode unset: futurerestore prints it at start-up before "can't init, no
+    # device found", tihmstar/futurerestore#164, #101) or none back after a reboot ("waiting
+    # for device to reconnect" then "Getting ApNonce failed", #239). It says the tool lost the
+    # device, not that the device is in a bad state ("try unplugging the device and plugging
+    # it back in", #164).
+    ev(r"^Device is in an invalid state$", LINK, "usb-link", 1.0,
+       "the tool has no device in a mode it knows (none found yet, or none back after a "
+       "reboot): it lost the device, the lines around say why", producer=r"^idevicerestore$"),
+    ev(r"unexpected device mode|Device is in unexpected mode|"
        r"Device is in DFU mode detected, but|unsupported device ?mode|not in (DFU|recovery)"
        r"( mode)?|isn't in (DFU|recovery) mode|isPwnDfu enabled, but|--use-pwndfu was specified, but "
        r"device found in|need to put your device into "
@@ -942,6 +965,24 @@ OVERRIDES = {
     ("libtatsu", "ERROR: Unable to find required BbSNUM in parameters"):
         (DEV, "baseband", 1.0, "the device did not report its baseband serial number: a "
          "baseband that does not answer (or an old tool)"),
+    # idevicerestore goes on with the restore when the FDR control channel cannot be opened
+    # (src/restore.c:5375-5383 at 405fcd1: "FIXME: We might want to return failure here"), and
+    # a failed FDR connection of the listener thread only ends that FDR command
+    # (src/fdr.c:427-429): neither ends the run (idevicerestore#316: "restore completed
+    # successfully, in spite of these errors"). The printed code is kept by
+    # code.libimobiledevice-error (rules/printed-codes.yaml).
+    ("idevicerestore", "Failed to start FDR Ctrl channel"):
+        "non-fatal: idevicerestore goes on with the restore without the FDR control channel",
+    ("idevicerestore", "Unable to connect to FDR client (%d)"):
+        "non-fatal: the FDR connection failed after its retries; the restore goes on without it",
+    # Only reached with -c (custom firmware, FLAG_CUSTOM: src/idevicerestore.c:878-907 at
+    # 405fcd1): the all_flash "manifest" list exists in custom firmware built for old devices,
+    # not in a stock IPSW, so a stock IPSW restored with -c stops here (idevicerestore#260:
+    # "-c is for jailbreaks on old ass devices ... run the same command without -c").
+    ("idevicerestore", "could not extract %s from IPSW", "idevicerestore_start"):
+        (TOOL, "host-software", 1.5,
+         "the custom-firmware option (-c) needs the all_flash manifest of a custom IPSW for an "
+         "old device; a stock IPSW has none: run without -c"),
     ("libtatsu", "failure", "tss_request_send"):
         "trace: ends a signing request attempt whose answer was not SUCCESS; the status line "
         "after it is classified",

@@ -299,6 +299,30 @@ class Classification(unittest.TestCase):
         c = self.cls("can't match element name '%s' to baseband firmware file name.")
         self.assertEqual((c["side"], c["cause"]), ("host-tool", "host-software"))
 
+    def test_source_read_classes(self):
+        # The default branch of idevicerestore's mode switch: the tool has no device.
+        self.assertEqual(self.cls("Device is in an invalid state")["side"], "link")
+        # The restore goes on without FDR (restore.c: "FIXME: We might want to return failure").
+        self.assertEqual(self.cls("Failed to start FDR Ctrl channel")["ignore"], "non-fatal")
+        self.assertEqual(self.cls("Unable to connect to FDR client (%d)")["ignore"], "non-fatal")
+        self.assertNotIn("ignore", self.cls("Unable to receive message from FDR %p (%d). %u/%u "
+                                            "bytes"))
+        # A firmware updater's ticket in restore mode: the tool's request, not an unsigned
+        # build; the same words elsewhere stay the signing server's.
+        c = self.cls("Unable to fetch Yonkers ticket", file="src/restore.c",
+                     function="restore_get_yonkers_firmware_data")
+        self.assertEqual((c["side"], c["cause"]), ("host-tool", "host-software"))
+        c = self.cls("Unable to fetch %s", file="src/restore.c",
+                     function="restore_get_timer_firmware_data")
+        self.assertEqual(c["cause"], "host-software")
+        self.assertEqual(self.cls("Unable to fetch %s ticket", file="src/restore.c",
+                                  function="restore_send_baseband_data")["cause"],
+                         "signing-server")
+        # Only -c reads the all_flash manifest: the option, not the IPSW.
+        self.assertEqual(self.cls("could not extract %s from IPSW",
+                                  function="idevicerestore_start")["cause"], "host-software")
+        self.assertEqual(self.cls("Unable to extract '%s' from IPSW")["cause"], "firmware-image")
+
     def test_tss_status_variants(self):
         c = self.cls("ERROR: TSS request failed (status=%d, message=%s)", "libtatsu")
         self.assertEqual(c["cause"], "signing-server")

@@ -570,7 +570,7 @@ static long ending_match(const struct run *r, const struct attempt *a)
 {
     size_t nrules = la_ruleset_count(r->e->rs);
     unsigned char *count_ok;
-    long best = -1, deep = -1;
+    long best = -1, deep = -1, last = -1; /* last: the strongest of the last block */
     uint64_t block = 0;                /* the earliest line of the last block */
     double top = 0;                    /* the strongest weight in it */
     size_t seen[CASCADE_MAX], nseen = 0;
@@ -593,6 +593,8 @@ static long ending_match(const struct run *r, const struct attempt *a)
         if (!closed) {
             block = a->m[j].line;
             top = w > top ? w : top;
+            if (last < 0 || w >= la_ruleset_rule(r->e->rs, a->m[last].rule)->weight)
+                last = (long)j;
             if (nseen < CASCADE_MAX)
                 seen[nseen++] = j;
             else
@@ -608,6 +610,13 @@ static long ending_match(const struct run *r, const struct attempt *a)
             deep = (long)j;
     }
     la_free(count_ok);
+    /* Of equally strong candidates, the last block's over one lines before it: the run went
+     * on past that earlier error (a side request's refusal, then the missing program that
+     * stopped the run). A retry loop's earlier round is no such error: it is next to it. */
+    if (last >= 0 && a->m[best].line + CASCADE_GAP < block &&
+        la_ruleset_rule(r->e->rs, a->m[last].rule)->weight >=
+            la_ruleset_rule(r->e->rs, a->m[best].rule)->weight)
+        best = last;
     /* On the strongest line itself, its strongest reading stands (a rule that refines a
      * producer's message on the same line). */
     if (deep >= 0 && a->m[deep].line == a->m[best].line)
@@ -800,12 +809,13 @@ int la_is_host_log(const char *format)
 
 /*
  * An attempt is a restore when a tool run started, a result or stage was
- * seen, or one of its members is a restore log (the computer's or the
- * device's); a lone panic or crash report is not.
+ * seen (a result code, or a result rule's outcome: "Installation failed."
+ * names no code), or one of its members is a restore log (the computer's or
+ * the device's); a lone panic or crash report is not.
  */
 static int is_restore(const struct run *r, const struct attempt *a)
 {
-    if (a->explicit_start || a->has_result || a->nstages || a->tool_run)
+    if (a->explicit_start || a->has_result || a->outcome >= 0 || a->nstages || a->tool_run)
         return 1;
     for (size_t i = 0; i < a->nmembers; i++) {
         const char *f = r->members[a->members[i]].format;

@@ -638,6 +638,10 @@ static const char *const cascade_rules =
     "  - id: c.lost\n    title: lost while sending\n    cause: usb-link\n    weight: 1.5\n"
     "    match: {s: {contains: 'component: Unable to find device'}}\n"
     "    samples: ['x component: Unable to find device']\n    not: ['y']\n"
+    "  - id: c.missing\n    title: no such program\n    cause: host-software\n    weight: 2\n"
+    "    level: medium\n"
+    "    match: {s: {contains: 'command not found'}}\n"
+    "    samples: ['x: command not found']\n    not: ['y']\n"
     "  - id: c.progress\n    title: progress\n    kind: stage\n    set: {stage: restore_image}\n"
     "    match: {s: {contains: 'progress to next step'}}\n"
     "    samples: ['progress to next step']\n    not: ['y']\n";
@@ -722,6 +726,13 @@ static void deepest_error_decides(void **state)
     assert_int_equal(deciding_line(r), 7);
     json_decref(r);
 
+    /* Of equally strong lines, the last block's: the run went on past the earlier one. */
+    r = run_cascade("tool 1.0 starts\nUnable to get SHSH blobs\nstep a\nstep b\nstep c\n"
+                    "step d\nstep e\n./wrap.sh: line 9: tool2: command not found\nall done\n");
+    assert_string_equal(top(r), "host-software");
+    assert_int_equal(deciding_line(r), 8);
+    json_decref(r);
+
     /* A decisive rule that is no producer's message still outweighs the cascade. */
     r = run_cascade("tool 1.0 starts\nUnable to add common tags\nPMU panic\n"
                     "Unable to get SHSH blobs\nUnable to restore device\n");
@@ -797,6 +808,20 @@ static void progress_after_error_is_no_ending(void **state)
                     "still going\n");
     assert_string_equal(outcome(r), "failed");
     assert_string_equal(top(r), "firmware-image");
+    json_decref(r);
+}
+
+/* A result line that says the run failed, with no code and nothing else around it (a
+ * framework's "Installation failed."), makes the input a failed restore, cause unclear. */
+static void result_outcome_alone_is_a_restore(void **state)
+{
+    json_t *r = run_cascade("Installing...\n0%\nUnable to restore device\n");
+    const json_t *d = json_object_get(r, "diagnosis");
+
+    (void)state;
+    assert_string_equal(outcome(r), "failed");
+    assert_string_equal(json_string_value(json_object_get(d, "level")), "unclear");
+    assert_int_equal(deciding_line(r), 3);
     json_decref(r);
 }
 
@@ -1198,6 +1223,7 @@ int main(void)
         cmocka_unit_test(many_stages), cmocka_unit_test(timeline_phases_and_reasons),
         cmocka_unit_test(deepest_error_decides), cmocka_unit_test(link_message_alone_is_unclear),
         cmocka_unit_test(progress_after_error_is_no_ending),
+        cmocka_unit_test(result_outcome_alone_is_a_restore),
         cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
         cmocka_unit_test(cases_split), cmocka_unit_test(unexplained_templates),
     };
