@@ -39,20 +39,16 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <hs/hs.h>
 
 #include "core/alloc.h"
+#include "core/cache.h"
 #include "core/dir.h"
 #include "core/limits.h"
 #include "rules/rules-internal.h"
@@ -97,35 +93,6 @@ static void cache_key(const struct la_atoms *at, uint8_t key[KEY_LEN])
 }
 
 /*
- * The cache folder into dir (made, with its parent, when missing) and the file of key into
- * file.  0, or -1 when there is no usable folder or no memory.
- */
-static int cache_paths(const uint8_t key[KEY_LEN], struct la_buf *dir, struct la_buf *file)
-{
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-
-    if (xdg && *xdg == '/') {
-        if (la_buf_addf(dir, "%s", xdg) != LA_OK)
-            return -1;
-    } else if (home && *home == '/') {
-        if (la_buf_addf(dir, "%s/.cache", home) != LA_OK)
-            return -1;
-    } else {
-        return -1;
-    }
-    (void)mkdir(dir->buf, 0700);
-    if (la_buf_addf(dir, "/loganalyze") != LA_OK)
-        return -1;
-    (void)mkdir(dir->buf, 0700);
-    if (la_buf_addf(file, "%s/vscan-", dir->buf) != LA_OK)
-        return -1;
-    for (size_t i = 0; i < KEY_LEN; i++)
-        if (la_buf_addf(file, "%02x", key[i]) != LA_OK)
-            return -1;
-    return la_buf_addf(file, ".hsdb") == LA_OK ? 0 : -1;
-}
-
-/*
  * The cached database of key from path: LA_OK with *ret_db, LA_FAILED when there is none
  * usable (missing, unreadable, too large, wrong header or key, refused by Vectorscan),
  * LA_FATAL when out of memory.
@@ -150,75 +117,19 @@ out:
     return rc;
 }
 
-/* A cache file "vscan-….hsdb" (not a temporary one). */
-static int is_cache_file(const char *name, void *user)
-{
-    size_t n = strlen(name);
-
-    return !strncmp(name, "vscan-", 6) && n > 11 && !strcmp(name + n - 5, ".hsdb");
-}
-
-/* Keep at most LA_VSCAN_CACHE_FILES cache files in dir: remove the least recently written. */
-static void cache_prune(const char *dir)
-{
-    struct la_dir_list l = { NULL, 0 };
-    struct la_buf p = LA_BUF_INIT;
-
-    if (la_dir_list(dir, is_cache_file, NULL, 4 * LA_VSCAN_CACHE_FILES, &l, NULL) != LA_OK)
-        return;
-    for (size_t n = l.n; n > LA_VSCAN_CACHE_FILES; n--) {
-        time_t oldest = 0;
-        int found = 0;
-        for (size_t i = 0; i < l.n; i++) {
-            struct stat st;
-            la_buf_reset(&p);
-            if (!l.names[i] || la_buf_addf(&p, "%s/%s", dir, l.names[i]) != LA_OK ||
-                stat(p.buf, &st) < 0)
-                continue;
-            if (!found || st.st_mtime < oldest) {
-                oldest = st.st_mtime;
-                found = 1;
-            }
-        }
-        for (size_t i = 0; found && i < l.n; i++) {
-            struct stat st;
-            la_buf_reset(&p);
-            if (!l.names[i] || la_buf_addf(&p, "%s/%s", dir, l.names[i]) != LA_OK ||
-                stat(p.buf, &st) < 0 || st.st_mtime != oldest)
-                continue;
-            (void)unlink(p.buf);
-            la_free(l.names[i]);
-            l.names[i] = NULL;
-            break;
-        }
-    }
-    la_buf_release(&p);
-    la_dir_list_release(&l);
-}
-
-/* Write db to path atomically (a temporary file beside it, then rename); errors ignored. */
+/* Write db to path atomically (core/cache.c); errors ignored. */
 static void cache_store(const char *dir, const char *path, const uint8_t key[KEY_LEN],
                         const hs_database_t *db)
 {
-    struct la_buf tmp = LA_BUF_INIT;
     char *bytes = NULL;
     size_t len;
-    int fd = -1, ok = 0;
 
-    if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS ||
-        la_buf_addf(&tmp, "%s.XXXXXX", path) != LA_OK || (fd = mkstemp(tmp.buf)) < 0)
-        goto out;
-    ok = la_write_all(fd, MAGIC, MAGIC_LEN) == 0 &&
-         la_write_all(fd, (const char *)key, KEY_LEN) == 0 && la_write_all(fd, bytes, len) == 0;
-    ok = close(fd) == 0 && ok;
-    ok = ok && rename(tmp.buf, path) == 0;
-    if (!ok)
-        (void)unlink(tmp.buf);
-    else
-        cache_prune(dir);
-out:
+    if (hs_serialize_database(db, &bytes, &len) == HS_SUCCESS) {
+        const void *part[] = { MAGIC, key, bytes };
+        const size_t plen[] = { MAGIC_LEN, KEY_LEN, len };
+        (void)la_cache_store(dir, path, "vscan-", ".hsdb", LA_VSCAN_CACHE_FILES, part, plen, 3);
+    }
     la_free(bytes);
-    la_buf_release(&tmp);
 }
 
 /* Compile the atoms into *ret_db.  LA_OK, LA_FAILED (Vectorscan refused), LA_FATAL (OOM). */
@@ -260,7 +171,7 @@ static enum la_rc vscan_build(const struct la_ruleset *rs, void **ret_db)
     if (hs_valid_platform() != HS_SUCCESS || !at->natoms || at->natoms > UINT_MAX)
         return LA_FAILED;          /* (the hint words make natoms ≥ 1) */
     cache_key(at, key);
-    cache = cache_paths(key, &dir, &file) == 0;
+    cache = la_cache_paths("vscan-", key, KEY_LEN, ".hsdb", &dir, &file) == 0;
     if (cache)
         rc = cache_load(file.buf, key, &db);
     if (rc == LA_FAILED) {

@@ -37,11 +37,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/cache.h"
 #include "core/dir.h"
 #include "core/limits.h"
 #include "rules/rules-internal.h"
@@ -93,32 +91,6 @@ static void cache_key(const uint8_t text_hash[KEY_LEN], size_t len, size_t cap,
     sha256_update(&c, n > 0 && (size_t)n < sizeof(head) ? (size_t)n : 0, (const uint8_t *)head);
     sha256_update(&c, KEY_LEN, text_hash);
     sha256_digest(&c, KEY_LEN, key);
-}
-
-/* The cache folder into dir (made when missing) and key's file into file; 0 or -1. */
-static int cache_paths(const uint8_t key[KEY_LEN], struct la_buf *dir, struct la_buf *file)
-{
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-
-    if (xdg && *xdg == '/') {
-        if (la_buf_addf(dir, "%s", xdg) != LA_OK)
-            return -1;
-    } else if (home && *home == '/') {
-        if (la_buf_addf(dir, "%s/.cache", home) != LA_OK)
-            return -1;
-    } else {
-        return -1;
-    }
-    (void)mkdir(dir->buf, 0700);
-    if (la_buf_addf(dir, "/loganalyze") != LA_OK)
-        return -1;
-    (void)mkdir(dir->buf, 0700);
-    if (la_buf_addf(file, "%s/ydoc-", dir->buf) != LA_OK)
-        return -1;
-    for (size_t i = 0; i < KEY_LEN; i++)
-        if (la_buf_addf(file, "%02x", key[i]) != LA_OK)
-            return -1;
-    return la_buf_addf(file, ".bin") == LA_OK ? 0 : -1;
 }
 
 /* ------------------------------------------------------------- reading */
@@ -252,50 +224,6 @@ out:
 
 /* ------------------------------------------------------------- writing */
 
-/* A cache file "ydoc-….bin" (not a temporary one). */
-static int is_cache_file(const char *name, void *user)
-{
-    size_t n = strlen(name);
-
-    (void)user;
-    return !strncmp(name, "ydoc-", 5) && n > 9 && !strcmp(name + n - 4, ".bin");
-}
-
-/* Keep at most CACHE_FILES cache files in dir: remove the least recently written. */
-static void cache_prune(const char *dir)
-{
-    struct la_dir_list l = { NULL, 0 };
-    struct la_buf p = LA_BUF_INIT;
-    size_t n;
-
-    if (la_dir_list(dir, is_cache_file, NULL, 4 * CACHE_FILES, &l, NULL) != LA_OK)
-        return;
-    for (n = l.n; n > CACHE_FILES; n--) {
-        time_t oldest = 0;
-        size_t at = l.n;
-        for (size_t i = 0; i < l.n; i++) {
-            struct stat st;
-            la_buf_reset(&p);
-            if (!l.names[i] || la_buf_addf(&p, "%s/%s", dir, l.names[i]) != LA_OK ||
-                stat(p.buf, &st) < 0)
-                continue;
-            if (at == l.n || st.st_mtime < oldest) {
-                oldest = st.st_mtime;
-                at = i;
-            }
-        }
-        if (at == l.n)
-            break;
-        la_buf_reset(&p);
-        if (la_buf_addf(&p, "%s/%s", dir, l.names[at]) == LA_OK)
-            (void)unlink(p.buf);
-        la_free(l.names[at]);
-        l.names[at] = NULL;
-    }
-    la_buf_release(&p);
-    la_dir_list_release(&l);
-}
-
 /* d's document in the file layout, into out.  -1 when out of memory or too large. */
 static int serialise(const struct ydoc *d, const uint8_t key[KEY_LEN], struct la_buf *out)
 {
@@ -363,26 +291,18 @@ out:
     return r;
 }
 
-/* Write d's document to path atomically (a temporary file beside it, then rename). */
+/* Write d's document to path atomically (core/cache.c); errors ignored. */
 static void cache_store(const struct ydoc *d, const char *dir, const char *path,
                         const uint8_t key[KEY_LEN])
 {
-    struct la_buf tmp = LA_BUF_INIT, bytes = LA_BUF_INIT;
-    int fd = -1, ok;
+    struct la_buf bytes = LA_BUF_INIT;
 
-    if (serialise(d, key, &bytes) < 0 || la_buf_addf(&tmp, "%s.XXXXXX", path) != LA_OK ||
-        (fd = mkstemp(tmp.buf)) < 0)
-        goto out;
-    ok = la_write_all(fd, bytes.buf, bytes.len) == 0;
-    ok = close(fd) == 0 && ok;
-    ok = ok && rename(tmp.buf, path) == 0;
-    if (!ok)
-        (void)unlink(tmp.buf);
-    else
-        cache_prune(dir);
-out:
+    if (serialise(d, key, &bytes) == 0) {
+        const void *part[] = { bytes.buf };
+        const size_t plen[] = { bytes.len };
+        (void)la_cache_store(dir, path, "ydoc-", ".bin", CACHE_FILES, part, plen, 1);
+    }
     la_buf_release(&bytes);
-    la_buf_release(&tmp);
 }
 
 /* ------------------------------------------------------------- the entry */
@@ -403,7 +323,7 @@ enum la_rc ydoc_load_cached(struct ydoc *d, const char *file, const char *data, 
     int r = -1;
 
     cache_key(text_hash, len, cap, key);
-    if (cache_paths(key, &dir, &path) == 0 &&
+    if (la_cache_paths("ydoc-", key, KEY_LEN, ".bin", &dir, &path) == 0 &&
         read_small_file(path.buf, cache_max(len), &b, NULL) == LA_OK) {
         memset(d, 0, sizeof(*d));
         d->file = file;

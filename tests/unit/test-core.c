@@ -9,12 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/cache.h"
 #include "core/dir.h"
 #include "core/encoding.h"
 #include "core/error.h"
@@ -303,6 +307,106 @@ static void dir_list_sorted_filtered_capped(void **state)
     assert_int_equal(l.n, 0);
 }
 
+/* Count the files of dir whose names start with prefix; the name of one of them in one. */
+static int count_prefix(const char *dir, const char *prefix, char *one, size_t size)
+{
+    struct la_dir_list l;
+    int n = 0;
+
+    assert_int_equal(la_dir_list(dir, NULL, NULL, 0, &l, NULL), LA_OK);
+    for (size_t i = 0; i < l.n; i++)
+        if (!strncmp(l.names[i], prefix, strlen(prefix))) {
+            n++;
+            if (one)
+                snprintf(one, size, "%s", l.names[i]);
+        }
+    la_dir_list_release(&l);
+    return n;
+}
+
+static void cache_paths_store_prune(void **state)
+{
+    char home[] = "/tmp/la-test-cache-XXXXXX", other[128], path[160];
+    const char *old = getenv("XDG_CACHE_HOME");
+    char *saved = old ? strdup(old) : NULL;
+    const uint8_t key[3] = { 0x00, 0xab, 0xff };
+    const void *part[] = { "head", "body" };
+    const size_t len[] = { 4, 4 };
+    struct la_buf dir = LA_BUF_INIT, file = LA_BUF_INIT;
+    FILE *f;
+
+    (void)state;
+    assert_non_null(mkdtemp(home));
+    setenv("XDG_CACHE_HOME", home, 1);
+    assert_int_equal(la_cache_paths("t-", key, sizeof key, ".bin", &dir, &file), 0);
+    snprintf(path, sizeof path, "%s/loganalyze", home);
+    assert_string_equal(dir.buf, path);                 /* made when missing */
+    snprintf(path, sizeof path, "%s/loganalyze/t-00abff.bin", home);
+    assert_string_equal(file.buf, path);
+    /* The parts in order, and no temporary file left beside it. */
+    assert_int_equal(la_cache_store(dir.buf, file.buf, "t-", ".bin", 2, part, len, 2), 0);
+    f = fopen(file.buf, "r");
+    assert_non_null(f);
+    assert_int_equal(fread(other, 1, sizeof other, f), 8);
+    fclose(f);
+    assert_memory_equal(other, "headbody", 8);
+    assert_int_equal(count_prefix(dir.buf, "t-", NULL, 0), 1);
+    /* Three more files of the kind: two are kept, and the first written (oldest) goes. */
+    for (int i = 1; i <= 3; i++) {
+        struct timespec ts[2] = { { 1000000 + i, 0 }, { 1000000 + i, 0 } };
+        uint8_t k2[1] = { (uint8_t)i };
+        la_buf_reset(&file);
+        la_buf_reset(&dir);
+        assert_int_equal(la_cache_paths("t-", k2, 1, ".bin", &dir, &file), 0);
+        /* Make the first file the oldest before the others are written. */
+        if (i == 1) {
+            snprintf(path, sizeof path, "%s/t-00abff.bin", dir.buf);
+            assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+        }
+        assert_int_equal(la_cache_store(dir.buf, file.buf, "t-", ".bin", 2, part, len, 2), 0);
+        ts[0].tv_sec = ts[1].tv_sec = 2000000 + i;
+        assert_int_equal(utimensat(AT_FDCWD, file.buf, ts, 0), 0);
+    }
+    assert_int_equal(count_prefix(dir.buf, "t-", NULL, 0), 2);
+    snprintf(path, sizeof path, "%s/t-00abff.bin", dir.buf);
+    assert_int_not_equal(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/t-03.bin", dir.buf);
+    assert_int_equal(access(path, F_OK), 0);
+    /* Another kind in the same folder is not counted against this one. */
+    snprintf(path, sizeof path, "%s/u-01.bin", dir.buf);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(la_cache_store(dir.buf, file.buf, "t-", ".bin", 2, part, len, 2), 0);
+    assert_int_equal(count_prefix(dir.buf, "u-", NULL, 0), 1);
+    /* A folder that cannot be written: an error, and nothing left. */
+    snprintf(path, sizeof path, "%s/missing/t-00.bin", dir.buf);
+    snprintf(other, sizeof other, "%s/missing", dir.buf);
+    assert_int_equal(la_cache_store(other, path, "t-", ".bin", 2, part, len, 2), -1);
+    /* No usable folder: no absolute XDG_CACHE_HOME or HOME. */
+    setenv("XDG_CACHE_HOME", "relative", 1);
+    {
+        const char *h = getenv("HOME");
+        char *hs = h ? strdup(h) : NULL;
+        unsetenv("HOME");
+        la_buf_reset(&dir);
+        la_buf_reset(&file);
+        assert_int_equal(la_cache_paths("t-", key, sizeof key, ".bin", &dir, &file), -1);
+        if (hs)
+            setenv("HOME", hs, 1);
+        free(hs);
+    }
+    if (saved)
+        setenv("XDG_CACHE_HOME", saved, 1);
+    else
+        unsetenv("XDG_CACHE_HOME");
+    free(saved);
+    snprintf(other, sizeof other, "rm -rf '%s'", home);
+    assert_int_equal(system(other), 0);
+    la_buf_release(&dir);
+    la_buf_release(&file);
+}
+
 static const char *suggest(const char *word, const char *const *cands)
 {
     struct la_suggest s;
@@ -353,6 +457,7 @@ int main(void)
         cmocka_unit_test(utf8_sanitise), cmocka_unit_test(utf8_sanitise_capped),
         cmocka_unit_test(utf8_cut),
         cmocka_unit_test(grow_doubles_and_zeroes), cmocka_unit_test(dir_list_sorted_filtered_capped),
+        cmocka_unit_test(cache_paths_store_prune),
         cmocka_unit_test(suggestions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
