@@ -89,6 +89,9 @@ struct ydoc {
     int loaded;
 };
 
+/* An empty document of file, taking store's node array (both loaders start with it). */
+void ydoc_begin(struct ydoc *d, const char *file, struct pool *pool, struct ystore *store,
+                struct la_diag_sink *sink);
 /*
  * Load text into d; LA_FAILED with a positioned diagnostic on a syntax error (LA200) or at
  * a limit: nesting (LA222), anchors, aliases and the bytes aliases add, at most cap

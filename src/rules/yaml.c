@@ -435,16 +435,9 @@ static int on_event(struct ybuild *b, yaml_event_t *e)
     }
 }
 
-enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t len,
-                     size_t cap, struct pool *pool, struct ystore *store,
-                     struct la_diag_sink *sink)
+void ydoc_begin(struct ydoc *d, const char *file, struct pool *pool, struct ystore *store,
+                struct la_diag_sink *sink)
 {
-    struct ybuild b = { .d = d, .len = len, .cap = cap };
-    yaml_parser_t parser;
-    yaml_event_t e;
-    enum la_rc rc = LA_OK;
-    int r = 0;
-
     memset(d, 0, sizeof(*d));
     d->file = file;
     d->sink = sink;
@@ -456,6 +449,19 @@ enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t 
         store->nodes = NULL;
         store->cap = 0;
     }
+}
+
+enum la_rc ydoc_load(struct ydoc *d, const char *file, const char *data, size_t len,
+                     size_t cap, struct pool *pool, struct ystore *store,
+                     struct la_diag_sink *sink)
+{
+    struct ybuild b = { .d = d, .len = len, .cap = cap };
+    yaml_parser_t parser;
+    yaml_event_t e;
+    enum la_rc rc = LA_OK;
+    int r = 0;
+
+    ydoc_begin(d, file, pool, store, sink);
     if (!yaml_parser_initialize(&parser)) {
         ydoc_release(d);
         return LA_FATAL;

@@ -325,17 +325,7 @@ enum la_rc ydoc_load_cached(struct ydoc *d, const char *file, const char *data, 
     cache_key(text_hash, len, cap, key);
     if (la_cache_paths("ydoc-", key, KEY_LEN, ".bin", &dir, &path) == 0 &&
         read_small_file(path.buf, cache_max(len), &b, NULL) == LA_OK) {
-        memset(d, 0, sizeof(*d));
-        d->file = file;
-        d->sink = sink;
-        d->pool = pool;
-        d->store = store;
-        if (store && store->nodes) {
-            d->nodes = store->nodes;
-            d->capnodes = store->cap;
-            store->nodes = NULL;
-            store->cap = 0;
-        }
+        ydoc_begin(d, file, pool, store, sink);
         d->loaded = 1;
         r = rebuild(d, &b, key, cache_max(len));
         if (r < 0)
