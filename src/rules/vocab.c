@@ -708,7 +708,7 @@ int la_vocab_load(struct la_ruleset *rs, struct ydoc *d, yaml_node_t *root)
     static const char *const top[] = { "producer", "repository", "commit", "pinned",
                                        "messages", "ignored", "unclassified", NULL };
     struct vpack p = { .rs = rs, .d = d, .producer = "?", .commit = "?",
-                       .scratch = LA_BUF_INIT, .fp = { LA_BUF_INIT, LA_BUF_INIT, 0, 0 } };
+                       .scratch = LA_BUF_INIT, .fp = { .src = LA_BUF_INIT, .atom = LA_BUF_INIT } };
     size_t unclassified = 0;
     yaml_node_t *n;
     int rc = 0;

@@ -396,9 +396,11 @@ static int set_children(struct ybuild *b, yaml_node_t *n, const int *kids, size_
 static int on_end(struct ybuild *b, yaml_event_t *e)
 {
     struct yframe f = b->stack[--b->depth];
+    /* No children yet may mean no array yet: never offset a null pointer. */
+    const int *kids = b->nkids > f.base ? b->kids + f.base : NULL;
 
     (void)e;
-    if (set_children(b, bnode(b, f.id), b->kids + f.base, b->nkids - f.base) < 0)
+    if (set_children(b, bnode(b, f.id), kids, b->nkids - f.base) < 0)
         return -2;
     b->nkids = f.base;
     if (f.anchor >= 0) {
