@@ -69,6 +69,31 @@ static int get_fmt(const uint8_t *s, size_t n, struct fmt *f, const char **why)
     return 1;
 }
 
+/*
+ * The header of the chunk at off: its size len (header included) and decompressed size
+ * dlen, 0 for the end marker; 0 with *why when the stream ends first or the sizes lie
+ * (past the stream, over the format's chunk size, or more bytes than a stored chunk).
+ */
+static int chunk_header(const uint8_t *s, size_t n, size_t off, const struct fmt *f,
+                        uint32_t *len, uint32_t *dlen, const char **why)
+{
+    if (n - off < HDR) {
+        *why = "LZBITMAP stream ends without its end marker";
+        return 0;
+    }
+    *len = u24(s + off);
+    *dlen = u24(s + off + 3);
+    if (*len < HDR || *len > n - off) {
+        *why = "LZBITMAP chunk size lies";
+        return 0;
+    }
+    if (*dlen && (*dlen > f->max_chunk || *len > *dlen + HDR)) {
+        *why = "LZBITMAP chunk sizes out of range";
+        return 0;
+    }
+    return 1;
+}
+
 enum la_rc la_lzbm_size(const void *src, size_t n, size_t cap, size_t *out_len, size_t *in_len,
                         const char **why)
 {
@@ -79,23 +104,13 @@ enum la_rc la_lzbm_size(const void *src, size_t n, size_t cap, size_t *out_len, 
     if (!get_fmt(s, n, &f, why))
         return LA_FAILED;
     for (;;) {
-        if (n - off < HDR) {
-            *why = "LZBITMAP stream ends without its end marker";
+        uint32_t len, dlen;
+        if (!chunk_header(s, n, off, &f, &len, &dlen, why))
             return LA_FAILED;
-        }
-        uint32_t len = u24(s + off), dlen = u24(s + off + 3);
-        if (len < HDR || len > n - off) {
-            *why = "LZBITMAP chunk size lies";
-            return LA_FAILED;
-        }
         if (!dlen) {
             *out_len = total;
             *in_len = off + len;
             return LA_OK;
-        }
-        if (dlen > f.max_chunk || len > dlen + HDR) {
-            *why = "LZBITMAP chunk sizes out of range";
-            return LA_FAILED;
         }
         if (dlen > cap - total) {
             *why = "LZBITMAP stream passes the cap on decompressed bytes";
@@ -266,15 +281,9 @@ enum la_rc la_lzbm_decode(const void *src, size_t n, void *dst, size_t dst_len, 
     if (!get_fmt(s, n, &f, why))
         return LA_FAILED;
     for (;;) {
-        if (n - off < HDR) {
-            *why = "LZBITMAP stream ends without its end marker";
+        uint32_t len, dlen;
+        if (!chunk_header(s, n, off, &f, &len, &dlen, why))
             return LA_FAILED;
-        }
-        uint32_t len = u24(s + off), dlen = u24(s + off + 3);
-        if (len < HDR || len > n - off || dlen > f.max_chunk || (dlen && len > dlen + HDR)) {
-            *why = "LZBITMAP chunk size lies";
-            return LA_FAILED;
-        }
         if (!dlen)
             break;
         if (dlen > dst_len - pos) {
