@@ -142,6 +142,19 @@ static int normalize_copy(const char *s, size_t n, size_t i, size_t j, struct la
     return 1;
 }
 
+/*
+ * A quote marker: '>' followed by a blank, the end, another '>' (nested quoting) or a letter
+ * or digit, since Markdown takes ">text" as a quote as well as "> text" and pastes come both
+ * ways (">Version: <sha> - 90").  A '>' before any other character ("->", ">=", ">>>"'s
+ * third byte aside) is the line's own.
+ */
+static int quote_marker(const char *s, size_t n, size_t j)
+{
+    if (j >= n || s[j] != '>')
+        return 0;
+    return j + 1 == n || s[j + 1] == ' ' || s[j + 1] == '>' || isalnum((unsigned char)s[j + 1]);
+}
+
 int la_normalize_view(struct la_sv in, struct la_buf *scratch, struct la_sv *ret)
 {
     const char *s = in.p;
@@ -150,7 +163,7 @@ int la_normalize_view(struct la_sv in, struct la_buf *scratch, struct la_sv *ret
     /* Markdown / e-mail quoting. */
     for (;;) {
         j = la_formats_skip_sp(s, n, i);
-        if (j < n && s[j] == '>' && (j + 1 == n || s[j + 1] == ' ') && j - i < 4) {
+        if (quote_marker(s, n, j) && j - i < 4) {
             i = j + 1;
             if (i < n && s[i] == ' ')
                 i++;

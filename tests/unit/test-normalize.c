@@ -86,7 +86,9 @@ static int ref_normalize(const char *s, size_t n, char *d, size_t *ret_len)
 
     for (;;) {
         size_t j = la_formats_skip_sp(s, n, i);
-        if (j < n && s[j] == '>' && (j + 1 == n || s[j + 1] == ' ') && j - i < 4) {
+        if (j < n && s[j] == '>' &&
+            (j + 1 == n || s[j + 1] == ' ' || s[j + 1] == '>' || isalnum((unsigned char)s[j + 1])) &&
+            j - i < 4) {
             i = j + 1;
             if (i < n && s[i] == ' ')
                 i++;
@@ -297,6 +299,35 @@ static void clean_lines_are_views(void **state)
     assert_false(same_as_model(S("  ~~~text")));
 }
 
+/* Quote markers as pasted: "> x", ">x", ">> x" and ">>x" are quotes; "->", ">=" are text. */
+static void quote_markers(void **state)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        { "> Waiting for device...", "Waiting for device..." },
+        { ">Version: b35d3e1245da49950028d753b1bdb40fce5d21d5 - 90",
+          "Version: b35d3e1245da49950028d753b1bdb40fce5d21d5 - 90" },
+        { ">> nested reply", "nested reply" },
+        { ">>Error: x", "Error: x" },
+        { "  >3 quoted after blanks", "3 quoted after blanks" },
+        { "-> an arrow", "-> an arrow" },
+        { ">= 12 is not a quote", ">= 12 is not a quote" },
+        { ">-not a quote", ">-not a quote" },
+    };
+
+    (void)state;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        struct la_buf out = LA_BUF_INIT;
+        assert_int_equal(la_normalize_line(la_sv_make(cases[k].in, strlen(cases[k].in)), &out),
+                         1);
+        if (out.len != strlen(cases[k].want) || memcmp(out.buf, cases[k].want, out.len))
+            fail_msg("'%s': got '%.*s', want '%s'", cases[k].in, (int)out.len, out.buf,
+                     cases[k].want);
+        la_buf_release(&out);
+    }
+}
+
 /* Pseudo-random lines over an alphabet heavy in the bytes that matter. */
 static void random_lines_match_model(void **state)
 {
@@ -325,6 +356,7 @@ int main(void)
         cmocka_unit_test(special_at_every_position),
         cmocka_unit_test(every_byte_value),
         cmocka_unit_test(clean_lines_are_views),
+        cmocka_unit_test(quote_markers),
         cmocka_unit_test(random_lines_match_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
