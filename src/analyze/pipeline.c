@@ -149,7 +149,8 @@ static enum la_rc keep_match(struct run *r, struct attempt *a, size_t ri,
 /*
  * Whether a hit of m says something failed: a result that failed (also a restore tool's
  * "it failed" line from its vocabulary pack), evidence for a cause strong enough to count
- * (weight >= 1, level >= medium), or a restore tool's own error message (rules/vocab/).
+ * (weight >= 1, level >= medium), or a restore tool's own error message (rules/vocab/) that
+ * is not a mere hint (meta.hint: printed below warning level, weight < 1).
  */
 static int says_failure(const struct la_rule_meta *m)
 {
@@ -158,7 +159,7 @@ static int says_failure(const struct la_rule_meta *m)
     if (m->kind != LA_KIND_EVIDENCE || !m->cause || m->against)
         return 0;
     if (m->vocab_producer)
-        return 1;
+        return !m->hint;
     return m->weight >= 1.0 && m->level >= LA_LEVEL_MEDIUM;
 }
 

@@ -71,6 +71,10 @@ struct la_rule_meta {
     /* An ignored entry: this error-level line names no cause (kind fact: it is not a
      * failure; kind result, outcome failed: it only says the run failed). */
     int benign;
+    /* A vocabulary message its producer prints below warning level and that weighs < 1
+     * ("user specified to use latest signed baseband (WARNING, ...)"): evidence, but not a
+     * line the run failed on. */
+    int hint;
 };
 
 struct la_capture {

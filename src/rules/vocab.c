@@ -15,7 +15,9 @@
  * What an entry becomes:
  *   message  → kind evidence: id, title "<producer>: <format, conversions as …>",
  *              description "<reason> (<at> at <commit, 7 digits>)", cause, weight, level
- *              medium at weight ≥ 1.5 else low, and meta.vocab_producer/_side/_at.  Its one
+ *              medium at weight ≥ 1.5 else low, and meta.vocab_producer/_side/_at; meta.hint
+ *              when the producer prints it below warning level (notice, info, verbose,
+ *              debug) and it weighs < 1: a hint, never the line a run failed on.  Its one
  *              selection tests the message field with the format's pattern (printf.c): a
  *              case-sensitive literal or a regex, with the format's longest literal as the
  *              prefilter atom.  A message with variants becomes one rule more per variant,
@@ -97,6 +99,7 @@ struct ventry {
     yaml_node_t *node, *format_node, *variants;
     int ignored;
     int says_failed;                   /* ignored as "outcome": it says the run failed */
+    int informational;                 /* level notice, info, verbose or debug */
     const char *id, *at, *format;      /* pooled */
     const char *exception, *reason;    /* in the document */
     const char *side, *cause;          /* static, pooled */
@@ -199,8 +202,10 @@ static int load_text(struct vpack *p, struct ventry *e, yaml_node_t *n, const ch
 
 static int load_level(struct vpack *p, struct ventry *e, yaml_node_t *n, const char *key)
 {
-    (void)e;
-    (void)yone_of(p->d, n, key, pack_levels);
+    int k = yone_of(p->d, n, key, pack_levels);
+
+    /* notice, info, verbose, debug: the producer itself prints it below warning level. */
+    e->informational = k >= 3 && k <= 6;
     return 0;
 }
 
@@ -491,6 +496,7 @@ static int add_rule(struct vpack *p, const struct ventry *e, const struct la_pri
         if (vn)
             (void)weight_of(p, yget(d, vn, "weight"), &m->weight);
         m->level = m->weight >= 1.5 ? LA_LEVEL_MEDIUM : LA_LEVEL_LOW;
+        m->hint = e->informational && m->weight < 1.0;
     }
     if (k && !(m->id = variant_id(p, e->id, k)))
         return -1;

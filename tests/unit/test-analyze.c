@@ -642,6 +642,9 @@ static const char *const cascade_rules =
     "    level: medium\n"
     "    match: {s: {contains: 'command not found'}}\n"
     "    samples: ['x: command not found']\n    not: ['y']\n"
+    "  - id: c.done\n    title: done\n    kind: result\n    outcome: succeeded\n"
+    "    match: {s: {contains: 'Restore finished'}}\n"
+    "    samples: ['Restore finished']\n    not: ['y']\n"
     "  - id: c.progress\n    title: progress\n    kind: stage\n    set: {stage: restore_image}\n"
     "    match: {s: {contains: 'progress to next step'}}\n"
     "    samples: ['progress to next step']\n    not: ['y']\n";
@@ -665,7 +668,10 @@ static const char *const cascade_pack =
     "     side: link, cause: usb-link, weight: 1.5, reason: lost}\n"
     "  - {id: tool.00000007, at: 'a.c:7', level: error,\n"
     "     format: 'Unable to send %s component: Unable to find device',\n"
-    "     side: link, cause: usb-link, weight: 1.5, reason: lost}\n";
+    "     side: link, cause: usb-link, weight: 1.5, reason: lost}\n"
+    "  - {id: tool.00000008, at: 'a.c:8', level: info,\n"
+    "     format: 'user chose the latest baseband (WARNING, THIS CAN FAIL)',\n"
+    "     side: host-tool, cause: host-software, weight: 0.5, reason: risky option}\n";
 
 /* Run the cascade rules and pack on log; the report. */
 static json_t *run_cascade(const char *log)
@@ -738,6 +744,47 @@ static void deepest_error_decides(void **state)
                     "Unable to get SHSH blobs\nUnable to restore device\n");
     assert_string_equal(top(r), "logic-board");
     assert_int_equal(deciding_line(r), 3);
+    json_decref(r);
+}
+
+/* A hint the tool prints as information is evidence, but no line the run failed on; the same
+ * weight printed as an error is one. */
+static void informational_hint_is_no_failure(void **state)
+{
+    json_t *r = run_cascade("tool 1.0 starts\nuser chose the latest baseband (WARNING, THIS CAN "
+                            "FAIL)\nstep a\n");
+
+    (void)state;
+    assert_string_equal(outcome(r), "inconclusive");
+    assert_null(top(r));            /* a run cut off names no cause (issue 15 D) */
+    json_decref(r);
+
+    r = run_cascade("tool 1.0 starts\nERROR: node missing\nstep a\n");
+    assert_string_equal(outcome(r), "failed");
+    json_decref(r);
+}
+
+/* An attempt that stops with nothing failed and is followed by another is not what the
+ * restore came to: the later attempt is; an earlier failure still is. */
+static void later_attempt_outranks_a_quiet_stop(void **state)
+{
+    json_t *r = run_cascade("tool 1.0 starts\nprogress to next step\nstep a\nstep b\n"
+                            "tool 1.0 starts\nprogress to next step\nRestore finished\n");
+
+    (void)state;
+    assert_int_equal(json_array_size(json_object_get(r, "attempts")), 2);
+    assert_string_equal(outcome(r), "succeeded");
+    json_decref(r);
+
+    r = run_cascade("tool 1.0 starts\nUnable to add common tags\nUnable to restore device\n"
+                    "tool 1.0 starts\nprogress to next step\nRestore finished\n");
+    assert_string_equal(outcome(r), "failed");
+    json_decref(r);
+
+    /* The last attempt cut off with nothing failed is still what the log shows. */
+    r = run_cascade("tool 1.0 starts\nRestore finished\nstep a\nstep b\n"
+                    "tool 1.0 starts\nprogress to next step\n");
+    assert_string_equal(outcome(r), "inconclusive");
     json_decref(r);
 }
 
@@ -1221,7 +1268,9 @@ int main(void)
         cmocka_unit_test(join_needs_same_device),
         cmocka_unit_test(captured_and_set_values), cmocka_unit_test(spaced_and_mapped_codes),
         cmocka_unit_test(many_stages), cmocka_unit_test(timeline_phases_and_reasons),
-        cmocka_unit_test(deepest_error_decides), cmocka_unit_test(link_message_alone_is_unclear),
+        cmocka_unit_test(deepest_error_decides),
+        cmocka_unit_test(informational_hint_is_no_failure),
+        cmocka_unit_test(later_attempt_outranks_a_quiet_stop), cmocka_unit_test(link_message_alone_is_unclear),
         cmocka_unit_test(progress_after_error_is_no_ending),
         cmocka_unit_test(result_outcome_alone_is_a_restore),
         cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
