@@ -854,17 +854,31 @@ static int attempt_rank(const char *o)
     return 0;
 }
 
-/* Judge every attempt; the last attempt of the highest rank is the one the verdict is about. */
+/*
+ * Judge every attempt; the last attempt of the highest rank is the one the verdict is about.
+ * An attempt that stops with nothing failed (inconclusive, no failure line) and is followed
+ * by another restore attempt was continued or given up, not cut off: the later attempt tells
+ * how the restore ended (a tool that prints its start line again in the same run, untimed,
+ * looks like a new attempt; a retry after an interrupted run is one).
+ */
 static void judge(struct run *r, struct verdict *v)
 {
     int best = -1;
+    size_t last = r->natt;
 
+    for (size_t i = r->natt; i-- > 0;)
+        if (!r->att[i]->merged && (is_restore(r, r->att[i]) || r->att[i]->nm)) {
+            last = i;
+            break;
+        }
     for (size_t i = 0; i < r->natt; i++) {
         struct attempt *a = r->att[i];
         if (a->merged)
             continue;
         a->judged = attempt_outcome(r, a);
         int rank = attempt_rank(a->judged);
+        if (i < last && !a->fail_text && !strcmp(a->judged, "inconclusive"))
+            rank = 0;
         if (rank >= best && (is_restore(r, a) || a->nm)) {
             best = rank;
             v->primary = a;
