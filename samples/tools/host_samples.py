@@ -2203,6 +2203,39 @@ def s_flashtool_nand_storage():
              "ends with 4014. Unlike a bare 4014, the NAND evidence makes storage the top cause.")
 
 
+def linux_discover_mode(prompt, cmd):
+    L = Log(4713, datetime(2026, 4, 2, 18, 40, 0), f_plain)
+    L.raw(prompt + cmd)
+    L.raw("NOTE: using cached version data")
+    L.raw("ERROR: Unable to discover device mode. Please make sure a device is attached.")
+    L.raw(prompt)
+    return L.text()
+
+
+def s_idevicerestore_linux_user_no_device():
+    """idevicerestore started from a Linux user's bash prompt, no sudo: no device found"""
+    text = linux_discover_mode("dana@workbench:~/restore$ ",
+                               "idevicerestore -e iPhone10,4_16.7.10_20H350_Restore.ipsw")
+    return text, dict(
+        outcome="failed", error_codes=[], top_cause="host-environment", format="idevicerestore",
+        note="idevicerestore run from a Linux user's bash prompt ('user@host:dir$', not root, no sudo) "
+             "stops at once with 'Unable to discover device mode': a device in DFU or recovery mode is "
+             "opened through libusb, and libirecovery's udev rule gives its node to root and one group "
+             "(mode 0660), so a user outside it sees no device. The computer's permissions "
+             "(host-environment: run it as root or install the udev rule), not the cable.")
+
+
+def s_idevicerestore_linux_sudo_no_device():
+    """the same run through sudo: permissions are not the reason, the host's side still is"""
+    text = linux_discover_mode("dana@workbench:~/restore$ ",
+                               "sudo idevicerestore -e iPhone10,4_16.7.10_20H350_Restore.ipsw")
+    return text, dict(
+        outcome="failed", error_codes=[], top_cause="host-software", format="idevicerestore",
+        note="The run above started through sudo: as root the USB permissions cannot be what hides the "
+             "device, so the reading of a Linux user's run does not apply and the general one stands "
+             "(the computer does not see the device: drivers, usbmuxd, the tool; host-software).")
+
+
 # --------------------------------------------------------------------------------------------
 # macOS virtual machine installs (Virtualization.framework): the device restored is the VM
 # --------------------------------------------------------------------------------------------
@@ -2295,6 +2328,8 @@ SAMPLES = [
     ("flashtool-nand-storage.log", s_flashtool_nand_storage),
     ("idevicerestore-success.log", s_idevicerestore_success),
     ("itunes-win-success.log", s_itunes_win_success),
+    ("idevicerestore-linux-user-no-device.txt", s_idevicerestore_linux_user_no_device),
+    ("idevicerestore-linux-sudo-no-device.txt", s_idevicerestore_linux_sudo_no_device),
     ("tart-vm-install-failed.txt", s_tart_vm_install_failed),
     ("virtualization-syslog-cut.log", s_virtualization_syslog_cut),
 ]
