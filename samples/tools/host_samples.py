@@ -2203,6 +2203,112 @@ def s_flashtool_nand_storage():
              "ends with 4014. Unlike a bare 4014, the NAND evidence makes storage the top cause.")
 
 
+def linux_discover_mode(prompt, cmd):
+    L = Log(4713, datetime(2026, 4, 2, 18, 40, 0), f_plain)
+    L.raw(prompt + cmd)
+    L.raw("NOTE: using cached version data")
+    L.raw("ERROR: Unable to discover device mode. Please make sure a device is attached.")
+    L.raw(prompt)
+    return L.text()
+
+
+def s_idevicerestore_linux_user_no_device():
+    """idevicerestore started from a Linux user's bash prompt, no sudo: no device found"""
+    text = linux_discover_mode("dana@workbench:~/restore$ ",
+                               "idevicerestore -e iPhone10,4_16.7.10_20H350_Restore.ipsw")
+    return text, dict(
+        outcome="failed", error_codes=[], top_cause="host-environment", format="idevicerestore",
+        note="idevicerestore run from a Linux user's bash prompt ('user@host:dir$', not root, no sudo) "
+             "stops at once with 'Unable to discover device mode': a device in DFU or recovery mode is "
+             "opened through libusb, and libirecovery's udev rule gives its node to root and one group "
+             "(mode 0660), so a user outside it sees no device. The computer's permissions "
+             "(host-environment: run it as root or install the udev rule), not the cable.")
+
+
+def s_idevicerestore_linux_sudo_no_device():
+    """the same run through sudo: permissions are not the reason, the host's side still is"""
+    text = linux_discover_mode("dana@workbench:~/restore$ ",
+                               "sudo idevicerestore -e iPhone10,4_16.7.10_20H350_Restore.ipsw")
+    return text, dict(
+        outcome="failed", error_codes=[], top_cause="host-software", format="idevicerestore",
+        note="The run above started through sudo: as root the USB permissions cannot be what hides the "
+             "device, so the reading of a Linux user's run does not apply and the general one stands "
+             "(the computer does not see the device: drivers, usbmuxd, the tool; host-software).")
+
+
+# --------------------------------------------------------------------------------------------
+# macOS virtual machine installs (Virtualization.framework): the device restored is the VM
+# --------------------------------------------------------------------------------------------
+
+
+def f_syslog(log, msg, proc=None):
+    """BSD syslog as the Mac's system log prints it: `Jun  8 16:30:16 host proc[pid]: msg`"""
+    t = log.t
+    proc = proc or log.ctx["proc"]
+    return "%s %2d %s %s %s: %s" % (t.strftime("%b"), t.day, t.strftime("%H:%M:%S"),
+                                    log.ctx["host"], proc, msg)
+
+
+def s_tart_vm_install_failed():
+    """tart creating a macOS VM from an IPSW: 'Installing OS...' (Sources/tart/VM.swift:217 at
+    5287b59), the progress in percent, Virtualization.framework's generic failure"""
+    L = Log(4711, datetime(2026, 2, 3, 9, 12, 0), f_plain)
+    L.raw("ci@mini-07 ~ % tart create macos-base --from-ipsw ~/Downloads/UniversalMac_15.3_24D60_Restore.ipsw --disk-size 90")
+    L.raw("Installing OS...")
+    for pct in (0, 8, 21, 37, 58, 71):
+        L.raw("%d%%" % pct)
+    L.raw("Error: An error occurred during installation. Installation failed.")
+    L.raw("ci@mini-07 ~ % ")
+    return L.text(), dict(
+        outcome="failed", error_codes=[], top_cause="host-software", format="text",
+        note="tart (a Virtualization.framework front end) creating a macOS virtual machine from an IPSW: "
+             "'Installing OS...', the install's progress, then the framework's generic 'An error occurred "
+             "during installation. Installation failed.' The line names no cause, so the diagnosis stays "
+             "unclear, but the device restored is the virtual machine (context virtual-machine): no cable, "
+             "port or device hardware, so usb-link, storage, baseband and logic-board are neither ranked nor "
+             "in the checklist, and the remaining priors put the computer's software first.",
+        extra=dict(context="virtual-machine", diagnosis_level="unclear"))
+
+
+def s_virtualization_syslog_cut():
+    """the Mac system log of a VM install: MobileDevice's restore in the installer process
+    com.apple.Virtualization.Installation, cut before it ends"""
+    L = Log(4712, datetime(2026, 3, 17, 14, 2, 5), f_syslog, host="studio-2",
+            proc="com.apple.Virtualization.Installation[5128]")
+    cds, agent = "CoreDeviceService[611]", "AMPDeviceDiscoveryAgent[598]"
+    L.w("amai: AMAuthInstallBundleCopyBuildIdentityForVariant: "
+        "AMAuthInstallBundleCopyBuildIdentityForVariant: Found variant: Customer Erase Install (IPSW)", 100, 400)
+    L.raw("%s --- last message repeated 1 time ---" % L.lines[-1][:15])
+    L.w("AMRestorableDeviceCopyPSDProbe: Failure to locate probe for [0x80200000] in IORegistry", 5, 40)
+    L.w("amai: AMAuthInstallSsoInitialize: can't find SSOClient.framework", 300, 900)
+    L.w("amai: AMAuthInstallBundleCopyBuildIdentityForVariant: "
+        "AMAuthInstallBundleCopyBuildIdentityForVariant: Found variant: macOS Customer", 9000, 14000)
+    L.w("Entered:__thr_AMRecoveryDeviceConnected, libusbrestore-device:0x0x9a1c44200", 600, 1200)
+    L.same("Recovery mode device connected")
+    for who, addr in ((cds, "0x0x8b3e10600"), (agent, "0x0x8c0472800")):
+        L.w("Entered:_AMRecoveryDeviceConnected, libusbrestore-device:%s" % addr, 1, 20, proc=who)
+        L.same("Entered:__thr_AMRecoveryDeviceConnected, libusbrestore-device:%s" % addr, proc=who)
+        L.same("AMRestorableDeviceCopyPSDProbe: Failure to locate probe for [0x80200000] in IORegistry",
+               proc=who)
+    L.w("no value returned for BootArgs", 7000, 9000)
+    L.same("_copyDeviceProperty() failed for restore bootargs")
+    L.same("no value returned for MarketingPartNumber")
+    L.same("_copyDeviceProperty() failed for mpn")
+    for asset in (3, 4, 6, 7, 12):
+        L.same("Couldn't get asset %d path, skiping to next asset." % asset)
+    L.same("Can't return padding information since it's not in the Restore.plist, looking in BuildManifest.plist")
+    return L.text(), dict(
+        outcome="inconclusive", error_codes=[], top_cause=None, format="syslog",
+        note="The Mac's system log (BSD syslog lines) while UTM or another Virtualization.framework front end "
+             "installs macOS into a virtual machine: MobileDevice's restore runs in the installer process "
+             "com.apple.Virtualization.Installation, chooses the build identity and sees the VM in recovery "
+             "mode; CoreDeviceService and AMPDeviceDiscoveryAgent log the same device connection. The log is "
+             "cut before the restore ends, and nothing in it failed: the PSD-probe and _copyDeviceProperty "
+             "lines are MobileDevice's notes on absent optional properties. A restore (not no-restore-found), "
+             "inconclusive, no cause; context virtual-machine.",
+        extra=dict(context="virtual-machine"))
+
+
 # --------------------------------------------------------------------------------------------
 # driver
 # --------------------------------------------------------------------------------------------
@@ -2222,6 +2328,10 @@ SAMPLES = [
     ("flashtool-nand-storage.log", s_flashtool_nand_storage),
     ("idevicerestore-success.log", s_idevicerestore_success),
     ("itunes-win-success.log", s_itunes_win_success),
+    ("idevicerestore-linux-user-no-device.txt", s_idevicerestore_linux_user_no_device),
+    ("idevicerestore-linux-sudo-no-device.txt", s_idevicerestore_linux_sudo_no_device),
+    ("tart-vm-install-failed.txt", s_tart_vm_install_failed),
+    ("virtualization-syslog-cut.log", s_virtualization_syslog_cut),
 ]
 
 
@@ -2238,7 +2348,8 @@ WRAPPED = {
 
 
 def write_expect(out, stem, e):
-    out.expect(stem, e["outcome"], e["error_codes"], e["top_cause"], e["format"], e["note"])
+    out.expect(stem, e["outcome"], e["error_codes"], e["top_cause"], e["format"], e["note"],
+               e.get("extra"))
 
 
 def generate(out):

@@ -39,10 +39,12 @@ class Output:
             text = text.replace("\r\n", "\n").replace("\n", "\r\n")
         self.bytes(rel, text.encode("utf-8"))
 
-    def expect(self, stem, outcome, error_codes, top_cause, fmt, note):
-        """<stem>.expect.json: the diagnosis the sample must give (tests/e2e/run-samples.sh)"""
+    def expect(self, stem, outcome, error_codes, top_cause, fmt, note, extra=None):
+        """<stem>.expect.json: the diagnosis the sample must give (tests/e2e/run-samples.sh);
+        extra: optional keys checked too (context, diagnosis_level), written after note"""
         obj = {"outcome": outcome, "error_codes": error_codes, "top_cause": top_cause,
                "format": fmt, "note": note}
+        obj.update(extra or {})
         self.text(stem + ".expect.json", json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 

@@ -341,6 +341,8 @@ def cause_ids():
         for line in f:
             if line.startswith("causes:"):
                 in_causes = True
+            elif re.match(r"[a-z_]+:", line):
+                in_causes = False          # the next top-level key (contexts:) ends the list
             elif in_causes:
                 m = re.match(r"  - id: ([a-z-]+)", line)
                 if m:

@@ -135,6 +135,13 @@ struct attempt {
     int went_on;
     uint64_t now_line;                /* the line of the hit being applied */
     int tool_run;                     /* a restore tool's own message was seen (vocabulary) */
+    /* What the run is, as the first rule that said so (set: {context: ID}) has it: a macOS
+     * virtual machine install rules out the USB link and the device's hardware (score.c).
+     * NULL: no context; ctx_rule -1 until on_hit knows the rule. */
+    const struct la_context *context;
+    unsigned ctx_member;
+    uint64_t ctx_line;
+    long ctx_rule;
 };
 
 /* The last hit of a rule in this input, for `unless` at hit time. */

@@ -43,6 +43,7 @@ struct attempt *la_attempt_new(struct run *r, int explicit_start)
     a->start = a->end = a->now = -1;
     a->outcome = -1;
     a->fail_rule = -1;
+    a->ctx_rule = -1;
     a->per_rule = la_calloc(la_ruleset_count(r->e->rs) + 1, sizeof(*a->per_rule));
     if (!a->per_rule) {
         la_free(a);
@@ -350,6 +351,8 @@ void la_attempt_touch(struct attempt *a, const struct la_record *rec)
  *                code_<space>_hex; unknown spaces are ignored
  *   stage        the stage reached; op and checkpoint name one through stages.yaml
  *   a fact name  the fact, the latest winning; empty or over-long values are ignored
+ *   context      what the run is (causes.yaml's contexts:), the first winning; an id the
+ *                knowledge data does not define is ignored (lint rejects it in set:)
  * Other names are ignored (kept for future use).  LA_FATAL when memory runs out.
  */
 enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
@@ -387,6 +390,11 @@ enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
     }
     if (s || !strcmp(name, "stage"))
         return LA_OK;
+    if (!strcmp(name, "context")) {
+        if (!a->context && (a->context = la_kb_context(e->kb, v.p, v.len)))
+            a->ctx_line = a->now_line;
+        return LA_OK;
+    }
     for (int f = 0; f < FACT_N; f++)
         if (!strcmp(name, fact_names[f]) && v.len && v.len <= LA_MAX_FACT) {
             la_free(a->facts[f]);
@@ -501,6 +509,12 @@ static enum la_rc merge_into(struct attempt *to, struct attempt *a)
     if (!to->fail_stage && a->fail_stage) {
         to->fail_stage = a->fail_stage;
         a->fail_stage = NULL;
+    }
+    if (!to->context && a->context) {
+        to->context = a->context;
+        to->ctx_member = a->ctx_member;
+        to->ctx_line = a->ctx_line;
+        to->ctx_rule = a->ctx_rule;
     }
     for (int f = 0; f < FACT_N; f++)
         if (!to->facts[f] && a->facts[f]) {

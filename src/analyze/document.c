@@ -125,14 +125,38 @@ static json_t *facts_json(struct run *r, const struct attempt *a, int host)
     return o;
 }
 
-/* The remediation ladder: the top cause's steps, or every step when there is none. */
-static json_t *ladder_json(struct run *r, const struct cause_score *top)
+/* Whether step s belongs only to causes the context rules out (no cause lists it: no). */
+static int step_ruled_out(const struct la_kb *kb, const struct la_context *x,
+                          const struct la_step *s)
+{
+    int listed = 0;
+
+    for (size_t i = 0; x && i < la_kb_n_causes(kb); i++) {
+        const struct la_cause *c = la_kb_cause_at(kb, i);
+        for (const char *const *p = c->remediation; p && *p; p++)
+            if (!strcmp(*p, s->id)) {
+                if (!la_context_excludes(x, c->id))
+                    return 0;
+                listed = 1;
+            }
+    }
+    return listed;
+}
+
+/*
+ * The remediation ladder: the top cause's steps, or every step when there is none, but
+ * none that only a cause the context rules out names (no cable to change in a VM).
+ */
+static json_t *ladder_json(struct run *r, const struct cause_score *top,
+                           const struct la_context *x)
 {
     json_t *arr = json_array();
     const struct la_kb *kb = r->e->kb;
 
     for (size_t i = 0; i < la_kb_n_steps(kb) && arr; i++) {
         const struct la_step *s = la_kb_step_at(kb, i);
+        if (step_ruled_out(kb, x, s))
+            continue;
         if (top) {
             int in = 0;
             for (const char *const *p = top->c->remediation; p && *p; p++)
@@ -152,7 +176,8 @@ static json_t *ladder_json(struct run *r, const struct cause_score *top)
     return arr;
 }
 
-/* What to collect next: the result code's advice, else the logs that are missing. */
+/* What to collect next: the result code's advice, else the context's, else the logs that are
+ * missing. */
 static json_t *collect_json(struct run *r, const struct attempt *a, const char *outcome)
 {
     json_t *arr = json_array();
@@ -172,6 +197,12 @@ static json_t *collect_json(struct run *r, const struct attempt *a, const char *
     }
     if (!strcmp(outcome, "failed") && json_array_size(arr))
         return arr;
+    /* A context knows its own logs (a VM install's are the Mac's, not a phone's). */
+    if (a && a->context && a->context->collect) {
+        for (const char *const *p = a->context->collect; *p; p++)
+            json_array_append_new(arr, json_string(*p));
+        return arr;
+    }
     if (!have_host)
         json_array_append_new(arr, json_string(
             "the host's restore log: on Windows the iPhone Updater Logs folder under "
@@ -633,7 +664,47 @@ static void add_advice(struct run *r, const struct verdict *v, json_t *rep)
                                             ? collect_json(r, v->primary, o)
                                             : collect_json(r, v->primary, "failed"));
     json_object_set_new(rep, "ladder",
-                        ladder_json(r, need_help || !v->ncauses ? NULL : &v->causes[0]));
+                        ladder_json(r, need_help || !v->ncauses ? NULL : &v->causes[0],
+                                    v->primary ? v->primary->context : NULL));
+}
+
+/*
+ * What the run is, when a rule said so (rules/README.md "Context"): the context, the causes
+ * it rules out, why, and the line that said it.  NULL when no rule did.
+ */
+static json_t *context_json(struct run *r, const struct attempt *a)
+{
+    const struct la_context *x = a ? a->context : NULL;
+    json_t *o, *ex, *line;
+
+    if (!x)
+        return NULL;
+    o = json_object();
+    ex = json_array();
+    line = json_object();
+    if (!o || !ex || !line) {
+        json_decref(o);
+        json_decref(ex);
+        json_decref(line);
+        return NULL;
+    }
+    for (const char *const *c = x->excludes; *c; c++)
+        json_array_append_new(ex, json_string(*c));
+    json_object_set_new(o, "id", json_string(x->id));
+    json_object_set_new(o, "title", json_string(x->title));
+    json_object_set_new(o, "reason", json_string(x->reason));
+    json_object_set_new(o, "excludes", ex);
+    json_object_set_new(line, "rule", a->ctx_rule >= 0
+                                          ? json_string(la_ruleset_rule(r->e->rs,
+                                                                        (size_t)a->ctx_rule)->id)
+                                          : json_null());
+    {
+        const char *src = a->ctx_member < r->nmembers ? r->members[a->ctx_member].path : "";
+        json_object_set_new(line, "source", la_redact_json(r->e, src, strlen(src)));
+    }
+    json_object_set_new(line, "line", json_integer((json_int_t)a->ctx_line));
+    json_object_set_new(o, "line", line);
+    return o;
 }
 
 json_t *la_doc_report(struct run *r, const struct verdict *v)
@@ -660,6 +731,11 @@ json_t *la_doc_report(struct run *r, const struct verdict *v)
     json_object_set_new(rep, "codes", spaced);
     json_object_set_new(rep, "device", facts_json(r, v->primary, 0));
     json_object_set_new(rep, "host", facts_json(r, v->primary, 1));
+    {
+        json_t *ctx = context_json(r, v->primary);
+        if (ctx)
+            json_object_set_new(rep, "context", ctx);
+    }
     json_object_set_new(rep, "attempts", attempts);
     if (skipped) {
         snprintf(buf, sizeof(buf), "%zu earlier restore attempts are not listed; the report "

@@ -197,6 +197,7 @@ static enum la_rc load_rules(struct la_engine *e, struct la_diag_sink *sink)
     for (unsigned i = 0; i < la_format_count(); i++)
         fmts[i] = la_format_id(la_format_at(i));
     la_ruleset_set_vocabulary(e->rs, la_kb_cause_ids(e->kb), fmts);
+    la_ruleset_set_contexts(e->rs, la_kb_context_ids(e->kb));
     if (!e->o.no_default_rules)
         rc = la_rc_worst(rc, add_rules(e->rs, e->data_dir, sink));
     if (!e->o.no_default_rules && rc != LA_FATAL)     /* the producers' packs, <data>/vocab */

@@ -182,6 +182,10 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     la_attempt_touch(a, r->rec);
     if (apply_hit(r, a, m, caps, ncaps) != LA_OK)
         return LA_FATAL;
+    if (a->context && a->ctx_rule < 0) {      /* this hit said what the run is */
+        a->ctx_rule = (long)ri;
+        a->ctx_member = r->cur_member;
+    }
     /* What the split into cases needs: who the device is, and whether a story is told here. */
     for (size_t i = 0; i < ncaps; i++)
         if (la_case_note_id(r, caps[i].name, caps[i].value) != LA_OK)

@@ -8,7 +8,9 @@
  * evidence only, succeeded), and when that one failed (or stopped after
  * something failed) scores it:
  *   1. every cause starts from its prior: the result code's (codes.yaml),
- *      else its family's, else the cause's default (causes.yaml);
+ *      else its family's, else the cause's default (causes.yaml); a cause the
+ *      attempt's context rules out (causes.yaml contexts:) is not scored at all,
+ *      and the priors of the rest are renormalised;
  *   2. each evidence rule that fired, after its filters (applies, when,
  *      count, after, unless: match_counts), adds its weight once, the
  *      strongest in full, the next half, the next a quarter …;
@@ -324,15 +326,29 @@ static int index_attempt(struct attempt *a, size_t nrules)
     return 0;
 }
 
-/* One score per cause, starting from its prior; NULL on OOM. */
+/*
+ * One score per cause the attempt's context does not rule out, starting from its prior (the
+ * priors of the causes left renormalised to sum to 1); *ret_nc is their count.  NULL on OOM.
+ */
 static struct cause_score *new_scores(const struct la_engine *e, const struct attempt *a,
-                                      size_t nc, size_t nrules)
+                                      size_t nrules, size_t *ret_nc)
 {
-    struct cause_score *cs = la_calloc(nc ? nc : 1, sizeof(*cs));
+    size_t all = la_kb_n_causes(e->kb), nc = 0;
+    struct cause_score *cs = la_calloc(all ? all : 1, sizeof(*cs));
+    double sum = 0;
 
+    for (size_t i = 0; cs && i < all; i++) {
+        const struct la_cause *c = la_kb_cause_at(e->kb, i);
+        if (la_context_excludes(a->context, c->id))
+            continue;
+        cs[nc].c = c;
+        cs[nc].prior = prior_of(e, a, c);
+        sum += cs[nc++].prior;
+    }
+    *ret_nc = nc;
     for (size_t i = 0; cs && i < nc; i++) {
-        cs[i].c = la_kb_cause_at(e->kb, i);
-        cs[i].prior = prior_of(e, a, cs[i].c);
+        if (a->context && sum > 0)
+            cs[i].prior /= sum;
         cs[i].score = log(cs[i].prior);
         cs[i].ev = la_calloc(a->nm + 1, sizeof(size_t));
         cs[i].ag = la_calloc(a->nm + 1, sizeof(size_t));
@@ -552,7 +568,8 @@ static int ending_candidate(const struct run *r, const struct attempt *a, size_t
     const struct match *x = &a->m[k];
     const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, x->rule);
 
-    if (m->kind != LA_KIND_EVIDENCE || !m->cause || m->against)
+    if (m->kind != LA_KIND_EVIDENCE || !m->cause || m->against ||
+        la_context_excludes(a->context, m->cause))
         return 0;
     if (x->member != a->fail_member || x->line > a->fail_line ||
         a->fail_line - x->line > CASCADE_LINES || !match_counts(r->e, a, k, r->att, r->natt))
@@ -755,17 +772,42 @@ static void rank(struct cause_score *cs, size_t nc)
     qsort(cs, nc, sizeof(*cs), cmp_score);
 }
 
+/*
+ * The attempt's context rules causes out (a macOS virtual machine install has no USB link
+ * and no device hardware): they get no prior, no evidence and no place in the ranking, and
+ * the reason says why, in the context's own words.
+ */
+static void weigh_context(const struct run *r, const struct attempt *a, json_t *notes,
+                          json_t *reasons)
+{
+    const struct la_context *x = a->context;
+    struct la_buf ids = LA_BUF_INIT;
+
+    if (!x)
+        return;
+    for (const char *const *c = x->excludes; *c; c++)
+        if (la_buf_addf(&ids, "%s%s", c == x->excludes ? "" : ", ", *c) != LA_OK)
+            break;
+    note(notes, "line %llu says the run is %s ('%s'): %s ruled out (no prior, no evidence)",
+         (unsigned long long)a->ctx_line, x->title,
+         a->ctx_rule >= 0 ? la_ruleset_rule(r->e->rs, (size_t)a->ctx_rule)->id : "?",
+         ids.buf ? ids.buf : "");
+    reason(reasons, "context", "%s", x->reason);
+    la_buf_release(&ids);
+}
+
 /* Score one attempt into causes (sorted).  Returns their count, or -1 on OOM. */
 static int score_attempt(struct run *r, struct attempt *a, long ending,
                          struct cause_score **ret, json_t *notes, json_t *reasons)
 {
     const struct la_engine *e = r->e;
-    size_t nc = la_kb_n_causes(e->kb), nrules = la_ruleset_count(e->rs);
+    size_t nc, nrules = la_ruleset_count(e->rs);
     struct cause_score *cs;
 
-    cs = new_scores(e, a, nc, nrules);
+    cs = new_scores(e, a, nrules, &nc);
     if (!cs)
         return -1;
+    weigh_context(r, a, notes, reasons);
     if (collect(r, a, cs, nc) != LA_OK) {
         free_scores(cs, nc);
         return -1;

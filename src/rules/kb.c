@@ -50,6 +50,9 @@ struct la_kb {
     struct la_cause *causes;
     size_t ncauses;
     const char **cause_ids;
+    struct la_context *contexts;
+    size_t ncontexts;
+    const char **context_ids;
     struct la_code *codes;
     size_t ncodes;
     struct la_family *families;
@@ -202,9 +205,55 @@ static const struct la_prior *load_priors(struct ydoc *d, yaml_node_t *n, size_t
     return p;
 }
 
+/* contexts: (optional) what a rule may say the run is, and the causes that rules out. */
+static void load_contexts(struct la_kb *kb, struct ydoc *d, yaml_node_t *l)
+{
+    static const char *const keys[] = { "id", "title", "reason", "excludes", "collect", NULL };
+
+    if (!l)
+        return;
+    if (!yis_seq(l)) {
+        yerr(d, l, LA_D_DATA_INVALID, "'contexts' must be a list");
+        return;
+    }
+    kb->contexts = pool_calloc(&kb->pool, seq_len(l), sizeof(*kb->contexts));
+    kb->context_ids = pool_calloc(&kb->pool, seq_len(l) + 1, sizeof(*kb->context_ids));
+    if (!kb->contexts || !kb->context_ids)
+        return;
+    for (yaml_node_item_t *it = l->data.sequence.items.start; it < l->data.sequence.items.top;
+         it++) {
+        yaml_node_t *n = ynode(d, *it);
+        struct la_context *x = &kb->contexts[kb->ncontexts];
+        if (!yis_map(n)) {
+            yerr(d, n, LA_D_RULE_WRONG_TYPE, "a context must be a mapping");
+            continue;
+        }
+        ycheck_keys(d, n, keys);
+        x->id = ystr(d, yget(d, n, "id"), "id");
+        x->title = ystr(d, yget(d, n, "title"), "title");
+        x->reason = ystr(d, yget(d, n, "reason"), "reason");
+        x->excludes = ystrlist(d, yget(d, n, "excludes"), "excludes", NULL);
+        x->collect = ystrlist(d, yget(d, n, "collect"), "collect", NULL);
+        if (!x->id || !x->title || !x->reason || !x->excludes || !*x->excludes) {
+            yerr(d, n, LA_D_RULE_MISSING_KEY,
+                 "a context needs id, title, reason and a non-empty excludes list");
+            continue;
+        }
+        for (const char *const *c = x->excludes; *c; c++)
+            if (!la_kb_cause(kb, *c))
+                yerr(d, yget(d, n, "excludes"), LA_D_RULE_UNKNOWN_CAUSE, "unknown cause '%s'",
+                     *c);
+        if (la_kb_context(kb, x->id, strlen(x->id))) {
+            yerr(d, n, LA_D_DATA_INVALID, "context '%s' is listed twice", x->id);
+            continue;
+        }
+        kb->context_ids[kb->ncontexts++] = x->id;
+    }
+}
+
 static void load_causes(struct la_kb *kb, struct ydoc *d)
 {
-    static const char *const top[] = { "ladder", "causes", NULL };
+    static const char *const top[] = { "ladder", "causes", "contexts", NULL };
     static const char *const step_keys[] = { "id", "text", "why", "if_still_fails", "lowers",
                                              NULL };
     static const char *const cause_keys[] = { "id", "title", "summary", "prior", "remediation",
@@ -283,6 +332,7 @@ static void load_causes(struct la_kb *kb, struct ydoc *d)
             if (!la_kb_step(kb, *r))
                 yerr(d, c, LA_D_DATA_INVALID, "cause '%s' names unknown ladder step '%s'",
                      kb->causes[i].id, *r);
+    load_contexts(kb, d, yget(d, root, "contexts"));
 }
 
 static void load_codes(struct la_kb *kb, struct ydoc *d)
@@ -603,6 +653,36 @@ const struct la_code *la_kb_code_at(const struct la_kb *kb, size_t i)
     return i < kb->ncodes ? &kb->codes[i] : NULL;
 }
 const char *const *la_kb_cause_ids(const struct la_kb *kb) { return kb->cause_ids; }
+
+size_t la_kb_n_contexts(const struct la_kb *kb) { return kb->ncontexts; }
+const struct la_context *la_kb_context_at(const struct la_kb *kb, size_t i)
+{
+    return i < kb->ncontexts ? &kb->contexts[i] : NULL;
+}
+
+const struct la_context *la_kb_context(const struct la_kb *kb, const char *s, size_t len)
+{
+    for (size_t i = 0; i < kb->ncontexts; i++)
+        if (strlen(kb->contexts[i].id) == len && !memcmp(kb->contexts[i].id, s, len))
+            return &kb->contexts[i];
+    return NULL;
+}
+
+/* An empty list when there is none, so a ruleset given it knows no context id. */
+const char *const *la_kb_context_ids(const struct la_kb *kb)
+{
+    static const char *const none[] = { NULL };
+
+    return kb->context_ids ? kb->context_ids : none;
+}
+
+int la_context_excludes(const struct la_context *x, const char *cause)
+{
+    for (const char *const *c = x ? x->excludes : NULL; c && *c; c++)
+        if (!strcmp(*c, cause))
+            return 1;
+    return 0;
+}
 
 const struct la_cause *la_kb_cause(const struct la_kb *kb, const char *id)
 {

@@ -2,8 +2,8 @@
 #define LA_RULES_KB_H
 
 /*
- * kb: the knowledge data beside the rule packs: causes.yaml (causes and the
- * remediation ladder), codes.yaml (error-code catalogue and families) and
+ * kb: the knowledge data beside the rule packs: causes.yaml (causes, the
+ * remediation ladder and the contexts that rule causes out), codes.yaml (error-code catalogue and families) and
  * stages.yaml (restore operation numbers and checkpoint ids → stage names, and the stage
  * groups with their names for a person).
  * One source for `explain`, the diagnosis priors and the remediation text.
@@ -43,6 +43,19 @@ struct la_cause {
     const char *const *remediation;    /* NULL-terminated ladder step ids */
 };
 
+/*
+ * A context of a run (causes.yaml, contexts:): what the thing restored is, when a rule says
+ * so (set: {context: ID}), the causes that context rules out (a macOS virtual machine
+ * installed through Virtualization.framework has no USB link and no device hardware) and what
+ * to collect next in it.
+ */
+struct la_context {
+    const char *id, *title, *reason;
+    const char *const *excludes;   /* NULL-terminated cause ids */
+    const char *const *collect;    /* what to collect next in this context, or NULL */
+};
+/* Whether context x rules out cause id (x NULL: never). */
+int la_context_excludes(const struct la_context *x, const char *cause);
 struct la_prior {
     const char *cause;
     double p;
@@ -143,6 +156,12 @@ const char *la_kb_stage_of_op(const struct la_kb *kb, long op);
 const char *la_kb_stage_of_checkpoint(const struct la_kb *kb, const char *id, size_t len);
 /* The group of a stage name (stage_groups, as written there), or NULL for one not listed. */
 const struct la_stage_group *la_kb_stage_group(const struct la_kb *kb, const char *stage);
+size_t la_kb_n_contexts(const struct la_kb *kb);
+const struct la_context *la_kb_context_at(const struct la_kb *kb, size_t i);
+/* The context of this id (s[0..len), exact), or NULL. */
+const struct la_context *la_kb_context(const struct la_kb *kb, const char *s, size_t len);
+/* NULL-terminated context ids, for la_ruleset_set_contexts(). */
+const char *const *la_kb_context_ids(const struct la_kb *kb);
 /* NULL-terminated cause ids, for la_ruleset_set_vocabulary(). */
 const char *const *la_kb_cause_ids(const struct la_kb *kb);
 

@@ -413,6 +413,12 @@ static int load_set(struct rload *c, yaml_node_t *n)
         if (k[i] && !yvalid_id(k[i]))
             yerr(d, ynode(d, p->key), LA_D_RULE_BAD_VALUE,
                  "fact name '%s' must match [a-z0-9][a-z0-9._-]*", k[i]);
+        if (k[i] && v[i] && !strcmp(k[i], "context") && c->rs->contexts &&
+            !in_list(c->rs->contexts, v[i])) {
+            char hint[96];
+            yerr(d, ynode(d, p->value), LA_D_RULE_BAD_VALUE, "unknown context '%s'%s", v[i],
+                 near_hint(c->rs->contexts, v[i], hint, sizeof hint));
+        }
         if (k[i] && v[i])
             i++;
     }

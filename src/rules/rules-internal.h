@@ -245,6 +245,7 @@ struct la_ruleset {
     struct pat *pats;
     size_t npats, cappats;
     const char *const *causes, *const *formats;
+    const char *const *contexts;      /* known context ids (set: {context: ID}), or NULL */
     unsigned errors;
     int compiled;
     struct sha256_ctx sha;

@@ -88,6 +88,11 @@ void la_ruleset_set_vocabulary(struct la_ruleset *rs, const char *const *causes,
     rs->formats = formats;
 }
 
+void la_ruleset_set_contexts(struct la_ruleset *rs, const char *const *contexts)
+{
+    rs->contexts = contexts;
+}
+
 size_t la_ruleset_count(const struct la_ruleset *rs)
 {
     return rs->nrules;

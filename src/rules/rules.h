@@ -93,6 +93,12 @@ void la_ruleset_set_vocabulary(struct la_ruleset *rs, const char *const *causes,
                                const char *const *formats);
 
 /*
+ * Known context ids (causes.yaml's contexts:, NULL-terminated, kept alive by the caller):
+ * a rule's `set: {context: ID}` must name one.  Without them any id is accepted.
+ */
+void la_ruleset_set_contexts(struct la_ruleset *rs, const char *const *contexts);
+
+/*
  * Parse and validate one YAML rule file: a rule file ('rules:') or a producer's vocabulary
  * pack ('producer:', 'messages:', rules/vocab/README.md; each entry becomes a rule), told
  * apart by its top-level keys.  LA_OK, LA_FAILED (diagnostics given), LA_FATAL.

@@ -8,7 +8,8 @@ cd "$src" || exit 1
 t=$(mktemp -d) || exit 1
 trap 'rm -rf "$t"' EXIT
 pass=0 fail=0
-for s in two-attempts-cables.zip itunes-win-success.log panic-full-i2c-logicboard.ips; do
+for s in two-attempts-cables.zip itunes-win-success.log panic-full-i2c-logicboard.ips \
+    tart-vm-install-failed.txt; do
   for fmt in text json ndjson markdown html junit sarif github; do
     g=tests/e2e/golden/$s.$fmt
     COLUMNS=100 "$exe" -q --exit-zero --deterministic --redact-key golden --color never \

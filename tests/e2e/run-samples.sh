@@ -1,7 +1,7 @@
 #!/bin/sh
 # End-to-end: every samples/<name>.expect.json names the outcome, error codes, top cause and
 # the format of the deciding member that `loganalyze --format json` must report for
-# samples/<name>.*.  Needs jq.
+# samples/<name>.*, and optionally the run's context and the diagnosis level.  Needs jq.
 exe=$1 dir=$2
 command -v jq >/dev/null || { echo "jq is missing (apt-get install jq)"; exit 77; }
 pass=0 fail=0
@@ -20,6 +20,19 @@ for exp in "$dir"/*.expect.json; do
   ok=$(jq -n --argjson g "$got" --argjson w "$want" '
     ($g.outcome == $w.outcome) and ($g.top == $w.top) and ($g.format == $w.format) and
     ($g.codes[0:($w.codes | length)] == $w.codes)')
+  # Optional: the run's context (its id, and none of the causes it rules out listed) and the
+  # diagnosis level.
+  if [ "$ok" = true ] && jq -e 'has("context")' "$exp" >/dev/null; then
+    ok=$(printf '%s' "$out" | jq --argjson w "$(jq .context "$exp")" '.reports[0] |
+      ((.context.id // null) == $w) and
+      ([.causes[].id] - (.context.excludes // []) | length) == (.causes | length)')
+    [ "$ok" = true ] || echo "  $name: context $(printf '%s' "$out" | jq -c '.reports[0].context // null')"
+  fi
+  if [ "$ok" = true ] && jq -e 'has("diagnosis_level")' "$exp" >/dev/null; then
+    ok=$(printf '%s' "$out" | jq --argjson w "$(jq .diagnosis_level "$exp")" \
+      '(.reports[0].diagnosis.level // null) == $w')
+    [ "$ok" = true ] || echo "  $name: diagnosis $(printf '%s' "$out" | jq -c '.reports[0].diagnosis.level')"
+  fi
   if [ "$ok" = true ]; then
     pass=$((pass + 1))
   else

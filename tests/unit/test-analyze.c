@@ -872,6 +872,121 @@ static void result_outcome_alone_is_a_restore(void **state)
     json_decref(r);
 }
 
+/* Rules for the run's context: a VM install line that says so, a USB line that would win
+ * without it, a host-software line, a context capture, a result. */
+static const char *const ctx_rules =
+    "rules:\n"
+    "  - id: t.start\n    title: start\n    kind: attempt\n"
+    "    match: {s: {contains: 'Installing OS...'}}\n"
+    "    samples: ['Installing OS...']\n    not: ['y']\n"
+    "  - id: t.vm\n    title: vm\n    kind: fact\n    set: {context: virtual-machine}\n"
+    "    match: {s: {contains: 'VZMacOSInstaller'}}\n"
+    "    samples: ['VZMacOSInstaller']\n    not: ['y']\n"
+    "  - id: t.cap\n    title: captured context\n    kind: fact\n"
+    "    match: {s: {re: 'context=(?<context>[a-z-]+)'}}\n"
+    "    samples: ['context=x']\n    not: ['y']\n"
+    "  - id: t.usb\n    title: usb gone\n    cause: usb-link\n    weight: 3\n    level: high\n"
+    "    match: {s: {contains: 'USB device lost'}}\n"
+    "    samples: ['USB device lost']\n    not: ['y']\n"
+    "  - id: t.host\n    title: host tool\n    cause: host-software\n    weight: 1\n"
+    "    match: {s: {contains: 'tool too old'}}\n"
+    "    samples: ['tool too old']\n    not: ['y']\n"
+    "  - id: t.fail\n    title: failed\n    kind: result\n    outcome: failed\n"
+    "    match: {s: {contains: 'Installation failed.'}}\n"
+    "    samples: ['Installation failed.']\n    not: ['y']\n";
+
+static int listed(const json_t *r, const char *cause)
+{
+    const json_t *cs = json_object_get(r, "causes");
+
+    for (size_t i = 0; i < json_array_size(cs); i++)
+        if (!strcmp(json_string_value(json_object_get(json_array_get(cs, i), "id")), cause))
+            return 1;
+    return 0;
+}
+
+static int has_step(const json_t *r, const char *id)
+{
+    const json_t *l = json_object_get(r, "ladder");
+
+    for (size_t i = 0; i < json_array_size(l); i++)
+        if (!strcmp(json_string_value(json_object_get(json_array_get(l, i), "id")), id))
+            return 1;
+    return 0;
+}
+
+/*
+ * A context rules causes out: no prior, no evidence, no listing, no step of their own; the
+ * report says which context, why and where; the diagnosis stays as sure as the rest allows.
+ */
+static void context_rules_causes_out(void **state)
+{
+    json_t *plain = run_rules(ctx_rules, "Installing OS...\nUSB device lost\nInstallation failed.\n",
+                              NULL, 0);
+    json_t *vm = run_rules(ctx_rules, "VZMacOSInstaller\nInstalling OS...\nUSB device lost\n"
+                                      "Installation failed.\n", NULL, 0);
+    json_t *bare = run_rules(ctx_rules, "Installing OS...\nVZMacOSInstaller\n"
+                                        "Installation failed.\n", NULL, 0);
+    json_t *host = run_rules(ctx_rules, "Installing OS...\nVZMacOSInstaller\ntool too old\n"
+                                        "Installation failed.\n", NULL, 0);
+    json_t *unknown = run_rules(ctx_rules, "Installing OS...\ncontext=no-such-thing\n"
+                                           "USB device lost\nInstallation failed.\n", NULL, 0);
+    const json_t *cx = json_object_get(vm, "context"), *d = json_object_get(vm, "diagnosis");
+    const json_t *rs = json_object_get(d, "reasons"), *cs = json_object_get(bare, "causes");
+    double sum = 0;
+
+    (void)state;
+    /* Without the context the USB line decides. */
+    assert_null(json_object_get(plain, "context"));
+    assert_string_equal(top(plain), "usb-link");
+    assert_true(has_step(plain, "cable"));
+    /* With it: the USB line counts for nothing, usb-link and the hardware are not listed. */
+    assert_string_equal(outcome(vm), "failed");
+    assert_false(listed(vm, "usb-link"));
+    assert_false(listed(vm, "storage"));
+    assert_false(listed(vm, "baseband"));
+    assert_false(listed(vm, "logic-board"));
+    assert_string_equal(json_string_value(json_object_get(d, "level")), "unclear");
+    assert_true(json_is_null(json_object_get(d, "cause")));
+    assert_non_null(cx);
+    assert_string_equal(json_string_value(json_object_get(cx, "id")), "virtual-machine");
+    assert_int_equal(json_array_size(json_object_get(cx, "excludes")), 4);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(cx, "line"), "rule")),
+                        "t.vm");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(cx, "line"), "line")), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rs, 0), "kind")),
+                        "context");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rs, 0), "text")),
+                        json_string_value(json_object_get(cx, "reason")));
+    assert_false(has_step(vm, "cable"));
+    assert_false(has_step(vm, "clean-ports"));
+    assert_false(has_step(vm, "direct-port"));
+    assert_false(has_step(vm, "apple-support"));
+    /* What to collect is the context's: the Mac's log of the install, not a phone's. */
+    assert_non_null(strstr(json_string_value(json_array_get(json_object_get(vm, "collect"), 0)),
+                           "Virtualization"));
+    assert_null(strstr(json_string_value(json_array_get(json_object_get(plain, "collect"), 0)),
+                       "Virtualization"));
+    /* The remaining priors are renormalised: the three listed causes share what is left. */
+    assert_string_equal(top(bare), "host-software");
+    for (size_t i = 0; i < json_array_size(cs); i++)
+        sum += json_real_value(json_object_get(json_array_get(cs, i), "confidence"));
+    assert_true(sum > 0.6 && sum <= 1.0001);
+    /* A context said after the attempt started counts too; evidence for a cause it leaves in
+     * still names that cause. */
+    assert_string_equal(top(host), "host-software");
+    assert_string_not_equal(json_string_value(json_object_get(json_object_get(host, "diagnosis"),
+                                                              "level")), "unclear");
+    /* An id causes.yaml does not define is no context. */
+    assert_null(json_object_get(unknown, "context"));
+    assert_string_equal(top(unknown), "usb-link");
+    json_decref(plain);
+    json_decref(vm);
+    json_decref(bare);
+    json_decref(host);
+    json_decref(unknown);
+}
+
 /* The timeline data: an attempt's phases by stage group, ordered by each group's last stage,
  * with times, the failing one marked; the host; the failure line; reasons in words. */
 static void timeline_phases_and_reasons(void **state)
@@ -1273,6 +1388,7 @@ int main(void)
         cmocka_unit_test(later_attempt_outranks_a_quiet_stop), cmocka_unit_test(link_message_alone_is_unclear),
         cmocka_unit_test(progress_after_error_is_no_ending),
         cmocka_unit_test(result_outcome_alone_is_a_restore),
+        cmocka_unit_test(context_rules_causes_out),
         cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
         cmocka_unit_test(cases_split), cmocka_unit_test(unexplained_templates),
     };

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -429,12 +430,84 @@ static void kb_lookup_by_space(void **state)
     la_buf_release(&d);
 }
 
+/* Copy file name from folder src to folder dst, with extra appended. */
+static void copy_with(const char *src, const char *dst, const char *name, const char *extra)
+{
+    char p[1024], buf[4096];
+    FILE *in, *out;
+    size_t n;
+
+    snprintf(p, sizeof(p), "%s/%s", src, name);
+    assert_non_null(in = fopen(p, "rb"));
+    snprintf(p, sizeof(p), "%s/%s", dst, name);
+    assert_non_null(out = fopen(p, "wb"));
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    fputs(extra, out);
+    fclose(in);
+    fclose(out);
+}
+
+/* causes.yaml's contexts: the shipped one, what it excludes, and a broken list rejected. */
+static void kb_contexts(void **state)
+{
+    struct la_buf dir = LA_BUF_INIT, d = LA_BUF_INIT;
+    struct la_diag_sink sink = { capture, &d };
+    struct la_kb *kb = NULL;
+    const char *root = getenv("LOGANALYZE_DATADIR");
+    char tmp[] = "/tmp/la-test-kb-XXXXXX";
+    const struct la_context *vm;
+
+    (void)state;
+    assert_non_null(root);
+    assert_int_equal(la_buf_addf(&dir, "%s/data", root), LA_OK);
+    assert_int_equal(la_kb_load(&kb, dir.buf, &sink), LA_OK);
+    assert_int_equal(la_kb_n_contexts(kb), 1);
+    assert_non_null(vm = la_kb_context(kb, "virtual-machine", 15));
+    assert_ptr_equal(la_kb_context_at(kb, 0), vm);
+    assert_null(la_kb_context_at(kb, 1));
+    assert_null(la_kb_context(kb, "virtual-machin", 14));
+    assert_null(la_kb_context(kb, "virtual-machine-x", 17));
+    assert_string_equal(la_kb_context_ids(kb)[0], "virtual-machine");
+    assert_null(la_kb_context_ids(kb)[1]);
+    assert_true(la_context_excludes(vm, "usb-link"));
+    assert_true(la_context_excludes(vm, "logic-board"));
+    assert_false(la_context_excludes(vm, "host-software"));
+    assert_false(la_context_excludes(NULL, "usb-link"));
+    la_kb_free(kb);
+    kb = NULL;
+    /* An unknown cause and a context without excludes are errors; the kb is not loaded. */
+    assert_non_null(mkdtemp(tmp));
+    copy_with(dir.buf, tmp, "codes.yaml", "");
+    copy_with(dir.buf, tmp, "stages.yaml", "");
+    copy_with(dir.buf, tmp, "causes.yaml",
+              "  - id: cloud\n    title: t\n    reason: r\n    excludes: [usb-lnk]\n"
+              "  - id: empty\n    title: t\n    reason: r\n    excludes: []\n");
+    la_buf_reset(&d);
+    assert_int_equal(la_kb_load(&kb, tmp, &sink), LA_FAILED);
+    assert_null(kb);
+    assert_non_null(strstr(d.buf, "unknown cause 'usb-lnk'"));
+    assert_non_null(strstr(d.buf, "a context needs id, title, reason and a non-empty excludes"));
+    {
+        char p[1100];
+        const char *const names[] = { "codes.yaml", "stages.yaml", "causes.yaml" };
+        for (size_t i = 0; i < 3; i++) {
+            snprintf(p, sizeof(p), "%s/%s", tmp, names[i]);
+            unlink(p);
+        }
+        rmdir(tmp);
+    }
+    la_buf_release(&dir);
+    la_buf_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(diagnostics), cmocka_unit_test(yaml_limits), cmocka_unit_test(matching),
         cmocka_unit_test(hint_words), cmocka_unit_test(durations), cmocka_unit_test(automaton),
         cmocka_unit_test(match_limit_disables_rule), cmocka_unit_test(kb_lookup_by_space),
+        cmocka_unit_test(kb_contexts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
