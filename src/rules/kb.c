@@ -85,6 +85,7 @@ static const char *const cat_imd[] = { "libimobiledevice", NULL };
 static const char *const cat_nf[] = { "NfRestore", NULL };
 static const char *const cat_curl[] = { "libcurl", NULL };
 static const char *const cat_mbedtls[] = { "mbedTLS", NULL };
+static const char *const cat_vz[] = { "VZError", NULL };
 
 /* Index 0 is LA_SPACE_DIALOG.  Append only: reports and rules name spaces by id. */
 static const struct la_space spaces[] = {
@@ -117,6 +118,8 @@ static const struct la_space spaces[] = {
       "28 timeout, 35/60 TLS): the host's way to a server", cat_curl, 0, 0 },
     { "mbedtls", "mbedTLS", "mbedTLS error (negative): the TLS session with the device or a "
       "key or certificate the host holds", cat_mbedtls, 0, 0 },
+    { "vz", "VZError", "Virtualization.framework error (VZErrorDomain): a macOS virtual "
+      "machine's install or run on the Mac (10001-10007 are the install's)", cat_vz, 0, 0 },
 };
 
 size_t la_kb_n_spaces(void)

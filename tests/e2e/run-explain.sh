@@ -38,7 +38,7 @@ done
 awk '/^  - / { c = "" } /^  - code: / { c = $3; next } /^    space: / && c != "" { print $2, c }' \
   "$src/rules/data/codes.yaml" |
 while read -r cat c; do
-  case $cat in BBUpdater) s=bbu ;; RamrodError) s=ramrod ;; *) s=unknown ;; esac
+  case $cat in BBUpdater) s=bbu ;; RamrodError) s=ramrod ;; VZError) s=vz ;; *) s=unknown ;; esac
   "$exe" explain --format json -- "$s:$c" > "$t/j" 2>/dev/null || { echo "FAIL explain $s:$c exit status"; continue; }
   jq -e --argjson c "$c" --arg s "$s" '.codes[0] | .known == true and .code == $c and
       .space.id == $s and (.meanings | length) > 0 and (.causes | length) > 0' "$t/j" > /dev/null \
