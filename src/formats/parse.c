@@ -120,7 +120,8 @@ enum la_rc la_formats_emit(struct la_parser *p, const char *s, size_t n, uint64_
             return LA_FATAL;
         r.context = r.text;
     } else {
-        r.message = r.text;
+        size_t g = la_formats_gutter(s, n);
+        r.message = la_sv_make(s + g, n - g);
         r.time = p->last_time;
         r.has_date = p->last_has_date;
         r.context = p->head.len ? la_sv_make(p->head.buf, p->head.len) : r.text;

@@ -334,14 +334,32 @@ static int (*const shapes[LA_SHAPE_COUNT])(const char *s, size_t n, struct la_pr
  * Try the shapes in mask, in id order; the first that accepts wins.  Returns its bit or 0.
  * A scanner that gives up may have filled some fields of r: the next one starts from them.
  */
+size_t la_formats_gutter(const char *s, size_t n)
+{
+    size_t i = la_formats_skip_sp(s, n, 0);
+    const unsigned char *u = (const unsigned char *)s + i;
+
+    if (n - i >= 3 && u[0] == 0xe2 &&
+        ((u[1] == 0x94 && (u[2] == 0x82 || u[2] == 0x83)) || (u[1] == 0x95 && u[2] == 0x91)))
+        i = la_formats_skip_sp(s, n, i + 3);
+    return i;
+}
+
 unsigned la_formats_scan(unsigned mask, const char *s, size_t n, struct la_prefix *r)
 {
+    size_t g = la_formats_gutter(s, n);
+
     memset(r, 0, sizeof(*r));
     r->pid = -1;
     r->time = -1;
     for (unsigned k = 0; k < LA_SHAPE_COUNT; k++)
-        if ((mask & (1u << k)) && shapes[k](s, n, r))
+        if ((mask & (1u << k)) && shapes[k](s + g, n - g, r)) {
+            /* Offsets into s, past the gutter the shape was scanned after. */
+            r->msg += g;
+            r->comp += g;
+            r->lvl += g;
             return 1u << k;
+        }
     memset(r, 0, sizeof(*r));
     r->pid = -1;
     r->time = -1;

@@ -78,6 +78,15 @@ static void probes(void **state)
         "s.tar.gz!/sysdiagnose_2023.05.24_13-29-15-0700_iPhone-OS_iPhone_19H349/ps.txt", "ps.txt",
         "USER PID\nroot 1\n", 16, NULL, NULL)), "sysdiagnose-text");
     assert_string_equal(probe("notes.txt", "hello world\nnothing here\n"), "text");
+    /* idevicerestore's output behind a wrapper's "[time][thread] : " prefix is still its own. */
+    assert_string_equal(probe("x.log",
+        "[16:49:58.489][10968] : Found device in DFU mode\n"
+        "[16:49:58.497][10968] : Checking IPSW for required components...\n"
+        "[16:49:59.001][10968] : ERROR: Unable to discover device type\n"), "idevicerestore");
+    /* An indented paste is probed by its shapes as if it were not. */
+    assert_string_equal(probe("3u.log",
+        "    05:08:16.638:  LibVersion: 20231009\n    05:08:16.638:  Checking PC DiskSpace\n"
+        "    05:08:48.105:  Waiting for NAND\n"), "flash-tool");
 }
 
 struct got {
@@ -145,6 +154,15 @@ static void records(void **state)
     assert_int_equal(g.n, 0);
     g = parse("text", "> \x1b[31mERROR:\x1b[0m x &amp; y");
     assert_string_equal(g.msg, "ERROR: x & y");
+
+    /* An indented paste or a box-drawn gutter: the message starts at the line's own words. */
+    g = parse("text", "    ERROR: Unable to discover device mode");
+    assert_string_equal(g.msg, "ERROR: Unable to discover device mode");
+    g = parse("idevicerestore", "  \xe2\x94\x82   Unable to fetch Yonkers ticket");
+    assert_string_equal(g.msg, "Unable to fetch Yonkers ticket");
+    g = parse("flash-tool", "\t05:08:48.105:  Waiting for NAND");
+    assert_string_equal(g.msg, "Waiting for NAND");
+    assert_int_equal(g.time, (5 * 3600 + 8 * 60 + 48) * 1000 + 105);
 }
 
 static struct got parse_path(const char *fmt, const char *path, const char *line)
