@@ -60,6 +60,24 @@ static char decode_entity(const char *s, size_t n, size_t *i)
             return ents[k].c;
         }
     }
+    /* A numeric reference to a printable ASCII character ("&#x27;" from Python's html.escape,
+     * "&#34;"); anything else stays as it is. */
+    if (*i + 3 < n && s[*i + 1] == '#') {
+        size_t j = *i + 2;
+        int hex = s[j] == 'x' || s[j] == 'X';
+        unsigned v = 0, nd = 0;
+
+        for (j += (size_t)hex; j < n && nd < 5; j++, nd++) {
+            unsigned char c = (unsigned char)s[j];
+            if (hex ? !isxdigit(c) : !isdigit(c))
+                break;
+            v = v * (hex ? 16u : 10u) + (unsigned)(isdigit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+        }
+        if (nd && j < n && s[j] == ';' && v >= 32 && v < 127) {
+            *i = j + 1;
+            return (char)v;
+        }
+    }
     (*i)++;
     return '&';
 }
