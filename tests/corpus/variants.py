@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Does the answer survive the way people paste logs?  (issue 15 F: input variants)
+
+    tests/corpus/variants.py LOGANALYZE [--transform NAME ...] [--show N]
+                             [--max-changed NAME=N ...] [--jobs N]
+
+For every excerpt of the tuning half of tests/corpus/real/ it runs loganalyze on the log as
+posted and on the log passed through each transformation below, a way real pastes differ
+from the tool's own output, and counts the excerpts whose outcome or top cause changed:
+
+  tprefix  a wrapper's "[hh:mm:ss.mmm][thread] : " before every line
+  quote    Markdown / e-mail quoting ("> ")
+  crlf     Windows line ends
+  html     HTML-escaped (Python's html.escape: &lt; &gt; &amp; &quot; &#x27;)
+  indent   a four-space indented Markdown code block
+  fence    a fenced Markdown code block
+  wrap80   hard-wrapped at 80 columns (a mail client, a narrow terminal copy)
+  box      a wrapper's box-drawn gutter ("  │   ")
+  ansi     every line in terminal colours
+  dots     a "..." line standing for cut output
+  lower    every letter lower-cased (a paste retyped from a photo); reported, not guarded
+
+The blind half is never read (README.md beside this file).  --max-changed NAME=N fails
+(exit 1) when more than N excerpts change under NAME: a regression guard for meson test.
+Exit 2 on a broken corpus or a loganalyze that fails.  Stdlib only.
+"""
+import argparse
+import concurrent.futures
+import html
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REAL = os.path.join(HERE, "real")
+
+
+def _lines(t):
+    return t.split("\n")
+
+
+def _tprefix(t):
+    return "\n".join("[%02d:%02d:%02d.%03d][4242] : %s" % (12 + i // 3600, i // 60 % 60, i % 60,
+                                                          i * 7 % 1000, l)
+                     for i, l in enumerate(_lines(t)))
+
+
+def _wrap(t, w=80):
+    out = []
+    for l in _lines(t):
+        out.extend([l[i:i + w] for i in range(0, len(l), w)] or [""])
+    return "\n".join(out)
+
+
+def _dots(t):
+    ls = _lines(t)
+    return "\n".join(ls[:3] + ["..."] + ls[3:])
+
+
+TRANSFORMS = {
+    "tprefix": _tprefix,
+    "quote": lambda t: "\n".join("> " + l for l in _lines(t)),
+    "crlf": lambda t: t.replace("\n", "\r\n"),
+    "html": html.escape,
+    "indent": lambda t: "\n".join("    " + l for l in _lines(t)),
+    "fence": lambda t: "```\n" + t + "\n```\n",
+    "wrap80": _wrap,
+    "box": lambda t: "\n".join("  \u2502   " + l for l in _lines(t)),
+    "ansi": lambda t: "\n".join("\x1b[0;31m" + l + "\x1b[0m" for l in _lines(t)),
+    "dots": _dots,
+    "lower": str.lower,
+}
+GUARDED = [k for k in TRANSFORMS if k != "lower"]
+
+
+def tuning_ids():
+    ids = []
+    with open(os.path.join(REAL, "SPLIT.tsv"), encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            ident, half, _url = line.rstrip("\n").split("\t")
+            if half == "tuning":
+                ids.append(ident)
+    return sorted(ids)
+
+
+def answer(exe, text):
+    p = subprocess.run([exe, "--format", "json", "--deterministic", "--exit-zero", "-q", "-j",
+                        "1", "-"], input=text.encode("utf-8"), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, check=False)
+    if p.returncode != 0:
+        raise RuntimeError("loganalyze exited %d: %s" %
+                           (p.returncode, p.stderr.decode("utf-8", "replace").strip()))
+    rep = json.loads(p.stdout)["reports"][0]
+    causes = rep.get("causes") or []
+    return rep.get("outcome"), causes[0]["id"] if causes else None
+
+
+def one(exe, ident, names):
+    with open(os.path.join(REAL, ident + ".log"), encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    base = answer(exe, text)
+    return ident, base, {n: answer(exe, TRANSFORMS[n](text)) for n in names}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("loganalyze")
+    ap.add_argument("--transform", action="append", choices=sorted(TRANSFORMS))
+    ap.add_argument("--show", type=int, default=5, help="changed excerpts listed per transform")
+    ap.add_argument("--max-changed", action="append", default=[], metavar="NAME=N")
+    ap.add_argument("--jobs", type=int, default=2)
+    a = ap.parse_args()
+
+    names = a.transform or list(TRANSFORMS)
+    limits = {}
+    for lim in a.max_changed:
+        n, _, v = lim.partition("=")
+        if n not in TRANSFORMS or not v.isdigit():
+            print("variants.py: bad --max-changed '%s'" % lim, file=sys.stderr)
+            return 2
+        limits[n] = int(v)
+        if n not in names:
+            names.append(n)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+            results = list(pool.map(lambda i: one(a.loganalyze, i, names), tuning_ids()))
+    except (OSError, RuntimeError, ValueError, KeyError, IndexError) as e:
+        print("variants.py: %s" % e, file=sys.stderr)
+        return 2
+    status = 0
+    for n in names:
+        changed = [(i, b, v[n]) for i, b, v in results if v[n] != b]
+        print("%-8s %2d of %d tuning excerpts change their outcome or top cause" %
+              (n, len(changed), len(results)))
+        for i, b, v in changed[:a.show]:
+            print("         %s: %s/%s -> %s/%s" % (i, b[0], b[1], v[0], v[1]))
+        if n in limits and len(changed) > limits[n]:
+            print("variants.py: %s changed %d excerpts, more than %d" % (n, len(changed),
+                                                                       limits[n]), file=sys.stderr)
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
