@@ -63,7 +63,8 @@ static int suppressed(struct run *r, const struct la_rule_meta *m)
         return 0;
     if (h->time >= 0 && rec->time >= 0 && h->has_date == rec->has_date)
         return !m->unless_within || llabs(rec->time - h->time) <= m->unless_within;
-    return h->member == r->cur_member && rec->line - h->line <= 2;
+    return h->member == r->cur_member &&
+           rec->line - h->line <= (m->unless_lines ? m->unless_lines : LA_UNTIMED_LINES);
 }
 
 static void remember(struct run *r, size_t ri)

@@ -53,12 +53,13 @@ static int match_before(const struct match *a, const struct match *b)
     return a->member < b->member;
 }
 
-static int near(const struct match *a, const struct match *b, int64_t within)
+static int near(const struct match *a, const struct match *b, int64_t within, unsigned lines)
 {
     if (a->time >= 0 && b->time >= 0 && a->has_date == b->has_date)
         return !within || llabs(a->time - b->time) <= within;
     return a->member == b->member &&
-           (a->line > b->line ? a->line - b->line : b->line - a->line) <= 2;
+           (a->line > b->line ? a->line - b->line : b->line - a->line) <=
+               (lines ? lines : LA_UNTIMED_LINES);
 }
 
 static const char *host_version(const char *host)
@@ -143,7 +144,7 @@ static int after_holds(const struct la_rule_meta *m, const struct attempt *a,
     for (size_t ai = 0; ai < to && !ok; ai++) {
         const struct attempt *b = m->scope_input ? all[ai] : a;
         EACH_MATCH_OF(b, (size_t)m->after_rule, j, {
-            if (!ok && match_before(&b->m[j], x) && near(&b->m[j], x, within))
+            if (!ok && match_before(&b->m[j], x) && near(&b->m[j], x, within, m->after_lines))
                 ok = 1;
         });
     }
@@ -162,7 +163,7 @@ static int unless_holds(const struct la_rule_meta *m, const struct attempt *a,
         EACH_MATCH_OF(b, (size_t)m->unless_rule, j, {
             if (!hit && &b->m[j] != x &&
                 (b->m[j].rule != x->rule || match_before(&b->m[j], x)) &&
-                near(&b->m[j], x, m->unless_within))
+                near(&b->m[j], x, m->unless_within, m->unless_lines))
                 hit = 1;
         });
     }
@@ -373,7 +374,7 @@ static int count_reached(const struct attempt *a, const struct la_rule_meta *m, 
         size_t s0 = a->ix_start[ri], s1 = a->ix_start[ri + 1], lo = s0, best = 0;
         for (size_t hi = s0; hi < s1; hi++) {
             while (m->count_within && lo < hi &&
-                   !near(&a->m[a->ix[lo]], &a->m[a->ix[hi]], m->count_within))
+                   !near(&a->m[a->ix[lo]], &a->m[a->ix[hi]], m->count_within, 0))
                 lo++;
             if (hi - lo + 1 > best)
                 best = hi - lo + 1;

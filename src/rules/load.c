@@ -339,13 +339,17 @@ static int load_count(struct rload *c, yaml_node_t *n)
 }
 
 /*
- * 'after' / 'unless': {rule: ID, within: DURATION}.  The id is resolved at compile, whose
- * diagnostic points at the key's value (ret_line, ret_col).
+ * 'after' / 'unless': {rule: ID, within: DURATION, lines: N}.  The id is resolved at compile,
+ * whose diagnostic points at the key's value (ret_line, ret_col).  'lines' is the window
+ * between lines without a clock (1-1000, same member).
  */
 static void load_ref(struct ydoc *d, yaml_node_t *n, const char *what, const char **ret_id,
-                     int64_t *ret_within, unsigned *ret_line, unsigned *ret_col)
+                     int64_t *ret_within, unsigned *ret_lines, unsigned *ret_line,
+                     unsigned *ret_col)
 {
-    static const char *const keys[] = { "rule", "within", NULL };
+    static const char *const keys[] = { "rule", "within", "lines", NULL };
+    yaml_node_t *ln;
+    long v = 0;
 
     *ret_line = (unsigned)n->start_mark.line + 1;
     *ret_col = (unsigned)n->start_mark.column + 1;
@@ -365,14 +369,20 @@ static void load_ref(struct ydoc *d, yaml_node_t *n, const char *what, const cha
         if (w && !parse_duration(w, ret_within))
             yerr(d, wn, LA_D_RULE_BAD_VALUE, BAD_DURATION, w);
     }
+    if ((ln = yget(d, n, "lines")) && ylong(d, ln, "lines", &v)) {
+        if (v < 1 || v > 1000)
+            yerr(d, ln, LA_D_RULE_BAD_VALUE, "'lines' must be between 1 and 1000");
+        else
+            *ret_lines = (unsigned)v;
+    }
 }
 
 static int load_after(struct rload *c, yaml_node_t *n)
 {
     struct rule *r = c->r;
 
-    load_ref(c->d, n, "after", &r->after_id, &r->meta.after_within, &r->after_line,
-             &r->after_col);
+    load_ref(c->d, n, "after", &r->after_id, &r->meta.after_within, &r->meta.after_lines,
+             &r->after_line, &r->after_col);
     return 0;
 }
 
@@ -380,8 +390,8 @@ static int load_unless(struct rload *c, yaml_node_t *n)
 {
     struct rule *r = c->r;
 
-    load_ref(c->d, n, "unless", &r->unless_id, &r->meta.unless_within, &r->unless_line,
-             &r->unless_col);
+    load_ref(c->d, n, "unless", &r->unless_id, &r->meta.unless_within, &r->meta.unless_lines,
+             &r->unless_line, &r->unless_col);
     return 0;
 }
 

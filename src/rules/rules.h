@@ -58,6 +58,9 @@ struct la_rule_meta {
     int64_t count_within;          /* ms; 0 = whole scope */
     int after_rule, unless_rule;   /* rule index, -1 none */
     int64_t after_within, unless_within;
+    /* 'after' / 'unless' between lines without a clock: the window in lines of the same
+     * member (the key 'lines'; 0: the default, LA_UNTIMED_LINES). */
+    unsigned after_lines, unless_lines;
     int scope_input;
     const char *const *set_keys, *const *set_values;   /* NULL-terminated pairs */
     const char *const *samples, *const *nots;
@@ -76,6 +79,9 @@ struct la_rule_meta {
      * line the run failed on. */
     int hint;
 };
+
+/* The window of after/unless/count between lines without a clock, unless a rule says 'lines'. */
+#define LA_UNTIMED_LINES 2u
 
 struct la_capture {
     const char *name;

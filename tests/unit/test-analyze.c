@@ -788,6 +788,39 @@ static void later_attempt_outranks_a_quiet_stop(void **state)
     json_decref(r);
 }
 
+/* 'after' between lines without a clock looks 2 lines back by default, 'lines' further. */
+static void after_lines_window(void **state)
+{
+    static const char *const base =
+        "rules:\n"
+        "  - id: w.start\n    title: start\n    kind: attempt\n"
+        "    match: {s: {contains: 'tool starts'}}\n    samples: ['tool starts']\n    not: ['y']\n"
+        "  - id: w.hdr\n    title: header\n    kind: fact\n"
+        "    match: {s: {contains: 'valid for:'}}\n    samples: ['valid for:']\n    not: ['y']\n"
+        "  - id: w.exc\n    title: refused\n    cause: host-software\n    weight: 3\n"
+        "    match: {s: {contains: 'ticket refused'}}\n"
+        "    samples: ['ticket refused']\n    not: ['y']\n";
+    static const char *const log =
+        "tool starts\nvalid for:\na\nb\nc\nd\nticket refused\nUnable to restore\n";
+    char text[2048];
+    json_t *r;
+
+    (void)state;
+    snprintf(text, sizeof(text), "%s    after: {rule: w.hdr, within: 1m}\n", base);
+    r = run_rules(text, log, NULL, 0);
+    /* 5 lines back: out of the default 2, so the rule does not count (priors only). */
+    assert_true(!top(r) || strcmp(top(r), "host-software"));
+    json_decref(r);
+    snprintf(text, sizeof(text), "%s    after: {rule: w.hdr, within: 1m, lines: 6}\n", base);
+    r = run_rules(text, log, NULL, 0);
+    assert_string_equal(top(r), "host-software");
+    json_decref(r);
+    snprintf(text, sizeof(text), "%s    after: {rule: w.hdr, within: 1m, lines: 4}\n", base);
+    r = run_rules(text, log, NULL, 0);
+    assert_true(!top(r) || strcmp(top(r), "host-software"));
+    json_decref(r);
+}
+
 /* A tool's own link message alone names the USB link first but calls it unclear, with its
  * reason; a hand rule's USB error (or another side's message) backing it makes it sure. */
 static void link_message_alone_is_unclear(void **state)
@@ -1385,6 +1418,7 @@ int main(void)
         cmocka_unit_test(many_stages), cmocka_unit_test(timeline_phases_and_reasons),
         cmocka_unit_test(deepest_error_decides),
         cmocka_unit_test(informational_hint_is_no_failure),
+        cmocka_unit_test(after_lines_window),
         cmocka_unit_test(later_attempt_outranks_a_quiet_stop), cmocka_unit_test(link_message_alone_is_unclear),
         cmocka_unit_test(progress_after_error_is_no_ending),
         cmocka_unit_test(result_outcome_alone_is_a_restore),

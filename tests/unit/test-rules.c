@@ -214,6 +214,27 @@ static void durations(void **state)
     la_buf_release(&d);
 }
 
+/* after/unless 'lines': the window between lines without a clock, 1 to 1000. */
+static void ref_lines(void **state)
+{
+    static const char *const bad[] = { "0", "1001", "-3", "x" };
+    struct la_buf d = LA_BUF_INIT;
+    char yaml[512];
+
+    (void)state;
+    la_ruleset_free(load(RULE("    match: {sel: {contains: x}}\n"
+                              "    after: {rule: t.one, within: 1m, lines: 16}\n"), &d, LA_OK));
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        la_buf_reset(&d);
+        snprintf(yaml, sizeof(yaml), RULE("    match: {sel: {contains: x}}\n"
+                                          "    unless: {rule: t.one, lines: %s}\n"), bad[i]);
+        la_ruleset_free(load(yaml, &d, LA_FAILED));
+        assert_true(strstr(d.buf, "'lines' must be between 1 and 1000") ||
+                    strstr(d.buf, "lines"));
+    }
+    la_buf_release(&d);
+}
+
 /* The scan reports the hint words wherever they are, in any case, rules or not. */
 static void hint_words(void **state)
 {
@@ -505,7 +526,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(diagnostics), cmocka_unit_test(yaml_limits), cmocka_unit_test(matching),
-        cmocka_unit_test(hint_words), cmocka_unit_test(durations), cmocka_unit_test(automaton),
+        cmocka_unit_test(hint_words), cmocka_unit_test(durations), cmocka_unit_test(ref_lines), cmocka_unit_test(automaton),
         cmocka_unit_test(match_limit_disables_rule), cmocka_unit_test(kb_lookup_by_space),
         cmocka_unit_test(kb_contexts),
     };
