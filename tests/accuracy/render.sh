@@ -89,6 +89,8 @@ rules=$(la samples/restored-success.log | jq -r '"\(.ruleset.rules) rules, rules
 corpus=$(python3 tests/corpus/score.py "$exe" --markdown) || {
     echo "render.sh: tests/corpus/score.py failed" >&2; exit 2; }
 ncorpus=$(ls tests/corpus/real/*.json | wc -l)
+variants=$(python3 tests/corpus/variants.py "$exe" --show 0 | sed 's/^/    /') || {
+    echo "render.sh: tests/corpus/variants.py failed" >&2; exit 2; }
 
 {
 cat <<EOF
@@ -111,6 +113,14 @@ is among the reported codes (excerpts that print none are not counted). Per-exce
 results of the tuning half: \`tests/corpus/score.py LOGANALYZE --half tuning --details\`.
 
 $corpus
+
+The same answers on the tuning half, pasted as people paste (\`tests/corpus/variants.py\`,
+issue 15 F): how many excerpts change their outcome or top cause when every line carries a
+wrapper's \`[time][thread] : \` prefix, is quoted, has CRLF ends, is HTML-escaped, indented,
+fenced, hard-wrapped at 80 columns, behind a box-drawn gutter, in ANSI colours, cut with a
+\`...\` line, or lower-cased (meson's \`corpus-variants\` gates all but the last):
+
+$variants
 
 Each sample in \`samples/\` carries the diagnosis it must give in
 \`samples/<name>.expect.json\` (written with the sample, from what the log shows). The table
