@@ -93,6 +93,19 @@ static int shape_bracket(const char *s, size_t n, struct la_prefix *r, int devic
         if (i >= n || s[i] != ']')
             return 0;
         i++;
+        /* A wrapper's thread column after the time, "[16:49:58.489][10968] : ": the pid. */
+        if (i < n && s[i] == '[') {
+            size_t d = i + 1;
+            long tid = 0;
+            while (d < n && d - i <= 10 && isdigit((unsigned char)s[d]))
+                tid = tid * 10 + (s[d++] - '0');
+            if (d > i + 1 && d < n && s[d] == ']') {
+                r->pid = tid;
+                i = la_formats_skip_sp(s, n, d + 1);
+                if (i < n && s[i] == ':')
+                    i++;
+            }
+        }
     }
     r->msg = la_formats_skip_sp(s, n, i);
     return 1;
@@ -330,10 +343,7 @@ static int (*const shapes[LA_SHAPE_COUNT])(const char *s, size_t n, struct la_pr
     [LA_SHAPE_SYSLOG] = shape_syslog,
 };
 
-/*
- * Try the shapes in mask, in id order; the first that accepts wins.  Returns its bit or 0.
- * A scanner that gives up may have filled some fields of r: the next one starts from them.
- */
+/* The gutter before a line's own words (formats-internal.h). */
 size_t la_formats_gutter(const char *s, size_t n)
 {
     size_t i = la_formats_skip_sp(s, n, 0);
@@ -345,6 +355,10 @@ size_t la_formats_gutter(const char *s, size_t n)
     return i;
 }
 
+/*
+ * Try the shapes in mask, in id order; the first that accepts wins.  Returns its bit or 0.
+ * A scanner that gives up may have filled some fields of r: the next one starts from them.
+ */
 unsigned la_formats_scan(unsigned mask, const char *s, size_t n, struct la_prefix *r)
 {
     size_t g = la_formats_gutter(s, n);

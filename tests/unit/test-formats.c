@@ -93,6 +93,8 @@ struct got {
     char ctx[256];
     char msg[256];
     char comp[64];
+    char lvl[32];
+    long pid;
     int64_t time;
     int has_date;
     int n;
@@ -104,6 +106,8 @@ static enum la_rc keep(void *user, const struct la_record *r)
     snprintf(g->msg, sizeof(g->msg), "%.*s", (int)r->message.len, r->message.p);
     snprintf(g->ctx, sizeof(g->ctx), "%.*s", (int)r->context.len, r->context.p);
     snprintf(g->comp, sizeof(g->comp), "%.*s", (int)r->component.len, r->component.p);
+    snprintf(g->lvl, sizeof(g->lvl), "%.*s", (int)r->level.len, r->level.p);
+    g->pid = r->pid;
     g->time = r->time;
     g->has_date = r->has_date;
     g->n++;
@@ -163,6 +167,21 @@ static void records(void **state)
     g = parse("flash-tool", "\t05:08:48.105:  Waiting for NAND");
     assert_string_equal(g.msg, "Waiting for NAND");
     assert_int_equal(g.time, (5 * 3600 + 8 * 60 + 48) * 1000 + 105);
+    /* The component and level offsets move past the gutter with the message. */
+    g = parse("idevicerestore", "  \xe2\x94\x82   10:42:31.336   <Error> ERROR: Unable to restore");
+    assert_string_equal(g.lvl, "Error");
+    assert_string_equal(g.msg, "ERROR: Unable to restore");
+    g = parse("itunes-updater", "    2010-09-26 18:58:02.322 iTunes.exe[3644:128]: radio");
+    assert_string_equal(g.comp, "iTunes.exe");
+    assert_string_equal(g.msg, "radio");
+
+    /* A wrapper's "[time][thread] : " prefix: the thread is the pid, the message after it. */
+    g = parse("idevicerestore", "[16:49:58.489][10968] : Found device in DFU mode");
+    assert_string_equal(g.msg, "Found device in DFU mode");
+    assert_int_equal(g.pid, 10968);
+    assert_int_equal(g.time, (16 * 3600 + 49 * 60 + 58) * 1000 + 489);
+    g = parse("idevicerestore", "[16:49:58.489] [x] : kept");
+    assert_string_equal(g.msg, "[x] : kept");
 }
 
 static struct got parse_path(const char *fmt, const char *path, const char *line)
