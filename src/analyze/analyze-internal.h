@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <jansson.h>
 
@@ -145,6 +146,27 @@ struct attempt {
 };
 
 /* The last hit of a rule in this input, for `unless` at hit time. */
+/* Where and when a line was: what the windows of count, after and unless compare. */
+struct la_spot {
+    int64_t time;                     /* -1: the line had no clock */
+    int has_date;
+    unsigned member;
+    uint64_t line;
+};
+
+/*
+ * Whether spots a and b are within a rule's window: by their clock when both have one of the
+ * same kind (within; 0: any distance), else in the same member at most `lines` apart (0: the
+ * default LA_UNTIMED_LINES).
+ */
+static inline int la_spot_near(struct la_spot a, struct la_spot b, int64_t within, unsigned lines)
+{
+    if (a.time >= 0 && b.time >= 0 && a.has_date == b.has_date)
+        return !within || llabs(a.time - b.time) <= within;
+    return a.member == b.member && (a.line > b.line ? a.line - b.line : b.line - a.line) <=
+                                       (lines ? lines : LA_UNTIMED_LINES);
+}
+
 struct lasthit {
     int seen;
     int64_t time;

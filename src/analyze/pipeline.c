@@ -61,10 +61,9 @@ static int suppressed(struct run *r, const struct la_rule_meta *m)
     if (!m->scope_input && (!r->cur || r->natt == 0 || h->attempt != r->natt - 1 ||
                             r->att[h->attempt] != r->cur))
         return 0;
-    if (h->time >= 0 && rec->time >= 0 && h->has_date == rec->has_date)
-        return !m->unless_within || llabs(rec->time - h->time) <= m->unless_within;
-    return h->member == r->cur_member &&
-           rec->line - h->line <= (m->unless_lines ? m->unless_lines : LA_UNTIMED_LINES);
+    return la_spot_near((struct la_spot){ h->time, h->has_date, h->member, h->line },
+                        (struct la_spot){ rec->time, rec->has_date, r->cur_member, rec->line },
+                        m->unless_within, m->unless_lines);
 }
 
 static void remember(struct run *r, size_t ri)

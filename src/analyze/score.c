@@ -10,7 +10,7 @@
  *   1. every cause starts from its prior: the result code's (codes.yaml),
  *      else its family's, else the cause's default (causes.yaml); a cause the
  *      attempt's context rules out (causes.yaml contexts:) is not scored at all,
- *      and the priors of the rest are renormalised;
+ *      so the confidences are shares among the rest;
  *   2. each evidence rule that fired, after its filters (applies, when,
  *      count, after, unless: match_counts), adds its weight once, the
  *      strongest in full, the next half, the next a quarter …;
@@ -55,11 +55,9 @@ static int match_before(const struct match *a, const struct match *b)
 
 static int near(const struct match *a, const struct match *b, int64_t within, unsigned lines)
 {
-    if (a->time >= 0 && b->time >= 0 && a->has_date == b->has_date)
-        return !within || llabs(a->time - b->time) <= within;
-    return a->member == b->member &&
-           (a->line > b->line ? a->line - b->line : b->line - a->line) <=
-               (lines ? lines : LA_UNTIMED_LINES);
+    return la_spot_near((struct la_spot){ a->time, a->has_date, a->member, a->line },
+                        (struct la_spot){ b->time, b->has_date, b->member, b->line }, within,
+                        lines);
 }
 
 static const char *host_version(const char *host)
@@ -329,27 +327,24 @@ static int index_attempt(struct attempt *a, size_t nrules)
 
 /*
  * One score per cause the attempt's context does not rule out, starting from its prior (the
- * priors of the causes left renormalised to sum to 1); *ret_nc is their count.  NULL on OOM.
+ * softmax of rank() makes the confidences shares among these alone); *ret_nc is their count.
+ * NULL on OOM.
  */
 static struct cause_score *new_scores(const struct la_engine *e, const struct attempt *a,
                                       size_t nrules, size_t *ret_nc)
 {
     size_t all = la_kb_n_causes(e->kb), nc = 0;
     struct cause_score *cs = la_calloc(all ? all : 1, sizeof(*cs));
-    double sum = 0;
 
     for (size_t i = 0; cs && i < all; i++) {
         const struct la_cause *c = la_kb_cause_at(e->kb, i);
         if (la_context_excludes(a->context, c->id))
             continue;
         cs[nc].c = c;
-        cs[nc].prior = prior_of(e, a, c);
-        sum += cs[nc++].prior;
+        cs[nc++].prior = prior_of(e, a, c);
     }
     *ret_nc = nc;
     for (size_t i = 0; cs && i < nc; i++) {
-        if (a->context && sum > 0)
-            cs[i].prior /= sum;
         cs[i].score = log(cs[i].prior);
         cs[i].ev = la_calloc(a->nm + 1, sizeof(size_t));
         cs[i].ag = la_calloc(a->nm + 1, sizeof(size_t));
@@ -910,7 +905,7 @@ static void judge(struct run *r, struct verdict *v)
     size_t last = r->natt;
 
     for (size_t i = r->natt; i-- > 0;)
-        if (!r->att[i]->merged && (is_restore(r, r->att[i]) || r->att[i]->nm)) {
+        if (!r->att[i]->merged && is_restore(r, r->att[i])) {
             last = i;
             break;
         }

@@ -51,7 +51,7 @@ static char decode_entity(const char *s, size_t n, size_t *i)
         const char *name;
         char c;
     } ents[] = { { "&gt;", '>' }, { "&lt;", '<' }, { "&amp;", '&' }, { "&quot;", '"' },
-                 { "&#39;", '\'' }, { "&apos;", '\'' }, { "&nbsp;", ' ' } };
+                 { "&apos;", '\'' }, { "&nbsp;", ' ' } };
 
     for (size_t k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
         size_t l = strlen(ents[k].name);
@@ -161,16 +161,18 @@ static int normalize_copy(const char *s, size_t n, size_t i, size_t j, struct la
 }
 
 /*
- * A quote marker: '>' followed by a blank, the end, another '>' (nested quoting) or a letter
- * or digit, since Markdown takes ">text" as a quote as well as "> text" and pastes come both
- * ways (">Version: <sha> - 90").  A '>' before any other character ("->", ">=", ">>>"'s
- * third byte aside) is the line's own.
+ * A quote marker: '>' followed by a blank, the end, another '>' (nested quoting), a letter or
+ * digit or a '[', since Markdown takes ">text" as a quote as well as "> text" and pastes come
+ * both ways (">Version: <sha> - 90", ">[12:00:01.000] x").  So ">>> " (a Python prompt) is
+ * three quote markers too.  A '>' before any other character ("->" has none at its start,
+ * ">=", ">-") is the line's own.
  */
 static int quote_marker(const char *s, size_t n, size_t j)
 {
     if (j >= n || s[j] != '>')
         return 0;
-    return j + 1 == n || s[j + 1] == ' ' || s[j + 1] == '>' || isalnum((unsigned char)s[j + 1]);
+    return j + 1 == n || s[j + 1] == ' ' || s[j + 1] == '>' || s[j + 1] == '[' ||
+           isalnum((unsigned char)s[j + 1]);
 }
 
 int la_normalize_view(struct la_sv in, struct la_buf *scratch, struct la_sv *ret)

@@ -202,10 +202,13 @@ static int load_text(struct vpack *p, struct ventry *e, yaml_node_t *n, const ch
 
 static int load_level(struct vpack *p, struct ventry *e, yaml_node_t *n, const char *key)
 {
+    static const char *const below_warning[] = { "notice", "info", "verbose", "debug", NULL };
     int k = yone_of(p->d, n, key, pack_levels);
 
-    /* notice, info, verbose, debug: the producer itself prints it below warning level. */
-    e->informational = k >= 3 && k <= 6;
+    /* The producer itself prints it below warning level. */
+    e->informational = 0;
+    for (const char *const *b = below_warning; k >= 0 && *b; b++)
+        e->informational |= !strcmp(pack_levels[k], *b);
     return 0;
 }
 

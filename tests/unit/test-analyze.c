@@ -819,6 +819,15 @@ static void after_lines_window(void **state)
     r = run_rules(text, log, NULL, 0);
     assert_true(!top(r) || strcmp(top(r), "host-software"));
     json_decref(r);
+    /* 'unless' the same way: 2 lines by default, 'lines' further. */
+    snprintf(text, sizeof(text), "%s    unless: {rule: w.hdr, within: 1m}\n", base);
+    r = run_rules(text, log, NULL, 0);
+    assert_string_equal(top(r), "host-software");
+    json_decref(r);
+    snprintf(text, sizeof(text), "%s    unless: {rule: w.hdr, within: 1m, lines: 6}\n", base);
+    r = run_rules(text, log, NULL, 0);
+    assert_true(!top(r) || strcmp(top(r), "host-software"));
+    json_decref(r);
 }
 
 /* A tool's own link message alone names the USB link first but calls it unclear, with its
@@ -954,8 +963,8 @@ static int has_step(const json_t *r, const char *id)
  */
 static void context_rules_causes_out(void **state)
 {
-    json_t *plain = run_rules(ctx_rules, "Installing OS...\nUSB device lost\nInstallation failed.\n",
-                              NULL, 0);
+    json_t *plain =
+        run_rules(ctx_rules, "Installing OS...\nUSB device lost\nInstallation failed.\n", NULL, 0);
     json_t *vm = run_rules(ctx_rules, "VZMacOSInstaller\nInstalling OS...\nUSB device lost\n"
                                       "Installation failed.\n", NULL, 0);
     json_t *bare = run_rules(ctx_rules, "Installing OS...\nVZMacOSInstaller\n"
@@ -1000,7 +1009,7 @@ static void context_rules_causes_out(void **state)
                            "Virtualization"));
     assert_null(strstr(json_string_value(json_array_get(json_object_get(plain, "collect"), 0)),
                        "Virtualization"));
-    /* The remaining priors are renormalised: the three listed causes share what is left. */
+    /* No excluded cause takes a share: the listed causes hold most of the confidence. */
     assert_string_equal(top(bare), "host-software");
     for (size_t i = 0; i < json_array_size(cs); i++)
         sum += json_real_value(json_object_get(json_array_get(cs, i), "confidence"));
@@ -1419,7 +1428,8 @@ int main(void)
         cmocka_unit_test(deepest_error_decides),
         cmocka_unit_test(informational_hint_is_no_failure),
         cmocka_unit_test(after_lines_window),
-        cmocka_unit_test(later_attempt_outranks_a_quiet_stop), cmocka_unit_test(link_message_alone_is_unclear),
+        cmocka_unit_test(later_attempt_outranks_a_quiet_stop),
+        cmocka_unit_test(link_message_alone_is_unclear),
         cmocka_unit_test(progress_after_error_is_no_ending),
         cmocka_unit_test(result_outcome_alone_is_a_restore),
         cmocka_unit_test(context_rules_causes_out),

@@ -66,7 +66,7 @@ static char ref_entity(const char *s, size_t n, size_t *i)
         const char *name;
         char c;
     } ents[] = { { "&gt;", '>' }, { "&lt;", '<' }, { "&amp;", '&' }, { "&quot;", '"' },
-                 { "&#39;", '\'' }, { "&apos;", '\'' }, { "&nbsp;", ' ' } };
+                 { "&apos;", '\'' }, { "&nbsp;", ' ' } };
 
     for (size_t k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
         size_t l = strlen(ents[k].name);
@@ -105,7 +105,8 @@ static int ref_normalize(const char *s, size_t n, char *d, size_t *ret_len)
     for (;;) {
         size_t j = la_formats_skip_sp(s, n, i);
         if (j < n && s[j] == '>' &&
-            (j + 1 == n || s[j + 1] == ' ' || s[j + 1] == '>' || isalnum((unsigned char)s[j + 1])) &&
+            (j + 1 == n || s[j + 1] == ' ' || s[j + 1] == '>' || s[j + 1] == '[' ||
+             isalnum((unsigned char)s[j + 1])) &&
             j - i < 4) {
             i = j + 1;
             if (i < n && s[i] == ' ')
@@ -332,6 +333,8 @@ static void quote_markers(void **state)
         { "-> an arrow", "-> an arrow" },
         { ">= 12 is not a quote", ">= 12 is not a quote" },
         { ">-not a quote", ">-not a quote" },
+        { ">[12:00:01.000] x", "[12:00:01.000] x" },
+        { ">>> import usb", "import usb" },
         /* Numeric references to printable ASCII, as Python's html.escape writes them. */
         { "can&#x27;t &#34;x&#34; &#X3C;b&#x3e; &#38;", "can't \"x\" <b> &" },
         { "&#128; &#x1F600; &#; &#x; &#12 &#000039;", "&#128; &#x1F600; &#; &#x; &#12 &#000039;" },

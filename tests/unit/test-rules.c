@@ -217,20 +217,30 @@ static void durations(void **state)
 /* after/unless 'lines': the window between lines without a clock, 1 to 1000. */
 static void ref_lines(void **state)
 {
-    static const char *const bad[] = { "0", "1001", "-3", "x" };
+    static const struct {
+        const char *value, *says;
+    } bad[] = { { "0", "'lines' must be between 1 and 1000" },
+                { "1001", "'lines' must be between 1 and 1000" },
+                { "-3", "'lines' must be between 1 and 1000" },
+                { "x", "'lines' must be an integer" } };
     struct la_buf d = LA_BUF_INIT;
+    struct la_ruleset *rs;
     char yaml[512];
 
     (void)state;
-    la_ruleset_free(load(RULE("    match: {sel: {contains: x}}\n"
-                              "    after: {rule: t.one, within: 1m, lines: 16}\n"), &d, LA_OK));
+    rs = load(RULE("    match: {sel: {contains: x}}\n"
+                   "    after: {rule: t.one, within: 1m, lines: 16}\n"
+                   "    unless: {rule: t.one, lines: 3}\n"), &d, LA_OK);
+    assert_int_equal(la_ruleset_rule(rs, 0)->after_lines, 16);
+    assert_int_equal(la_ruleset_rule(rs, 0)->unless_lines, 3);
+    la_ruleset_free(rs);
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         la_buf_reset(&d);
         snprintf(yaml, sizeof(yaml), RULE("    match: {sel: {contains: x}}\n"
-                                          "    unless: {rule: t.one, lines: %s}\n"), bad[i]);
+                                          "    unless: {rule: t.one, lines: %s}\n"),
+                 bad[i].value);
         la_ruleset_free(load(yaml, &d, LA_FAILED));
-        assert_true(strstr(d.buf, "'lines' must be between 1 and 1000") ||
-                    strstr(d.buf, "lines"));
+        assert_non_null(strstr(d.buf, bad[i].says));
     }
     la_buf_release(&d);
 }
@@ -526,7 +536,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(diagnostics), cmocka_unit_test(yaml_limits), cmocka_unit_test(matching),
-        cmocka_unit_test(hint_words), cmocka_unit_test(durations), cmocka_unit_test(ref_lines), cmocka_unit_test(automaton),
+        cmocka_unit_test(hint_words), cmocka_unit_test(durations), cmocka_unit_test(ref_lines),
+        cmocka_unit_test(automaton),
         cmocka_unit_test(match_limit_disables_rule), cmocka_unit_test(kb_lookup_by_space),
         cmocka_unit_test(kb_contexts),
     };
