@@ -145,7 +145,6 @@ struct attempt {
     long ctx_rule;
 };
 
-/* The last hit of a rule in this input, for `unless` at hit time. */
 /* Where and when a line was: what the windows of count, after and unless compare. */
 struct la_spot {
     int64_t time;                     /* -1: the line had no clock */
@@ -167,6 +166,7 @@ static inline int la_spot_near(struct la_spot a, struct la_spot b, int64_t withi
                                        (lines ? lines : LA_UNTIMED_LINES);
 }
 
+/* The last hit of a rule in this input, for `unless` at hit time. */
 struct lasthit {
     int seen;
     int64_t time;

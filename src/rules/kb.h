@@ -2,9 +2,8 @@
 #define LA_RULES_KB_H
 
 /*
- * kb: the knowledge data beside the rule packs: causes.yaml (causes, the
- * remediation ladder and the contexts that rule causes out), codes.yaml (error-code
- * catalogue and families) and
+ * kb: the knowledge data beside the rule packs: causes.yaml (causes, the remediation ladder
+ * and the contexts that rule causes out), codes.yaml (error-code catalogue and families) and
  * stages.yaml (restore operation numbers and checkpoint ids → stage names, and the stage
  * groups with their names for a person).
  * One source for `explain`, the diagnosis priors and the remediation text.
