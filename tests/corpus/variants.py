@@ -34,6 +34,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REAL = os.path.join(HERE, "real")
+sys.path.insert(0, HERE)
+from score import load_split  # noqa: E402  (the halves, as score.py reads SPLIT.tsv)
 
 
 def _lines(t):
@@ -75,14 +77,7 @@ GUARDED = [k for k in TRANSFORMS if k != "lower"]
 
 
 def tuning_ids():
-    ids = []
-    with open(os.path.join(REAL, "SPLIT.tsv"), encoding="utf-8") as f:
-        next(f)
-        for line in f:
-            ident, half, _url = line.rstrip("\n").split("\t")
-            if half == "tuning":
-                ids.append(ident)
-    return sorted(ids)
+    return sorted(i for i, half in load_split().items() if half == "tuning")
 
 
 def answer(exe, text):
