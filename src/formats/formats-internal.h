@@ -63,17 +63,10 @@ struct la_prefix {
 
 /*
  * Try the shapes in mask on line s, in id order: the bit of the first that accepts it, with
- * *r filled in; 0 (and *r cleared) when none does.
+ * *r filled in; 0 when none does, with *r cleared but for msg, where the line's own words
+ * start (after the gutter of an indented or box-drawn paste).
  */
 unsigned la_formats_scan(unsigned mask, const char *s, size_t n, struct la_prefix *r);
-
-/*
- * Where line s's own words start: after the blanks of an indented paste (Markdown's
- * four-space code block, an indented quote) and a box-drawing gutter ("  \u2502   ", a
- * wrapper's tree view: U+2502, U+2503, U+2551).  Shapes are scanned from there, and a line no
- * shape claims has its message start there; the record's text keeps the line as it came.
- */
-size_t la_formats_gutter(const char *s, size_t n);
 
 static inline size_t la_formats_skip_sp(const char *s, size_t n, size_t i)
 {

@@ -82,10 +82,7 @@ enum la_rc la_formats_emit(struct la_parser *p, const char *s, size_t n, uint64_
 {
     struct la_record r;
     struct la_prefix ps;
-    unsigned sh = p->f->shapes ? la_formats_scan(p->f->shapes, s, n, &ps) : 0;
-
-    if (!sh)
-        la_formats_scan(0, s, n, &ps);
+    unsigned sh = la_formats_scan(p->f->shapes, s, n, &ps);   /* no shapes: the gutter */
     memset(&r, 0, sizeof(r));
     r.format = p->f->id;
     r.line = lineno;
@@ -120,8 +117,7 @@ enum la_rc la_formats_emit(struct la_parser *p, const char *s, size_t n, uint64_
             return LA_FATAL;
         r.context = r.text;
     } else {
-        size_t g = la_formats_gutter(s, n);
-        r.message = la_sv_make(s + g, n - g);
+        r.message = la_sv_make(s + ps.msg, n - ps.msg);
         r.time = p->last_time;
         r.has_date = p->last_has_date;
         r.context = p->head.len ? la_sv_make(p->head.buf, p->head.len) : r.text;

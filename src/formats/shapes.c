@@ -343,8 +343,13 @@ static int (*const shapes[LA_SHAPE_COUNT])(const char *s, size_t n, struct la_pr
     [LA_SHAPE_SYSLOG] = shape_syslog,
 };
 
-/* The gutter before a line's own words (formats-internal.h). */
-size_t la_formats_gutter(const char *s, size_t n)
+/*
+ * Where line s's own words start: after the blanks of an indented paste (Markdown's
+ * four-space code block, an indented quote) and a box-drawing gutter ("  \u2502   ", a
+ * wrapper's tree view: U+2502, U+2503, U+2551).  Shapes are scanned from there, and a line no
+ * shape claims has its message start there; the record's text keeps the line as it came.
+ */
+static size_t gutter(const char *s, size_t n)
 {
     size_t i = la_formats_skip_sp(s, n, 0);
     const unsigned char *u = (const unsigned char *)s + i;
@@ -358,10 +363,11 @@ size_t la_formats_gutter(const char *s, size_t n)
 /*
  * Try the shapes in mask, in id order; the first that accepts wins.  Returns its bit or 0.
  * A scanner that gives up may have filled some fields of r: the next one starts from them.
+ * When none accepts, r is cleared but for msg, the end of the line's gutter.
  */
 unsigned la_formats_scan(unsigned mask, const char *s, size_t n, struct la_prefix *r)
 {
-    size_t g = la_formats_gutter(s, n);
+    size_t g = gutter(s, n);
 
     memset(r, 0, sizeof(*r));
     r->pid = -1;
@@ -377,5 +383,6 @@ unsigned la_formats_scan(unsigned mask, const char *s, size_t n, struct la_prefi
     memset(r, 0, sizeof(*r));
     r->pid = -1;
     r->time = -1;
+    r->msg = g;
     return 0;
 }
