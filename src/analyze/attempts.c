@@ -353,6 +353,8 @@ void la_attempt_touch(struct attempt *a, const struct la_record *rec)
  *   a fact name  the fact, the latest winning; empty or over-long values are ignored
  *   context      what the run is (causes.yaml's contexts:), the first winning; an id the
  *                knowledge data does not define is ignored (lint rejects it in set:)
+ *   tool         a command line ran a restore program: the attempt is a tool run (a
+ *                restore) even when none of the program's own lines is known
  * Other names are ignored (kept for future use).  LA_FATAL when memory runs out.
  */
 enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
@@ -390,6 +392,10 @@ enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
     }
     if (s || !strcmp(name, "stage"))
         return LA_OK;
+    if (!strcmp(name, "tool")) {
+        a->tool_run = a->tool_run || v.len;
+        return LA_OK;
+    }
     if (!strcmp(name, "context")) {
         if (!a->context && (a->context = la_kb_context(e->kb, v.p, v.len)))
             a->ctx_line = a->now_line;

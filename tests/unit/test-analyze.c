@@ -911,6 +911,37 @@ static void result_outcome_alone_is_a_restore(void **state)
     json_decref(r);
 }
 
+/* A command line that runs a restore program makes the run a restore (a 'tool' capture),
+ * without starting an attempt of its own: the tool's banner after it continues the same
+ * attempt; without the command, an unknown program's error line is no restore at all. */
+static const char *const tool_rules =
+    "rules:\n"
+    "  - id: t.cmd\n    title: command\n    kind: fact\n"
+    "    match: {s: {re: '^\\$ (?<tool>\\S+) -'}}\n"
+    "    samples: ['$ wrapper -f x']\n    not: ['y']\n"
+    "  - id: t.start\n    title: banner\n    kind: attempt\n"
+    "    match: {s: {contains: 'Version: 1.0'}}\n"
+    "    samples: ['Version: 1.0']\n    not: ['y']\n";
+
+static void command_line_makes_a_restore(void **state)
+{
+    json_t *bare = run_rules(tool_rules, "verifying version\nERROR: wrong build. Exiting\n",
+                             NULL, 0);
+    json_t *cmd = run_rules(tool_rules, "$ wrapper -f x.ipsw\nverifying version\n"
+                                        "ERROR: wrong build. Exiting\n", NULL, 0);
+    json_t *banner = run_rules(tool_rules, "$ wrapper -f x.ipsw\nVersion: 1.0\n"
+                                           "ERROR: wrong build. Exiting\n", NULL, 0);
+
+    (void)state;
+    assert_string_equal(outcome(bare), "no-restore-found");
+    assert_string_equal(outcome(cmd), "failed");
+    assert_string_equal(outcome(banner), "failed");
+    assert_int_equal(json_array_size(json_object_get(banner, "attempts")), 1);
+    json_decref(bare);
+    json_decref(cmd);
+    json_decref(banner);
+}
+
 /* Rules for the run's context: a VM install line that says so, a USB line that would win
  * without it, a host-software line, a context capture, a result. */
 static const char *const ctx_rules =
@@ -1429,6 +1460,7 @@ int main(void)
         cmocka_unit_test(link_message_alone_is_unclear),
         cmocka_unit_test(progress_after_error_is_no_ending),
         cmocka_unit_test(result_outcome_alone_is_a_restore),
+        cmocka_unit_test(command_line_makes_a_restore),
         cmocka_unit_test(context_rules_causes_out),
         cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
         cmocka_unit_test(cases_split), cmocka_unit_test(unexplained_templates),
