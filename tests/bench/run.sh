@@ -5,7 +5,8 @@
 #
 #   tests/bench/run.sh [-b LOGANALYZE] [-d DIR] [-r REPS] [-s SCALE] [-q] [-m] [-k]
 #
-#   -b  the loganalyze binary (default: build-bench/src/loganalyze, else build/src/loganalyze)
+#   -b  the loganalyze binary (default: build-bench/src/loganalyze, else build/src/loganalyze,
+#       rebuilt with ninja first so that it is the checkout's code)
 #   -d  scratch directory for the generated inputs (default /tmp/la-bench; never the repo)
 #   -r  repetitions per measurement; the fastest wall time and the largest peak RSS are kept
 #       (default 3)
@@ -78,6 +79,12 @@ if [ -z "$LA" ]; then
     for c in "$repo/build-bench/src/loganalyze" "$repo/build/src/loganalyze"; do
         [ -x "$c" ] && { LA=$c; break; }
     done
+    # A default binary is brought up to date first: a build directory left from an older
+    # checkout would measure old code (and may not read today's rules at all).
+    if [ -n "$LA" ]; then
+        ninja -C "${LA%/src/loganalyze}" >/dev/null ||
+            { echo "run.sh: could not bring ${LA%/src/loganalyze} up to date" >&2; exit 2; }
+    fi
 fi
 [ -n "$LA" ] && [ -x "$LA" ] || { echo "run.sh: no loganalyze binary (use -b)" >&2; exit 2; }
 LA=$(cd "$(dirname "$LA")" && pwd)/$(basename "$LA")
