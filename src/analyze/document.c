@@ -85,6 +85,8 @@ static json_t *evidence_json(struct run *r, const struct match *x)
     json_object_set_new(o, "line", json_integer((json_int_t)x->line));
     json_object_set_new(o, "time", time_json(x->time, x->has_date));
     json_object_set_new(o, "text", la_redact_json(r->e, x->text, strlen(x->text)));
+    if (m->advice)
+        json_object_set_new(o, "advice", json_string(m->advice));
     return o;
 }
 

@@ -140,6 +140,9 @@ static enum la_rc line_reason(const json_t *report, struct la_report_reason *r, 
     else
         LA_TRY(la_buf_adds(b, "The line that ended the restore:"));
     r[*n - 1].line = line;
+    /* What the rule that read the line says to do first (its 'advice'). */
+    if (la_report_has_str(line, "advice") && (b = next(r, n)))
+        LA_TRY(la_buf_addf(b, "What to do first: %s", la_report_str(line, "advice")));
     return LA_OK;
 }
 

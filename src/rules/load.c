@@ -176,6 +176,21 @@ static int load_description(struct rload *c, yaml_node_t *n)
     return 0;
 }
 
+/* One sentence a person can act on; longer text belongs in the description. */
+#define MAX_ADVICE 400
+
+static int load_advice(struct rload *c, yaml_node_t *n)
+{
+    const char *a = ystr(c->d, n, "advice");
+
+    if (a && (!*a || strlen(a) > MAX_ADVICE)) {
+        yerr(c->d, n, LA_D_RULE_BAD_VALUE, "'advice' must be 1 to %d characters", MAX_ADVICE);
+        return 0;
+    }
+    c->r->meta.advice = a;
+    return 0;
+}
+
 static int load_kind(struct rload *c, yaml_node_t *n)
 {
     static const char *const kinds[] = { "evidence", "fact", "attempt", "result", "stage",
@@ -531,6 +546,7 @@ static const struct rule_key {
     { "id", load_id, KEY_REQUIRED, "has no 'id'" },
     { "title", load_title, KEY_REQUIRED, "has no 'title'" },
     { "description", load_description, 0, NULL },
+    { "advice", load_advice, 0, NULL },
     { "kind", load_kind, 0, NULL },
     { "cause", load_cause, KEY_ABSENT, NULL },
     { "effect", load_effect, 0, NULL },

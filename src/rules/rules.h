@@ -42,6 +42,7 @@ const char *const *la_level_names(void);
 /* What the analysis needs to know of a rule.  Owned by the ruleset. */
 struct la_rule_meta {
     const char *id, *title, *description, *file;
+    const char *advice;            /* the first thing to do when this line decides, or NULL */
     unsigned line;
     enum la_rule_kind kind;
     const char *cause;             /* NULL for non-evidence kinds */

@@ -9,8 +9,9 @@ kernel's USB driver; when one of them stops the run, its own words are the failu
 case below is a short run ("Found device in DFU mode", a step, then the line) that must be
 reported failed with the cause named, and each line of NOT, ending the same run, must not
 be read as that failure. A command line that runs a restore program makes the run a restore
-even when the program's own lines are unknown (fact.restore-command). Stdlib only; exit 1
-with one line per miss.
+even when the program's own lines are unknown (fact.restore-command), and the rule that
+read the deciding line says what to do first (its `advice`, in the JSON and the text
+report). Stdlib only; exit 1 with one line per miss.
 """
 import json
 import os
@@ -101,6 +102,16 @@ def main():
             if rep.get("outcome") == "failed" and top(rep) == cause and \
                     (rep.get("diagnosis") or {}).get("level") != "unclear":
                 misses.append("%r: read as failed/%s" % (line, cause))
+        # The rule that read the deciding line says what to do first (its 'advice'), in the
+        # JSON's diagnosis.line and in the text report's reasons.
+        rep = run(HEAD + "zsh: bad CPU type in executable: ./futurerestore\n")
+        advice = ((rep.get("diagnosis") or {}).get("line") or {}).get("advice") or ""
+        if "processor" not in advice:
+            misses.append("no advice on the deciding line: %r" % advice)
+        text = subprocess.run([exe, "--color", "never", "--exit-zero", "-q", path],
+                              stdout=subprocess.PIPE, check=False).stdout.decode()
+        if "What to do first: Make the binary executable" not in text:
+            misses.append("the text report does not show the advice")
         # A wrapper's command line, then only lines no rule knows, then its error.
         cmd = ("./inferius -d iPhone10,4 -i 13.5 -f custom.ipsw -r\nverifying version\n"
                "[ERROR] This build cannot be used here. Exiting...\n")
@@ -110,8 +121,8 @@ def main():
                 misses.append("%r: %s, want %s" % (text.split("\n")[0], rep.get("outcome"), want))
     for m in misses:
         print("MISS " + m)
-    print("%d of %d cases right" % (len(CASES) + len(NOT) + 2 - len(misses),
-                                    len(CASES) + len(NOT) + 2))
+    print("%d of %d cases right" % (len(CASES) + len(NOT) + 4 - len(misses),
+                                    len(CASES) + len(NOT) + 4))
     return 1 if misses else 0
 
 

@@ -80,6 +80,17 @@ static void diagnostics(void **state)
     rs = load("rules: [\n", &d, LA_FAILED);
     assert_non_null(strstr(d.buf, "error[LA200]: invalid YAML"));
     la_ruleset_free(rs);
+    la_buf_reset(&d);
+    /* 'advice': one sentence to act on, kept in the rule's metadata; empty is an error. */
+    rs = load(RULE("    advice: Use another cable.\n    match:\n      a: {contains: abc}\n"), &d,
+              LA_OK);
+    assert_string_equal(la_ruleset_rule(rs, 0)->advice, "Use another cable.");
+    la_ruleset_free(rs);
+    la_buf_reset(&d);
+    rs = load(RULE("    advice: ''\n    match:\n      a: {contains: abc}\n"), &d, LA_FAILED);
+    assert_non_null(strstr(d.buf, "error[LA"));
+    assert_non_null(strstr(d.buf, "'advice' must be 1 to 400 characters"));
+    la_ruleset_free(rs);
     la_buf_release(&d);
 }
 
