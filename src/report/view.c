@@ -139,10 +139,11 @@ static enum la_rc line_reason(const json_t *report, struct la_report_reason *r, 
         LA_TRY(la_buf_addf(b, "The log says so: %s", la_report_str(line, "title")));
     else
         LA_TRY(la_buf_adds(b, "The line that ended the restore:"));
+    /* What the rule that read the line says to do first (its 'advice'): in the same reason,
+     * so that it takes no place from the others. */
+    if (la_report_has_str(line, "advice"))
+        LA_TRY(la_buf_addf(b, ". What to do first: %s", la_report_str(line, "advice")));
     r[*n - 1].line = line;
-    /* What the rule that read the line says to do first (its 'advice'). */
-    if (la_report_has_str(line, "advice") && (b = next(r, n)))
-        LA_TRY(la_buf_addf(b, "What to do first: %s", la_report_str(line, "advice")));
     return LA_OK;
 }
 
