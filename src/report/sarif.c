@@ -172,6 +172,11 @@ found:
     if (rule)
         json_object_set_new(rule, "fullDescription", text_obj(s->tmp.buf));
     la_buf_reset(&s->tmp);
+    /* The rule's own first step (its 'advice'), then the cause's remediation. */
+    if (la_report_has_str(e, "advice") &&
+        la_buf_addf(&s->tmp, "What to do first: %s%s", la_report_str(e, "advice"),
+                    la_report_len(rem) ? "\n" : "") != LA_OK)
+        goto oom;
     for (size_t k = 0; k < la_report_len(rem); k++)
         if (la_buf_addf(&s->tmp, "%s%zu. %s", k ? "\n" : "", k + 1,
                         la_report_item_str(rem, k)) != LA_OK)
