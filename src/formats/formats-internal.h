@@ -122,6 +122,13 @@ const char *la_formats_special_variant(void);
  */
 int la_normalize_view(struct la_sv in, struct la_buf *scratch, struct la_sv *ret);
 
+/*
+ * The character the HTML entity at s[*i] (s[*i] == '&') stands for, advancing *i past it:
+ * the named ones a paste carries (&gt; &lt; &amp; &quot; &apos; &nbsp;) and numeric
+ * references to printable ASCII ("&#x27;", "&#34;"); else '&' itself, *i past it alone.
+ */
+char la_normalize_entity(const char *s, size_t n, size_t *i);
+
 /* The head as text into out: UTF-8 without its BOM, or of UTF-16 the low bytes. */
 void la_formats_head_text(const unsigned char *h, size_t len, enum la_encoding enc, size_t bom,
                           struct la_buf *out);

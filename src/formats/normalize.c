@@ -44,8 +44,8 @@ static int is_progress_at(const char *s, size_t n, size_t i, size_t *end)
     return 1;
 }
 
-/* The character an HTML entity at s[*i] stands for (advancing *i), or '&' itself. */
-static char decode_entity(const char *s, size_t n, size_t *i)
+/* formats-internal.h */
+char la_normalize_entity(const char *s, size_t n, size_t *i)
 {
     static const struct {
         const char *name;
@@ -93,7 +93,7 @@ static int keeps(const char *s, size_t n, size_t i)
     if (s[i] == '[')
         return !is_progress_at(s, n, i, &k);
     if (s[i] == '&')
-        return decode_entity(s, n, &k) == '&' && k == i + 1;
+        return la_normalize_entity(s, n, &k) == '&' && k == i + 1;
     return 0;
 }
 
@@ -141,7 +141,7 @@ static int normalize_copy(const char *s, size_t n, size_t i, size_t j, struct la
             d[o++] = ' ';
             i++;
         } else if (c == '&') {
-            d[o++] = decode_entity(s, n, &i);
+            d[o++] = la_normalize_entity(s, n, &i);
         } else if (c == '[' && is_progress_at(s, n, i, &end)) {
             i = la_formats_skip_sp(s, n, end);
         } else if (c == 0) {                               /* NUL bytes: drop */
