@@ -97,8 +97,9 @@ static int shape_bracket(const char *s, size_t n, struct la_prefix *r, int devic
         if (i < n && s[i] == '[') {
             size_t d = i + 1;
             long tid = 0;
-            while (d < n && d - i <= 10 && isdigit((unsigned char)s[d]))
-                tid = tid * 10 + (s[d++] - '0');
+            for (; d < n && d - i <= 10 && isdigit((unsigned char)s[d]); d++)
+                if (tid < 100000000)      /* as scan_pidtid: never overflow on junk */
+                    tid = tid * 10 + (s[d] - '0');
             if (d > i + 1 && d < n && s[d] == ']') {
                 r->pid = tid;
                 i = la_formats_skip_sp(s, n, d + 1);
