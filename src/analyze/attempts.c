@@ -396,6 +396,10 @@ enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
         a->tool_run = a->tool_run || v.len;
         return LA_OK;
     }
+    if (!strcmp(name, "talk")) {
+        a->restore_talk = a->restore_talk || v.len;
+        return LA_OK;
+    }
     if (!strcmp(name, "context")) {
         if (!a->context && (a->context = la_kb_context(e->kb, v.p, v.len)))
             a->ctx_line = a->now_line;

@@ -163,13 +163,25 @@ static int says_failure(const struct la_rule_meta *m)
     return m->weight >= 1.0 && m->level >= LA_LEVEL_MEDIUM;
 }
 
+/*
+ * Whether a hit of m leaves its line unexplained: a fact rule that only says what the text
+ * is about (set: {talk: ...}, "Failed to exploit device, please re-enter DFU mode") names
+ * no event, so an error on the same line is still a failure line no rule explains.
+ */
+static int only_talk(const struct la_rule_meta *m)
+{
+    return m->kind == LA_KIND_FACT && m->set_keys && m->set_keys[0] &&
+           !strcmp(m->set_keys[0], "talk") && !m->set_keys[1];
+}
+
 static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, size_t ncaps)
 {
     struct run *r = user;
     const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, ri);
     struct attempt *a;
 
-    r->rec_hit = 1;
+    if (!only_talk(m))
+        r->rec_hit = 1;
     if (m->kind != LA_KIND_EVIDENCE && suppressed(r, m)) {
         remember(r, ri);
         return LA_OK;

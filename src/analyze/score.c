@@ -848,12 +848,15 @@ int la_is_host_log(const char *format)
 /*
  * An attempt is a restore when a tool run started, a result or stage was
  * seen (a result code, or a result rule's outcome: "Installation failed."
- * names no code), or one of its members is a restore log (the computer's or
- * the device's); a lone panic or crash report is not.
+ * names no code), one of its members is a restore log (the computer's or
+ * the device's), or pasted text that names a firmware restore (an IPSW,
+ * DFU mode, boot images: 'talk') has a failure line: whatever program
+ * printed it was restoring.  A lone panic or crash report is not.
  */
 static int is_restore(const struct run *r, const struct attempt *a)
 {
-    if (a->explicit_start || a->has_result || a->outcome >= 0 || a->nstages || a->tool_run)
+    if (a->explicit_start || a->has_result || a->outcome >= 0 || a->nstages || a->tool_run ||
+        (a->restore_talk && a->fail_text))
         return 1;
     for (size_t i = 0; i < a->nmembers; i++) {
         const char *f = r->members[a->members[i]].format;

@@ -942,6 +942,37 @@ static void command_line_makes_a_restore(void **state)
     json_decref(banner);
 }
 
+/* Text that names a firmware restore ('talk': an IPSW, DFU mode) makes a restore of a run
+ * that an unexplained error line ends, even on the talking line itself; the talk alone, or
+ * the error alone, is no restore. */
+static const char *const talk_rules =
+    "rules:\n"
+    "  - id: t.talk\n    title: talk\n    kind: fact\n    set: {talk: restore}\n"
+    "    match: {s: {re: '\\.ipsw|DFU mode'}}\n"
+    "    samples: ['x.ipsw']\n    not: ['y']\n";
+
+static void restore_talk_with_failure_is_a_restore(void **state)
+{
+    json_t *talk = run_rules(talk_rules, "using x.ipsw\nall fine so far\n", NULL, 0);
+    json_t *err = run_rules(talk_rules, "starting\nERROR: wrong build. Exiting\n", NULL, 0);
+    json_t *both = run_rules(talk_rules, "using x.ipsw\nERROR: wrong build. Exiting\n",
+                             NULL, 0);
+    json_t *same = run_rules(talk_rules, "starting\nFailed to exploit, re-enter DFU mode\n",
+                             NULL, 0);
+
+    (void)state;
+    assert_string_equal(outcome(talk), "no-restore-found");
+    assert_string_equal(outcome(err), "no-restore-found");
+    assert_string_equal(outcome(both), "failed");
+    assert_int_equal(deciding_line(both), 2);
+    assert_string_equal(outcome(same), "failed");
+    assert_int_equal(deciding_line(same), 2);
+    json_decref(talk);
+    json_decref(err);
+    json_decref(both);
+    json_decref(same);
+}
+
 /* Rules for the run's context: a VM install line that says so, a USB line that would win
  * without it, a host-software line, a context capture, a result. */
 static const char *const ctx_rules =
@@ -1461,6 +1492,7 @@ int main(void)
         cmocka_unit_test(progress_after_error_is_no_ending),
         cmocka_unit_test(result_outcome_alone_is_a_restore),
         cmocka_unit_test(command_line_makes_a_restore),
+        cmocka_unit_test(restore_talk_with_failure_is_a_restore),
         cmocka_unit_test(context_rules_causes_out),
         cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
         cmocka_unit_test(cases_split), cmocka_unit_test(unexplained_templates),
