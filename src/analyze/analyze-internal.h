@@ -137,6 +137,7 @@ struct attempt {
     uint64_t now_line;                /* the line of the hit being applied */
     int tool_run;                     /* a restore tool's own message was seen (vocabulary) */
     int restore_talk;                 /* pasted text named a firmware restore (talk) */
+    int fallback_ok;                  /* fallback rules may read the failure line (score.c) */
     /* What the run is, as the first rule that said so (set: {context: ID}) has it: a macOS
      * virtual machine install rules out the USB link and the device's hardware (score.c).
      * NULL: no context; ctx_rule -1 until on_hit knows the rule. */

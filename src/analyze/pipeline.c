@@ -156,7 +156,7 @@ static int says_failure(const struct la_rule_meta *m)
 {
     if (m->kind == LA_KIND_RESULT)
         return m->outcome == 1;
-    if (m->kind != LA_KIND_EVIDENCE || !m->cause || m->against)
+    if (m->kind != LA_KIND_EVIDENCE || !m->cause || m->against || m->fallback)
         return 0;
     if (m->vocab_producer)
         return !m->hint;
@@ -166,12 +166,13 @@ static int says_failure(const struct la_rule_meta *m)
 /*
  * Whether a hit of m leaves its line unexplained: a fact rule that only says what the text
  * is about (set: {talk: ...}, "Failed to exploit device, please re-enter DFU mode") names
- * no event, so an error on the same line is still a failure line no rule explains.
+ * no event, and a fallback rule only reads the wording of a line no rule knows, so an error
+ * on the same line is still a failure line no rule explains.
  */
-static int only_talk(const struct la_rule_meta *m)
+static int leaves_unexplained(const struct la_rule_meta *m)
 {
-    return m->kind == LA_KIND_FACT && m->set_keys && m->set_keys[0] &&
-           !strcmp(m->set_keys[0], "talk") && !m->set_keys[1];
+    return m->fallback || (m->kind == LA_KIND_FACT && m->set_keys && m->set_keys[0] &&
+                           !strcmp(m->set_keys[0], "talk") && !m->set_keys[1]);
 }
 
 static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, size_t ncaps)
@@ -180,7 +181,7 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, ri);
     struct attempt *a;
 
-    if (!only_talk(m))
+    if (!leaves_unexplained(m))
         r->rec_hit = 1;
     if (m->kind != LA_KIND_EVIDENCE && suppressed(r, m)) {
         remember(r, ri);
@@ -213,7 +214,7 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
         const struct la_cause *c = m->cause ? la_kb_cause(r->e->kb, m->cause) : NULL;
         /* A restore tool's own message (vocabulary packs) is a tool run too. */
         if (m->vocab_producer || (m->kind == LA_KIND_EVIDENCE && c && !c->hardware &&
-                                  !m->against))
+                                  !m->against && !m->fallback))
             a->tool_run = 1;
     }
     remember(r, ri);

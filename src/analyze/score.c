@@ -179,6 +179,9 @@ static int match_counts(const struct la_engine *e, const struct attempt *a, size
 
     if (!applies(m, a) || !when_holds(m, a, x))
         return 0;
+    /* A fallback rule reads only the line that ended the run, when nothing else explains it. */
+    if (m->fallback && !(a->fallback_ok && x->member == a->fail_member && x->line == a->fail_line))
+        return 0;
     if (m->after_rule >= 0 && !after_holds(m, a, x, all, nall))
         return 0;
     if (m->unless_rule >= 0 && unless_holds(m, a, x, all, nall))
@@ -965,6 +968,14 @@ enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
             return LA_FATAL;
         }
         v.decider = ending_match(r, v.primary);
+        /* No rule explains how the run ended: the failure line's own wording may (fallback
+         * rules), as weak evidence that never makes the diagnosis confident. */
+        if (v.decider < 0 && v.ended_on_error) {
+            v.primary->fallback_ok = 1;
+            v.decider = ending_match(r, v.primary);
+            if (v.decider < 0)
+                v.primary->fallback_ok = 0;
+        }
         v.ncauses = score_attempt(r, v.primary, v.decider, &v.causes, v.notes, v.reasons);
         if (v.ncauses < 0) {
             v.ncauses = 0;
@@ -973,6 +984,8 @@ enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
         }
         if (strcmp(o, "evidence"))
             v.level = certainty(&v);
+        if (v.level && !strcmp(v.level, "confident") && v.primary->fallback_ok)
+            v.level = "likely";
         if (v.level && strcmp(v.level, "unclear") &&
             rests_on_link_messages(r, v.primary, v.causes[0].c->id)) {
             v.level = "unclear";

@@ -4,9 +4,9 @@
  * Schema (rules/README.md is the user-facing version):
  *
  *   file      := { rules: [ rule, ... ] }
- *   rule      := { id, title, [description], [kind], [cause], [effect], [weight], [level],
- *                  [formats], [applies], match, [when], [count], [after], [unless], [scope],
- *                  [set], [outcome], samples, not, [references] }
+ *   rule      := { id, title, [description], [advice], [kind], [cause], [effect], [weight],
+ *                  [level], [formats], [applies], match, [when], [count], [after], [unless],
+ *                  [scope], [set], [outcome], samples, not, [references], [fallback] }
  *   match     := { NAME: selection, ..., condition: EXPR }       (EXPR: see cond.c)
  *   selection := { MODIFIER: STRING | [STRING, ...], ..., [field: F], [cased: BOOL] }
  *   MODIFIER  := contains | startswith | endswith | equals | re  (la_pattern_ops, compile.c)
@@ -188,6 +188,16 @@ static int load_advice(struct rload *c, yaml_node_t *n)
         return 0;
     }
     c->r->meta.advice = a;
+    return 0;
+}
+
+/* Evidence read from a failing line's own wording: it counts only where no rule explains the
+ * run's failure (rules.h, la_rule_meta.fallback). */
+static int load_fallback(struct rload *c, yaml_node_t *n)
+{
+    if (ybool(c->d, n, "fallback", &c->r->meta.fallback) && c->r->meta.fallback &&
+        c->r->meta.kind != LA_KIND_EVIDENCE)
+        yerr(c->d, n, LA_D_RULE_BAD_VALUE, "'fallback' is for evidence rules only");
     return 0;
 }
 
@@ -564,6 +574,7 @@ static const struct rule_key {
     { "samples", load_samples, KEY_REQUIRED, "has no 'samples' (lines that must match)" },
     { "not", load_not, KEY_REQUIRED, "has no 'not' (lines that must not match)" },
     { "references", load_references, 0, NULL },
+    { "fallback", load_fallback, 0, NULL },
     { "match", load_match, KEY_REQUIRED, "has no 'match'" },
 };
 

@@ -79,6 +79,13 @@ struct la_rule_meta {
      * ("user specified to use latest signed baseband (WARNING, ...)"): evidence, but not a
      * line the run failed on. */
     int hint;
+    /*
+     * 'fallback: true': evidence read from the wording of a failing line that no rule knows
+     * ("This FutureRestore cannot be used with ..."): it counts only on the line that ended
+     * the run and only when no other evidence explains that failure (analyze/score.c); it
+     * never makes a line a failure, a run a restore, or a line explained.
+     */
+    int fallback;
 };
 
 /* The window of after/unless/count between lines without a clock, unless a rule says 'lines'. */

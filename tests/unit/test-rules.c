@@ -91,6 +91,20 @@ static void diagnostics(void **state)
     assert_non_null(strstr(d.buf, "error[LA"));
     assert_non_null(strstr(d.buf, "'advice' must be 1 to 400 characters"));
     la_ruleset_free(rs);
+    la_buf_reset(&d);
+    /* 'fallback': a flag of evidence rules only. */
+    rs = load(RULE("    fallback: true\n    match:\n      a: {contains: abc}\n"), &d, LA_OK);
+    assert_true(la_ruleset_rule(rs, 0)->fallback);
+    la_ruleset_free(rs);
+    la_buf_reset(&d);
+    rs = load(RULE("    kind: fact\n    fallback: true\n    match:\n      a: {contains: abc}\n"),
+              &d, LA_FAILED);
+    assert_non_null(strstr(d.buf, "'fallback' is for evidence rules only"));
+    la_ruleset_free(rs);
+    la_buf_reset(&d);
+    rs = load(RULE("    fallback: often\n    match:\n      a: {contains: abc}\n"), &d, LA_FAILED);
+    assert_non_null(strstr(d.buf, "'fallback' must be true or false"));
+    la_ruleset_free(rs);
     la_buf_release(&d);
 }
 
