@@ -518,7 +518,7 @@ RULES = [
        "keys typed in", producer=r"^sunst0rm$"),
 
     # Vieux (*.py, vieux at 779c9b2): print("ERROR: ...") and exit(N).
-    ig(r"^ERROR\.\.(\n|$)|^(Restore|SHSH Saving) Failed\.(\n|$)|^ERROR: Exiting\.\.\.$|^ERROR: Try "
+    ig(r"^ERROR\.\.(\n|$)|^(Restore|SHSH Saving) Failed\.(\n|$)|^ERROR: Try "
        r"again$", "outcome",
        "Vieux's own failure line after a step it ran failed; that tool's output (printed just "
        "before, and saved to errorlog*.txt) carries the cause", producer=r"^vieux$"),

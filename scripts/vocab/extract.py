@@ -698,6 +698,18 @@ def level_from_text(fmt, default):
 WRAPPER_ERROR_MARK = re.compile(r"^\s*\[[!x-]\]")
 
 
+# A wrapper's line whose text, without its level word, is one word ("ERROR: Exiting...") has
+# nothing that tells it from another tool's line: the engine would find "Exiting..." inside
+# any line and call it this wrapper's. Such a line is no message of its own (as the C
+# extractor drops a bare "%s").
+LEVEL_WORD_RE = re.compile(r"^\s*(?:\[?(?:ERROR|Error|error|WARNING|Warning|FATAL)\]?:?\s+)+")
+
+
+def one_word(fmt):
+    words = re.findall(r"[A-Za-z]{2,}", FMT_SPEC.sub("", LEVEL_WORD_RE.sub("", fmt.split("\n")[0])))
+    return len(words) == 1 and LEVEL_WORD_RE.match(fmt) is not None
+
+
 def wrapper_level(fmt, default):
     """level_from_text(), and a wrapper's error mark makes a print or progress line an error."""
     level = level_from_text(fmt, default)
@@ -1157,6 +1169,8 @@ def extract_py(producer, path, text, commit):
             elif isinstance(fn, ast.Name) and fn.id == "print" and node.args:
                 fmt = _py_str(node.args[0])
                 fmt = fmt and ANSI_SGR_RE.sub("", fmt)
+                if fmt and PRODUCERS.get(producer, {}).get("wrapper") and one_word(fmt):
+                    return
                 if fmt and (ERROR_WORDS.search(fmt) or WRAPPER_ERROR_MARK.match(fmt)):
                     add(node, func, "print", wrapper_level(fmt, "print"), fmt)
             elif _dotted(fn) in ("sys.exit", "exit", "quit") and node.args:
@@ -1252,6 +1266,8 @@ def extract_sh(producer, path, text, commit):
             if not fmt.strip("%s .") or line[:m.start()].rstrip().endswith("()"):
                 continue
             level = levels[name]
+            if calls and one_word(fmt):
+                continue
             if calls:
                 level = wrapper_level(fmt, level)
                 if level in ("info", "print") and not ERROR_WORDS.search(fmt):

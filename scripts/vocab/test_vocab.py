@@ -367,6 +367,7 @@ class WrapperExtraction(unittest.TestCase):
                 print('\\033[91m' + "ERROR: This device is not supported." + '\\033[0m')
                 print("[!] You need to enter pwndfu")
                 print("[*] Patching kernel")
+                print("ERROR: Exiting...")
         ''')
         recs, _ = extract.extract_py("inferius", "inferius", src, COMMIT)
         self.assertEqual([(r["format"], r["level"], r["call"]) for r in recs], [
