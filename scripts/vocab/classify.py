@@ -324,6 +324,328 @@ RULES = [
        "the script stopped with its own error; the lines before it carry more",
        producer=r"^legacy-ios-kit"),
 
+    # ---------------------------------------------------------------- wrappers
+    # Front ends around idevicerestore/futurerestore (extract.py, "wrappers"): only their own
+    # words. A generic "Restore failed"/"Exiting" of theirs names no cause (outcome); the
+    # lines of the tool they ran, before it, carry the cause.
+    #
+    # LeetDown (LeetDown_M/*.mm at 679189a): updateStatus: lines, console printf/NSLog, alerts.
+    ig(r"^(Select iPSW|Would you like to|Warning$|Downgrading your device will erase|Backup your "
+       r"blob|Update available|A new version of LeetDown)", "prompt",
+       "an alert that asks the user to choose (IPSW source, erase warning, blob backup, update)",
+       producer=r"^leetdown$"),
+    ig(r"^Restore was cancelled by user$", "prompt", "the user cancelled at the erase warning",
+       producer=r"^leetdown$"),
+    ig(r"^Please reconnect the USB cable to your Mac\.|^Please note that USB Hubs can cause",
+       "fragment", "the text under an alert's title, which is classified",
+       producer=r"^leetdown$"),
+    ig(r"^Warning: Device reconnected$", "non-fatal",
+       "the device came back while LeetDown waited for it; the run goes on",
+       producer=r"^leetdown$"),
+    ig(r"^Unable to access USB device properties$|^Name not found$|^Unable to get C string "
+       r"representation of name$", "non-fatal",
+       "LeetDown could not name one USB device that appeared; it ignores that device and goes on",
+       producer=r"^leetdown$"),
+    ig(r"^Error: %[ds]$", "outcome",
+       "the updater's or the update check's own failure line, with no cause of its own",
+       producer=r"^leetdown$"),
+    ev(r"^(iPSW is corrupt!|Selected iPSW is corrupt)", IMG, "firmware-image", 2.0,
+       "LeetDown's checksum of the IPSW does not match the build it needs: a damaged or "
+       "different IPSW (download it again)", producer=r"^leetdown$"),
+    ev(r"^This device only supports iOS %s downgrade, but the selected iPSW is for iOS", IMG,
+       "firmware-image", 2.0, "the IPSW chosen is for another iOS version than LeetDown restores "
+       "on this device", producer=r"^leetdown$"),
+    ev(r"^Error patching (iBSS|iBEC|bootchain)$", IMG, "firmware-image", 1.0,
+       "bspatch could not apply LeetDown's patch to the boot component taken from the IPSW: the "
+       "IPSW is not the exact build the patch is for (or its check was turned off)",
+       producer=r"^leetdown$"),
+    ev(r"^An error occured extracting the iPSW", ENV, "host-environment", 1.0,
+       "unpacking the IPSW into the temporary folder failed: free disk space on the Mac, as the "
+       "line says (or a damaged download)", producer=r"^leetdown$"),
+    ev(r"^You already have an iPSW in your Documents folder|^Provided path is invalid$", ENV,
+       "host-environment", 1.0, "a file on the Mac is in the way or missing: the IPSW path given "
+       "does not exist, or a same-named IPSW is already in Documents", producer=r"^leetdown$"),
+    ev(r"^Failed to save %s OTA blob\. Is it being signed\?", SIGN, "signing-server", 2.0,
+       "the OTA signing ticket (SHSH) could not be fetched: Apple may no longer sign this build, "
+       "or the signing server could not be reached", producer=r"^leetdown$"),
+    ev(r"^Invalid exploit index", TOOL, "host-software", 1.5,
+       "LeetDown's exploit setting holds a value it does not know: reset its settings",
+       producer=r"^leetdown$"),
+    # The format's literal (" is not supported") is in many tools' lines: a weight that lets
+    # their own, more specific entries outweigh it there.
+    ev(r"^%s is not supported$", TOOL, "host-software", 0.5,
+       "LeetDown does not support this device (board)", producer=r"^leetdown$"),
+    ev(r"^(Failed to connect, please reconnect|An unknown error occured connecting to iOS "
+       r"device|error connecting to device, stopping here|DFU device got lost|Error sending "
+       r"bootchain)", LINK, "usb-link", 1.5,
+       "LeetDown lost the device or could not open it over USB (it asks to reconnect the "
+       "cable); the line says the link failed, not why", producer=r"^leetdown$"),
+    ev(r"^(Failed to access device details|unable to send reset request)", LINK, "usb-link",
+       1.0, "a request to the device over USB failed", producer=r"^leetdown$"),
+    ev(r"^Tap the \"trust\" button", DEV, "device-software", 1.5,
+       "the device has not trusted this Mac: tap Trust on the device and reconnect",
+       producer=r"^leetdown$"),
+    ev(r"^Please active the connected device", DEV, "device-software", 2.0,
+       "the device is not activated, and LeetDown needs an activated device: activate it first",
+       producer=r"^leetdown$"),
+    ev(r"^Unable to determine the activation state of the device", DEV, "device-software", 0.5,
+       "the device did not report whether it is activated", producer=r"^leetdown$"),
+    ev(r"^(Device is in an invalid state, please place it in DFU|%s with ECID: %s is connected "
+       r"in %s mode instead of DFU|Device is connected in %s, place it in normal mode)", DEV,
+       "device-software", 1.5, "the device is not in the mode this step needs (DFU or normal): "
+       "put it in that mode, as the line says", producer=r"^leetdown$"),
+    ev(r"^A USB Hub is connected$", ENV, "host-environment", 0.5,
+       "a USB hub sits between the Mac and the device; LeetDown warns that hubs disturb DFU "
+       "communication", producer=r"^leetdown$"),
+    ev(r"^Unable to (create matching dictionary|register) for USB device", ENV,
+       "host-environment", 1.0, "the Mac's IOKit would not let LeetDown watch for USB devices",
+       producer=r"^leetdown$"),
+    ev(r"^(Error copying app to /Applications|Error unmounting dmg|Error moving updater to "
+       r"temp directory|LeetDown could not check for updates)", ENV, "host-environment", 0.5,
+       "LeetDown's own update failed (network, permissions or disk on the Mac); no restore step",
+       producer=r"^leetdown$"),
+
+    # n1ghtshade (belladonna/*.c at 2fda058): its host library's error_log/debug_log lines.
+    ig(r"^Failed to restore device$|^Failed to boot ramdisk$", "outcome",
+       "the library's or the command line tool's last word after the restore or ramdisk boot "
+       "failed; idevicerestore's lines before it carry the cause", producer=r"^n1ghtshade$"),
+    ev(r"^Failed to (stall pipe|create heap hole|send bug setup|abort bug setup|push forward "
+       r"overwrite offset|send abort|overwrite task|upload payload|enter pwned DFU mode)", ENV,
+       "host-environment", 0.5,
+       "a step of the checkm8 exploit's USB exchange failed, so it did not take: its success "
+       "depends on the computer's USB controller (hubs, some Macs) and on luck; re-enter DFU "
+       "and retry, or another port or computer", producer=r"^n1ghtshade$"),
+    ev(r"^(checkm8 offsets don't exist|A checkm8 configuration doesn't exist|No LLB found for "
+       r"device|Failed to find a payload for image|Device not supported$)", TOOL,
+       "host-software", 1.5, "n1ghtshade has no exploit, boot loader or payload for this device "
+       "or boot stage: it does not support it", producer=r"^n1ghtshade$"),
+    ev(r"^checkm8 (exploit|handler) too large|^Device handle already open|^No client to "
+       r"reconnect to|^Client not attached|^Failed to create restore client|^Failed to close "
+       r"device handle", TOOL, "host-software", 0.5,
+       "an internal check of the tool failed (a bug)", producer=r"^n1ghtshade$"),
+    ev(r"^Custom boot-args only work on iBoot", TOOL, "host-software", 1.0,
+       "custom boot arguments were given for a boot that cannot take them",
+       producer=r"^n1ghtshade$"),
+    ev(r"^Failed to allocate", ENV, "host-environment", 1.0, "the host ran out of memory",
+       producer=r"^n1ghtshade$"),
+    ev(r"^Failed to download llb", ENV, "host-environment", 1.0,
+       "the boot loader could not be downloaded from Apple's firmware server: the computer's "
+       "network", producer=r"^n1ghtshade$"),
+    ev(r"^Failed to read ramdisk at", ENV, "host-environment", 1.0,
+       "the ramdisk file given cannot be read on the computer", producer=r"^n1ghtshade$"),
+    ev(r"^(Device not in (pwned )?DFU mode)", DEV, "device-software", 1.0,
+       "the device is not in the (pwned) DFU mode this step needs: enter DFU again",
+       producer=r"^n1ghtshade$"),
+    ev(r"^Failed to boot ramdisk\. Please restore", DEV, "device-software", 1.0,
+       "the jailbreak ramdisk never came up on the device; the tool asks to restore and retry",
+       producer=r"^n1ghtshade$"),
+    ev(r"^Failed to (enable non default apps|install the n1ghtshade app|run uicache|disable "
+       r"system updates|install launchctl|install jb_init|disable stashing|hacktivate|send done "
+       r"message)", DEV, "device-software", 0.5,
+       "a jailbreak step the ramdisk runs on the device failed", producer=r"^n1ghtshade$"),
+    ev(r"^(Failed to get client|No device connected|Failed to get device information|Failed to "
+       r"get device mode|Failed to reconnect to device|Failed to send (fake data|blank packet|"
+       r"fsboot command|go command)|Failed to request status|Failed to upload (command|ramdisk|"
+       r"atropine payload)|Failed to (boot LLB|execute iBoot|boot iBoot|initialise atropine|set "
+       r"boot-args|set ramdisk|execute kernel|set new boot-args|save new boot-args)|Failed to "
+       r"open ramdisk (port|file handle)|Failed to read from the ramdisk)", LINK, "usb-link",
+       1.0, "sending a command or an image to the device, or reaching it, failed over USB",
+       producer=r"^n1ghtshade$"),
+
+    # Inferius (inferius, utils/ at b3c458f; resources/ at 4e2a44c): sys.exit("[ERROR] ...").
+    ig(r"^\[ERROR\] Restore failed\.", "outcome",
+       "futurerestore failed; its log (saved beside) carries the cause", producer=r"^inferius"),
+    ig(r"^\[ERROR\] (Invalid input given|Requested not to apply)", "prompt",
+       "the answer typed at a choice was not one of the offered ones, or declined a patch",
+       producer=r"^inferius"),
+    ev(r"This (futurerestore build|FutureRestore|futurerestore) cannot be used with Inferius|"
+       r"Your irecovery version is too old", TOOL, "host-software", 2.0,
+       "the futurerestore or irecovery build installed is not one Inferius works with: install "
+       "the build its README names", producer=r"^inferius"),
+    ev(r"is not installed on your system|libusb is not installed", ENV, "host-software", 2.0,
+       "a program or library Inferius runs is not installed on the computer",
+       producer=r"^inferius"),
+    ev(r"does not support Windows", ENV, "host-environment", 2.0,
+       "Inferius does not run on this operating system", producer=r"^inferius"),
+    ev(r"You are not connected to the internet", ENV, "host-environment", 2.0,
+       "the computer has no working network connection", producer=r"^inferius"),
+    ev(r"Ran out of storage", ENV, "host-environment", 2.0,
+       "the computer's disk is full", producer=r"^inferius"),
+    ev(r"is not supported by Inferius|only supported on A7 devices|can only be downgraded to on "
+       r"A7|A Firmware Bundle does not exist|An OTA manifest does not exist", TOOL,
+       "host-software", 1.5, "Inferius has no support (firmware bundle, OTA manifest, device or "
+       "iOS version) for this combination", producer=r"^inferius"),
+    ev(r"(IPSW '%s' does not support|Specified IPSW: '%s' (does not support|is not for iOS)|is "
+       r"not a valid IPSW|is not a stock IPSW|is not a custom IPSW|was not created by Inferius|"
+       r"does not have support for (update restores|restoring while keeping data)|too old to be "
+       r"used with Inferius|IPSW at path: %s is not (valid|a valid zip)|Failed to (extract|read) "
+       r"'%s'|Failed to create custom IPSW|Bundle '%s' is invalid)", IMG, "firmware-image", 1.5,
+       "the IPSW (or firmware bundle) given is not the right one for this device and version, "
+       "or is damaged: use the stock IPSW it needs, or make the custom IPSW again",
+       producer=r"^inferius"),
+    # "'%s' does not exist" is printed for a missing IPSW file and, in the same words, for a
+    # device identifier or iOS version that does not exist: one class for one text.
+    ev(r"\] '?%s'? does not exist\. Exiting|IPSW does not exist at path", ENV, "host-environment",
+       1.5, "what was given on the command line does not exist: the IPSW path on the computer "
+       "(or, in the same words, a device identifier or iOS version)", producer=r"^inferius"),
+    ev(r"Failed to save blobs|Failed to sign '%s'", SIGN, "signing-server", 1.5,
+       "the signing ticket (SHSH) for the boot components could not be fetched or applied "
+       "(tsschecker; Apple's signing server)", producer=r"^inferius"),
+    ev(r"Device in DFU mode not found", LINK, "usb-link", 1.0,
+       "no device in DFU mode is seen on USB", producer=r"^inferius"),
+    ev(r"not in Pwned DFU mode", DEV, "device-software", 1.5,
+       "the device is in DFU mode but not pwned (sigchecks not removed): run the exploit first",
+       producer=r"^inferius"),
+    ev(r"Failed to (reset device|reset connection|send '?%s'?|boot '?%s'?)", LINK, "usb-link",
+       1.0, "sending a boot component to the device in pwned DFU failed over USB",
+       producer=r"^inferius"),
+
+    # sunst0rm (sunstorm.py, utils/ at 3998910): print("[!] ...").
+    ig(r"^\[!\] You can restore the device later", "usage",
+       "the futurerestore command to run later, printed when the user declines",
+       producer=r"^sunst0rm$"),
+    ev(r"not found, please install it$", ENV, "host-software", 2.0,
+       "a program sunst0rm runs is not installed where it looks (/usr/local/bin)",
+       producer=r"^sunst0rm$"),
+    ev(r"BoardConfig was not recognized", TOOL, "host-software", 1.5,
+       "sunst0rm does not know this device's board config", producer=r"^sunst0rm$"),
+    ev(r"^\[!\] You need to enter pwndfu", DEV, "device-software", 1.5,
+       "the device is not in pwned DFU mode, which the restore needs", producer=r"^sunst0rm$"),
+    ev(r"^\[!\] (You need to specify an identifier|Please specify a mode)", TOOL, "host-software",
+       1.0, "a required option is missing on the command line", producer=r"^sunst0rm$"),
+    ev(r"Unable to get firmware keys", TOOL, "host-software", 1.0,
+       "no public firmware keys for this build; sunst0rm cannot decrypt its boot chain without "
+       "keys typed in", producer=r"^sunst0rm$"),
+
+    # Vieux (*.py, vieux at 779c9b2): print("ERROR: ...") and exit(N).
+    ig(r"^ERROR\.\.(\n|$)|^(Restore|SHSH Saving) Failed\.(\n|$)|^ERROR: Try "
+       r"again$", "outcome",
+       "Vieux's own failure line after a step it ran failed; that tool's output (printed just "
+       "before, and saved to errorlog*.txt) carries the cause", producer=r"^vieux$"),
+    ig(r"^Note that errors about 'BbSkeyId'", "non-fatal",
+       "Vieux's note that some idevicerestore/futurerestore errors are harmless",
+       producer=r"^vieux$"),
+    ig(r"^Device is not running iOS 10\.x|^Restoring without a baseband", "trace",
+       producer=r"^vieux$"),
+    ig(r"^Current version is: %s$", "usage", producer=r"^vieux$"),
+    ig(r"^ERROR: Unknown input\.|^%s is not a valid argument!$|^Invalid filepath/filename\.(\n|$)|"
+       r"^ERROR: Invalid IP address\.\.\.$", "prompt",
+       "the answer or argument typed was not one Vieux accepts; it asks again or stops",
+       producer=r"^vieux$"),
+    ev(r"^Saving SHSH failed\.(\n|$)", SIGN, "signing-server", 1.5,
+       "saving the signing ticket (SHSH) with tsschecker failed", producer=r"^vieux$"),
+    ev(r"^Sorry (this OS|Windows)", ENV, "host-environment", 2.0,
+       "Vieux runs on macOS only", producer=r"^vieux$"),
+    ev(r"is not a zip archive!|^ERROR: Not valid filepath|^File not found at", ENV,
+       "host-environment", 1.5, "the IPSW path given is not a file Vieux can open",
+       producer=r"^vieux$"),
+    ev(r"^ERROR: (Unsupported model|This device is not supported)|^Somehow you made it here "
+       r"with an invalid device", TOOL, "host-software", 1.5,
+       "Vieux does not support this device", producer=r"^vieux$"),
+    ev(r"^Exploit failed =\($", ENV, "host-environment", 0.5,
+       "the checkm8 exploit (ipwndfu) did not take: it depends on the computer's USB controller "
+       "and on luck; re-enter DFU and retry", producer=r"^vieux$"),
+    ev(r"^ERROR: Couldn't (find ECID in serial|get ApNonce from device)", LINK, "usb-link", 1.0,
+       "reading the device's identity or nonce over USB (irecovery) failed",
+       producer=r"^vieux$"),
+    ev(r"^ERROR: SSH/SCP failed", DEV, "device-software", 1.5,
+       "Vieux could not reach the device over SSH: it must be jailbroken with OpenSSH running",
+       producer=r"^vieux$"),
+
+    # downr1n (downr1n.sh at df15753): printr "[-] ..." (red), printy (yellow).
+    ig(r"^\[-\] An error occurred$", "outcome",
+       "the exit handler's line after any failing command; the command's output before it "
+       "carries the cause", producer=r"^downr1n$"),
+    ig(r"^\[\*\] A failure log has been made|^if futurerestore failed you can try|^If localboot "
+       r"breaks your boot process", "usage", "advice printed after a failure or a choice",
+       producer=r"^downr1n$"),
+    ig(r"^ {4}", "fragment", "a continuation line of the message above it",
+       producer=r"^downr1n$"),
+    ig(r"^(\[-\] )?Invalid (answer|IPSW number)|^\[-\] we found %s, do you want to use it|"
+       r"^\[-\] %s version %s is not installed \(current version: %s\)\. We can install it|"
+       r"^\[-\] No version specified for %s\. Installing the latest", "prompt",
+       "a question or its retry; the script goes on with the answer", producer=r"^downr1n$"),
+    ig(r"SKIPPING \.\.\.$|^\[/\] error installing trollstore|^\[/\] if your device can't enter "
+       r"into recovery", "non-fatal", producer=r"^downr1n$"),
+    ev(r"^Please don't run as root on macOS|^\[-\] Command '%s' not installed", ENV,
+       "host-environment", 1.5, "the computer lacks a command the script needs, or it was run "
+       "as root where it must not be", producer=r"^downr1n$"),
+    ev(r"^\[-\] (Unknown option|Too many arguments)|^\[-\] You must pass the version your "
+       r"device is on", TOOL, "host-software", 1.0,
+       "the script was run with a wrong or missing option", producer=r"^downr1n$"),
+    ev(r"work on non-checkm8 devices|is not recommended on A8/A8X", TOOL, "host-software", 2.0,
+       "downr1n does not support this device (not a checkm8 device, or A8/A8X)",
+       producer=r"^downr1n$"),
+    ev(r"^\[-\] Please attach only one device", ENV, "host-environment", 1.0,
+       "more than one device is connected to the computer", producer=r"^downr1n$"),
+    ev(r"^\[-\] Detected device in unsupported mode|^\[-\] Device did not enter DFU mode|^\[-\] "
+       r"failed to enter DFU mode", DEV, "device-software", 1.0,
+       "the device is not in (or did not reach) the mode the script needs: enter DFU again as "
+       "it guides", producer=r"^downr1n$"),
+    ev(r"^No \.ipsw files found|it looks like this ipsw file is wrong|^and your device %s is "
+       r"not in the list|^ipsw version is %s, and you specify", IMG, "firmware-image", 1.5,
+       "the IPSW in the ipsw folder is missing, for another device, or for another version "
+       "than the one asked for", producer=r"^downr1n$"),
+    ev(r"^\[!\] Active file does not exist", DEV, "device-software", 1.5,
+       "the device's file system lacks /mnt6/active (iOS 13, or a state the script cannot "
+       "handle)", producer=r"^downr1n$"),
+    ev(r"(failed to download LLB|ERROR downloading the llb)", ENV, "host-environment", 1.0,
+       "the boot loader could not be downloaded for the version typed: the version is wrong or "
+       "the network failed", producer=r"^downr1n$"),
+
+    # surrealra1n (surrealra1n.sh at 7fe130a): echo; "[!] ..." and "ERROR: ..." lines, the
+    # others kept by the extractor when they read like a failure.
+    ig(r"^\[!\] (surrealra1n has crashed due to an issue|Exit code: |Script: |Line: |Failed "
+       r"command: )", "outcome",
+       "the script's ERR trap: a command failed; the command's output before it carries the "
+       "cause (the trap's \"Failed command\" line names the command)",
+       producer=r"^surrealra1n$"),
+    ig(r"^\[!\] (It is recommended to report|Issues THAT DO NOT CONTAIN|To attach this log)",
+       "usage", "how to report a crash", producer=r"^surrealra1n$"),
+    ig(r"^(Installing missing dependencies|Missing packages detected)|^Restore has (completed|"
+       r"finished)! Read above|^Restore files does not exist, making new ones|^WARNING: |"
+       r"^An SHSH blob is selected\. Please ensure", "trace",
+       "progress, a confirmation question or a reminder; the script goes on",
+       producer=r"^surrealra1n$"),
+    ig(r"^(Device will be|The device will be) unable to activate after the restore|^And "
+       r"potentially other broken features|^5\. Potentially other broken features|^You cannot "
+       r"set a Passcode", "usage",
+       "the list of what a tethered or SEP-less restore loses, shown before the user confirms",
+       producer=r"^surrealra1n$"),
+    ig(r"^(No IPSW selected|No SHSH blob selected|Latest IPSW is not selected)\. Aborting|"
+       r"^Invalid option\. Exiting\.$", "prompt",
+       "the user chose nothing or an option the menu does not have", producer=r"^surrealra1n$"),
+    ig(r"^futurerestore failed with exit code %s$", "outcome",
+       "futurerestore's output before it carries the cause", producer=r"^surrealra1n$"),
+    ev(r"^ERROR: Do not run this script with sudo|^\[!\] Homebrew is not installed|"
+       r"^(Unsupported Linux distribution|Could not detect a compatible package manager)|"
+       r"^\[!\] Required (file|directory) missing|A12 tether downgrades are unsupported on "
+       r"Linux", ENV, "host-environment", 1.5,
+       "the computer is not one the script supports, lacks a dependency, or the script's own "
+       "files are missing", producer=r"^surrealra1n$"),
+    ev(r"^Failed to clone repository", ENV, "host-environment", 1.0,
+       "git could not fetch the script's update: the computer's network", producer=r"^surrealra1n$"),
+    ev(r"^Rollback feature is not supported", TOOL, "host-software", 0.5,
+       "the script's rollback cannot undo an update from a beta", producer=r"^surrealra1n$"),
+    ev(r"^ideviceinfo failed after two attempts|^\[!\] No device detected", LINK, "usb-link",
+       1.0, "the device is not seen over USB (or does not answer ideviceinfo)",
+       producer=r"^surrealra1n$"),
+    ev(r"SEP is incompatible|^SEP is totally incompatible|iBoot workaround does not work", TOOL,
+       "host-software", 2.0,
+       "the latest signed SEP cannot run the iOS version asked for: surrealra1n cannot restore "
+       "it", producer=r"^surrealra1n$"),
+    ev(r"is not supported yet|^Unsupported device$|are unsupported|is unsupported|are not "
+       r"supported|is currently unsupported|downgrades are not supported|restores below 13\.4 "
+       r"are not supported|is also not OTA signed", TOOL, "host-software", 1.5,
+       "surrealra1n does not support this device or iOS version", producer=r"^surrealra1n$"),
+    ev(r"^(IPSW|Latest IPSW) does not exist: |^SHSH blob does not exist: |^No SHSH file found in "
+       r"the shsh folder", ENV, "host-environment", 1.5,
+       "a file the restore needs (IPSW, SHSH blob) is not where the script looks",
+       producer=r"^surrealra1n$"),
+    ev(r"^Invalid IPSW\. You must select IPSW for iOS|^IPSW is invalid$", IMG, "firmware-image",
+       1.5, "the IPSW chosen is not for the iOS version (or device) the restore needs",
+       producer=r"^surrealra1n$"),
+
     # ---------------------------------------------------------------- the tool itself
     ig(r"^%s: ERROR: Can't|^ERROR: Can't find major version", "non-fatal",
        "reading the optional version.xml for --latest; the option fails later with its own line",

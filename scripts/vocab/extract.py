@@ -25,6 +25,10 @@ What counts as a message site
   per entry, the key being the code.
 - Calls below warning level (info, debug, printf, ...) are kept only when their text reads
   like a failure (ERROR, failed, unable, could not, invalid, timeout, ...).
+- Wrappers (PRODUCERS[...]["wrapper"]): Objective-C status lines, NSLog and alert texts
+  (lang "objc"), a C producer's logging callbacks called through a struct ("member_calls"),
+  a script's own message functions ("sh_calls", `echo` included, single-quoted texts too),
+  Python exit("text"); a "[!]", "[-]" or "[x]" mark makes a print an error.
 
 Each record: producer, file, line, commit, function (best effort), level, format, code
 (when the site gives one: reterror(-N, ...), `case N:` of a status table, `return -N;`
@@ -99,6 +103,8 @@ PRODUCERS = {
     "futurerestore-legacy": {
         "repo": "tihmstar/futurerestore",
         "pin": "c0fd39374b8214525005be57e9a9c1f45e39d899",
+        "pin_note": ("the last commit whose reterror(code, ...) carries the "
+                     "explicit negative codes builds of that era print"),
         "include": [r"^(src|futurerestore)/[^/]+\.(c|cpp|h|hpp)$"],
         "exclude": [],
         "lang": "c",
@@ -116,6 +122,8 @@ PRODUCERS = {
     "tsschecker-legacy": {
         "repo": "tihmstar/tsschecker",
         "pin": "d0541a62b75dfe7c37e4d2d6bab60b8c40b9e0b5",
+        "pin_note": ("the C tsschecker of futurerestore's first release (v90), "
+                     "whose lines v1 builds print"),
         "include": [r"^tsschecker/[^/]+\.(c|cpp|h|hpp)$"],
         "exclude": [],
         "lang": "c",
@@ -133,6 +141,8 @@ PRODUCERS = {
     "legacy-ios-kit-ota-downgrader": {
         "repo": "LukeZGD/Legacy-iOS-Kit",
         "pin": "7630fda7c3c41f50292bdbfa6a898af9aa23491e",
+        "pin_note": ("the last commit as iOS-OTA-Downgrader, before the 2023 "
+                     "rewrite"),
         "include": [r"^restore\.sh$", r"^resources/[^/]+\.sh$"],
         "exclude": [],
         "lang": "sh",
@@ -141,6 +151,93 @@ PRODUCERS = {
         "repo": "doronz88/pymobiledevice3",
         "include": [r"^pymobiledevice3/restore/[^/]+\.py$", r"^pymobiledevice3/irecv\.py$",
                     r"^pymobiledevice3/usbmux\.py$", r"^pymobiledevice3/cli/restore\.py$"],
+        "exclude": [],
+        "lang": "py",
+    },
+    # ---- wrappers: front ends that run idevicerestore/futurerestore (or their libraries) and
+    # print lines of their own. Only their own words are read; what they forward from the tools
+    # they run is in those tools' packs, and copies of other producers' sources are left out.
+    #
+    # LeetDown (macOS app, Objective-C++): status lines in its window behind "[+]  "
+    # (updateStatus:color:, the colour gives the level), NSLog/printf lines in its console.log,
+    # alert texts. SSZipArchive/ and the copied ideviceactivation.c are not its own.
+    "leetdown": {
+        "wrapper": True,
+        "repo": "rA9stuff/LeetDown",
+        "include": [r"^LeetDown_M/[^/]+\.(m|mm)$"],
+        "exclude": [],
+        "lang": "objc",
+    },
+    # n1ghtshade: its host library belladonna prints through the context's error_log/debug_log
+    # callbacks (shown in the app's log window) and printf; belladonna/idevicerestore/ is a copy
+    # of idevicerestore (its pack), the app's own windows hold labels only, and atropine/,
+    # hyoscine/, physostigmine/ run on the device.
+    "n1ghtshade": {
+        "wrapper": True,
+        "repo": "synackuk/n1ghtshade",
+        "include": [r"^belladonna/[^/]+\.c$", r"^belladonna/exploits/[^/]+/[^/]+\.c$",
+                    r"^belladonna/tools/[^/]+\.c$"],
+        "exclude": [],
+        "lang": "c",
+        "member_calls": {"error_log": (0, "error"), "debug_log": (0, "debug")},
+    },
+    # Inferius (Python): sys.exit("[ERROR] ... Exiting.") and print(); the restore path only
+    # (inferius, utils/), not the bundle generator run by bundle authors.
+    "inferius": {
+        "wrapper": True,
+        "repo": "m1stadev/Inferius",
+        "include": [r"^inferius$", r"^utils/[^/]+\.py$"],
+        "exclude": [],
+        "lang": "py",
+    },
+    # ... and its words before the rewrite of 2021-06 (merged at 26ca9a6; baae112 then changed
+    # "Exiting..." to "Exiting."): the last commit of the main line before it (2021-05-10,
+    # resources/*.py), whose lines older pastes carry ("[ERROR] This FutureRestore cannot be
+    # used with Inferius. Exiting...").
+    "inferius-legacy": {
+        "wrapper": True,
+        "repo": "m1stadev/Inferius",
+        "pin": "4e2a44c609529f1315d0a1ea20eced7001e99446",
+        "pin_note": ("the last commit of the main line before the 2021-06 "
+                     "rewrite, whose words older pastes carry"),
+        "include": [r"^inferius$", r"^resources/[^/]+\.py$"],
+        "exclude": [],
+        "lang": "py",
+    },
+    # downr1n (bash): printr (red, "[-] ..." errors), printy (yellow warnings), printg/printb
+    # (green/blue progress, kept when they read like a failure).
+    "downr1n": {
+        "wrapper": True,
+        "repo": "edwin170/downr1n",
+        "include": [r"^downr1n\.sh$"],
+        "exclude": [],
+        "lang": "sh",
+        "sh_calls": {"printr": "error", "printy": "warning", "printg": "info", "printb": "info"},
+    },
+    # sunst0rm (Python): print("[!] ..."), its prompts and helpers in utils/.
+    "sunst0rm": {
+        "wrapper": True,
+        "repo": "mineek/sunst0rm",
+        "include": [r"^sunstorm\.py$", r"^utils/[^/]+\.py$"],
+        "exclude": [],
+        "lang": "py",
+    },
+    # surrealra1n (bash): plain echo; "[!] ..." and "ERROR: ..." lines, and the others when
+    # they read like a failure.
+    "surrealra1n": {
+        "wrapper": True,
+        "repo": "pwnerblu/surrealra1n",
+        "include": [r"^surrealra1n\.sh$"],
+        "exclude": [],
+        "lang": "sh",
+        "sh_calls": {"echo": "print"},
+    },
+    # Vieux (Python, not Swift): print("ERROR: ...") and exit(N); resources/ holds ipwndfu and
+    # the binaries it runs.
+    "vieux": {
+        "wrapper": True,
+        "repo": "MatthewPierson/Vieux",
+        "include": [r"^vieux$", r"^(device|ipsw|restore|utils)\.py$"],
         "exclude": [],
         "lang": "py",
     },
@@ -596,9 +693,145 @@ def level_from_text(fmt, default):
     return default
 
 
+# The marks the wrappers' scripts put before an error of their own ("[!] futurerestore not
+# found", "[-] Unknown option", "[x] ..."), as the C tools' "ERROR: ".
+WRAPPER_ERROR_MARK = re.compile(r"^\s*\[[!x-]\]")
+
+
+# A wrapper's line whose text, without its level word, is one word ("ERROR: Exiting...") has
+# nothing that tells it from another tool's line: the engine would find "Exiting..." inside
+# any line and call it this wrapper's. Such a line is no message of its own (as the C
+# extractor drops a bare "%s").
+LEVEL_WORD_RE = re.compile(r"^\s*(?:\[?(?:ERROR|Error|error|WARNING|Warning|FATAL)\]?:?\s+)+")
+
+
+def one_word(fmt):
+    words = re.findall(r"[A-Za-z]{2,}", FMT_SPEC.sub("", LEVEL_WORD_RE.sub("", fmt.split("\n")[0])))
+    return len(words) == 1 and LEVEL_WORD_RE.match(fmt) is not None
+
+
+def wrapper_level(fmt, default):
+    """level_from_text(), and a wrapper's error mark makes a print or progress line an error."""
+    level = level_from_text(fmt, default)
+    if level in ("info", "print") and WRAPPER_ERROR_MARK.match(fmt):
+        return "error"
+    return level
+
+
+# Terminal colour sequences the scripts wrap a message in ('\033[91m' + "ERROR: ..." +
+# '\033[0m', echo -e "\033[1;31m$1\033[0m"), as the byte or as the escape text: not printed
+# text, and a paste keeps none of them.
+ANSI_SGR_RE = re.compile(r"(?:\x1b|\\033|\\e|\\x1[bB])\[[0-9;]*m")
+
+
 def clean_format(fmt):
     # the pack's format is one printed line: drop the newlines that end (or open) it.
-    return fmt.strip("\r\n")
+    return ANSI_SGR_RE.sub("", fmt).strip("\r\n")
+
+
+# --------------------------------------------------------------------------------------
+# Objective-C (LeetDown): the app's own status and log calls, read on the same comment- and
+# string-blanked text as C (so a call in a comment is no site). A status line is
+# `[self updateStatus:EXPR color:[NSColor redColor]]`, EXPR a literal @"..." or
+# [NSString stringWithFormat:@"...", ...]; the colour is the level the user sees (red an
+# error, yellow or orange a warning, the others progress, kept when they read like a
+# failure). NSLog(@"...") is a plain print. An alert's title and text (setMessageText:,
+# setInformativeText:, showAlert:TITLE content:TEXT) are kept whatever they say: the
+# prompts among them are classified as such. `%@` (an object's description) is `%s`.
+
+OBJC_METHOD_RE = re.compile(r"^[-+][ \t]*\((?:[^()]|\([^()]*\))*\)[ \t]*([^{};]*?)\s*\{", re.M)
+OBJC_STR_RE = re.compile(r'\s*@?"((?:[^"\\\n]|\\.)*)"')
+OBJC_STATUS_RE = re.compile(r"\bupdateStatus:\s*")
+OBJC_ALERT_RE = re.compile(r"\b(setMessageText|setInformativeText|showAlert):\s*")
+OBJC_NSLOG_RE = re.compile(r"\bNSLog\s*\(")
+OBJC_COLOR_RE = re.compile(r"\s*color:\s*\[\s*NSColor\s+(\w+?)Color\s*\]")
+OBJC_COLOR_LEVEL = {"red": "error", "yellow": "warning", "orange": "warning"}
+
+
+def objc_method_spans(blank):
+    """Spans (start, end, selector) of Objective-C method bodies: `- (int)exploitDevice {`
+    is "exploitDevice", `- (void)updateStatus:(NSString*)t color:(NSColor*)c {` is
+    "updateStatus:color:"."""
+    spans = []
+    for m in OBJC_METHOD_RE.finditer(blank):
+        head = re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", " ", m.group(1))
+        parts = re.findall(r"(\w+)\s*:", head)
+        name = "".join(p + ":" for p in parts) if parts else head.split()[0] if head.split() else ""
+        depth, i = 0, m.end() - 1
+        while i < len(blank):
+            if blank[i] == "{":
+                depth += 1
+            elif blank[i] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        spans.append((m.end() - 1, i, name))
+    return spans
+
+
+def objc_literal(code, pos):
+    """Adjacent string literals (@"a" @"b") at pos: (text, end) or (None, pos)."""
+    parts, end = [], pos
+    while True:
+        m = OBJC_STR_RE.match(code, end)
+        if not m:
+            break
+        parts.append(c_unescape(m.group(1)))
+        end = m.end()
+    return ("".join(parts), end) if parts else (None, pos)
+
+
+def objc_expr(code, pos):
+    """The format of a message argument at pos: a literal, or the literal of
+    [NSString stringWithFormat:@"...", ...]. (format or None, end of the argument)."""
+    fmt, end = objc_literal(code, pos)
+    if fmt is not None:
+        return fmt, end
+    m = re.compile(r"\s*\[\s*NSString\s+stringWithFormat:\s*").match(code, pos)
+    if not m:
+        return None, pos
+    fmt, _ = objc_literal(code, m.end())
+    args, end = split_args(code, m.start() + m.group(0).index("["))
+    return fmt, end
+
+
+def objc_format(fmt):
+    return clean_format(fmt.replace("%@", "%s"))
+
+
+def objc_sites(code, blank):
+    """(position, call, level, format) of every status line, NSLog and alert text."""
+    out = []
+    for m in OBJC_STATUS_RE.finditer(blank):
+        fmt, end = objc_expr(code, m.end())
+        if fmt is None:
+            continue
+        cm = OBJC_COLOR_RE.match(code, end)
+        level = OBJC_COLOR_LEVEL.get(cm.group(1), "info") if cm else "info"
+        fmt = objc_format(fmt)
+        level = level_from_text(fmt, level)
+        if level == "info" and not ERROR_WORDS.search(fmt):
+            continue
+        out.append((m.start(), "updateStatus:", level, fmt))
+    for m in OBJC_NSLOG_RE.finditer(blank):
+        fmt, _ = objc_literal(code, m.end())
+        if fmt is None:
+            continue
+        fmt = objc_format(fmt)
+        if not re.search(r"[A-Za-z]{2}", FMT_SPEC.sub("", fmt)) or not ERROR_WORDS.search(fmt):
+            continue
+        out.append((m.start(), "NSLog", level_from_text(fmt, "print"), fmt))
+    for m in OBJC_ALERT_RE.finditer(blank):
+        fmt, end = objc_expr(code, m.end())
+        texts = [fmt]
+        if m.group(1) == "showAlert":
+            cm = re.compile(r"\s*content:\s*").match(code, end)
+            texts.append(objc_expr(code, cm.end())[0] if cm else None)
+        for t in texts:
+            if t is not None and re.search(r"[A-Za-z]{2}", FMT_SPEC.sub("", t)):
+                out.append((m.start(), "alert", "print", objc_format(t)))
+    return out
 
 
 def extract_c(producer, path, text, commit, defines, enums):
@@ -635,8 +868,21 @@ def extract_c(producer, path, text, commit, defines, enums):
             rec.update(extra)
         out.append(rec)
 
-    for m in C_CALL_RE.finditer(blank):
-        name = m.group(1)
+    cfg = PRODUCERS.get(producer, {})
+    calls = C_CALLS
+    sites = [(m, m.group(1)) for m in C_CALL_RE.finditer(blank)]
+    if cfg.get("member_calls"):
+        # a producer's own logging callbacks, called through a struct (ctx->error_log(...))
+        calls = dict(C_CALLS, **cfg["member_calls"])
+        member = re.compile(r"(?:->|\.)\s*(" + "|".join(cfg["member_calls"]) + r")\s*\(")
+        sites = sorted(sites + [(m, m.group(1)) for m in member.finditer(blank)],
+                       key=lambda site: site[0].start())
+    objc = cfg.get("lang") == "objc"
+    if objc:
+        # Objective-C methods first: func_at() takes the first span holding a site
+        spans = objc_method_spans(blank) + spans
+
+    for m, name in sites:
         open_pos = m.end() - 1
         args, end = split_args(code, open_pos)
         if not args:
@@ -645,7 +891,7 @@ def extract_c(producer, path, text, commit, defines, enums):
         before = blank[max(0, m.start() - 40):m.start()]
         if re.search(r"(\bvoid|\bint|\bchar\s*\*?|\bstatic|\bextern|#\s*define\s*)\s*$", before):
             continue
-        fmt_idx, level = C_CALLS[name]
+        fmt_idx, level = calls[name]
         argtexts = [code[s:e] for s, e in args]
         code_val = None
         if name in ("logger", "usbmuxd_log"):
@@ -698,6 +944,10 @@ def extract_c(producer, path, text, commit, defines, enums):
             if fmt is not None and has_lit:
                 add(m.start(), "throw", "exception", fmt)
                 break
+
+    if objc:
+        for pos, call, level, fmt in objc_sites(code, blank):
+            add(pos, call, level, fmt)
 
     # strerror tables: case ENUM: return "text";
     for s, e, fname in spans:
@@ -860,7 +1110,7 @@ def extract_py(producer, path, text, commit):
 
     def add(node, func, call, level, fmt, code_val=None, extra=None):
         rec = {"producer": producer, "file": path, "line": node.lineno, "commit": commit,
-               "function": func, "level": level, "format": fmt.strip("\r\n"), "call": call}
+               "function": func, "level": level, "format": clean_format(fmt), "call": call}
         if code_val is not None:
             rec["code"] = code_val
         if extra:
@@ -918,8 +1168,17 @@ def extract_py(producer, path, text, commit):
                 add(node, func, "logger." + fn.attr, level_from_text(fmt, level), fmt)
             elif isinstance(fn, ast.Name) and fn.id == "print" and node.args:
                 fmt = _py_str(node.args[0])
-                if fmt and ERROR_WORDS.search(fmt):
-                    add(node, func, "print", level_from_text(fmt, "print"), fmt)
+                fmt = fmt and ANSI_SGR_RE.sub("", fmt)
+                if fmt and PRODUCERS.get(producer, {}).get("wrapper") and one_word(fmt):
+                    return
+                if fmt and (ERROR_WORDS.search(fmt) or WRAPPER_ERROR_MARK.match(fmt)):
+                    add(node, func, "print", wrapper_level(fmt, "print"), fmt)
+            elif _dotted(fn) in ("sys.exit", "exit", "quit") and node.args:
+                # exit("text") prints the text to stderr and ends the run with status 1
+                fmt = _py_str(node.args[0])
+                fmt = fmt and ANSI_SGR_RE.sub("", fmt)
+                if fmt and re.search(r"[A-Za-z]{2}", fmt):
+                    add(node, func, "exit", level_from_text(fmt, "stderr"), fmt)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Dict):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names = [_dotted(t) for t in targets]
@@ -967,7 +1226,24 @@ def sh_format(body):
     return "".join(out)
 
 
+def sh_calls_re(calls):
+    """A producer's message functions (PRODUCERS[...]["sh_calls"]: name -> level), each
+    followed by a double- or single-quoted first argument; `echo` may have its -e/-n flags."""
+    names = "|".join(re.escape(c) + (r"(?:[ \t]+-[neE]+)*" if c == "echo" else "")
+                     for c in sorted(calls, key=len, reverse=True))
+    return re.compile(r"(?<![\w$-])(" + names + r")[ \t]+"
+                      r"""(?:"((?:[^"\\]|\\.)*)"|'([^'\n]*)')""")
+
+
 def extract_sh(producer, path, text, commit):
+    cfg = PRODUCERS.get(producer, {})
+    calls = cfg.get("sh_calls")
+    # Legacy iOS Kit's error/Error/warn take a double-quoted text, and its pack keeps the
+    # function a message follows (no end of function is tracked); a producer that names its
+    # own calls also gets single-quoted texts, the function closed by a `}` line, and its
+    # progress calls kept only when they read like a failure or carry an error mark.
+    call_re = sh_calls_re(calls) if calls else SH_CALL_RE
+    levels = calls or SH_LEVELS
     out, func = [], None
     for n, line in enumerate(text.splitlines(), 1):
         stripped = line.lstrip()
@@ -976,15 +1252,29 @@ def extract_sh(producer, path, text, commit):
         fm = SH_FUNC_RE.match(line)
         if fm and line.rstrip().endswith(("{", "()")):
             func = fm.group(1)
-        for m in SH_CALL_RE.finditer(line):
-            if func in SH_LEVELS:      # the message function's own body
+        elif calls and line.rstrip() == "}":
+            func = None
+            continue
+        for m in call_re.finditer(line):
+            if func in levels:      # the message function's own body
                 continue
-            fmt = clean_format(sh_format(m.group(2)))
+            name = m.group(1).split()[0]
+            if m.group(2) is not None:
+                fmt = clean_format(sh_format(m.group(2)))
+            else:
+                fmt = clean_format(m.group(3).replace("%", "%%"))
             if not fmt.strip("%s .") or line[:m.start()].rstrip().endswith("()"):
                 continue
+            level = levels[name]
+            if calls and one_word(fmt):
+                continue
+            if calls:
+                level = wrapper_level(fmt, level)
+                if level in ("info", "print") and not ERROR_WORDS.search(fmt):
+                    continue
             out.append({"producer": producer, "file": path, "line": n, "commit": commit,
-                        "function": func, "level": SH_LEVELS[m.group(1)], "format": fmt,
-                        "call": m.group(1)})
+                        "function": func or "", "level": level, "format": fmt,
+                        "call": name})
     return out, []
 
 

@@ -259,6 +259,124 @@ device_enter_mode() {
                          "warning")
 
 
+class ObjcExtraction(unittest.TestCase):
+    """LeetDown: status lines whose colour is the level, NSLog, alert texts, method names."""
+    SRC = textwrap.dedent(r'''
+        @implementation LeetDownMain
+        - (void)updateStatus:(NSString*)text color:(NSColor*)color1 {
+            logtext = [logtext stringByAppendingString:text];
+        }
+        - (int)exploitDevice {
+            dispatch_async(dispatch_get_main_queue(), ^{
+                [self updateStatus:[NSString stringWithFormat:@"Pwning device with %@...", name] color:[NSColor greenColor]];
+                [self updateStatus:[NSString stringWithFormat: @"Invalid exploit index: %i, unable to continue.", i] color:[NSColor greenColor]];
+            });
+            /*
+            [self updateStatus:@"Exploit failed, please re-enter DFU mode" color:[NSColor redColor]];
+            */
+            return 0;
+        }
+        - (void)bootchainUploadManager:(NSString*)filename reconnect:(bool)reconnect {
+            [self updateStatus:@"Failed to send " @"bootchain" color:[NSColor redColor]];
+            [self updateStatus:@"Tap the \"trust\" button" color:[NSColor yellowColor]];
+            [self showAlert:@"DFU device got lost" content:@"Please reconnect the USB cable"];
+            [alert setMessageText:@"Select iPSW"];
+            NSLog(@"LeetDown could not check for updates: %@", error.localizedDescription);
+            NSLog(@"Latest version: %@", tag);
+            printf("reconnect attempt %i failed\n", i);
+        }
+        @end
+    ''')
+
+    def setUp(self):
+        self.recs, _ = c_messages(self.SRC, "leetdown", "LeetDown_M/LeetDownMain.mm")
+        self.by_fmt = {r["format"]: r for r in self.recs}
+
+    def test_sites_and_levels(self):
+        got = {(r["format"], r["call"], r["level"]) for r in self.recs}
+        self.assertEqual(got, {
+            ("Invalid exploit index: %i, unable to continue.", "updateStatus:", "info"),
+            ("Failed to send bootchain", "updateStatus:", "error"),
+            ('Tap the "trust" button', "updateStatus:", "warning"),
+            ("DFU device got lost", "alert", "print"),
+            ("Please reconnect the USB cable", "alert", "print"),
+            ("Select iPSW", "alert", "print"),
+            ("LeetDown could not check for updates: %s", "NSLog", "print"),
+            ("reconnect attempt %i failed", "printf", "print"),
+        })
+
+    def test_method_names(self):
+        self.assertEqual(self.by_fmt["Invalid exploit index: %i, unable to continue."]["function"],
+                         "exploitDevice")
+        self.assertEqual(self.by_fmt["Failed to send bootchain"]["function"],
+                         "bootchainUploadManager:reconnect:")
+
+
+class WrapperExtraction(unittest.TestCase):
+    def test_member_callbacks(self):
+        src = textwrap.dedent(r'''
+            int belladonna_restore(belladonna_ctx_t ctx) {
+                ctx->debug_log("Restoring device\n");
+                ctx->debug_log("Failed to enter pwned DFU mode\n");
+                if (!ctx->client) {
+                    ctx->error_log("Device not in pwned DFU mode\n");
+                    return -1;
+                }
+                error_log("not through the context\n");
+            }
+        ''')
+        recs, _ = c_messages(src, "n1ghtshade", "belladonna/libbelladonna.c")
+        self.assertEqual([(r["format"], r["level"], r["function"]) for r in recs], [
+            ("Failed to enter pwned DFU mode", "debug", "belladonna_restore"),
+            ("Device not in pwned DFU mode", "error", "belladonna_restore"),
+        ])
+
+    def test_shell_calls_of_the_producer(self):
+        src = textwrap.dedent(r'''
+            printr()
+            {
+              echo -e "\033[1;31m$1\033[0m"
+            }
+            _detect() {
+                printg "[*] Waiting for devices"
+                printg '[*] Patching the kernel failed, 100% sure'
+                printr "[-] Detected device in unsupported mode '$(get_device_mode)'"
+            }
+            printr "[-] failed to enter DFU mode, run downr1n.sh again"
+        ''')
+        recs, _ = extract.extract_sh("downr1n", "downr1n.sh", src, COMMIT)
+        self.assertEqual([(r["format"], r["level"], r["function"]) for r in recs], [
+            ("[*] Patching the kernel failed, 100%% sure", "info", "_detect"),
+            ("[-] Detected device in unsupported mode '%s'", "error", "_detect"),
+            ("[-] failed to enter DFU mode, run downr1n.sh again", "error", ""),
+        ])
+
+    def test_echo_with_marks(self):
+        src = 'echo "[!] Homebrew is not here"\necho -e "\\033[1;33mRestore failed\\033[0m"\n' \
+              'echo "Checking for updates..."\n'
+        recs, _ = extract.extract_sh("surrealra1n", "surrealra1n.sh", src, COMMIT)
+        self.assertEqual([(r["format"], r["level"]) for r in recs],
+                         [("[!] Homebrew is not here", "error"), ("Restore failed", "print")])
+
+    def test_python_exit_marks_and_colours(self):
+        src = textwrap.dedent('''
+            import sys
+            def check():
+                sys.exit(f"[ERROR] '{binary}' is not installed on your system. Exiting.")
+                sys.exit(parser.print_help(sys.stderr))
+                print('\\033[91m' + "ERROR: This device is not supported." + '\\033[0m')
+                print("[!] You need to enter pwndfu")
+                print("[*] Patching kernel")
+                print("ERROR: Exiting...")
+        ''')
+        recs, _ = extract.extract_py("inferius", "inferius", src, COMMIT)
+        self.assertEqual([(r["format"], r["level"], r["call"]) for r in recs], [
+            ("[ERROR] '%s' is not installed on your system. Exiting.", "error", "exit"),
+            ("ERROR: This device is not supported.", "error", "print"),
+            ("[!] You need to enter pwndfu", "error", "print"),
+        ])
+
+
 class Classification(unittest.TestCase):
     def cls(self, fmt, producer="idevicerestore", **kw):
         rec = {"producer": producer, "format": fmt, "file": kw.get("file", "src/x.c"),
@@ -388,7 +506,11 @@ class Packs(unittest.TestCase):
                 ids.add(e["id"])
 
     def test_target_coverage(self):
+        # issue 15's target is for the restore tools and their libraries; a wrapper's own
+        # "Restore failed"/"ERROR.." lines are many and name no cause by design
         for path in self.packs():
+            if extract.PRODUCERS[os.path.basename(path)[:-5]].get("wrapper"):
+                continue
             _, messages, ignored = generate.load_pack(path)
             errors = len(messages) + sum(1 for e in ignored
                                          if e["ignore"] not in generate.NOT_ERRORS)

@@ -105,8 +105,9 @@ def summary(rep):
 
 
 def engine(exe):
-    cmd = "$ ./inferius -d iPhone10,4 -i 13.5 -f custom.ipsw -r\n[INFO] Checking device...\n"
-    end = "[ERROR] This FutureRestore cannot be used with Inferius. Exiting...\n"
+    # A wrapper no pack knows (made up here: a real one's words would be in its pack).
+    cmd = "$ ./blobsmith -d iPhone10,4 -i 13.5 -f custom.ipsw -r\n[INFO] Checking device...\n"
+    end = "[ERROR] This release of blobsmith cannot be used with your helper. Exiting...\n"
 
     o, lvl, top, rule = summary(run(exe, cmd + end))
     check((o, lvl, top, rule) == ("failed", "likely", "host-software", "wording.tool-unsupported"),
