@@ -86,6 +86,7 @@ static const char *const cat_nf[] = { "NfRestore", NULL };
 static const char *const cat_curl[] = { "libcurl", NULL };
 static const char *const cat_mbedtls[] = { "mbedTLS", NULL };
 static const char *const cat_vz[] = { "VZError", NULL };
+static const char *const cat_ns[] = { "NSError", NULL };
 
 /* Index 0 is LA_SPACE_DIALOG.  Append only: reports and rules name spaces by id. */
 static const struct la_space spaces[] = {
@@ -120,6 +121,8 @@ static const struct la_space spaces[] = {
       "key or certificate the host holds", cat_mbedtls, 0, 0 },
     { "vz", "VZError", "Virtualization.framework error (VZErrorDomain): a macOS virtual "
       "machine's install or run on the Mac (10001-10007 are the install's)", cat_vz, 0, 0 },
+    { "ns", "NSError", "an NSError code of a domain no other space names (a Mac program's "
+      "own error: the line says which domain)", cat_ns, 0, 0 },
 };
 
 size_t la_kb_n_spaces(void)

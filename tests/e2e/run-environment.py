@@ -119,10 +119,15 @@ def main():
             rep = run(text)
             if rep.get("outcome") != want:
                 misses.append("%r: %s, want %s" % (text.split("\n")[0], rep.get("outcome"), want))
+        # An NSError of a domain no other space names keeps its printed number (space ns).
+        rep = run(HEAD + "ERROR: Failed to create VM error=The operation couldn\u2019t be "
+                  "completed. (lume.DarwinImageLoader.ImageError error 1.)\n")
+        if {"code": 1, "space": "ns", "printed": True} not in (rep.get("codes") or []):
+            misses.append("NSError code not kept in space ns: %r" % rep.get("codes"))
     for m in misses:
         print("MISS " + m)
-    print("%d of %d cases right" % (len(CASES) + len(NOT) + 4 - len(misses),
-                                    len(CASES) + len(NOT) + 4))
+    print("%d of %d cases right" % (len(CASES) + len(NOT) + 5 - len(misses),
+                                    len(CASES) + len(NOT) + 5))
     return 1 if misses else 0
 
 
