@@ -831,6 +831,15 @@ RULES = [
        r"without TSS|ApTicket requested but no TSS present",
        SIGN, "signing-server", 2.0,
        "the signing server did not give the tickets the restore needs"),
+    # The saved ticket is fine; the device's nonce is not the one it was made for: the restore
+    # needs the device's nonce generator set to the blob's first (futurerestore README at
+    # 22a5d89, "Prometheus ... APNonce recreation with generator method", step 4: "Set your
+    # device's APNonce generator").
+    ev(r"^(Device ApNonce|Devicenonce) does not match APTicket nonce$", DEV, "device-software",
+       1.5, "the device's ApNonce is not the nonce the saved ticket was made for: its nonce "
+       "generator was not set to the blob's generator (or the device left the state in which it "
+       "was set); set the generator on the device, then restore again",
+       producer=r"futurerestore"),
     ev(r"APTicket can't be used|does not match APTicket|ApNonce does not match|nonce does not match|"
        r"ECID inside( of the)? APTicket|IM4M is not valid|APTicket can't be used for restoring|"
        r"IM4M signature is not valid|ramdisk hash does not match|doesn't match IM4M nonce after|"
