@@ -396,6 +396,12 @@ enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
         a->tool_run = a->tool_run || v.len;
         return LA_OK;
     }
+    if (!strcmp(name, "retry")) {
+        /* The tool tries again: like a later stage, the run went on past its failure line
+         * (a failure on this same line, noted after, takes it back). */
+        a->went_on = a->fail_text && a->fail_line != a->now_line;
+        return LA_OK;
+    }
     if (!strcmp(name, "talk")) {
         a->restore_talk = a->restore_talk || v.len;
         return LA_OK;

@@ -878,7 +878,9 @@ static const char *attempt_outcome(const struct run *r, const struct attempt *a)
     /* A success with code 0 is the tool's word; a success marker yields to failure evidence. */
     if (a->outcome == 0 && (a->has_result || !strong))
         return "succeeded";
-    if (strong)
+    /* Strong evidence fails a restore, unless the run went on past it (a later stage, the
+     * tool trying again) and the log stops without saying how that ended. */
+    if (strong && !(a->went_on && is_restore(r, a)))
         return is_restore(r, a) ? "failed" : "evidence";
     if (is_restore(r, a))
         return ended_on_error(a) ? "failed" : "inconclusive";

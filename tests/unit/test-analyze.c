@@ -973,6 +973,38 @@ static void restore_talk_with_failure_is_a_restore(void **state)
     json_decref(same);
 }
 
+/* A tool that says it tries again went on past the error before it, even a strong one: a
+ * paste that stops there is inconclusive with no cause; a later failure ends the run again. */
+static const char *const retry_rules =
+    "rules:\n"
+    "  - id: t.start\n    title: start\n    kind: attempt\n"
+    "    match: {s: {contains: 'tool 1.0 starts'}}\n"
+    "    samples: ['tool 1.0 starts']\n    not: ['y']\n"
+    "  - id: t.tss\n    title: tss refused\n    cause: signing-server\n    weight: 2\n"
+    "    match: {s: {contains: 'TSS refused'}}\n"
+    "    samples: ['TSS refused']\n    not: ['y']\n"
+    "  - id: t.retry\n    title: retry\n    kind: fact\n    set: {retry: again}\n"
+    "    match: {s: {contains: 'attempt 2'}}\n"
+    "    samples: ['attempt 2']\n    not: ['y']\n";
+
+static void retry_goes_on_past_the_error(void **state)
+{
+    json_t *cut = run_rules(retry_rules, "tool 1.0 starts\nTSS refused\nattempt 2...\n", NULL, 0);
+    json_t *again = run_rules(retry_rules, "tool 1.0 starts\nTSS refused\nattempt 2...\n"
+                                           "TSS refused\n", NULL, 0);
+    json_t *plain = run_rules(retry_rules, "tool 1.0 starts\nTSS refused\n", NULL, 0);
+
+    (void)state;
+    assert_string_equal(outcome(cut), "inconclusive");
+    assert_int_equal(json_array_size(json_object_get(cut, "causes")), 0);
+    assert_string_equal(outcome(again), "failed");
+    assert_string_equal(top(again), "signing-server");
+    assert_string_equal(outcome(plain), "failed");
+    json_decref(cut);
+    json_decref(again);
+    json_decref(plain);
+}
+
 /* Rules for the run's context: a VM install line that says so, a USB line that would win
  * without it, a host-software line, a context capture, a result. */
 static const char *const ctx_rules =
@@ -1493,6 +1525,7 @@ int main(void)
         cmocka_unit_test(result_outcome_alone_is_a_restore),
         cmocka_unit_test(command_line_makes_a_restore),
         cmocka_unit_test(restore_talk_with_failure_is_a_restore),
+        cmocka_unit_test(retry_goes_on_past_the_error),
         cmocka_unit_test(context_rules_causes_out),
         cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
         cmocka_unit_test(cases_split), cmocka_unit_test(unexplained_templates),
