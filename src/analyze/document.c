@@ -540,9 +540,14 @@ static enum la_rc verdict_line(const struct verdict *v, struct la_buf *out)
             return la_buf_addf(out, " — %s %s (%d %%)",
                                failed ? "most likely" : "no clear end; the evidence points to",
                                top->c->title, (int)lround(fmin(0.99, top->conf) * 100));
+        /* No cause: nothing failed, or the run went on past its last error (a later stage,
+         * the tool trying again) and the log stops before it ends. */
         if (!top)
-            return la_buf_adds(out, " — the log ends before the restore does; nothing in it "
-                                    "failed");
+            return la_buf_adds(out, p && p->fail_text && p->went_on
+                                        ? " — the log ends before the restore does; the run "
+                                          "went on past its last error"
+                                        : " — the log ends before the restore does; nothing in "
+                                          "it failed");
         rc = la_buf_adds(out, failed ? " — cause unclear" : " — no clear evidence");
         if (rc == LA_OK && has_code(p))
             rc = la_buf_addf(out, "; by the error code alone most often %s (%d %%)",

@@ -974,7 +974,8 @@ static void restore_talk_with_failure_is_a_restore(void **state)
 }
 
 /* A tool that says it tries again went on past the error before it, even a strong one: a
- * paste that stops there is inconclusive with no cause; a later failure ends the run again. */
+ * paste that stops there is inconclusive with no cause, and its verdict says why; a later
+ * failure ends the run again. */
 static const char *const retry_rules =
     "rules:\n"
     "  - id: t.start\n    title: start\n    kind: attempt\n"
@@ -993,13 +994,21 @@ static void retry_goes_on_past_the_error(void **state)
     json_t *again = run_rules(retry_rules, "tool 1.0 starts\nTSS refused\nattempt 2...\n"
                                            "TSS refused\n", NULL, 0);
     json_t *plain = run_rules(retry_rules, "tool 1.0 starts\nTSS refused\n", NULL, 0);
+    json_t *calm = run_rules(retry_rules, "tool 1.0 starts\nstill going\n", NULL, 0);
 
     (void)state;
     assert_string_equal(outcome(cut), "inconclusive");
     assert_int_equal(json_array_size(json_object_get(cut, "causes")), 0);
+    /* The verdict says why there is no cause: not that nothing failed. */
+    assert_non_null(strstr(json_string_value(json_object_get(cut, "verdict")),
+                           "went on past its last error"));
     assert_string_equal(outcome(again), "failed");
     assert_string_equal(top(again), "signing-server");
     assert_string_equal(outcome(plain), "failed");
+    assert_string_equal(outcome(calm), "inconclusive");
+    assert_non_null(strstr(json_string_value(json_object_get(calm, "verdict")),
+                           "nothing in it failed"));
+    json_decref(calm);
     json_decref(cut);
     json_decref(again);
     json_decref(plain);
