@@ -337,6 +337,14 @@ void la_attempt_touch(struct attempt *a, const struct la_record *rec)
     a->has_date = a->has_date || rec->has_date;
 }
 
+/* Progress after the attempt's failure line (a later stage, the tool trying again): the run
+ * went on past it.  A failure noted on this same line (la_attempt_note_failure,
+ * la_attempt_mark_failing) takes it back. */
+static void go_on(struct attempt *a)
+{
+    a->went_on = a->fail_text && a->fail_line != a->now_line;
+}
+
 /*
  * Apply one value a rule hit gives its attempt: a capture from the line, or a set: value
  * of the rule (implied).  Both come through here, so a set: value counts as if the line
@@ -355,6 +363,10 @@ void la_attempt_touch(struct attempt *a, const struct la_record *rec)
  *                knowledge data does not define is ignored (lint rejects it in set:)
  *   tool         a command line ran a restore program: the attempt is a tool run (a
  *                restore) even when none of the program's own lines is known
+ *   retry        the tool tries again: like a later stage, the run went on past its
+ *                failure line
+ *   talk         the text names a firmware restore: with a failure line, the attempt is a
+ *                restore (score.c, is_restore)
  * Other names are ignored (kept for future use).  LA_FATAL when memory runs out.
  */
 enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
@@ -385,9 +397,7 @@ enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
     if (s && n > 0) {
         if (!add_stage(a, s, (size_t)n, a->now, a->now_dated))
             return LA_FATAL;
-        /* Progress after the attempt's failure line; a failure noted on this same line
-         * (la_attempt_note_failure, la_attempt_mark_failing) takes it back. */
-        a->went_on = a->fail_text && a->fail_line != a->now_line;
+        go_on(a);
         return LA_OK;
     }
     if (s || !strcmp(name, "stage"))
@@ -396,10 +406,8 @@ enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
         a->tool_run = a->tool_run || v.len;
         return LA_OK;
     }
-    if (!strcmp(name, "retry")) {
-        /* The tool tries again: like a later stage, the run went on past its failure line
-         * (a failure on this same line, noted after, takes it back). */
-        a->went_on = a->fail_text && a->fail_line != a->now_line;
+    if (!strcmp(name, "retry")) {      /* the tool tries again: like a later stage */
+        go_on(a);
         return LA_OK;
     }
     if (!strcmp(name, "talk")) {

@@ -871,7 +871,7 @@ static int is_restore(const struct run *r, const struct attempt *a)
 
 static const char *attempt_outcome(const struct run *r, const struct attempt *a)
 {
-    int strong = has_strong_evidence(r, a);
+    int strong = has_strong_evidence(r, a), restore = is_restore(r, a);
 
     if (a->outcome == 1)
         return "failed";
@@ -880,9 +880,9 @@ static const char *attempt_outcome(const struct run *r, const struct attempt *a)
         return "succeeded";
     /* Strong evidence fails a restore, unless the run went on past it (a later stage, the
      * tool trying again) and the log stops without saying how that ended. */
-    if (strong && !(a->went_on && is_restore(r, a)))
-        return is_restore(r, a) ? "failed" : "evidence";
-    if (is_restore(r, a))
+    if (strong && !(a->went_on && restore))
+        return restore ? "failed" : "evidence";
+    if (restore)
         return ended_on_error(a) ? "failed" : "inconclusive";
     return "no-restore-found";
 }
