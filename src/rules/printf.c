@@ -18,6 +18,9 @@
  *     conversions that may print nothing (%s) at either end are dropped (an unanchored
  *     match needs them no more than an optional level word), and when only literal text
  *     is left the pattern is a literal for a case-sensitive 'contains' test, else a regex;
+ *     a message that opens with a lower-case letter must start where a message can
+ *     (LA_PRINTF_MESSAGE_START: not inside a word, nor after a word and a blank other than a level
+ *     word), which makes it a regex;
  *   - a shorter atom ("failed", "fopen: %s: %s") anchors the regex to the whole message,
  *     with the level words, and for a Python exception the "module.Class: " its traceback
  *     prints, optional in front;
@@ -361,14 +364,15 @@ static enum la_rc anchored_re(const struct toks *v, const char *exception,
 
 /*
  * The pattern of the tokens of v, unanchored: the conversions that may print nothing at
- * either end dropped; a literal when only literal text is left.
+ * either end dropped; a literal when only literal text is left, unless the message opens
+ * with a lower-case letter (LA_PRINTF_MESSAGE_START, rules-internal.h).
  */
 static enum la_rc unanchored(const struct toks *v, struct la_printf_pat *out)
 {
     size_t from = v->n, to = 0;
     enum la_rc rc = LA_OK;
     unsigned nconv = 0;
-    int convs = 0;
+    int convs = 0, lower_start;
 
     for (size_t i = 0; i < v->n; i++) {
         if (emptyable(&v->t[i]))
@@ -379,7 +383,11 @@ static enum la_rc unanchored(const struct toks *v, struct la_printf_pat *out)
     }
     for (size_t i = from; i < to; i++)
         convs |= v->t[i].conv != CV_NONE;
-    out->literal = !convs;
+    lower_start = from == 0 && from < to && v->t[0].conv == CV_NONE &&
+                  islower((unsigned char)lit_of(&v->t[0]));
+    out->literal = !convs && !lower_start;
+    if (lower_start)
+        rc = la_buf_adds(&out->src, LA_PRINTF_MESSAGE_START);
     for (size_t i = 0; i < from; i++)
         nconv += v->t[i].conv != CV_NONE;
     for (size_t i = from; i < to && rc == LA_OK; i++)

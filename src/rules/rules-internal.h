@@ -347,6 +347,16 @@ int la_compile_copy(struct la_ruleset *rs, const struct pat *proto, size_t from)
 
 /* An atom shorter than this anchors a format's pattern to the whole message. */
 #define LA_PRINTF_MIN_LITERAL 8
+/*
+ * Where an unanchored vocabulary message that opens with a lower-case word may start: not
+ * inside a word, and not after a word and a blank, unless that word is a level word ("ERROR
+ * unknown ..." from a Python logger).  "An unknown error occurred (4013)", an iTunes dialog,
+ * is not libimobiledevice's "ERROR: unknown error occurred", nor is a sentence of prose
+ * that quotes a message.
+ */
+#define LA_PRINTF_MESSAGE_START                                                            \
+    "(?:(?<=ERROR |Error |error |WARNING |Warning |NOTE |DEBUG |FATAL |INFO |CRITICAL )|"  \
+    "(?<![A-Za-z] ))(?<![A-Za-z0-9_])"
 
 /* What a printf format becomes (la_printf_pattern). */
 struct la_printf_pat {

@@ -47,14 +47,22 @@ static int pattern(const char *fmt, const char *exception, struct la_printf_pat 
     return rc;
 }
 
-/* The regex of fmt (an unanchored one unless anchored is set), as text. */
+/*
+ * The regex of fmt (an unanchored one unless anchored is set), as text; a format that opens
+ * with a lower-case letter has the message start in front (LA_PRINTF_MESSAGE_START).
+ */
 static void regex_is(const char *fmt, const char *want)
 {
     struct la_printf_pat p;
+    struct la_buf w = LA_BUF_INIT;
 
     assert_int_equal(pattern(fmt, NULL, &p), 0);
     assert_false(p.literal);
-    assert_string_equal(p.src.buf, want);
+    if (fmt[0] >= 'a' && fmt[0] <= 'z')
+        assert_int_equal(la_buf_adds(&w, LA_PRINTF_MESSAGE_START), LA_OK);
+    assert_int_equal(la_buf_adds(&w, want), LA_OK);
+    assert_string_equal(p.src.buf, w.buf);
+    la_buf_release(&w);
     la_printf_pat_release(&p);
 }
 
@@ -151,6 +159,36 @@ static void literals_and_escapes(void **state)
     la_printf_pat_release(&p);
     /* Matching is case-sensitive. */
     assert_false(accepts("Unable to send APTicket", NULL, "unable to send apticket"));
+}
+
+/*
+ * A message that opens with a lower-case word starts where a message can: at the start, after
+ * punctuation, a number or a level word, never inside a word or after a word of a sentence.
+ */
+static void message_start(void **state)
+{
+    struct la_printf_pat p;
+    const char *f = "ERROR: unknown error occurred";
+
+    (void)state;
+    assert_int_equal(pattern(f, NULL, &p), 0);
+    assert_false(p.literal);
+    assert_string_equal(p.atom.buf, "unknown error occurred");
+    la_printf_pat_release(&p);
+    assert_true(accepts(f, NULL, "unknown error occurred"));
+    assert_true(accepts(f, NULL, "ERROR: unknown error occurred"));
+    assert_true(accepts(f, NULL, "lockdownd_client_new: unknown error occurred"));
+    assert_true(accepts(f, NULL, "[TSSC] unknown error occurred"));
+    assert_true(accepts(f, NULL, "12:00:01.123 unknown error occurred"));
+    assert_true(accepts(f, NULL, "2023-05-01 12:00:01 mac pymobiledevice3[812] ERROR "
+                                 "unknown error occurred"));
+    assert_false(accepts(f, NULL, "The iPhone could not be restored. An unknown error "
+                                  "occurred (4013)."));
+    assert_false(accepts(f, NULL, "I keep getting this unknown error occurred message"));
+    assert_false(accepts(f, NULL, "an_unknown error occurred"));
+    /* A format that opens with a capital or a conversion is found anywhere, as before. */
+    assert_true(accepts("Unable to send APTicket", NULL, "then Unable to send APTicket"));
+    assert_true(accepts("%s: could not read the file", NULL, "it said: could not read the file"));
 }
 
 /* Level words are dropped (optional) in front of unanchored patterns, optional in anchored. */
@@ -1063,6 +1101,7 @@ int main(void)
         cmocka_unit_test(conversions),
         cmocka_unit_test(flags_width_precision),
         cmocka_unit_test(literals_and_escapes),
+        cmocka_unit_test(message_start),
         cmocka_unit_test(level_words),
         cmocka_unit_test(first_line),
         cmocka_unit_test(samples_and_titles),
