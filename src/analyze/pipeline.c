@@ -164,15 +164,36 @@ static int says_failure(const struct la_rule_meta *m)
 }
 
 /*
- * Whether a hit of m leaves its line unexplained: a fact rule that only says what the text
- * is about (set: {talk: ...}, "Failed to exploit device, please re-enter DFU mode") names
- * no event, and a fallback rule only reads the wording of a line no rule knows, so an error
- * on the same line is still a failure line no rule explains.
+ * Whether a fact's hit only records a number of a tool's or a device's numbering space
+ * (rules/printed-codes.yaml): every capture is a spaced code ("code_ramrod", "code_posix"
+ * ...) and it sets nothing but a mapped code.  A restore error number of its own (a plain
+ * "code": a failure description's "Depth:1 Code:1004", a dialog) sits on a line of a
+ * structure the rules know, which it does explain.
  */
-static int leaves_unexplained(const struct la_rule_meta *m)
+static int only_codes(const struct la_rule_meta *m, const struct la_capture *caps, size_t ncaps)
 {
-    return m->fallback || (m->kind == LA_KIND_FACT && m->set_keys && m->set_keys[0] &&
-                           !strcmp(m->set_keys[0], "talk") && !m->set_keys[1]);
+    if (m->kind != LA_KIND_FACT || !ncaps)
+        return 0;
+    for (size_t i = 0; i < ncaps; i++)
+        if (strncmp(caps[i].name, "code_", 5))
+            return 0;
+    return !m->set_keys || !m->set_keys[0] ||
+           (!strcmp(m->set_keys[0], "code") && !m->set_keys[1]);
+}
+
+/*
+ * Whether a hit of m leaves its line unexplained: a fact rule that only says what the text
+ * is about (set: {talk: ...}, "Failed to exploit device, please re-enter DFU mode") or only
+ * records a number on it ("Operation failed: Error Domain=RamrodErrorDomain Code=1017")
+ * names no event, and a fallback rule only reads the wording of a line no rule knows, so an
+ * error on the same line is still a failure line no rule explains.
+ */
+static int leaves_unexplained(const struct la_rule_meta *m, const struct la_capture *caps,
+                              size_t ncaps)
+{
+    return m->fallback || only_codes(m, caps, ncaps) ||
+           (m->kind == LA_KIND_FACT && m->set_keys && m->set_keys[0] &&
+            !strcmp(m->set_keys[0], "talk") && !m->set_keys[1]);
 }
 
 static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, size_t ncaps)
@@ -181,7 +202,7 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, ri);
     struct attempt *a;
 
-    if (!leaves_unexplained(m))
+    if (!leaves_unexplained(m, caps, ncaps))
         r->rec_hit = 1;
     if (m->kind != LA_KIND_EVIDENCE && suppressed(r, m)) {
         remember(r, ri);

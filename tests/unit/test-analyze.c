@@ -1014,6 +1014,38 @@ static void retry_goes_on_past_the_error(void **state)
     json_decref(plain);
 }
 
+/* A fact that only records a number of a space ("Code=32" as code_posix) leaves its error
+ * line a failure line no rule explains; a restore error number of its own (a plain "code",
+ * a failure description's "Depth:1 Code:1004") is a known line of a known structure. */
+static const char *const code_rules =
+    "rules:\n"
+    "  - id: t.start\n    title: start\n    kind: attempt\n"
+    "    match: {s: {contains: 'tool 1.0 starts'}}\n"
+    "    samples: ['tool 1.0 starts']\n    not: ['y']\n"
+    "  - id: t.posix\n    title: errno\n    kind: fact\n"
+    "    match: {s: {re: 'Domain=NSPOSIXErrorDomain Code=(?<code_posix>\\d+)'}}\n"
+    "    samples: ['Domain=NSPOSIXErrorDomain Code=32']\n    not: ['y']\n"
+    "  - id: t.depth\n    title: depth\n    kind: fact\n"
+    "    match: {s: {re: 'Depth:[1-9] Code:(?<code>\\d+) Error:'}}\n"
+    "    samples: ['Depth:1 Code:1004 Error:x']\n    not: ['y']\n";
+
+static void code_facts_leave_the_error_line(void **state)
+{
+    json_t *posix = run_rules(code_rules, "tool 1.0 starts\nERROR: send failed: Error "
+                                          "Domain=NSPOSIXErrorDomain Code=32\n", NULL, 0);
+    json_t *depth = run_rules(code_rules, "tool 1.0 starts\nDepth:1 Code:1004 Error:update "
+                                          "failed\n", NULL, 0);
+
+    (void)state;
+    assert_string_equal(outcome(posix), "failed");
+    assert_int_equal(deciding_line(posix), 2);
+    assert_int_equal(json_integer_value(json_array_get(json_object_get(posix, "error_codes"), 0)),
+                     32);
+    assert_string_equal(outcome(depth), "inconclusive");
+    json_decref(posix);
+    json_decref(depth);
+}
+
 /* Rules for the run's context: a VM install line that says so, a USB line that would win
  * without it, a host-software line, a context capture, a result. */
 static const char *const ctx_rules =
@@ -1535,6 +1567,7 @@ int main(void)
         cmocka_unit_test(command_line_makes_a_restore),
         cmocka_unit_test(restore_talk_with_failure_is_a_restore),
         cmocka_unit_test(retry_goes_on_past_the_error),
+        cmocka_unit_test(code_facts_leave_the_error_line),
         cmocka_unit_test(context_rules_causes_out),
         cmocka_unit_test(batch_patterns), cmocka_unit_test(summary_counts_dialog_number),
         cmocka_unit_test(cases_split), cmocka_unit_test(unexplained_templates),
