@@ -312,8 +312,9 @@ static int looks_like_error(const struct run *r, const struct la_record *rec)
     int err = 0;
 
     /*
-     * "error", "fail" or "panic(" in any case, in the message: the matcher's scan of the
-     * record's text saw them (the message is the text's tail).
+     * "error", "fail", "panic(", "unable to", "could not", "cannot" or "fatal" in any case,
+     * in the message: the matcher's scan of the record's text saw them (the message is the
+     * text's tail).  A tool no rule knows says that something did not work in these words.
      */
     for (int h = 0; h < LA_HINTS && !err; h++)
         err = la_matcher_hint_at(r->m, (enum la_hint)h) > (size_t)(rec->message.p - rec->text.p);

@@ -34,7 +34,8 @@
 #include "rules/rules-internal.h"
 
 /* Lowercase words the scan reports wherever they occur (enum la_hint order). */
-static const char *const hint_words[LA_HINTS] = { "error", "fail", "panic(" };
+static const char *const hint_words[LA_HINTS] = { "error", "fail", "panic(", "unable to ",
+                                                  "could not ", "cannot ", "fatal" };
 
 /* The backends, best first. */
 static const struct la_prefilter *const backends[] = {

@@ -177,7 +177,8 @@ LA_NODISCARD enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_re
  * Hint words the scan reports for free, whatever the rules: where the last occurrence of
  * each (any case) starts in the text of the record scanned last, +1; 0 when it does not occur.
  */
-enum la_hint { LA_HINT_ERROR, LA_HINT_FAIL, LA_HINT_PANIC, LA_HINTS };
+enum la_hint { LA_HINT_ERROR, LA_HINT_FAIL, LA_HINT_PANIC, LA_HINT_UNABLE, LA_HINT_COULD_NOT,
+               LA_HINT_CANNOT, LA_HINT_FATAL, LA_HINTS };
 size_t la_matcher_hint_at(const struct la_matcher *m, enum la_hint h);
 
 /*

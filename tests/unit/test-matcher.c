@@ -168,9 +168,9 @@ static void same_findings(void **state)
     }
     /* The made lines fire what they were made for (the test can fail). */
     scan_line(mp, made_lines[4], strlen(made_lines[4]), &a);
-    assert_string_equal(a.buf, "1{code=9,};5{};|45|11|0");
+    assert_string_equal(a.buf, "1{code=9,};5{};|45|11|0|0|0|0|0");
     scan_line(md, made_lines[10], strlen(made_lines[10]), &b);
-    assert_string_equal(b.buf, "5{};|33|42|1");
+    assert_string_equal(b.buf, "5{};|33|42|1|0|0|0|0");
     assert_non_null(root);
     assert_int_equal(la_buf_addf(&path, "%s/samples", root), LA_OK);
     dir = opendir(path.buf);
@@ -267,7 +267,7 @@ static void compile_and_check(void)
     assert_string_equal(la_ruleset_matcher(rs), "vectorscan");
     assert_non_null(m);
     scan_line(m, made_lines[4], strlen(made_lines[4]), &out);
-    assert_string_equal(out.buf, "1{code=9,};5{};|45|11|0");
+    assert_string_equal(out.buf, "1{code=9,};5{};|45|11|0|0|0|0|0");
     la_buf_release(&out);
     la_matcher_free(m);
     la_ruleset_free(rs);

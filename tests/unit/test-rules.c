@@ -289,6 +289,16 @@ static void hint_words(void **state)
     assert_int_equal(la_matcher_hint_at(m, LA_HINT_ERROR), 0);       /* reset per scan */
     assert_int_equal(scan(m, "panic without a parenthesis", &h), 0);
     assert_int_equal(la_matcher_hint_at(m, LA_HINT_PANIC), 0);
+    /* The other ways a tool says something did not work. */
+    assert_int_equal(scan(m, "Unable to send iBEC; Could not connect; cannot open x", &h), 0);
+    assert_int_equal(la_matcher_hint_at(m, LA_HINT_UNABLE), 1);
+    assert_int_equal(la_matcher_hint_at(m, LA_HINT_COULD_NOT), 22);
+    assert_int_equal(la_matcher_hint_at(m, LA_HINT_CANNOT), 41);
+    assert_int_equal(scan(m, "FATAL: out of memory", &h), 0);
+    assert_int_equal(la_matcher_hint_at(m, LA_HINT_FATAL), 1);
+    assert_int_equal(scan(m, "the cannotation is able to go", &h), 0);
+    assert_int_equal(la_matcher_hint_at(m, LA_HINT_CANNOT), 0);
+    assert_int_equal(la_matcher_hint_at(m, LA_HINT_UNABLE), 0);
     la_matcher_free(m);
     la_ruleset_free(rs);
     la_buf_release(&d);
