@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""What the restore tools' own troubleshooting guides say an error means, checked.
+
+usage: check.py LOGANALYZE [--tsv PATH] [--min-right N] [--verbose]
+
+For each row of tests/guides/guides.tsv (one error a guide documents: the futurerestore
+READMEs, the guides and GUIs around it, idevicerestore write-ups, Apple's article as
+quoted) this makes a short log in the producer's own shape: a few lines of the producer's
+normal progress (`shape`), then the error line(s) as the producer prints them (`line`),
+last. It runs `loganalyze --format json --deterministic` on it and compares:
+
+  outcome  the row's outcome: "failed" when the line ends the run, "inconclusive" for a
+           loop the guide says the user has to stop (the log shows no end);
+  cause    a cause id: the top cause is that id and the diagnosis is not "unclear";
+           "unclear" (the guide gives several unrelated fixes, or none): the diagnosis is
+           not "confident" (a guide that knows no single cause contradicts a sure answer);
+           "!ID" (a control: the guide's cause holds only under a condition the log does not
+           meet, such as a Windows host): the top cause is not ID, or the diagnosis is unclear.
+
+It prints one line per miss and a summary ("N/M right"), and exits 1 when fewer than
+--min-right rows are right (the floor is set from the state the rules reached; see
+tests/guides/README.md), 2 on a usage or run error.  docs/style.md §7 (tests can fail).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# The producers' normal progress before the error, from samples/ and the issue threads the
+# vocabulary packs cite.  Each list is the 2-4 lines a run prints before its failure.
+FR_HEAD = [
+    "Version: v2.0.0(4b1a9e3f0c7d2e85a6b19f03d4c7e2a58b6f1d90-329)",
+    "img4tool version: 0.197-aca6cf005c94caf135023263cbb5c61a0081804f-RELEASE",
+    "futurerestore init done",
+    "reading signing ticket {blob} is done",
+]
+FR1_HEAD = [
+    "Version: de907d3fa854275b296af0e18818467d72cc59fa - 126",
+    "futurerestore init done",
+    "reading ticket {blob} done",
+]
+BLOB_UNIX = "/home/kai/fr/1234567890_iPhone9,3_d101ap_14.3-18C66_1a2b3c.shsh2"
+BLOB_WIN = "C:\\Users\\kai\\Desktop\\futurerestore\\1234567890_iPhone9,3_d101ap_14.3-18C66_1a2b3c.shsh2"
+SHAPES = {
+    "fr": ["kai@thinkpad:~/fr$ ./futurerestore -t {blob} --latest-sep --latest-baseband"
+           " iPhone_4.7_P3_14.3_18C66_Restore.ipsw"] + FR_HEAD,
+    "fr-win": ["C:\\Users\\kai\\Desktop\\futurerestore>futurerestore.exe -t {blob} --latest-sep"
+               " --latest-baseband iPhone_4.7_P3_14.3_18C66_Restore.ipsw"] + FR_HEAD,
+    "fr1": ["kai@mac:~/fr$ ./futurerestore_macos -t {blob} --latest-sep --latest-baseband"
+            " iPhone_4.7_P3_12.4_16G77_Restore.ipsw"] + FR1_HEAD,
+    "fr1-win": ["C:\\Users\\kai\\Desktop\\futurerestore>futurerestore.exe -t {blob} --latest-sep"
+                " --latest-baseband iPhone_4.7_P3_12.4_16G77_Restore.ipsw"] + FR1_HEAD,
+    "idr": [
+        "idevicerestore 1.0.0-270-g405fcd1",
+        "Found device in DFU mode",
+        "Identified device as j274ap, Macmini9,1",
+        "Extracting BuildManifest from IPSW",
+    ],
+    "itunes": [
+        "2012-03-17 14:38:52.657 [1928:644]: restore library built Feb 28 2012 at 19:05:11",
+        "2012-03-17 14:38:52.657 [1928:644]: iTunes: iTunes 10.6.0.40",
+        "2012-03-17 14:38:52.966 [1928:644]: iBoot build-version = iBoot-1219.62.15",
+        "2012-03-17 14:42:51.129 [1928:1b2c]: <Restore Device 0x0d5e7b40>: operation 19 progress -1",
+    ],
+}
+# Lines of a shape whose producer prefixes every line (iTunes' timestamp and thread).
+PREFIX = {"itunes": "2012-03-17 14:42:58.074 [1928:1b2c]: "}
+COLUMNS = ["id", "shape", "url", "error", "line", "outcome", "cause", "quote"]
+OUTCOMES = ("failed", "succeeded", "inconclusive")
+
+
+def read_rows(path):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        header = None
+        for n, raw in enumerate(f, 1):
+            raw = raw.rstrip("\n")
+            if not raw or raw.startswith("#"):
+                continue
+            cells = raw.split("\t")
+            if header is None:
+                if cells != COLUMNS:
+                    sys.exit(f"{path}:{n}: header must be {' '.join(COLUMNS)}")
+                header = cells
+                continue
+            if len(cells) != len(COLUMNS):
+                sys.exit(f"{path}:{n}: {len(cells)} cells, want {len(COLUMNS)}")
+            row = dict(zip(COLUMNS, cells))
+            if row["shape"] not in SHAPES:
+                sys.exit(f"{path}:{n}: unknown shape '{row['shape']}'")
+            if row["outcome"] not in OUTCOMES:
+                sys.exit(f"{path}:{n}: unknown outcome '{row['outcome']}'")
+            row["at"] = f"{os.path.basename(path)}:{n}"
+            rows.append(row)
+    return rows
+
+
+def make_log(row):
+    blob = BLOB_WIN if row["shape"].endswith("-win") else BLOB_UNIX
+    head = [l.format(blob=blob) for l in SHAPES[row["shape"]]]
+    tail = [PREFIX.get(row["shape"], "") + l for l in row["line"].split("\\n")]
+    return "\n".join(head + tail) + "\n"
+
+
+def run(exe, text, tmpdir, name):
+    path = os.path.join(tmpdir, name + ".log")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    p = subprocess.run([exe, "--format", "json", "--deterministic", path],
+                       capture_output=True, text=True)
+    try:
+        return json.loads(p.stdout)["reports"][0]
+    except (ValueError, KeyError, IndexError):
+        sys.stderr.write(f"{name}: loganalyze exited {p.returncode}: {p.stderr.strip()}\n")
+        sys.exit(2)
+
+
+def judge(row, rep):
+    """Return (right, what loganalyze said) for one row."""
+    outcome = rep.get("outcome")
+    diag = rep.get("diagnosis") or {}
+    level = diag.get("level")
+    causes = rep.get("causes") or []
+    top = causes[0]["id"] if causes else None
+    said = f"outcome={outcome} level={level} top={top}"
+    if outcome != row["outcome"]:
+        return False, said
+    if row["cause"] == "unclear":
+        return level != "confident", said
+    if row["cause"].startswith("!"):
+        return top != row["cause"][1:] or level == "unclear", said
+    return top == row["cause"] and level not in (None, "unclear"), said
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("loganalyze")
+    ap.add_argument("--tsv", default=os.path.join(HERE, "guides.tsv"))
+    ap.add_argument("--min-right", type=int, default=0)
+    ap.add_argument("--verbose", action="store_true")
+    a = ap.parse_args()
+    rows = read_rows(a.tsv)
+    if not rows:
+        sys.exit(f"{a.tsv}: no rows")
+    right = 0
+    with tempfile.TemporaryDirectory(prefix="la-guides-") as tmp:
+        for row in rows:
+            ok, said = judge(row, run(a.loganalyze, make_log(row), tmp, row["id"]))
+            right += ok
+            if not ok or a.verbose:
+                mark = "ok  " if ok else "MISS"
+                print(f"{mark} {row['at']} {row['id']}: guide says {row['outcome']} "
+                      f"{row['cause']}; {said}")
+    print(f"guides: {right}/{len(rows)} right (floor {a.min_right})")
+    return 0 if right >= a.min_right else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
