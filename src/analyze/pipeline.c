@@ -309,14 +309,17 @@ static enum la_rc template_of(struct la_sv msg, struct la_buf *key)
 /* Whether a record no rule explained looks like an error worth listing. */
 static int looks_like_error(const struct run *r, const struct la_record *rec)
 {
-    int err = 0;
-
     /*
-     * "error", "fail", "panic(", "unable to", "could not", "cannot" or "fatal" in any case,
-     * in the message: the matcher's scan of the record's text saw them (the message is the
-     * text's tail).  A tool no rule knows says that something did not work in these words.
+     * "error", "fail" or "panic(" in any case, in the message: the matcher's scan of the
+     * record's text saw them (the message is the text's tail).  In a restore tool's own
+     * output the other hint words too ("unable to", "could not", "cannot", "can't",
+     * "invalid", "unexpected", "missing", "did not", "timed out" ...: enum la_hint), the
+     * ways a tool says that something did not work; a system log or Apple's restore library
+     * says them of benign things ("Couldn't get asset 7 path, skipping to next asset").
      */
-    for (int h = 0; h < LA_HINTS && !err; h++)
+    int n = (r->cur_flags & LA_FORMAT_TOOL_OUTPUT) ? LA_HINTS : LA_HINT_PANIC + 1, err = 0;
+
+    for (int h = 0; h < n && !err; h++)
         err = la_matcher_hint_at(r->m, (enum la_hint)h) > (size_t)(rec->message.p - rec->text.p);
     /* The level is a view: it is compared within its own bytes. */
     return err || (rec->level.len >= 5 && (!strncasecmp(rec->level.p, "error", 5) ||

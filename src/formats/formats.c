@@ -115,7 +115,7 @@ static const struct la_format table[] = {
     {
         .id = "idevicerestore",
         .title = "idevicerestore log",
-        .flags = LA_FORMAT_RESTORE_LOG | LA_FORMAT_HOST_LOG,
+        .flags = LA_FORMAT_RESTORE_LOG | LA_FORMAT_HOST_LOG | LA_FORMAT_TOOL_OUTPUT,
         .shapes = LA_SHAPE(IDR) | LA_SHAPE(BRACKET),
         .keywords = (const char *const[]){ "idevicerestore", "Found device in", "Sending iBEC",
             "Extracting", "ERROR: ", "Got status message", "Checkpoint", "Waiting for device",
@@ -127,7 +127,7 @@ static const struct la_format table[] = {
     {
         .id = "futurerestore",
         .title = "futurerestore log",
-        .flags = LA_FORMAT_RESTORE_LOG | LA_FORMAT_HOST_LOG,
+        .flags = LA_FORMAT_RESTORE_LOG | LA_FORMAT_HOST_LOG | LA_FORMAT_TOOL_OUTPUT,
         .shapes = LA_SHAPE(IDR) | LA_SHAPE(BRACKET),
         .keywords = (const char *const[]){ "futurerestore", "[Error]", "Done: restoring",
             "[exception]", "[INFO]", "[WARNING]", "img4tool", "tsschecker", "errorcode=",
@@ -137,7 +137,7 @@ static const struct la_format table[] = {
     {
         .id = "pymobiledevice3",
         .title = "pymobiledevice3 log",
-        .flags = LA_FORMAT_RESTORE_LOG | LA_FORMAT_HOST_LOG,
+        .flags = LA_FORMAT_RESTORE_LOG | LA_FORMAT_HOST_LOG | LA_FORMAT_TOOL_OUTPUT,
         .shapes = LA_SHAPE(PYMD),
         .keywords = (const char *const[]){ "pymobiledevice3", "root[", NULL },
     },
@@ -201,7 +201,7 @@ static const struct la_format table[] = {
     {
         .id = "text",
         .title = "plain text",
-        .flags = LA_FORMAT_FALLBACK,
+        .flags = LA_FORMAT_FALLBACK | LA_FORMAT_TOOL_OUTPUT,
     },
     {
         .id = "binary",

@@ -43,6 +43,10 @@ enum la_format_flag {
     LA_FORMAT_RESTORE_LOG = 1u << 4, /* a log of a restore, the host's or the device's */
     LA_FORMAT_HOST_LOG = 1u << 5,    /* the restoring computer's log (iTunes, a restore tool) */
     LA_FORMAT_DEVICE_LOG = 1u << 6,  /* the device's side: its restore log or a panic report */
+    /* A restore tool's console output (idevicerestore, futurerestore, pymobiledevice3; a
+     * paste no format bid on counts too): its own words, not a system's or Apple's restore
+     * library's, whose logs are full of benign "Couldn't ..." and "missing ..." lines. */
+    LA_FORMAT_TOOL_OUTPUT = 1u << 7,
 };
 
 /* Number of formats and their ids, in table order (for lint and inspect). */

@@ -178,7 +178,10 @@ LA_NODISCARD enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_re
  * each (any case) starts in the text of the record scanned last, +1; 0 when it does not occur.
  */
 enum la_hint { LA_HINT_ERROR, LA_HINT_FAIL, LA_HINT_PANIC, LA_HINT_UNABLE, LA_HINT_COULD_NOT,
-               LA_HINT_CANNOT, LA_HINT_FATAL, LA_HINTS };
+               LA_HINT_CANNOT, LA_HINT_FATAL, LA_HINT_CANT, LA_HINT_CANT_TYPO, LA_HINT_COULDNT,
+               LA_HINT_COULDNT_TYPO, LA_HINT_INVALID, LA_HINT_UNSUPPORTED, LA_HINT_NOT_SUPPORTED,
+               LA_HINT_UNEXPECTED, LA_HINT_MISSING, LA_HINT_OUT_OF_MEMORY, LA_HINT_DID_NOT,
+               LA_HINT_TIMED_OUT, LA_HINT_DENIED, LA_HINT_REFUSED, LA_HINTS };
 size_t la_matcher_hint_at(const struct la_matcher *m, enum la_hint h);
 
 /*
