@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""The alerts iTunes, Finder and Apple Configurator show when a restore or update fails, checked.
+
+usage: check.py LOGANALYZE [--tsv PATH] [--min-right N] [--verbose]
+
+Many people have no log: they paste the alert their computer showed (issue 15). For each row
+of tests/dialogs/dialogs.tsv (an alert as a public source quotes it, what it says happened, the
+cause the source's explanation implies) this feeds the alert alone, as pasted (its lines as
+the source prints them), to `loganalyze --format json --deterministic`; for a row whose `log`
+names a short log (LOGS below), it also feeds the alert above that log, as people paste the
+alert over the log they have. It compares each answer with the row:
+
+  outcome  the row's outcome: "failed" for an alert that says the restore or update failed,
+           "no-restore-found" for a control (a backup, sync, progress or prompt alert: no
+           restore result at all);
+  cause    a cause id: the top cause is that id and the diagnosis is not "unclear";
+           "unclear" (the source gives several unrelated causes, or none): the diagnosis is
+           not "confident" (an alert whose source names no cause cannot give a sure answer);
+           "-" (a control): no cause is ranked at all.
+
+A row is right when every run of it is right. It prints one line per miss and a summary
+("N/M right"), and exits 1 when fewer than --min-right rows are right (the floor is set from
+the state the rules reached; see tests/dialogs/README.md), 2 on a usage or run error.
+docs/style.md §7 (tests can fail).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Short logs an alert is pasted above: the normal progress of the program that showed it,
+# cut before its end (no result line of its own), so the alert is what says how it ended.
+LOGS = {
+    # iTunes on Windows, as samples/ and the pastes the iTunes rules cite print it.
+    "itunes": [
+        "2012-03-17 14:38:52.657 [1928:644]: restore library built Feb 28 2012 at 19:05:11",
+        "2012-03-17 14:38:52.657 [1928:644]: iTunes: iTunes 10.6.0.40",
+        "2012-03-17 14:38:52.966 [1928:644]: iBoot build-version = iBoot-1219.62.15",
+        "2012-03-17 14:42:51.129 [1928:1b2c]: <Restore Device 0x0d5e7b40>: operation 19 progress -1",
+    ],
+}
+COLUMNS = ["id", "url", "alert", "outcome", "cause", "log", "quote"]
+OUTCOMES = ("failed", "no-restore-found")
+
+
+def read_rows(path):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        header = None
+        for n, raw in enumerate(f, 1):
+            raw = raw.rstrip("\n")
+            if not raw or raw.startswith("#"):
+                continue
+            cells = raw.split("\t")
+            if header is None:
+                if cells != COLUMNS:
+                    sys.exit(f"{path}:{n}: header must be {' '.join(COLUMNS)}")
+                header = cells
+                continue
+            if len(cells) != len(COLUMNS):
+                sys.exit(f"{path}:{n}: {len(cells)} cells, want {len(COLUMNS)}")
+            row = dict(zip(COLUMNS, cells))
+            if row["outcome"] not in OUTCOMES:
+                sys.exit(f"{path}:{n}: unknown outcome '{row['outcome']}'")
+            if row["log"] != "-" and row["log"] not in LOGS:
+                sys.exit(f"{path}:{n}: unknown log '{row['log']}'")
+            if (row["cause"] == "-") != (row["outcome"] == "no-restore-found"):
+                sys.exit(f"{path}:{n}: cause '-' goes with outcome no-restore-found, and only there")
+            row["at"] = f"{os.path.basename(path)}:{n}"
+            rows.append(row)
+    return rows
+
+
+def texts(row):
+    """The inputs of one row: the alert alone, and above its short log when it names one."""
+    alert = row["alert"].split("\\n")
+    out = [("alone", "\n".join(alert) + "\n")]
+    if row["log"] != "-":
+        out.append((row["log"], "\n".join(alert + LOGS[row["log"]]) + "\n"))
+    return out
+
+
+def run(exe, text, tmpdir, name):
+    path = os.path.join(tmpdir, name + ".txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    p = subprocess.run([exe, "--format", "json", "--deterministic", "--exit-zero", "-q", path],
+                       capture_output=True, text=True)
+    try:
+        return json.loads(p.stdout)["reports"][0]
+    except (ValueError, KeyError, IndexError):
+        sys.stderr.write(f"{name}: loganalyze exited {p.returncode}: {p.stderr.strip()}\n")
+        sys.exit(2)
+
+
+def judge(row, rep):
+    """Return (right, what loganalyze said) for one run of a row."""
+    outcome = rep.get("outcome")
+    level = (rep.get("diagnosis") or {}).get("level")
+    causes = rep.get("causes") or []
+    top = causes[0]["id"] if causes else None
+    said = f"outcome={outcome} level={level} top={top}"
+    if outcome != row["outcome"]:
+        return False, said
+    if row["cause"] == "-":
+        return not causes, said
+    if row["cause"] == "unclear":
+        return level != "confident", said
+    return top == row["cause"] and level not in (None, "unclear"), said
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("loganalyze")
+    ap.add_argument("--tsv", default=os.path.join(HERE, "dialogs.tsv"))
+    ap.add_argument("--min-right", type=int, default=0)
+    ap.add_argument("--verbose", action="store_true")
+    a = ap.parse_args()
+    rows = read_rows(a.tsv)
+    if not rows:
+        sys.exit(f"{a.tsv}: no rows")
+    right = 0
+    with tempfile.TemporaryDirectory(prefix="la-dialogs-") as tmp:
+        for row in rows:
+            results = []
+            for shape, text in texts(row):
+                ok, said = judge(row, run(a.loganalyze, text, tmp, f"{row['id']}-{shape}"))
+                results.append((shape, ok, said))
+            row_ok = all(ok for _, ok, _ in results)
+            right += row_ok
+            if not row_ok or a.verbose:
+                mark = "ok  " if row_ok else "MISS"
+                runs = "; ".join(f"{shape}: {said}" for shape, _, said in results)
+                print(f"{mark} {row['at']} {row['id']}: source says {row['outcome']} "
+                      f"{row['cause']}; {runs}")
+    print(f"dialogs: {right}/{len(rows)} right (floor {a.min_right})")
+    return 0 if right >= a.min_right else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
