@@ -20,7 +20,8 @@
  *     is left the pattern is a literal for a case-sensitive 'contains' test, else a regex;
  *     a message that opens with a lower-case letter must start where a message can
  *     (LA_PRINTF_MESSAGE_START: not inside a word, nor after a word and a blank other than a level
- *     word), which makes it a regex;
+ *     word), which makes it a regex; so does "Unable to <verb> %s" alone, whose %s must be one
+ *     word that ends the message (verb_and_object());
  *   - a shorter atom ("failed", "fopen: %s: %s") anchors the regex to the whole message,
  *     with the level words, and for a Python exception the "module.Class: " its traceback
  *     prints, optional in front;
@@ -363,16 +364,48 @@ static enum la_rc anchored_re(const struct toks *v, const char *exception,
 }
 
 /*
+ * Whether v is "<failure words> <verb> %s" and nothing else ("Unable to get %s", "Could not
+ * stitch %s"): the words say only that a verb failed, and the %s is its object, one name
+ * (idevicerestore prints a key, a command or a component there).  Found anywhere, "Unable
+ * to get " would read every other tool's "Unable to get SEP digest from manifest".
+ */
+static int verb_and_object(const struct toks *v)
+{
+    static const char *const words[] = { "unable to ", "failed to ", "could not ", "cannot ",
+                                         "can't ", NULL };
+    char lit[64];
+    size_t n = 0, w;
+
+    if (v->n < 2 || v->t[v->n - 1].conv != CV_STR || v->n - 1 >= sizeof(lit))
+        return 0;
+    for (size_t i = 0; i + 1 < v->n; i++) {
+        if (v->t[i].conv != CV_NONE)
+            return 0;
+        lit[n++] = (char)tolower((unsigned char)lit_of(&v->t[i]));
+    }
+    lit[n] = '\0';
+    for (w = 0; words[w] && strncmp(lit, words[w], strlen(words[w])); w++)
+        ;
+    if (!words[w])
+        return 0;
+    size_t i = strlen(words[w]);
+    while (i < n && isalpha((unsigned char)lit[i]))
+        i++;
+    return i > strlen(words[w]) && i + 1 == n && lit[i] == ' ';
+}
+
+/*
  * The pattern of the tokens of v, unanchored: the conversions that may print nothing at
  * either end dropped; a literal when only literal text is left, unless the message opens
- * with a lower-case letter (LA_PRINTF_MESSAGE_START, rules-internal.h).
+ * with a lower-case letter (LA_PRINTF_MESSAGE_START, rules-internal.h), or is a failed verb
+ * and its object (verb_and_object(): the object one word that ends the message).
  */
 static enum la_rc unanchored(const struct toks *v, struct la_printf_pat *out)
 {
     size_t from = v->n, to = 0;
     enum la_rc rc = LA_OK;
     unsigned nconv = 0;
-    int convs = 0, lower_start;
+    int convs = 0, lower_start, object = verb_and_object(v);
 
     for (size_t i = 0; i < v->n; i++) {
         if (emptyable(&v->t[i]))
@@ -385,7 +418,7 @@ static enum la_rc unanchored(const struct toks *v, struct la_printf_pat *out)
         convs |= v->t[i].conv != CV_NONE;
     lower_start = from == 0 && from < to && v->t[0].conv == CV_NONE &&
                   islower((unsigned char)lit_of(&v->t[0]));
-    out->literal = !convs && !lower_start;
+    out->literal = !convs && !lower_start && !object;
     if (lower_start)
         rc = la_buf_adds(&out->src, LA_PRINTF_MESSAGE_START);
     for (size_t i = 0; i < from; i++)
@@ -393,6 +426,8 @@ static enum la_rc unanchored(const struct toks *v, struct la_printf_pat *out)
     for (size_t i = from; i < to && rc == LA_OK; i++)
         rc = out->literal ? put(&out->src, lit_of(&v->t[i]))
                           : add_tok(out, &out->src, &v->t[i], &nconv);
+    if (rc == LA_OK && object)
+        rc = la_buf_adds(&out->src, "[^\\s.!]+[.!]?[ \\t]*$");
     return rc;
 }
 

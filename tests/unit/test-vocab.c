@@ -191,6 +191,33 @@ static void message_start(void **state)
     assert_true(accepts("%s: could not read the file", NULL, "it said: could not read the file"));
 }
 
+/*
+ * "Unable to <verb> %s" alone says only that a verb failed: its object is one word that ends
+ * the message, not any text after the words (another tool's "Unable to get SEP digest from
+ * manifest").  A longer literal keeps its %s free.
+ */
+static void verb_and_object(void **state)
+{
+    struct la_printf_pat p;
+
+    (void)state;
+    assert_int_equal(pattern("Unable to get %s", NULL, &p), 0);
+    assert_false(p.literal);
+    assert_string_equal(p.atom.buf, "Unable to get ");
+    la_printf_pat_release(&p);
+    assert_true(accepts("Unable to get %s", NULL, "ERROR: Unable to get ApNonce"));
+    assert_true(accepts("Unable to get %s", NULL, "Unable to get SepNonce."));
+    assert_true(accepts("ERROR: Could not stitch %s", NULL, "Could not stitch iBEC"));
+    assert_false(accepts("Unable to get %s", NULL,
+                         "ERROR: Unable to get SEP digest from manifest"));
+    assert_false(accepts("Could not stitch %s", NULL, "Could not stitch iBEC: bad tag"));
+    /* Not a bare verb: the %s stays free. */
+    assert_true(accepts("Unable to open file %s", NULL,
+                        "Unable to open file /Users/John Smith/x"));
+    assert_true(accepts("Unable to get %s from device", NULL,
+                        "Unable to get the nonce from device"));
+}
+
 /* Level words are dropped (optional) in front of unanchored patterns, optional in anchored. */
 static void level_words(void **state)
 {
@@ -1102,6 +1129,7 @@ int main(void)
         cmocka_unit_test(flags_width_precision),
         cmocka_unit_test(literals_and_escapes),
         cmocka_unit_test(message_start),
+        cmocka_unit_test(verb_and_object),
         cmocka_unit_test(level_words),
         cmocka_unit_test(first_line),
         cmocka_unit_test(samples_and_titles),
