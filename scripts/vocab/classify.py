@@ -920,10 +920,14 @@ RULES = [
        "the host could not start a thread (resources)"),
 
     # ---------------------------------------------------------------- FDR (factory data)
+    # The FDR exchange (the device's factory data, proxied through the host) broke off.
+    # futurerestore's README (22a5d89, "Error: Unable to receive message from FDR...") says
+    # it is diagnosed, not fixed, and that waiting or retrying gets past it: a channel that
+    # stalled, not the board. A device that cannot recover its factory data says so (above).
     ev(r"FDR|HelloCtrl|HelloConn|BeginCtrl|Begin command|ConnPort|conn port",
-       DEV, "logic-board", 1.0,
-       "the device's factory-data (FDR) exchange failed; if the network is fine this points at "
-       "the board's factory data"),
+       LINK, "usb-link", 1.0,
+       "the device's factory-data (FDR) exchange through the host broke off; futurerestore's "
+       "README: wait, or retry the restore"),
 
     # ---------------------------------------------------------------- device mode and state
     # idevicerestore prints this in the default branch of its switch over the device's mode
