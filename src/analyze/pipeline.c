@@ -317,7 +317,7 @@ static int looks_like_error(const struct run *r, const struct la_record *rec)
      * ways a tool says that something did not work; a system log or Apple's restore library
      * says them of benign things ("Couldn't get asset 7 path, skipping to next asset").
      */
-    int n = (r->cur_flags & LA_FORMAT_TOOL_OUTPUT) ? LA_HINTS : LA_HINT_PANIC + 1, err = 0;
+    int n = (r->cur_flags & LA_FORMAT_TOOL_OUTPUT) ? LA_HINTS : LA_HINTS_ANYWHERE, err = 0;
 
     for (int h = 0; h < n && !err; h++)
         err = la_matcher_hint_at(r->m, (enum la_hint)h) > (size_t)(rec->message.p - rec->text.p);
@@ -857,6 +857,7 @@ enum la_rc la_run_init(struct run *r, struct la_engine *e, const char *input,
         return LA_FATAL;
     }
     la_matcher_enable_profile(r->m, e->o.profile);
+    la_matcher_gate_fallback(r->m, 1);
     return LA_OK;
 }
 

@@ -176,14 +176,18 @@ LA_NODISCARD enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_re
 /*
  * Hint words the scan reports for free, whatever the rules: where the last occurrence of
  * each (any case) starts in the text of the record scanned last, +1; 0 when it does not occur.
+ * The first LA_HINTS_ANYWHERE ("error", "fail", "panic(") say a line failed in any log; the
+ * others in a restore tool's own output (analyze's looks_like_error()).  _CURLY: with a
+ * typographic apostrophe (U+2019), as pastes through a word processor have it.
  */
 enum la_hint { LA_HINT_ERROR, LA_HINT_FAIL, LA_HINT_PANIC, LA_HINT_UNABLE, LA_HINT_COULD_NOT,
-               LA_HINT_CANNOT, LA_HINT_FATAL, LA_HINT_CANT, LA_HINT_CANT_TYPO, LA_HINT_COULDNT,
-               LA_HINT_COULDNT_TYPO, LA_HINT_INVALID, LA_HINT_UNSUPPORTED, LA_HINT_NOT_SUPPORTED,
-               LA_HINT_UNEXPECTED, LA_HINT_MISSING, LA_HINT_OUT_OF_MEMORY, LA_HINT_DID_NOT,
-               LA_HINT_TIMED_OUT, LA_HINT_DENIED, LA_HINT_REFUSED, LA_HINT_DOES_NOT_MATCH,
-               LA_HINT_DOESNT_MATCH, LA_HINT_MISMATCH, LA_HINT_REFUSING, LA_HINT_NOT_VALID,
-               LA_HINT_NOT_LOADED, LA_HINT_INCORRECT, LA_HINTS };
+               LA_HINT_CANNOT, LA_HINT_FATAL, LA_HINT_CANT, LA_HINT_CANT_CURLY, LA_HINT_COULDNT,
+               LA_HINT_COULDNT_CURLY, LA_HINT_INVALID, LA_HINT_UNSUPPORTED,
+               LA_HINT_NOT_SUPPORTED, LA_HINT_UNEXPECTED, LA_HINT_MISSING, LA_HINT_OUT_OF_MEMORY,
+               LA_HINT_DID_NOT, LA_HINT_TIMED_OUT, LA_HINT_DENIED, LA_HINT_REFUSED,
+               LA_HINT_DOES_NOT_MATCH, LA_HINT_DOESNT_MATCH, LA_HINT_MISMATCH, LA_HINT_REFUSING,
+               LA_HINT_NOT_VALID, LA_HINT_NOT_LOADED, LA_HINT_INCORRECT, LA_HINTS };
+#define LA_HINTS_ANYWHERE (LA_HINT_PANIC + 1)
 size_t la_matcher_hint_at(const struct la_matcher *m, enum la_hint h);
 
 /*
@@ -224,5 +228,12 @@ uint64_t la_matcher_hits_served(const struct la_matcher *m);
 void la_matcher_profile(const struct la_matcher *m, size_t rule, uint64_t *ret_checks,
                         uint64_t *ret_hits, uint64_t *ret_ns);
 void la_matcher_enable_profile(struct la_matcher *m, int on);
+/*
+ * For the analysis: test a fallback rule (la_rule_meta.fallback) only on a record that may say
+ * it failed (a hint word in its text, or an error/fault level), the only records on which the
+ * analysis lets it count (the line that ended a run).  Off by default, so that `rules test`
+ * checks a fallback rule's samples as they are.
+ */
+void la_matcher_gate_fallback(struct la_matcher *m, int on);
 
 #endif

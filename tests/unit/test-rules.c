@@ -270,6 +270,32 @@ static void ref_lines(void **state)
     la_buf_release(&d);
 }
 
+/* A gated matcher tests a fallback rule only on a line that may say it failed (a hint word
+ * or an error level); ungated (as `rules test` runs it) on every line with its atom. */
+static void fallback_gate(void **state)
+{
+    struct la_buf d = LA_BUF_INIT;
+    struct la_ruleset *rs = load(RULE("    fallback: true\n    match:\n"
+                                      "      a: {contains: needs dfu mode}\n"), &d, LA_OK);
+    struct la_matcher *m = la_matcher_new(rs);
+    struct la_record err = { .format = "text", .text = la_sv_cstr("device needs dfu mode"),
+                             .message = la_sv_cstr("device needs dfu mode"),
+                             .level = la_sv_cstr("Error") };
+    struct hits h;
+
+    (void)state;
+    assert_int_equal(scan(m, "device needs dfu mode", &h), 1);
+    la_matcher_gate_fallback(m, 1);
+    assert_int_equal(scan(m, "device needs dfu mode", &h), 0);
+    assert_int_equal(scan(m, "unable to go on: device needs dfu mode", &h), 1);
+    memset(&h, 0, sizeof(h));
+    assert_int_equal(la_matcher_scan(m, &err, on_hit, &h, NULL), LA_OK);
+    assert_int_equal(h.n, 1);
+    la_matcher_free(m);
+    la_ruleset_free(rs);
+    la_buf_release(&d);
+}
+
 /* The scan reports the hint words wherever they are, in any case, rules or not. */
 static void hint_words(void **state)
 {
@@ -296,6 +322,9 @@ static void hint_words(void **state)
     assert_int_equal(la_matcher_hint_at(m, LA_HINT_CANNOT), 41);
     assert_int_equal(scan(m, "FATAL: out of memory", &h), 0);
     assert_int_equal(la_matcher_hint_at(m, LA_HINT_FATAL), 1);
+    assert_int_equal(scan(m, "Can\xe2\x80\x99t open it; CAN'T READ", &h), 0);
+    assert_int_equal(la_matcher_hint_at(m, LA_HINT_CANT_CURLY), 1);
+    assert_int_equal(la_matcher_hint_at(m, LA_HINT_CANT), 18);
     assert_int_equal(scan(m, "the cannotation is able to go", &h), 0);
     assert_int_equal(la_matcher_hint_at(m, LA_HINT_CANNOT), 0);
     assert_int_equal(la_matcher_hint_at(m, LA_HINT_UNABLE), 0);
@@ -571,7 +600,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(diagnostics), cmocka_unit_test(yaml_limits), cmocka_unit_test(matching),
-        cmocka_unit_test(hint_words), cmocka_unit_test(durations), cmocka_unit_test(ref_lines),
+        cmocka_unit_test(hint_words),
+        cmocka_unit_test(fallback_gate), cmocka_unit_test(durations), cmocka_unit_test(ref_lines),
         cmocka_unit_test(automaton),
         cmocka_unit_test(match_limit_disables_rule), cmocka_unit_test(kb_lookup_by_space),
         cmocka_unit_test(kb_contexts),
