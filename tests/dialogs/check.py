@@ -24,11 +24,12 @@ the state the rules reached; see tests/dialogs/README.md), 2 on a usage or run e
 docs/style.md §7 (tests can fail).
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import tables  # noqa: E402  (tests/tables.py: the table and the runs, shared with guides)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -47,32 +48,14 @@ COLUMNS = ["id", "url", "alert", "outcome", "cause", "log", "quote"]
 OUTCOMES = ("failed", "no-restore-found")
 
 
-def read_rows(path):
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        header = None
-        for n, raw in enumerate(f, 1):
-            raw = raw.rstrip("\n")
-            if not raw or raw.startswith("#"):
-                continue
-            cells = raw.split("\t")
-            if header is None:
-                if cells != COLUMNS:
-                    sys.exit(f"{path}:{n}: header must be {' '.join(COLUMNS)}")
-                header = cells
-                continue
-            if len(cells) != len(COLUMNS):
-                sys.exit(f"{path}:{n}: {len(cells)} cells, want {len(COLUMNS)}")
-            row = dict(zip(COLUMNS, cells))
-            if row["outcome"] not in OUTCOMES:
-                sys.exit(f"{path}:{n}: unknown outcome '{row['outcome']}'")
-            if row["log"] != "-" and row["log"] not in LOGS:
-                sys.exit(f"{path}:{n}: unknown log '{row['log']}'")
-            if (row["cause"] == "-") != (row["outcome"] == "no-restore-found"):
-                sys.exit(f"{path}:{n}: cause '-' goes with outcome no-restore-found, and only there")
-            row["at"] = f"{os.path.basename(path)}:{n}"
-            rows.append(row)
-    return rows
+def check_row(row):
+    if row["outcome"] not in OUTCOMES:
+        return f"unknown outcome '{row['outcome']}'"
+    if row["log"] != "-" and row["log"] not in LOGS:
+        return f"unknown log '{row['log']}'"
+    if (row["cause"] == "-") != (row["outcome"] == "no-restore-found"):
+        return "cause '-' goes with outcome no-restore-found, and only there"
+    return None
 
 
 def texts(row):
@@ -82,19 +65,6 @@ def texts(row):
     if row["log"] != "-":
         out.append((row["log"], "\n".join(alert + LOGS[row["log"]]) + "\n"))
     return out
-
-
-def run(exe, text, tmpdir, name):
-    path = os.path.join(tmpdir, name + ".txt")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    p = subprocess.run([exe, "--format", "json", "--deterministic", "--exit-zero", "-q", path],
-                       capture_output=True, text=True)
-    try:
-        return json.loads(p.stdout)["reports"][0]
-    except (ValueError, KeyError, IndexError):
-        sys.stderr.write(f"{name}: loganalyze exited {p.returncode}: {p.stderr.strip()}\n")
-        sys.exit(2)
 
 
 def judge(row, rep):
@@ -120,7 +90,7 @@ def main():
     ap.add_argument("--min-right", type=int, default=0)
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
-    rows = read_rows(a.tsv)
+    rows = tables.read_rows(a.tsv, COLUMNS, check_row)
     if not rows:
         sys.exit(f"{a.tsv}: no rows")
     right = 0
@@ -128,7 +98,8 @@ def main():
         for row in rows:
             results = []
             for shape, text in texts(row):
-                ok, said = judge(row, run(a.loganalyze, text, tmp, f"{row['id']}-{shape}"))
+                ok, said = judge(row, tables.report(a.loganalyze, text, tmp, f"{row['id']}-{shape}",
+                                                     ".txt"))
                 results.append((shape, ok, said))
             row_ok = all(ok for _, ok, _ in results)
             right += row_ok

@@ -22,11 +22,12 @@ It prints one line per miss and a summary ("N/M right"), and exits 1 when fewer 
 tests/guides/README.md), 2 on a usage or run error.  docs/style.md §7 (tests can fail).
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import tables  # noqa: E402  (tests/tables.py: the table and the runs, shared with dialogs)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -73,30 +74,12 @@ COLUMNS = ["id", "shape", "url", "error", "line", "outcome", "cause", "quote"]
 OUTCOMES = ("failed", "succeeded", "inconclusive")
 
 
-def read_rows(path):
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        header = None
-        for n, raw in enumerate(f, 1):
-            raw = raw.rstrip("\n")
-            if not raw or raw.startswith("#"):
-                continue
-            cells = raw.split("\t")
-            if header is None:
-                if cells != COLUMNS:
-                    sys.exit(f"{path}:{n}: header must be {' '.join(COLUMNS)}")
-                header = cells
-                continue
-            if len(cells) != len(COLUMNS):
-                sys.exit(f"{path}:{n}: {len(cells)} cells, want {len(COLUMNS)}")
-            row = dict(zip(COLUMNS, cells))
-            if row["shape"] not in SHAPES:
-                sys.exit(f"{path}:{n}: unknown shape '{row['shape']}'")
-            if row["outcome"] not in OUTCOMES:
-                sys.exit(f"{path}:{n}: unknown outcome '{row['outcome']}'")
-            row["at"] = f"{os.path.basename(path)}:{n}"
-            rows.append(row)
-    return rows
+def check_row(row):
+    if row["shape"] not in SHAPES:
+        return f"unknown shape '{row['shape']}'"
+    if row["outcome"] not in OUTCOMES:
+        return f"unknown outcome '{row['outcome']}'"
+    return None
 
 
 def make_log(row):
@@ -104,19 +87,6 @@ def make_log(row):
     head = [l.format(blob=blob) for l in SHAPES[row["shape"]]]
     tail = [PREFIX.get(row["shape"], "") + l for l in row["line"].split("\\n")]
     return "\n".join(head + tail) + "\n"
-
-
-def run(exe, text, tmpdir, name):
-    path = os.path.join(tmpdir, name + ".log")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    p = subprocess.run([exe, "--format", "json", "--deterministic", path],
-                       capture_output=True, text=True)
-    try:
-        return json.loads(p.stdout)["reports"][0]
-    except (ValueError, KeyError, IndexError):
-        sys.stderr.write(f"{name}: loganalyze exited {p.returncode}: {p.stderr.strip()}\n")
-        sys.exit(2)
 
 
 def judge(row, rep):
@@ -143,13 +113,13 @@ def main():
     ap.add_argument("--min-right", type=int, default=0)
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
-    rows = read_rows(a.tsv)
+    rows = tables.read_rows(a.tsv, COLUMNS, check_row)
     if not rows:
         sys.exit(f"{a.tsv}: no rows")
     right = 0
     with tempfile.TemporaryDirectory(prefix="la-guides-") as tmp:
         for row in rows:
-            ok, said = judge(row, run(a.loganalyze, make_log(row), tmp, row["id"]))
+            ok, said = judge(row, tables.report(a.loganalyze, make_log(row), tmp, row["id"], ".log"))
             right += ok
             if not ok or a.verbose:
                 mark = "ok  " if ok else "MISS"
