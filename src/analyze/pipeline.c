@@ -29,7 +29,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "analyze/analyze-internal.h"
@@ -321,9 +320,7 @@ static int looks_like_error(const struct run *r, const struct la_record *rec)
 
     for (int h = 0; h < n && !err; h++)
         err = la_matcher_hint_at(r->m, (enum la_hint)h) > (size_t)(rec->message.p - rec->text.p);
-    /* The level is a view: it is compared within its own bytes. */
-    return err || (rec->level.len >= 5 && (!strncasecmp(rec->level.p, "error", 5) ||
-                                           !strncasecmp(rec->level.p, "fault", 5)));
+    return err || la_record_error_level(rec);
 }
 
 /* FNV-1a over the key's bytes up to its first NUL (the templates are compared as strings). */

@@ -22,6 +22,7 @@
  */
 
 #include <stdint.h>
+#include <strings.h>
 
 #include "core/sv.h"
 
@@ -40,5 +41,13 @@ struct la_record {
                                     * continuation (restore-step-* lines after their CHECKPOINT,
                                     * a traceback after its logger line) */
 };
+
+/* Whether the record's level says it failed: "error" or "fault" at its start, in any case (the
+ * level is a view: it is compared within its own bytes). */
+static inline int la_record_error_level(const struct la_record *rec)
+{
+    return rec->level.len >= 5 && (!strncasecmp(rec->level.p, "error", 5) ||
+                                   !strncasecmp(rec->level.p, "fault", 5));
+}
 
 #endif

@@ -20,7 +20,6 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "core/alloc.h"
@@ -328,8 +327,7 @@ static int may_have_failed(const struct la_matcher *m, const struct la_record *r
     for (int h = 0; h < LA_HINTS; h++)
         if (m->hint_at[h])
             return 1;
-    return rec->level.len >= 5 && (!strncasecmp(rec->level.p, "error", 5) ||
-                                   !strncasecmp(rec->level.p, "fault", 5));
+    return la_record_error_level(rec);
 }
 
 /*
