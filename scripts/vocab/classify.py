@@ -1280,6 +1280,13 @@ OVERRIDES = {
     ("idevicerestore", "Missing ImageType"):
         (TOOL, "host-software", 1.0, "the device's image data request has a form this tool "
          "does not know"),
+    # idevicerestore 1.0.0 and older (src/restore.c, restore_send_component and the like):
+    # the device asks for a component the tool finds no path for in the build identity, which
+    # an older tool that does not know the device's components runs into (idevicerestore#354,
+    # rules/host-software.yaml host-sw.unable-get-component-path)
+    ("idevicerestore", "Unable get path for '%s' component"):
+        (TOOL, "host-software", 2.0, "the device asked for a firmware component this release "
+         "of the tool has no path for: a newer tool knows this device's components"),
     ("pymobiledevice3", "missing ImageType"):
         (TOOL, "host-software", 1.0, "the device's image data request has a form this tool "
          "does not know"),
@@ -1353,13 +1360,20 @@ def bare(fmt):
 # one text never gets two classes (tsschecker's tss.c is idevicerestore's, now libtatsu).
 COPIED_FROM = {
     ("tsschecker-legacy", "tsschecker/tss.c"): "libtatsu",
+    ("idevicerestore-legacy", "src/tss.c"): "libtatsu",
+}
+
+# A producer's older words, pinned at an earlier commit, are classified as the producer's own.
+CLASSIFY_AS = {
+    "idevicerestore-legacy": "idevicerestore",
 }
 
 
 def classify(rec):
     """The class of one extracted message: a dict with side/cause/weight/reason (and maybe
     variants), or {"ignore": category, "reason": ...}."""
-    origin = COPIED_FROM.get((rec["producer"], rec["file"]))
+    origin = (COPIED_FROM.get((rec["producer"], rec["file"]))
+              or CLASSIFY_AS.get(rec["producer"]))
     if origin:
         rec = dict(rec, producer=origin)
     fmt = bare(rec["format"])

@@ -54,6 +54,21 @@ PRODUCERS = {
         "exclude": [],
         "lang": "c",
     },
+    # ... and its words as of its only release, 1.0.0 (2020-06-15): the messages that builds
+    # of that era and older print (the 2020s moved most of them to logger() and reworded many:
+    # "ERROR: Unable to find any build identities", "ERROR: Unable to place device in recovery
+    # mode"). Only the messages today's idevicerestore and libtatsu (which took its tss.c) no
+    # longer print go into this pack ("superseded_by"); its tss.c is classified as libtatsu's.
+    "idevicerestore-legacy": {
+        "repo": "libimobiledevice/idevicerestore",
+        "pin": "a88351d58f9041ae104a794ec9b747d7d0790084",
+        "pin_note": ("release 1.0.0, the words of builds of 2020 and older; only the "
+                     "messages today's idevicerestore and libtatsu no longer print"),
+        "superseded_by": ["idevicerestore", "libtatsu"],
+        "include": [r"^src/[^/]+\.(c|h)$"],
+        "exclude": [],
+        "lang": "c",
+    },
     "libimobiledevice": {
         "repo": "libimobiledevice/libimobiledevice",
         # the parts of the library a restore tool uses (idevicerestore: idevice, lockdownd,

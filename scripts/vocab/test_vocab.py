@@ -516,6 +516,27 @@ class Packs(unittest.TestCase):
                                          if e["ignore"] not in generate.NOT_ERRORS)
             self.assertGreaterEqual(len(messages) / errors, 0.95, path)
 
+    def test_superseded_packs_hold_only_lost_words(self):
+        # a pinned older commit's pack (idevicerestore-legacy) keeps only what the producers
+        # it is superseded by no longer print, compared without the level word
+        for name, spec in sorted(extract.PRODUCERS.items()):
+            if not spec.get("superseded_by"):
+                continue
+            _, messages, ignored = generate.load_pack(generate.pack_path(name))
+            newer = set()
+            for other in spec["superseded_by"]:
+                _, m, i = generate.load_pack(generate.pack_path(other))
+                newer.update(generate.id_text(e["format"]) for e in m + i)
+            for e in messages + ignored:
+                self.assertNotIn(generate.id_text(e["format"]), newer, "%s %s" % (name, e["id"]))
+        kept, dropped = generate.supersede(
+            "idevicerestore-legacy",
+            [{"format": "ERROR: Unable to find any build identities"},
+             {"format": "ERROR: Unable to send iBEC"}],
+            {"idevicerestore": [{"format": "Unable to send iBEC"}], "libtatsu": []})
+        self.assertEqual([e["format"] for e in kept], ["ERROR: Unable to find any build identities"])
+        self.assertEqual(dropped, 1)
+
     def test_packs_are_what_generate_makes(self):
         root = (os.environ.get("VOCAB_MIRROR_ROOT") or generate.DEFAULT_MIRROR_ROOT)
         missing = [p for p in extract.PRODUCERS
