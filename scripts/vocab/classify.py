@@ -1063,7 +1063,8 @@ RULES = [
        r"can't get local filename|Could not open file|File not found|no local file|"
        r"Firmware file %s does not exist|could not open or create lockfile|can't (un)?lock file|"
        r"Cannot open '%s' for writing|failed to load apticket|fwrite|^frite|failed to load (SEPManifest|"
-       r"BasebandManifest)|failed to read (SEP|Baseband)$|saving file failed|Could not remove pair "
+       r"BasebandManifest)|failed to read (SEP|Baseband|Rose|SE|Savage: %d|Veridian \w+|[Rr]amdisk|"
+       r"[Kk]ernel)$|saving file failed|Could not remove pair "
        r"record|Failed to get primary mac address",
        ENV, "host-environment", 1.0,
        "a file on the host could not be read or written (path, permissions or disk space)"),
@@ -1366,6 +1367,7 @@ COPIED_FROM = {
 # A producer's older words, pinned at an earlier commit, are classified as the producer's own.
 CLASSIFY_AS = {
     "idevicerestore-legacy": "idevicerestore",
+    "futurerestore-2021": "futurerestore",
 }
 
 

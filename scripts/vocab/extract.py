@@ -106,6 +106,22 @@ PRODUCERS = {
         "exclude": [],
         "lang": "c",
     },
+    # ... and its words before the major refactor of 2022-02 (6406f51): the last commit before
+    # it (2022-01-29), whose builds (the 2021 betas, FutureRestore-GUI's downloads of that
+    # time) print lines the refactor reworded ("could not download SE", "failed to read
+    # Rose"). Only what the futurerestore packs and tsschecker no longer hold goes in.
+    "futurerestore-2021": {
+        "repo": "futurerestore/futurerestore",
+        "pin": "06137f3ba489b5ad89fa0f2a8930305e6ce7ee92",
+        "pin_note": ("the last commit before the major refactor of 2022-02, the words "
+                     "of the 2021 builds; only the messages the futurerestore and "
+                     "tsschecker packs no longer hold"),
+        "superseded_by": ["futurerestore", "futurerestore-tihmstar", "futurerestore-legacy",
+                          "tsschecker", "tsschecker-legacy"],
+        "include": [r"^(src|futurerestore)/[^/]+\.(c|cpp|h|hpp)$"],
+        "exclude": [],
+        "lang": "c",
+    },
     "futurerestore-tihmstar": {
         "repo": "tihmstar/futurerestore",
         "include": [r"^(src|futurerestore)/[^/]+\.(c|cpp|h|hpp)$"],

@@ -395,10 +395,8 @@ def coverage_md(results):
                                                        classify.IGNORE_CATEGORIES[cat], ex))
             d.append("")
         if dropped:
-            d.append("Left out because %s still print%s the same text: %d messages."
-                     % (" and ".join(extract.PRODUCERS[producer]["superseded_by"]),
-                        "" if len(extract.PRODUCERS[producer]["superseded_by"]) > 1 else "s",
-                        dropped))
+            d.append("Left out because the packs of %s hold the same text: %d messages."
+                     % (", ".join(extract.PRODUCERS[producer]["superseded_by"]), dropped))
         coded = sum(1 for e in entries if "code" in e)
         d.append("Messages with a numeric code from the source: %d." % coded)
         if skipped:
