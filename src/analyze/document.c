@@ -87,6 +87,8 @@ static json_t *evidence_json(struct run *r, const struct match *x)
     json_object_set_new(o, "text", la_redact_json(r->e, x->text, strlen(x->text)));
     if (m->advice)
         json_object_set_new(o, "advice", json_string(m->advice));
+    if (m->vocab_meaning_len)
+        json_object_set_new(o, "meaning", json_stringn(m->description, m->vocab_meaning_len));
     return o;
 }
 

@@ -165,7 +165,10 @@ found:
         json_object_set_new(rule, "shortDescription",
                             text_obj(la_report_has_str(e, "title") ? la_report_str(e, "title")
                                                                    : id));
-    if (la_buf_addf(&s->tmp, "Evidence for %s", la_report_str(cause, "title")) != LA_OK ||
+    /* A vocabulary message says first what it means ("the filesystem transfer ... broke"). */
+    if ((la_report_has_str(e, "meaning") &&
+         la_buf_addf(&s->tmp, "The message means %s. ", la_report_str(e, "meaning")) != LA_OK) ||
+        la_buf_addf(&s->tmp, "Evidence for %s", la_report_str(cause, "title")) != LA_OK ||
         (la_report_has_str(cause, "summary") &&
          la_buf_addf(&s->tmp, ": %s", la_report_str(cause, "summary")) != LA_OK))
         goto oom;

@@ -135,7 +135,10 @@ static enum la_rc line_reason(const json_t *report, struct la_report_reason *r, 
     if (!line)
         return LA_OK;
     b = next(r, n);
-    if (la_report_has_str(line, "title"))
+    if (la_report_has_str(line, "meaning"))
+        LA_TRY(la_buf_addf(b, "The log says so: %s; that is, %s", la_report_str(line, "title"),
+                           la_report_str(line, "meaning")));
+    else if (la_report_has_str(line, "title"))
         LA_TRY(la_buf_addf(b, "The log says so: %s", la_report_str(line, "title")));
     else
         LA_TRY(la_buf_adds(b, "The line that ended the restore:"));

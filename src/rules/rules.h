@@ -72,6 +72,11 @@ struct la_rule_meta {
      * for an ordinary rule.
      */
     const char *vocab_producer, *vocab_side, *vocab_at;
+    /* What the message means, in words for a person (the entry's 'reason': "the filesystem
+     * transfer (ASR) to the device broke"): the first vocab_meaning_len bytes of description,
+     * which goes on with where the source prints it; 0 for an ordinary rule, whose title
+     * says it. */
+    size_t vocab_meaning_len;
     /* An ignored entry: this error-level line names no cause (kind fact: it is not a
      * failure; kind result, outcome failed: it only says the run failed). */
     int benign;

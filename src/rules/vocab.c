@@ -422,6 +422,7 @@ static int describe(struct vpack *p, const struct ventry *e, const char *reason,
     m->after_rule = m->unless_rule = -1;
     m->vocab_producer = p->producer;
     m->vocab_at = e->at;
+    m->vocab_meaning_len = reason ? strlen(reason) : 0;
     return 0;
 }
 

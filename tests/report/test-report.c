@@ -845,6 +845,38 @@ static void test_unclear_failure_is_reported(void **state)
     json_decref(doc);
 }
 
+/* A deciding line read by a vocabulary pack says what the message means, escaped like every
+ * log-derived text, in the reason that quotes it and at the head of SARIF's rule text. */
+static void test_vocab_meaning(void **state)
+{
+    json_t *doc = load_doc("failed-4013");
+    json_t *rep = json_array_get(json_object_get(doc, "reports"), 0);
+    json_t *line = json_object_get(json_object_get(rep ? rep : doc, "diagnosis"), "line");
+    json_t *ev = json_array_get(json_object_get(json_array_get(
+        json_object_get(rep ? rep : doc, "causes"), 0), "evidence"), 0);
+    struct la_buf out;
+
+    (void)state;
+    assert_non_null(line);
+    assert_non_null(ev);
+    json_object_set_new(line, "meaning", json_string("the modem <b>did not</b> answer & \x1b[31m"));
+    json_object_set_new(ev, "meaning", json_string("the modem <b>did not</b> answer & \x1b[31m"));
+    render_ok("text", doc, NULL, &out);
+    assert_true(contains(&out, "bbupdater could not ping the baseband; that is, the modem <b>did"));
+    assert_null(memchr(out.buf, 0x1b, out.len));
+    la_buf_release(&out);
+    render_ok("markdown", doc, NULL, &out);
+    assert_true(contains(&out, "; that is, the modem \\<b\\>did not\\</b\\> answer"));
+    la_buf_release(&out);
+    render_ok("html", doc, NULL, &out);
+    assert_true(contains(&out, "; that is, the modem &lt;b&gt;did not&lt;/b&gt; answer &amp;"));
+    la_buf_release(&out);
+    render_ok("sarif", doc, NULL, &out);
+    assert_true(contains(&out, "\"text\": \"The message means the modem <b>did not</b> answer"));
+    la_buf_release(&out);
+    json_decref(doc);
+}
+
 /* Many failed inputs without evidence: each gets its result (the fingerprint table is
  * sized for them too, so rendering ends). */
 static void test_sarif_many_unclear(void **state)
@@ -1251,6 +1283,7 @@ int main(void)
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_markdown_trim),
         cmocka_unit_test(test_unclear_failure_is_reported),
+        cmocka_unit_test(test_vocab_meaning),
         cmocka_unit_test(test_sarif_many_unclear), cmocka_unit_test(test_sarif_cap),
         cmocka_unit_test(test_sarif_uri),
         cmocka_unit_test(test_github_cap),
