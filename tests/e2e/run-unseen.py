@@ -39,7 +39,9 @@ _spec.loader.exec_module(vocab_e2e)
 
 # A tool and its other packs (older releases, forks) are unseen together.
 FAMILIES = {
-    "futurerestore": ("futurerestore", "futurerestore-tihmstar", "futurerestore-legacy"),
+    "futurerestore": ("futurerestore", "futurerestore-tihmstar", "futurerestore-legacy",
+                      "futurerestore-2021"),
+    "idevicerestore": ("idevicerestore", "idevicerestore-legacy"),
     "tsschecker": ("tsschecker", "tsschecker-legacy"),
     "inferius": ("inferius", "inferius-legacy"),
     "legacy-ios-kit": ("legacy-ios-kit", "legacy-ios-kit-ota-downgrader"),
@@ -96,7 +98,7 @@ def main():
                 os.remove(os.path.join(datadir, "vocab", m + ".yaml"))
             cases = []
             for m in members:
-                for _id, fmt, cause in vocab_e2e.entries(os.path.join(vocab, m + ".yaml")):
+                for _id, fmt, cause, _why in vocab_e2e.entries(os.path.join(vocab, m + ".yaml")):
                     line = vocab_e2e.fill(fmt)
                     if re.search(r"[A-Za-z]{3}", line):
                         cases.append((cause, line))
