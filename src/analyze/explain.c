@@ -316,14 +316,44 @@ static json_t *suggest_json(const struct la_kb *kb, const char *arg)
     return sug.best ? json_string(sug.best) : NULL;
 }
 
+/*
+ * The one space off the error-number line that knows a bare number the line does not
+ * (0xe8000015 is only MobileDevice's, 10005 only VZError's): its index, or -1 when the line
+ * knows the number (entry or family) or no space or several do.
+ */
+static int only_space(const struct la_kb *kb, long num)
+{
+    int found = -1;
+
+    if (la_kb_code(kb, num) || la_kb_family_of(kb, num))
+        return -1;
+    for (size_t i = 0; i < la_kb_n_spaces(); i++) {
+        if (la_kb_space_at(i)->on_line ||
+            (!la_kb_code_in(kb, i, num) && !la_kb_family_in(kb, i, num)))
+            continue;
+        if (found >= 0)
+            return -1;
+        found = (int)i;
+    }
+    return found;
+}
+
 json_t *la_explain(const struct la_kb *kb, const char *arg)
 {
     size_t space = LA_SPACE_DIALOG;
     long num = 0, n;
     int spaced = parse_spaced(arg, &space, &num);
     int is_num = spaced || parse_number(arg, 0, &num);
-    const struct la_code *c = spaced ? la_kb_code_in(kb, space, num)
-                              : is_num ? la_kb_code(kb, num) : la_kb_code_by_name(kb, arg);
+    int only = is_num && !spaced ? only_space(kb, num) : -1;
+    const struct la_code *c;
+
+    /* A bare number only one space knows is read in that space, as if it had been named. */
+    if (only >= 0) {
+        space = (size_t)only;
+        spaced = 1;
+    }
+    c = spaced ? la_kb_code_in(kb, space, num)
+        : is_num ? la_kb_code(kb, num) : la_kb_code_by_name(kb, arg);
     const struct la_family *fam;
     const struct la_prior *pr = NULL;
     size_t np = 0;
@@ -348,7 +378,7 @@ json_t *la_explain(const struct la_kb *kb, const char *arg)
         json_object_set_new(o, "code", json_integer(num));
     if (spaced && space != LA_SPACE_DIALOG && la_kb_space_number(space, num, &n))
         json_object_set_new(o, "number", json_integer(n));
-    if (is_num && !spaced)
+    if (is_num && (!spaced || only >= 0))
         json_object_set_new(o, "spaces", spaces_json(kb, num));
     if (is_num && !spaced && !c)
         json_object_set_new(o, "nearby", nearby_json(kb, num));

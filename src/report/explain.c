@@ -54,7 +54,7 @@ static enum la_rc code_title(struct la_buf *b, const json_t *o)
 
     if (!sp || !strcmp(la_report_str(sp, "id"), "dialog"))
         return la_buf_addf(b, "Error %lld", la_report_int(o, "code"));
-    if (!strcmp(la_report_str(sp, "id"), "kio") && la_report_int(o, "code") >= 0)
+    if (la_report_space_hex(la_report_str(sp, "id")) && la_report_int(o, "code") >= 0)
         LA_TRY(la_buf_addf(b, "%s 0x%llx", la_report_str(sp, "name"), la_report_int(o, "code")));
     else
         LA_TRY(la_buf_addf(b, "%s %lld", la_report_str(sp, "name"), la_report_int(o, "code")));

@@ -91,6 +91,9 @@ int la_report_percent(double confidence);
  * escape it as it escapes text.
  */
 LA_NODISCARD enum la_rc la_report_codes_line(const json_t *report, struct la_buf *out);
+/* Whether a person reads the codes of the numbering space with this id in hex (kIOReturn,
+ * MobileDevice). */
+int la_report_space_hex(const char *space);
 /*
  * Which case of a split input the report is ("2 of 3: device ecid-1a2b3c4d, split by
  * device; 1 member in no case"), appended to out; nothing when the report has no case.

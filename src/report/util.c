@@ -298,7 +298,8 @@ static const struct {
     { "asr", "ASR", 0, 0 }, { "irecv", "irecv", 0, 0 }, { "kio", "kIOReturn", 0, 1 },
     { "posix", "errno", 0, 0 }, { "nf", "NfResult", 0, 0 }, { "fr", "futurerestore", 0, 0 },
     { "idr", "idevicerestore", 0, 0 }, { "imd", "libimobiledevice", 0, 0 },
-    { "curl", "CURLcode", 0, 0 }, { "mbedtls", "mbedTLS", 0, 0 },
+    { "curl", "CURLcode", 0, 0 }, { "mbedtls", "mbedTLS", 0, 0 }, { "vz", "VZError", 0, 0 },
+    { "ns", "NSError", 0, 0 }, { "amd", "MobileDevice", 0, 1 },
 };
 
 static int code_space_at(const char *id)
@@ -307,6 +308,13 @@ static int code_space_at(const char *id)
         if (!strcmp(code_spaces[i].id, id))
             return (int)i;
     return -1;
+}
+
+int la_report_space_hex(const char *space)
+{
+    int k = code_space_at(space);
+
+    return k >= 0 && code_spaces[k].hex;
 }
 
 /* "TSS 94": the label (or the id, cut to safe characters) and the number. */

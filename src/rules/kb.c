@@ -87,6 +87,7 @@ static const char *const cat_curl[] = { "libcurl", NULL };
 static const char *const cat_mbedtls[] = { "mbedTLS", NULL };
 static const char *const cat_vz[] = { "VZError", NULL };
 static const char *const cat_ns[] = { "NSError", NULL };
+static const char *const cat_amd[] = { "MobileDevice", NULL };
 
 /* Index 0 is LA_SPACE_DIALOG.  Append only: reports and rules name spaces by id. */
 static const struct la_space spaces[] = {
@@ -123,6 +124,9 @@ static const struct la_space spaces[] = {
       "machine's install or run on the Mac (10001-10007 are the install's)", cat_vz, 0, 0 },
     { "ns", "NSError", "an NSError code of a domain no other space names (a Mac program's "
       "own error: the line says which domain)", cat_ns, 0, 0 },
+    { "amd", "MobileDevice", "MobileDevice error (kAMD…, 0xe80000xx): the computer talking to a "
+      "device in normal mode (USB mux, lockdown, pairing, services), not a restore's result",
+      cat_amd, 0, 0 },
 };
 
 size_t la_kb_n_spaces(void)

@@ -46,6 +46,26 @@ while read -r cat c; do
 done > "$t/spaced"
 [ -s "$t/spaced" ] && bad "$(cat "$t/spaced")" || ok
 
+# MobileDevice's codes (one line each in codes.yaml): every one answers amd:CODE with its
+# kAMD name, and the bare hex number too, since no other space knows it.
+grep -o '^  - {code: 0xe80000[0-9a-f]*, space: MobileDevice, family: [a-z-]*, names: \[kAMD[A-Za-z0-9]*\]' \
+  "$src/rules/data/codes.yaml" | sed 's/.*code: \(0x[0-9a-f]*\),.*family: \([a-z-]*\), names: \[\(.*\)\]/\1 \2 \3/' > "$t/amd"
+[ "$(wc -l < "$t/amd")" -eq 156 ] && ok || bad "MobileDevice: $(wc -l < "$t/amd") entries, want 156"
+while read -r c fam name; do
+  for q in "amd:$c" "$c" "$name"; do
+    "$exe" explain --format json -- "$q" | jq -e --arg n "$name" --arg f "$fam" '.codes[0] |
+        .known and .space.id == "amd" and .names == [$n] and .family.id == $f and
+        (.causes | length) > 0' > /dev/null || echo "FAIL explain $q: not $name of $f"
+  done
+done < "$t/amd" > "$t/amdfail"
+[ -s "$t/amdfail" ] && bad "$(head -5 "$t/amdfail")" || ok
+"$exe" explain 0xE8000015 > "$t/out" 2>&1 && grep -q "^MobileDevice 0xe8000015: The device's lockdown" "$t/out" \
+  && grep -q "kAMDMissingValueError" "$t/out" && ok || bad "explain 0xE8000015: text"
+"$exe" explain --format json 10005 | jq -e '.codes[0] | .known and .space.id == "vz" and
+    ([.spaces[].space] == ["vz"])' >/dev/null && ok || bad "explain 10005: the VZError entry"
+"$exe" explain --format json 0xe8000fff | jq -e '.codes[0] | (.known | not) and
+    (has("space") | not)' >/dev/null && ok || bad "explain 0xe8000fff: no space knows it"
+
 # A code is read in its numbering space: TSS 94 is error 3194 (the signing server first), a bare
 # number lists the spaces it has a meaning in, futurerestore codes have no entry.
 "$exe" explain --format json tss:94 | jq -e '.codes[0] | .known and .code == 94 and .number == 3194
