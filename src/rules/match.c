@@ -31,6 +31,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/alloc.h"
@@ -271,6 +272,62 @@ static int folds(const struct la_matcher *m, const struct pat *p)
     return p->cased && m->rs->rules[p->rule].meta.vocab_producer;
 }
 
+/*
+ * Whether a producer's message matched with case ignored at byte off of s may start there:
+ * one that opens with a word, not inside a word, and not after a word and a blank unless
+ * that word is a level word ("ERROR unable to ..."); one that opens otherwise (": failed to
+ * load", after a dropped "%s") anywhere.  As written, a pack pattern gets this from its case (a message
+ * that opens with a capital, "Unknown Error", "RESTORE FAILED", is not found inside prose or
+ * an identifier, "an unknown error occurred", "ModeRestore failed") or from
+ * LA_PRINTF_MESSAGE_START (printf.c); ignoring case must not lose it.
+ */
+static int at_message_start(const char *s, size_t off)
+{
+    static const char *const level[] = { "error ", "warning ", "note ", "debug ", "fatal ",
+                                         "info ", "critical " };
+    unsigned char c;
+
+    if (!off || !isalpha((unsigned char)s[off]))
+        return 1;
+    c = (unsigned char)s[off - 1];
+    if (isalnum(c) || c == '_')
+        return 0;
+    if (c != ' ' || off < 2 || !isalpha((unsigned char)s[off - 2]))
+        return 1;
+    for (size_t i = 0; i < sizeof(level) / sizeof(level[0]); i++) {
+        size_t n = strlen(level[i]);
+        if (off >= n && !strncasecmp(s + off - n, level[i], n) &&
+            (off == n || !isalnum((unsigned char)s[off - n - 1])))
+            return 1;
+    }
+    return 0;
+}
+
+/* A folded pack regex: its first match that starts where a message may (at_message_start). */
+static int match_message(struct la_matcher *m, const pcre2_code *re, const char *s, size_t len)
+{
+    for (PCRE2_SIZE start = 0; start <= len;) {
+        int r = pcre2_match(re, (PCRE2_SPTR)s, len, start, 0, m->md, m->rs->mctx);
+        if (r < 0)
+            return r;
+        PCRE2_SIZE at = pcre2_get_ovector_pointer(m->md)[0];
+        if (at_message_start(s, at))
+            return r;
+        for (start = at + 1; start < len && ((unsigned char)s[start] & 0xC0) == 0x80; start++)
+            ;
+    }
+    return PCRE2_ERROR_NOMATCH;
+}
+
+/* A folded pack literal in the lowered field: an occurrence where a message may start. */
+static int contains_message(const char *s, size_t len, const char *lit, size_t litlen)
+{
+    for (const char *h = s, *f; (f = find_lit(h, len - (size_t)(h - s), lit, litlen)); h = f + 1)
+        if (at_message_start(s, (size_t)(f - s)))
+            return 1;
+    return 0;
+}
+
 /* 1 match, 0 no match, -1 limit hit, -2 out of memory. */
 static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_record *rec)
 {
@@ -280,12 +337,15 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_r
     if (!s)
         s = "";
     int fold = folds(m, p);
+    /* A producer's message read with case ignored: only where a message may start. */
+    int pack = fold && m->rs->rules[p->rule].meta.vocab_producer;
 
     if (p->op == OP_RE) {
         pcre2_code *re = fold ? la_pat_re_folded(p) : la_pat_re(p);
         if (!re)
             return -2;
-        int r = pcre2_match(re, (PCRE2_SPTR)s, v.len, 0, 0, m->md, m->rs->mctx);
+        int r = pack ? match_message(m, re, s, v.len)
+                     : pcre2_match(re, (PCRE2_SPTR)s, v.len, 0, 0, m->md, m->rs->mctx);
         if (r >= 0)
             return 1;
         if (r == PCRE2_ERROR_MATCHLIMIT || r == PCRE2_ERROR_DEPTHLIMIT ||
@@ -332,6 +392,8 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_r
     }
     switch (p->op) {
     case OP_CONTAINS:
+        if (pack)
+            return contains_message(s, v.len, lit, p->litlen);
         return find_lit(s, v.len, lit, p->litlen) != NULL;
     case OP_STARTS:
         return v.len >= p->litlen && !memcmp(s, lit, p->litlen);

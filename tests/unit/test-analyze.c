@@ -819,6 +819,19 @@ static void retyped_lines_read(void **state)
         assert_true(has_reason(r, "retyped"));
         json_decref(r);
     }
+    /* Ignoring case keeps where a message may start: not inside prose or a word (as written
+     * a capital keeps "Unable to get SHSH blobs" out of "... was unable to get shsh blobs"). */
+    static const char *const inside[] = { "it said it was unable to get shsh blobs",
+                                          "errorunable to get shsh blobs" };
+    for (size_t i = 0; i < sizeof(inside) / sizeof(inside[0]); i++) {
+        snprintf(log, sizeof(log), "tool 1.0 starts\n%s\n", inside[i]);
+        r = run_cascade(log);
+        assert_false(top(r) && !strcmp(top(r), "signing-server"));
+        json_decref(r);
+    }
+    r = run_cascade("tool 1.0 starts\nERROR unable to get shsh blobs\n");
+    assert_string_equal(top(r), "signing-server");
+    json_decref(r);
 
     r = run_rules(nand_rules, "tool 1.0 starts\nERROR: NAND read error\n", NULL, 0);
     assert_string_equal(top(r), "logic-board");
