@@ -72,6 +72,8 @@ struct match {
     uint64_t line;
     char *text;                       /* the line (capped), or NULL past the text budget */
     const char *stage;                /* pooled in the attempt's stage list */
+    int folded;                       /* matched only with letter case ignored (the
+                                         matcher's folded pass: a retyped line) */
 };
 
 enum fact { FACT_MODEL, FACT_IOS, FACT_BUILD, FACT_HOST, FACT_HOSTOS, FACT_ECID, FACT_UDID,
@@ -227,6 +229,7 @@ struct run {
     const char *cur_path;
     const struct la_record *rec;
     int rec_hit;
+    int folding;                      /* hits come from the matcher's case-folded pass */
     /* inspect: list members (probe and count lines, match nothing); each goes here, then is
      * dropped.  NULL for an analysis. */
     la_member_fn *inspect_fn;

@@ -132,6 +132,7 @@ static enum la_rc keep_match(struct run *r, struct attempt *a, size_t ri,
     x->member = r->cur_member;
     x->line = rec->line;
     x->stage = la_attempt_stage_for_match(a);
+    x->folded = r->folding;
     x->text = NULL;
     /* Text only for the lines a report can show: the first few per rule, within a budget. */
     if (m->kind == LA_KIND_EVIDENCE && a->per_rule[ri] < LA_MAX_TEXT_PER_RULE &&
@@ -195,12 +196,32 @@ static int leaves_unexplained(const struct la_rule_meta *m, const struct la_capt
             !strcmp(m->set_keys[0], "talk") && !m->set_keys[1]);
 }
 
+/*
+ * Which hits of the matcher's case-folded pass (a line retyped or re-cased: "error: unable to
+ * send ibec") count, by rule kind (docs/internals/rules.md, "Retyped lines"): evidence, facts
+ * and stages say the same thing whatever the case of their words (evidence from a rule
+ * file, whose regexes may have meant their case, is trusted at most as "likely": score.c);
+ * a failed result (or a result code) too.  Not an attempt: a retyped error line is not where
+ * a tool run starts, and a new attempt there would cut the failure from its run.  Not a
+ * success: read off an error-looking line with its case ignored, it could hide a failure.
+ */
+static int folded_counts(const struct la_rule_meta *m)
+{
+    if (m->kind == LA_KIND_ATTEMPT)
+        return 0;
+    if (m->kind == LA_KIND_RESULT)
+        return m->outcome != 0;
+    return 1;
+}
+
 static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, size_t ncaps)
 {
     struct run *r = user;
     const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, ri);
     struct attempt *a;
 
+    if (r->folding && !folded_counts(m))
+        return LA_OK;
     if (!leaves_unexplained(m, caps, ncaps))
         r->rec_hit = 1;
     if (m->kind != LA_KIND_EVIDENCE && suppressed(r, m)) {
@@ -429,6 +450,13 @@ static enum la_rc on_record(void *user, const struct la_record *rec)
     r->rec = rec;
     r->rec_hit = 0;
     rc = la_matcher_scan(r->m, rec, on_hit, r, &r->sink);
+    /* An error line no rule explains as written may be one retyped or re-cased on its way
+     * here: the same candidates again, letter case ignored (la_matcher_scan_folded). */
+    if (rc == LA_OK && !r->rec_hit && rec->message.len >= 6 && looks_like_error(r, rec)) {
+        r->folding = 1;
+        rc = la_matcher_scan_folded(r->m, rec, on_hit, r, &r->sink);
+        r->folding = 0;
+    }
     if (rc != LA_OK)
         return rc;
     if (r->cur) {

@@ -941,6 +941,24 @@ static const char *certainty(const struct verdict *v)
     return v->causes[0].conf >= 0.7 ? "confident" : "likely";
 }
 
+/*
+ * The line that decided it matched its rule only with letter case ignored (a retyped or
+ * re-cased line, the matcher's folded pass): say so, and trust a rule file's rule no more than
+ * "likely" (its regexes are case-sensitive, and their author may have meant it: "AMR", a
+ * constant's name), while a restore tool's own message (a vocabulary pack's entry: the
+ * producer's words, whatever their case) keeps its level (docs/internals/rules.md).
+ */
+static void retyped(const struct run *r, struct verdict *v)
+{
+    const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, v->primary->m[v->decider].rule);
+
+    if (!m->vocab_producer && v->level && !strcmp(v->level, "confident"))
+        v->level = "likely";
+    reason(v->reasons, "retyped", "The line that decided it reads as %s only with its letter "
+           "case ignored (text retyped or re-cased on its way here).",
+           m->vocab_producer ? "the tool's own message" : "a known message");
+}
+
 enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
 {
     struct verdict v = { NULL, "no-restore-found", NULL, NULL, 0, json_array(), NULL, -1, 0, 0,
@@ -988,6 +1006,8 @@ enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
             v.level = certainty(&v);
         if (v.level && !strcmp(v.level, "confident") && v.primary->fallback_ok)
             v.level = "likely";
+        if (v.decider >= 0 && v.primary->m[v.decider].folded)
+            retyped(r, &v);
         if (v.level && strcmp(v.level, "unclear") &&
             rests_on_link_messages(r, v.primary, v.causes[0].c->id)) {
             v.level = "unclear";

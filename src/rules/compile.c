@@ -53,6 +53,22 @@ static struct pat *new_pat(struct la_ruleset *rs)
     return p;
 }
 
+/*
+ * Whether a regex ignores case throughout: it opens with "(?i)" and no option group after it
+ * turns an option off ("(?-i)", "(?^)", "(?s-i:"); when unsure, no (the folded pass then
+ * tests it again, which costs a match, never a wrong answer).
+ */
+static int ignores_case(const char *val)
+{
+    if (strncmp(val, "(?i)", 4))
+        return 0;
+    for (const char *q = val + 4; (q = strstr(q, "(?")); q++)
+        for (const char *o = q + 2; *o == '-' || *o == '^' || isalpha((unsigned char)*o); o++)
+            if (*o == '-' || *o == '^')
+                return 0;
+    return 1;
+}
+
 /* pcre2_compile the value into pt, with its atoms: 1 compiled, 0 invalid (LA207), -1 OOM. */
 static int compile_regex(struct la_ruleset *rs, struct ydoc *d, struct pat *pt,
                          yaml_node_t *vn)
@@ -80,6 +96,7 @@ static int compile_regex(struct la_ruleset *rs, struct ydoc *d, struct pat *pt,
     }
     pcre2_pattern_info(pt->re, PCRE2_INFO_NAMECOUNT, &namecount);
     pt->has_names = namecount > 0;
+    pt->caseless = ignores_case(val);
     /* A late pattern is not in the prefilter: it needs no atom. */
     pt->atom = pt->late ? NULL : la_atoms_regex(&rs->pool, val, &pt->atomlen);
     if (!pt->atom && !pt->late && !rs->pool.oom)

@@ -14,12 +14,24 @@
  * extracted only when the rule matches.  Per-matcher state (match data,
  * stamps, bit sets, the backend's scratch space) keeps the ruleset
  * immutable and shareable by threads.
+ *
+ * The case-folded pass (la_matcher_scan_folded): a line retyped from a
+ * photo or re-cased by a forum ("error: unable to send ibec") holds the
+ * atoms of the rules it was written for, since the prefilter ignores case;
+ * only the case-sensitive tests (regexes, a vocabulary pack's literals)
+ * miss.  So the pass takes the last scan's candidates again and tests them
+ * with letter case ignored, reporting the rules that fire now and did not
+ * fire as written.  It runs only when its caller asks (the analysis: on an
+ * error-looking line no rule explained) and only on a record that may say
+ * it failed (the fallback gate), so its cost is a few regexes on the rare
+ * such line; the case-sensitive result is never replaced, only added to.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/alloc.h"
@@ -67,6 +79,12 @@ struct la_matcher {
     size_t ncaps, capcaps;
     int profile;
     int gate_fallback;             /* la_matcher_gate_fallback() */
+    int fold;                      /* 1 during the case-folded pass */
+    uint32_t *fired;               /* per rule: generation it fired in */
+    uint32_t scan_gen;             /* the generation of the last la_matcher_scan() */
+    const struct la_record *scanned;   /* the record it scanned */
+    struct la_buf foldlit;         /* a cased literal lowercased, for the folded pass */
+    uint64_t nfolded, nfoldhits;   /* folded passes run, rules they reported */
     uint64_t *checks, *hits, *ns;
     void *pf_scratch;              /* the prefilter backend's scratch space, or NULL */
     const struct la_block_hits *bh;  /* the block hits records may take (la_matcher_use_hits) */
@@ -89,6 +107,7 @@ struct la_matcher *la_matcher_new(const struct la_ruleset *rs)
     m->cand = la_calloc(rs->npats + 1, sizeof(uint32_t));
     m->rule_stamp = la_calloc(rs->nrules + 1, sizeof(uint32_t));
     m->touched = la_calloc(rs->nrules + 1, sizeof(uint32_t));
+    m->fired = la_calloc(rs->nrules + 1, sizeof(uint32_t));
     m->disabled = la_calloc(rs->nrules + 1, 1);
     m->modbits = la_calloc(rs->nsels + 1, sizeof(uint32_t));
     m->checks = la_calloc(rs->nrules + 1, sizeof(uint64_t));
@@ -96,8 +115,9 @@ struct la_matcher *la_matcher_new(const struct la_ruleset *rs)
     m->ns = la_calloc(rs->nrules + 1, sizeof(uint64_t));
     la_buf_init(&m->lower, 0);
     la_buf_init(&m->scratch, 0);
+    la_buf_init(&m->foldlit, 0);
     if (!m->md || !m->pat_stamp || !m->pat_hit || !m->cand || !m->rule_stamp || !m->touched ||
-        !m->disabled || !m->modbits || !m->checks || !m->hits || !m->ns ||
+        !m->fired || !m->disabled || !m->modbits || !m->checks || !m->hits || !m->ns ||
         rs->pf->scratch_new(rs->pf_db, &m->pf_scratch) < 0) {
         la_matcher_free(m);
         return NULL;
@@ -118,6 +138,7 @@ void la_matcher_free(struct la_matcher *m)
     la_free(m->cand);
     la_free(m->rule_stamp);
     la_free(m->touched);
+    la_free(m->fired);
     la_free(m->disabled);
     la_free(m->modbits);
     la_free(m->checks);
@@ -126,6 +147,7 @@ void la_matcher_free(struct la_matcher *m)
     la_free(m->caps);
     la_buf_release(&m->lower);
     la_buf_release(&m->scratch);
+    la_buf_release(&m->foldlit);
     la_free(m);
 }
 
@@ -212,6 +234,100 @@ pcre2_code *la_pat_re(const struct pat *p)
     return re;
 }
 
+pcre2_code *la_pat_re_folded(const struct pat *p)
+{
+    pcre2_code **slot = (pcre2_code **)&p->folded;
+    pcre2_code *re = __atomic_load_n(slot, __ATOMIC_ACQUIRE), *none = NULL;
+    PCRE2_SIZE erroff;
+    int errcode;
+
+    if (re || !p->src)
+        return re;
+    re = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED,
+                       PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS, &errcode, &erroff,
+                       NULL);
+    if (!re)
+        return NULL;
+    if (p->jit)                            /* a rule file's regex runs JIT-compiled as written */
+        (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    if (!__atomic_compare_exchange_n(slot, &none, re, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        pcre2_code_free(re);               /* another thread published it first */
+        re = none;
+    }
+    return re;
+}
+
+/*
+ * Whether the folded pass ignores case in p: every regex (a rule file's is case-sensitive
+ * only because regexes are), and a vocabulary pack's literal (cased because a printf format
+ * is); not a rule file's literal whose author wrote 'cased: true', which says that case
+ * matters there ("RESTORE FAILED", "DONE").
+ */
+static int folds(const struct la_matcher *m, const struct pat *p)
+{
+    if (!m->fold)
+        return 0;
+    if (p->op == OP_RE)
+        return !p->caseless;
+    return p->cased && m->rs->rules[p->rule].meta.vocab_producer;
+}
+
+/*
+ * Whether a producer's message matched with case ignored at byte off of s may start there:
+ * one that opens with a word, not inside a word, and not after a word and a blank unless
+ * that word is a level word ("ERROR unable to ..."); one that opens otherwise (": failed to
+ * load", after a dropped "%s") anywhere.  As written, a pack pattern gets this from its case (a message
+ * that opens with a capital, "Unknown Error", "RESTORE FAILED", is not found inside prose or
+ * an identifier, "an unknown error occurred", "ModeRestore failed") or from
+ * LA_PRINTF_MESSAGE_START (printf.c); ignoring case must not lose it.
+ */
+static int at_message_start(const char *s, size_t off)
+{
+    static const char *const level[] = { "error ", "warning ", "note ", "debug ", "fatal ",
+                                         "info ", "critical " };
+    unsigned char c;
+
+    if (!off || !isalpha((unsigned char)s[off]))
+        return 1;
+    c = (unsigned char)s[off - 1];
+    if (isalnum(c) || c == '_')
+        return 0;
+    if (c != ' ' || off < 2 || !isalpha((unsigned char)s[off - 2]))
+        return 1;
+    for (size_t i = 0; i < sizeof(level) / sizeof(level[0]); i++) {
+        size_t n = strlen(level[i]);
+        if (off >= n && !strncasecmp(s + off - n, level[i], n) &&
+            (off == n || !isalnum((unsigned char)s[off - n - 1])))
+            return 1;
+    }
+    return 0;
+}
+
+/* A folded pack regex: its first match that starts where a message may (at_message_start). */
+static int match_message(struct la_matcher *m, const pcre2_code *re, const char *s, size_t len)
+{
+    for (PCRE2_SIZE start = 0; start <= len;) {
+        int r = pcre2_match(re, (PCRE2_SPTR)s, len, start, 0, m->md, m->rs->mctx);
+        if (r < 0)
+            return r;
+        PCRE2_SIZE at = pcre2_get_ovector_pointer(m->md)[0];
+        if (at_message_start(s, at))
+            return r;
+        for (start = at + 1; start < len && ((unsigned char)s[start] & 0xC0) == 0x80; start++)
+            ;
+    }
+    return PCRE2_ERROR_NOMATCH;
+}
+
+/* A folded pack literal in the lowered field: an occurrence where a message may start. */
+static int contains_message(const char *s, size_t len, const char *lit, size_t litlen)
+{
+    for (const char *h = s, *f; (f = find_lit(h, len - (size_t)(h - s), lit, litlen)); h = f + 1)
+        if (at_message_start(s, (size_t)(f - s)))
+            return 1;
+    return 0;
+}
+
 /* 1 match, 0 no match, -1 limit hit, -2 out of memory. */
 static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_record *rec)
 {
@@ -220,11 +336,16 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_r
 
     if (!s)
         s = "";
+    int fold = folds(m, p);
+    /* A producer's message read with case ignored: only where a message may start. */
+    int pack = fold && m->rs->rules[p->rule].meta.vocab_producer;
+
     if (p->op == OP_RE) {
-        pcre2_code *re = la_pat_re(p);
+        pcre2_code *re = fold ? la_pat_re_folded(p) : la_pat_re(p);
         if (!re)
             return -2;
-        int r = pcre2_match(re, (PCRE2_SPTR)s, v.len, 0, 0, m->md, m->rs->mctx);
+        int r = pack ? match_message(m, re, s, v.len)
+                     : pcre2_match(re, (PCRE2_SPTR)s, v.len, 0, 0, m->md, m->rs->mctx);
         if (r >= 0)
             return 1;
         if (r == PCRE2_ERROR_MATCHLIMIT || r == PCRE2_ERROR_DEPTHLIMIT ||
@@ -232,7 +353,8 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_r
             return -1;
         return 0;
     }
-    if (!p->cased && v.len && (s < rec->text.p || s + v.len > rec->text.p + rec->text.len)) {
+    if ((!p->cased || fold) && v.len &&
+        (s < rec->text.p || s + v.len > rec->text.p + rec->text.len)) {
         /* A field outside the line (the group's context): lowercase it on its own. */
         la_buf_reset(&m->scratch);
         if (la_buf_grow(&m->scratch, v.len) != LA_OK)
@@ -241,7 +363,7 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_r
             m->scratch.buf[i] = (char)tolower((unsigned char)s[i]);
         m->scratch.len = v.len;
         s = m->scratch.buf;
-    } else if (!p->cased) {
+    } else if (!p->cased || fold) {
         /* Fields are views into text; use the lowercased copy of text. */
         if (!v.len)
             return 0;
@@ -257,15 +379,28 @@ static int test_pat(struct la_matcher *m, const struct pat *p, const struct la_r
         }
         s = m->lower.buf + (s - rec->text.p);
     }
+    const char *lit = p->lit;
+    if (fold && p->cased) {
+        /* The line is lowercased above: the literal must be too. */
+        la_buf_reset(&m->foldlit);
+        if (la_buf_grow(&m->foldlit, p->litlen) != LA_OK)
+            return -2;
+        for (size_t i = 0; i < p->litlen; i++)
+            m->foldlit.buf[i] = (char)tolower((unsigned char)p->lit[i]);
+        m->foldlit.len = p->litlen;
+        lit = m->foldlit.buf;
+    }
     switch (p->op) {
     case OP_CONTAINS:
-        return find_lit(s, v.len, p->lit, p->litlen) != NULL;
+        if (pack)
+            return contains_message(s, v.len, lit, p->litlen);
+        return find_lit(s, v.len, lit, p->litlen) != NULL;
     case OP_STARTS:
-        return v.len >= p->litlen && !memcmp(s, p->lit, p->litlen);
+        return v.len >= p->litlen && !memcmp(s, lit, p->litlen);
     case OP_ENDS:
-        return v.len >= p->litlen && !memcmp(s + v.len - p->litlen, p->lit, p->litlen);
+        return v.len >= p->litlen && !memcmp(s + v.len - p->litlen, lit, p->litlen);
     case OP_EQUALS:
-        return v.len == p->litlen && !memcmp(s, p->lit, p->litlen);
+        return v.len == p->litlen && !memcmp(s, lit, p->litlen);
     }
     return 0;
 }
@@ -289,7 +424,8 @@ static int collect_caps(struct la_matcher *m, const struct rule *r, const struct
         if (!p->has_names || p->op != OP_RE || m->pat_stamp[i] != m->gen || !m->pat_hit[i])
             continue;
         struct la_sv v = field_of(rec, p->field);
-        const pcre2_code *re = la_pat_re(p);   /* the code test_pat() matched with */
+        /* the code test_pat() matched with */
+        const pcre2_code *re = folds(m, p) ? la_pat_re_folded(p) : la_pat_re(p);
         if (!re)
             return -1;
         if (pcre2_match(re, (PCRE2_SPTR)(v.p ? v.p : ""), v.len, 0, 0, m->md, m->rs->mctx) < 0)
@@ -428,31 +564,34 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
-                           la_rule_hit_fn *fn, void *user, struct la_diag_sink *sink)
+/*
+ * A new generation of stamps for a scan, with room for the folded pass's after it: the
+ * stamps start again from 1 (0 means never) before the counter could wrap.
+ */
+static void next_gen(struct la_matcher *m)
+{
+    const struct la_ruleset *rs = m->rs;
+
+    if (m->gen >= UINT32_MAX - 2) {
+        memset(m->pat_stamp, 0, (rs->npats + 1) * sizeof(uint32_t));
+        memset(m->rule_stamp, 0, (rs->nrules + 1) * sizeof(uint32_t));
+        memset(m->fired, 0, (rs->nrules + 1) * sizeof(uint32_t));
+        m->gen = 0;
+    }
+    m->gen++;
+}
+
+/*
+ * Test the candidates m->cand (in pattern order, stamped with this generation) and report
+ * every rule whose condition holds, but for the rules that fired in generation skip (0: none).
+ */
+static enum la_rc check(struct la_matcher *m, const struct la_record *rec, la_rule_hit_fn *fn,
+                        void *user, struct la_diag_sink *sink, uint32_t skip)
 {
     const struct la_ruleset *rs = m->rs;
     enum la_rc rc = LA_OK;
 
-    if (++m->gen == 0) {
-        memset(m->pat_stamp, 0, (rs->npats + 1) * sizeof(uint32_t));
-        memset(m->rule_stamp, 0, (rs->nrules + 1) * sizeof(uint32_t));
-        m->gen = 1;
-    }
-    m->ncand = 0;
     m->ntouched = 0;
-    /* The prefilter over the line: candidates and hint words. */
-    m->lowered = 0;
-    memset(m->hint_at, 0, sizeof(m->hint_at));
-    if (!block_atoms(m, rec) &&
-        rs->pf->scan(rs->pf_db, m->pf_scratch, (const unsigned char *)rec->text.p,
-                     rec->text.len, atom_hit, m) < 0)
-        return LA_FATAL;
-    for (size_t i = 0; i < rs->nalways; i++)
-        queue_pat(m, rs->always[i]);
-    /* In pattern order, whatever order the backend found them in. */
-    if (m->ncand > 1)
-        qsort(m->cand, m->ncand, sizeof(uint32_t), cmp_u32);
     /* Check candidates. */
     for (size_t i = 0; i < m->ncand; i++) {
         uint32_t pi = m->cand[i];
@@ -461,7 +600,8 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
         uint64_t t0 = 0;
         int hit;
 
-        if (m->disabled[p->rule] || !applies_format(r, rec->format) ||
+        if (m->disabled[p->rule] || (skip && m->fired[p->rule] == skip) ||
+            !applies_format(r, rec->format) ||
             (r->meta.fallback && m->gate_fallback && !may_have_failed(m, rec)))
             continue;
         if (m->rule_stamp[p->rule] != m->gen) {
@@ -473,7 +613,12 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
             t0 = now_ns();
             m->checks[p->rule]++;
         }
-        hit = test_pat(m, p, rec);
+        /* The folded pass tests again only what ignoring case can change: a pattern that
+         * folds and did not match as written; the others keep the scan's result. */
+        if (m->fold && (m->pat_hit[pi] || !folds(m, p)))
+            hit = m->pat_hit[pi];
+        else
+            hit = test_pat(m, p, rec);
         if (m->profile)
             m->ns[p->rule] += now_ns() - t0;
         if (hit == -2)
@@ -527,11 +672,65 @@ enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
             continue;
         if (m->profile)
             m->hits[ri]++;
+        m->fired[ri] = m->gen;
+        if (skip)
+            m->nfoldhits++;
         if (collect_caps(m, r, rec) < 0)
             return LA_FATAL;
         rc = fn(user, ri, m->caps, m->ncaps);
     }
     return rc;
+}
+
+enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_record *rec,
+                           la_rule_hit_fn *fn, void *user, struct la_diag_sink *sink)
+{
+    const struct la_ruleset *rs = m->rs;
+
+    next_gen(m);
+    m->ncand = 0;
+    m->fold = 0;
+    m->scanned = rec;
+    m->scan_gen = m->gen;
+    /* The prefilter over the line: candidates and hint words. */
+    m->lowered = 0;
+    memset(m->hint_at, 0, sizeof(m->hint_at));
+    if (!block_atoms(m, rec) &&
+        rs->pf->scan(rs->pf_db, m->pf_scratch, (const unsigned char *)rec->text.p,
+                     rec->text.len, atom_hit, m) < 0)
+        return LA_FATAL;
+    for (size_t i = 0; i < rs->nalways; i++)
+        queue_pat(m, rs->always[i]);
+    /* In pattern order, whatever order the backend found them in. */
+    if (m->ncand > 1)
+        qsort(m->cand, m->ncand, sizeof(uint32_t), cmp_u32);
+    return check(m, rec, fn, user, sink, 0);
+}
+
+enum la_rc la_matcher_scan_folded(struct la_matcher *m, const struct la_record *rec,
+                                  la_rule_hit_fn *fn, void *user, struct la_diag_sink *sink)
+{
+    enum la_rc rc;
+
+    /* Only right after the scan of this record, and only on a line that may say it failed. */
+    if (!rec || rec != m->scanned || m->gen != m->scan_gen || !may_have_failed(m, rec))
+        return LA_OK;
+    m->gen++;                              /* next_gen() left room for it */
+    /* The same candidates, stamped anew (collect_caps() reads a pattern's hit by its
+     * stamp), each with the scan's result, which check() keeps where case cannot change it. */
+    for (size_t i = 0; i < m->ncand; i++)
+        m->pat_stamp[m->cand[i]] = m->gen;
+    m->fold = 1;
+    m->nfolded++;
+    rc = check(m, rec, fn, user, sink, m->scan_gen);
+    m->fold = 0;
+    return rc;
+}
+
+void la_matcher_fold_stats(const struct la_matcher *m, uint64_t *ret_passes, uint64_t *ret_hits)
+{
+    *ret_passes = m->nfolded;
+    *ret_hits = m->nfoldhits;
 }
 
 size_t la_matcher_hint_at(const struct la_matcher *m, enum la_hint h)

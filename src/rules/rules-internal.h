@@ -179,6 +179,11 @@ struct pat {
     int jit;                       /* JIT-compiled at its first use (la_ruleset_compile sets
                                       it unless nojit or LOGANALYZE_NO_JIT) */
     pcre2_code *jitted;            /* that JIT-compiled copy of re (la_pat_re()), or NULL */
+    int caseless;                  /* a rule file's regex that ignores case throughout ('(?i)'
+                                      first, no option turned off after it): the folded pass
+                                      keeps its result */
+    pcre2_code *folded;            /* src compiled caseless at its first use by the matcher's
+                                      case-folded pass (la_pat_re_folded()), or NULL */
 };
 
 struct sel {
@@ -408,6 +413,13 @@ int la_vocab_lines(const struct la_ruleset *rs, size_t rule, struct la_buf *samp
  * a loser frees its own.  NULL only when out of memory.
  */
 pcre2_code *la_pat_re(const struct pat *p);
+/*
+ * The same regex compiled from src with PCRE2_CASELESS, for la_matcher_scan_folded(): made
+ * at its first use and published as la_pat_re()'s code is, left to the interpreter (it
+ * serves only the rare retyped error line).  NULL when out of memory (or, which a pattern
+ * that compiled as written cannot do, when it fails to compile).
+ */
+pcre2_code *la_pat_re_folded(const struct pat *p);
 
 /* Build the prefilter (rule pattern ranges, the atom table, the backend's database). */
 enum la_rc la_match_build(struct la_ruleset *rs);

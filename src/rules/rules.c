@@ -35,6 +35,8 @@ void la_ruleset_free(struct la_ruleset *rs)
             pcre2_code_free(rs->pats[i].re);
         if (rs->pats[i].jitted)
             pcre2_code_free(rs->pats[i].jitted);
+        if (rs->pats[i].folded)
+            pcre2_code_free(rs->pats[i].folded);
     }
     la_free(rs->pats);
     /* The slot after the last rule may hold a rule that ran out of memory half-built. */

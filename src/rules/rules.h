@@ -179,6 +179,24 @@ LA_NODISCARD enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_re
                                         struct la_diag_sink *sink);
 
 /*
+ * The case-folded pass, for a line retyped or re-cased on its way to the log ("error: unable
+ * to send ibec", "Error: Unable To Connect To Restored", an all-caps line): right after
+ * la_matcher_scan() of rec, test the same candidates again with letter case ignored in every
+ * regex and in a vocabulary pack's literals (a rule file's literal is caseless already, or
+ * written 'cased: true' on purpose and kept so), and call fn for each rule that matches now
+ * and did not fire in that scan.  It does nothing on another record, a second time, or a
+ * record that may not say it failed (no hint word in its text, no error/fault level: the
+ * fallback gate), so its cost is bounded by the caller's choice of lines; the analysis calls
+ * it only on an error-looking line that no rule explained.  LA_OK, LA_FATAL (out of memory;
+ * a match-limit hit disables the rule as in la_matcher_scan()).
+ */
+LA_NODISCARD enum la_rc la_matcher_scan_folded(struct la_matcher *m, const struct la_record *rec,
+                                               la_rule_hit_fn *fn, void *user,
+                                               struct la_diag_sink *sink);
+/* How many folded passes ran and how many rules they reported, since the matcher was made. */
+void la_matcher_fold_stats(const struct la_matcher *m, uint64_t *ret_passes, uint64_t *ret_hits);
+
+/*
  * Hint words the scan reports for free, whatever the rules: where the last occurrence of
  * each (any case) starts in the text of the record scanned last, +1; 0 when it does not occur.
  * The first LA_HINTS_ANYWHERE ("error", "fail", "panic(") say a line failed in any log; the

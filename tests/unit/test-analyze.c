@@ -764,6 +764,87 @@ static void informational_hint_is_no_failure(void **state)
     json_decref(r);
 }
 
+static const char *level(const json_t *r)
+{
+    return json_string_value(json_object_get(json_object_get(r, "diagnosis"), "level"));
+}
+
+/* Whether the diagnosis gives a reason of this kind. */
+static int has_reason(const json_t *r, const char *kind)
+{
+    size_t i;
+    json_t *x;
+
+    json_array_foreach(json_object_get(json_object_get(r, "diagnosis"), "reasons"), i, x)
+        if (!strcmp(json_string_value(json_object_get(x, "kind")), kind))
+            return 1;
+    return 0;
+}
+
+/*
+ * A line retyped or re-cased on its way to the log is read as the rule it was written for
+ * (the matcher's case-folded pass): a producer's message at the level it has as written, a
+ * rule file's regex at most "likely"; the diagnosis says the line matched with case ignored.
+ */
+static void retyped_lines_read(void **state)
+{
+    static const char *const shsh[] = { "unable to get shsh blobs", "UNABLE TO GET SHSH BLOBS",
+                                        "Unable To Get Shsh Blobs" };
+    static const char *const nand_rules =
+        "rules:\n"
+        "  - id: n.start\n    title: start\n    kind: attempt\n"
+        "    match: {s: {contains: 'tool 1.0 starts'}}\n"
+        "    samples: ['tool 1.0 starts']\n    not: ['y']\n"
+        "  - id: n.nand\n    title: NAND\n    cause: logic-board\n    weight: 3\n"
+        "    match: {s: {re: 'NAND (?:read|write) error'}}\n"
+        "    samples: ['NAND read error']\n    not: ['y']\n";
+    json_t *r =
+        run_cascade("tool 1.0 starts\nUnable to get SHSH blobs\nUnable to restore device\n");
+    char log[256];
+    const char *as_written;
+
+    (void)state;
+    assert_string_equal(top(r), "signing-server");
+    assert_false(has_reason(r, "retyped"));
+    as_written = level(r);
+    assert_string_equal(as_written, "confident");
+    json_decref(r);
+    for (size_t i = 0; i < sizeof(shsh) / sizeof(shsh[0]); i++) {
+        snprintf(log, sizeof(log), "tool 1.0 starts\n%s\nUnable to restore device\n", shsh[i]);
+        r = run_cascade(log);
+        assert_string_equal(outcome(r), "failed");
+        assert_string_equal(top(r), "signing-server");
+        assert_string_equal(level(r), "confident");
+        assert_int_equal(deciding_line(r), 2);
+        assert_true(has_reason(r, "retyped"));
+        json_decref(r);
+    }
+    /* Ignoring case keeps where a message may start: not inside prose or a word (as written
+     * a capital keeps "Unable to get SHSH blobs" out of "... was unable to get shsh blobs"). */
+    static const char *const inside[] = { "it said it was unable to get shsh blobs",
+                                          "errorunable to get shsh blobs" };
+    for (size_t i = 0; i < sizeof(inside) / sizeof(inside[0]); i++) {
+        snprintf(log, sizeof(log), "tool 1.0 starts\n%s\n", inside[i]);
+        r = run_cascade(log);
+        assert_false(top(r) && !strcmp(top(r), "signing-server"));
+        json_decref(r);
+    }
+    r = run_cascade("tool 1.0 starts\nERROR unable to get shsh blobs\n");
+    assert_string_equal(top(r), "signing-server");
+    json_decref(r);
+
+    r = run_rules(nand_rules, "tool 1.0 starts\nERROR: NAND read error\n", NULL, 0);
+    assert_string_equal(top(r), "logic-board");
+    assert_string_equal(level(r), "confident");
+    json_decref(r);
+    r = run_rules(nand_rules, "tool 1.0 starts\nerror: nand read error\n", NULL, 0);
+    assert_string_equal(outcome(r), "failed");
+    assert_string_equal(top(r), "logic-board");
+    assert_string_equal(level(r), "likely");
+    assert_true(has_reason(r, "retyped"));
+    json_decref(r);
+}
+
 /* An attempt that stops with nothing failed and is followed by another is not what the
  * restore came to: the later attempt is; an earlier failure still is. */
 static void later_attempt_outranks_a_quiet_stop(void **state)
@@ -1559,6 +1640,7 @@ int main(void)
         cmocka_unit_test(many_stages), cmocka_unit_test(timeline_phases_and_reasons),
         cmocka_unit_test(deepest_error_decides),
         cmocka_unit_test(informational_hint_is_no_failure),
+        cmocka_unit_test(retyped_lines_read),
         cmocka_unit_test(after_lines_window),
         cmocka_unit_test(later_attempt_outranks_a_quiet_stop),
         cmocka_unit_test(link_message_alone_is_unclear),

@@ -296,6 +296,86 @@ static void fallback_gate(void **state)
     la_buf_release(&d);
 }
 
+/* Scan line as written, then the folded pass; the hits of each. */
+static void scan_both(struct la_matcher *m, const char *line, struct hits *as_written,
+                      struct hits *folded)
+{
+    struct la_record f = { .format = "text", .text = la_sv_cstr(line),
+                           .message = la_sv_cstr(line) };
+    memset(as_written, 0, sizeof(*as_written));
+    memset(folded, 0, sizeof(*folded));
+    assert_int_equal(la_matcher_scan(m, &f, on_hit, as_written, NULL), LA_OK);
+    assert_int_equal(la_matcher_scan_folded(m, &f, on_hit, folded, NULL), LA_OK);
+    /* Once per scan: a second call reports nothing. */
+    struct hits again = { 0 };
+    assert_int_equal(la_matcher_scan_folded(m, &f, on_hit, &again, NULL), LA_OK);
+    assert_int_equal(again.n, 0);
+}
+
+/*
+ * The case-folded pass (la_matcher_scan_folded): a retyped or re-cased line matches a
+ * case-sensitive regex with its letter case ignored, captures included; only on a line that
+ * may say it failed; never a rule that fired as written; never a 'cased: true' literal.
+ */
+static void folded_pass(void **state)
+{
+    struct la_buf d = LA_BUF_INIT;
+    struct la_ruleset *rs = load(
+        "rules:\n"
+        "  - id: t.send\n    title: T\n    cause: usb-link\n    samples: ['Unable to send iBEC']\n"
+        "    not: [y]\n    match: {s: {re: 'Unable to send (?<code>iBEC|iBSS)'}}\n"
+        "  - id: t.caps\n    title: C\n    cause: usb-link\n    samples: ['RESTORE FAILED']\n"
+        "    not: [y]\n    match: {s: {contains: RESTORE FAILED, cased: true}}\n"
+        "  - id: t.sending\n    title: S\n    cause: usb-link\n    samples: ['Sending iBEC']\n"
+        "    not: [y]\n    match: {s: {re: 'Sending (?<code>iBEC)'}}\n"
+        "  - id: t.any\n    title: A\n    cause: baseband\n    samples: ['x error']\n"
+        "    not: [y]\n    match: {s: {contains: 'x error'}}\n",
+        &d, LA_OK);
+    struct la_matcher *m = la_matcher_new(rs);
+    struct hits w, f;
+    uint64_t passes, hits;
+
+    (void)state;
+    scan_both(m, "ERROR: Unable to send iBEC", &w, &f);
+    assert_int_equal(w.n, 1);
+    assert_int_equal(f.n, 0);                 /* fired as written: not again */
+    static const char *const retyped[] = { "error: unable to send ibec",
+                                           "ERROR: UNABLE TO SEND IBEC",
+                                           "Error: Unable To Send Ibec" };
+    for (size_t i = 0; i < sizeof(retyped) / sizeof(retyped[0]); i++) {
+        scan_both(m, retyped[i], &w, &f);
+        assert_int_equal(w.n, 0);
+        assert_int_equal(f.n, 1);
+        assert_true(!strcmp(f.cap, "ibec") || !strcmp(f.cap, "IBEC") || !strcmp(f.cap, "Ibec"));
+    }
+    /* No hint word, no error level: the pass does not run. */
+    scan_both(m, "sending ibec", &w, &f);
+    assert_int_equal(w.n + f.n, 0);
+    scan_both(m, "sending ibec: error", &w, &f);
+    assert_int_equal(w.n, 0);
+    assert_int_equal(f.n, 1);
+    /* The author's 'cased: true' stands, even on an error line. */
+    scan_both(m, "error: restore failed", &w, &f);
+    assert_int_equal(w.n + f.n, 0);
+    /* A rule that fired as written is not reported again, another one that folds is. */
+    scan_both(m, "x error: unable to send ibss", &w, &f);
+    assert_int_equal(w.n, 1);
+    assert_int_equal(f.n, 1);
+    assert_string_equal(f.cap, "ibss");
+    /* Only right after the scan of that record. */
+    struct la_record other = { .format = "text", .text = la_sv_cstr("error: unable to send ibec"),
+                               .message = la_sv_cstr("error: unable to send ibec") };
+    memset(&f, 0, sizeof(f));
+    assert_int_equal(la_matcher_scan_folded(m, &other, on_hit, &f, NULL), LA_OK);
+    assert_int_equal(f.n, 0);
+    la_matcher_fold_stats(m, &passes, &hits);
+    assert_int_equal(passes, 7);
+    assert_int_equal(hits, 5);
+    la_matcher_free(m);
+    la_ruleset_free(rs);
+    la_buf_release(&d);
+}
+
 /* The scan reports the hint words wherever they are, in any case, rules or not. */
 static void hint_words(void **state)
 {
@@ -601,7 +681,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(diagnostics), cmocka_unit_test(yaml_limits), cmocka_unit_test(matching),
         cmocka_unit_test(hint_words),
-        cmocka_unit_test(fallback_gate), cmocka_unit_test(durations), cmocka_unit_test(ref_lines),
+        cmocka_unit_test(fallback_gate), cmocka_unit_test(folded_pass),
+        cmocka_unit_test(durations), cmocka_unit_test(ref_lines),
         cmocka_unit_test(automaton),
         cmocka_unit_test(match_limit_disables_rule), cmocka_unit_test(kb_lookup_by_space),
         cmocka_unit_test(kb_contexts),

@@ -384,6 +384,19 @@ static const char *scan(struct la_matcher *m, const char *line, struct hits *h)
     return h->ids;
 }
 
+/* The rules that fire on line only with letter case ignored (la_matcher_scan_folded). */
+static const char *scan_folded(struct la_matcher *m, const char *line, struct hits *h)
+{
+    struct la_record f = { .format = "text", .text = la_sv_cstr(line),
+                           .message = la_sv_cstr(line) };
+
+    memset(h, 0, sizeof(*h));
+    assert_int_equal(la_matcher_scan(m, &f, on_hit, h, NULL), LA_OK);
+    memset(h, 0, sizeof(*h));
+    assert_int_equal(la_matcher_scan_folded(m, &f, on_hit, h, NULL), LA_OK);
+    return h->ids;
+}
+
 static void good_pack_loads(void **state)
 {
     const char *texts[] = { good_pack, NULL };
@@ -634,7 +647,7 @@ static const struct pat *pat_of(const struct la_ruleset *rs, size_t rule, unsign
 struct racer {
     const struct la_ruleset *rs;
     pthread_barrier_t *go;
-    int fired;
+    int fired, folded;
 };
 
 /* A matcher of its own scanning, from the same moment as the other threads, a line that
@@ -646,8 +659,11 @@ static void *race(void *arg)
     struct hits h;
 
     pthread_barrier_wait(r->go);
-    for (int i = 0; m && i < 50; i++)
+    for (int i = 0; m && i < 50; i++) {
         r->fired += !strcmp(scan(m, "TSS request failed (status=1)", &h), "1,5");
+        /* the caseless twin, made at first use by whichever thread comes first */
+        r->folded += !strcmp(scan_folded(m, "tss request failed (status=1)", &h), "1");
+    }
     la_matcher_free(m);
     return NULL;
 }
@@ -655,7 +671,7 @@ static void *race(void *arg)
 /*
  * A format's regex is compiled, and a rule's regex JIT-compiled, by the first matcher that
  * needs it (la_pat_re), whichever thread it runs in; matchers in other threads use the same
- * code.  tests/tsan.sh runs this test under ThreadSanitizer too.  A variant's rule holds
+ * code.  So is a format's caseless twin for the folded pass (la_pat_re_folded).  tests/tsan.sh runs this test under ThreadSanitizer too.  A variant's rule holds
  * copies of the regexes its entry's rule compiled.
  */
 static void lazy_regexes(void **state)
@@ -682,16 +698,18 @@ static void lazy_regexes(void **state)
     assert_null(w->jitted);
     assert_int_equal(pthread_barrier_init(&go, NULL, 4), 0);
     for (int i = 0; i < 4; i++) {
-        r[i] = (struct racer){ rs, &go, 0 };
+        r[i] = (struct racer){ rs, &go, 0, 0 };
         assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
     }
     for (int i = 0; i < 4; i++) {
         assert_int_equal(pthread_join(t[i], NULL), 0);
         assert_int_equal(r[i].fired, 50);
+        assert_int_equal(r[i].folded, 50);
     }
     pthread_barrier_destroy(&go);
     assert_non_null(p->re);
     assert_null(p->jitted);                      /* vocabulary regexes stay interpreted */
+    assert_non_null(p->folded);
     if (jit) {
         size_t size = 0;
         assert_non_null(w->jitted);
