@@ -71,7 +71,7 @@ def answer(rep):
 
 def sample(pack, per_pack):
     todo = []
-    for ident, fmt, cause in vocab_e2e.entries(pack):
+    for ident, fmt, cause, _why in vocab_e2e.entries(pack):
         line = vocab_e2e.fill(fmt)
         if re.search(r"[A-Za-z]{3}", line):
             todo.append((ident, line))
