@@ -45,6 +45,35 @@ static int parse_number(const char *s, int hex, long *ret)
     return 1;
 }
 
+/*
+ * The code a pasted message shows: the last number in parentheses of a text that is no
+ * code itself ("The iPhone could not be restored. An unknown error occurred (4013).", "...
+ * (0xe8000013)", "(-18)"), as the dialog rules read it.  1 and *ret, else 0.
+ */
+static int parse_pasted(const char *s, long *ret)
+{
+    int found = 0;
+
+    for (const char *p = strchr(s, '('); p; p = strchr(p + 1, '(')) {
+        const char *q = strchr(p, ')');
+        char buf[24];
+        size_t n;
+        long v;
+
+        if (!q || (n = (size_t)(q - p - 1)) == 0 || n >= sizeof(buf))
+            continue;
+        memcpy(buf, p + 1, n);
+        buf[n] = 0;
+        /* Decimal or 0x hex only: "(010)" is no code a dialog shows. */
+        if ((buf[0] == '0' && n > 1 && buf[1] != 'x' && buf[1] != 'X') ||
+            !parse_number(buf, 0, &v))
+            continue;
+        *ret = v;
+        found = 1;
+    }
+    return found;
+}
+
 /* "tss:94": the space (a known id before the colon) and the code after it; 0 otherwise. */
 static int parse_spaced(const char *arg, size_t *ret_space, long *ret_code)
 {
@@ -344,8 +373,13 @@ json_t *la_explain(const struct la_kb *kb, const char *arg)
     long num = 0, n;
     int spaced = parse_spaced(arg, &space, &num);
     int is_num = spaced || parse_number(arg, 0, &num);
-    int only = is_num && !spaced ? only_space(kb, num) : -1;
+    int pasted = !is_num && !la_kb_code_by_name(kb, arg) && parse_pasted(arg, &num);
+    int only;
     const struct la_code *c;
+
+    /* A pasted dialog or line is read as the number it shows, the query kept as typed. */
+    is_num |= pasted;
+    only = is_num && !spaced ? only_space(kb, num) : -1;
 
     /* A bare number only one space knows is read in that space, as if it had been named. */
     if (only >= 0) {
@@ -372,6 +406,8 @@ json_t *la_explain(const struct la_kb *kb, const char *arg)
     json_object_set_new(o, "query", q ? json_string_nocheck(q) : NULL);
     la_free(q);
     json_object_set_new(o, "known", json_boolean(c != NULL));
+    if (pasted)
+        json_object_set_new(o, "pasted", json_true());
     if (spaced)
         put_space(o, space, num);
     if (is_num || c)

@@ -78,8 +78,14 @@ int la_cli_explain(struct la_cli *cli, int argc, char **argv)
                 continue;
             }
             near_list(&near, entry);
-            la_cli_err(cli, LA_D_USAGE, NULL, "%s is not in the error-code catalogue%s",
-                       argv[i], near.buf);
+            if (json_is_true(json_object_get(entry, "pasted")))
+                la_cli_err(cli, LA_D_USAGE, NULL, "%lld (read from the text given) is not in "
+                           "the error-code catalogue%s",
+                           (long long)json_integer_value(json_object_get(entry, "code")),
+                           near.buf);
+            else
+                la_cli_err(cli, LA_D_USAGE, NULL, "%s is not in the error-code catalogue%s",
+                           argv[i], near.buf);
         }
         json_array_append_new(all, entry);
     }

@@ -47,6 +47,16 @@
 
 /* ------------------------------------------------------------ numbering spaces */
 
+/* The query as a person reads it back: as typed, or the number a pasted dialog shows. */
+static const char *shown_query(const json_t *o, char *buf, size_t size)
+{
+    if (la_report_bool(o, "pasted") && la_report_is_int(o, "code")) {
+        snprintf(buf, size, "%lld", la_report_int(o, "code"));
+        return buf;
+    }
+    return la_report_str(o, "query");
+}
+
 /* "TSS 94 (error 3194)" / "Error 4013": how the entry names its code. */
 static enum la_rc code_title(struct la_buf *b, const json_t *o)
 {
@@ -354,7 +364,8 @@ static enum la_rc text_entry(struct la_buf *b, const json_t *o, unsigned width)
             LA_TRY(code_title(b, o));
             LA_TRY(la_buf_adds(b, " is not in the error-code catalogue.\n"));
         } else {
-            const char *q = la_report_str(o, "query");
+            char nb[32];
+            const char *q = shown_query(o, nb, sizeof(nb));
             LA_TRY(la_escape_terminal(b, q, strlen(q)));   /* the user's argument, as typed */
             LA_TRY(la_buf_addf(b, " is not in the error-code catalogue%s.\n",
                                la_report_len(la_report_arr(o, "spaces"))
@@ -476,8 +487,10 @@ static enum la_rc md_entry(struct la_buf *b, const json_t *o)
             LA_TRY(la_buf_adds(b, "\n"));
         }
     } else {
+        char nb[32];
+
         LA_TRY(la_buf_adds(b, "## "));
-        LA_TRY(md_esc(b, la_report_str(o, "query")));
+        LA_TRY(md_esc(b, shown_query(o, nb, sizeof(nb))));
         LA_TRY(la_buf_adds(b, "\n\nNot in the error-code catalogue.\n\n"));
         LA_TRY(md_opening(b, o));
         LA_TRY(md_spaces(b, o, 0));
@@ -589,8 +602,10 @@ static enum la_rc html_head(struct la_buf *b, const json_t *o, int *ret_more)
 
     *ret_more = 1;
     if (!la_report_bool(o, "known")) {
+        char nb[32];
+
         LA_TRY(la_buf_adds(b, "<h2>"));
-        LA_TRY(html_esc(b, la_report_str(o, "query")));
+        LA_TRY(html_esc(b, shown_query(o, nb, sizeof(nb))));
         LA_TRY(la_buf_adds(b, " is not in the error-code catalogue</h2>"));
         LA_TRY(html_spaces(b, o));
         json_array_foreach(la_report_arr(o, "nearby"), i, v)

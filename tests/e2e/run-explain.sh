@@ -66,6 +66,18 @@ done < "$t/amd" > "$t/amdfail"
 "$exe" explain --format json 0xe8000fff | jq -e '.codes[0] | (.known | not) and
     (has("space") | not)' >/dev/null && ok || bad "explain 0xe8000fff: no space knows it"
 
+# A pasted dialog or line is read as the number it shows in parentheses.
+"$exe" explain --format json 'The iPhone "iPhone" could not be restored. An unknown error occurred (4013).' |
+  jq -e '.codes[0] | .known and .pasted and .code == 4013' >/dev/null && ok || bad "explain pasted 4013 dialog"
+"$exe" explain --format json 'Could not connect to this iPhone. An unknown error occurred (0xe8000013).' |
+  jq -e '.codes[0] | .known and .pasted and .space.id == "amd" and .names == ["kAMDInvalidResponseError"]' >/dev/null \
+  && ok || bad "explain pasted 0xe8000013 dialog"
+"$exe" explain 'Es ist ein unbekannter Fehler aufgetreten (-18).' > "$t/out" 2> "$t/err"
+[ $? -eq 2 ] && grep -q "^-18 is not in the error-code catalogue" "$t/out" \
+  && grep -q "error\[LA300\]: -18 (read from the text given)" "$t/err" && ok || bad "explain pasted -18"
+"$exe" explain 'hello (world) (010)' > /dev/null 2> "$t/err"
+[ $? -eq 2 ] && grep -q "unknown error code 'hello (world) (010)'" "$t/err" && ok || bad "explain text without a code"
+
 # A code is read in its numbering space: TSS 94 is error 3194 (the signing server first), a bare
 # number lists the spaces it has a meaning in, futurerestore codes have no entry.
 "$exe" explain --format json tss:94 | jq -e '.codes[0] | .known and .code == 94 and .number == 3194
