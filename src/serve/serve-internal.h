@@ -68,7 +68,7 @@ int la_serve_strip_prefix(json_t *v, const char *prefix);
 #define ROOT_PREFIX "loganalyze-serve-"
 #define STALE_UNLOCKED_S 600         /* a root without a lock file this old is stale */
 #define MAX_ERRORS 20                /* messages per upload shown in the page */
-#define MAX_CODE_ARG 64
+#define MAX_CODE_ARG 240             /* a code, or the alert that shows it, pasted whole */
 
 #define CSP_PAGE                                                                         \
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "   \

@@ -310,7 +310,7 @@ async function httpTests(srv) {
        /<details class="more"><summary>What it means/.test(r.body),
        'explain opens with a plain sentence and the cheapest steps, the sources folded',
        r.body.slice(0, 400));
-    r = await request(srv, { pathName: '/explain?code=%3Cscript%3Ealert(1)%3C/script%3E',
+    r = await request(srv, { pathName: '/explain?code=%3Cscript%3Ealert(document.cookie)%3C/script%3E',
                              headers: good });
     ok(r.status === 200 && !r.body.includes('<script') && r.body.includes('&lt;script'),
        'the explain fragment escapes the query', r.body);
@@ -452,6 +452,14 @@ async function browserTests(srv) {
         const ex = await page.textContent('#explain');
         ok(/Error 4013/.test(ex) && /disconnect/i.test(ex),
            'the explain field shows what 4013 means', ex.slice(0, 200));
+        // The alert pasted whole reads as the number it shows.
+        await page.fill('#code', 'Could not connect to this iPhone. An unknown error occurred (0xe8000013).');
+        await page.click('#explain-button');
+        await page.waitForFunction(() => /0xe8000013/.test(document.getElementById('explain').textContent),
+                                   null, { timeout: 10000 });
+        const ex2 = await page.textContent('#explain');
+        ok(/MobileDevice 0xe8000013/.test(ex2) && /kAMDInvalidResponseError/.test(ex2),
+           'a pasted alert explains the code it shows', ex2.slice(0, 200));
 
         // Drop the sample on the drop zone.
         const zip = { name: 'two-attempts-cables.zip', data: fs.readFileSync(sample) };
