@@ -54,6 +54,8 @@ IGNORE_CATEGORIES = {
     "outcome": "says the run failed and names no cause; the lines before it carry the cause",
     "non-fatal": "the tool says it goes on (retrying, falling back, continuing anyway)",
     "no-text": "only a prefix around text printed from elsewhere (a device or library message)",
+    "debug": "printed only when a library's log is turned up to its info or debug level (what "
+             "it tried, what it does next); the error-level line after it names the failure",
 }
 
 NOT_TSS_C = r"^(?!tsschecker/tss\.c$)"
@@ -122,6 +124,23 @@ TSS_STATUS_VARIANTS = [
     var(r"status=-1\b", SIGN, "signing-server", 2.0,
         "no answer from the signing server: network, DNS, proxy, TLS or a hosts-file redirect "
         "on the way to gs.apple.com"),
+]
+
+# Refinements by the errno a libusb message prints ("claim interface failed, errno=16",
+# "libusb couldn't open USB device /dev/bus/usb/001/005, errno=13"; Linux errno values). EPERM
+# (1) is left to the entry: `rules test` fills %d with 1, and the entry's own rule must take
+# that sample (rules/host-runtime.yaml's host-runtime.usb-access-denied reads errno=1).
+ERRNO_VARIANTS = [
+    var(r"errno=13\b", ENV, "host-environment", 2.0,
+        "errno 13 (EACCES): no permission to open the device node: on Linux no udev rule for "
+        "the device, or the tool not run as root"),
+    var(r"errno=16\b", ENV, "host-environment", 1.5,
+        "errno 16 (EBUSY): another program or kernel driver holds the device (usbmuxd, a "
+        "second tool)"),
+    var(r"errno=12\b", ENV, "host-environment", 1.0, "errno 12 (ENOMEM): the host ran out of "
+        "memory"),
+    var(r"errno=(19|2|6|108)\b", LINK, "usb-link", 1.5,
+        "errno 19/2/6/108 (ENODEV/ENOENT/ENXIO/ESHUTDOWN): the device left the bus"),
 ]
 
 RULES = [
@@ -196,6 +215,174 @@ RULES = [
     ig(r"^(ERROR: |WARNING: |%s: )*(ERROR|Error|WARNING)?:? ?%s!?\.?$|^%s: WARNING: Unknown "
        r"operation code|^Device %d: (ERROR|WARNING): %\.\*s$|^ERROR: %s returned %d$|"
        r"^send_firmware_updater_preflight: %s$", "no-text"),
+
+    # ---------------------------------------------------------------- libusb
+    # The USB library under libirecovery (DFU and recovery mode), so under idevicerestore,
+    # irecovery and futurerestore on every host. Its log lines read "libusb: <level>
+    # [<function>] <message>" (core.c log_v()); its error names (libusb_error_name()) and
+    # texts (libusb_strerror(), darwin_error_str()) are printed inside the tools' own lines
+    # ("irecv_open_with_ecid: can't connect to device: LIBUSB_ERROR_ACCESS"). What a message
+    # means for a restore: no permission or the device held by another program -> the host's
+    # environment; a driver or backend missing on Windows -> the host's software; the device
+    # gone or a transfer broken mid-way -> the link; out of memory and the OS's own event,
+    # thread and timer calls -> the host; a misuse of the API -> the tool.
+    ig(r".", "debug", "libusb's debug log (LIBUSB_DEBUG=4, or a tool's debug flag): what it "
+       "tries and what it does next, not the line a run fails on", producer=r"^libusb$",
+       level={"debug"}),
+    ig(r".", "debug", "libusb's informational log (LIBUSB_DEBUG=3 or more): what it finds or "
+       "will try next (a backend it does not load, an entitlement it lacks); the error that "
+       "follows, if any, names the failure", producer=r"^libusb$", level={"info"}),
+    ig(r"^no error$", "trace", "darwin_error_str()'s text of kIOReturnSuccess",
+       producer=r"^libusb$"),
+    ig(r"still referenced|application left some devices open|reference not released on last "
+       r"exit", "trace", "printed at libusb_exit() when the tool did not release a device or "
+       "handle: a leak in the tool at its exit, not why the run ended", producer=r"^libusb$"),
+    ig(r"skipping|ignoring|trying without|using default value|try again|"
+       r"not retrying|some devices may not be accessible|cancelling it$|keeping timed-out|"
+       r"^auto-claimed interface",
+       "non-fatal", "libusb leaves one device, interface or request aside (or retries) and goes "
+       "on", producer=r"^libusb$"),
+    # permissions and exclusive access
+    ev(r"^libusb couldn't open USB device %s, errno=%d$", ENV, "host-environment", 2.0,
+       "libusb could not open the device node: mostly no permission (errno 13, or 1 in a "
+       "sandbox): on Linux no udev rule for the device, or the tool not run as root; the "
+       "errno tells a busy or vanished device apart", producer=r"^libusb$",
+       variants=[v for v in ERRNO_VARIANTS if not v["match"].startswith(r"errno=13")]),
+    ev(r"requires write access to USB device nodes|LIBUSB_ERROR_ACCESS|^Access denied|"
+       r"another process has device opened for exclusive access|device not opened for "
+       r"exclusive access|capture requires either an entitlement",
+       ENV, "host-environment", 2.0,
+       "libusb may not open the device: on Linux no udev rule or not run as root, on macOS "
+       "another program (Finder, iTunes, a phone manager) holds it or the tool lacks the "
+       "capture entitlement or root", producer=r"^libusb$"),
+    ev(r"LIBUSB_ERROR_BUSY|^Resource busy$", ENV, "host-environment", 1.5,
+       "the interface is claimed by another program or kernel driver (usbmuxd, a second "
+       "tool, a driver libusb could not detach)", producer=r"^libusb$"),
+    # drivers and backends on Windows
+    ev(r"neither WinUSB nor libusbK|failed to initialize (WinUSB|libusbK)|LibK_GetProcAddress|"
+       r"could not resolve DLL functions|error initializing %s backend|UsbDk backend not "
+       r"available|Failed to load UsbDkHelper|UsbDkHelper API|UsbDk service|Redirector "
+       r"(startup|shutdown) failed|unrecognized device driver|driver for device '%s' is "
+       r"reporting an issue|installation state of driver|could not initialize filter driver|"
+       r"cancellation not supported for this transfer's driver|DLL does not support isoch|"
+       r"device driver does not support|is not managed by WinUSB|WinUSB handle not valid|"
+       r"no libusb supported interfaces|could not open device %s|LIBUSB_ERROR_NOT_SUPPORTED|"
+       r"^Operation not supported or unimplemented|LIBUSB_ERROR_NOT_FOUND|^Entity not found$",
+       ENV, "host-software", 1.5,
+       "libusb has no usable driver for the device: on Windows the device needs WinUSB, "
+       "libusbK or UsbDk (Apple's driver alone is not one libusb can use), elsewhere the "
+       "interface or backend is not there; install the driver the tool's README names",
+       producer=r"^libusb$"),
+    ev(r"program assertion failed|interface must be claimed first|cannot set configuration "
+       r"other than the default|not supported for altsetting|API misuse|Device handle closed "
+       r"while transfer|too large$|unknown HID report type",
+       TOOL, "host-software", 0.5,
+       "one of libusb's own checks failed, or the tool asked for what the backend cannot do: "
+       "a bug or limit of the tool or of libusb", producer=r"^libusb$"),
+    # out of memory and resources
+    ev(r"alloc|LIBUSB_ERROR_NO_MEM|^Insufficient memory$|out of resources|can not be wired|"
+       r"hash table is full|could not duplicate string",
+       ENV, "host-environment", 1.0,
+       "the host ran out of memory or of a kernel resource", producer=r"^libusb$"),
+    # the host OS: versions, event and thread machinery, hotplug monitors, sysfs
+    ev(r"too old|with this version of macOS", ENV, "host-software", 2.0,
+       "the computer's operating system (Linux kernel, Windows, macOS) is older than libusb "
+       "supports: update it, or restore from a newer computer", producer=r"^libusb$"),
+    ev(r"could not determine the running|could not read kern\.osrelease|uname|"
+       r"failed to detect Windows version|sysfs not mounted|could not find usbfs",
+       ENV, "host-environment", 1.0,
+       "libusb could not read what it needs from the host's operating system (its version, "
+       "sysfs or usbfs missing, as in a container)", producer=r"^libusb$"),
+    ev(r"eventfd|timerfd|set timer for|pipe (fd|write|read)|failed to create pipe|"
+       r"event (write|read) failed|poll\(\) failed|netlink|udev|hotplug|CreateEvent|CloseHandle|SetEvent|ResetEvent|"
+       r"WaitableTimer|WaitForMultipleObjects|I/O completion|GetQueuedCompletionStatus|"
+       r"event thread|event source|control event|notification window|window class|"
+       r"could not create event thread|system directory|Advapi32|service control manager|"
+       r"sysfs|opendir|read_sysfs|attribute %s|lseek failed|read descriptor failed|getcap|"
+       r"connectinfo|Can not parse sysfs_dir|^open %s failed|devinst|device info|"
+       r"interface data|interface path|root hub|registry key|enumerator|GUID|"
+       r"DeviceInterfaceGUID|pRegQueryValueExA|child devinst|HCD|get node connection|"
+       r"parent for device|ancestor for device|could not open hub|bus number|"
+       r"port number for device|failed to initialize device|device missing IOService|"
+       r"could not establish a connection to the Darwin kernel|no async port|"
+       r"CreateDeviceAsyncEventSource|IOCreatePlugInInterfaceForService|QueryInterface|"
+       r"plugin interface|async event source|IOServiceAuthorize|darwin_get_interface",
+       ENV, "host-environment", 0.5,
+       "a call into the host's operating system that libusb needs (events, threads, timers, "
+       "device enumeration, the USB stack's plug-ins) failed: the host, rarely the device",
+       producer=r"^libusb$"),
+    ev(r"(submiturb|reap|clear halt|reset|set interface|set configuration|get configuration|"
+       r"claim interface|release interface) failed, errno=%", LINK, "usb-link", 1.0,
+       "a request to the device through the kernel's USB file system failed; the errno says "
+       "why (13: permission, 16: busy, 19/2/6: the device went away)",
+       producer=r"^libusb$", variants=ERRNO_VARIANTS),
+    ev(r"(get driver|detach|attach|disconnect-and-claim) failed, errno=%", ENV,
+       "host-environment", 1.0,
+       "libusb could not take the device from the kernel driver that holds it; the errno says "
+       "why (13: permission, 16: busy, 19/2/6: the device went away)",
+       producer=r"^libusb$", variants=ERRNO_VARIANTS),
+    # the device gone, transfers broken mid-way
+    ev(r"LIBUSB_ERROR_NO_DEVICE|LIBUSB_TRANSFER_NO_DEVICE|^No such device|no connection to "
+       r"an IOService|is no longer connected|device not responding|Device handle closed while "
+       r"transfer",
+       LINK, "usb-link", 1.5, "the device went away from the USB bus during the exchange "
+       "(it rebooted, or the cable or port dropped it)", producer=r"^libusb$"),
+    ev(r"LIBUSB_ERROR_PIPE|LIBUSB_TRANSFER_STALL|^Pipe error$|pipe is stalled|ClearPipeStall|"
+       r"clearing pipe halt|clear halt|ResetPipe|^Flushing of HID queue|aborting all transactions",
+       LINK, "usb-link", 0.5,
+       "an endpoint stalled: a broken transfer, or the device (iBoot) refusing a request, "
+       "which a stall also says", producer=r"^libusb$"),
+    ev(r"LIBUSB_ERROR_(IO|TIMEOUT|OVERFLOW|OTHER)|LIBUSB_TRANSFER_(ERROR|TIMED_OUT|OVERFLOW|"
+       r"CANCELLED)|^Input/Output Error$|^Operation timed out$|^Overflow$|^Other error$|"
+       r"transaction (timed out|aborted)|high speed split error|data overrun|timed out|"
+       r"timeout|transfer (failed|error)|request failed|ControlTransfer|ReadPipe|WritePipe|"
+       r"IsoReadPipe|IsochPipe|AbortPipe|FlushPipe|submiturb|reap failed|urb|URB|"
+       r"low-level|I/O error|handle_events failed|handle_transfer_completion failed|"
+       r"async cancel failed|cancel transfer failed|failed to set timer|ReEnumerate|\] OVERFLOW!$|"
+       r"reenumerate|reset failed|ResetDevice|could not locate urb|unrecognised status code|"
+       r"HID transfer failed|HID Report|HID Output Report|zero bytes returned in ctrl",
+       LINK, "usb-link", 1.0,
+       "a USB transfer to or from the device failed or timed out mid-way: the link (cable, "
+       "port, hub) or a device that stopped answering", producer=r"^libusb$"),
+    ev(r"claim|SetAlternateInterface|altsetting|set configuration|could not reclaim|"
+       r"USBDeviceOpen|USBDeviceClose|USBInterfaceClose|SetCurrentAlternateSetting|"
+       r"could not access interface|auto-claim",
+       ENV, "host-environment", 1.0,
+       "libusb could not open, claim or configure the device's interface: another program "
+       "or driver holds it, or the host would not let it", producer=r"^libusb$"),
+    # descriptors the device sent
+    ev(r"descriptor|desc |desc$|bLength|wTotalLength|BOS|bDevCapabilityType|too many "
+       r"(configurations|interfaces|endpoints)|configuration 0|unconfigured|no configurations|"
+       r"config length mismatch|ssplus|still %d bytes|parse_configuration failed|"
+       r"parse_iad_array failed|could not build endpoint table|endpoints for interface|"
+       r"alternate setting for interface|language ID|getting device speed",
+       LINK, "usb-link", 0.5,
+       "the device's USB descriptors came back short or malformed: a flaky enumeration "
+       "(cable, port, hub), rarely a device in a broken state", producer=r"^libusb$"),
+    # the tool using libusb wrongly, libusb's own checks
+    ev(r"LIBUSB_ERROR_INVALID_PARAM|^Invalid parameter$|^invalid argument$|"
+       r"LIBUSB_ERROR_INTERRUPTED|^System call interrupted|program assertion failed|"
+       r"API misuse|Close called on a device that was not open|must be claimed first|"
+       r"unknown endpoint type|unknown transfer type|unrecognised transfer type|"
+       r"unsupported (endpoint|transfer) type|not supported|unsupported|RAW_IO|"
+       r"endpoint not found|not found on any open interface|unable to match endpoint|"
+       r"pipeRef|pipe ref not recognized|invalid associated index|isoch|ZERO_PACKET|"
+       r"SHORT_PACKET_TERMINATE|interface %d with altsetting|interface too large|"
+       r"interface must|port numbers array|cannot set configuration other than|"
+       r"cannot find handle for fd|device interface is NULL|malformed request|"
+       r"transfer priv|unknown device speed|Got unknown device speed|pipe properties|"
+       r"bus frame number|mismatched report ID|invalid size|unknown HID report|"
+       r"HID top collection|HID preparsed|HID capabilities|report IDs|cancellation|"
+       r"invalid_interface|interface_number|idProduct from iokit|cannot form device identity|"
+       r"cannot append new device|streams-ioctl|dev mem|driver failed|detach failed|"
+       r"attach failed|disconnect-and-claim|auto-detach|kernel driver|CreateEvent|"
+       r"Release final refCount|unrecognised discard|interface not found|"
+       r"interface sysfs directory name|too long|no GUID with index|failed to set hotplug|"
+       r"bulk stream|iso packet|query interface settings",
+       TOOL, "host-software", 0.5,
+       "libusb refused a request the tool made or one of its own checks failed: a bug or "
+       "limit of the tool or of libusb, rarely the cause of a restore failure",
+       producer=r"^libusb$"),
 
     # ---------------------------------------------------------------- tsschecker
     # (its tss.c is idevicerestore's, copied: those messages are classified as there)

@@ -78,6 +78,9 @@ SITE_SPACE = [
     (r"^libimobiledevice$", r"^idevice_connect$", r"^(?:sfd|res|ret)$", "posix"),
     # usbmuxd: a client write's and the child process's errors are errno values
     (r"^usbmuxd$", r"^(?:output_buffer_process|device_client_process)$", r"^res$", "posix"),
+    # libusb: what pthread_create() / pthread_setname_np() return is an errno value
+    (r"^libusb$", r"^(?:darwin_first_time_init|linux_(?:netlink|udev)_event_thread_main)$",
+     r"^(?:rc|r)$", "posix"),
     # idevicerestore's own return values
     (r"^idevicerestore$", r".", r"^(?:result|res|ret|err|error)$", "idr"),
 ]

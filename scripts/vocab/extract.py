@@ -14,11 +14,17 @@ What counts as a message site
   cretassure(cond, ...), creterror(...), throw tihmstar::exception(...),
   throw std::string/std::runtime_error(...). Adjacent string literals are joined; the
   <inttypes.h> PRI* macros and string #defines of the repository are expanded; anything
-  else is a placeholder (%s).
+  else is a placeholder (%s). libusb's usbi_err/usbi_warn/usbi_info/usbi_dbg(ctx, fmt, ...);
+  a producer's "log_prefix" (what its logger prints before a message) is written before a
+  message of one plain word, and before every info and debug one.
 - the text tables the tools print through "%s": `case X: return "...";` inside a
-  *strerror* function (irecv_strerror, lockdownd_strerror, idevice_strerror, afc_strerror)
-  and the { "Name", "text", ENUM } rows of lockdownd's error map; the code is the enum
-  value from the headers.
+  *strerror*/*_error_name*/*_error_str* function (irecv_strerror, lockdownd_strerror,
+  libusb_error_name, darwin_error_str; a preprocessor line between a case and its return
+  skipped), the { "Name", "text", ENUM } rows of lockdownd's error map, and the tables of
+  strings an error code indexes ("string_tables": libusb_strerror()'s, one row per language,
+  indexed by -code); the code is the enum value from the headers ("headers" names them when
+  they are not under include/, src/, common/). A producer's "common_texts" (the C library's
+  strerror() words) are left out.
 - Python: raise Xxx("..."), logger/self.logger/logging .error/.warning/.critical/
   .exception(...), print(...); f-strings become a format with %s placeholders; module-level
   dicts named *error* with integer keys (pymobiledevice3's known_errors) become one message
@@ -177,6 +183,47 @@ PRODUCERS = {
         "include": [r"^restore\.sh$", r"^resources/[^/]+\.sh$"],
         "exclude": [],
         "lang": "sh",
+    },
+    # libusb: the USB library under libirecovery (DFU and recovery mode), so under
+    # idevicerestore, irecovery and futurerestore on every host. Its own log lines
+    # ("libusb: error [function] message", printed by log_v() in core.c when the tool or
+    # LIBUSB_DEBUG turns its log on) and its error names and texts (libusb_error_name(),
+    # libusb_strerror()) that the tools print after their own words. The core and the backends
+    # of the hosts people restore from: darwin (macOS), linux (usbfs, udev, netlink), windows
+    # (common, WinUSB/libusbK, UsbDk, hotplug) and the event and thread code of POSIX and
+    # Windows; not the BSD, Haiku, SunOS, null and WebUSB (emscripten) backends.
+    "libusb": {
+        "repo": "libusb/libusb",
+        "include": [r"^libusb/(core|descriptor|hotplug|io|strerror|sync)\.c$",
+                    r"^libusb/os/(darwin_usb|linux_usbfs|linux_udev|linux_netlink|"
+                    r"windows_common|windows_winusb|windows_usbdk|windows_hotplug|"
+                    r"events_posix|events_windows|threads_posix|threads_windows)\.c$"],
+        "exclude": [],
+        "lang": "c",
+        "headers": r"^libusb/(libusb|libusbi)\.h$",
+        # libusb_strerror()'s texts: a table of rows, one per language, indexed by -code
+        # (strerror.c usbi_localized_errors); the tools never call libusb_setlocale(), so
+        # only the first row (English) is printed.
+        "string_tables": {"usbi_localized_errors": {"row": 0, "code": "-index",
+                                                    "enum_prefix": "LIBUSB_ERROR_",
+                                                    "last_symbol": "LIBUSB_ERROR_OTHER"}},
+        # what log_v() (core.c) prints before every message of its logging calls:
+        # "libusb: <level> [<function>] " (after "[ secs.usecs] [threadid] " at the debug
+        # level). A message of one word ("unsupported", "OVERFLOW!") would be found inside any
+        # line; with the words printed before it, it is libusb's. (One word that names an
+        # API, "USBDeviceOpen: %s", tells itself apart.) The info and debug lines always get
+        # it: they are ignored, and "could not access %s: %s" alone would make any tool's
+        # line of those words a known, harmless one.
+        "log_prefix": ("libusb: %s [%s] ", ("usbi_err", "usbi_warn", "usbi_info", "usbi_dbg"),
+                       ("info", "debug")),
+        # Error texts in the words of the C library's strerror() (glibc's EIO "Input/output
+        # error", EBUSY "Resource busy" on macOS and iOS, ETIMEDOUT "Operation timed out",
+        # EINVAL "Invalid argument"; letter case aside, as the engine's case-folded pass reads
+        # them) or of any program ("Overflow", "Other error"): a device log's "unable to open
+        # /dev/klog: Resource busy" or a disk's "Input/output error" is no libusb line, so
+        # they are left out; the error names (LIBUSB_ERROR_BUSY) say the same and are kept.
+        "common_texts": ["Input/Output Error", "Resource busy", "Operation timed out",
+                         "invalid argument", "Overflow", "Other error"],
     },
     "pymobiledevice3": {
         "repo": "doronz88/pymobiledevice3",
@@ -536,8 +583,13 @@ FN_HEAD = re.compile(
     r"(?::\s*[^{;]*)?\s*$", re.S)
 
 
+# Clang's thread-safety annotations after a function's parameters (libusb's
+# `static int f(...) REQUIRES(ctx->lock)`): all-capital macros, not the function's name.
+ANNOTATIONS_RE = re.compile(r"\)\s*(?:[A-Z][A-Z0-9_]*\s*\((?:[^()]|\([^()]*\))*\)\s*)+$")
+
+
 def _function_name(head):
-    head = head.strip()
+    head = ANNOTATIONS_RE.sub(")", head.strip())
     if not head or head.endswith("=") or head.endswith(",") or "(" not in head:
         return None
     m = FN_HEAD.search(head)
@@ -701,11 +753,18 @@ C_CALLS = {
     "retassure": (1, "exception"),
     "cretassure": (1, "exception"),
     "retcustomassure": (2, "exception"),
+    # libusb's logging macros (libusbi.h): usbi_err(ctx, fmt, ...) and its levels
+    "usbi_err": (1, "error"),
+    "usbi_warn": (1, "warning"),
+    "usbi_info": (1, "info"),
+    "usbi_dbg": (1, "debug"),
 }
 C_CALL_RE = re.compile(r"(?<![\w.>:])(" + "|".join(sorted(C_CALLS, key=len, reverse=True)) +
                        r")\s*\(")
 THROW_RE = re.compile(r"\bthrow\s+(?:tihmstar::\w+|std::\w+|\w*[Ee]xception)\s*\(")
-STRERROR_FN = re.compile(r"(strerror|_error_string|errstr)", re.I)
+# the functions that map an error code to its text or name: irecv_strerror,
+# lockdownd_strerror, libusb_error_name, libusb's darwin_error_str
+STRERROR_FN = re.compile(r"(strerror|_error_string|errstr|_error_name$|_error_str$)", re.I)
 CASE_RETURN_RE = re.compile(r'\bcase\s+([A-Za-z_]\w*|-?\d+)\s*:\s*(?:\{\s*)?return\s+((?:"(?:[^"\\\n]|\\.)*"\s*)+);')
 MAP_ROW_RE = re.compile(r'\{\s*"((?:[^"\\\n]|\\.)*)"\s*,\s*"((?:[^"\\\n]|\\.)*)"\s*,\s*([A-Z][A-Z0-9]*_E_[A-Z0-9_]+)\s*\}')
 
@@ -736,9 +795,10 @@ WRAPPER_ERROR_MARK = re.compile(r"^\s*\[[!x-]\]")
 LEVEL_WORD_RE = re.compile(r"^\s*(?:\[?(?:ERROR|Error|error|WARNING|Warning|FATAL)\]?:?\s+)+")
 
 
-def one_word(fmt):
+def one_word(fmt, bare=False):
+    """FMT is one word after its level words (and it has level words, unless BARE)."""
     words = re.findall(r"[A-Za-z]{2,}", FMT_SPEC.sub("", LEVEL_WORD_RE.sub("", fmt.split("\n")[0])))
-    return len(words) == 1 and LEVEL_WORD_RE.match(fmt) is not None
+    return len(words) == 1 and (bare or LEVEL_WORD_RE.match(fmt) is not None)
 
 
 def wrapper_level(fmt, default):
@@ -962,6 +1022,10 @@ def extract_c(producer, path, text, commit, defines, enums):
             code_val = _status_case(blank, code, m.start())
         if code_val is None:
             code_val = _return_after(blank, end)
+        if cfg.get("log_prefix") and name in cfg["log_prefix"][1] and (
+                calls[name][1] in cfg["log_prefix"][2] or
+                (one_word(fmt, True) and not re.search(r"[a-z][A-Z]", fmt))):
+            fmt = cfg["log_prefix"][0] % (calls[name][1], func_at(m.start())) + fmt
         add(m.start(), name, level, fmt, code_val,
             conv_args(blank, spans, m.start(), argtexts[fmt_idx + 1:]))
 
@@ -984,7 +1048,9 @@ def extract_c(producer, path, text, commit, defines, enums):
     for s, e, fname in spans:
         if not STRERROR_FN.search(fname):
             continue
-        body = code[s:e]
+        # a label the build adds (`#if defined(X)` / `case X:` / `#endif`) between a case and
+        # its return: preprocessor lines blanked, positions kept
+        body = re.sub(r"(?m)^[ \t]*#.*$", lambda pm: " " * len(pm.group(0)), code[s:e])
         for cm in CASE_RETURN_RE.finditer(body):
             label, lit = cm.group(1), cm.group(2)
             fmt, _ = parse_format(lit, defines)
@@ -994,12 +1060,70 @@ def extract_c(producer, path, text, commit, defines, enums):
             if val == 0 or fmt is None:
                 continue  # the success text is no error
             add(s + cm.start(), "strerror", "error-string", fmt, val, {"symbol": label})
+    for pos, fmt, val, sym in string_table_rows(code, cfg.get("string_tables", {}), defines,
+                                                enums):
+        add(pos, "string_table", "error-string", fmt, val, {"symbol": sym} if sym else None)
     for mm in MAP_ROW_RE.finditer(code):
         # lockdownd_error_str_map: { "DeviceName", "text", LOCKDOWN_E_X }
         add(mm.start(), "error_map", "error-string", c_unescape(mm.group(2)),
             enums.get(mm.group(3)), {"symbol": mm.group(3), "device_name": mm.group(1)})
 
     return out, skipped
+
+
+def _brace_items(code, open_pos):
+    """The top-level items of the initializer list whose '{' is at open_pos:
+    [(start, end)], or None when it does not close."""
+    items, depth, start, i = [], 0, open_pos + 1, open_pos
+    while i < len(code):
+        c = code[i]
+        if c in "\"'":
+            i = _skip_string(code, i, c)
+            continue
+        if c in "({[":
+            depth += 1
+        elif c in ")}]":
+            depth -= 1
+            if depth == 0:
+                if code[start:i].strip():
+                    items.append((start, i))
+                return items
+        elif c == "," and depth == 1:
+            items.append((start, i))
+            start = i + 1
+        i += 1
+    return None
+
+
+def string_table_rows(code, tables, defines, enums):
+    """The texts of a table of strings an error code indexes (PRODUCERS[...]["string_tables"]:
+    name -> {row, code, enum_prefix, last_symbol}): `NAME[..][..] = { { "a", "b" }, ... }`, the row ROW
+    of a table of rows (one per language) or the table itself; with code "-index" the entry
+    at index i is the text of code -i (libusb_strerror: errcode_index = -errcode), and its
+    symbol the constant of that value whose name has ENUM_PREFIX; the last entry, the text
+    of every code outside the table, is LAST_SYMBOL's. Index 0, success, is no error.
+    Yields (position, format, code, symbol)."""
+    for name, spec in sorted(tables.items()):
+        m = re.search(r"\b" + re.escape(name) + r"\s*(?:\[[^\]]*\]\s*)*=\s*\{", code)
+        if not m:
+            continue
+        items = _brace_items(code, m.end() - 1)
+        if items and "row" in spec:
+            s, e = items[spec["row"]]
+            brace = code.index("{", s)
+            items = _brace_items(code, brace) if brace < e else None
+        for index, (s, e) in enumerate(items or []):
+            fmt, ok = parse_format(code[s:e], defines)
+            if fmt is None or not ok or index == 0:
+                continue
+            val = -index if spec.get("code") == "-index" else index
+            sym = sorted(k for k, v in enums.items()
+                         if v == val and k.startswith(spec.get("enum_prefix", "")))
+            if index == len(items) - 1 and spec.get("last_symbol") in enums:
+                # the text of every code outside the table ("Other error")
+                sym = [spec["last_symbol"]]
+                val = enums[sym[0]]
+            yield s + len(code[s:e]) - len(code[s:e].lstrip()), fmt, val, sym[0] if sym else ""
 
 
 ARG_NAME_RE = re.compile(r"([A-Za-z_]\w*)\s*(?:\(\s*\))?\s*$")
@@ -1336,7 +1460,8 @@ def extract(producer, git_dir, commit):
             skipped += s
     else:
         defines, enums = {}, {}
-        headers = [f for f in all_files if HEADER_RE.search(f) and ENUM_HEADERS.search(f)]
+        hdr = re.compile(cfg["headers"]) if cfg.get("headers") else ENUM_HEADERS
+        headers = [f for f in all_files if HEADER_RE.search(f) and hdr.search(f)]
         texts = {f: git.show(commit, f) for f in sorted(set(headers) | set(files))}
         for f in sorted(texts):
             collect_enums(texts[f], enums)
@@ -1347,6 +1472,9 @@ def extract(producer, git_dir, commit):
             r, s = extract_c(producer, f, texts[f], commit, defines, enums)
             records += r
             skipped += s
+    common = {t.casefold() for t in cfg.get("common_texts", ())}
+    records = [r for r in records
+               if not (r["level"] == "error-string" and r["format"].casefold() in common)]
     key = lambda r: (r["file"], r["line"], r["format"])
     records.sort(key=key)
     skipped.sort(key=lambda s: (s["file"], s["line"]))

@@ -377,6 +377,113 @@ class WrapperExtraction(unittest.TestCase):
         ])
 
 
+class LibusbExtraction(unittest.TestCase):
+    """libusb's shapes: usbi_err(ctx, fmt, ...) and its levels, functions annotated for
+    clang's thread-safety analysis, libusb_error_name()'s case table, darwin_error_str()'s
+    labels behind #if, libusb_strerror()'s table of languages indexed by -code, and the
+    log_v() header before a one-word message."""
+    HDR = textwrap.dedent(r'''
+        enum libusb_error {
+            LIBUSB_SUCCESS = 0,
+            LIBUSB_ERROR_IO = -1,
+            LIBUSB_ERROR_ACCESS = -3,
+            LIBUSB_ERROR_OTHER = -99,
+        };
+        #define LIBUSB_ERROR_COUNT 4
+    ''')
+    SRC = textwrap.dedent(r'''
+        static int claim_interface(struct libusb_device_handle *handle, uint8_t iface)
+            REQUIRES(handle->lock)
+        {
+            int r = ioctl(fd, IOCTL_USBFS_CLAIMINTF, &iface);
+            if (r < 0) {
+                usbi_err(HANDLE_CTX(handle), "claim interface failed, errno=%d", errno);
+                usbi_dbg(HANDLE_CTX(handle), "claim failed, retry %d", n);
+                usbi_dbg(HANDLE_CTX(handle), "claiming interface %u", iface);
+                usbi_warn(NULL, "unsupported");
+                usbi_warn(NULL, "USBDeviceOpen: %s", darwin_error_str(r));
+                return LIBUSB_ERROR_OTHER;
+            }
+            return 0;
+        }
+
+        const char *libusb_error_name(int error_code)
+        {
+            switch (error_code) {
+            case LIBUSB_ERROR_IO:
+                return "LIBUSB_ERROR_IO";
+            case 0:
+                return "LIBUSB_SUCCESS / LIBUSB_TRANSFER_COMPLETED";
+            }
+        }
+
+        static const char *darwin_error_str (IOReturn result) {
+          switch (result) {
+          case kIOUSBPipeStalled:
+        #if defined(kUSBHostReturnPipeStalled)
+          case kUSBHostReturnPipeStalled:
+        #endif
+            return "pipe is stalled";
+          }
+        }
+
+        static const char * const usbi_localized_errors[2][LIBUSB_ERROR_COUNT] = {
+            { /* English (en) */
+                "Success",
+                "Input/Output Error",
+                "Invalid parameter",
+                "Access denied (insufficient permissions)",
+                "Other error",
+            }, { /* Dutch (nl) */
+                "Gelukt",
+                "Invoer-/uitvoerfout",
+            },
+        };
+    ''')
+
+    def setUp(self):
+        defines, enums = {}, {}
+        for text in (self.HDR, self.SRC):
+            extract.collect_enums(text, enums)
+            extract.collect_defines(text, defines)
+        self.recs, _ = extract.extract_c("libusb", "libusb/core.c", self.SRC, COMMIT, defines,
+                                         enums)
+        self.by_fmt = {r["format"]: r for r in self.recs}
+
+    def test_logging_calls_and_annotated_function(self):
+        r = self.by_fmt["claim interface failed, errno=%d"]
+        self.assertEqual((r["level"], r["call"], r["function"]),
+                         ("error", "usbi_err", "claim_interface"))
+        # a debug line reads like a failure: kept, with the header that makes it libusb's
+        r = self.by_fmt["libusb: debug [claim_interface] claim failed, retry %d"]
+        self.assertEqual(r["level"], "debug")
+        self.assertNotIn("claim failed, retry %d", self.by_fmt)
+        self.assertFalse([f for f in self.by_fmt if "claiming interface" in f])
+
+    def test_one_word_message_carries_the_log_header(self):
+        self.assertIn("libusb: warning [claim_interface] unsupported", self.by_fmt)
+        self.assertNotIn("unsupported", self.by_fmt)
+        self.assertIn("USBDeviceOpen: %s", self.by_fmt)
+
+    def test_error_names_and_texts(self):
+        r = self.by_fmt["LIBUSB_ERROR_IO"]
+        self.assertEqual((r["level"], r["code"], r["function"]),
+                         ("error-string", -1, "libusb_error_name"))
+        self.assertNotIn("LIBUSB_SUCCESS / LIBUSB_TRANSFER_COMPLETED", self.by_fmt)
+        self.assertEqual(self.by_fmt["pipe is stalled"]["level"], "error-string")
+
+    def test_strerror_table_first_row_by_negative_index(self):
+        got = [(r["format"], r.get("code"), r.get("symbol")) for r in self.recs
+               if r["call"] == "string_table"]
+        self.assertEqual(got, [
+            ("Input/Output Error", -1, "LIBUSB_ERROR_IO"),
+            ("Invalid parameter", -2, None),
+            ("Access denied (insufficient permissions)", -3, "LIBUSB_ERROR_ACCESS"),
+            ("Other error", -99, "LIBUSB_ERROR_OTHER"),
+        ])
+        self.assertNotIn("Invoer-/uitvoerfout", self.by_fmt)
+
+
 class Classification(unittest.TestCase):
     def cls(self, fmt, producer="idevicerestore", **kw):
         rec = {"producer": producer, "format": fmt, "file": kw.get("file", "src/x.c"),
@@ -451,6 +558,33 @@ class Classification(unittest.TestCase):
         line = "ERROR: TSS request failed (status=126, message=An internal error occurred.)"
         hits = [v for v in c["variants"] if re.search(v["match"], line)]
         self.assertEqual(hits[0]["cause"], "host-software")
+
+    def test_libusb_classes(self):
+        def lu(fmt, level="error"):
+            return self.cls(fmt, "libusb", level=level, file="libusb/os/linux_usbfs.c")
+        # permission and exclusive access: the host, as rules/host-runtime.yaml says
+        for fmt in ("libusb requires write access to USB device nodes", "LIBUSB_ERROR_ACCESS",
+                    "another process has device opened for exclusive access"):
+            self.assertEqual(lu(fmt)["cause"], "host-environment", fmt)
+        # no driver libusb can use on Windows: the host's software
+        self.assertEqual(lu("neither WinUSB nor libusbK DLLs were found, you will not be able "
+                            "to access devices outside of enumeration", "warning")["cause"],
+                         "host-software")
+        # the device gone, a broken pipe: the link
+        self.assertEqual(lu("LIBUSB_ERROR_NO_DEVICE")["cause"], "usb-link")
+        self.assertEqual(lu("LIBUSB_ERROR_PIPE")["side"], "link")
+        self.assertEqual(lu("Insufficient memory")["cause"], "host-environment")
+        # the errno a message prints decides between the host and the link
+        c = lu("claim interface failed, errno=%d")
+        self.assertEqual(c["cause"], "usb-link")
+        pick = lambda line: [v for v in c["variants"] if re.search(v["match"], line)]
+        self.assertEqual(pick("claim interface failed, errno=16")[0]["cause"], "host-environment")
+        self.assertEqual(pick("claim interface failed, errno=13")[0]["cause"], "host-environment")
+        self.assertEqual(pick("claim interface failed, errno=19")[0]["cause"], "usb-link")
+        self.assertEqual(pick("claim interface failed, errno=1"), [])
+        # debug and informational lines, the exit-time leak warning: not evidence
+        self.assertEqual(lu("claim failed, retry %d", "debug")["ignore"], "debug")
+        self.assertEqual(lu("device %d.%d still referenced", "warning")["ignore"], "trace")
 
 
 def cause_ids():

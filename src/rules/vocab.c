@@ -64,7 +64,7 @@ static const char *const pack_levels[] = { "error", "warning", "fatal", "notice"
                                            "verbose", "debug", "exception", "print", "stderr",
                                            "error-string", "status", NULL };
 static const char *const ignore_kinds[] = { "prompt", "usage", "trace", "fragment", "outcome",
-                                            "non-fatal", "no-text", NULL };
+                                            "non-fatal", "no-text", "debug", NULL };
 
 #define SHORT_COMMIT 7
 #define LA_CODE_NAME_MAX 24            /* "code_" and a numbering space's id */

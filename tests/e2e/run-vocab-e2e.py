@@ -5,9 +5,10 @@
 
 For each `messages:` entry of the given vocabulary packs (rules/vocab/<producer>.yaml) it
 writes a one-line log holding the entry's format with its conversions filled in (as
-`rules test` does: %s -> x, integers -> 1, hex -> 0x1f), analyses all those logs in one batch
-run (`LOGANALYZE --format ndjson LOG...`: one load of the rules, one report per log) and checks
-what a user would need from each log: the restore is reported `failed`, the top cause is
+`rules test` does: %s -> x, integers -> 1, hex -> 0x1f), after the header the producer's
+logger prints (LOG_HEADER: libusb's "libusb: error [function] "), analyses all those logs in
+one batch run (`LOGANALYZE --format ndjson LOG...`: one load of the rules, one report per
+log) and checks what a user would need from each log: the restore is reported `failed`, the top cause is
 the entry's cause, and the diagnosis is not `unclear` -- except for a message of side `link`
 alone, which the report calls unclear on purpose with an `ambiguous` reason (a tool that lost
 the device does not say why: docs/internals/analyze.md); such a message counts as understood
@@ -50,14 +51,33 @@ def fill(fmt):
     return CONV.sub(lambda m: sample_value(m.group(0)[-1]), fmt.split("\n")[0])
 
 
-def entries(path):
-    """(id, format, cause, reason) of every `messages:` entry; the packs are written by
-    scripts/vocab/generate.py with one `key: value` per line and JSON-style quoted strings."""
-    out, cur, section = [], None, None
+# What a producer's logger prints before each message of its log calls, so that the line is
+# the one a user pastes: libusb's log_v() (core.c) writes "libusb: <level> [<function>] ".
+# An entry of another level (an error name or text the tools print in their own lines) is
+# written alone, and a format that already holds the header (a one-word message, whose pack
+# entry keeps it) is not given it twice.
+LOG_HEADER = {"libusb": ("libusb: %s [%s] ", ("error", "warning", "info", "debug"))}
+
+
+def printed(producer, entry, line):
+    header, levels = LOG_HEADER.get(producer, (None, ()))
+    if not header or entry.get("level") not in levels or not entry.get("function"):
+        return line
+    head = header % (entry["level"], entry["function"])
+    return line if line.startswith(head) else head + line
+
+
+def entries(path, full=False):
+    """(id, format, cause, reason) of every `messages:` entry (with FULL: and the entry's
+    keys, and the pack's producer); the packs are written by scripts/vocab/generate.py with
+    one `key: value` per line and JSON-style quoted strings."""
+    out, cur, section, producer = [], None, None, ""
     with open(path, encoding="utf-8") as f:
         for line in f:
             if not line.startswith(" "):
                 section = line.split(":")[0]
+                if section == "producer":
+                    producer = line.split(":", 1)[1].strip()
                 continue
             if section != "messages":
                 continue
@@ -70,7 +90,12 @@ def entries(path):
                 cur["cause"] = line[11:].strip()
             elif cur is not None and line.startswith("    reason: "):
                 cur["reason"] = json.loads(line[12:].strip())
+            elif cur is not None and line.startswith("    function: "):
+                cur["function"] = json.loads(line[14:].strip())
+            elif cur is not None and line.startswith("    level: "):
+                cur["level"] = line[11:].strip()
     return [(e["id"], e["format"], e["cause"], e.get("reason", ""))
+            + ((producer, e) if full else ())
             for e in out if "format" in e and "cause" in e]
 
 
@@ -104,9 +129,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for pack in packs:
             todo, skipped, meanings = [], 0, {}
-            for ident, fmt, cause, reason in entries(pack):
+            for ident, fmt, cause, reason, producer, entry in entries(pack, full=True):
                 meanings[ident] = reason
-                line = fill(fmt)
+                line = printed(producer, entry, fill(fmt))
                 if not re.search(r"[A-Za-z]{3}", line):
                     skipped += 1
                     continue

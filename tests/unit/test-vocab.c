@@ -523,7 +523,7 @@ static void diagnostics(void **state)
         "p1.yaml:20:9: error[LA203]: variant has no 'reason'\n"
         "p1.yaml:31:5: error[LA201]: unknown key 'cause'\n"
         "p1.yaml:29:13: error[LA210]: unknown ignore 'nope' (prompt, usage, trace, fragment, "
-        "outcome, non-fatal or no-text)\n");
+        "outcome, non-fatal, no-text or debug)\n");
     la_buf_reset(&d);
     la_ruleset_free(load(no_head, &d, LA_FAILED));
     assert_string_equal(d.buf,
