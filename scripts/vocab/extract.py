@@ -1073,26 +1073,11 @@ def extract_c(producer, path, text, commit, defines, enums):
 
 def _brace_items(code, open_pos):
     """The top-level items of the initializer list whose '{' is at open_pos:
-    [(start, end)], or None when it does not close."""
-    items, depth, start, i = [], 0, open_pos + 1, open_pos
-    while i < len(code):
-        c = code[i]
-        if c in "\"'":
-            i = _skip_string(code, i, c)
-            continue
-        if c in "({[":
-            depth += 1
-        elif c in ")}]":
-            depth -= 1
-            if depth == 0:
-                if code[start:i].strip():
-                    items.append((start, i))
-                return items
-        elif c == "," and depth == 1:
-            items.append((start, i))
-            start = i + 1
-        i += 1
-    return None
+    [(start, end)] (a trailing comma leaves no empty item), or None when it does not close."""
+    items, _end = split_args(code, open_pos)
+    if items is None:
+        return None
+    return [(a, b) for a, b in items if code[a:b].strip()]
 
 
 def string_table_rows(code, tables, defines, enums):
