@@ -373,7 +373,8 @@ json_t *la_explain(const struct la_kb *kb, const char *arg)
     long num = 0, n;
     int spaced = parse_spaced(arg, &space, &num);
     int is_num = spaced || parse_number(arg, 0, &num);
-    int pasted = !is_num && !la_kb_code_by_name(kb, arg) && parse_pasted(arg, &num);
+    const struct la_code *named = is_num ? NULL : la_kb_code_by_name(kb, arg);
+    int pasted = !is_num && !named && parse_pasted(arg, &num);
     int only;
     const struct la_code *c;
 
@@ -386,8 +387,7 @@ json_t *la_explain(const struct la_kb *kb, const char *arg)
         space = (size_t)only;
         spaced = 1;
     }
-    c = spaced ? la_kb_code_in(kb, space, num)
-        : is_num ? la_kb_code(kb, num) : la_kb_code_by_name(kb, arg);
+    c = spaced ? la_kb_code_in(kb, space, num) : is_num ? la_kb_code(kb, num) : named;
     const struct la_family *fam;
     const struct la_prior *pr = NULL;
     size_t np = 0;
