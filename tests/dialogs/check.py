@@ -23,10 +23,8 @@ A row is right when every run of it is right. It prints one line per miss and a 
 the state the rules reached; see tests/dialogs/README.md), 2 on a usage or run error.
 docs/style.md §7 (tests can fail).
 """
-import argparse
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import tables  # noqa: E402  (tests/tables.py: the table and the runs, shared with guides)
@@ -67,50 +65,10 @@ def texts(row):
     return out
 
 
-def judge(row, rep):
-    """Return (right, what loganalyze said) for one run of a row."""
-    outcome = rep.get("outcome")
-    level = (rep.get("diagnosis") or {}).get("level")
-    causes = rep.get("causes") or []
-    top = causes[0]["id"] if causes else None
-    said = f"outcome={outcome} level={level} top={top}"
-    if outcome != row["outcome"]:
-        return False, said
-    if row["cause"] == "-":
-        return not causes, said
-    if row["cause"] == "unclear":
-        return level != "confident", said
-    return top == row["cause"] and level not in (None, "unclear"), said
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("loganalyze")
-    ap.add_argument("--tsv", default=os.path.join(HERE, "dialogs.tsv"))
-    ap.add_argument("--min-right", type=int, default=0)
-    ap.add_argument("--verbose", action="store_true")
-    a = ap.parse_args()
-    rows = tables.read_rows(a.tsv, COLUMNS, check_row)
-    if not rows:
-        sys.exit(f"{a.tsv}: no rows")
-    right = 0
-    with tempfile.TemporaryDirectory(prefix="la-dialogs-") as tmp:
-        for row in rows:
-            results = []
-            for shape, text in texts(row):
-                ok, said = judge(row, tables.report(a.loganalyze, text, tmp, f"{row['id']}-{shape}",
-                                                     ".txt"))
-                results.append((shape, ok, said))
-            row_ok = all(ok for _, ok, _ in results)
-            right += row_ok
-            if not row_ok or a.verbose:
-                mark = "ok  " if row_ok else "MISS"
-                runs = "; ".join(f"{shape}: {said}" for shape, _, said in results)
-                print(f"{mark} {row['at']} {row['id']}: source says {row['outcome']} "
-                      f"{row['cause']}; {runs}")
-    print(f"dialogs: {right}/{len(rows)} right (floor {a.min_right})")
-    return 0 if right >= a.min_right else 1
+def inputs(row):
+    return [(shape, text, ".txt") for shape, text in texts(row)]
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tables.main("dialogs", __doc__, os.path.join(HERE, "dialogs.tsv"), COLUMNS,
+                         check_row, inputs, "source says"))

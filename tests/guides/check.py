@@ -21,10 +21,8 @@ It prints one line per miss and a summary ("N/M right"), and exits 1 when fewer 
 --min-right rows are right (the floor is set from the state the rules reached; see
 tests/guides/README.md), 2 on a usage or run error.  docs/style.md §7 (tests can fail).
 """
-import argparse
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import tables  # noqa: E402  (tests/tables.py: the table and the runs, shared with dialogs)
@@ -89,45 +87,10 @@ def make_log(row):
     return "\n".join(head + tail) + "\n"
 
 
-def judge(row, rep):
-    """Return (right, what loganalyze said) for one row."""
-    outcome = rep.get("outcome")
-    diag = rep.get("diagnosis") or {}
-    level = diag.get("level")
-    causes = rep.get("causes") or []
-    top = causes[0]["id"] if causes else None
-    said = f"outcome={outcome} level={level} top={top}"
-    if outcome != row["outcome"]:
-        return False, said
-    if row["cause"] == "unclear":
-        return level != "confident", said
-    if row["cause"].startswith("!"):
-        return top != row["cause"][1:] or level == "unclear", said
-    return top == row["cause"] and level not in (None, "unclear"), said
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("loganalyze")
-    ap.add_argument("--tsv", default=os.path.join(HERE, "guides.tsv"))
-    ap.add_argument("--min-right", type=int, default=0)
-    ap.add_argument("--verbose", action="store_true")
-    a = ap.parse_args()
-    rows = tables.read_rows(a.tsv, COLUMNS, check_row)
-    if not rows:
-        sys.exit(f"{a.tsv}: no rows")
-    right = 0
-    with tempfile.TemporaryDirectory(prefix="la-guides-") as tmp:
-        for row in rows:
-            ok, said = judge(row, tables.report(a.loganalyze, make_log(row), tmp, row["id"], ".log"))
-            right += ok
-            if not ok or a.verbose:
-                mark = "ok  " if ok else "MISS"
-                print(f"{mark} {row['at']} {row['id']}: guide says {row['outcome']} "
-                      f"{row['cause']}; {said}")
-    print(f"guides: {right}/{len(rows)} right (floor {a.min_right})")
-    return 0 if right >= a.min_right else 1
+def inputs(row):
+    return [(None, make_log(row), ".log")]
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tables.main("guides", __doc__, os.path.join(HERE, "guides.tsv"), COLUMNS,
+                         check_row, inputs, "guide says"))
