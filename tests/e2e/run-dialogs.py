@@ -24,13 +24,7 @@ import subprocess
 import sys
 import tempfile
 
-FAILED = []
-
-
-def check(ok, what):
-    print("%s %s" % ("ok  " if ok else "FAIL", what))
-    if not ok:
-        FAILED.append(what)
+from checks import check, result  # (tests/e2e/checks.py)
 
 
 def run(exe, text, fmt="json"):
@@ -99,8 +93,7 @@ def main():
     check((line.get("rule") or "").startswith("libimobiledevice."),
           "libimobiledevice's own line still is: %s" % line.get("rule"))
 
-    print("%d failed" % len(FAILED))
-    return 1 if FAILED else 0
+    return result()
 
 
 if __name__ == "__main__":

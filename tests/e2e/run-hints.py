@@ -28,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 
+from checks import check, result  # (tests/e2e/checks.py)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location("vocab_e2e", os.path.join(HERE, "run-vocab-e2e.py"))
 vocab_e2e = importlib.util.module_from_spec(_spec)
@@ -42,13 +44,6 @@ START_RULE = """rules:
     not: ["y"]
 """
 BASE = re.compile(r"error|fail|panic\(", re.I)
-FAILED = []
-
-
-def check(ok, what):
-    print("%s %s" % ("ok  " if ok else "FAIL", what))
-    if not ok:
-        FAILED.append(what)
 
 
 def pack_lines(root):
@@ -132,8 +127,7 @@ def main():
           "in a system log none of %d failure messages without the first three words ends "
           "the run as failed (%d do)" % (len(plain), wrong))
     os.unlink(rules)
-    print("%d failed" % len(FAILED))
-    return 1 if FAILED else 0
+    return result()
 
 
 if __name__ == "__main__":

@@ -22,13 +22,7 @@ import subprocess
 import sys
 import tempfile
 
-FAILED = []
-
-
-def check(ok, what):
-    print("%s %s" % ("ok  " if ok else "FAIL", what))
-    if not ok:
-        FAILED.append(what)
+from checks import check, result  # (tests/e2e/checks.py)
 
 
 def wording_rules(path):
@@ -141,8 +135,7 @@ def main():
     exe, root = sys.argv[1], sys.argv[2]
     precision(root)
     engine(exe)
-    print("%d failed" % len(FAILED))
-    return 1 if FAILED else 0
+    return result()
 
 
 if __name__ == "__main__":
