@@ -427,12 +427,11 @@ static enum la_rc add_template(struct run *r, const struct la_record *rec, struc
     return LA_OK;
 }
 
+/* An error-looking line no rule explained (on_record() decides both). */
 static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
 {
     enum la_rc rc;
 
-    if (rec->message.len < 6 || !looks_like_error(r, rec))
-        return LA_OK;
     /* An error line no rule explains may still be the one that ended the run. */
     if (r->cur && la_attempt_note_failure(r, r->cur, -1) != LA_OK)
         return LA_FATAL;
@@ -446,13 +445,17 @@ static enum la_rc on_record(void *user, const struct la_record *rec)
 {
     struct run *r = user;
     enum la_rc rc;
+    int unexplained_error;
 
     r->rec = rec;
     r->rec_hit = 0;
     rc = la_matcher_scan(r->m, rec, on_hit, r, &r->sink);
+    /* Decided once, from the scan's hint words (the folded pass finds none of its own). */
+    unexplained_error = rc == LA_OK && !r->rec_hit && rec->message.len >= 6 &&
+                        looks_like_error(r, rec);
     /* An error line no rule explains as written may be one retyped or re-cased on its way
      * here: the same candidates again, letter case ignored (la_matcher_scan_folded). */
-    if (rc == LA_OK && !r->rec_hit && rec->message.len >= 6 && looks_like_error(r, rec)) {
+    if (unexplained_error) {
         r->folding = 1;
         rc = la_matcher_scan_folded(r->m, rec, on_hit, r, &r->sink);
         r->folding = 0;
@@ -463,7 +466,7 @@ static enum la_rc on_record(void *user, const struct la_record *rec)
         r->cur->last_member = r->cur_member;
         r->cur->last_line = rec->line;
     }
-    if (!r->rec_hit)
+    if (unexplained_error && !r->rec_hit)
         return note_unexplained(r, rec);
     return LA_OK;
 }
