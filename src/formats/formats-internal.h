@@ -51,6 +51,9 @@ enum la_shape_id {
 
 #define LA_SHAPE(id) (1u << LA_SHAPE_##id)
 #define LA_SHAPES_ALL ((1u << LA_SHAPE_COUNT) - 1)
+/* What la_formats_scan() returns for a line in a wrapper's "[time][thread] : " prefix that
+ * no shape of the mask accepts inside it: it opens a record, in no row's shape. */
+#define LA_SHAPE_WRAPPED (1u << LA_SHAPE_COUNT)
 
 /* What a line's prefix gave: offsets into the line; time -1 and pid -1 when absent. */
 struct la_prefix {
@@ -64,7 +67,8 @@ struct la_prefix {
 /*
  * Try the shapes in mask on line s, in id order: the bit of the first that accepts it, with
  * *r filled in; 0 when none does, with *r cleared but for msg, where the line's own words
- * start (after the gutter of an indented or box-drawn paste).
+ * start (after the gutter of an indented or box-drawn paste); LA_SHAPE_WRAPPED when none
+ * does inside a wrapper's "[time][thread] : " prefix, with its time and thread in *r.
  */
 unsigned la_formats_scan(unsigned mask, const char *s, size_t n, struct la_prefix *r);
 

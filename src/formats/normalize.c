@@ -175,22 +175,21 @@ static int quote_marker(const char *s, size_t n, size_t j)
            isalnum((unsigned char)s[j + 1]);
 }
 
+/* Past the Markdown / e-mail quote markers at s[i]. */
+static size_t unquote(const char *s, size_t n, size_t i)
+{
+    for (size_t j;; i = i < n && s[i] == ' ' ? i + 1 : i) {
+        j = la_formats_skip_sp(s, n, i);
+        if (!quote_marker(s, n, j) || j - i >= 4)
+            return i;
+        i = j + 1;
+    }
+}
+
 int la_normalize_view(struct la_sv in, struct la_buf *scratch, struct la_sv *ret)
 {
     const char *s = in.p;
-    size_t n = in.len, i = 0, j;
-
-    /* Markdown / e-mail quoting. */
-    for (;;) {
-        j = la_formats_skip_sp(s, n, i);
-        if (quote_marker(s, n, j) && j - i < 4) {
-            i = j + 1;
-            if (i < n && s[i] == ' ')
-                i++;
-            continue;
-        }
-        break;
-    }
+    size_t n = in.len, i = unquote(s, n, 0), j;
     /* Markdown fences: drop the line. */
     j = la_formats_skip_sp(s, n, i);
     if (n - j >= 3 && (!memcmp(s + j, "```", 3) || !memcmp(s + j, "~~~", 3))) {
@@ -214,7 +213,9 @@ int la_normalize_view(struct la_sv in, struct la_buf *scratch, struct la_sv *ret
     if (j < n) {
         if (normalize_copy(s, n, i, j, scratch) < 0)
             return -1;
-        *ret = la_sv_make(scratch->buf, scratch->len);
+        /* A quote marker that was escaped ("&gt; ") or coloured shows only now. */
+        size_t q = unquote(scratch->buf, scratch->len, 0);
+        *ret = la_sv_make(scratch->buf + q, scratch->len - q);
         return 1;
     }
     while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\t'))
@@ -232,7 +233,12 @@ int la_normalize_line(struct la_sv in, struct la_buf *out)
         la_buf_reset(out);
         return k;
     }
-    if (v.p != out->buf) {
+    if (out->buf && v.p > out->buf && v.p <= out->buf + out->len) {
+        /* A view into out past its start (a quote marker taken off the copy). */
+        memmove(out->buf, v.p, v.len);
+        out->len = v.len;
+        out->buf[out->len] = '\0';
+    } else if (v.p != out->buf) {
         la_buf_reset(out);
         if (la_buf_add(out, v.p, v.len) != LA_OK)
             return -1;

@@ -93,20 +93,6 @@ static int shape_bracket(const char *s, size_t n, struct la_prefix *r, int devic
         if (i >= n || s[i] != ']')
             return 0;
         i++;
-        /* A wrapper's thread column after the time, "[16:49:58.489][10968] : ": the pid. */
-        if (i < n && s[i] == '[') {
-            size_t d = i + 1;
-            long tid = 0;
-            for (; d < n && d - i <= 10 && isdigit((unsigned char)s[d]); d++)
-                if (tid < 100000000)      /* as scan_pidtid: never overflow on junk */
-                    tid = tid * 10 + (s[d] - '0');
-            if (d > i + 1 && d < n && s[d] == ']') {
-                r->pid = tid;
-                i = la_formats_skip_sp(s, n, d + 1);
-                if (i < n && s[i] == ':')
-                    i++;
-            }
-        }
     }
     r->msg = la_formats_skip_sp(s, n, i);
     return 1;
@@ -362,14 +348,50 @@ static size_t gutter(const char *s, size_t n)
 }
 
 /*
+ * A wrapper's own prefix before the line of the tool it runs: "[16:49:58.489][10968] : "
+ * (its time of day and thread).  The end of it, with *ms and *tid, or 0.
+ */
+static size_t wrapper_prefix(const char *s, size_t n, int64_t *ms, long *tid)
+{
+    size_t i, d;
+    long t = 0;
+
+    if (n < 12 || s[0] != '[')
+        return 0;
+    i = la_formats_scan_hms(s, n, 1, ms);
+    if (!i || i + 2 >= n || s[i] != ']' || s[i + 1] != '[')
+        return 0;
+    for (d = i + 2; d < n && d - i <= 12 && isdigit((unsigned char)s[d]); d++)
+        if (t < 100000000)                /* as scan_pidtid: never overflow on junk */
+            t = t * 10 + (s[d] - '0');
+    if (d == i + 2 || d >= n || s[d] != ']')
+        return 0;
+    d = la_formats_skip_sp(s, n, d + 1);
+    if (d < n && s[d] == ':')
+        d++;
+    *tid = t;
+    return la_formats_skip_sp(s, n, d);
+}
+
+/*
  * Try the shapes in mask, in id order; the first that accepts wins.  Returns its bit or 0.
  * A scanner that gives up may have filled some fields of r: the next one starts from them.
  * When none accepts, r is cleared but for msg, the end of the line's gutter.
+ *
+ * A wrapper's prefix (wrapper_prefix()) is taken off first, like the gutter: the shapes are
+ * tried on the tool's line inside it, and the wrapper's time and thread stand in for the
+ * line's own when it has none.  Inside it a line no shape accepts still opens a record:
+ * LA_SHAPE_WRAPPED, a bit of no row's mask, so that the probe counts it for no format and
+ * the tool's own words decide which format the member is.
  */
 unsigned la_formats_scan(unsigned mask, const char *s, size_t n, struct la_prefix *r)
 {
-    size_t g = gutter(s, n);
+    size_t g = gutter(s, n), w;
+    int64_t wtime = -1;
+    long wtid = -1;
 
+    if ((w = wrapper_prefix(s + g, n - g, &wtime, &wtid)) != 0)
+        g += w;
     memset(r, 0, sizeof(*r));
     r->pid = -1;
     r->time = -1;
@@ -379,11 +401,15 @@ unsigned la_formats_scan(unsigned mask, const char *s, size_t n, struct la_prefi
             r->msg += g;
             r->comp += g;
             r->lvl += g;
+            if (w && r->time < 0)
+                r->time = wtime;
+            if (w && r->pid < 0)
+                r->pid = wtid;
             return 1u << k;
         }
     memset(r, 0, sizeof(*r));
-    r->pid = -1;
-    r->time = -1;
+    r->pid = w ? wtid : -1;
+    r->time = w ? wtime : -1;
     r->msg = g;
-    return 0;
+    return w ? LA_SHAPE_WRAPPED : 0;
 }

@@ -184,7 +184,7 @@ static void sample_line(const char *s, size_t n, unsigned *shape_hits, unsigned 
     if (any)
         *any += la_formats_scan(LA_SHAPES_ALL, s, n, &r) != 0;
     for (unsigned b = 0; shape_hits && b < LA_SHAPE_COUNT; b++)
-        if (la_formats_scan(1u << b, s, n, &r))
+        if (la_formats_scan(1u << b, s, n, &r) == 1u << b)
             shape_hits[b]++;
 }
 

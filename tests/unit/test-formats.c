@@ -83,6 +83,10 @@ static void probes(void **state)
         "[16:49:58.489][10968] : Found device in DFU mode\n"
         "[16:49:58.497][10968] : Checking IPSW for required components...\n"
         "[16:49:59.001][10968] : ERROR: Unable to discover device type\n"), "idevicerestore");
+    /* The prefix is the wrapper's, not the device log's bracket: the words inside decide. */
+    assert_string_equal(probe("x.log",
+        "[12:00:00.000][4242] : iOS 15.8.8 has been restored! It will take some time\n"
+        "[12:00:01.007][4242] : 1) Activate the iPhone.\n"), "text");
     /* An indented paste is probed by its shapes as if it were not. */
     assert_string_equal(probe("3u.log",
         "    05:08:16.638:  LibVersion: 20231009\n    05:08:16.638:  Checking PC DiskSpace\n"
@@ -182,6 +186,16 @@ static void records(void **state)
     assert_int_equal(g.time, (16 * 3600 + 49 * 60 + 58) * 1000 + 489);
     g = parse("idevicerestore", "[16:49:58.489] [x] : kept");
     assert_string_equal(g.msg, "[x] : kept");
+    /* In every format, even one without a bracket shape; a shape inside it still counts. */
+    g = parse("text", "[16:49:58.489][10968] : iOS 15.8.8 has been restored!");
+    assert_string_equal(g.msg, "iOS 15.8.8 has been restored!");
+    assert_int_equal(g.pid, 10968);
+    assert_int_equal(g.time, (16 * 3600 + 49 * 60 + 58) * 1000 + 489);
+    g = parse("idevicerestore", "[16:49:58.489][10968] : 10:42:31.336 <Error> ERROR: x");
+    assert_string_equal(g.lvl, "Error");
+    assert_string_equal(g.msg, "ERROR: x");
+    assert_int_equal(g.pid, 10968);
+    assert_int_equal(g.time, (10 * 3600 + 42 * 60 + 31) * 1000 + 336);
 }
 
 static struct got parse_path(const char *fmt, const char *path, const char *line)

@@ -62,11 +62,9 @@ static int ref_progress_at(const char *s, size_t n, size_t i, size_t *end)
     return 1;
 }
 
-/* The normaliser before the copy-free one: every line copied (the model of the output). */
-static int ref_normalize(const char *s, size_t n, char *d, size_t *ret_len)
+/* Past the quote markers at s[i]. */
+static size_t ref_unquote(const char *s, size_t n, size_t i)
 {
-    size_t i = 0, o = 0;
-
     for (;;) {
         size_t j = la_formats_skip_sp(s, n, i);
         if (j < n && s[j] == '>' &&
@@ -78,8 +76,17 @@ static int ref_normalize(const char *s, size_t n, char *d, size_t *ret_len)
                 i++;
             continue;
         }
-        break;
+        return i;
     }
+}
+
+/*
+ * The normaliser before the copy-free one: every line copied (the model of the output), and
+ * quote markers taken off before the copy and again after it (an escaped or coloured one).
+ */
+static int ref_normalize(const char *s, size_t n, char *d, size_t *ret_len)
+{
+    size_t i = ref_unquote(s, n, 0), o = 0;
     {
         size_t j = la_formats_skip_sp(s, n, i);
         if (n - j >= 3 && (!memcmp(s + j, "```", 3) || !memcmp(s + j, "~~~", 3))) {
@@ -126,7 +133,9 @@ static int ref_normalize(const char *s, size_t n, char *d, size_t *ret_len)
     }
     while (o && (d[o - 1] == ' ' || d[o - 1] == '\t'))
         o--;
-    *ret_len = o;
+    i = ref_unquote(d, o, 0);
+    memmove(d, d + i, o - i);
+    *ret_len = o - i;
     return 1;
 }
 
@@ -300,6 +309,12 @@ static void quote_markers(void **state)
         { ">-not a quote", ">-not a quote" },
         { ">[12:00:01.000] x", "[12:00:01.000] x" },
         { ">>> import usb", "import usb" },
+        /* A quote marker HTML-escaped or coloured shows only once the line is cleaned. */
+        { "&gt;Version: b35d3e1245da49950028d753b1bdb40fce5d21d5 - 90",
+          "Version: b35d3e1245da49950028d753b1bdb40fce5d21d5 - 90" },
+        { "&gt; &gt; nested &gt; reply", "nested > reply" },
+        { "\x1b[0;31m>Error: x\x1b[0m", "Error: x" },
+        { "&gt;= 12 is not a quote", ">= 12 is not a quote" },
         /* Numeric references to printable ASCII, as Python's html.escape writes them. */
         { "can&#x27;t &#34;x&#34; &#X3C;b&#x3e; &#38;", "can't \"x\" <b> &" },
         { "&#128; &#x1F600; &#; &#x; &#12 &#000039;", "&#128; &#x1F600; &#; &#x; &#12 &#000039;" },
