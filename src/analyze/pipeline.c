@@ -204,9 +204,13 @@ static int leaves_unexplained(const struct la_rule_meta *m, const struct la_capt
  * a failed result (or a result code) too.  Not an attempt: a retyped error line is not where
  * a tool run starts, and a new attempt there would cut the failure from its run.  Not a
  * success: read off an error-looking line with its case ignored, it could hide a failure.
+ * In a member that lost its case as a whole (rec->case_lost) every line was retyped, its
+ * starts and successes too: there every kind counts.
  */
-static int folded_counts(const struct la_rule_meta *m)
+static int folded_counts(const struct la_record *rec, const struct la_rule_meta *m)
 {
+    if (rec->case_lost)
+        return 1;
     if (m->kind == LA_KIND_ATTEMPT)
         return 0;
     if (m->kind == LA_KIND_RESULT)
@@ -220,7 +224,7 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
     const struct la_rule_meta *m = la_ruleset_rule(r->e->rs, ri);
     struct attempt *a;
 
-    if (r->folding && !folded_counts(m))
+    if (r->folding && !folded_counts(r->rec, m))
         return LA_OK;
     if (!leaves_unexplained(m, caps, ncaps))
         r->rec_hit = 1;
@@ -454,8 +458,9 @@ static enum la_rc on_record(void *user, const struct la_record *rec)
     unexplained_error = rc == LA_OK && !r->rec_hit && rec->message.len >= 6 &&
                         looks_like_error(r, rec);
     /* An error line no rule explains as written may be one retyped or re-cased on its way
-     * here: the same candidates again, letter case ignored (la_matcher_scan_folded). */
-    if (unexplained_error) {
+     * here, and in a member that lost its case every line is: the same candidates again,
+     * letter case ignored (la_matcher_scan_folded), for the rules that did not fire. */
+    if (unexplained_error || (rc == LA_OK && rec->case_lost)) {
         r->folding = 1;
         rc = la_matcher_scan_folded(r->m, rec, on_hit, r, &r->sink);
         r->folding = 0;

@@ -40,6 +40,9 @@ struct la_record {
                                     * line with the format's prefix, the last such line for a
                                     * continuation (restore-step-* lines after their CHECKPOINT,
                                     * a traceback after its logger line) */
+    int case_lost;                 /* the member's letters lost their case (a paste retyped or
+                                    * lower-cased: la_formats_case_lost()); the same for every
+                                    * record of a member */
 };
 
 /* Whether the record's level says it failed: "error" or "fault" at its start, in any case (the

@@ -209,7 +209,18 @@ struct la_probe {
     /* Which byte pairs occur in text (bit a*256+b for "ab"), or NULL: a keyword with a pair
      * that does not occur is not there, and is not searched for (probe.c). */
     const uint64_t *pairs;
+    int case_lost;                 /* text was lower-cased (la_formats_case_lost()): so are the
+                                      keywords before they are looked for */
 };
+
+/*
+ * Whether the head text's letters lost their case: a paste retyped from a photo or lower-cased
+ * on its way ("found device in recovery mode").  At least 10 words (runs of 3+ ASCII letters
+ * between non-alphanumerics: not numbers, not hex ids), under 5 % of them with a capital (a
+ * log as written capitalises its sentences, level words, names and months: 7 % and more in
+ * the corpus's logs as posted, 18 % in the shipped samples).
+ */
+int la_formats_case_lost(const char *text, size_t len);
 
 /*
  * One input format: a row of the table in formats.c.  Everything the probe and the parser
@@ -280,6 +291,7 @@ struct la_parser {
     struct la_rejoin pend;
     uint64_t pend_line;            /* line of the first piece */
     uint64_t rejoined;
+    int case_lost;                 /* the head's letters lost their case: every record says so */
 };
 
 /* Parse line s with the parser's shapes and call fn with its record. */

@@ -58,11 +58,13 @@ void la_parser_set_head(struct la_parser *p, const void *head, size_t len)
     size_t bom;
 
     memset(&p->wrap, 0, sizeof(p->wrap));
-    if (!head || (p->f->flags & LA_FORMAT_NO_UNWRAP))
+    p->case_lost = 0;
+    if (!head)
         return;
     enc = la_detect_encoding(head, len, &bom);
     la_formats_head_text(head, len, enc, bom, &text);
-    if (text.len)
+    p->case_lost = la_formats_case_lost(text.buf, text.len);
+    if (text.len && !(p->f->flags & LA_FORMAT_NO_UNWRAP))
         p->wrap = la_formats_wrap_detect(text.buf, text.len);
     la_buf_release(&text);
 }
@@ -85,6 +87,7 @@ enum la_rc la_formats_emit(struct la_parser *p, const char *s, size_t n, uint64_
     unsigned sh = la_formats_scan(p->f->shapes, s, n, &ps);   /* no shapes: the gutter */
     memset(&r, 0, sizeof(r));
     r.format = p->f->id;
+    r.case_lost = p->case_lost;
     r.line = lineno;
     r.text = la_sv_make(s, n);
     r.pid = ps.pid;

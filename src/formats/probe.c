@@ -22,6 +22,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -118,12 +119,42 @@ static void byte_pairs(const char *s, size_t n, uint64_t *bits)
  * The rows ask about a few dozen keywords per member, and most are absent: the head's byte
  * pairs, gathered in one pass, rule out nearly all of them without a search.
  */
+int la_formats_case_lost(const char *text, size_t len)
+{
+    size_t words = 0, capped = 0, i = 0;
+
+    if (len > 16384)
+        len = 16384;
+    while (i < len) {
+        size_t s = i, alpha = 0, caps = 0;
+        while (i < len && isalnum((unsigned char)text[i])) {
+            alpha += isalpha((unsigned char)text[i]) != 0;
+            caps += isupper((unsigned char)text[i]) != 0;
+            i++;
+        }
+        if (i - s >= 3 && alpha == i - s) {           /* a word, not a number or a hex id */
+            words++;
+            capped += caps > 0;
+        }
+        if (i == s)
+            i++;
+    }
+    return words >= 10 && capped * 100 < words * 5;
+}
+
 int la_formats_probe_has(const struct la_probe *pr, const char *kw)
 {
     size_t l = strlen(kw);
+    char low[128];
 
     if (l > pr->len)
         return 0;
+    /* A head that lost its case was lower-cased whole (probe()): so is the keyword. */
+    if (pr->case_lost && l < sizeof(low)) {
+        for (size_t i = 0; i <= l; i++)
+            low[i] = (char)tolower((unsigned char)kw[i]);
+        kw = low;
+    }
     for (size_t i = 1; pr->pairs && i < l; i++) {
         unsigned x = (unsigned)(unsigned char)kw[i - 1] << 8 | (unsigned char)kw[i];
         if (!(pr->pairs[x >> 6] >> (x & 63) & 1))
@@ -226,7 +257,7 @@ static const struct la_format *bid(const struct la_probe *pr, int *ret_conf)
  */
 static const struct la_format *probe(const char *path, const char *name, const void *head,
                                      size_t len, int *ret_conf, const char **ret_reason,
-                                     struct la_wrap *ret_wrap, int *ret_known)
+                                     struct la_wrap *ret_wrap, int *ret_known, int *ret_case_lost)
 {
     const unsigned char *h = head;
     const char *why;
@@ -256,7 +287,7 @@ static const struct la_format *probe(const char *path, const char *name, const v
         return la_formats_with_flag(LA_FORMAT_BINARY);
     }
     la_formats_head_text(h, len, enc, bom, &text);
-    pr = (struct la_probe){ path, name, text.buf, text.len, 0, shape_hits, NULL };
+    pr = (struct la_probe){ path, name, text.buf, text.len, 0, shape_hits, NULL, 0 };
     best = sniff(&pr, &conf);
     if (!best) {
         /*
@@ -268,10 +299,17 @@ static const struct la_format *probe(const char *path, const char *name, const v
         w = la_formats_wrap_detect(text.buf, text.len);
         pr.nlines = la_formats_wrap_sample(text.buf, text.len, &w, PROBE_LINES, shape_hits,
                                            NULL);
+        /* A paste that lost its case bids on its words with case ignored: all lower. */
+        if ((pr.case_lost = la_formats_case_lost(text.buf, text.len)) != 0) {
+            for (size_t i = 0; i < text.len; i++)
+                text.buf[i] = (char)tolower((unsigned char)text.buf[i]);
+            byte_pairs(text.buf, text.len, pairs);
+        }
         best = bid(&pr, &conf);
         if (ret_wrap) {
             *ret_wrap = w;
             *ret_known = 1;
+            *ret_case_lost = pr.case_lost;
         }
     }
     la_buf_release(&text);
@@ -283,7 +321,7 @@ static const struct la_format *probe(const char *path, const char *name, const v
 const struct la_format *la_format_probe(const char *path, const char *name, const void *head,
                                         size_t len, int *ret_conf, const char **ret_reason)
 {
-    return probe(path, name, head, len, ret_conf, ret_reason, NULL, NULL);
+    return probe(path, name, head, len, ret_conf, ret_reason, NULL, NULL, NULL);
 }
 
 const struct la_format *la_format_probe_parser(const char *path, const char *name,
@@ -292,15 +330,19 @@ const struct la_format *la_format_probe_parser(const char *path, const char *nam
                                                struct la_parser **ret_parser)
 {
     struct la_wrap w;
-    int known = 0;
-    const struct la_format *f = probe(path, name, head, len, ret_conf, ret_reason, &w, &known);
+    int known = 0, case_lost = 0;
+    const struct la_format *f = probe(path, name, head, len, ret_conf, ret_reason, &w, &known,
+                                      &case_lost);
     struct la_parser *p = la_format_is_binary(f) ? NULL : la_parser_new(f, path);
 
     /* What la_parser_set_head() would find: the probe's own result, for the same head text. */
-    if (p && head && known && !(f->flags & LA_FORMAT_NO_UNWRAP))
-        p->wrap = w;
-    else if (p && head && !known)
+    if (p && head && known) {
+        if (!(f->flags & LA_FORMAT_NO_UNWRAP))
+            p->wrap = w;
+        p->case_lost = case_lost;
+    } else if (p && head && !known) {
         la_parser_set_head(p, head, len);
+    }
     *ret_parser = p;
     return f;
 }

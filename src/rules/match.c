@@ -22,9 +22,11 @@
  * miss.  So the pass takes the last scan's candidates again and tests them
  * with letter case ignored, reporting the rules that fire now and did not
  * fire as written.  It runs only when its caller asks (the analysis: on an
- * error-looking line no rule explained) and only on a record that may say
- * it failed (the fallback gate), so its cost is a few regexes on the rare
- * such line; the case-sensitive result is never replaced, only added to.
+ * error-looking line no rule explained, and on every line no rule matched
+ * in a member that lost its case) and only on a record that may say it
+ * failed (the fallback gate) or whose member lost its case, so its cost is
+ * a few regexes on the rare such line; the case-sensitive result is never
+ * replaced, only added to.
  */
 #include "config.h"
 
@@ -261,7 +263,8 @@ pcre2_code *la_pat_re_folded(const struct pat *p)
  * Whether the folded pass ignores case in p: every regex (a rule file's is case-sensitive
  * only because regexes are), and a vocabulary pack's literal (cased because a printf format
  * is); not a rule file's literal whose author wrote 'cased: true', which says that case
- * matters there ("RESTORE FAILED", "DONE").
+ * matters there ("RESTORE FAILED", "DONE"), except in a member that lost its case as a whole
+ * (rec->case_lost), where no word has the case it was written in.
  */
 static int folds(const struct la_matcher *m, const struct pat *p)
 {
@@ -269,7 +272,7 @@ static int folds(const struct la_matcher *m, const struct pat *p)
         return 0;
     if (p->op == OP_RE)
         return !p->caseless;
-    return p->cased && m->rs->rules[p->rule].meta.vocab_producer;
+    return p->cased && (m->rs->rules[p->rule].meta.vocab_producer || m->scanned->case_lost);
 }
 
 /*
@@ -712,8 +715,10 @@ enum la_rc la_matcher_scan_folded(struct la_matcher *m, const struct la_record *
 {
     enum la_rc rc;
 
-    /* Only right after the scan of this record, and only on a line that may say it failed. */
-    if (!rec || rec != m->scanned || m->gen != m->scan_gen || !may_have_failed(m, rec))
+    /* Only right after the scan of this record, and only on a line that may say it failed or
+     * of a member that lost its case. */
+    if (!rec || rec != m->scanned || m->gen != m->scan_gen ||
+        !(rec->case_lost || may_have_failed(m, rec)))
         return LA_OK;
     m->gen++;                              /* next_gen() left room for it */
     /* The same candidates, stamped anew (collect_caps() reads a pattern's hit by its

@@ -18,7 +18,7 @@ from the tool's own output, and counts the excerpts whose outcome or top cause c
   box      a wrapper's box-drawn gutter ("  │   ")
   ansi     every line in terminal colours
   dots     a "..." line standing for cut output
-  lower    every letter lower-cased (a paste retyped from a photo); reported, not guarded
+  lower    every letter lower-cased (a paste retyped from a photo)
 
 The blind half is never read (README.md beside this file).  --max-changed NAME=N fails
 (exit 1) when more than N excerpts change under NAME: a regression guard for meson test.
@@ -73,7 +73,6 @@ TRANSFORMS = {
     "dots": _dots,
     "lower": str.lower,
 }
-GUARDED = [k for k in TRANSFORMS if k != "lower"]
 
 
 def tuning_ids():

@@ -845,6 +845,49 @@ static void retyped_lines_read(void **state)
     json_decref(r);
 }
 
+/*
+ * A whole paste that lost its case: its attempt start and its success are read with case
+ * ignored too (every line was retyped), while in a log as written a lone re-cased success
+ * line is not (it could hide a failure).
+ */
+static void paste_that_lost_its_case(void **state)
+{
+    static const char *const case_rules =
+        "rules:\n"
+        "  - id: c.start\n    title: start\n    kind: attempt\n"
+        "    match: {s: {re: '^Found device in [A-Z][a-z]+ mode'}}\n"
+        "    samples: ['Found device in Recovery mode']\n    not: ['y']\n"
+        "  - id: c.done\n    title: done\n    kind: result\n    outcome: succeeded\n"
+        "    set: {code: '0'}\n"
+        "    match: {s: {contains: 'Status: Restore Finished', cased: true}}\n"
+        "    samples: ['Status: Restore Finished']\n    not: ['y']\n";
+    static const char *const body =
+        "identified device as n71ap, iphone8,2\nextracting buildmanifest from ipsw\n"
+        "checking ipsw for required components\nall required components found in ipsw\n"
+        "sending filesystem now\nverifying filesystem\n";
+    char log[1024];
+    json_t *r;
+
+    (void)state;
+    snprintf(log, sizeof(log), "Found device in Recovery mode\n%sStatus: Restore Finished\n",
+             body);
+    r = run_rules(case_rules, log, NULL, 0);
+    assert_string_equal(outcome(r), "succeeded");
+    json_decref(r);
+    snprintf(log, sizeof(log), "found device in recovery mode\n%sstatus: restore finished\n",
+             body);
+    r = run_rules(case_rules, log, NULL, 0);
+    assert_string_equal(outcome(r), "succeeded");
+    json_decref(r);
+    /* Capitals left in the rest of the paste: only its error lines are read folded. */
+    snprintf(log, sizeof(log), "Found device in Recovery mode\nIdentified device as n71ap\n"
+             "Extracting BuildManifest from IPSW\nSending Filesystem now\n"
+             "status: restore finished\n");
+    r = run_rules(case_rules, log, NULL, 0);
+    assert_string_not_equal(outcome(r), "succeeded");
+    json_decref(r);
+}
+
 /* An attempt that stops with nothing failed and is followed by another is not what the
  * restore came to: the later attempt is; an earlier failure still is. */
 static void later_attempt_outranks_a_quiet_stop(void **state)
@@ -1641,6 +1684,7 @@ int main(void)
         cmocka_unit_test(deepest_error_decides),
         cmocka_unit_test(informational_hint_is_no_failure),
         cmocka_unit_test(retyped_lines_read),
+        cmocka_unit_test(paste_that_lost_its_case),
         cmocka_unit_test(after_lines_window),
         cmocka_unit_test(later_attempt_outranks_a_quiet_stop),
         cmocka_unit_test(link_message_alone_is_unclear),

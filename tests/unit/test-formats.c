@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "core/buf.h"
+#include "formats/formats-internal.h"
 #include "formats/formats.h"
 
 static const char *probe(const char *name, const char *head)
@@ -101,6 +102,7 @@ struct got {
     long pid;
     int64_t time;
     int has_date;
+    int case_lost;
     int n;
 };
 
@@ -114,6 +116,7 @@ static enum la_rc keep(void *user, const struct la_record *r)
     g->pid = r->pid;
     g->time = r->time;
     g->has_date = r->has_date;
+    g->case_lost = r->case_lost;
     g->n++;
     return LA_OK;
 }
@@ -534,6 +537,71 @@ static void probe_hands_parser_the_wrap(void **state)
     la_buf_release(&text);
 }
 
+/*
+ * A paste that lost its letter case (retyped, lower-cased): the probe reads its keywords with
+ * case ignored, and every record of the member says so, whether the probe or
+ * la_parser_set_head() looked at the head.  A log as written, or too few letters to tell, is
+ * not one.
+ */
+static void case_lost_pastes(void **state)
+{
+    static const char lower[] = "found device in recovery mode\n"
+                                "identified device as n71ap, iphone8,2\n"
+                                "extracting buildmanifest from ipsw\n"
+                                "product version: 15.8.3\n"
+                                "checking ipsw for required components...\n"
+                                "all required components found in ipsw\n"
+                                "getting apnonce in recovery mode... 22 18 05 b3\n"
+                                "sending ibec (947259 bytes)...\n"
+                                "error: unable to send ibec to device\n";
+    static const char written[] = "Found device in Recovery mode\n"
+                                  "Identified device as n71ap, iPhone8,2\n"
+                                  "Extracting BuildManifest from IPSW\n"
+                                  "Product Version: 15.8.3\n"
+                                  "Checking IPSW for required components...\n"
+                                  "All required components found in IPSW\n"
+                                  "Getting ApNonce in recovery mode... 22 18 05 b3\n"
+                                  "Sending iBEC (947259 bytes)...\n"
+                                  "ERROR: Unable to send iBEC to device\n";
+    struct la_parser *p = NULL;
+    struct got g;
+
+    (void)state;
+    assert_true(la_formats_case_lost(lower, sizeof(lower) - 1));
+    assert_false(la_formats_case_lost(written, sizeof(written) - 1));
+    assert_false(la_formats_case_lost("ok\ndone\n", 8));          /* too few words to tell */
+
+    /* A few capitals left in a retyped paste ("ERROR", a build number) still count as lost. */
+    {
+        static const char few[] = "checksum matches.\nextracting buildmanifest from ipsw\n"
+                                  "product version: 4.5\nopening device ..\n"
+                                  "setting to configuration 1\nsetting to interface 0:0\n"
+                                  "device supports image4: true\n"
+                                  "checking ipsw for required components...\n"
+                                  "ERROR: unable to find any build identities\n";
+        assert_true(la_formats_case_lost(few, sizeof(few) - 1));
+    }
+    assert_string_equal(la_format_id(la_format_probe("x.log", "x.log", lower, sizeof(lower) - 1,
+                                                     NULL, NULL)), "idevicerestore");
+    for (int set_head = 0; set_head < 2; set_head++) {
+        const char *head = set_head ? written : lower;
+        size_t len = set_head ? sizeof(written) - 1 : sizeof(lower) - 1;
+        assert_non_null(la_format_probe_parser("x.log", "x.log", head, len, NULL, NULL, &p));
+        memset(&g, 0, sizeof(g));
+        assert_int_equal(la_parser_line(p, la_sv_cstr("found device in dfu mode"), 1, keep, &g),
+                         LA_OK);
+        assert_int_equal(g.case_lost, !set_head);
+        la_parser_free(p);
+        p = la_parser_new(la_format_find("idevicerestore"), "x.log");
+        la_parser_set_head(p, head, len);
+        memset(&g, 0, sizeof(g));
+        assert_int_equal(la_parser_line(p, la_sv_cstr("found device in dfu mode"), 1, keep, &g),
+                         LA_OK);
+        assert_int_equal(g.case_lost, !set_head);
+        la_parser_free(p);
+    }
+}
+
 /* Logs as written: unprefixed lines of their own stay records of their own. */
 static void leaves_unwrapped_logs_alone(void **state)
 {
@@ -839,6 +907,7 @@ int main(void)
         cmocka_unit_test(probe_sniffs_and_hints),
         cmocka_unit_test(ips_json_check),
         cmocka_unit_test(no_unwrap_rows_stay_cut),
+        cmocka_unit_test(case_lost_pastes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
