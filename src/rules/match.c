@@ -282,12 +282,11 @@ static int folds(const struct la_matcher *m, const struct pat *p)
  * load", after a dropped "%s") anywhere.  As written, a pack pattern gets this from its case (a message
  * that opens with a capital, "Unknown Error", "RESTORE FAILED", is not found inside prose or
  * an identifier, "an unknown error occurred", "ModeRestore failed") or from
- * LA_PRINTF_MESSAGE_START (printf.c); ignoring case must not lose it.
+ * la_printf_add_message_start() (printf.c); ignoring case must not lose it: the level words
+ * are the same, la_printf_logger_levels.
  */
 static int at_message_start(const char *s, size_t off)
 {
-    static const char *const level[] = { "error ", "warning ", "note ", "debug ", "fatal ",
-                                         "info ", "critical " };
     unsigned char c;
 
     if (!off || !isalpha((unsigned char)s[off]))
@@ -297,9 +296,10 @@ static int at_message_start(const char *s, size_t off)
         return 0;
     if (c != ' ' || off < 2 || !isalpha((unsigned char)s[off - 2]))
         return 1;
-    for (size_t i = 0; i < sizeof(level) / sizeof(level[0]); i++) {
-        size_t n = strlen(level[i]);
-        if (off >= n && !strncasecmp(s + off - n, level[i], n) &&
+    /* s[off - 1] is the blank: the word before it, whole. */
+    for (const char *const *w = la_printf_logger_levels; *w; w++) {
+        size_t n = strlen(*w) + 1;
+        if (off >= n && !strncasecmp(s + off - n, *w, n - 1) &&
             (off == n || !isalnum((unsigned char)s[off - n - 1])))
             return 1;
     }

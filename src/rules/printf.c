@@ -19,8 +19,8 @@
  *     match needs them no more than an optional level word), and when only literal text
  *     is left the pattern is a literal for a case-sensitive 'contains' test, else a regex;
  *     a message that opens with a lower-case letter must start where a message can
- *     (LA_PRINTF_MESSAGE_START: not inside a word, nor after a word and a blank other than a level
- *     word), which makes it a regex; so does "Unable to <verb> %s" alone, whose %s must be one
+ *     (la_printf_add_message_start(): not inside a word, nor after a word and a blank other
+ *     than a level word), which makes it a regex; so does "Unable to <verb> %s" alone, whose %s must be one
  *     word that ends the message (verb_and_object());
  *   - a shorter atom ("failed", "fopen: %s: %s") anchors the regex to the whole message,
  *     with the level words, and for a Python exception the "module.Class: " its traceback
@@ -86,9 +86,48 @@ static const char *const conv_sample[] = {
  */
 static const char *const level_words[] = { "ERROR", "Error", "error", "WARNING", "Warning",
                                            "NOTE", "DEBUG", "FATAL", NULL };
-#define LEVEL_RE "(?:(?:\\[(?:ERROR|Error|error|WARNING|Warning|NOTE|DEBUG|FATAL|" \
-                 "[A-Z][A-Z0-9]{1,9})\\]|" \
-                 "(?:ERROR|Error|error|WARNING|Warning|NOTE|DEBUG|FATAL):)[ \\t]+)*"
+
+/* rules-internal.h */
+const char *const la_printf_logger_levels[] = { "ERROR", "Error", "error", "WARNING", "Warning",
+                                                "NOTE", "DEBUG", "FATAL", "INFO", "CRITICAL",
+                                                NULL };
+
+/* Append the words of list to b, each followed by sfx, separated by '|'. */
+static enum la_rc add_words(struct la_buf *b, const char *const *list, const char *sfx)
+{
+    enum la_rc rc = LA_OK;
+
+    for (const char *const *w = list; *w && rc == LA_OK; w++)
+        rc = la_buf_addf(b, "%s%s%s", w == list ? "" : "|", *w, sfx);
+    return rc;
+}
+
+/*
+ * The regex of level_prefix()'s prefixes, any number of them before a message: the level
+ * words in brackets or with a colon, and the bracketed module tags.
+ */
+static enum la_rc add_level_re(struct la_buf *b)
+{
+    enum la_rc rc = la_buf_adds(b, "(?:(?:\\[(?:");
+
+    if (rc == LA_OK)
+        rc = add_words(b, level_words, "");
+    if (rc == LA_OK)
+        rc = la_buf_adds(b, "|[A-Z][A-Z0-9]{1,9})\\]|(?:");
+    if (rc == LA_OK)
+        rc = add_words(b, level_words, "");
+    return rc == LA_OK ? la_buf_adds(b, "):)[ \\t]+)*") : rc;
+}
+
+/* rules-internal.h */
+enum la_rc la_printf_add_message_start(struct la_buf *b)
+{
+    enum la_rc rc = la_buf_adds(b, "(?:(?<=");
+
+    if (rc == LA_OK)
+        rc = add_words(b, la_printf_logger_levels, " ");
+    return rc == LA_OK ? la_buf_adds(b, ")|(?<![A-Za-z] ))(?<![A-Za-z0-9_])") : rc;
+}
 
 /* The token at s (s < end). */
 static void token(const char *s, const char *end, struct tok *t)
@@ -349,7 +388,10 @@ static enum la_rc anchored_re(const struct toks *v, const char *exception,
                               const struct la_printf_pat *o, struct la_buf *re)
 {
     unsigned nconv = 0;
-    enum la_rc rc = la_buf_adds(re, "^[ \\t]*" LEVEL_RE);
+    enum la_rc rc = la_buf_adds(re, "^[ \\t]*");
+
+    if (rc == LA_OK)
+        rc = add_level_re(re);
 
     if (rc == LA_OK && class_name(exception)) {
         rc = la_buf_adds(re, "(?:(?:[A-Za-z_][A-Za-z0-9_]*\\.)*");
@@ -397,7 +439,7 @@ static int verb_and_object(const struct toks *v)
 /*
  * The pattern of the tokens of v, unanchored: the conversions that may print nothing at
  * either end dropped; a literal when only literal text is left, unless the message opens
- * with a lower-case letter (LA_PRINTF_MESSAGE_START, rules-internal.h), or is a failed verb
+ * with a lower-case letter (la_printf_add_message_start()), or is a failed verb
  * and its object (verb_and_object(): the object one word that ends the message).
  */
 static enum la_rc unanchored(const struct toks *v, struct la_printf_pat *out)
@@ -420,7 +462,7 @@ static enum la_rc unanchored(const struct toks *v, struct la_printf_pat *out)
                   islower((unsigned char)lit_of(&v->t[0]));
     out->literal = !convs && !lower_start && !object;
     if (lower_start)
-        rc = la_buf_adds(&out->src, LA_PRINTF_MESSAGE_START);
+        rc = la_printf_add_message_start(&out->src);
     for (size_t i = 0; i < from; i++)
         nconv += v->t[i].conv != CV_NONE;
     for (size_t i = from; i < to && rc == LA_OK; i++)

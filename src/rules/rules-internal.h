@@ -353,15 +353,20 @@ int la_compile_copy(struct la_ruleset *rs, const struct pat *proto, size_t from)
 /* An atom shorter than this anchors a format's pattern to the whole message. */
 #define LA_PRINTF_MIN_LITERAL 8
 /*
- * Where an unanchored vocabulary message that opens with a lower-case word may start: not
- * inside a word, and not after a word and a blank, unless that word is a level word ("ERROR
- * unknown ..." from a Python logger).  "An unknown error occurred (4013)", an iTunes dialog,
- * is not libimobiledevice's "ERROR: unknown error occurred", nor is a sentence of prose
- * that quotes a message.
+ * The level names a logger prints before a message with a blank ("ERROR unknown ..." from a
+ * Python logger), NULL-terminated: a message may start after one of them
+ * (la_printf_add_message_start(), and match.c's at_message_start() with case ignored).
  */
-#define LA_PRINTF_MESSAGE_START                                                            \
-    "(?:(?<=ERROR |Error |error |WARNING |Warning |NOTE |DEBUG |FATAL |INFO |CRITICAL )|"  \
-    "(?<![A-Za-z] ))(?<![A-Za-z0-9_])"
+extern const char *const la_printf_logger_levels[];
+
+/*
+ * Append to b where an unanchored vocabulary message that opens with a lower-case word may
+ * start: not inside a word, and not after a word and a blank, unless that word is one of
+ * la_printf_logger_levels.  "An unknown error occurred (4013)", an iTunes dialog, is not
+ * libimobiledevice's "ERROR: unknown error occurred", nor is a sentence of prose that quotes
+ * a message.  LA_OK or the buffer's error.
+ */
+LA_NODISCARD enum la_rc la_printf_add_message_start(struct la_buf *b);
 
 /* What a printf format becomes (la_printf_pattern). */
 struct la_printf_pat {

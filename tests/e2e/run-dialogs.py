@@ -13,7 +13,7 @@ failure the log does not explain says so, and the code's priors order the causes
 2. A dialog about a sync or a backup is not a restore.
 3. A producer's message that opens with a lower-case word is not read inside another
    sentence: the English dialog is not libimobiledevice's "ERROR: unknown error occurred"
-   (src/rules/printf.c, LA_PRINTF_MESSAGE_START), while that message, printed by its tool,
+   (src/rules/printf.c, la_printf_add_message_start()), while that message, printed by its tool,
    still is.
 
 Stdlib only; exit 1 on a failed check.

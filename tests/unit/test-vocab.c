@@ -49,7 +49,7 @@ static int pattern(const char *fmt, const char *exception, struct la_printf_pat 
 
 /*
  * The regex of fmt (an unanchored one unless anchored is set), as text; a format that opens
- * with a lower-case letter has the message start in front (LA_PRINTF_MESSAGE_START).
+ * with a lower-case letter has the message start in front (la_printf_add_message_start()).
  */
 static void regex_is(const char *fmt, const char *want)
 {
@@ -59,7 +59,7 @@ static void regex_is(const char *fmt, const char *want)
     assert_int_equal(pattern(fmt, NULL, &p), 0);
     assert_false(p.literal);
     if (fmt[0] >= 'a' && fmt[0] <= 'z')
-        assert_int_equal(la_buf_adds(&w, LA_PRINTF_MESSAGE_START), LA_OK);
+        assert_int_equal(la_printf_add_message_start(&w), LA_OK);
     assert_int_equal(la_buf_adds(&w, want), LA_OK);
     assert_string_equal(p.src.buf, w.buf);
     la_buf_release(&w);
@@ -189,6 +189,19 @@ static void message_start(void **state)
     /* A format that opens with a capital or a conversion is found anywhere, as before. */
     assert_true(accepts("Unable to send APTicket", NULL, "then Unable to send APTicket"));
     assert_true(accepts("%s: could not read the file", NULL, "it said: could not read the file"));
+    /* The look-behind is made from la_printf_logger_levels, the list the folded pass uses. */
+    struct la_buf b = LA_BUF_INIT;
+    assert_int_equal(la_printf_add_message_start(&b), LA_OK);
+    assert_string_equal(b.buf, "(?:(?<=ERROR |Error |error |WARNING |Warning |NOTE |DEBUG "
+                               "|FATAL |INFO |CRITICAL )|(?<![A-Za-z] ))(?<![A-Za-z0-9_])");
+    la_buf_release(&b);
+    assert_true(accepts(f, NULL, "x CRITICAL unknown error occurred"));
+    /* An anchored pattern takes the level words in brackets or with a colon, and module tags. */
+    assert_int_equal(pattern("failed", NULL, &p), 0);
+    assert_string_equal(p.src.buf, "^[ \\t]*(?:(?:\\[(?:ERROR|Error|error|WARNING|Warning|NOTE|"
+                                   "DEBUG|FATAL|[A-Z][A-Z0-9]{1,9})\\]|(?:ERROR|Error|error|"
+                                   "WARNING|Warning|NOTE|DEBUG|FATAL):)[ \\t]+)*failed[ \\t]*$");
+    la_printf_pat_release(&p);
 }
 
 /*
