@@ -86,7 +86,7 @@ enum fact { FACT_MODEL, FACT_IOS, FACT_BUILD, FACT_HOST, FACT_HOSTOS, FACT_ECID,
  */
 struct code {
     long code, from_code;
-    unsigned char space, from_space;  /* la_kb_space_at() indices */
+    unsigned char space, from_space;  /* la_space_at() indices */
     unsigned char printed;            /* 1: printed on a line; 0: implied by a rule */
     unsigned char has_from;
 };

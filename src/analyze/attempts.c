@@ -217,7 +217,7 @@ static int code_space(const char *name, int *ret_hex)
         *ret_hex = 1;
         n -= 4;
     }
-    return la_kb_space_find(name, n);
+    return la_space_find(name, n);
 }
 
 void la_attempt_begin_hit(struct attempt *a)
@@ -229,10 +229,10 @@ int la_attempt_has_number(const struct attempt *a, long n)
 {
     long x;
 
-    if (a->has_result && la_kb_space_number(a->result_space, a->result, &x) && x == n)
+    if (a->has_result && la_space_number(a->result_space, a->result, &x) && x == n)
         return 1;
     for (unsigned i = 0; i < a->ncodes; i++)
-        if (la_kb_space_number(a->codes[i].space, a->codes[i].code, &x) && x == n)
+        if (la_space_number(a->codes[i].space, a->codes[i].code, &x) && x == n)
             return 1;
     return 0;
 }
@@ -246,7 +246,7 @@ int la_attempt_has_number(const struct attempt *a, long n)
 static void apply_code(struct attempt *a, enum la_rule_kind kind, int space, long n, int implied)
 {
     struct code c = { .code = n, .space = (unsigned char)space, .printed = !implied };
-    const struct la_space *sp = la_kb_space_at((size_t)space);
+    const struct la_space *sp = la_space_at((size_t)space);
 
     if (kind == LA_KIND_RESULT && (!implied || !a->has_result)) {
         a->result = n;

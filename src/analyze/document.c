@@ -387,7 +387,7 @@ static void fill_attempts(struct run *r, json_t *attempts, size_t *ret_skipped)
 /* One entry of codes: {"code", "space", "printed", "from"?}; error_codes gets each number once. */
 static void put_code(const struct code *c, json_t *ints, json_t *objs)
 {
-    const struct la_space *sp = la_kb_space_at(c->space);
+    const struct la_space *sp = la_space_at(c->space);
     json_t *o = json_object();
     size_t i;
     json_t *v;
@@ -403,7 +403,7 @@ static void put_code(const struct code *c, json_t *ints, json_t *objs)
     json_object_set_new(o, "space", json_string(sp ? sp->id : "dialog"));
     json_object_set_new(o, "printed", json_boolean(c->printed));
     if (c->has_from) {
-        const struct la_space *fs = la_kb_space_at(c->from_space);
+        const struct la_space *fs = la_space_at(c->from_space);
         char from[64];
         snprintf(from, sizeof(from), "%s:%ld", fs ? fs->id : "dialog", c->from_code);
         json_object_set_new(o, "from", json_string(from));
@@ -464,7 +464,7 @@ static void fill_codes(const struct attempt *p, json_t *ints, json_t *objs)
         }
     }
     for (unsigned k = 0; k < p->ncodes; k++)
-        if (!done[k] && la_kb_space_number(p->codes[k].space, p->codes[k].code, &num))
+        if (!done[k] && la_space_number(p->codes[k].space, p->codes[k].code, &num))
             put_with_mapped(p, k, done, ints, objs);
     for (unsigned k = 0; k < p->ncodes; k++)
         if (!done[k])

@@ -80,10 +80,10 @@ static int parse_spaced(const char *arg, size_t *ret_space, long *ret_code)
     const char *colon = strchr(arg, ':');
     int sp;
 
-    if (!colon || (sp = la_kb_space_find(arg, (size_t)(colon - arg))) < 0)
+    if (!colon || (sp = la_space_find(arg, (size_t)(colon - arg))) < 0)
         return 0;
     if (!parse_number(colon + 1, 0, ret_code) &&
-        !(!strcmp(la_kb_space_at((size_t)sp)->id, "kio") && parse_number(colon + 1, 1, ret_code)))
+        !(la_space_at((size_t)sp)->hex && parse_number(colon + 1, 1, ret_code)))
         return 0;
     *ret_space = (size_t)sp;
     return 1;
@@ -92,8 +92,8 @@ static int parse_spaced(const char *arg, size_t *ret_space, long *ret_code)
 /* The space whose entries an off-line entry is filed under (its catalogue name). */
 static size_t space_of_entry(const struct la_code *c)
 {
-    for (size_t i = 0; c && c->space && i < la_kb_n_spaces(); i++) {
-        const struct la_space *sp = la_kb_space_at(i);
+    for (size_t i = 0; c && c->space && i < la_space_count(); i++) {
+        const struct la_space *sp = la_space_at(i);
         if (!sp->on_line && sp->catalogue[0] && !strcmp(sp->catalogue[0], c->space))
             return i;
     }
@@ -102,7 +102,7 @@ static size_t space_of_entry(const struct la_code *c)
 
 static int meaning_in(const struct la_meaning *m, size_t space)
 {
-    const struct la_space *sp = la_kb_space_at(space);
+    const struct la_space *sp = la_space_at(space);
 
     if (space == LA_SPACE_DIALOG || !sp->on_line)
         return 1;
@@ -140,14 +140,14 @@ static void put_entry(json_t *o, const struct la_code *c, size_t space)
 /* One reading of a bare number: {"space", "name", "code", "number"?, "meanings"?}. */
 static json_t *reading(size_t space, long code, const struct la_code *c)
 {
-    const struct la_space *sp = la_kb_space_at(space);
+    const struct la_space *sp = la_space_at(space);
     json_t *r = json_pack("{s:s,s:s,s:I}", "space", sp->id, "name",
                           *sp->name ? sp->name : "error", "code", (json_int_t)code);
     long num;
 
     if (!r)
         return NULL;
-    if (space != LA_SPACE_DIALOG && la_kb_space_number(space, code, &num))
+    if (space != LA_SPACE_DIALOG && la_space_number(space, code, &num))
         json_object_set_new(r, "number", json_integer(num));
     if (space == LA_SPACE_DIALOG && c) {
         json_t *ms = json_array();
@@ -166,7 +166,7 @@ static json_t *reading(size_t space, long code, const struct la_code *c)
 /* Every numbering space in which the catalogue gives the bare number num a meaning. */
 static json_t *spaces_json(const struct la_kb *kb, long num)
 {
-    int tss = la_kb_space_find("tss", 3);
+    int tss = la_space_find("tss", 3);
     const struct la_code *c = la_kb_code(kb, num);
     json_t *arr = json_array();
 
@@ -180,8 +180,8 @@ static json_t *spaces_json(const struct la_kb *kb, long num)
     if (tss >= 0 && num > 3100 && la_kb_code_in(kb, (size_t)tss, num - 3100) &&
         la_kb_code_in(kb, (size_t)tss, num - 3100)->code == num)
         json_array_append_new(arr, reading((size_t)tss, num - 3100, NULL));
-    for (size_t i = 0; i < la_kb_n_spaces(); i++)
-        if (!la_kb_space_at(i)->on_line && la_kb_code_in(kb, i, num))
+    for (size_t i = 0; i < la_space_count(); i++)
+        if (!la_space_at(i)->on_line && la_kb_code_in(kb, i, num))
             json_array_append_new(arr, reading(i, num, NULL));
     return arr;
 }
@@ -189,7 +189,7 @@ static json_t *spaces_json(const struct la_kb *kb, long num)
 /* What the query's space is: {"id", "name", "title"}, and a futurerestore exception code decoded. */
 static void put_space(json_t *o, size_t space, long code)
 {
-    const struct la_space *sp = la_kb_space_at(space);
+    const struct la_space *sp = la_space_at(space);
     char note[200];
 
     json_object_set_new(o, "space", json_pack("{s:s,s:s,s:s}", "id", sp->id, "name",
@@ -326,12 +326,12 @@ static json_t *suggest_json(const struct la_kb *kb, const char *arg)
     char word[LA_SUGGEST_MAX_LEN + 1];
 
     if (colon && (size_t)(colon - arg) <= LA_SUGGEST_MAX_LEN &&
-        la_kb_space_find(arg, (size_t)(colon - arg)) < 0) {
+        la_space_find(arg, (size_t)(colon - arg)) < 0) {
         memcpy(word, arg, (size_t)(colon - arg));
         word[colon - arg] = 0;
         la_suggest_init(&sug, word);
-        for (size_t i = 0; i < la_kb_n_spaces(); i++)
-            la_suggest_add(&sug, la_kb_space_at(i)->id);
+        for (size_t i = 0; i < la_space_count(); i++)
+            la_suggest_add(&sug, la_space_at(i)->id);
         return sug.best ? json_sprintf("%s%s", sug.best, colon) : NULL;
     }
     la_suggest_init(&sug, arg);
@@ -356,8 +356,8 @@ static int only_space(const struct la_kb *kb, long num)
 
     if (la_kb_code(kb, num) || la_kb_family_of(kb, num))
         return -1;
-    for (size_t i = 0; i < la_kb_n_spaces(); i++) {
-        if (la_kb_space_at(i)->on_line ||
+    for (size_t i = 0; i < la_space_count(); i++) {
+        if (la_space_at(i)->on_line ||
             (!la_kb_code_in(kb, i, num) && !la_kb_family_in(kb, i, num)))
             continue;
         if (found >= 0)
@@ -412,7 +412,7 @@ json_t *la_explain(const struct la_kb *kb, const char *arg)
         put_space(o, space, num);
     if (is_num || c)
         json_object_set_new(o, "code", json_integer(num));
-    if (spaced && space != LA_SPACE_DIALOG && la_kb_space_number(space, num, &n))
+    if (spaced && space != LA_SPACE_DIALOG && la_space_number(space, num, &n))
         json_object_set_new(o, "number", json_integer(n));
     if (is_num && (!spaced || only >= 0))
         json_object_set_new(o, "spaces", spaces_json(kb, num));

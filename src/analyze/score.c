@@ -207,7 +207,7 @@ static int prior_code(const struct la_engine *e, const struct attempt *a, size_t
     if (!a)
         return 0;
     for (unsigned i = 0; i < a->ncodes && !first; i++)
-        if (la_kb_space_number(a->codes[i].space, a->codes[i].code, &num))
+        if (la_space_number(a->codes[i].space, a->codes[i].code, &num))
             first = &a->codes[i];
     if (!first && a->ncodes)
         first = &a->codes[0];
@@ -220,10 +220,10 @@ static int prior_code(const struct la_engine *e, const struct attempt *a, size_t
     } else {
         return 0;
     }
-    if (la_kb_space_number(*ret_space, *ret_code, &num) && num >= 4000 && num < 4100)
+    if (la_space_number(*ret_space, *ret_code, &num) && num >= 4000 && num < 4100)
         for (unsigned i = 0; i < a->ncodes; i++) {
             const struct code *c = &a->codes[i];
-            if (la_kb_space_number(c->space, c->code, &num) && num > 0 && num < 4000 &&
+            if (la_space_number(c->space, c->code, &num) && num > 0 && num < 4000 &&
                 la_kb_code_in(e->kb, c->space, c->code)) {
                 *ret_space = c->space;
                 *ret_code = c->code;

@@ -70,8 +70,8 @@ static enum la_rc gather(struct words *w, const struct la_kb *kb)
         snprintf(num, sizeof num, "%ld", c->code);
         rc = add_word(&w->codes, num);
     }
-    for (size_t i = 0; i < la_kb_n_spaces() && rc == LA_OK; i++)
-        rc = la_buf_addf(&w->spaces, "%s%s:", w->spaces.len ? " " : "", la_kb_space_at(i)->id);
+    for (size_t i = 0; i < la_space_count() && rc == LA_OK; i++)
+        rc = la_buf_addf(&w->spaces, "%s%s:", w->spaces.len ? " " : "", la_space_at(i)->id);
     return rc;
 }
 

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <utf8proc.h>
 
+#include "core/codespace.h"
 #include "report/report-internal.h"
 
 const char *la_report_str(const json_t *obj, const char *key)
@@ -285,52 +286,45 @@ const char *la_report_member(const char *source, const char *input)
 /* ------------------------------------------------------------ error codes */
 
 /*
- * How a person reads a code of a numbering space (the spaces are analyze's, src/rules/kb.c;
- * report/ sees only the document).  same: the space shares the restore error number's digits
- * (an AMRestore or step code equal to one already shown is not repeated); hex: shown in hex.
+ * How a person reads a code of a numbering space (core/codespace.h, the table the analysis
+ * files codes under): its label, in hex or not, and whether the space shares the restore
+ * error number's digits (same_digits: an AMRestore or step code equal to one already shown
+ * is not repeated).  A space the table does not know (a newer document) is -1.
  */
-static const struct {
-    const char *id, *label;
-    int same, hex;
-} code_spaces[] = {
-    { "dialog", "", 1, 0 }, { "amr", "AMR", 1, 0 }, { "step", "step", 1, 0 },
-    { "tss", "TSS", 0, 0 }, { "bbu", "BBUpdater", 0, 0 }, { "ramrod", "Ramrod", 0, 0 },
-    { "asr", "ASR", 0, 0 }, { "irecv", "irecv", 0, 0 }, { "kio", "kIOReturn", 0, 1 },
-    { "posix", "errno", 0, 0 }, { "nf", "NfResult", 0, 0 }, { "fr", "futurerestore", 0, 0 },
-    { "idr", "idevicerestore", 0, 0 }, { "imd", "libimobiledevice", 0, 0 },
-    { "curl", "CURLcode", 0, 0 }, { "mbedtls", "mbedTLS", 0, 0 }, { "vz", "VZError", 0, 0 },
-    { "ns", "NSError", 0, 0 }, { "amd", "MobileDevice", 0, 1 },
-};
-
-static int code_space_at(const char *id)
+static int same_digits(const struct la_space *sp)
 {
-    for (size_t i = 0; i < sizeof(code_spaces) / sizeof(*code_spaces); i++)
-        if (!strcmp(code_spaces[i].id, id))
-            return (int)i;
-    return -1;
+    return sp->on_line && !sp->offset;
+}
+
+/* The space of a document's id, or NULL. */
+static const struct la_space *space_of(const char *id)
+{
+    int k = la_space_find(id, strlen(id));
+
+    return k < 0 ? NULL : la_space_at((size_t)k);
 }
 
 int la_report_space_hex(const char *space)
 {
-    int k = code_space_at(space);
+    const struct la_space *sp = space_of(space);
 
-    return k >= 0 && code_spaces[k].hex;
+    return sp && sp->hex;
 }
 
 /* "TSS 94": the label (or the id, cut to safe characters) and the number. */
 static enum la_rc put_spaced(struct la_buf *out, const char *space, long long code)
 {
-    int k = code_space_at(space);
+    const struct la_space *sp = space_of(space);
 
-    if (k < 0) {
+    if (!sp) {
         for (size_t i = 0; space[i] && i < 24; i++)
             if (isalnum((unsigned char)space[i]) || space[i] == '_' || space[i] == '-')
                 LA_TRY(la_buf_addc(out, space[i]));
         LA_TRY(la_buf_addc(out, ' '));
-    } else if (*code_spaces[k].label) {
-        LA_TRY(la_buf_addf(out, "%s ", code_spaces[k].label));
+    } else if (*sp->name) {
+        LA_TRY(la_buf_addf(out, "%s ", sp->name));
     }
-    if (k >= 0 && code_spaces[k].hex && code >= 0)
+    if (sp && sp->hex && code >= 0)
         return la_buf_addf(out, "0x%llx", code);
     return la_buf_addf(out, "%lld", code);
 }
@@ -386,18 +380,19 @@ enum la_rc la_report_codes_line(const json_t *report, struct la_buf *out)
     json_array_foreach(codes, i, c) {
         const char *space = la_report_has_str(c, "space") ? la_report_str(c, "space") : "dialog";
         long long code = la_report_int(c, "code");
-        int k = code_space_at(space), dup = 0;
+        const struct la_space *sp = space_of(space);
+        int dup = 0;
         size_t j;
         const json_t *o;
 
         /* A mapped number is shown with the code it comes from. */
         if (la_report_has_str(c, "from") && !la_report_bool(c, "printed"))
             continue;
-        for (j = 0; j < i && k >= 0 && code_spaces[k].same; j++) {
+        for (j = 0; j < i && sp && same_digits(sp); j++) {
             o = json_array_get(codes, j);
-            int ok = code_space_at(la_report_has_str(o, "space") ? la_report_str(o, "space")
-                                                                 : "dialog");
-            dup |= ok >= 0 && code_spaces[ok].same && la_report_int(o, "code") == code &&
+            const struct la_space *osp = space_of(la_report_has_str(o, "space")
+                                                      ? la_report_str(o, "space") : "dialog");
+            dup |= osp && same_digits(osp) && la_report_int(o, "code") == code &&
                    !la_report_has_str(o, "from");
         }
         if (dup)

@@ -16,19 +16,15 @@
  * Every pointer a lookup returns is owned by the kb and lives until
  * la_kb_free(); lookups return NULL for "not found".
  *
- * Numbering spaces.  A printed error code belongs to a numbering space: the restore error
- * number iTunes and Finder show ("dialog", what a plain `code` capture gives), an AMRestore
- * result, a TSS status, a BBUpdater or RamrodErrorDomain error, futurerestore's own codes …
- * (rules/README.md "Facts", codes.yaml).  The spaces are a fixed table (struct la_space),
- * the same for every kb: its ids are part of the rule language (`code_tss`), of `explain
- * tss:94` and of the report (codes[].space).  Spaces on the restore error-number line share
- * its numbers: code + offset is the number a dialog shows (TSS status 94 is 3194), and their
- * catalogue entries and families are the main ones.  The other spaces have entries and
- * families of their own (`space:` in codes.yaml), or none.
+ * Numbering spaces (core/codespace.h: struct la_space, a fixed table the same for every
+ * kb).  Spaces on the restore error-number line share its numbers, and their catalogue
+ * entries and families are the main ones.  The other spaces have entries and families of
+ * their own (`space:` in codes.yaml), or none.
  */
 
 #include <stddef.h>
 
+#include "core/codespace.h"
 #include "core/error.h"
 
 struct la_step {
@@ -95,19 +91,6 @@ struct la_stage_group {
 
 struct la_kb;
 
-/* One numbering space (see above). */
-struct la_space {
-    const char *id;                /* "tss": code_tss, `explain tss:94`, codes[].space */
-    const char *name;              /* "TSS": how a report labels a code of the space */
-    const char *title;             /* one line for explain */
-    const char *const *catalogue;  /* codes.yaml space names it reads, NULL-terminated */
-    int on_line;                   /* on the restore error-number line */
-    long offset;                   /* on the line: the error number is offset + code */
-};
-
-/* The space of a plain `code` capture: the restore error number itself. */
-#define LA_SPACE_DIALOG 0u
-
 /*
  * Load the three data files from dir (any may be missing: LA_FAILED with a diagnostic).
  * On LA_OK *ret_kb owns the new kb (free with la_kb_free()); on failure *ret_kb is untouched.
@@ -132,16 +115,6 @@ const struct la_code *la_kb_code_by_name(const struct la_kb *kb, const char *nam
 /* The family whose ranges hold an error number (the line's own families only), or NULL. */
 const struct la_family *la_kb_family_of(const struct la_kb *kb, long code);
 const struct la_family *la_kb_family(const struct la_kb *kb, const char *id);
-/* The numbering spaces: how many, the i-th (NULL past the end). */
-size_t la_kb_n_spaces(void);
-const struct la_space *la_kb_space_at(size_t i);
-/* The index of the space whose id is s[0..len) (case-insensitive), or -1. */
-int la_kb_space_find(const char *s, size_t len);
-/*
- * The error number of code in space (offset + code) when the space is on the line: 1 and
- * *ret_number; 0 when the space has no error number.
- */
-int la_kb_space_number(size_t space, long code, long *ret_number);
 /*
  * Lookup by space: code's catalogue entry and family as read in space.  On the line, the
  * entry of its error number when one of the entry's meanings is in the space (the dialog

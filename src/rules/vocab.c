@@ -295,7 +295,7 @@ static int load_printed_code(struct vpack *p, struct ventry *e, yaml_node_t *n, 
              MAX_CONVERSION);
         return 0;
     }
-    if (la_kb_space_find(space, strlen(space)) < 0) {
+    if (la_space_find(space, strlen(space)) < 0) {
         yerr(p->d, sn, LA_D_RULE_BAD_VALUE, "unknown numbering space '%s'", space);
         return 0;
     }

@@ -63,6 +63,9 @@ done < "$t/amd" > "$t/amdfail"
   && grep -q "kAMDMissingValueError" "$t/out" && ok || bad "explain 0xE8000015: text"
 "$exe" explain --format json 10005 | jq -e '.codes[0] | .known and .space.id == "vz" and
     ([.spaces[].space] == ["vz"])' >/dev/null && ok || bad "explain 10005: the VZError entry"
+# A hex space's code may be written without 0x after its prefix, as in kio:e00002c0.
+"$exe" explain --format json amd:e8000015 | jq -e '.codes[0] | .known and .space.id == "amd" and
+    .names == ["kAMDMissingValueError"]' >/dev/null && ok || bad "explain amd:e8000015 (hex without 0x)"
 "$exe" explain --format json 0xe8000fff | jq -e '.codes[0] | (.known | not) and
     (has("space") | not)' >/dev/null && ok || bad "explain 0xe8000fff: no space knows it"
 

@@ -19,6 +19,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/cache.h"
+#include "core/codespace.h"
 #include "core/dir.h"
 #include "core/encoding.h"
 #include "core/error.h"
@@ -448,6 +449,35 @@ static void suggestions(void **state)
     assert_null(suggest(longword, cmds));
 }
 
+/*
+ * The numbering spaces: dialog first, ids unique and found with case ignored, the error
+ * number of a space on the line (TSS status 94 is 3194), none for one off it, and the hex
+ * spaces (kIOReturn, MobileDevice).
+ */
+static void numbering_spaces(void **state)
+{
+    long num = 0;
+
+    (void)state;
+    assert_string_equal(la_space_at(LA_SPACE_DIALOG)->id, "dialog");
+    assert_null(la_space_at(la_space_count()));
+    for (size_t i = 0; i < la_space_count(); i++) {
+        const struct la_space *sp = la_space_at(i);
+        assert_int_equal(la_space_find(sp->id, strlen(sp->id)), (int)i);
+        assert_non_null(sp->catalogue);
+        assert_true(sp->on_line || !sp->offset);
+    }
+    assert_int_equal(la_space_find("TSS", 3), la_space_find("tss", 3));
+    assert_int_equal(la_space_find("tssx", 4), -1);
+    assert_true(la_space_number((size_t)la_space_find("tss", 3), 94, &num));
+    assert_int_equal(num, 3194);
+    assert_false(la_space_number((size_t)la_space_find("bbu", 3), 50, &num));
+    assert_false(la_space_number(la_space_count(), 1, &num));
+    assert_true(la_space_at((size_t)la_space_find("kio", 3))->hex);
+    assert_true(la_space_at((size_t)la_space_find("amd", 3))->hex);
+    assert_false(la_space_at((size_t)la_space_find("fr", 2))->hex);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +489,7 @@ int main(void)
         cmocka_unit_test(grow_doubles_and_zeroes), cmocka_unit_test(dir_list_sorted_filtered_capped),
         cmocka_unit_test(cache_paths_store_prune),
         cmocka_unit_test(suggestions),
+        cmocka_unit_test(numbering_spaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -555,9 +555,9 @@ static void kb_lookup_by_space(void **state)
     struct la_diag_sink sink = { capture, &d };
     struct la_kb *kb = NULL;
     const char *root = getenv("LOGANALYZE_DATADIR");
-    int tss = la_kb_space_find("TSS", 3), amr = la_kb_space_find("amr", 3);
-    int bbu = la_kb_space_find("bbu", 3), fr = la_kb_space_find("fr", 2);
-    int ramrod = la_kb_space_find("ramrod", 6);
+    int tss = la_space_find("TSS", 3), amr = la_space_find("amr", 3);
+    int bbu = la_space_find("bbu", 3), fr = la_space_find("fr", 2);
+    int ramrod = la_space_find("ramrod", 6);
     long n = 0;
 
     (void)state;
@@ -565,10 +565,10 @@ static void kb_lookup_by_space(void **state)
     assert_int_equal(la_buf_addf(&dir, "%s/data", root), LA_OK);
     assert_int_equal(la_kb_load(&kb, dir.buf, &sink), LA_OK);
     assert_true(tss > 0 && amr > 0 && bbu > 0 && fr > 0 && ramrod > 0);
-    assert_int_equal(la_kb_space_find("tss2", 4), -1);
-    assert_string_equal(la_kb_space_at(LA_SPACE_DIALOG)->id, "dialog");
+    assert_int_equal(la_space_find("tss2", 4), -1);
+    assert_string_equal(la_space_at(LA_SPACE_DIALOG)->id, "dialog");
     /* TSS 94 is the TSS entry 3194 on the error-number line, never AMRestore 94. */
-    assert_int_equal(la_kb_space_number((size_t)tss, 94, &n), 1);
+    assert_int_equal(la_space_number((size_t)tss, 94, &n), 1);
     assert_int_equal(n, 3194);
     assert_int_equal(la_kb_code_in(kb, (size_t)tss, 94)->code, 3194);
     assert_null(la_kb_code_in(kb, (size_t)amr, 3194));
@@ -585,7 +585,7 @@ static void kb_lookup_by_space(void **state)
     assert_null(la_kb_code(kb, 50)->space);
     assert_string_equal(la_kb_family_in(kb, (size_t)bbu, 47)->id, "bbupdater");
     assert_string_equal(la_kb_family_of(kb, 47)->id, "amrestore-storage");
-    assert_int_equal(la_kb_space_number((size_t)bbu, 50, &n), 0);
+    assert_int_equal(la_space_number((size_t)bbu, 50, &n), 0);
     assert_null(la_kb_code(kb, 1007));
     assert_int_equal(la_kb_code_in(kb, (size_t)ramrod, 1007)->code, 1007);
     /* Stage groups and their names for a person (stages.yaml group_names). */
