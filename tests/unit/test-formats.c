@@ -583,21 +583,21 @@ static void case_lost_pastes(void **state)
     }
     assert_string_equal(la_format_id(la_format_probe("x.log", "x.log", lower, sizeof(lower) - 1,
                                                      NULL, NULL)), "idevicerestore");
-    for (int set_head = 0; set_head < 2; set_head++) {
-        const char *head = set_head ? written : lower;
-        size_t len = set_head ? sizeof(written) - 1 : sizeof(lower) - 1;
+    for (int as_written = 0; as_written < 2; as_written++) {
+        const char *head = as_written ? written : lower;
+        size_t len = as_written ? sizeof(written) - 1 : sizeof(lower) - 1;
         assert_non_null(la_format_probe_parser("x.log", "x.log", head, len, NULL, NULL, &p));
         memset(&g, 0, sizeof(g));
         assert_int_equal(la_parser_line(p, la_sv_cstr("found device in dfu mode"), 1, keep, &g),
                          LA_OK);
-        assert_int_equal(g.case_lost, !set_head);
+        assert_int_equal(g.case_lost, !as_written);
         la_parser_free(p);
         p = la_parser_new(la_format_find("idevicerestore"), "x.log");
         la_parser_set_head(p, head, len);
         memset(&g, 0, sizeof(g));
         assert_int_equal(la_parser_line(p, la_sv_cstr("found device in dfu mode"), 1, keep, &g),
                          LA_OK);
-        assert_int_equal(g.case_lost, !set_head);
+        assert_int_equal(g.case_lost, !as_written);
         la_parser_free(p);
     }
 }
