@@ -7,8 +7,9 @@
  * no record and whose first word would not have fitted.  A log as written has a long tail of
  * line lengths, and its longest lines are followed by the next record.  A cut at a word
  * (forums, mail) leaves a line up to a word short of the width; a console cuts at exactly the
- * width, inside words.  The probe and the parser both use this, so a wrapped paste probes as
- * the format its rejoined lines have.
+ * width, inside words.  A short paste has too few lines to count on: a few prefixed records
+ * are wrapped when every line without a prefix follows one cut at the width.  The probe and
+ * the parser both use this, so a wrapped paste probes as the format its rejoined lines have.
  *
  * Data flow: la_formats_wrap_detect() reads the head once (probe and la_parser_set_head())
  * and gives a struct la_wrap: the width, console or word cut, the leads and the first words
@@ -30,6 +31,7 @@
 #define WRAP_NEAR 20               /* "near the ceiling": within this many characters */
 #define WRAP_PIECES 64             /* one record is rejoined from at most this many lines */
 #define WRAP_HEAD_LINES 64         /* head lines looked at */
+#define WRAP_SHORT 8               /* a head of fewer lines is a short paste */
 
 /*
  * The lead of s: its start up to the first number and one byte after it, the number as
@@ -331,7 +333,7 @@ struct la_wrap la_formats_wrap_detect(const char *h, size_t len)
     struct la_buf norm = LA_BUF_INIT;
     size_t i = 0, max = 0;
     unsigned nl = 0, near = 0, fit = 0, lower = 0, exact = 0, at5 = 0, shaped = 0;
-    unsigned cuts = 0, distinct = 0;
+    unsigned cuts = 0, distinct = 0, rest = 0;
 
     memset(&w, 0, sizeof(w));
     if (!h)
@@ -354,7 +356,7 @@ struct la_wrap la_formats_wrap_detect(const char *h, size_t len)
         nl++;
     }
     la_buf_release(&norm);
-    if (nl < 6 || max < WRAP_MIN || max > WRAP_MAX)
+    if (nl < 4 || max < WRAP_MIN || max > WRAP_MAX)
         return w;
     w.width = (unsigned)max;
     /*
@@ -399,6 +401,7 @@ struct la_wrap la_formats_wrap_detect(const char *h, size_t len)
         if (!ln[k + 1].opens && !ln[k + 1].indent && ln[k].len + 2 + ln[k + 1].word <= max)
             la_formats_wrap_learn(&w, ln[k + 1].first, strlen(ln[k + 1].first));
     for (unsigned k = 0; k + 1 < nl; k++) {
+        rest += !ln[k + 1].opens && !ln[k + 1].indent;
         at5 += ln[k].len + 5 >= max;
         if (ln[k].len + WRAP_NEAR < max)
             continue;
@@ -434,9 +437,15 @@ struct la_wrap la_formats_wrap_detect(const char *h, size_t len)
     int word = fit >= 3 && at5 >= 4 && fit * 5 >= near;
     int at_width = exact >= 3 && exact * 5 >= fit * 3;
     int varied = distinct * 2 > cuts;
-    if (shaped ? word || at_width
+    /*
+     * A short paste of prefixed records (under WRAP_SHORT lines) has too few lines for the
+     * counts above: there every line without a prefix must be the rest of a line cut at the
+     * width, and most lines open records.
+     */
+    int short_cut = nl < WRAP_SHORT && shaped * 2 > nl && exact >= 1 && rest == exact;
+    if (shaped ? word || at_width || short_cut
                : (at_width && varied) || (word && lower >= 2 && lower * 3 >= fit))
-        w.chars = at_width && console_cut(h, len, ln, nl, w, varied);
+        w.chars = (at_width || short_cut) && console_cut(h, len, ln, nl, w, varied);
     else
         w.width = 0;
     return w;

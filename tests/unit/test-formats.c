@@ -459,6 +459,57 @@ static void rejoins_console_cut(void **state)
     la_buf_release(&text);
 }
 
+/*
+ * Short pastes, too few lines for the head's counts: a few prefixed records with one line cut
+ * at the width inside a word, and four plain lines three of which were cut at it.  A line
+ * without a prefix after one that is not at the width is a record's next line, not a cut.
+ */
+static void rejoins_short_pastes(void **state)
+{
+    static const char *const prefixed[] = {
+        "[10:44:17.567][4956] : Updating baseband (19)",
+        "[10:44:17.567][4956] : About to send BasebandData...",
+        "[10:44:18.048][4956] : ERROR: can't match element name 'Misc' to baseband firmware "
+        "file name.",
+        "[10:44:18.048][4956] : ERROR: Unable to send baseband data",
+        "[10:44:18.048][4956] : ERROR: Unable to successfully restore device",
+    };
+    static const char *const plain[] = {
+        "ERROR: device \"iPhone9,2\" is not in bbgcid.json, which means it's BasebandGoldCertID "
+        "isn't documented yet. If you own such a device please consider contacting @tihmstar "
+        "(tihmstar@gmail.com) to get instructions how to contribute to this project.",
+    };
+    static const char kept[] = "[10:44:17.567][4956] : Updating baseband (19)\n"
+                               "[10:44:17.567][4956] : About to send BasebandData...\n"
+                               "  more detail on the line before\n"
+                               "[10:44:18.048][4956] : ERROR: Unable to send baseband data\n"
+                               "[10:44:18.048][4956] : ERROR: Unable to restore device\n";
+    struct la_buf text = LA_BUF_INIT;
+    static struct recs g;
+    struct la_parser *p;
+
+    (void)state;
+    cut(&text, prefixed, 5, 80, 1, "");
+    p = parse_text("idevicerestore", text.buf, &g);
+    assert_int_equal(la_parser_wrap_width(p), 80);
+    assert_int_equal(g.n, 5);
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(g.text[i], prefixed[i]);
+    la_parser_free(p);
+    la_buf_reset(&text);
+    cut(&text, plain, 1, 80, 1, "");
+    p = parse_text("text", text.buf, &g);
+    assert_int_equal(la_parser_wrap_width(p), 80);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.text[0], plain[0]);
+    la_parser_free(p);
+    p = parse_text("idevicerestore", kept, &g);
+    assert_int_equal(la_parser_wrap_width(p), 0);
+    assert_int_equal(g.n, 5);
+    la_parser_free(p);
+    la_buf_release(&text);
+}
+
 /* A cut prefix: the pieces alone open no record, so the probe must rejoin to see the format. */
 static void probe_sees_through_wrapping(void **state)
 {
@@ -896,6 +947,7 @@ int main(void)
         cmocka_unit_test(ips_panic_string_expanded),
         cmocka_unit_test(rejoins_mail_wrapped),
         cmocka_unit_test(rejoins_console_cut),
+        cmocka_unit_test(rejoins_short_pastes),
         cmocka_unit_test(probe_sees_through_wrapping),
         cmocka_unit_test(probe_hands_parser_the_wrap),
         cmocka_unit_test(leaves_unwrapped_logs_alone),
