@@ -9,7 +9,9 @@
                                      one producer at a given commit
     generate.py --diff OLD NEW -p P  which messages were added, removed, moved or reclassified
                                      between two commits of P (OLD/NEW default to the pack's
-                                     commit and the newest fetched one)
+                                     commit and the newest fetched one); for a pack
+                                     superseded by newer ones, only the messages it would
+                                     hold at each commit
     generate.py --check              the committed packs and docs/coverage.md are exactly what
                                      this script makes (exit 1 if not)
     generate.py --coverage           write docs/coverage.md only
@@ -148,6 +150,23 @@ def supersede(producer, entries, newer):
     return kept, len(entries) - len(kept)
 
 
+def newer_entries(producer, a):
+    """For a producer superseded by others: their entries at the commits this run reads (the
+    NEWER of supersede()); None for any other producer; False (said on stderr) when a
+    mirror it needs is missing."""
+    others = extract.PRODUCERS[producer].get("superseded_by")
+    if not others:
+        return None
+    newer = {}
+    for other in others:
+        ogd = git_dir_for(other, a)
+        if not have_git_dir(ogd):
+            print("%s: needs %s's git mirror at %s" % (producer, other, ogd), file=sys.stderr)
+            return False
+        newer[other] = build(other, ogd, commit_for(other, ogd, a))[1]
+    return newer
+
+
 def q(s):
     return json.dumps(s, ensure_ascii=True)
 
@@ -276,9 +295,13 @@ def _scalar(val):
 # --------------------------------------------------------------------------------------
 # diff between two commits
 
-def diff(producer, git_dir, old, new, out=sys.stdout):
+def diff(producer, git_dir, old, new, out=sys.stdout, newer=None):
+    """NEWER (for a producer superseded by others): their entries, as supersede() takes them;
+    then only the messages the pack would hold at each commit are compared."""
     c_old, e_old, _, u_old = build(producer, git_dir, old)
     c_new, e_new, _, u_new = build(producer, git_dir, new)
+    if newer is not None:
+        e_old, e_new = supersede(producer, e_old, newer)[0], supersede(producer, e_new, newer)[0]
     a = {e["id"]: e for e in e_old + u_old}
     b = {e["id"]: e for e in e_new + u_new}
     added = [b[i] for i in b if i not in a]
@@ -459,6 +482,7 @@ def main(argv=None):
     if a.diff is not None:
         if len(a.diff) not in (0, 2):
             ap.error("--diff takes OLD NEW or nothing")
+        failed = False
         for p in producers:
             gd = git_dir_for(p, a)
             if not have_git_dir(gd):
@@ -466,8 +490,12 @@ def main(argv=None):
                 continue
             old, new = (a.diff if a.diff else (recorded_commit(p) or newest_commit(p, gd),
                                                newest_commit(p, gd)))
-            diff(p, gd, old, new)
-        return 0
+            newer = newer_entries(p, a)
+            if newer is False:
+                failed = True
+                continue
+            diff(p, gd, old, new, newer=newer)
+        return 1 if failed else 0
 
     results, texts, failed = [], {}, False
     for p in producers:
@@ -483,17 +511,11 @@ def main(argv=None):
         commit = a.commit or commit_for(p, gd, a)
         commit, entries, skipped, unclassified = build(p, gd, commit)
         dropped = 0
-        if extract.PRODUCERS[p].get("superseded_by"):
-            newer = {}
-            for other in extract.PRODUCERS[p]["superseded_by"]:
-                ogd = git_dir_for(other, a)
-                if have_git_dir(ogd):
-                    newer[other] = build(other, ogd, commit_for(other, ogd, a))[1]
-                else:
-                    print("%s: needs %s's git mirror at %s" % (p, other, ogd), file=sys.stderr)
-            if len(newer) < len(extract.PRODUCERS[p]["superseded_by"]):
-                failed = True
-                continue
+        newer = newer_entries(p, a)
+        if newer is False:
+            failed = True
+            continue
+        if newer is not None:
             entries, dropped = supersede(p, entries, newer)
         if unclassified:
             print("%s: %d messages have no class; add a rule or an override in classify.py:"

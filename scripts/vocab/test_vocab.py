@@ -7,6 +7,7 @@ The packs' re-derivation test (--check) needs the producers' git mirrors; withou
 skipped (set VOCAB_MIRROR_ROOT to where they are). Standard library only.
 """
 
+import io
 import os
 import re
 import sys
@@ -670,6 +671,33 @@ class Packs(unittest.TestCase):
             {"idevicerestore": [{"format": "Unable to send iBEC"}], "libtatsu": []})
         self.assertEqual([e["format"] for e in kept], ["ERROR: Unable to find any build identities"])
         self.assertEqual(dropped, 1)
+
+    def test_diff_leaves_out_superseded_words(self):
+        # --diff of a superseded pack compares only the messages the pack would hold at each
+        # commit: a message the newer producers print is neither added nor removed
+        def e(i, fmt, line):
+            return {"id": "idevicerestore-legacy.%s" % i, "format": fmt, "file": "src/x.c",
+                    "line": line, "side": "link", "cause": "usb-link", "weight": 1.0}
+        at = {"old": [e("a", "ERROR: Unable to send iBEC", 1),
+                      e("b", "ERROR: Unable to find any build identities", 2)],
+              "new": [e("a", "ERROR: Unable to send iBEC", 1),
+                      e("b", "ERROR: Unable to find any build identities", 2),
+                      e("c", "ERROR: Unable to send iBSS", 3)]}
+        newer = {"idevicerestore": [{"format": "Unable to send iBEC"},
+                                    {"format": "Unable to send iBSS"}], "libtatsu": []}
+        real_build = generate.build
+        generate.build = lambda producer, git_dir, commit: (commit, at[commit], [], [])
+        try:
+            out = io.StringIO()
+            added = generate.diff("idevicerestore-legacy", None, "old", "new", out=out,
+                                  newer=newer)[0]
+            self.assertEqual(added, [])
+            self.assertIn("1 messages -> 1; 0 added, 0 removed", out.getvalue())
+            added = generate.diff("idevicerestore-legacy", None, "old", "new",
+                                  out=io.StringIO())[0]
+            self.assertEqual([x["id"] for x in added], ["idevicerestore-legacy.c"])
+        finally:
+            generate.build = real_build
 
     def test_packs_are_what_generate_makes(self):
         root = (os.environ.get("VOCAB_MIRROR_ROOT") or generate.DEFAULT_MIRROR_ROOT)
