@@ -20,7 +20,6 @@ that nothing but the hint words can make the line end the run:
 
 Stdlib only; exit 1 on a failed check.
 """
-import importlib.util
 import json
 import os
 import re
@@ -30,10 +29,7 @@ import tempfile
 
 from checks import check, result  # (tests/e2e/checks.py)
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("vocab_e2e", os.path.join(HERE, "run-vocab-e2e.py"))
-vocab_e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(vocab_e2e)
+import vocab_lines  # (tests/e2e/vocab_lines.py)
 
 START_RULE = """rules:
   - id: t.start
@@ -64,7 +60,7 @@ def pack_lines(root):
                 if m.group(1) == "format":
                     fmt = json.loads(m.group(2)) if m.group(2).startswith('"') else m.group(2)
                     kind = "message" if section == "messages" else None
-                    cur = vocab_e2e.fill(fmt)
+                    cur = vocab_lines.fill(fmt)
                     if kind and re.search(r"[A-Za-z]{3}", cur):
                         out.append((kind, cur))
                     elif section == "ignored":

@@ -28,17 +28,14 @@ what an error line says, it never makes a clean log fail.  Exit 1 when one does.
 """
 import argparse
 import glob
-import importlib.util
+import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("vocab_e2e", os.path.join(HERE, "run-vocab-e2e.py"))
-vocab_e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(vocab_e2e)
+import vocab_lines  # (tests/e2e/vocab_lines.py)
 
 
 def title(s):
@@ -71,8 +68,8 @@ def answer(rep):
 
 def sample(pack, per_pack):
     todo = []
-    for ident, fmt, cause, _why in vocab_e2e.entries(pack):
-        line = vocab_e2e.fill(fmt)
+    for ident, fmt, cause, _why in vocab_lines.entries(pack):
+        line = vocab_lines.fill(fmt)
         if re.search(r"[A-Za-z]{3}", line):
             todo.append((ident, line))
     step = max(1, -(-len(todo) // per_pack))
@@ -89,7 +86,7 @@ def packs_rates(exe, root, per_pack, tmp):
         for _, line in picked:
             lines.append(line)
             lines.extend(f(line) for _, f in FORMS)
-        reps = vocab_e2e.analyse_all(exe, tmp, lines)
+        reps = vocab_lines.analyse_all(exe, tmp, lines)
         for name in os.listdir(tmp):
             os.unlink(os.path.join(tmp, name))
         per = {name: [0, 0, 0, 0] for name, _ in FORMS}
@@ -135,7 +132,7 @@ def clean_failures(exe, root, tmp):
                        universal_newlines=True)
     failed, seen = [], 0
     for raw in p.stdout.splitlines():
-        rep = vocab_e2e.json.loads(raw).get("report")
+        rep = json.loads(raw).get("report")
         if rep is None:
             continue
         seen += 1

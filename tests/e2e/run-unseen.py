@@ -25,7 +25,6 @@ Stdlib only; exit 1 on a failed check.
 """
 import argparse
 import collections
-import importlib.util
 import json
 import os
 import re
@@ -34,10 +33,7 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("vocab_e2e", os.path.join(HERE, "run-vocab-e2e.py"))
-vocab_e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(vocab_e2e)
+import vocab_lines  # (tests/e2e/vocab_lines.py)
 
 # A tool and its other packs (older releases, forks) are unseen together.
 FAMILIES = {
@@ -100,8 +96,8 @@ def main():
                 os.remove(os.path.join(datadir, "vocab", m + ".yaml"))
             cases = []
             for m in members:
-                for _id, fmt, cause, _why in vocab_e2e.entries(os.path.join(vocab, m + ".yaml")):
-                    line = vocab_e2e.fill(fmt)
+                for _id, fmt, cause, _why in vocab_lines.entries(os.path.join(vocab, m + ".yaml")):
+                    line = vocab_lines.fill(fmt)
                     if re.search(r"[A-Za-z]{3}", line):
                         cases.append((cause, line))
             texts = ["$ ./%s -i iPhone10,4_16.7.8_20H343_Restore.ipsw\n%s\n" % (fam, line)

@@ -21,19 +21,15 @@ numbering space in the report (libusb's LIBUSB_ERROR_* and transfer statuses, a 
 GetLastError(): scripts/vocab/codes.py keeps none of them) would only lower the share, while
 the codes it prints in a space (an errno, an IOReturn) are still checked one by one.
 """
-import importlib.util
 import json
 import os
 import re
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("vocab_e2e", os.path.join(HERE, "run-vocab-e2e.py"))
-vocab_e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(vocab_e2e)
+import vocab_lines  # (tests/e2e/vocab_lines.py)
 
-CONV = vocab_e2e.CONV
+CONV = vocab_lines.CONV
 NUMBER = 4711                      # in no pack's text, and no prior of any space
 CODE_BEFORE = re.compile(r"\b(?:error|err|errno|error code|code|status|result|ret|returned|"
                          r"reason)\s*[:=]?\s*\(?\s*$", re.I)
@@ -80,7 +76,7 @@ def fill(fmt, code_conv):
             if c in "xX":
                 return ("%x" if "#" not in m.group(0) else "%#x") % NUMBER
             return str(NUMBER)
-        return vocab_e2e.sample_value(c)
+        return vocab_lines.sample_value(c)
     line = CONV.sub(rep, fmt.split("\n")[0])
     return line if hit[0] else None
 
@@ -127,7 +123,7 @@ def main():
                         jobs.append(("coded", e, line, e["space"]))
                 if prints_code(e["format"]) and pack not in codes_only:
                     jobs.append(("share", e, fill(e["format"], 0), None))
-            reps = vocab_e2e.analyse_all(exe, tmp, [j[2] for j in jobs]) if jobs else []
+            reps = vocab_lines.analyse_all(exe, tmp, [j[2] for j in jobs]) if jobs else []
             for (kind, e, line, space), rep in zip(jobs, reps):
                 ok = has(rep, space)
                 if kind == "coded":
