@@ -22,11 +22,11 @@
  * miss.  So the pass takes the last scan's candidates again and tests them
  * with letter case ignored, reporting the rules that fire now and did not
  * fire as written.  It runs only when its caller asks (the analysis: on an
- * error-looking line no rule explained, and on every line no rule matched
- * in a member that lost its case) and only on a record that may say it
- * failed (the fallback gate) or whose member lost its case, so its cost is
- * a few regexes on the rare such line; the case-sensitive result is never
- * replaced, only added to.
+ * error-looking line no rule explained, and on every line of a member that
+ * lost its case) and only on a record that may say it failed (the fallback
+ * gate) or whose member lost its case, so its cost is a few regexes on the
+ * rare such line; the case-sensitive result is never replaced, only added
+ * to.
  */
 #include "config.h"
 

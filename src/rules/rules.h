@@ -189,7 +189,7 @@ LA_NODISCARD enum la_rc la_matcher_scan(struct la_matcher *m, const struct la_re
  * fallback gate) unless the record's member lost its case (rec->case_lost: any of its lines
  * may be retyped), so its cost is bounded by the caller's choice of lines; the analysis calls
  * it on an error-looking line that no rule explained, and in a member that lost its case on
- * every line no rule matched.  LA_OK, LA_FATAL (out of memory;
+ * every line.  LA_OK, LA_FATAL (out of memory;
  * a match-limit hit disables the rule as in la_matcher_scan()).
  */
 LA_NODISCARD enum la_rc la_matcher_scan_folded(struct la_matcher *m, const struct la_record *rec,
