@@ -115,10 +115,7 @@ static void byte_pairs(const char *s, size_t n, uint64_t *bits)
     }
 }
 
-/*
- * The rows ask about a few dozen keywords per member, and most are absent: the head's byte
- * pairs, gathered in one pass, rule out nearly all of them without a search.
- */
+/* formats-internal.h */
 int la_formats_case_lost(const char *text, size_t len)
 {
     size_t words = 0, capped = 0, i = 0;
@@ -142,6 +139,10 @@ int la_formats_case_lost(const char *text, size_t len)
     return words >= 10 && capped * 100 < words * 5;
 }
 
+/*
+ * The rows ask about a few dozen keywords per member, and most are absent: the head's byte
+ * pairs, gathered in one pass, rule out nearly all of them without a search.
+ */
 int la_formats_probe_has(const struct la_probe *pr, const char *kw)
 {
     size_t l = strlen(kw);

@@ -289,7 +289,7 @@ const char *la_report_member(const char *source, const char *input)
  * How a person reads a code of a numbering space (core/codespace.h, the table the analysis
  * files codes under): its label, in hex or not, and whether the space shares the restore
  * error number's digits (same_digits: an AMRestore or step code equal to one already shown
- * is not repeated).  A space the table does not know (a newer document) is -1.
+ * is not repeated).  A space the table does not know (a newer document) has none (NULL).
  */
 static int same_digits(const struct la_space *sp)
 {
