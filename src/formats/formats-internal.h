@@ -93,7 +93,8 @@ int64_t la_formats_date_from_path(const char *path);
 
 /*
  * The offset of the first byte in s[0..n) that normalisation must look at (NUL, ESC, CR, '&',
- * '['), or n (special.c).  la_formats_find_special() is the variant chosen at compile time
+ * '[', and 0xc2, 0xe2, 0xef: lead bytes of la_normalize_typo()'s characters), or n
+ * (special.c).  la_formats_find_special() is the variant chosen at compile time
  * (SSE2, NEON, or portable; -DLA_SIMD_PORTABLE forces the portable one), named by
  * la_formats_special_variant(); the variants this build can run are exported for the tests.
  */
@@ -132,6 +133,15 @@ int la_normalize_view(struct la_sv in, struct la_buf *scratch, struct la_sv *ret
  * references to printable ASCII ("&#x27;", "&#34;"); else '&' itself, *i past it alone.
  */
 char la_normalize_entity(const char *s, size_t n, size_t *i);
+
+/*
+ * The ASCII of the typographic character whose UTF-8 form starts at s[*i] (a lead byte 0xc2,
+ * 0xe2 or 0xef): curly quotes, dashes and the minus sign, "…", no-break and zero-width
+ * spaces, the ligatures ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ, full-width ASCII.  Writes it to out (at most 3
+ * bytes, never more than the character's own), advances *i past the character and returns
+ * its length (0 for a character that is dropped); -1, *i untouched, for any other.
+ */
+int la_normalize_typo(const char *s, size_t n, size_t *i, char *out);
 
 /* The head as text into out: UTF-8 without its BOM, or of UTF-16 the low bytes. */
 void la_formats_head_text(const unsigned char *h, size_t len, enum la_encoding enc, size_t bom,

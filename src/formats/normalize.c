@@ -3,12 +3,14 @@
  *
  * Logs reach us pasted and quoted: Markdown fences and "> " quoting, HTML entities, ANSI
  * colours, progress bars, carriage returns from console captures and NUL padding are taken
- * out, trailing blanks trimmed (la_normalize_line(), also used by the probe and unwrap.c).
+ * out, curly quotes, dashes, ligatures and full-width forms made ASCII, trailing blanks
+ * trimmed (la_normalize_line(), also used by the probe and unwrap.c).
  * la_formats_head_text() turns a member's head into UTF-8 text for the probe (a UTF-16 log
  * is ASCII in its low bytes).
  *
  * This runs on every line of every member, and nearly every line needs no change: the bytes
- * that can change a line (NUL, ESC, CR, '&', '[') are found a vector at a time (special.c),
+ * that can change a line (NUL, ESC, CR, '&', '[', and the UTF-8 lead bytes 0xc2, 0xe2 and
+ * 0xef of the typography la_normalize_typo() maps) are found a vector at a time (special.c),
  * and a line in which none of them changes anything is handed on as a view of the input,
  * not copied (la_normalize_view()).  A line that changes is copied from its first changing
  * byte on.  Invariant: the output is never longer than the input, so that copy goes in runs
@@ -83,17 +85,89 @@ char la_normalize_entity(const char *s, size_t n, size_t *i)
 }
 
 /*
+ * The typography a paste picks up on its way (issue 15 F): a forum's or word processor's
+ * curly quotes, dashes and ellipsis, no-break and zero-width spaces, the ligatures and
+ * full-width forms that text read back from a screenshot (OCR) or typed with an East Asian
+ * input method carries.  The producers print ASCII, and the rules are written in it.
+ * Sorted by code point; each replacement is at most as long as its UTF-8 form (2 or 3 bytes).
+ */
+static const struct {
+    unsigned lo, hi;
+    const char *to;
+} typo[] = {
+    { 0x00a0, 0x00a0, " " },       /* no-break space */
+    { 0x00ad, 0x00ad, "" },        /* soft hyphen */
+    { 0x2000, 0x200a, " " },       /* en quad … hair space */
+    { 0x200b, 0x200d, "" },        /* zero-width space, non-joiner, joiner */
+    { 0x2010, 0x2013, "-" },       /* hyphen, non-breaking hyphen, figure dash, en dash */
+    { 0x2014, 0x2014, "--" },      /* em dash: what "--" becomes ("—use-pwndfu") */
+    { 0x2015, 0x2015, "-" },       /* horizontal bar */
+    { 0x2018, 0x201b, "'" },       /* single quotation marks */
+    { 0x201c, 0x201f, "\"" },      /* double quotation marks */
+    { 0x2026, 0x2026, "..." },     /* horizontal ellipsis */
+    { 0x202f, 0x202f, " " },       /* narrow no-break space */
+    { 0x2032, 0x2032, "'" },       /* prime */
+    { 0x2033, 0x2033, "\"" },      /* double prime */
+    { 0x205f, 0x205f, " " },       /* medium mathematical space */
+    { 0x2060, 0x2060, "" },        /* word joiner */
+    { 0x2212, 0x2212, "-" },       /* minus sign: "−2" is a negative code */
+    { 0xfb00, 0xfb00, "ff" },      /* ligatures */
+    { 0xfb01, 0xfb01, "fi" },
+    { 0xfb02, 0xfb02, "fl" },
+    { 0xfb03, 0xfb03, "ffi" },
+    { 0xfb04, 0xfb04, "ffl" },
+    { 0xfb05, 0xfb06, "st" },
+    { 0xfeff, 0xfeff, "" },        /* zero-width no-break space (a BOM inside the text) */
+};
+
+/* formats-internal.h */
+int la_normalize_typo(const char *s, size_t n, size_t *i, char *out)
+{
+    const unsigned char *u = (const unsigned char *)s + *i;
+    size_t left = n - *i, len;
+    unsigned cp;
+
+    if (left >= 2 && u[0] == 0xc2 && (u[1] & 0xc0) == 0x80) {
+        cp = (u[1] & 0x3fu) | 0x80u;
+        len = 2;
+    } else if (left >= 3 && (u[0] == 0xe2 || u[0] == 0xef) && (u[1] & 0xc0) == 0x80 &&
+               (u[2] & 0xc0) == 0x80) {
+        cp = (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu);
+        len = 3;
+    } else {
+        return -1;
+    }
+    if (cp >= 0xff01 && cp <= 0xff5e) {            /* full-width ASCII: "（4013）", "ERROR：" */
+        *out = (char)(cp - 0xfee0);
+        *i += len;
+        return 1;
+    }
+    for (size_t k = 0; k < sizeof(typo) / sizeof(typo[0]) && typo[k].lo <= cp; k++)
+        if (cp <= typo[k].hi) {
+            size_t l = strlen(typo[k].to);
+            memcpy(out, typo[k].to, l);
+            *i += len;
+            return (int)l;
+        }
+    return -1;
+}
+
+/*
  * Whether the special byte at s[i] leaves the line as it is: a '[' that opens no progress
- * bar, an '&' that starts no entity.  (NUL, ESC and CR always change the line.)
+ * bar, an '&' that starts no entity, a lead byte of no typographic character.  (NUL, ESC
+ * and CR always change the line.)
  */
 static int keeps(const char *s, size_t n, size_t i)
 {
     size_t k = i;
+    char t[3];
 
     if (s[i] == '[')
         return !is_progress_at(s, n, i, &k);
     if (s[i] == '&')
         return la_normalize_entity(s, n, &k) == '&' && k == i + 1;
+    if ((unsigned char)s[i] >= 0x80)
+        return la_normalize_typo(s, n, &k, t) < 0;
     return 0;
 }
 
@@ -105,7 +179,8 @@ static int normalize_copy(const char *s, size_t n, size_t i, size_t j, struct la
         return -1;
     /*
      * The output is never longer than the input: reserve once, then copy the runs between
-     * the bytes that need care (ESC, CR, '&', '[', NUL) in one memcpy each.
+     * the bytes that need care (ESC, CR, '&', '[', NUL, the lead bytes 0xc2, 0xe2, 0xef) in
+     * one memcpy each.
      */
     char *d = out->buf;
     size_t o = j - i;
@@ -120,6 +195,7 @@ static int normalize_copy(const char *s, size_t n, size_t i, size_t j, struct la
             break;
         unsigned char c = (unsigned char)s[i];
         size_t end;
+        int k;
 
         if (c == 0x1b) {                                   /* ANSI escape */
             i++;
@@ -146,6 +222,8 @@ static int normalize_copy(const char *s, size_t n, size_t i, size_t j, struct la
             i = la_formats_skip_sp(s, n, end);
         } else if (c == 0) {                               /* NUL bytes: drop */
             i++;
+        } else if (c >= 0x80 && (k = la_normalize_typo(s, n, &i, d + o)) >= 0) {
+            o += (size_t)k;                                /* curly quote, ligature … */
         } else {
             d[o++] = (char)c;
             i++;
@@ -220,6 +298,9 @@ int la_normalize_view(struct la_sv in, struct la_buf *scratch, struct la_sv *ret
     }
     while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
+    /* A '>' that the trimmed blanks followed is a quote marker too (">\t": an empty quote). */
+    if (n < in.len)
+        i = unquote(s, n, i);
     *ret = la_sv_make(s + i, n - i);
     return 1;
 }

@@ -118,7 +118,9 @@ The same answers on the tuning half, pasted as people paste (\`tests/corpus/vari
 issue 15 F): how many excerpts change their outcome or top cause when every line carries a
 wrapper's \`[time][thread] : \` prefix, is quoted, has CRLF ends, is HTML-escaped, indented,
 fenced, hard-wrapped at 80 columns, behind a box-drawn gutter, in ANSI colours, cut with a
-\`...\` line, or lower-cased (meson's \`corpus-variants\` gates each):
+\`...\` line, lower-cased, set in a word processor's typography (curly quotes, dashes, a
+no-break space) or read back from a screenshot (ligatures, full-width punctuation); meson's
+\`corpus-variants\` gates each:
 
 $variants
 

@@ -19,6 +19,10 @@ from the tool's own output, and counts the excerpts whose outcome or top cause c
   ansi     every line in terminal colours
   dots     a "..." line standing for cut output
   lower    every letter lower-cased (a paste retyped from a photo)
+  typo     a word processor's or forum's typography: curly quotes, en and em dashes, "…",
+           a no-break space after each colon
+  ocr      text read back from a screenshot: the ligatures ﬁ ﬂ ﬀ ﬃ ﬄ, and full-width
+           parentheses, colons and commas (an East Asian system's OCR or input method)
 
 Each form is one batch run over all the excerpts (`--format ndjson`, one report per input,
 each analysed alone), --jobs N of them at a time: one load of the rules per form, not per
@@ -60,6 +64,40 @@ def _wrap(t, w=80):
     return "\n".join(out)
 
 
+def _smart_quotes(l, q, opening, closing):
+    out, open_ = [], True
+    for i, c in enumerate(l):
+        if c != q:
+            out.append(c)
+            continue
+        # An apostrophe inside a word stays a closing mark ("can’t"); otherwise the marks
+        # alternate, opening after a blank or the line's start as a word processor does.
+        after_word = i > 0 and l[i - 1].isalnum()
+        if q == "'" and after_word:
+            out.append(closing)
+        else:
+            out.append(opening if open_ else closing)
+            open_ = not open_
+    return "".join(out)
+
+
+def _typo(t):
+    out = []
+    for l in _lines(t):
+        l = _smart_quotes(_smart_quotes(l, '"', "\u201c", "\u201d"), "'", "\u2018", "\u2019")
+        l = l.replace("...", "\u2026").replace(" - ", " \u2013 ").replace("--", "\u2014")
+        out.append(l.replace(": ", ":\u00a0"))
+    return "\n".join(out)
+
+
+def _ocr(t):
+    lig = {"ffi": "\ufb03", "ffl": "\ufb04", "ff": "\ufb00", "fi": "\ufb01", "fl": "\ufb02"}
+    full = {"(": "\uff08", ")": "\uff09", ":": "\uff1a", ",": "\uff0c"}
+    for k in sorted(lig, key=len, reverse=True):
+        t = t.replace(k, lig[k])
+    return "".join(full.get(c, c) for c in t)
+
+
 def _dots(t):
     ls = _lines(t)
     return "\n".join(ls[:3] + ["..."] + ls[3:])
@@ -77,6 +115,8 @@ TRANSFORMS = {
     "ansi": lambda t: "\n".join("\x1b[0;31m" + l + "\x1b[0m" for l in _lines(t)),
     "dots": _dots,
     "lower": str.lower,
+    "typo": _typo,
+    "ocr": _ocr,
 }
 
 

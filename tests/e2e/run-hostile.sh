@@ -537,7 +537,8 @@ log = b'[18:09:01.7655] Restore completed, status: 4013\n'
 ev = b'[18:09:00.1000] Device disconnected during transition '
 open('u-latin1.log', 'wb').write(ev + b'Caf\xe9 du p\xe8re \xff\n' + log)
 # 3-byte characters after a 54-byte prefix: the 400-byte evidence cap falls inside one
-open('u-cjk.log', 'wb').write(ev + '设备连接失败，请检查数据线。'.encode() * 40 + b'\n' + log)
+# ("、", not the full-width comma "，", which normalisation makes ASCII)
+open('u-cjk.log', 'wb').write(ev + '设备连接失败、请检查数据线。'.encode() * 40 + b'\n' + log)
 class CP437(zipfile.ZipInfo):            # what Windows Explorer writes: CP437, bit 11 clear
     def _encodeFilenameFlags(self):
         return self.filename.encode('cp437'), self.flag_bits & ~0x800

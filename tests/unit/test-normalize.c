@@ -8,9 +8,9 @@
  * bytes and the neighbours of the special values.  Each line is in storage of exactly its
  * length, so a read past its end shows under ASan.  The normaliser is checked against the
  * copying implementation it replaced (ref_normalize below, kept as the model; it decodes
- * entities with the normaliser's own la_normalize_entity(), which the literal cases of
- * quote_markers pin) on fixed and pseudo-random lines, and a clean line must come back as a
- * view of the input.
+ * entities with the normaliser's own la_normalize_entity() and typography with its
+ * la_normalize_typo(), which the literal cases of quote_markers and typography pin) on fixed
+ * and pseudo-random lines, and a clean line must come back as a view of the input.
  */
 #include "config.h"
 
@@ -35,7 +35,8 @@ static size_t model_special(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == 0 || c == 0x1b || c == '\r' || c == '&' || c == '[')
+        if (c == 0 || c == 0x1b || c == '\r' || c == '&' || c == '[' || c == 0xc2 ||
+            c == 0xe2 || c == 0xef)
             return i;
     }
     return n;
@@ -101,6 +102,7 @@ static int ref_normalize(const char *s, size_t n, char *d, size_t *ret_len)
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         size_t end;
+        int k;
         if (c == 0x1b) {
             i++;
             if (i < n && s[i] == '[') {
@@ -126,6 +128,8 @@ static int ref_normalize(const char *s, size_t n, char *d, size_t *ret_len)
             i = la_formats_skip_sp(s, n, end);
         } else if (c == 0) {
             i++;
+        } else if (c >= 0x80 && (k = la_normalize_typo(s, n, &i, d + o)) >= 0) {
+            o += (size_t)k;
         } else {
             d[o++] = (char)c;
             i++;
@@ -179,9 +183,10 @@ static void check_all(const char *s, size_t n, size_t want)
 /* A special byte at every position of lines shorter and longer than a vector. */
 static void special_at_every_position(void **state)
 {
-    static const unsigned char specials[] = { 0x00, 0x1b, '\r', '&', '[' };
-    static const unsigned char fillers[] = { 'a', ' ', 0x80, 0xff, 0xc3, 0x7f, 'Z', '\\', ']',
-                                             0x1a, 0x1c, 0x0c, 0x0e, '%', '\'', '\n', '\t' };
+    static const unsigned char specials[] = { 0x00, 0x1b, '\r', '&', '[', 0xc2, 0xe2, 0xef };
+    static const unsigned char fillers[] = { 'a',  ' ',  0x80, 0xff, 0xc3, 0x7f, 'Z',  '\\',
+                                             ']',  0x1a, 0x1c, 0x0c, 0x0e, '%',  '\'', '\n',
+                                             '\t', 0xc1, 0xe1, 0xe3, 0xee, 0xf0 };
     (void)state;
     for (size_t n = 0; n <= 80; n++) {
         for (size_t f = 0; f < sizeof(fillers); f++) {
@@ -244,9 +249,12 @@ static int same_as_model(const char *s, size_t n)
     assert_int_equal(k, wk);
     viewed = k == 1 && v.p >= in && v.p <= in + n;
     if (k == 1) {
-        if (v.len != wl || memcmp(v.p, want, wl))
+        if (v.len != wl || memcmp(v.p, want, wl)) {
+            for (size_t b = 0; b < n; b++)
+                fprintf(stderr, "%02x ", (unsigned char)s[b]);
             fail_msg("line '%.*s': got '%.*s', want '%.*s'", (int)n, s, (int)v.len, v.p,
                      (int)wl, want);
+        }
         /* The copying wrapper gives the same text, NUL-terminated. */
         struct la_buf out = LA_BUF_INIT;
         assert_int_equal(la_normalize_line(la_sv_make(in, n), &out), 1);
@@ -272,7 +280,7 @@ static void clean_lines_are_views(void **state)
     assert_true(same_as_model(S("short line")));
     assert_true(same_as_model(S("Nov 25 13:45:49 host configd[53]: network changed: v4(en0)")));
     assert_true(same_as_model(S("GET https://x.example/a?b=1&c=2&d took 3 ms")));
-    assert_true(same_as_model(S("caf\xc3\xa9 \xe2\x80\x94 \xff\x80 high bytes")));
+    assert_true(same_as_model(S("caf\xc3\xa9 \xe2\x86\x92 \xff\x80 \xc2\xa9 high bytes")));
     assert_true(same_as_model(S("trailing blanks  \t ")));
     assert_true(same_as_model(S("> quoted reply line")));
     assert_true(same_as_model(S("[=====] not a progress bar without a percentage")));
@@ -285,6 +293,7 @@ static void clean_lines_are_views(void **state)
     assert_false(same_as_model(S("\x1b[31mred\x1b[0m text")));
     assert_false(same_as_model(S("\x1b]0;title\x07rest")));
     assert_false(same_as_model(S("x &lt;tag&gt; &amp; &quot;q&quot; &nbsp;")));
+    assert_false(same_as_model(S("caf\xc3\xa9 \xe2\x80\x94 \xff\x80 high bytes")));
     assert_false(same_as_model(S("copying [==========>   ] 45.5% done")));
     assert_false(same_as_model(S("Nov 25 13:45:49 host proc[1]: a long enough line \r\n")));
     /* Dropped: a Markdown fence. */
@@ -334,10 +343,55 @@ static void quote_markers(void **state)
     }
 }
 
+/* The typography a paste picks up: made ASCII; other characters, and broken UTF-8, stay. */
+static void typography(void **state)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        /* A forum's curly quotes, dashes and ellipsis; the no-break space after a colon. */
+        { "Unable to find \xe2\x80\x98iBEC\xe2\x80\x99 \xe2\x80\x9cx\xe2\x80\x9d",
+          "Unable to find 'iBEC' \"x\"" },
+        { "Waiting for device\xe2\x80\xa6", "Waiting for device..." },
+        { "ERROR:\xc2\xa0Unable \xe2\x80\x93 x", "ERROR: Unable - x" },
+        { "what=\xe2\x80\x94use-pwndfu was specified", "what=--use-pwndfu was specified" },
+        { "Fail code \xe2\x88\x92" "2", "Fail code -2" },
+        /* Ligatures and full-width forms, as OCR and East Asian input methods give them. */
+        { "Unable to \xef\xac\x81nd \xef\xac\x82" "ash \xef\xac\x83x \xef\xac\x84y \xef\xac\x80z",
+          "Unable to find flash ffix ffly ffz" },
+        { "\xe6\x9c\xaa\xe7\x9f\xa5\xe9\x94\x99\xe8\xaf\xaf\xef\xbc\x88\xef\xbc\x94\xef\xbc\x90\xef\xbc\x91\xef\xbc\x93\xef\xbc\x89",
+          "\xe6\x9c\xaa\xe7\x9f\xa5\xe9\x94\x99\xe8\xaf\xaf(4013)" },
+        { "ERROR\xef\xbc\x9a x\xef\xbc\x8c y", "ERROR: x, y" },
+        /* Zero-width characters and soft hyphens go. */
+        { "fail\xe2\x80\x8b" "ed \xef\xbb\xbfto re\xc2\xadstore", "failed to restore" },
+        /* Box drawing, arrows, other Latin-1 and broken sequences stay as they are. */
+        { "  \xe2\x94\x82   x \xe2\x86\x92 y caf\xc3\xa9 \xc2\xa9", "  \xe2\x94\x82   x \xe2\x86\x92 y caf\xc3\xa9 \xc2\xa9" },
+        { "cut \xe2\x80", "cut \xe2\x80" },
+        { "bad \xc2x \xef\xbc", "bad \xc2x \xef\xbc" },
+    };
+
+    (void)state;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        struct la_buf out = LA_BUF_INIT;
+        size_t n = strlen(cases[k].in);
+        assert_int_equal(la_normalize_line(la_sv_make(cases[k].in, n), &out), 1);
+        if (out.len != strlen(cases[k].want) || memcmp(out.buf, cases[k].want, out.len))
+            fail_msg("'%s': got '%.*s', want '%s'", cases[k].in, (int)out.len, out.buf,
+                     cases[k].want);
+        assert_true(out.len <= n);
+        la_buf_release(&out);
+        same_as_model(cases[k].in, n);
+    }
+    /* A line whose only non-ASCII characters are left alone is handed on uncopied. */
+    assert_true(same_as_model(S("  \xe2\x94\x82   Sending iBEC \xe2\x86\x92 done \xc2\xa9")));
+    assert_false(same_as_model(S("Sending iBEC\xe2\x80\xa6")));
+}
+
 /* Pseudo-random lines over an alphabet heavy in the bytes that matter. */
 static void random_lines_match_model(void **state)
 {
-    static const char alpha[] = "ab [=>#-]%9.&;gtlampquosn\r\x1b\x07\t>`~\x80\xc3";
+    static const char alpha[] = "ab [=>#-]%9.&;gtlampquosn\r\x1b\x07\t>`~\x80\xc3\xc2\xa0\xad"
+                                "\xe2\x80\x9c\x94\xef\xbc\x88\xac\x81\xbb\xbf";
     uint32_t x = 19;
     char line[96];
 
@@ -363,6 +417,7 @@ int main(void)
         cmocka_unit_test(every_byte_value),
         cmocka_unit_test(clean_lines_are_views),
         cmocka_unit_test(quote_markers),
+        cmocka_unit_test(typography),
         cmocka_unit_test(random_lines_match_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
