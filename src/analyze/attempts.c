@@ -197,16 +197,20 @@ static int parse_code(struct la_sv v, int hex, long *ret)
     return 1;
 }
 
+/* How a code value is written: a number, a hex number without 0x, or a name. */
+enum { CODE_NUMBER, CODE_HEX, CODE_NAME };
+
 /*
  * The numbering space a value name gives a code: "code" the restore error number,
  * "code_<space>" (kb.h) that space, with "_hex" after it for a code printed in hex without
- * 0x ("RamrodErrorDomain/3ec").  -1: not a code, or an unknown space.
+ * 0x ("RamrodErrorDomain/3ec") and "_name" for one printed as its symbolic name in the
+ * catalogue ("LIBUSB_ERROR_ACCESS").  -1: not a code, or an unknown space.
  */
-static int code_space(const char *name, int *ret_hex)
+static int code_space(const char *name, int *ret_form)
 {
     size_t n;
 
-    *ret_hex = 0;
+    *ret_form = CODE_NUMBER;
     if (!strcmp(name, "code"))
         return LA_SPACE_DIALOG;
     if (strncmp(name, "code_", 5))
@@ -214,8 +218,11 @@ static int code_space(const char *name, int *ret_hex)
     name += 5;
     n = strlen(name);
     if (n > 4 && !strcmp(name + n - 4, "_hex")) {
-        *ret_hex = 1;
+        *ret_form = CODE_HEX;
         n -= 4;
+    } else if (n > 5 && !strcmp(name + n - 5, "_name")) {
+        *ret_form = CODE_NAME;
+        n -= 5;
     }
     return la_space_find(name, n);
 }
@@ -356,7 +363,9 @@ static void go_on(struct attempt *a)
  *                the attempt's codes, but a negative one only from a result rule:
  *                elsewhere it is a tool's return value ("FAILURE:-1"), not a catalogue code
  *   code_<space> the same in a numbering space (code_tss, code_fr …; kb.h), hex with
- *                code_<space>_hex; unknown spaces are ignored
+ *                code_<space>_hex, a name of the space's catalogue entries with
+ *                code_<space>_name (one no entry has is ignored); unknown spaces are
+ *                ignored
  *   stage        the stage reached; op and checkpoint name one through stages.yaml
  *   a fact name  the fact, the latest winning; empty or over-long values are ignored
  *   context      what the run is (causes.yaml's contexts:), the first winning; an id the
@@ -374,11 +383,14 @@ enum la_rc la_attempt_apply_value(const struct la_engine *e, struct attempt *a,
                                   int implied)
 {
     const char *s = NULL;
-    int hex, space = code_space(name, &hex);
+    int form, space = code_space(name, &form);
     long n;
 
     if (space >= 0) {
-        if (parse_code(v, hex, &n))
+        const struct la_code *c;
+        if (form == CODE_NAME && (c = la_kb_code_named_in(e->kb, (size_t)space, v.p, v.len)))
+            apply_code(a, kind, space, c->code, implied);
+        else if (form != CODE_NAME && parse_code(v, form == CODE_HEX, &n))
             apply_code(a, kind, space, n, implied);
         return LA_OK;
     }

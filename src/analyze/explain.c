@@ -348,13 +348,15 @@ static json_t *suggest_json(const struct la_kb *kb, const char *arg)
 /*
  * The one space off the error-number line that knows a bare number the line does not
  * (0xe8000015 is only MobileDevice's, 10005 only VZError's): its index, or -1 when the line
- * knows the number (entry or family) or no space or several do.
+ * knows the number (entry or family) or no space or several do.  A negative number is
+ * never read so: it is as often a tool's own return value (futurerestore's -3,
+ * idevicerestore's, libimobiledevice's: spaces without a catalogue) as libusb's.
  */
 static int only_space(const struct la_kb *kb, long num)
 {
     int found = -1;
 
-    if (la_kb_code(kb, num) || la_kb_family_of(kb, num))
+    if (num < 0 || la_kb_code(kb, num) || la_kb_family_of(kb, num))
         return -1;
     for (size_t i = 0; i < la_space_count(); i++) {
         if (la_space_at(i)->on_line ||

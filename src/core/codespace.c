@@ -28,6 +28,7 @@ static const char *const cat_mbedtls[] = { "mbedTLS", NULL };
 static const char *const cat_vz[] = { "VZError", NULL };
 static const char *const cat_ns[] = { "NSError", NULL };
 static const char *const cat_amd[] = { "MobileDevice", NULL };
+static const char *const cat_libusb[] = { "libusb", NULL };
 
 static const struct la_space spaces[] = {
     { "dialog", "", "restore error number: what iTunes, Finder and Apple Configurator show "
@@ -67,6 +68,9 @@ static const struct la_space spaces[] = {
     { "amd", "MobileDevice", "MobileDevice error (kAMD…, 0xe80000xx): the computer talking to a "
       "device in normal mode (USB mux, lockdown, pairing, services), not a restore's result",
       cat_amd, 0, 0, 1 },
+    { "libusb", "libusb", "libusb error (LIBUSB_ERROR_…, -1 to -12 and -99): the computer's USB "
+      "library, in recovery and DFU mode (libirecovery) or any tool built on it", cat_libusb, 0, 0,
+      0 },
 };
 
 size_t la_space_count(void)

@@ -694,6 +694,27 @@ const struct la_code *la_kb_code_in(const struct la_kb *kb, size_t space, long c
     return NULL;
 }
 
+/* Whether the NULL-terminated list holds s[0..len). */
+static int in_list_n(const char *const *l, const char *s, size_t len)
+{
+    for (; l && *l; l++)
+        if (strlen(*l) == len && !memcmp(*l, s, len))
+            return 1;
+    return 0;
+}
+
+const struct la_code *la_kb_code_named_in(const struct la_kb *kb, size_t space, const char *name,
+                                          size_t len)
+{
+    for (size_t i = 0; i < kb->ncodes; i++) {
+        const struct la_code *c = &kb->codes[i];
+        if ((in_list_n(c->names, name, len) || in_list_n(c->aliases, name, len)) &&
+            la_kb_code_in(kb, space, c->code) == c)
+            return c;
+    }
+    return NULL;
+}
+
 const struct la_family *la_kb_family_in(const struct la_kb *kb, size_t space, long code)
 {
     const struct la_space *sp = la_space_at(space);

@@ -124,6 +124,9 @@ const struct la_family *la_kb_family(const struct la_kb *kb, const char *id);
  */
 const struct la_code *la_kb_code_in(const struct la_kb *kb, size_t space, long code);
 const struct la_family *la_kb_family_in(const struct la_kb *kb, size_t space, long code);
+/* The entry of space whose names or aliases hold name[0..len) (case-sensitive), or NULL. */
+const struct la_code *la_kb_code_named_in(const struct la_kb *kb, size_t space, const char *name,
+                                          size_t len);
 /* Stage name for an operation number / checkpoint id ("0x1303"), or NULL. */
 const char *la_kb_stage_of_op(const struct la_kb *kb, long op);
 const char *la_kb_stage_of_checkpoint(const struct la_kb *kb, const char *id, size_t len);

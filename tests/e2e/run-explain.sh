@@ -59,6 +59,21 @@ while read -r c fam name; do
   done
 done < "$t/amd" > "$t/amdfail"
 [ -s "$t/amdfail" ] && bad "$(head -5 "$t/amdfail")" || ok
+# libusb's codes: every one answers libusb:CODE and its LIBUSB_ERROR_ name; a bare negative
+# number is not read as libusb's (a tool's own return value is as likely) but names the space.
+grep -o '^  - {code: -[0-9]*, space: libusb, family: [a-z-]*, names: \[LIBUSB_ERROR_[A-Z_]*\]' \
+  "$src/rules/data/codes.yaml" | sed 's/.*code: \(-[0-9]*\),.*family: \([a-z-]*\), names: \[\(.*\)\]/\1 \2 \3/' > "$t/libusb"
+[ "$(wc -l < "$t/libusb")" -eq 13 ] && ok || bad "libusb: $(wc -l < "$t/libusb") entries, want 13"
+while read -r c fam name; do
+  for q in "libusb:$c" "$name"; do
+    "$exe" explain --format json -- "$q" | jq -e --arg n "$name" --arg f "$fam" '.codes[0] |
+        .known and .space.id == "libusb" and .names == [$n] and .family.id == $f and
+        (.causes | length) > 0' > /dev/null || echo "FAIL explain $q: not $name of $f"
+  done
+done < "$t/libusb" > "$t/libusbfail"
+[ -s "$t/libusbfail" ] && bad "$(head -5 "$t/libusbfail")" || ok
+"$exe" explain --format json -- -3 | jq -e '.codes[0] | (.known | not) and
+    ([.spaces[].space] | index("libusb") != null)' >/dev/null && ok || bad "explain -3: not read as libusb's, names it"
 "$exe" explain 0xE8000015 > "$t/out" 2>&1 && grep -q "^MobileDevice 0xe8000015: The device's lockdown" "$t/out" \
   && grep -q "kAMDMissingValueError" "$t/out" && ok || bad "explain 0xE8000015: text"
 "$exe" explain --format json 10005 | jq -e '.codes[0] | .known and .space.id == "vz" and

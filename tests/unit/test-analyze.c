@@ -581,6 +581,36 @@ static void spaced_and_mapped_codes(void **state)
     json_decref(e);
 }
 
+/* A code printed as its catalogue name (code_<space>_name) is recorded with its number. */
+static void named_codes(void **state)
+{
+    static const char *const nrules =
+        "rules:\n"
+        "  - id: n.start\n    title: start\n    kind: attempt\n"
+        "    match: {s: {contains: 'restore library built'}}\n"
+        "    samples: ['restore library built x']\n    not: ['y']\n"
+        "  - id: n.libusb\n    title: libusb name\n    kind: fact\n"
+        "    match: {s: {re: '\\b(?<code_libusb_name>LIBUSB_ERROR_[A-Z_]+)'}}\n"
+        "    samples: ['x: LIBUSB_ERROR_ACCESS']\n    not: ['y']\n"
+        "  - id: n.amd\n    title: amd name\n    kind: fact\n"
+        "    match: {s: {re: '\\b(?<code_amd_name>kAMD[A-Za-z]+)'}}\n"
+        "    samples: ['kAMDMuxError']\n    not: ['y']\n"
+        "  - id: n.fail\n    title: failed\n    kind: result\n    outcome: failed\n"
+        "    match: {s: {contains: 'RESTORE FAILED'}}\n"
+        "    samples: ['RESTORE FAILED']\n    not: ['y']\n";
+    (void)state;
+    /* Names libusb and MobileDevice have; one neither has (and a libusb name in the wrong
+     * space) is not a code. */
+    json_t *a = run_rules(nrules, "restore library built\n"
+                                  "irecv_open_with_ecid: can't connect to device: LIBUSB_ERROR_ACCESS\n"
+                                  "LIBUSB_ERROR_NOSUCHTHING\nkAMDMuxError\nkAMDNoSuchError\n"
+                                  "RESTORE FAILED\n", NULL, 0);
+    assert_int_equal(json_array_size(json_object_get(a, "codes")), 2);
+    assert_code(a, 0, -3, "libusb", 1, NULL);
+    assert_code(a, 1, 0xe8000035, "amd", 1, NULL);
+    json_decref(a);
+}
+
 /* A match keeps its stage after the attempt's stage list dropped it (more than 32 stages). */
 static void many_stages(void **state)
 {
@@ -1609,6 +1639,8 @@ static int teardown(void **state)
     unlink(p);
     snprintf(p, sizeof(p), "%s/x.log", dir);
     unlink(p);
+    snprintf(p, sizeof(p), "%s/tool.yaml", dir);
+    unlink(p);
     snprintf(p, sizeof(p), "%s/case/host.log", dir);
     unlink(p);
     snprintf(p, sizeof(p), "%s/case/device.log", dir);
@@ -1680,6 +1712,7 @@ int main(void)
         cmocka_unit_test(evidence_cut_keeps_no_part_of_an_identifier),
         cmocka_unit_test(join_needs_same_device),
         cmocka_unit_test(captured_and_set_values), cmocka_unit_test(spaced_and_mapped_codes),
+        cmocka_unit_test(named_codes),
         cmocka_unit_test(many_stages), cmocka_unit_test(timeline_phases_and_reasons),
         cmocka_unit_test(deepest_error_decides),
         cmocka_unit_test(informational_hint_is_no_failure),
