@@ -28,6 +28,7 @@
 #include "core/suggest.h"
 #include "core/alloc.h"
 #include "core/encoding.h"
+#include "formats/formats.h"
 #include "rules/kb.h"
 #include "rules/rules.h"
 
@@ -48,12 +49,21 @@ static int parse_number(const char *s, int hex, long *ret)
 /*
  * The code a pasted message shows: the last number in parentheses of a text that is no
  * code itself ("The iPhone could not be restored. An unknown error occurred (4013).", "...
- * (0xe8000013)", "(-18)"), as the dialog rules read it.  1 and *ret, else 0.
+ * (0xe8000013)", "(-18)"), as the dialog rules read it: normalised as a log line is, so the
+ * full-width parentheses of an East Asian system's dialog ("（4013）") count too.  1 and
+ * *ret, else 0.
  */
-static int parse_pasted(const char *s, long *ret)
+static int parse_pasted(const char *text, long *ret)
 {
+    struct la_buf line = LA_BUF_INIT;
+    const char *s;
     int found = 0;
 
+    if (la_normalize_line(la_sv_make(text, strlen(text)), &line) <= 0 || !line.buf) {
+        la_buf_release(&line);
+        return 0;
+    }
+    s = line.buf;
     for (const char *p = strchr(s, '('); p; p = strchr(p + 1, '(')) {
         const char *q = strchr(p, ')');
         char buf[24];
@@ -71,6 +81,7 @@ static int parse_pasted(const char *s, long *ret)
         *ret = v;
         found = 1;
     }
+    la_buf_release(&line);
     return found;
 }
 

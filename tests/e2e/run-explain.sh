@@ -87,6 +87,11 @@ done < "$t/libusb" > "$t/libusbfail"
 # A pasted dialog or line is read as the number it shows in parentheses.
 "$exe" explain --format json 'The iPhone "iPhone" could not be restored. An unknown error occurred (4013).' |
   jq -e '.codes[0] | .known and .pasted and .code == 4013' >/dev/null && ok || bad "explain pasted 4013 dialog"
+# As a log line is read: the full-width parentheses of a Chinese system's dialog, curly quotes.
+"$exe" explain --format json '无法恢复 iPhone“iPhone”。发生未知错误（4013）。' |
+  jq -e '.codes[0] | .known and .pasted and .code == 4013' >/dev/null && ok || bad "explain pasted Chinese 4013 dialog"
+"$exe" explain --format json 'The iPhone “iPhone” could not be restored. An unknown error occurred (3194).' |
+  jq -e '.codes[0] | .known and .pasted and .code == 3194' >/dev/null && ok || bad "explain pasted curly-quoted dialog"
 "$exe" explain --format json 'Could not connect to this iPhone. An unknown error occurred (0xe8000013).' |
   jq -e '.codes[0] | .known and .pasted and .space.id == "amd" and .names == ["kAMDInvalidResponseError"]' >/dev/null \
   && ok || bad "explain pasted 0xe8000013 dialog"
