@@ -10,6 +10,9 @@
 
 #include "core/alloc.h"
 
+/* From this size on la_grow() allocates anew with calloc (glibc's mmap threshold, 128 KiB). */
+#define LA_GROW_CALLOC_BYTES ((size_t)128 * 1024)
+
 static long fail_after = -1;
 static unsigned long count;
 
@@ -95,6 +98,23 @@ enum la_rc la_grow(void **pv, size_t *cap, size_t need, size_t elem, size_t firs
     }
     if (elem && nc > SIZE_MAX / elem)
         return LA_FATAL;
+    /*
+     * A first or a large array comes from calloc: memory fresh from the system is zero
+     * already, so its slots are not written until used (a pack's thousands of rules: the
+     * pages of room not yet used are never touched).  A small one grows by realloc, which
+     * can extend it in place.
+     */
+    if (!*pv || nc * elem >= LA_GROW_CALLOC_BYTES) {
+        p = la_calloc(nc, elem ? elem : 1);
+        if (!p)
+            return LA_FATAL;
+        if (*pv && *cap)
+            memcpy(p, *pv, *cap * elem);
+        la_free(*pv);
+        *pv = p;
+        *cap = nc;
+        return LA_OK;
+    }
     p = la_realloc(*pv, nc * elem);
     if (!p)
         return LA_FATAL;

@@ -24,7 +24,8 @@ void la_free(void *ptr);
 /*
  * Grow the array *pv of elements of size elem so that it holds at least need
  * of them: the capacity *cap doubles (starting at first, or need if larger),
- * and the new slots are zeroed.  On success *pv and *cap are updated; on
+ * and the new slots are zero (a first or a large array comes from calloc, so
+ * room not yet used is not even touched).  On success *pv and *cap are updated; on
  * failure (out of memory or an overflowing size) both are left unchanged and
  * LA_FATAL is returned.
  */

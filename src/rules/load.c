@@ -31,8 +31,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/alloc.h"
 #include "core/dir.h"
@@ -741,6 +743,37 @@ static int pack_name(const char *name, void *user)
     return l > 5 && !strcmp(name + l - 5, ".yaml") && name[0] != '.';
 }
 
+/*
+ * Room for the rules and patterns of every pack at once, from the packs' sizes: an entry
+ * takes at least PACK_ENTRY_BYTES of YAML (274 at the least in today's packs), and one
+ * reservation spares the doublings' copies of thousands of rules.  The room a pack does
+ * not use is never touched (la_grow()).  An estimate only: a denser pack grows the arrays
+ * as before.
+ */
+#define PACK_ENTRY_BYTES 256u
+
+static enum la_rc reserve(struct la_ruleset *rs, const struct la_buf *dir,
+                          const struct la_dir_list *l, struct la_buf *path)
+{
+    uint64_t bytes = 0;
+    struct stat st;
+    size_t more;
+
+    for (size_t i = 0; i < l->n; i++) {
+        la_buf_reset(path);
+        if (la_buf_addf(path, "%s/%s", dir->buf, l->names[i]) != LA_OK)
+            return LA_FATAL;
+        if (stat(path->buf, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+            bytes += (uint64_t)st.st_size < rs->lim.max_rule_file ? (uint64_t)st.st_size
+                                                                  : rs->lim.max_rule_file;
+    }
+    more = (size_t)(bytes / PACK_ENTRY_BYTES);
+    if (LA_GROW(rs->rules, rs->caprules, rs->nrules + more + 1) != LA_OK ||
+        LA_GROW(rs->pats, rs->cappats, rs->npats + more + 1) != LA_OK)
+        return LA_FATAL;
+    return LA_OK;
+}
+
 enum la_rc la_ruleset_add_vocab_dir(struct la_ruleset *rs, const char *data_dir,
                                     struct la_diag_sink *sink)
 {
@@ -759,6 +792,8 @@ enum la_rc la_ruleset_add_vocab_dir(struct la_ruleset *rs, const char *data_dir,
                  strerror(errno));
         rs->errors++;
     }
+    if (rc == LA_OK && reserve(rs, &dir, &l, &path) != LA_OK)
+        rc = LA_FATAL;
     for (size_t i = 0; i < l.n && rc != LA_FATAL; i++) {
         la_buf_reset(&path);
         if (la_buf_addf(&path, "%s/%s", dir.buf, l.names[i]) != LA_OK)

@@ -261,6 +261,19 @@ static void grow_doubles_and_zeroes(void **state)
     assert_int_equal(v[15], 7);
     assert_int_equal(la_grow((void **)&v, &cap, SIZE_MAX / 2, sizeof(*v), 16), LA_FATAL);
     assert_int_equal(cap, 64);
+    /* Past 128 KiB the array is allocated anew (calloc, then the old slots copied): the
+     * same contract, and a failure there leaves it as it was too. */
+    for (size_t i = 0; i < cap; i++)
+        v[i] = (int)i + 1;
+    assert_int_equal(LA_GROW(v, cap, 40000), LA_OK);
+    assert_int_equal(cap, 65536);
+    for (size_t i = 0; i < cap; i++)
+        assert_int_equal(v[i], i < 64 ? (int)i + 1 : 0);
+    la_alloc_fail_after(0);
+    assert_int_equal(LA_GROW(v, cap, 70000), LA_FATAL);
+    la_alloc_fail_after(-1);
+    assert_int_equal(cap, 65536);
+    assert_int_equal(v[63], 64);
     la_free(v);
 }
 
