@@ -46,32 +46,31 @@ while read -r cat c; do
 done > "$t/spaced"
 [ -s "$t/spaced" ] && bad "$(cat "$t/spaced")" || ok
 
-# MobileDevice's codes (one line each in codes.yaml): every one answers amd:CODE with its
-# kAMD name, and the bare hex number too, since no other space knows it.
-grep -o '^  - {code: 0xe80000[0-9a-f]*, space: MobileDevice, family: [a-z-]*, names: \[kAMD[A-Za-z0-9]*\]' \
-  "$src/rules/data/codes.yaml" | sed 's/.*code: \(0x[0-9a-f]*\),.*family: \([a-z-]*\), names: \[\(.*\)\]/\1 \2 \3/' > "$t/amd"
-[ "$(wc -l < "$t/amd")" -eq 156 ] && ok || bad "MobileDevice: $(wc -l < "$t/amd") entries, want 156"
-while read -r c fam name; do
-  for q in "amd:$c" "$c" "$name"; do
-    "$exe" explain --format json -- "$q" | jq -e --arg n "$name" --arg f "$fam" '.codes[0] |
-        .known and .space.id == "amd" and .names == [$n] and .family.id == $f and
-        (.causes | length) > 0' > /dev/null || echo "FAIL explain $q: not $name of $f"
-  done
-done < "$t/amd" > "$t/amdfail"
-[ -s "$t/amdfail" ] && bad "$(head -5 "$t/amdfail")" || ok
-# libusb's codes: every one answers libusb:CODE and its LIBUSB_ERROR_ name; a bare negative
-# number is not read as libusb's (a tool's own return value is as likely) but names the space.
-grep -o '^  - {code: -[0-9]*, space: libusb, family: [a-z-]*, names: \[LIBUSB_ERROR_[A-Z_]*\]' \
-  "$src/rules/data/codes.yaml" | sed 's/.*code: \(-[0-9]*\),.*family: \([a-z-]*\), names: \[\(.*\)\]/\1 \2 \3/' > "$t/libusb"
-[ "$(wc -l < "$t/libusb")" -eq 13 ] && ok || bad "libusb: $(wc -l < "$t/libusb") entries, want 13"
-while read -r c fam name; do
-  for q in "libusb:$c" "$name"; do
-    "$exe" explain --format json -- "$q" | jq -e --arg n "$name" --arg f "$fam" '.codes[0] |
-        .known and .space.id == "libusb" and .names == [$n] and .family.id == $f and
-        (.causes | length) > 0' > /dev/null || echo "FAIL explain $q: not $name of $f"
-  done
-done < "$t/libusb" > "$t/libusbfail"
-[ -s "$t/libusbfail" ] && bad "$(head -5 "$t/libusbfail")" || ok
+# The spaces catalogued one entry a line, from their own sources: every entry of SPACE
+# (filed under CATALOGUE, codes matching CODE, names matching NAME, WANT of them) answers
+# each of the queries QUERY... ("space" is SPACE:CODE, "bare" the number alone, "name" its
+# name) with its name and family.
+entries() {
+  space=$1 catalogue=$2 code=$3 name=$4 want=$5; shift 5
+  grep -o "^  - {code: $code, space: $catalogue, family: [a-z-]*, names: \[$name\]" \
+    "$src/rules/data/codes.yaml" |
+    sed 's/.*code: \([-0-9a-fx]*\),.*family: \([a-z-]*\), names: \[\(.*\)\]/\1 \2 \3/' > "$t/$space"
+  [ "$(wc -l < "$t/$space")" -eq "$want" ] && ok || bad "$catalogue: $(wc -l < "$t/$space") entries, want $want"
+  while read -r c fam n; do
+    for kind in "$@"; do
+      case $kind in space) q="$space:$c" ;; bare) q=$c ;; name) q=$n ;; esac
+      "$exe" explain --format json -- "$q" | jq -e --arg n "$n" --arg f "$fam" --arg s "$space" '.codes[0] |
+          .known and .space.id == $s and .names == [$n] and .family.id == $f and
+          (.causes | length) > 0' > /dev/null || echo "FAIL explain $q: not $n of $f"
+    done
+  done < "$t/$space" > "$t/${space}fail"
+  [ -s "$t/${space}fail" ] && bad "$(head -5 "$t/${space}fail")" || ok
+}
+# MobileDevice's codes answer the bare hex number too, since no other space knows it.
+entries amd MobileDevice '0xe80000[0-9a-f]*' 'kAMD[A-Za-z0-9]*' 156 space bare name
+# libusb's: a bare negative number is not read as libusb's (a tool's own return value is as
+# likely) but names the space.
+entries libusb libusb '-[0-9]*' 'LIBUSB_ERROR_[A-Z_]*' 13 space name
 "$exe" explain --format json -- -3 | jq -e '.codes[0] | (.known | not) and
     ([.spaces[].space] | index("libusb") != null)' >/dev/null && ok || bad "explain -3: not read as libusb's, names it"
 "$exe" explain 0xE8000015 > "$t/out" 2>&1 && grep -q "^MobileDevice 0xe8000015: The device's lockdown" "$t/out" \
