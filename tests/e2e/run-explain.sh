@@ -61,7 +61,7 @@ entries() {
       case $kind in space) q="$space:$c" ;; bare) q=$c ;; name) q=$n ;; esac
       "$exe" explain --format json -- "$q" | jq -e --arg n "$n" --arg f "$fam" --arg s "$space" '.codes[0] |
           .known and .space.id == $s and .names == [$n] and .family.id == $f and
-          (.causes | length) > 0' > /dev/null || echo "FAIL explain $q: not $n of $f"
+          (.causes | length) > 0' > /dev/null || echo "FAIL explain $q: not $n of $fam"
     done
   done < "$t/$space" > "$t/${space}fail"
   [ -s "$t/${space}fail" ] && bad "$(head -5 "$t/${space}fail")" || ok
