@@ -228,7 +228,9 @@ struct la_probe {
  * on its way ("found device in recovery mode").  At least 10 words (runs of 3+ ASCII letters
  * between non-alphanumerics: not numbers, not hex ids), under 5 % of them with a capital (a
  * log as written capitalises its sentences, level words, names and months: 7 % and more in
- * the tuning half's logs as posted, 18 % in the shipped samples).
+ * the tuning half's logs as posted, 18 % in the shipped samples).  A paste of one or two
+ * lines is too short for a share: at least 3 such words, none with a capital ("error:
+ * unable to discover device model").
  */
 int la_formats_case_lost(const char *text, size_t len);
 

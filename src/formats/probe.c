@@ -118,12 +118,13 @@ static void byte_pairs(const char *s, size_t n, uint64_t *bits)
 /* formats-internal.h */
 int la_formats_case_lost(const char *text, size_t len)
 {
-    size_t words = 0, capped = 0, i = 0;
+    size_t words = 0, capped = 0, lines = 0, i = 0;
 
     if (len > 16384)
         len = 16384;
     while (i < len) {
         size_t s = i, alpha = 0, caps = 0;
+        lines += text[i] == '\n' && i + 1 < len;
         while (i < len && isalnum((unsigned char)text[i])) {
             alpha += isalpha((unsigned char)text[i]) != 0;
             caps += isupper((unsigned char)text[i]) != 0;
@@ -136,6 +137,8 @@ int la_formats_case_lost(const char *text, size_t len)
         if (i == s)
             i++;
     }
+    if (lines < 2)                                    /* one or two lines: none capitalised */
+        return words >= 3 && capped == 0;
     return words >= 10 && capped * 100 < words * 5;
 }
 

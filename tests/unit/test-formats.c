@@ -594,6 +594,8 @@ static void probe_hands_parser_the_wrap(void **state)
  * la_parser_set_head() looked at the head.  A log as written, or too few letters to tell, is
  * not one.
  */
+#define S(lit) (lit), sizeof(lit) - 1
+
 static void case_lost_pastes(void **state)
 {
     static const char lower[] = "found device in recovery mode\n"
@@ -621,6 +623,13 @@ static void case_lost_pastes(void **state)
     assert_true(la_formats_case_lost(lower, sizeof(lower) - 1));
     assert_false(la_formats_case_lost(written, sizeof(written) - 1));
     assert_false(la_formats_case_lost("ok\ndone\n", 8));          /* too few words to tell */
+    /* One or two lines: three words and not one capital. */
+    assert_true(la_formats_case_lost(S("error: unable to discover device model\n")));
+    assert_true(la_formats_case_lost(S("unknown request (buildidentitydict)")));
+    assert_false(la_formats_case_lost(S("ERROR: Unable to discover device model\n")));
+    assert_false(la_formats_case_lost(S("ERROR: unable to discover device model\n")));
+    assert_false(la_formats_case_lost(S("device is gone\n")));       /* two words of 3+ */
+    assert_false(la_formats_case_lost(S("unable to send\nsending ibec\ndone here\n")));
 
     /* A few capitals left in a retyped paste ("ERROR", a build number) still count as lost. */
     {
