@@ -143,6 +143,13 @@ char la_normalize_entity(const char *s, size_t n, size_t *i);
  */
 int la_normalize_typo(const char *s, size_t n, size_t *i, char *out);
 
+/*
+ * Past the Markdown / e-mail quote markers at s[i] ("> ", ">", ">> "; up to three blanks
+ * before each): normalisation takes them off a line's start, the shapes after a gutter or a
+ * wrapper's prefix (an indented or boxed paste of a quoted log).
+ */
+size_t la_formats_unquote(const char *s, size_t n, size_t i);
+
 /* The head as text into out: UTF-8 without its BOM, or of UTF-16 the low bytes. */
 void la_formats_head_text(const unsigned char *h, size_t len, enum la_encoding enc, size_t bom,
                           struct la_buf *out);

@@ -253,8 +253,8 @@ static int quote_marker(const char *s, size_t n, size_t j)
            isalnum((unsigned char)s[j + 1]);
 }
 
-/* Past the Markdown / e-mail quote markers at s[i]. */
-static size_t unquote(const char *s, size_t n, size_t i)
+/* formats-internal.h */
+size_t la_formats_unquote(const char *s, size_t n, size_t i)
 {
     for (size_t j;; i = i < n && s[i] == ' ' ? i + 1 : i) {
         j = la_formats_skip_sp(s, n, i);
@@ -267,7 +267,7 @@ static size_t unquote(const char *s, size_t n, size_t i)
 int la_normalize_view(struct la_sv in, struct la_buf *scratch, struct la_sv *ret)
 {
     const char *s = in.p;
-    size_t n = in.len, i = unquote(s, n, 0), j;
+    size_t n = in.len, i = la_formats_unquote(s, n, 0), j;
     /* Markdown fences: drop the line. */
     j = la_formats_skip_sp(s, n, i);
     if (n - j >= 3 && (!memcmp(s + j, "```", 3) || !memcmp(s + j, "~~~", 3))) {
@@ -292,7 +292,7 @@ int la_normalize_view(struct la_sv in, struct la_buf *scratch, struct la_sv *ret
         if (normalize_copy(s, n, i, j, scratch) < 0)
             return -1;
         /* A quote marker that was escaped ("&gt; ") or coloured shows only now. */
-        size_t q = unquote(scratch->buf, scratch->len, 0);
+        size_t q = la_formats_unquote(scratch->buf, scratch->len, 0);
         *ret = la_sv_make(scratch->buf + q, scratch->len - q);
         return 1;
     }
@@ -300,7 +300,7 @@ int la_normalize_view(struct la_sv in, struct la_buf *scratch, struct la_sv *ret
         n--;
     /* A '>' that the trimmed blanks followed is a quote marker too (">\t": an empty quote). */
     if (n < in.len)
-        i = unquote(s, n, i);
+        i = la_formats_unquote(s, n, i);
     *ret = la_sv_make(s + i, n - i);
     return 1;
 }

@@ -378,8 +378,10 @@ static size_t wrapper_prefix(const char *s, size_t n, int64_t *ms, long *tid)
  * A scanner that gives up may have filled some fields of r: the next one starts from them.
  * When none accepts, r is cleared but for msg, the end of the line's gutter.
  *
- * A wrapper's prefix (wrapper_prefix()) is taken off first, like the gutter: the shapes are
- * tried on the tool's line inside it, and the wrapper's time and thread stand in for the
+ * A wrapper's prefix (wrapper_prefix()) is taken off first, like the gutter, and so are quote
+ * markers after either (a quoted log pasted indented, boxed or through a wrapper: the line's
+ * start was not where normalisation looked for them): the shapes are tried on the tool's
+ * line inside it, and the wrapper's time and thread stand in for the
  * line's own when it has none.  Inside it a line no shape accepts still opens a record:
  * LA_SHAPE_WRAPPED, a bit of no row's mask, so that the probe counts it for no format and
  * the tool's own words decide which format the member is.
@@ -392,6 +394,8 @@ unsigned la_formats_scan(unsigned mask, const char *s, size_t n, struct la_prefi
 
     if ((w = wrapper_prefix(s + g, n - g, &wtime, &wtid)) != 0)
         g += w;
+    if (g)                              /* a quoted log pasted indented, boxed or wrapped */
+        g = la_formats_unquote(s, n, g);
     memset(r, 0, sizeof(*r));
     r->pid = -1;
     r->time = -1;

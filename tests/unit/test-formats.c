@@ -181,6 +181,19 @@ static void records(void **state)
     g = parse("itunes-updater", "    2010-09-26 18:58:02.322 iTunes.exe[3644:128]: radio");
     assert_string_equal(g.comp, "iTunes.exe");
     assert_string_equal(g.msg, "radio");
+    /* A quoted log pasted indented, boxed or inside a wrapper's prefix: the quote markers
+     * after the gutter go too; a '>' of the line's own ("->", ">=") stays. */
+    g = parse("futurerestore", "    >Version: b35d3e1245da49950028d753b1bdb40fce5d21d5 - 90");
+    assert_string_equal(g.msg, "Version: b35d3e1245da49950028d753b1bdb40fce5d21d5 - 90");
+    g = parse("idevicerestore", "  \xe2\x94\x82   > > ERROR: Unable to restore");
+    assert_string_equal(g.msg, "ERROR: Unable to restore");
+    g = parse("idevicerestore", "[16:49:58.489][10968] : > Found device in DFU mode");
+    assert_string_equal(g.msg, "Found device in DFU mode");
+    assert_int_equal(g.pid, 10968);
+    g = parse("text", "    -> step two");
+    assert_string_equal(g.msg, "-> step two");
+    g = parse("text", "    >= 12 is no quote");
+    assert_string_equal(g.msg, ">= 12 is no quote");
 
     /* A wrapper's "[time][thread] : " prefix: the thread is the pid, the message after it. */
     g = parse("idevicerestore", "[16:49:58.489][10968] : Found device in DFU mode");
