@@ -119,7 +119,8 @@ issue 15 F): how many excerpts change their outcome or top cause when every line
 wrapper's \`[time][thread] : \` prefix, is quoted, has CRLF ends, is HTML-escaped, indented,
 fenced, hard-wrapped at 80 columns, behind a box-drawn gutter, in ANSI colours, cut with a
 \`...\` line, lower-cased, set in a word processor's typography (curly quotes, dashes, a
-no-break space) or read back from a screenshot (ligatures, full-width punctuation); meson's
+no-break space), read back from a screenshot (ligatures, full-width punctuation) or copied
+from a web page (no-break indentation, zero-width spaces); meson's
 \`corpus-variants\` gates each:
 
 $variants

@@ -23,6 +23,8 @@ from the tool's own output, and counts the excerpts whose outcome or top cause c
            a no-break space after each colon
   ocr      text read back from a screenshot: the ligatures ﬁ ﬂ ﬀ ﬃ ﬄ, and full-width
            parentheses, colons and commas (an East Asian system's OCR or input method)
+  web      copied from a web page or a chat app: indented with no-break spaces, a zero-width
+           space after each slash, a byte-order mark in front
 
 Each form is one batch run over all the excerpts (`--format ndjson`, one report per input,
 each analysed alone), --jobs N of them at a time: one load of the rules per form, not per
@@ -98,6 +100,12 @@ def _ocr(t):
     return "".join(full.get(c, c) for c in t)
 
 
+def _web(t):
+    # No-break spaces for the indentation, a zero-width space after each slash (a line-break
+    # hint) and a byte-order mark in front, as copying from a web page or a chat app gives.
+    return "\ufeff" + "\n".join("\u00a0\u00a0" + l.replace("/", "/\u200b") for l in _lines(t))
+
+
 def _dots(t):
     ls = _lines(t)
     return "\n".join(ls[:3] + ["..."] + ls[3:])
@@ -117,6 +125,7 @@ TRANSFORMS = {
     "lower": str.lower,
     "typo": _typo,
     "ocr": _ocr,
+    "web": _web,
 }
 
 
