@@ -26,8 +26,8 @@ from the tool's own output, and counts the excerpts whose outcome or top cause c
   web      copied from a web page or a chat app: indented with no-break spaces, a zero-width
            space after each slash, a byte-order mark in front
 
-Each form is one batch run over all the excerpts (`--format ndjson`, one report per input,
-each analysed alone), --jobs N of them at a time: one load of the rules per form, not per
+Each form is one batch run over all the excerpts (tests/batch.py: `--format ndjson`, one report
+per input, each analysed alone), --jobs N of them at a time: one load of the rules per form, not per
 excerpt, so the check stays fast under AddressSanitizer.
 
 The blind half is never read (README.md beside this file).  --max-changed NAME=N fails
@@ -37,15 +37,15 @@ Exit 2 on a broken corpus or a loganalyze that fails.  Stdlib only.
 import argparse
 import concurrent.futures
 import html
-import json
 import os
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REAL = os.path.join(HERE, "real")
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
+import batch  # noqa: E402  (tests/batch.py: one run over many logs)
 from score import load_split  # noqa: E402  (the halves, as score.py reads SPLIT.tsv)
 
 
@@ -134,29 +134,12 @@ def tuning_ids():
 
 
 def answers(exe, texts, tmp):
-    """(outcome, top cause) of each text, each a log of its own, from one batch run (one load
-    of the rules; --format ndjson gives one report per input, each analysed alone)."""
-    paths = []
-    for k, text in enumerate(texts):
-        path = os.path.join(tmp, "v%05d.log" % k)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        paths.append(path)
-    p = subprocess.run([exe, "--format", "ndjson", "--deterministic", "--exit-zero", "-q"] +
-                       paths, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
-    if p.returncode != 0:
-        raise RuntimeError("loganalyze exited %d: %s" %
-                           (p.returncode, p.stderr.decode("utf-8", "replace").strip()))
-    by_input = {}
-    for raw in p.stdout.splitlines():
-        rep = json.loads(raw).get("report")
-        if rep is not None:
-            causes = rep.get("causes") or []
-            by_input[rep["input"]] = (rep.get("outcome"), causes[0]["id"] if causes else None)
-    missing = [q for q in paths if q not in by_input]
-    if missing:
-        raise RuntimeError("no report for %d logs (first: %s)" % (len(missing), missing[0]))
-    return [by_input[q] for q in paths]
+    """(outcome, top cause) of each text, each a log of its own, from one batch run."""
+    out = []
+    for rep in batch.reports(exe, tmp, texts, name="v%05d.log", args=["--deterministic"]):
+        causes = rep.get("causes") or []
+        out.append((rep.get("outcome"), causes[0]["id"] if causes else None))
+    return out
 
 
 def run_all(exe, ids, names, jobs):

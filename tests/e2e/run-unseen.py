@@ -25,15 +25,16 @@ Stdlib only; exit 1 on a failed check.
 """
 import argparse
 import collections
-import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
 import vocab_lines  # (tests/e2e/vocab_lines.py)
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import batch  # noqa: E402  (tests/batch.py: one run over many logs)
 
 # A tool and its other packs (older releases, forks) are unseen together.
 FAMILIES = {
@@ -55,25 +56,10 @@ def family_of(pack):
 
 
 def run(exe, datadir, texts, tmp):
-    paths = []
-    for i, t in enumerate(texts):
-        p = os.path.join(tmp, "%05d.txt" % i)
-        with open(p, "w", encoding="utf-8") as f:
-            f.write(t)
-        paths.append(p)
     env = dict(os.environ, LOGANALYZE_DATADIR=datadir,
                XDG_CACHE_HOME=os.path.join(tmp, "cache"))
-    p = subprocess.run([exe, "--format", "ndjson", "--deterministic", "--exit-zero", "-q",
-                        "-j", "1"] + paths, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       env=env, check=False)
-    if p.returncode != 0:
-        raise SystemExit("loganalyze exited %d: %s" % (p.returncode, p.stderr.decode()))
-    reps = {}
-    for line in p.stdout.decode().splitlines():
-        doc = json.loads(line)
-        if "report" in doc:
-            reps[doc["report"]["input"]] = doc["report"]
-    return [reps.get(x) or {} for x in paths]
+    return batch.reports(exe, tmp, texts, name="%05d.txt", args=["--deterministic", "-j", "1"],
+                         env=env)
 
 
 def main():

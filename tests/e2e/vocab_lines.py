@@ -1,6 +1,6 @@
 """The vocabulary packs' messages as log lines, and their analysis in one batch run: what the
 end-to-end checks of the packs share (run-vocab-e2e.py, run-vocab-codes.py, run-hints.py,
-run-unseen.py, run-retyped.py).  Stdlib only.
+run-unseen.py, run-retyped.py); the batch run itself is tests/batch.py's.  Stdlib only.
 
   entries(PACK)                  a pack's messages (full=True: with their ignored entries)
   fill(FORMAT)                   the format with its conversions filled in, as `rules test`
@@ -10,7 +10,10 @@ run-unseen.py, run-retyped.py).  Stdlib only.
 import json
 import os
 import re
-import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import batch  # noqa: E402  (tests/batch.py: one run over many logs)
 
 
 CONV = re.compile(r"%[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?:hh|h|ll|l|j|z|t|L|q)?"
@@ -85,24 +88,5 @@ def entries(path, full=False):
 
 
 def analyse_all(exe, tmp, lines):
-    """The report of each line, each alone in a log of its own: one batch run over all the
-    logs (one load of the rules), --format ndjson giving one report line per input."""
-    paths = []
-    for k, line in enumerate(lines):
-        path = os.path.join(tmp, "m%05d.log" % k)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(line + "\n")
-        paths.append(path)
-    p = subprocess.run([exe, "-q", "--exit-zero", "--format", "ndjson"] + paths,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
-    by_input = {}
-    for raw in p.stdout.splitlines():
-        doc = json.loads(raw)
-        rep = doc.get("report")
-        if rep is not None:
-            by_input[rep["input"]] = rep
-    missing = [q for q in paths if q not in by_input]
-    if missing:
-        raise SystemExit("no report for %d logs (first: %s); exit %d: %s"
-                         % (len(missing), missing[0], p.returncode, p.stderr[-500:]))
-    return [by_input[q] for q in paths]
+    """The report of each line, each alone in a log of its own, from one batch run."""
+    return batch.reports(exe, tmp, [line + "\n" for line in lines], name="m%05d.log")
