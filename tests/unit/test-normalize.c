@@ -301,6 +301,19 @@ static void clean_lines_are_views(void **state)
     assert_false(same_as_model(S("  ~~~text")));
 }
 
+/* la_normalize_line() makes in want, never longer than in. */
+static void normalizes_to(const char *in, const char *want)
+{
+    struct la_buf out = LA_BUF_INIT;
+    size_t n = strlen(in);
+
+    assert_int_equal(la_normalize_line(la_sv_make(in, n), &out), 1);
+    if (out.len != strlen(want) || memcmp(out.buf, want, out.len))
+        fail_msg("'%s': got '%.*s', want '%s'", in, (int)out.len, out.buf, want);
+    assert_true(out.len <= n);
+    la_buf_release(&out);
+}
+
 /* Quote markers as pasted: "> x", ">x", ">> x" and ">>x" are quotes; "->", ">=" are text. */
 static void quote_markers(void **state)
 {
@@ -332,15 +345,8 @@ static void quote_markers(void **state)
     };
 
     (void)state;
-    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-        struct la_buf out = LA_BUF_INIT;
-        assert_int_equal(la_normalize_line(la_sv_make(cases[k].in, strlen(cases[k].in)), &out),
-                         1);
-        if (out.len != strlen(cases[k].want) || memcmp(out.buf, cases[k].want, out.len))
-            fail_msg("'%s': got '%.*s', want '%s'", cases[k].in, (int)out.len, out.buf,
-                     cases[k].want);
-        la_buf_release(&out);
-    }
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+        normalizes_to(cases[k].in, cases[k].want);
 }
 
 /* The typography a paste picks up: made ASCII; other characters, and broken UTF-8, stay. */
@@ -372,15 +378,8 @@ static void typography(void **state)
 
     (void)state;
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-        struct la_buf out = LA_BUF_INIT;
-        size_t n = strlen(cases[k].in);
-        assert_int_equal(la_normalize_line(la_sv_make(cases[k].in, n), &out), 1);
-        if (out.len != strlen(cases[k].want) || memcmp(out.buf, cases[k].want, out.len))
-            fail_msg("'%s': got '%.*s', want '%s'", cases[k].in, (int)out.len, out.buf,
-                     cases[k].want);
-        assert_true(out.len <= n);
-        la_buf_release(&out);
-        same_as_model(cases[k].in, n);
+        normalizes_to(cases[k].in, cases[k].want);
+        same_as_model(cases[k].in, strlen(cases[k].in));
     }
     /* A line whose only non-ASCII characters are left alone is handed on uncopied. */
     assert_true(same_as_model(S("  \xe2\x94\x82   Sending iBEC \xe2\x86\x92 done \xc2\xa9")));
