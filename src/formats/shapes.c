@@ -381,8 +381,8 @@ static size_t wrapper_prefix(const char *s, size_t n, int64_t *ms, long *tid)
  * A wrapper's prefix (wrapper_prefix()) is taken off first, like the gutter, and so are quote
  * markers after either (a quoted log pasted indented, boxed or through a wrapper: the line's
  * start was not where normalisation looked for them): the shapes are tried on the tool's
- * line inside it, and the wrapper's time and thread stand in for the
- * line's own when it has none.  Inside it a line no shape accepts still opens a record:
+ * line inside it, and the wrapper's time and thread stand in for the line's own when it has
+ * none.  Inside it a line no shape accepts still opens a record:
  * LA_SHAPE_WRAPPED, a bit of no row's mask, so that the probe counts it for no format and
  * the tool's own words decide which format the member is.
  */

@@ -2,16 +2,16 @@
  * The bytes normalisation must look at, found a vector at a time (normalize.c).
  *
  * la_normalize_view() runs on every line of every member, and nearly every line is clean: it
- * holds none of the bytes that can change it (NUL, ESC, CR, '&', '[', and the lead bytes
- * 0xc2, 0xe2, 0xef of the typography normalize.c makes ASCII) or only ones that turn out to
- * change nothing (a syslog "proc[pid]:", an '&' in a URL, a box-drawing gutter's "│").  Finding the next such byte
- * is the whole cost of a clean line, so it is done 16 bytes at a time: SSE2 on x86-64 (part of
- * the base instruction set there), NEON on aarch64, and a portable byte loop elsewhere.  The
- * choice is made at compile time; -DLA_SIMD_PORTABLE forces the portable loop.  Every variant
- * this build can run is exported (formats-internal.h) so that tests/unit/test-normalize.c
- * checks each one against a byte-at-a-time model, whatever la_formats_find_special() picked;
- * on other CPUs the NEON variant is also run there through SIMDe's emulation of the
- * intrinsics (LA_SPECIAL_SIMDE, a test-only build of this file).
+ * holds none of the bytes that can change it (NUL, ESC, CR, '&', '[', and the lead bytes 0xc2,
+ * 0xe2, 0xef of the typography normalize.c makes ASCII) or only ones that turn out to change
+ * nothing (a syslog "proc[pid]:", an '&' in a URL, a box-drawing gutter's "│").  Finding the
+ * next such byte is the whole cost of a clean line, so it is done 16 bytes at a time: SSE2 on
+ * x86-64 (part of the base instruction set there), NEON on aarch64, and a portable byte loop
+ * elsewhere.  The choice is made at compile time; -DLA_SIMD_PORTABLE forces the portable
+ * loop.  Every variant this build can run is exported (formats-internal.h) so that
+ * tests/unit/test-normalize.c checks each one against a byte-at-a-time model, whatever
+ * la_formats_find_special() picked; on other CPUs the NEON variant is also run there through
+ * SIMDe's emulation of the intrinsics (LA_SPECIAL_SIMDE, a test-only build of this file).
  *
  * Invariant: each variant returns the offset of the first special byte in s[0..n), or n, and
  * reads no byte outside s[0..n): a line of 16 bytes or more ends with one more load of its
