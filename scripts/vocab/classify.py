@@ -1429,6 +1429,26 @@ OVERRIDES = {
     ("pymobiledevice3", "failed to establish connection to %s",
      "Restore.handle_baseband_updater_output_data"):
         (LINK, "usb-link", 1.0, "could not connect to the baseband updater's data port"),
+    # Words of the 2013 builds (idevicerestore-2013) that no later pack holds.
+    ("idevicerestore", "read_file: File %s not found"):
+        (ENV, "host-environment", 1.0, "a file the tool was given or needs does not exist on the host"),
+    ("idevicerestore", "Unable to reset device"):
+        (LINK, "usb-link", 1.0, "resetting the device in DFU/recovery mode over USB failed"),
+    ("idevicerestore", "Unable to get %s from lockdownd"):
+        (DEV, "device-software", 1.0,
+         "lockdownd on the device did not let the host in (locked, not trusted, or busy)"),
+    ("idevicerestore", "Unable to get UniqueChipID from lockdownd"):
+        (DEV, "device-software", 1.0,
+         "lockdownd on the device did not let the host in (locked, not trusted, or busy)"),
+    ("idevicerestore", "Unable to get HardwareModel information"):
+        (LINK, "usb-link", 1.0,
+         "a message to or from the device in restore mode got lost: the USB connection (or the "
+         "device stopped answering)"),
+    ("idevicerestore", "Unable to find kernelcache path"):
+        (IMG, "firmware-image", 1.0, "the build manifest names no kernelcache for this device"),
+    ("libtatsu", "Unable to find %s entry in TSS response"):
+        (SIGN, "signing-server", 1.0,
+         "the signing server's answer holds no ticket for this component"),
     ("idevicerestore", "Could not find 'rrko' entry in ftab. This will probably break things."):
         (IMG, "firmware-image", 1.0, "the Rose/Timer firmware in the IPSW lacks its rrko entry"),
     ("idevicerestore", "Unable to get nonce from device!"):
@@ -1549,11 +1569,13 @@ def bare(fmt):
 COPIED_FROM = {
     ("tsschecker-legacy", "tsschecker/tss.c"): "libtatsu",
     ("idevicerestore-legacy", "src/tss.c"): "libtatsu",
+    ("idevicerestore-2013", "src/tss.c"): "libtatsu",
 }
 
 # A producer's older words, pinned at an earlier commit, are classified as the producer's own.
 CLASSIFY_AS = {
     "idevicerestore-legacy": "idevicerestore",
+    "idevicerestore-2013": "idevicerestore",
     "futurerestore-2021": "futurerestore",
 }
 

@@ -75,6 +75,19 @@ PRODUCERS = {
         "exclude": [],
         "lang": "c",
     },
+    # ... and its words as of 2013-12 (34829cf), the builds people ran in 2012-2015 ("ERROR:
+    # Unable to get SHSH blobs for this device" then, too, but many lines worded otherwise
+    # since): only what neither today's packs nor the 1.0.0 one hold.
+    "idevicerestore-2013": {
+        "repo": "libimobiledevice/idevicerestore",
+        "pin": "34829cffdc3ee0902dbbef1d99147b11161bbe4f",
+        "pin_note": ("2013-12-02, the words of the builds of 2012-2015; only the messages "
+                     "today's idevicerestore, libtatsu and the 1.0.0 pack no longer print"),
+        "superseded_by": ["idevicerestore", "idevicerestore-legacy", "libtatsu"],
+        "include": [r"^src/[^/]+\.(c|h)$"],
+        "exclude": [],
+        "lang": "c",
+    },
     "libimobiledevice": {
         "repo": "libimobiledevice/libimobiledevice",
         # the parts of the library a restore tool uses (idevicerestore: idevice, lockdownd,
