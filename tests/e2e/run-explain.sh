@@ -71,6 +71,10 @@ entries amd MobileDevice '0xe80000[0-9a-f]*' 'kAMD[A-Za-z0-9]*' 156 space bare n
 # libusb's: a bare negative number is not read as libusb's (a tool's own return value is as
 # likely) but names the space.
 entries libusb libusb '-[0-9]*' 'LIBUSB_ERROR_[A-Z_]*' 13 space name
+# libcurl's: a bare number is the restore error number; "curl:6" and the name are curl's.
+entries curl libcurl '[0-9]*' 'CURLE_[A-Z_]*' 18 space name
+"$exe" explain --format json 6 | jq -e '.codes[0] | .known and .space.id != "curl"' >/dev/null \
+  && ok || bad "explain 6: read as curl's, not as the restore error"
 "$exe" explain --format json -- -3 | jq -e '.codes[0] | (.known | not) and
     ([.spaces[].space] | index("libusb") != null)' >/dev/null && ok || bad "explain -3: not read as libusb's, names it"
 "$exe" explain 0xE8000015 > "$t/out" 2>&1 && grep -q "^MobileDevice 0xe8000015: The device's lockdown" "$t/out" \
