@@ -312,6 +312,8 @@ const char *la_attempt_stage_for_match(struct attempt *a);
 LA_NODISCARD enum la_rc la_attempt_mark_failing(struct attempt *a);
 /* The record being read (r->rec) is attempt a's latest failure line (rule: the hit's, or -1). */
 LA_NODISCARD enum la_rc la_attempt_note_failure(struct run *r, struct attempt *a, long rule);
+/* Same device, as far as the ECIDs tell (unknown on either side counts as the same). */
+int la_attempt_same_device(const struct attempt *a, const struct attempt *b);
 /* Join implicit attempts to explicit ones (sets r->fatal on OOM). */
 void la_attempts_join(struct run *r);
 
@@ -344,6 +346,7 @@ struct verdict {
     int ambiguous;                    /* the top cause rests only on a tool's link messages:
                                        * listed first, named in no verdict (level unclear) */
     json_t *reasons;                  /* [{kind, text}]: what moved the ranking, in words */
+    int retried;                      /* succeeded when tried again after failed attempts */
 };
 
 /* Whether format (an id) is a restore log written on the computer by a restore tool. */

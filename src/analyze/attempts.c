@@ -451,7 +451,7 @@ enum la_rc la_attempt_mark_failing(struct attempt *a)
 }
 
 /* Same device, as far as the ECIDs tell: unknown on either side counts as the same. */
-static int ecid_agrees(const struct attempt *a, const struct attempt *b)
+int la_attempt_same_device(const struct attempt *a, const struct attempt *b)
 {
     const char *x = a->facts[FACT_ECID], *y = b->facts[FACT_ECID];
     char *ex, *ey;
@@ -493,10 +493,10 @@ static struct attempt *join_target(struct run *r, size_t i, size_t nexp, struct 
         return NULL;
     }
     if (nexp == 1)
-        return ecid_agrees(a, last) ? last : NULL;
+        return la_attempt_same_device(a, last) ? last : NULL;
     for (size_t j = 0; j < r->natt; j++) {
         struct attempt *b = r->att[j];
-        if (!b->explicit_start || !ecid_agrees(a, b))
+        if (!b->explicit_start || !la_attempt_same_device(a, b))
             continue;
         if (a->start >= 0 && b->start >= 0 && a->has_date && b->has_date) {
             int64_t d = a->start < b->start ? b->start - a->start
@@ -505,7 +505,7 @@ static struct attempt *join_target(struct run *r, size_t i, size_t nexp, struct 
                 best = d, to = b;
         }
     }
-    if (!to && ecid_agrees(a, last))
+    if (!to && la_attempt_same_device(a, last))
         to = last;
     return to;
 }

@@ -559,7 +559,9 @@ static enum la_rc verdict_line(const struct verdict *v, struct la_buf *out)
         return rc;
     }
     if (!strcmp(v->outcome, "succeeded"))
-        return la_buf_adds(out, "SUCCEEDED — the restore completed");
+        return la_buf_adds(out, v->retried ? "SUCCEEDED — the restore completed when tried "
+                                             "again, after a failed attempt"
+                                           : "SUCCEEDED — the restore completed");
     rc = la_buf_adds(out, "NO RESTORE FOUND — no restore attempt in this input");
     if (rc == LA_OK && top && top->nfor)
         rc = la_buf_addf(out, "; the device shows signs of %s (%d %%)", top->c->title,

@@ -901,7 +901,26 @@ static int attempt_rank(const char *o)
 }
 
 /*
- * Judge every attempt; the last attempt of the highest rank is the one the verdict is about.
+ * A restore tried again after it failed, and finished: the last restore attempt succeeded by
+ * the tool's own word (a result line, "Done: restoring succeeded!") on the device every
+ * earlier attempt was about. The restore ended well; the failures before stay in the
+ * report's attempts.
+ */
+static int retried_to_success(const struct run *r, size_t last)
+{
+    const struct attempt *z = r->att[last];
+
+    if (strcmp(z->judged, "succeeded") || z->outcome != 0)
+        return 0;
+    for (size_t i = 0; i < last; i++)
+        if (!r->att[i]->merged && !la_attempt_same_device(r->att[i], z))
+            return 0;
+    return 1;
+}
+
+/*
+ * Judge every attempt; the last attempt of the highest rank is the one the verdict is about,
+ * unless the restore was tried again and succeeded (retried_to_success()).
  * An attempt that stops with nothing failed (inconclusive, no failure line) and is followed
  * by another restore attempt was continued or given up, not cut off: the later attempt tells
  * how the restore ended (a tool that prints its start line again in the same run, untimed,
@@ -930,6 +949,12 @@ static void judge(struct run *r, struct verdict *v)
             v->primary = a;
             v->outcome = a->judged;
         }
+    }
+    if (v->primary && last < r->natt && v->primary != r->att[last] &&
+        !strcmp(v->outcome, "failed") && retried_to_success(r, last)) {
+        v->primary = r->att[last];
+        v->outcome = v->primary->judged;
+        v->retried = 1;
     }
 }
 
@@ -962,7 +987,7 @@ static void retyped(const struct run *r, struct verdict *v)
 enum la_rc la_verdict_decide(struct run *r, struct verdict *ret)
 {
     struct verdict v = { NULL, "no-restore-found", NULL, NULL, 0, json_array(), NULL, -1, 0, 0,
-                         json_array() };
+                         json_array(), 0 };
     const char *o;
 
     if (!v.notes || !v.reasons) {

@@ -675,6 +675,9 @@ static const char *const cascade_rules =
     "  - id: c.done\n    title: done\n    kind: result\n    outcome: succeeded\n"
     "    match: {s: {contains: 'Restore finished'}}\n"
     "    samples: ['Restore finished']\n    not: ['y']\n"
+    "  - id: c.ecid\n    title: device\n    kind: fact\n"
+    "    match: {s: {re: 'ECID: (?<ecid>0x[0-9a-f]+)'}}\n"
+    "    samples: ['ECID: 0x11']\n    not: ['y']\n"
     "  - id: c.progress\n    title: progress\n    kind: stage\n    set: {stage: restore_image}\n"
     "    match: {s: {contains: 'progress to next step'}}\n"
     "    samples: ['progress to next step']\n    not: ['y']\n";
@@ -919,7 +922,8 @@ static void paste_that_lost_its_case(void **state)
 }
 
 /* An attempt that stops with nothing failed and is followed by another is not what the
- * restore came to: the later attempt is; an earlier failure still is. */
+ * restore came to: the later attempt is; an earlier failure still is, unless the restore was
+ * tried again and succeeded by the tool's own word on the same device. */
 static void later_attempt_outranks_a_quiet_stop(void **state)
 {
     json_t *r = run_cascade("tool 1.0 starts\nprogress to next step\nstep a\nstep b\n"
@@ -932,6 +936,21 @@ static void later_attempt_outranks_a_quiet_stop(void **state)
 
     r = run_cascade("tool 1.0 starts\nUnable to add common tags\nUnable to restore device\n"
                     "tool 1.0 starts\nprogress to next step\nRestore finished\n");
+    assert_string_equal(outcome(r), "succeeded");
+    assert_non_null(strstr(json_string_value(json_object_get(r, "verdict")), "tried again"));
+    assert_int_equal(json_array_size(json_object_get(r, "attempts")), 2);
+    json_decref(r);
+
+    /* The same on another device: that one's failure is still what the log shows. */
+    r = run_cascade("tool 1.0 starts\nECID: 0x11\nUnable to add common tags\n"
+                    "Unable to restore device\ntool 1.0 starts\nECID: 0x22\n"
+                    "progress to next step\nRestore finished\n");
+    assert_string_equal(outcome(r), "failed");
+    json_decref(r);
+
+    /* A later attempt that only got further, with no word of success, does not clear it. */
+    r = run_cascade("tool 1.0 starts\nUnable to add common tags\nUnable to restore device\n"
+                    "tool 1.0 starts\nprogress to next step\n");
     assert_string_equal(outcome(r), "failed");
     json_decref(r);
 
