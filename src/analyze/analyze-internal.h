@@ -94,6 +94,8 @@ struct code {
 /* One restore attempt: a tool run, or the lines of a member without one (implicit). */
 struct attempt {
     int explicit_start;
+    unsigned start_member;            /* where the attempt rule that started it hit */
+    uint64_t start_line;
     int64_t start, end;
     int has_date;
     long result;

@@ -292,8 +292,12 @@ struct attempt *la_attempt_current(struct run *r)
 
 enum la_rc la_attempt_start(struct run *r)
 {
-    /* A new tool run: a fresh attempt unless the current one is still empty (or the input
-     * already holds as many attempts as are told apart: then it continues). */
+    /* A new tool run: a fresh attempt unless the current one is still empty, or was started
+     * by another attempt rule on this very line (two rules read one start line), or the
+     * input already holds as many attempts as are told apart (then it continues). */
+    if (r->cur && r->cur->explicit_start && r->cur->start_member == r->cur_member &&
+        r->cur->start_line == r->rec->line)
+        return LA_OK;
     if (r->natt >= LA_MAX_ATTEMPTS_PER_INPUT && r->cur) {
         if (!r->attempts_capped) {
             r->attempts_capped = 1;
@@ -308,6 +312,8 @@ enum la_rc la_attempt_start(struct run *r)
             return LA_FATAL;
     }
     r->cur->explicit_start = 1;
+    r->cur->start_member = r->cur_member;
+    r->cur->start_line = r->rec->line;
     return LA_OK;
 }
 

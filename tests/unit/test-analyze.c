@@ -961,6 +961,35 @@ static void later_attempt_outranks_a_quiet_stop(void **state)
     json_decref(r);
 }
 
+/* Two attempt rules that read the same start line start one attempt; a banner that only the
+ * second reads (the first holds back a repeat within its window) starts the next. */
+static void two_start_rules_one_line(void **state)
+{
+    static const char *const start_rules =
+        "rules:\n"
+        "  - id: s.any\n    title: start or repeat\n    kind: attempt\n"
+        "    match: {s: {contains: ['Version: ', 'Found device']}}\n"
+        "    unless: {rule: s.any, within: 10m, lines: 100}\n    scope: input\n"
+        "    samples: ['Version: 1']\n    not: ['y']\n"
+        "  - id: s.banner\n    title: banner\n    kind: attempt\n"
+        "    match: {s: {contains: 'Version: '}}\n"
+        "    unless: {rule: s.banner, within: 5s, lines: 2}\n    scope: input\n"
+        "    samples: ['Version: 1']\n    not: ['y']\n"
+        "  - id: s.fail\n    title: failed\n    kind: result\n    outcome: failed\n"
+        "    match: {s: {contains: 'restoring failed'}}\n"
+        "    samples: ['restoring failed']\n    not: ['y']\n";
+    json_t *r;
+
+    (void)state;
+    r = run_rules(start_rules, "Version: 1\nFound device\nstep\nrestoring failed\n", NULL, 0);
+    assert_int_equal(json_array_size(json_object_get(r, "attempts")), 1);
+    json_decref(r);
+    r = run_rules(start_rules, "Version: 1\nFound device\nrestoring failed\nVersion: 1\n"
+                  "Found device\nrestoring failed\n", NULL, 0);
+    assert_int_equal(json_array_size(json_object_get(r, "attempts")), 2);
+    json_decref(r);
+}
+
 /* 'after' between lines without a clock looks 2 lines back by default, 'lines' further. */
 static void after_lines_window(void **state)
 {
@@ -1739,6 +1768,7 @@ int main(void)
         cmocka_unit_test(paste_that_lost_its_case),
         cmocka_unit_test(after_lines_window),
         cmocka_unit_test(later_attempt_outranks_a_quiet_stop),
+        cmocka_unit_test(two_start_rules_one_line),
         cmocka_unit_test(link_message_alone_is_unclear),
         cmocka_unit_test(progress_after_error_is_no_ending),
         cmocka_unit_test(result_outcome_alone_is_a_restore),
