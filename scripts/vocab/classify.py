@@ -144,7 +144,24 @@ ERRNO_VARIANTS = [
 ]
 
 RULES = [
-    # ---------------------------------------------------------------- not error reports
+    # ---------------------------------------------------------------- libimobiledevice 1.3's
+    # common/socket.c (since moved to libimobiledevice-glue): the host's sockets, to usbmuxd
+    # (a unix socket) or to a device on the network. Most print only at socket verbosity 2,
+    # which the restore tools' -d does not set.
+    ig(r"^%s: (EINTR|EAGAIN)$", "trace", "a read interrupted or not ready yet; it is retried",
+       file=r"^common/socket\.c$"),
+    ev(r"^WSAStartup failed!$", ENV, "host-environment", 1.0,
+       "Windows' socket library did not start on the host", file=r"^common/socket\.c$"),
+    ev(r"^%s: stat '%s': %s$|File '%s' is not a socket|^%s: connect: %s$", ENV, "host-software",
+       1.0, "usbmuxd's socket is missing or refuses the connection: usbmuxd is not running "
+       "on the host", file=r"^common/socket\.c$"),
+    ev(r"Could not connect to %s( port |:)%d|^%s: timeout$|^%s: select failed|"
+       r"recv returned 0", LINK, "usb-link", 0.5,
+       "the connection to the device (or its network address) could not be made, timed out "
+       "or was closed", file=r"^common/socket\.c$"),
+    ev(r"^(%s: )?(socket|bind|listen)(\(\))?: %s$|^getifaddrs: %s$|^%s: getaddrinfo: %s$|"
+       r"^Could not set (TCP_NODELAY|send buffer|receive buffer)", ENV, "host-environment", 0.5,
+       "the host could not open or configure a socket", file=r"^common/socket\.c$"),
     ig(r"You are about to perform an \*ERASE\* restore|Please type YES|hit CTRL\+C|"
        r"press CTRL-C now to cancel|continuing restore in|aborted by user", "prompt"),
     ig(r"^\s+\t\tWARNING: only use this for|^Version: ", "usage", function=r"cmd_help|^main$"),
@@ -1429,6 +1446,43 @@ OVERRIDES = {
     ("pymobiledevice3", "failed to establish connection to %s",
      "Restore.handle_baseband_updater_output_data"):
         (LINK, "usb-link", 1.0, "could not connect to the baseband updater's data port"),
+    # Words of libimobiledevice 1.3.0 (libimobiledevice-1.3) that today's pack does not hold.
+    ("libimobiledevice", "ERROR: Connecting to usbmuxd failed: %d (%s)"):
+        (ENV, "host-software", 1.5, "the host's usbmuxd could not be reached: it is not running"),
+    ("libimobiledevice", "ERROR: Got an IPv6 address but this system doesn't support IPv6"):
+        (ENV, "host-environment", 0.5, "the host has no IPv6 for a device on the network"),
+    ("libimobiledevice", "ERROR: socket_receive_timeout failed: %d (%s)"):
+        (LINK, "usb-link", 1.0, "reading from the device's connection failed"),
+    ("libimobiledevice", "ERROR: socket_check_fd returned %d (%s)"):
+        (LINK, "usb-link", 1.0, "the device's connection failed while waiting for data"),
+    ("libimobiledevice", "ERROR: idevice_connection_receive returned %d"):
+        (LINK, "usb-link", 1.0, "reading from the device's connection failed"),
+    ("libimobiledevice", "ERROR: failed to read pair record for device: %s"):
+        (ENV, "host-software", 1.0,
+         "the host's pairing record for the device is missing or unreadable (re-pair)"),
+    ("libimobiledevice", "ERROR: Failed to generate SHA1 for public key"):
+        (TOOL, "host-software", 0.5, "the host's crypto library failed (a build problem)"),
+    # libirecovery 1.0.0 (libirecovery-1.0).
+    ("libirecovery", "WARNING: set interface failed, error %d"):
+        (ENV, "host-environment", 1.0,
+         "the host's USB driver would not set the device's interface (driver, or another "
+         "program holds the device)"),
+    # usbmuxd 1.1.1 (usbmuxd-1.1).
+    ("usbmuxd", "%s: ERROR (on device): %s"):
+        (LINK, "usb-link", 1.0, "the device reported an error on the USB mux connection"),
+    ("usbmuxd", "%s: Got payload type 7 with empty message"):
+        "trace: an empty message from the device; nothing failed",
+    ("usbmuxd", "Failed to create required directory '%s': %s"):
+        (ENV, "host-environment", 1.0,
+         "usbmuxd could not create its folder on the host (permissions, read-only disk)"),
+    ("usbmuxd", "Could not get configuration for device %d-%d: %s"):
+        (LINK, "usb-link", 1.0, "reading the device's USB configuration failed"),
+    ("usbmuxd", "Could not get old configuration descriptor for device %d-%d: %s"):
+        "non-fatal: a notice; usbmuxd sets the configuration without it",
+    ("usbmuxd", "Could not get configuration descriptor for device %d-%d: %s"):
+        (LINK, "usb-link", 1.0, "reading the device's USB configuration descriptor failed"),
+    ("usbmuxd", "%s: ERROR: couldn't read %d bytes from %s"):
+        (ENV, "host-environment", 1.0, "usbmuxd could not read a file on the host"),
     # Words of the 2013 builds (idevicerestore-2013) that no later pack holds.
     ("idevicerestore", "read_file: File %s not found"):
         (ENV, "host-environment", 1.0, "a file the tool was given or needs does not exist on the host"),
@@ -1576,6 +1630,9 @@ COPIED_FROM = {
 CLASSIFY_AS = {
     "idevicerestore-legacy": "idevicerestore",
     "idevicerestore-2013": "idevicerestore",
+    "libimobiledevice-1.3": "libimobiledevice",
+    "libirecovery-1.0": "libirecovery",
+    "usbmuxd-1.1": "usbmuxd",
     "futurerestore-2021": "futurerestore",
 }
 

@@ -101,14 +101,50 @@ PRODUCERS = {
         "exclude": [],
         "lang": "c",
     },
+    # ... and its words in release 1.3.0 (2020-06-15), what most pastes of 2020-2024 ran
+    # (distribution packages stayed on it for years): only what today's pack no longer holds.
+    "libimobiledevice-1.3": {
+        "repo": "libimobiledevice/libimobiledevice",
+        "pin": "15f8652126664e3a4b980e5d1c039b9053ce8566",
+        "pin_note": ("release 1.3.0 (2020-06-15), the words of the builds of 2020-2024; only "
+                     "the messages today's libimobiledevice no longer prints"),
+        "superseded_by": ["libimobiledevice"],
+        "include": [r"^common/[^/]+\.(c|h)$",
+                    r"^src/(idevice|lockdown|restore|preboard|property_list_service|"
+                    r"service|reverse_proxy|diagnostics_relay)\.c$",
+                    r"^tools/(idevice_id|ideviceinfo|idevicepair|ideviceenterrecovery|"
+                    r"idevicediagnostics)\.c$"],
+        "exclude": [],
+        "lang": "c",
+    },
     "libirecovery": {
         "repo": "libimobiledevice/libirecovery",
         "include": [r"^src/[^/]+\.(c|h)$", r"^tools/irecovery\.c$"],
         "exclude": [],
         "lang": "c",
     },
+    "libirecovery-1.0": {
+        "repo": "libimobiledevice/libirecovery",
+        "pin": "1b9d9c3cdd3ef2f38198a21c356352f13641482d",
+        "pin_note": ("release 1.0.0 (2020-06-15), the words of the builds of 2020-2024; only "
+                     "the messages today's libirecovery no longer prints"),
+        "superseded_by": ["libirecovery"],
+        "include": [r"^src/[^/]+\.(c|h)$", r"^tools/irecovery\.c$"],
+        "exclude": [],
+        "lang": "c",
+    },
     "usbmuxd": {
         "repo": "libimobiledevice/usbmuxd",
+        "include": [r"^src/[^/]+\.(c|h)$"],
+        "exclude": [],
+        "lang": "c",
+    },
+    "usbmuxd-1.1": {
+        "repo": "libimobiledevice/usbmuxd",
+        "pin": "79c8b38d1488a6b07e1e68f39d8caec3f1a45622",
+        "pin_note": ("release 1.1.1 (2020-06-15), the daemon most Linux hosts ran in 2020-2024; "
+                     "only the messages today's usbmuxd no longer prints"),
+        "superseded_by": ["usbmuxd"],
         "include": [r"^src/[^/]+\.(c|h)$"],
         "exclude": [],
         "lang": "c",
