@@ -348,7 +348,8 @@ struct verdict {
     int ambiguous;                    /* the top cause rests only on a tool's link messages:
                                        * listed first, named in no verdict (level unclear) */
     json_t *reasons;                  /* [{kind, text}]: what moved the ranking, in words */
-    int retried;                      /* succeeded when tried again after failed attempts */
+    int retried;                      /* succeeded when tried again: the failed attempts
+                                       * before it, else 0 */
 };
 
 /* Whether format (an id) is a restore log written on the computer by a restore tool. */

@@ -558,6 +558,9 @@ static enum la_rc verdict_line(const struct verdict *v, struct la_buf *out)
             rc = la_buf_adds(out, "; no line of the log says why");
         return rc;
     }
+    if (!strcmp(v->outcome, "succeeded") && v->retried > 1)
+        return la_buf_addf(out, "SUCCEEDED — the restore completed when tried again, after %d "
+                           "failed attempts", v->retried);
     if (!strcmp(v->outcome, "succeeded"))
         return la_buf_adds(out, v->retried ? "SUCCEEDED — the restore completed when tried "
                                              "again, after a failed attempt"

@@ -904,18 +904,24 @@ static int attempt_rank(const char *o)
  * A restore tried again after it failed, and finished: the last restore attempt succeeded by
  * the tool's own word (a result line, "Done: restoring succeeded!") on the device every
  * earlier attempt was about. The restore ended well; the failures before stay in the
- * report's attempts.
+ * report's attempts. How many attempts failed before it, or 0.
  */
 static int retried_to_success(const struct run *r, size_t last)
 {
     const struct attempt *z = r->att[last];
+    int failed = 0;
 
     if (strcmp(z->judged, "succeeded") || z->outcome != 0)
         return 0;
-    for (size_t i = 0; i < last; i++)
-        if (!r->att[i]->merged && !la_attempt_same_device(r->att[i], z))
+    for (size_t i = 0; i < last; i++) {
+        const struct attempt *a = r->att[i];
+        if (a->merged)
+            continue;
+        if (!la_attempt_same_device(a, z))
             return 0;
-    return 1;
+        failed += !strcmp(a->judged, "failed");
+    }
+    return failed;
 }
 
 /*
@@ -951,10 +957,9 @@ static void judge(struct run *r, struct verdict *v)
         }
     }
     if (v->primary && last < r->natt && v->primary != r->att[last] &&
-        !strcmp(v->outcome, "failed") && retried_to_success(r, last)) {
+        !strcmp(v->outcome, "failed") && (v->retried = retried_to_success(r, last)) > 0) {
         v->primary = r->att[last];
         v->outcome = v->primary->judged;
-        v->retried = 1;
     }
 }
 
