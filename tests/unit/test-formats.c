@@ -856,6 +856,18 @@ static void probe_bid_hooks(void **state)
     assert_string_equal(probe("x.log", "Incident Identifier: 737F38A3-81FB-4095\nx\n"),
                         "crash-text");
     assert_string_equal(probe("x.log", "Exception Type: EXC_BAD_ACCESS\nx\n"), "text");
+    /* MobileDevice's clock with four digits outweighs idevicerestore's keywords once the
+     * words lost their case ("error: ", "tss request"); a wrapper's three digits do not. */
+    assert_string_equal(probe("x.log", "[07:52:04.8679] amai: amauthinstallrequestsendsync: "
+                                       "failed tss request:>>>>\n[07:52:04.8679] amai: server "
+                                       "request error: declined to authorize this image on "
+                                       "this device for this user.\n"),
+                        "itunes-updater");
+    assert_string_equal(probe("x.log", "[07:52:04.867] amai: amauthinstallrequestsendsync: "
+                                       "failed tss request:>>>>\n[07:52:04.867] amai: server "
+                                       "request error: declined to authorize this image on "
+                                       "this device for this user.\n"),
+                        "idevicerestore");
 }
 
 /* The .ips sniffs, the path and name hints when nothing bids, and binary reasons. */
