@@ -73,8 +73,10 @@ entries amd MobileDevice '0xe80000[0-9a-f]*' 'kAMD[A-Za-z0-9]*' 156 space bare n
 entries libusb libusb '-[0-9]*' 'LIBUSB_ERROR_[A-Z_]*' 13 space name
 # libcurl's: a bare number is the restore error number; "curl:6" and the name are curl's.
 entries curl libcurl '[0-9]*' 'CURLE_[A-Z_]*' 18 space name
-"$exe" explain --format json 6 | jq -e '.codes[0] | .known and .space.id != "curl"' >/dev/null \
-  && ok || bad "explain 6: read as curl's, not as the restore error"
+"$exe" explain --format json 6 | jq -e '.codes[0] | .known and
+    (.family.id | startswith("curl") | not) and (.names | index("CURLE_COULDNT_RESOLVE_HOST") | not)
+    and ([.spaces[].space] | index("curl") != null)' >/dev/null \
+  && ok || bad "explain 6: read as curl's, not as the restore error naming curl:6"
 "$exe" explain --format json -- -3 | jq -e '.codes[0] | (.known | not) and
     ([.spaces[].space] | index("libusb") != null)' >/dev/null && ok || bad "explain -3: not read as libusb's, names it"
 "$exe" explain 0xE8000015 > "$t/out" 2>&1 && grep -q "^MobileDevice 0xe8000015: The device's lockdown" "$t/out" \
