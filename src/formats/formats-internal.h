@@ -46,6 +46,10 @@ enum la_shape_id {
     LA_SHAPE_IDR,          /* 10:42:31.336 <Verbose> msg */
     LA_SHAPE_FLASH,        /* 05:08:16.638:  msg */
     LA_SHAPE_SYSLOG,       /* Nov 25 13:45:49 host proc[pid]: msg */
+    /* [06:44:01.0282] msg with four digits after the second: MobileDevice's own clock. A
+     * BRACKET line too, so it never wins a scan; it is in no row's mask and only counted
+     * for the iTunes / Finder bid (formats.c). */
+    LA_SHAPE_AMR_CLOCK,
     LA_SHAPE_COUNT
 };
 

@@ -57,37 +57,17 @@ static int itunes_or_finder(const struct la_probe *pr, const struct la_format *s
 }
 
 /*
- * Lines that open with MobileDevice's own clock, "[07:52:04.8679]": four digits after the
- * second. The restore tools print no clock (their wrappers' prefixes have three digits) and
- * restored's ends in "-GMT]", so a head of such lines is an iTunes, Finder or Configurator
- * log even when its words lost their case and the idevicerestore row's keywords ("error: ",
- * "tss request") read as well.
+ * A head whose lines open with MobileDevice's own clock, "[07:52:04.8679]" (LA_SHAPE_AMR_CLOCK:
+ * four digits after the second), is an iTunes, Finder or Configurator log: the restore tools
+ * print no clock (their wrappers' prefixes have three digits) and restored's ends in "-GMT]".
+ * It stays one when its words lost their case and the idevicerestore row's keywords
+ * ("error: ", "tss request") read as well.
  */
-static unsigned amrestore_clock_lines(const struct la_probe *pr)
-{
-    const char *p = pr->text, *end = pr->text + pr->len;
-    unsigned n = 0;
-
-    while (p < end) {
-        const char *e = memchr(p, '\n', (size_t)(end - p));
-        size_t l = e ? (size_t)(e - p) : (size_t)(end - p), i = 0, j;
-        int64_t ms;
-
-        while (i < l && (p[i] == ' ' || p[i] == '\t'))
-            i++;
-        if (i < l && p[i] == '[' && (j = la_formats_scan_hms(p, l, i + 1, &ms)) == i + 14 &&
-            j < l && p[j] == ']')
-            n++;
-        p = e ? e + 1 : end;
-    }
-    return n;
-}
-
 static int amrestore_bid(const struct la_probe *pr, const struct la_format *self)
 {
     int s = la_formats_bid(pr, self);
 
-    if (s > 0 && pr->nlines && amrestore_clock_lines(pr) * 2 >= pr->nlines)
+    if (s > 0 && pr->nlines && pr->shape_hits[LA_SHAPE_AMR_CLOCK] * 2 >= pr->nlines)
         s = s + 12 > 99 ? 99 : s + 12;
     return s;
 }

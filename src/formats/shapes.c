@@ -316,6 +316,14 @@ static int shape_bracket_plain(const char *s, size_t n, struct la_prefix *r)
     return shape_bracket(s, n, r, 0);
 }
 
+static int shape_amr_clock(const char *s, size_t n, struct la_prefix *r)
+{
+    int64_t ms;
+
+    return n > 15 && s[0] == '[' && la_formats_scan_hms(s, n, 1, &ms) == 14 && s[14] == ']' &&
+           shape_bracket(s, n, r, 0);
+}
+
 /* The scanners, by shape id. */
 static int (*const shapes[LA_SHAPE_COUNT])(const char *s, size_t n, struct la_prefix *r) = {
     [LA_SHAPE_ITUNES] = shape_itunes_plain,
@@ -328,6 +336,7 @@ static int (*const shapes[LA_SHAPE_COUNT])(const char *s, size_t n, struct la_pr
     [LA_SHAPE_IDR] = shape_idrnew,
     [LA_SHAPE_FLASH] = shape_flash,
     [LA_SHAPE_SYSLOG] = shape_syslog,
+    [LA_SHAPE_AMR_CLOCK] = shape_amr_clock,
 };
 
 /*
