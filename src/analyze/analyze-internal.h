@@ -230,7 +230,8 @@ struct run {
     char *tv3_archive;                /* the archive file they were gathered from (unified.c) */
     const char *cur_path;
     const struct la_record *rec;
-    int rec_hit;
+    int rec_hit;                      /* a rule explained the record */
+    int rec_weak;                     /* only rules that say little of it did (meta.weak) */
     int folding;                      /* hits come from the matcher's case-folded pass */
     /* inspect: list members (probe and count lines, match nothing); each goes here, then is
      * dropped.  NULL for an analysis. */

@@ -226,7 +226,9 @@ static enum la_rc on_hit(void *user, size_t ri, const struct la_capture *caps, s
 
     if (r->folding && !folded_counts(r->rec, m))
         return LA_OK;
-    if (!leaves_unexplained(m, caps, ncaps))
+    if (m->weak)
+        r->rec_weak = 1;
+    else if (!leaves_unexplained(m, caps, ncaps))
         r->rec_hit = 1;
     if (m->kind != LA_KIND_EVIDENCE && suppressed(r, m)) {
         remember(r, ri);
@@ -431,7 +433,12 @@ static enum la_rc add_template(struct run *r, const struct la_record *rec, struc
     return LA_OK;
 }
 
-/* An error-looking line no rule explained (on_record() decides both). */
+/*
+ * An error-looking line no rule explained (on_record() decides both), or that only rules
+ * saying little of it did (r->rec_weak: a debug-level "[-] Failed to enter pwned DFU mode",
+ * a "FAILED" read as the fragment "failed"): it is known, so not listed, but it may still
+ * be the line the run failed on.
+ */
 static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
 {
     enum la_rc rc;
@@ -439,6 +446,8 @@ static enum la_rc note_unexplained(struct run *r, const struct la_record *rec)
     /* An error line no rule explains may still be the one that ended the run. */
     if (r->cur && la_attempt_note_failure(r, r->cur, -1) != LA_OK)
         return LA_FATAL;
+    if (r->rec_weak)
+        return LA_OK;
     rc = template_of(rec->message, &r->tm_key);
     if (rc == LA_OK)
         rc = add_template(r, rec, &r->tm_key);
@@ -453,6 +462,7 @@ static enum la_rc on_record(void *user, const struct la_record *rec)
 
     r->rec = rec;
     r->rec_hit = 0;
+    r->rec_weak = 0;
     rc = la_matcher_scan(r->m, rec, on_hit, r, &r->sink);
     /* Decided once, from the scan's hint words (the folded pass finds none of its own). */
     unexplained_error = rc == LA_OK && !r->rec_hit && rec->message.len >= 6 &&

@@ -85,6 +85,14 @@ struct la_rule_meta {
      * line the run failed on. */
     int hint;
     /*
+     * A vocabulary entry that says little of its line: a hint (above) its producer prints
+     * at debug level, or an entry ignored as a fragment of a longer message ("failed" after "Getting ApNonce ... ") or as a
+     * library's debug-level line.  It explains its line, but an error-looking line that only
+     * such entries explain ("[-] Failed to enter pwned DFU mode", "FAILED") may still be
+     * the line the run failed on (analyze/pipeline.c, on_record()).
+     */
+    int weak;
+    /*
      * 'fallback: true': evidence read from the wording of a failing line that no rule knows
      * ("This FutureRestore cannot be used with ..."): it counts only on the line that ended
      * the run and only when no other evidence explains that failure (analyze/score.c); it

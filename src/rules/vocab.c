@@ -17,7 +17,10 @@
  *              description "<reason> (<at> at <commit, 7 digits>)", cause, weight, level
  *              medium at weight ≥ 1.5 else low, and meta.vocab_producer/_side/_at; meta.hint
  *              when the producer prints it below warning level (notice, info, verbose,
- *              debug) and it weighs < 1: a hint, never the line a run failed on.  Its one
+ *              debug) and it weighs < 1: a hint, which never says the run failed on its
+ *              line ("... (WARNING, THIS MAY FAIL)" at info level); one at debug level, a
+ *              developer's trace rather than a verdict, is also meta.weak: an
+ *              error-looking line only it explains may still be a failure line.  Its one
  *              selection tests the message field with the format's pattern (printf.c): a
  *              case-sensitive literal or a regex, with the format's longest literal as the
  *              prefilter atom.  A message with variants becomes one rule more per variant,
@@ -28,7 +31,8 @@
  *              code_<space> (printf.c), which analyze files as a code of that space.
  *   ignored  → kind fact (kind result, outcome failed, for an entry ignored as "outcome":
  *              the line says the run failed), benign = 1, no cause, weight 0, level info: the line is known and
- *              not a failure.
+ *              not a failure; meta.weak for a "fragment" or "debug" entry, which says too
+ *              little of its line to make an error-looking one no failure.
  *   A format without literal text ("%s", "ERROR: %s") cannot be told from any other line:
  *   the entry is skipped, and one note (LA221, shown by `rules lint`) per pack counts them
  *   with the 'unclassified:' entries, which are never loaded.
@@ -99,7 +103,9 @@ struct ventry {
     yaml_node_t *node, *format_node, *variants;
     int ignored;
     int says_failed;                   /* ignored as "outcome": it says the run failed */
+    int says_little;                   /* ignored as "fragment" or "debug" */
     int informational;                 /* level notice, info, verbose or debug */
+    int debug;                         /* level debug: a developer's trace, not a verdict */
     const char *id, *at, *format;      /* pooled */
     const char *exception, *reason;    /* in the document */
     const char *side, *cause;          /* static, pooled */
@@ -209,6 +215,7 @@ static int load_level(struct vpack *p, struct ventry *e, yaml_node_t *n, const c
     e->informational = 0;
     for (const char *const *b = below_warning; k >= 0 && *b; b++)
         e->informational |= !strcmp(pack_levels[k], *b);
+    e->debug = k >= 0 && !strcmp(pack_levels[k], "debug");
     return 0;
 }
 
@@ -315,6 +322,8 @@ static int load_ignore(struct vpack *p, struct ventry *e, yaml_node_t *n, const 
     int k = yone_of(p->d, n, key, ignore_kinds);
 
     e->says_failed = k >= 0 && !strcmp(ignore_kinds[k], "outcome");
+    e->says_little = k >= 0 && (!strcmp(ignore_kinds[k], "fragment") ||
+                                !strcmp(ignore_kinds[k], "debug"));
     return 0;
 }
 
@@ -492,6 +501,7 @@ static int add_rule(struct vpack *p, const struct ventry *e, const struct la_pri
         m->kind = LA_KIND_FACT;
         m->level = LA_LEVEL_INFO;
         m->benign = 1;
+        m->weak = e->says_little;
     } else {
         m->kind = LA_KIND_EVIDENCE;
         m->cause = vn ? cause_of(p, yget(d, vn, "cause")) : e->cause;
@@ -501,6 +511,7 @@ static int add_rule(struct vpack *p, const struct ventry *e, const struct la_pri
             (void)weight_of(p, yget(d, vn, "weight"), &m->weight);
         m->level = m->weight >= 1.5 ? LA_LEVEL_MEDIUM : LA_LEVEL_LOW;
         m->hint = e->informational && m->weight < 1.0;
+        m->weak = m->hint && e->debug;
     }
     if (k && !(m->id = variant_id(p, e->id, k)))
         return -1;

@@ -704,7 +704,12 @@ static const char *const cascade_pack =
     "     side: link, cause: usb-link, weight: 1.5, reason: lost}\n"
     "  - {id: tool.00000008, at: 'a.c:8', level: info,\n"
     "     format: 'user chose the latest baseband (WARNING, THIS CAN FAIL)',\n"
-    "     side: host-tool, cause: host-software, weight: 0.5, reason: risky option}\n";
+    "     side: host-tool, cause: host-software, weight: 0.5, reason: risky option}\n"
+    "  - {id: tool.00000009, at: 'a.c:9', level: debug, format: 'Failed to enter pwned DFU',\n"
+    "     side: host-environment, cause: host-environment, weight: 0.5, reason: exploit}\n"
+    "ignored:\n"
+    "  - {id: tool.0000000a, at: 'a.c:10', level: info, format: 'failed', ignore: fragment,\n"
+    "     reason: ends a progress line}\n";
 
 /* Run the cascade rules and pack on log; the report. */
 static json_t *run_cascade(const char *log)
@@ -794,6 +799,33 @@ static void informational_hint_is_no_failure(void **state)
 
     r = run_cascade("tool 1.0 starts\nERROR: node missing\nstep a\n");
     assert_string_equal(outcome(r), "failed");
+    json_decref(r);
+}
+
+/* A line only a debug-level hint or an ignored fragment explains says too little of itself:
+ * when it looks like an error it may still be the line the run ended on (meta.weak), and
+ * it is not listed as unexplained; the run goes on past it like past any other error. */
+static void weak_entry_may_end_the_run(void **state)
+{
+    json_t *r = run_cascade("tool 1.0 starts\nstep a\n[-] Failed to enter pwned DFU\n");
+
+    (void)state;
+    assert_string_equal(outcome(r), "failed");
+    assert_string_equal(top(r), "host-environment");
+    assert_int_equal(json_array_size(json_object_get(r, "unexplained")), 0);
+    json_decref(r);
+
+    r = run_cascade("tool 1.0 starts\nstep a\nFAILED\n");      /* the fragment, re-cased */
+    assert_string_equal(outcome(r), "failed");
+    assert_int_equal(json_array_size(json_object_get(r, "unexplained")), 0);
+    json_decref(r);
+
+    r = run_cascade("tool 1.0 starts\nFAILED\nprogress to next step\n");
+    assert_string_equal(outcome(r), "inconclusive");
+    json_decref(r);
+
+    r = run_cascade("tool 1.0 starts\nstep a\nfailed\nRestore finished\n");
+    assert_string_equal(outcome(r), "succeeded");
     json_decref(r);
 }
 
@@ -1772,6 +1804,7 @@ int main(void)
         cmocka_unit_test(many_stages), cmocka_unit_test(timeline_phases_and_reasons),
         cmocka_unit_test(deepest_error_decides),
         cmocka_unit_test(informational_hint_is_no_failure),
+        cmocka_unit_test(weak_entry_may_end_the_run),
         cmocka_unit_test(retyped_lines_read),
         cmocka_unit_test(paste_that_lost_its_case),
         cmocka_unit_test(after_lines_window),
