@@ -44,7 +44,8 @@ static const char *const hint_words[LA_HINTS] = {
     "can\xe2\x80\x99t ", "couldn't ", "couldn\xe2\x80\x99t ", "invalid", "unsupported",
     "not supported", "unexpected", "missing", "out of memory", "did not ", "timed out",
     "denied", "refused", "does not match", "doesn't match", "mismatch", "refusing",
-    "is not valid", "not loaded", "incorrect",
+    "is not valid", "not loaded", "incorrect", "not found", "does not exist",
+    "unknown ", "unrecogni", "exception", "wrong", "no such ",
 };
 
 /* The backends, best first. */
