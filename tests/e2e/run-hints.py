@@ -11,12 +11,14 @@ prints when something fails (`messages:`) and the lines it prints that are not f
 restore tool's output and in a system log, and analysed with one rule only (the start), so
 that nothing but the hint words can make the line end the run:
 
-1. in a tool's output, at least 80 % of the failure messages end the run as failed (the
+1. in a tool's output, at least 80 % of the failure messages end the run as failed (84 % today; the
    first three words alone, "error", "fail", "panic(", read 45 % of them);
 2. at most 45 % of the prompts and traces do (those say nothing failed; 43 % do today,
    25 % with the first three words alone: a prompt can say "invalid choice");
 3. in a system log (syslog) only the first three words count: a message without them is no
-   failure there ("Couldn't get asset 7 path, skipping to next asset").
+   failure there ("Couldn't get asset 7 path, skipping to next asset");
+4. a few lines of tools no pack knows end a run as failed ("[!] Something went terribly
+   wrong", "Terminated"), and lines that only report progress do not.
 
 Stdlib only; exit 1 on a failed check.
 """
@@ -130,6 +132,9 @@ def main():
               "ideviceinfo: No such file or directory": "failed",
               "Unknown component 'iBEC2'": "failed",
               "Unrecognized option --latest-sep": "failed",
+              "Device not detected": "failed",
+              "iPSW is corrupt": "failed",
+              "Terminated": "failed",
               "Sending iBEC now": "inconclusive",
               "Waiting for the device to reconnect": "inconclusive"}
     got = outcomes(exe, rules, ["restoretool 1.0 starts\n%s\n" % l for l in ending], ".txt")
