@@ -11,7 +11,7 @@ prints when something fails (`messages:`) and the lines it prints that are not f
 restore tool's output and in a system log, and analysed with one rule only (the start), so
 that nothing but the hint words can make the line end the run:
 
-1. in a tool's output, at least 80 % of the failure messages end the run as failed (84 % today; the
+1. in a tool's output, at least 84 % of the failure messages end the run as failed (86 % today; the
    first three words alone, "error", "fail", "panic(", read 45 % of them);
 2. at most 45 % of the prompts and traces do (those say nothing failed; 43 % do today,
    25 % with the first three words alone: a prompt can say "invalid choice");
@@ -108,7 +108,7 @@ def main():
                     ".txt")
     got = sum(o == "failed" for o in tool[:len(msgs)])
     base = sum(bool(BASE.search(l)) for l in msgs)
-    check(got >= 0.80 * len(msgs), "in a tool's output %d of %d failure messages (%d %%) end "
+    check(got >= 0.84 * len(msgs), "in a tool's output %d of %d failure messages (%d %%) end "
           "the run as failed (the first three words alone: %d %%)" %
           (got, len(msgs), 100 * got // len(msgs), 100 * base // len(msgs)))
     fp = sum(o == "failed" for o in tool[len(msgs):])
