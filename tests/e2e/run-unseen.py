@@ -13,11 +13,11 @@ names a restore, the failing line's own words (rules/wording.yaml) and the other
 packs and rules. It checks, over all producers:
 
 1. at least 87 % of the messages end the run as failed (the outcome; 88 % today);
-2. the cause is named (a `likely` or `confident` diagnosis) for at least 25 % of them (27 %);
+2. the cause is named (a `likely` or `confident` diagnosis) for at least 26 % of them (28 %);
 3. where it is named, it is the message's own cause (its pack's classification, from the
-   producer's sources) at least 86 % of the time (92 %).
+   producer's sources) at least 86 % of the time (93 %).
 (Without libusb's 537 messages, terse lines of a USB library that name no restore step, the
-figures are 90 %, 32 % and 93 %; libusb's own are 81 %, 4 % and 100 %.)
+figures are 90 %, 33 % and 93 %; libusb's own are 81 %, 4 % and 100 %.)
 The floors guard the general mechanisms against regressions; the figures are the measure.
 
 Per producer the counts are printed; --show N lists N messages of each kind of miss.
@@ -45,7 +45,7 @@ FAMILIES = {
     "inferius": ("inferius", "inferius-legacy"),
     "legacy-ios-kit": ("legacy-ios-kit", "legacy-ios-kit-ota-downgrader"),
 }
-FLOORS = {"failed": 0.87, "named": 0.25, "right": 0.86}
+FLOORS = {"failed": 0.87, "named": 0.26, "right": 0.86}
 
 
 def family_of(pack):
