@@ -226,7 +226,7 @@ enum la_hint { LA_HINT_ERROR, LA_HINT_FAIL, LA_HINT_PANIC, LA_HINT_UNABLE, LA_HI
                LA_HINT_BROKEN, LA_HINT_LOST, LA_HINT_INTERRUPTED, LA_HINT_TERMINATED,
                LA_HINT_REQUIRES, LA_HINT_REQUIRED, LA_HINT_NOT_INITIALIZED, LA_HINT_NOT_ALLOWED,
                LA_HINT_EXPECTING, LA_HINT_NULL, LA_HINT_NOT_SET, LA_HINT_NOT_COMPATIBLE,
-               LA_HINT_MUST, LA_HINTS };
+               LA_HINTS };
 #define LA_HINTS_ANYWHERE (LA_HINT_PANIC + 1)
 size_t la_matcher_hint_at(const struct la_matcher *m, enum la_hint h);
 
