@@ -910,9 +910,13 @@ RULES = [
        r"FLAG_LATEST cannot be used",
        TOOL, "host-software", 1.5,
        "an option or argument is wrong for this run: fix the command line"),
-    ev(r"enable Deprecated/Legacy options|user specified (is )?not to flash a baseband|we don't "
-       r"have a BasebandBuildManifest|user specified to use latest signed", TOOL, "host-software",
-       0.5, "the user chose a risky option (no baseband, latest SEP/baseband, legacy options)"),
+    # The user chose a risky option (no baseband, latest SEP/baseband, legacy options): the
+    # tool warns once at its start and goes on ("This can make the restore fail if ...").
+    # A warning of what may happen is no failure line, however long the paste stops after it.
+    ig(r"enable Deprecated/Legacy options|user specified (is )?not to flash a baseband|we don't "
+       r"have a BasebandBuildManifest|user specified to use latest signed", "non-fatal",
+       "the user chose a risky option (no baseband, latest SEP/baseband, legacy options): the "
+       "tool warns and goes on"),
     ev(r"SEP is not loaded|BasebandBuildIdentity not loaded|SEP not loaded", TOOL,
        "host-software", 1.5, "a component the options require (SEP/baseband) was not "
        "provided or downloaded"),
