@@ -11,7 +11,7 @@ prints when something fails (`messages:`) and the lines it prints that are not f
 restore tool's output and in a system log, and analysed with one rule only (the start), so
 that nothing but the hint words can make the line end the run:
 
-1. in a tool's output, at least 84 % of the failure messages end the run as failed (86 % today; the
+1. in a tool's output, at least 84 % of the failure messages end the run as failed (85 % today; the
    first three words alone, "error", "fail", "panic(", read 45 % of them);
 2. at most 45 % of the prompts and traces do (those say nothing failed; 43 % do today,
    25 % with the first three words alone: a prompt can say "invalid choice");
