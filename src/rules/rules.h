@@ -86,10 +86,11 @@ struct la_rule_meta {
     int hint;
     /*
      * A vocabulary entry that says little of its line: a hint (above) its producer prints
-     * at debug level, or an entry ignored as a fragment of a longer message ("failed" after "Getting ApNonce ... ") or as a
-     * library's debug-level line.  It explains its line, but an error-looking line that only
-     * such entries explain ("[-] Failed to enter pwned DFU mode", "FAILED") may still be
-     * the line the run failed on (analyze/pipeline.c, on_record()).
+     * at debug level, or an entry ignored as a fragment of a longer message ("failed" after
+     * "Getting ApNonce ... ") or as a library's debug-level line.  It explains its line, but
+     * an error-looking line that only such entries explain ("[-] Failed to enter pwned DFU
+     * mode", "FAILED") may still be the line the run failed on (analyze/pipeline.c,
+     * on_record()).
      */
     int weak;
     /*
